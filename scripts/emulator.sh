@@ -50,7 +50,8 @@ start() {
   port="$(free_port)"
   url="http://127.0.0.1:$port"
   # setsid + redirected output: the server must not hold the caller's terminal or pipes open.
-  setsid "$moto" -H 127.0.0.1 -p "$port" >"$log_file" 2>&1 < /dev/null &
+  # AWS managed policies (AmazonEKSClusterPolicy …) exist in every real account; moto loads them only on request.
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true setsid "$moto" -H 127.0.0.1 -p "$port" >"$log_file" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" >"$pid_file"
 
