@@ -11,8 +11,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/app"
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/config"
+	"github.com/bkt-platform/platform/sample-app/internal/app"
+	"github.com/bkt-platform/platform/sample-app/internal/config"
 )
 
 // version is set at build time: go build -ldflags "-X main.version=<git sha>".

@@ -17,10 +17,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/config"
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/httpapi"
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/store"
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/watch"
+	"github.com/bkt-platform/platform/sample-app/internal/config"
+	"github.com/bkt-platform/platform/sample-app/internal/httpapi"
+	"github.com/bkt-platform/platform/sample-app/internal/store"
+	"github.com/bkt-platform/platform/sample-app/internal/watch"
 )
 
 // Run serves until ctx is cancelled (SIGTERM), then fails readiness for cfg.ShutdownDelay while

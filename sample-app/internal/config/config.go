@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/store"
+	"github.com/bkt-platform/platform/sample-app/internal/store"
 )
 
 // Config is everything main wires together.

@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"net/http"
 
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/store"
+	"github.com/bkt-platform/platform/sample-app/internal/store"
 )
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>

@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/bkt-platform/bkt-platform/sample-app/internal/store"
+	"github.com/bkt-platform/platform/sample-app/internal/store"
 )
 
 const (
