@@ -16,7 +16,11 @@ tag=$1
 : "${GITHUB_SERVER_URL:?set GITHUB_SERVER_URL, e.g. https://github.com}"
 
 # The token goes into the URL of each command only, never into .git/config.
-remote="https://x-access-token:${GITHUB_TOKEN}@${GITHUB_SERVER_URL#https://}/${GITHUB_REPOSITORY}.git"
+# A non-https server (file:// in the script's tests) is used as it is.
+remote="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}.git"
+if [[ $GITHUB_SERVER_URL == https://* ]]; then
+  remote="https://x-access-token:${GITHUB_TOKEN}@${GITHUB_SERVER_URL#https://}/${GITHUB_REPOSITORY}.git"
+fi
 branch=main
 
 for attempt in 1 2 3; do
@@ -35,7 +39,7 @@ for attempt in 1 2 3; do
     exit 0
   fi
   echo "attempt $attempt: $branch moved while committing; retrying on the new tip" >&2
-  sleep $((attempt * 5))
+  sleep $((attempt * 2))
 done
 echo "could not push the image tag commit to $branch after 3 attempts" >&2
 exit 1

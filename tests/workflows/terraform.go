@@ -23,16 +23,38 @@ type planModule struct {
 	ChildModules []planModule `json:"child_modules"`
 }
 
-// Plan is the part of `terraform show -json <plan>` the tests read.
-type Plan struct {
-	PlannedValues struct {
-		Outputs    map[string]struct{ Value any } `json:"outputs"`
-		RootModule planModule                     `json:"root_module"`
-	} `json:"planned_values"`
-	Variables map[string]struct{ Value any } `json:"variables"`
+type values struct {
+	Outputs    map[string]struct{ Value any } `json:"outputs"`
+	RootModule planModule                     `json:"root_module"`
 }
 
-// Resources returns every planned managed resource of the given type, in all modules.
+// Plan is the part of `terraform show -json` the tests read: planned values of
+// a plan file, or the values of the state after an apply.
+type Plan struct {
+	PlannedValues values `json:"planned_values"`
+	Values        values `json:"values"`
+	Configuration struct {
+		RootModule struct {
+			ModuleCalls map[string]struct {
+				Source string `json:"source"`
+			} `json:"module_calls"`
+		} `json:"root_module"`
+	} `json:"configuration"`
+}
+
+// ModuleCalls returns the names of the root's module calls whose source ends in suffix.
+func (p Plan) ModuleCalls(suffix string) []string {
+	var out []string
+	for name, call := range p.Configuration.RootModule.ModuleCalls {
+		if strings.HasSuffix(strings.TrimSuffix(call.Source, "/"), suffix) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Resources returns every managed resource of the given type, in all modules,
+// from the planned values (plan) or the state values (after an apply).
 func (p Plan) Resources(typ string) []Resource {
 	var out []Resource
 	var visit func(m planModule)
@@ -47,69 +69,102 @@ func (p Plan) Resources(typ string) []Resource {
 		}
 	}
 	visit(p.PlannedValues.RootModule)
+	visit(p.Values.RootModule)
 	return out
 }
 
-// PlanEnv plans the Terraform root terraform/envs/<env> against a local AWS
-// emulator and returns the plan. It works on a copy of terraform/ with a local
-// backend, so the real S3 backend, the source tree and any other run of the
-// emulator are untouched. repo is the repository root; work a scratch dir.
-func PlanEnv(repo, env, work string) (Plan, error) {
+// Env is a copy of one Terraform root wired to its own local AWS emulator, with
+// a local backend, so neither the real S3 backend, the source tree nor any
+// other run of the emulator is touched. Close stops the emulator.
+type Env struct {
+	repo, dir, tfvars, work string
+	env                     []string
+}
+
+// NewEnv prepares terraform/envs/<name> of the repository at repo in the
+// scratch directory work: copy, emulator start, terraform init.
+func NewEnv(repo, name, work string) (*Env, error) {
 	src := filepath.Join(repo, "terraform")
-	root := filepath.Join(src, "envs", env)
+	root := filepath.Join(src, "envs", name)
 	if tf, _ := filepath.Glob(filepath.Join(root, "*.tf")); len(tf) == 0 {
-		return Plan{}, fmt.Errorf("terraform/envs/%s has no *.tf files: the workflows need the Terraform root that creates their roles and ECR repository", env)
+		return nil, fmt.Errorf("terraform/envs/%s has no *.tf files: the workflows need the Terraform root that creates their roles and ECR repository", name)
 	}
 	tfvars := filepath.Join(root, "emulator.tfvars")
 	if _, err := os.Stat(tfvars); err != nil {
-		return Plan{}, fmt.Errorf("terraform/envs/%s/emulator.tfvars not found (%v): it holds the inputs for offline runs", env, err)
+		return nil, fmt.Errorf("terraform/envs/%s/emulator.tfvars not found (%v): it holds the inputs for offline runs", name, err)
 	}
 	for _, tool := range []string{"scripts/emulator.sh", "scripts/tf-init.sh"} {
 		if _, err := os.Stat(filepath.Join(repo, tool)); err != nil {
-			return Plan{}, fmt.Errorf("%s is missing (%v); it is part of the repository's foundation", tool, err)
+			return nil, fmt.Errorf("%s is missing (%v); it is part of the repository's foundation", tool, err)
 		}
 	}
 
 	dst := filepath.Join(work, "terraform")
 	if err := copyTree(src, dst); err != nil {
-		return Plan{}, err
+		return nil, err
 	}
-	dir := filepath.Join(dst, "envs", env)
-	// The real backend is S3; a plan for names needs no state, so keep it local.
+	e := &Env{repo: repo, dir: filepath.Join(dst, "envs", name), tfvars: tfvars, work: work}
+	// The real backend is S3; these runs need no shared state, so keep it local.
 	override := "terraform {\n  backend \"local\" {}\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "zz_workflows_test_override.tf"), []byte(override), 0o644); err != nil {
-		return Plan{}, err
+	if err := os.WriteFile(filepath.Join(e.dir, "zz_workflows_test_override.tf"), []byte(override), 0o644); err != nil {
+		return nil, err
 	}
 
-	emuDir := filepath.Join(work, "emulator")
-	emuEnv := append(os.Environ(), "EMULATOR_DIR="+emuDir)
+	emuEnv := append(os.Environ(), "EMULATOR_DIR="+filepath.Join(work, "emulator"))
 	if out, err := command(repo, emuEnv, filepath.Join(repo, "scripts/emulator.sh"), "start"); err != nil {
-		return Plan{}, fmt.Errorf("starting the emulator: %v\n%s", err, out)
+		return nil, fmt.Errorf("starting the emulator: %v\n%s", err, out)
 	}
-	defer command(repo, emuEnv, filepath.Join(repo, "scripts/emulator.sh"), "stop") //nolint:errcheck // best effort; the plan result matters
-	env2, err := emulatorEnv(filepath.Join(emuDir, "emulator.env"))
+	emu, err := emulatorEnv(filepath.Join(work, "emulator", "emulator.env"))
 	if err != nil {
-		return Plan{}, err
+		e.Close()
+		return nil, err
 	}
-	tfEnv := append(os.Environ(), env2...)
-	tfEnv = append(tfEnv, "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	e.env = append(append(emuEnv, emu...), "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	if out, err := command(repo, e.env, filepath.Join(repo, "scripts/tf-init.sh"), e.dir); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("terraform init: %v\n%s", err, out)
+	}
+	return e, nil
+}
 
-	if out, err := command(repo, tfEnv, filepath.Join(repo, "scripts/tf-init.sh"), dir); err != nil {
-		return Plan{}, fmt.Errorf("terraform init: %v\n%s", err, out)
-	}
-	planFile := filepath.Join(work, "plan.bin")
-	if out, err := command(dir, tfEnv, "terraform", "plan", "-input=false", "-lock=false", "-var-file="+tfvars, "-out="+planFile); err != nil {
+// Close stops the emulator.
+func (e *Env) Close() {
+	_, _ = command(e.repo, e.env, filepath.Join(e.repo, "scripts/emulator.sh"), "stop")
+}
+
+// Plan returns the plan of the whole root.
+func (e *Env) Plan() (Plan, error) {
+	planFile := filepath.Join(e.work, "plan.bin")
+	if out, err := command(e.dir, e.env, "terraform", "plan", "-input=false", "-lock=false", "-var-file="+e.tfvars, "-out="+planFile); err != nil {
 		return Plan{}, fmt.Errorf("terraform plan against the emulator: %v\n%s", err, out)
 	}
-	out, err := exec.Command("terraform", "-chdir="+dir, "show", "-json", planFile).Output()
+	return e.show(planFile)
+}
+
+// Apply applies only the given targets (and what they depend on) and returns the state.
+func (e *Env) Apply(targets ...string) (Plan, error) {
+	args := []string{"apply", "-input=false", "-auto-approve", "-var-file=" + e.tfvars}
+	for _, t := range targets {
+		args = append(args, "-target="+t)
+	}
+	if out, err := command(e.dir, e.env, "terraform", args...); err != nil {
+		return Plan{}, fmt.Errorf("terraform apply %v against the emulator: %v\n%s", targets, err, out)
+	}
+	return e.show()
+}
+
+func (e *Env) show(args ...string) (Plan, error) {
+	cmd := exec.Command("terraform", append([]string{"show", "-json"}, args...)...)
+	cmd.Dir, cmd.Env = e.dir, e.env
+	out, err := cmd.Output()
 	if err != nil {
 		return Plan{}, fmt.Errorf("terraform show -json: %v", err)
 	}
-	var plan Plan
-	if err := json.Unmarshal(out, &plan); err != nil {
-		return Plan{}, fmt.Errorf("decoding the plan JSON: %v", err)
+	var p Plan
+	if err := json.Unmarshal(out, &p); err != nil {
+		return Plan{}, fmt.Errorf("decoding terraform show -json: %v", err)
 	}
-	return plan, nil
+	return p, nil
 }
 
 func command(dir string, env []string, name string, args ...string) ([]byte, error) {
