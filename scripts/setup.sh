@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs everything the project runs, pinned, inside the repository where possible:
+# Python tools into .venv/, Go tool dependencies into the module cache, Debian packages the
+# integration tests and benchmarks start (database servers, load generator).
+# Usage: scripts/setup.sh   (the Makefile calls it through its setup stamps; idempotent)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# Debian packages: servers the app's integration tests start, and the benchmark's load generator.
+APT_PACKAGES=(mariadb-server wrk)
+
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || {
+    echo "setup: '$1' is required but not installed. $2" >&2
+    exit 1
+  }
+}
+
+need_cmd go "Install Go $(sed -n 's/^go //p' tools/go.mod) or newer from https://go.dev/dl/."
+need_cmd python3 "Install Python 3.11 or newer."
+need_cmd terraform "Install Terraform 1.11 or newer from https://developer.hashicorp.com/terraform/install."
+
+missing_apt=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing_apt+=("$pkg")
+done
+if ((${#missing_apt[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian packages: ${missing_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
+  else
+    echo "setup: missing system packages: ${missing_apt[*]}." >&2
+    echo "       Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${missing_apt[*]})," >&2
+    echo "       then run 'make setup' again." >&2
+    exit 1
+  fi
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+echo "setup: installing Python tools from requirements.txt (constraints.txt pins every dependency)"
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+
+echo "setup: downloading Go modules and building Go tools"
+for mod in tools tests sample-app; do
+  [[ -f $mod/go.mod ]] && (cd "$mod" && go mod download)
+done
+go build -modfile=tools/go.mod -o /dev/null tool 2>/dev/null || (cd tools && go build -o /dev/null tool)
+
+echo "setup: done"
