@@ -71,9 +71,6 @@ func Run(ctx context.Context, cfg config.Config, version string, logger *slog.Lo
 
 	logger.Info("shutdown: readiness now fails; still serving", "delay", cfg.ShutdownDelay.String())
 	api.StartDraining()
-	// Closing each connection after its response makes clients reconnect (to other pods), so no
-	// idle keep-alive connection is left for Shutdown to close under a client about to reuse it.
-	srv.SetKeepAlivesEnabled(false)
 	time.Sleep(cfg.ShutdownDelay)
 
 	logger.Info("shutdown: closing listener, waiting for in-flight requests", "timeout", cfg.ShutdownTimeout.String())

@@ -45,6 +45,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
+		if s.draining.Load() {
+			// Each connection ends with its next response, so clients reconnect (to other pods)
+			// and no idle keep-alive connection is left for Shutdown to close under a client that
+			// is about to reuse it. Closing idle connections at once (SetKeepAlivesEnabled(false))
+			// races with such clients and drops their requests.
+			w.Header().Set("Connection", "close")
+		}
 		logger := s.opts.Logger.With("request_id", id)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, logger))
 		rec := &statusRecorder{ResponseWriter: w}
