@@ -3,6 +3,7 @@ module github.com/bkt-platform/platform/tools
 go 1.26.0
 
 tool (
+	github.com/bkt-platform/platform/tools/cmd/kubectl
 	github.com/bkt-platform/platform/tools/cmd/mongowire
 	github.com/rhysd/actionlint/cmd/actionlint
 	gotest.tools/gotestsum
