@@ -11,9 +11,9 @@ import (
 // The repository-wide tests pass on a healthy tree; these prove each check rejects what it should.
 
 func TestYAMLProblemsNamesTheLine(t *testing.T) {
-	p := yamlProblems([]byte("a: 1\nb:\n  - x\n  y: z\n"))
-	if len(p) != 1 || !strings.Contains(p[0], "line 4") {
-		t.Fatalf("got %v, want one problem at line 4", p)
+	p := yamlProblems([]byte("a: 1\nb: 2\nc: @x\n"))
+	if len(p) != 1 || !strings.Contains(p[0], "line 3") {
+		t.Fatalf("got %v, want one problem at line 3", p)
 	}
 	if p := yamlProblems([]byte("a: 1\n")); p != nil {
 		t.Fatalf("valid YAML reported %v", p)
