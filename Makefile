@@ -21,11 +21,16 @@ SETUP := .venv/.setup-stamp
 SETUP_INPUTS := scripts/setup.sh requirements.txt constraints.txt tools/go.mod tools/go.sum \
 	$(wildcard tests/go.sum sample-app/go.sum)
 
-# Layer blocks below add their targets to these lists; `check` and `test` run them in this order.
+# checkov never reaches the network: guideline download off, output short.
+CHECKOV := $(VENV)/checkov --skip-download --compact --quiet
+
+# Layer blocks below add their targets to these lists; `check` and `test` run them in this order,
+# then `test` runs every SECURITY_TARGETS entry through `security`.
 CHECK_TARGETS := lint
 TEST_TARGETS :=
+SECURITY_TARGETS := security-files
 
-.PHONY: help setup check test lint hygiene-test python-lock clean
+.PHONY: help setup check test lint python-lock security security-files clean
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,10 +52,33 @@ lint: $(SETUP) ## YAML lint and the repository hygiene checks (YAML parses, obje
 	$(VENV)/yamllint --strict .
 	cd tests && $(GOTEST) ./internal/... ./hygiene/...
 
+security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.checkov/files.yaml)
+	$(CHECKOV) --config-file .checkov/files.yaml
+
 ## ---- terraform ----
 ## ---- end terraform ----
 
 ## ---- gitops ----
+# The Flux tree (docs/gitops.md): built with Flux's own kustomize library and checked offline.
+CHECK_TARGETS += gitops-check
+TEST_TARGETS += gitops-test security-kubernetes
+# The dev tree and the sample chart only, without the negative fixtures: fast enough for check.
+GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|TestSampleApp.*)$$
+
+.PHONY: gitops-check gitops-test render security-kubernetes
+
+gitops-check: $(SETUP) ## Build clusters/dev as Flux would and check it (no negative fixtures)
+	cd tests && $(GOTEST) -count=1 -run '$(GITOPS_TREE_TESTS)' ./gitops/...
+
+# testname format: one line per test and subtest, so the log shows every check and fixture.
+gitops-test: $(SETUP) ## The whole GitOps suite: the dev tree, the rendered sample chart, every negative fixture
+	cd tests && $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 ./gitops/...
+
+render: $(SETUP) ## Write what Flux would apply (substituted, sample chart rendered) to build/rendered/
+	cd tests && go run ./cmd/render -root .. -cluster clusters/dev -out ../build/rendered
+
+security-kubernetes: render ## checkov over build/rendered with .checkov/kubernetes.yaml (skips carry reasons)
+	$(VENV)/checkov -d build/rendered --config-file .checkov/kubernetes.yaml
 ## ---- end gitops ----
 
 ## ---- app ----
@@ -108,10 +136,13 @@ check: $(SETUP) ## Fast static checks only (format, lint, validate), meant for e
 	@for t in $(CHECK_TARGETS); do echo "==> make $$t"; $(MAKE) $$t; done
 	@echo "check: all static checks passed ($(CHECK_TARGETS))"
 
+security: $(SETUP) ## Every security scan (checkov per area); zero unexplained findings
+	@for t in $(SECURITY_TARGETS); do echo "==> make $$t"; $(MAKE) $$t; done
+
 test: $(SETUP) ## Every check and test of the project (what CI runs)
-	@start=$$(date +%s); for t in $(CHECK_TARGETS) $(TEST_TARGETS); do \
+	@start=$$(date +%s); for t in $(CHECK_TARGETS) $(TEST_TARGETS) security; do \
 	  echo "==> make $$t"; s=$$(date +%s); $(MAKE) $$t; echo "<== make $$t: $$(( $$(date +%s) - s ))s"; done; \
-	  echo "test: every layer passed in $$(( $$(date +%s) - start ))s ($(CHECK_TARGETS) $(TEST_TARGETS))"
+	  echo "test: every layer passed in $$(( $$(date +%s) - start ))s ($(CHECK_TARGETS) $(TEST_TARGETS) security)"
 
 clean: ## Remove build output (keeps .venv and Terraform provider caches)
 	rm -rf build
