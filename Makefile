@@ -82,6 +82,30 @@ security-kubernetes: render ## checkov over build/rendered with .checkov/kuberne
 ## ---- end gitops ----
 
 ## ---- app ----
+# The sample application (sample-app/README.md) and its chart (charts/sample-app).
+CHECK_TARGETS += app-lint
+TEST_TARGETS += app-test chart-test
+APP_FUZZTIME ?= 10s
+APP_GO_DIRS := sample-app tests/chart tools/cmd/mongowire
+
+.PHONY: app-lint app-test chart-test bench
+
+app-lint: $(SETUP) ## Sample app: go vet, gofmt, hadolint on its Dockerfile
+	cd sample-app && go vet ./...
+	@unformatted=$$(gofmt -l $(APP_GO_DIRS)); \
+	  if [[ -n $$unformatted ]]; then echo "gofmt -w needed on: $$unformatted" >&2; exit 1; fi
+	$(VENV)/hadolint sample-app/Dockerfile
+
+# The fuzz run is bounded by APP_FUZZTIME; it runs without -race, which would slow it tenfold.
+app-test: $(SETUP) ## Sample app: unit, MariaDB/FerretDB integration, SIGTERM-under-load and static-binary tests (-race), bounded fuzz
+	cd sample-app && $(GOTEST) -race -count=1 ./...
+	cd sample-app && go test -run '^$$' -fuzz '^FuzzDecodeEntry$$' -fuzztime $(APP_FUZZTIME) ./internal/httpapi
+
+chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combination rendered, strict decoding, PSA restricted, schema negatives
+	cd tests && $(GOTEST) -count=1 ./chart/...
+
+bench: $(SETUP) ## Load-test the static app binary on loopback with wrk (not part of test): req/s, p50/p99, size, RSS
+	scripts/bench.sh
 ## ---- end app ----
 
 ## ---- workflows ----
