@@ -61,7 +61,8 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 ## ---- gitops ----
 # The Flux tree (docs/gitops.md): built with Flux's own kustomize library and checked offline.
 CHECK_TARGETS += gitops-check
-TEST_TARGETS += gitops-test security-kubernetes
+TEST_TARGETS += gitops-test
+SECURITY_TARGETS += security-kubernetes
 # The dev tree and the sample chart only, without the negative fixtures: fast enough for check.
 GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|TestSampleApp.*)$$
 
@@ -78,7 +79,7 @@ render: $(SETUP) ## Write what Flux would apply (substituted, sample chart rende
 	cd tests && go run ./cmd/render -root .. -cluster clusters/dev -out ../build/rendered
 
 security-kubernetes: render ## checkov over build/rendered with .checkov/kubernetes.yaml (skips carry reasons)
-	$(VENV)/checkov -d build/rendered --config-file .checkov/kubernetes.yaml
+	$(CHECKOV) -d build/rendered --config-file .checkov/kubernetes.yaml
 ## ---- end gitops ----
 
 ## ---- app ----

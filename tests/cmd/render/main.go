@@ -1,0 +1,113 @@
+// Command render writes what Flux would apply to the dev cluster into build/rendered/: one file
+// per Flux Kustomization (built and substituted exactly as the gitops suite builds it) plus the
+// sample app chart rendered with its HelmRelease values. `make render` runs it; `make demo` and
+// `make security-kubernetes` read the result.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	helmv2 "github.com/fluxcd/helm-controller/api/v2"
+
+	"github.com/bkt-platform/platform/tests/gitops"
+	"github.com/bkt-platform/platform/tests/internal/kube"
+)
+
+func main() {
+	root := flag.String("root", "..", "repository root")
+	cluster := flag.String("cluster", "clusters/dev", "cluster folder, relative to the root")
+	out := flag.String("out", "../build/rendered", "output folder (replaced)")
+	flag.Parse()
+	if err := run(*root, *cluster, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "render:", err)
+		os.Exit(1)
+	}
+}
+
+func run(root, cluster, out string) error {
+	if _, err := os.Stat(filepath.Join(root, cluster)); err != nil {
+		return fmt.Errorf("cluster folder %s not found under %s (run from tests/ or pass -root): %w", cluster, root, err)
+	}
+	vars, varsFile, err := gitops.LoadVars(root)
+	if err != nil {
+		return err
+	}
+	tree, err := gitops.Build(root, cluster, vars)
+	if err != nil {
+		return err
+	}
+	if len(tree.Findings) > 0 {
+		var msgs []string
+		for _, f := range tree.Findings {
+			msgs = append(msgs, f.String())
+		}
+		return errors.New("the tree does not build:\n  " + strings.Join(msgs, "\n  "))
+	}
+	if err := os.RemoveAll(out); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	files := map[string]*bytes.Buffer{}
+	var order []string
+	add := func(name string, o gitops.Object) {
+		if files[name] == nil {
+			files[name] = &bytes.Buffer{}
+			order = append(order, name)
+		}
+		fmt.Fprintf(files[name], "---\n# Source: %s\n%s", o.File, o.YAML)
+	}
+	kinds := map[string]int{}
+	for _, o := range tree.Objects {
+		add(o.Kustomization, o)
+		_, k := o.Kind()
+		kinds[k]++
+		if k != helmv2.HelmReleaseKind {
+			continue
+		}
+		rendered, err := renderLocalChart(tree, o)
+		if err != nil {
+			return err
+		}
+		for _, r := range rendered {
+			add(o.Kustomization+"-helmrelease-"+o.Unstructured().GetName(), r)
+			_, rk := r.Kind()
+			kinds[rk+" (chart)"]++
+		}
+	}
+	for _, name := range order {
+		if err := os.WriteFile(filepath.Join(out, name+".yaml"), files[name].Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("render: cluster vars from %s; %d objects from %d Kustomizations into %s\n", varsFile, len(tree.Objects), len(tree.Kustomizations), out)
+	for _, k := range gitops.SortedKeys(kinds) {
+		fmt.Printf("  %-28s %d\n", k, kinds[k])
+	}
+	return nil
+}
+
+// renderLocalChart renders a HelmRelease whose chart is a folder of this repository; releases of
+// upstream charts cannot be rendered here (their charts cannot be downloaded) and yield nothing.
+func renderLocalChart(tree *gitops.Tree, o gitops.Object) ([]gitops.Object, error) {
+	obj, err := kube.DecodeStrict(o.YAML)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", o.File, o.ID(), err)
+	}
+	hr := obj.(*helmv2.HelmRelease)
+	if hr.Spec.Chart == nil || hr.Spec.Chart.Spec.SourceRef.Kind != "GitRepository" {
+		return nil, nil
+	}
+	values, err := gitops.ComposeValues(tree, hr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", o.File, o.ID(), err)
+	}
+	return gitops.RenderChart(tree.Root, strings.TrimPrefix(hr.Spec.Chart.Spec.Chart, "./"), hr.Name, hr.Namespace, values)
+}
