@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -100,6 +102,9 @@ func TestWorkflowVariablesAreDocumented(t *testing.T) {
 	}
 }
 
+// The GitHub OIDC roles and the ECR repositories of terraform/envs/dev are
+// applied (alone, with -target) to the local AWS emulator; the test then reads
+// their names and trust policies from the state, as Terraform created them.
 func TestWorkflowNamesMatchTerraform(t *testing.T) {
 	wfs, err := LoadDir(workflowsDir)
 	if err != nil {
@@ -111,75 +116,77 @@ func TestWorkflowNamesMatchTerraform(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	plan, err := env.Plan()
+
+	var targets []string
+	for _, module := range []string{"modules/github-oidc", "modules/ecr"} {
+		calls, err := env.ModuleCalls(module)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) == 0 {
+			t.Fatalf("terraform/envs/dev calls no ../../%s module; the workflows' roles and image repository come from it", module)
+		}
+		for _, c := range calls {
+			targets = append(targets, "module."+c)
+		}
+	}
+	start := time.Now()
+	state, err := env.Apply(targets...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("applied %v to the emulator in %s", targets, time.Since(start).Round(time.Second))
 
 	roles := map[string]Resource{}
-	for _, r := range plan.Resources("aws_iam_role") {
+	for _, r := range state.Resources("aws_iam_role") {
 		if name, ok := r.Values["name"].(string); ok {
 			roles[name] = r
 		}
 	}
 	repos := map[string]Resource{}
-	for _, r := range plan.Resources("aws_ecr_repository") {
+	for _, r := range state.Resources("aws_ecr_repository") {
 		if name, ok := r.Values["name"].(string); ok {
 			repos[name] = r
 		}
 	}
-	clusterVars, _ := plan.PlannedValues.Outputs["cluster_vars"].Value.(map[string]any)
+	// tests/testdata/cluster-vars.json has exactly the keys of Terraform's
+	// cluster_vars output (the gitops suite checks that against Terraform).
+	var clusterVars map[string]string
+	if data, err := os.ReadFile(filepath.Join(repoRoot, "tests/testdata/cluster-vars.json")); err != nil {
+		t.Errorf("cluster vars fixture: %v", err)
+	} else if err := json.Unmarshal(data, &clusterVars); err != nil {
+		t.Errorf("cluster vars fixture: %v", err)
+	}
 
 	for v, d := range documented {
 		if d.role != "" {
 			if _, ok := roles[d.role]; !ok {
-				t.Errorf("%s is documented as the ARN of IAM role %s, but terraform/envs/dev plans no role of that name (roles: %s)", v, d.role, keys(roles))
+				t.Errorf("%s is documented as the ARN of IAM role %s, but terraform/envs/dev creates no role of that name (roles: %s)", v, d.role, keys(roles))
 			}
 		}
 		if d.ecr != "" {
 			repo, ok := repos[d.ecr]
 			switch {
 			case !ok:
-				t.Errorf("%s is documented as ECR repository %s, but terraform/envs/dev plans no repository of that name (repositories: %s)", v, d.ecr, keys(repos))
+				t.Errorf("%s is documented as ECR repository %s, but terraform/envs/dev creates no repository of that name (repositories: %s)", v, d.ecr, keys(repos))
 			case repo.Values["image_tag_mutability"] != "IMMUTABLE":
 				t.Errorf("ECR repository %s has image_tag_mutability %v; release.yml relies on IMMUTABLE so a commit's tag can never be overwritten", d.ecr, repo.Values["image_tag_mutability"])
 			}
 		}
 		if d.clusterVar != "" {
 			if _, ok := clusterVars[d.clusterVar]; !ok {
-				t.Errorf("%s is documented as cluster_vars key %s, but the planned cluster_vars output has no such key", v, d.clusterVar)
+				t.Errorf("%s is documented as cluster_vars key %s, which Terraform's cluster_vars output does not have", v, d.clusterVar)
 			}
 		}
 	}
 
 	// Each job that assumes a role must present an OIDC subject the role trusts;
-	// otherwise the first real run fails in AssumeRoleWithWebIdentity. Trust
-	// policies name the OIDC provider's ARN, known only after an apply, so the
-	// github-oidc module is applied (alone) to the emulator to read them.
-	calls := plan.ModuleCalls("modules/github-oidc")
-	if len(calls) == 0 {
-		t.Fatal("terraform/envs/dev calls no ../../modules/github-oidc module; the workflows' roles come from it")
-	}
-	var targets []string
-	for _, c := range calls {
-		targets = append(targets, "module."+c)
-	}
-	state, err := env.Apply(targets...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	applied := map[string]Resource{}
-	for _, r := range state.Resources("aws_iam_role") {
-		if name, ok := r.Values["name"].(string); ok {
-			applied[name] = r
-		}
-	}
+	// otherwise the first real run fails in AssumeRoleWithWebIdentity.
 	for _, u := range roleUses(t, wfs) {
 		roleName := documented[u.variable].role
-		role, ok := applied[roleName]
+		role, ok := roles[roleName]
 		if !ok {
-			t.Errorf("%s assumes %s, which applying %v did not create", u.where, roleName, targets)
-			continue
+			continue // reported above
 		}
 		policy, _ := role.Values["assume_role_policy"].(string)
 		trusted, err := trustedSubjects(policy)

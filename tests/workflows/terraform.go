@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Resource is one planned resource from `terraform show -json`.
+// Resource is one resource from `terraform show -json`.
 type Resource struct {
 	Address string         `json:"address"`
 	Mode    string         `json:"mode"`
@@ -23,39 +23,15 @@ type planModule struct {
 	ChildModules []planModule `json:"child_modules"`
 }
 
-type values struct {
-	Outputs    map[string]struct{ Value any } `json:"outputs"`
-	RootModule planModule                     `json:"root_module"`
+// State is the part of `terraform show -json` (after an apply) the tests read.
+type State struct {
+	Values struct {
+		RootModule planModule `json:"root_module"`
+	} `json:"values"`
 }
 
-// Plan is the part of `terraform show -json` the tests read: planned values of
-// a plan file, or the values of the state after an apply.
-type Plan struct {
-	PlannedValues values `json:"planned_values"`
-	Values        values `json:"values"`
-	Configuration struct {
-		RootModule struct {
-			ModuleCalls map[string]struct {
-				Source string `json:"source"`
-			} `json:"module_calls"`
-		} `json:"root_module"`
-	} `json:"configuration"`
-}
-
-// ModuleCalls returns the names of the root's module calls whose source ends in suffix.
-func (p Plan) ModuleCalls(suffix string) []string {
-	var out []string
-	for name, call := range p.Configuration.RootModule.ModuleCalls {
-		if strings.HasSuffix(strings.TrimSuffix(call.Source, "/"), suffix) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
-// Resources returns every managed resource of the given type, in all modules,
-// from the planned values (plan) or the state values (after an apply).
-func (p Plan) Resources(typ string) []Resource {
+// Resources returns every managed resource of the given type, in all modules.
+func (st State) Resources(typ string) []Resource {
 	var out []Resource
 	var visit func(m planModule)
 	visit = func(m planModule) {
@@ -68,8 +44,7 @@ func (p Plan) Resources(typ string) []Resource {
 			visit(c)
 		}
 	}
-	visit(p.PlannedValues.RootModule)
-	visit(p.Values.RootModule)
+	visit(st.Values.RootModule)
 	return out
 }
 
@@ -84,6 +59,10 @@ type Env struct {
 // NewEnv prepares terraform/envs/<name> of the repository at repo in the
 // scratch directory work: copy, emulator start, terraform init.
 func NewEnv(repo, name, work string) (*Env, error) {
+	repo, err := filepath.Abs(repo)
+	if err != nil {
+		return nil, err
+	}
 	src := filepath.Join(repo, "terraform")
 	root := filepath.Join(src, "envs", name)
 	if tf, _ := filepath.Glob(filepath.Join(root, "*.tf")); len(tf) == 0 {
@@ -132,39 +111,53 @@ func (e *Env) Close() {
 	_, _ = command(e.repo, e.env, filepath.Join(e.repo, "scripts/emulator.sh"), "stop")
 }
 
-// Plan returns the plan of the whole root.
-func (e *Env) Plan() (Plan, error) {
-	planFile := filepath.Join(e.work, "plan.bin")
-	if out, err := command(e.dir, e.env, "terraform", "plan", "-input=false", "-lock=false", "-var-file="+e.tfvars, "-out="+planFile); err != nil {
-		return Plan{}, fmt.Errorf("terraform plan against the emulator: %v\n%s", err, out)
+// ModuleCalls returns the keys of the root's module calls whose source ends in suffix.
+func (e *Env) ModuleCalls(suffix string) ([]string, error) {
+	cmd := exec.Command("terraform", "modules", "-json")
+	cmd.Dir, cmd.Env = e.dir, e.env
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("terraform modules -json: %v", err)
 	}
-	return e.show(planFile)
+	var doc struct {
+		Modules []struct{ Key, Source string }
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		return nil, fmt.Errorf("decoding terraform modules -json: %v", err)
+	}
+	var calls []string
+	for _, m := range doc.Modules {
+		if strings.HasSuffix(strings.TrimSuffix(m.Source, "/"), suffix) && !strings.Contains(m.Key, ".") {
+			calls = append(calls, m.Key)
+		}
+	}
+	return calls, nil
 }
 
 // Apply applies only the given targets (and what they depend on) and returns the state.
-func (e *Env) Apply(targets ...string) (Plan, error) {
+func (e *Env) Apply(targets ...string) (State, error) {
 	args := []string{"apply", "-input=false", "-auto-approve", "-var-file=" + e.tfvars}
 	for _, t := range targets {
 		args = append(args, "-target="+t)
 	}
 	if out, err := command(e.dir, e.env, "terraform", args...); err != nil {
-		return Plan{}, fmt.Errorf("terraform apply %v against the emulator: %v\n%s", targets, err, out)
+		return State{}, fmt.Errorf("terraform apply %v against the emulator: %v\n%s", targets, err, out)
 	}
 	return e.show()
 }
 
-func (e *Env) show(args ...string) (Plan, error) {
-	cmd := exec.Command("terraform", append([]string{"show", "-json"}, args...)...)
+func (e *Env) show() (State, error) {
+	cmd := exec.Command("terraform", "show", "-json")
 	cmd.Dir, cmd.Env = e.dir, e.env
 	out, err := cmd.Output()
 	if err != nil {
-		return Plan{}, fmt.Errorf("terraform show -json: %v", err)
+		return State{}, fmt.Errorf("terraform show -json: %v", err)
 	}
-	var p Plan
-	if err := json.Unmarshal(out, &p); err != nil {
-		return Plan{}, fmt.Errorf("decoding terraform show -json: %v", err)
+	var st State
+	if err := json.Unmarshal(out, &st); err != nil {
+		return State{}, fmt.Errorf("decoding terraform show -json: %v", err)
 	}
-	return p, nil
+	return st, nil
 }
 
 func command(dir string, env []string, name string, args ...string) ([]byte, error) {
