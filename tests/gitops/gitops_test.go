@@ -74,7 +74,7 @@ func TestDevTree(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { report(t, c.run()) })
 	}
 	for _, u := range Unverified(tree, PlatformPolicy) {
-		t.Logf("decoded only generically (no published Go type usable here): %s", u)
+		t.Logf("decoded strictly into a shape of shapes.go, not a published type: %s", u)
 	}
 }
 

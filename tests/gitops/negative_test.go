@@ -71,6 +71,7 @@ func TestBadFixturesAreRejected(t *testing.T) {
 		{"unresolved-var", "apps/release.yaml", "HelmRelease/demo/demo", "${HOSTED_ZONE} is not a key of Terraform's cluster_vars"},
 		{"unused-key", "cluster-vars.json", "", "cluster var VPC_ID is used nowhere"},
 		{"unknown-field", "apps/release.yaml", "HelmRelease/demo/demo", `unknown field "spec.chart.spec.versoin"`},
+		{"crd-unknown-field", "infrastructure/alb.yaml", "IngressClassParams/shared", `does not decode strictly into its shape: error unmarshaling JSON: while decoding JSON: json: unknown field "healthcheckPath"`},
 		{"floating-version", "apps/release.yaml", "HelmRelease/demo/demo", `version ">=1.2.0" is not an exact version`},
 		{"no-timeout-no-retries", "apps/release.yaml", "HelmRelease/demo/demo", "spec.timeout is required"},
 		{"no-timeout-no-retries", "apps/release.yaml", "HelmRelease/demo/demo", "spec.install needs remediation.retries"},
