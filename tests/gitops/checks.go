@@ -224,6 +224,9 @@ func CheckHelmReleases(tree *Tree) []Finding {
 				add(fmt.Sprintf("dependsOn HelmRelease %s/%s is not defined in the tree", ns, dep.Name))
 			}
 		}
+		if ref.Kind == "HelmRepository" && !setsResources(hr.GetValues()) {
+			add("values set no resources; give every workload of the chart requests and a memory limit sized for the dev cluster")
+		}
 		out = append(out, secretsInValues(o, hr)...)
 	}
 	return out
@@ -248,6 +251,30 @@ func retries[T retrier](action *T) bool {
 func fileContains(root, file, text string) bool {
 	data, err := os.ReadFile(filepath.Join(root, file))
 	return err == nil && strings.Contains(string(data), text)
+}
+
+// setsResources reports whether any resources block with requests appears in the values.
+func setsResources(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		if r, ok := t["resources"].(map[string]any); ok {
+			if _, ok := r["requests"]; ok {
+				return true
+			}
+		}
+		for _, child := range t {
+			if setsResources(child) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if setsResources(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // secretsInValues flags a literal, non-empty value under a key that names a secret.
@@ -314,6 +341,9 @@ func CheckNamespaces(tree *Tree, p Policy) []Finding {
 			if v, ok := ns.Labels[label]; !ok || !slices.Contains(psaLevels, v) {
 				out = append(out, Finding{o.File, o.ID(), fmt.Sprintf("label %s must be one of %v (restricted unless the workload needs less; say why in a comment)", label, psaLevels)})
 			}
+		}
+		if level := ns.Labels["pod-security.kubernetes.io/enforce"]; level != "" && level != "restricted" && !fileContains(tree.Root, o.File, "#") {
+			out = append(out, Finding{o.File, o.ID(), fmt.Sprintf("enforces %s, less than restricted; add a comment saying which workload needs it and why", level)})
 		}
 	}
 	denies := map[string]bool{}

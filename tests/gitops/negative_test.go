@@ -77,6 +77,8 @@ func TestBadFixturesAreRejected(t *testing.T) {
 		{"no-timeout-no-retries", "apps/release.yaml", "HelmRelease/demo/demo", "spec.install needs remediation.retries"},
 		{"no-timeout-no-retries", "apps/release.yaml", "HelmRelease/demo/demo", "spec.upgrade needs remediation.retries"},
 		{"no-values-reference", "apps/release.yaml", "HelmRelease/demo/demo", "Values reference"},
+		{"no-resources", "apps/release.yaml", "HelmRelease/demo/demo", "values set no resources"},
+		{"privileged-without-reason", "apps/namespace.yaml", "Namespace/demo", "enforces privileged, less than restricted; add a comment"},
 		{"secret-in-values", "apps/release.yaml", "HelmRelease/demo/demo", "values admin.password holds a literal secret"},
 		{"plaintext-secret", "apps/secret.yaml", "Secret/demo/demo-admin", "a Secret in Git is plaintext"},
 		{"namespace-no-psa", "apps/namespace.yaml", "Namespace/demo", "label pod-security.kubernetes.io/enforce"},
