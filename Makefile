@@ -122,13 +122,13 @@ WORKFLOWS_STATIC_TESTS := ^(TestRepositoryWorkflowsAreHardened|TestCheck.*|TestW
 .PHONY: workflows-lint workflows-test tools-test image-tag e2e-local tf-plan tf-apply
 
 workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor --offline, the hardening rules
-	PATH="$(CURDIR)/$(VENV):$$PATH" $(GOTOOL) actionlint
+	cd tools && PATH="$(CURDIR)/$(VENV):$$PATH" $(CURDIR)/$(GOTOOL) actionlint $(CURDIR)/.github/workflows/*.yml
 	$(VENV)/zizmor --offline --no-progress .github/workflows .github/dependabot.yml
 	$(VENV)/shellcheck .github/scripts/*.sh
 	cd tests && $(GOTEST) -count=1 -run '$(WORKFLOWS_STATIC_TESTS)' ./workflows/
 
-workflows-test: $(SETUP) ## Workflow contracts: names vs a Terraform plan of envs/dev, clusters/local, the release script
-	cd tests && $(GOTEST) -count=1 ./workflows/
+workflows-test: $(SETUP) ## Workflow contracts: roles/ECR/variables vs Terraform (emulator), clusters/local, the release script
+	cd tests && $(GOTEST) -count=1 ./workflows/...
 
 tools-test: $(SETUP) ## Go tests of the project's own commands in tools/ (tagbump, ...)
 	cd tools && $(GOTEST) -count=1 ./...
