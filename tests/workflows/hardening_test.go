@@ -8,7 +8,10 @@ import (
 )
 
 // workflowsDir is the repository's workflow directory, relative to this package.
-const workflowsDir = "../../.github/workflows"
+const (
+	repoRoot     = "../.."
+	workflowsDir = repoRoot + "/.github/workflows"
+)
 
 func TestRepositoryWorkflowsAreHardened(t *testing.T) {
 	wfs, err := LoadDir(workflowsDir)

@@ -1,4 +1,5 @@
-package workflows
+// Package localflavour checks clusters/local, the overlay the kind e2e run syncs.
+package localflavour
 
 import (
 	"os"
@@ -14,7 +15,7 @@ import (
 	"github.com/bkt-platform/platform/tests/internal/kube"
 )
 
-const repoRoot = "../.."
+const repoRoot = "../../.."
 
 // build runs the same kustomize build kustomize-controller runs.
 func build(t *testing.T, dir string) []kube.Document {
