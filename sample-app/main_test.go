@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bkt-platform/platform/sample-app/internal/testdb"
 )
 
 // These tests build the binary the way the Dockerfile does (static, -trimpath, version in
@@ -327,5 +329,110 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}
 	if ok.Load() < 200 || afterSignal.Load() < 20 {
 		t.Fatalf("too little load to prove anything: %d ok, %d after SIGTERM", ok.Load(), afterSignal.Load())
+	}
+}
+
+// TestDatabaseSecretFileFollowed plays the Vault agent against a real MariaDB: the secret file
+// appears only after the app started, then is rewritten on rotation. Readiness must follow the
+// file, and after rotation the app must use the new credentials: the old sessions are killed and
+// the old password no longer works.
+func TestDatabaseSecretFileFollowed(t *testing.T) {
+	db := testdb.StartMariaDB(t)
+	dsn := db.CreateDatabase(t, "sampleapp", "app", "first-Secret")
+	secret := filepath.Join(t.TempDir(), "db")
+	p := start(t, "--database-type=mysql", "--database-dsn-file="+secret, "--reload-interval=100ms")
+
+	if code, _ := get(t, p.url("/readyz")); code != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz without the secret file = %d, want 503", code)
+	}
+	if code, body := get(t, p.url("/api/entries")); code != http.StatusServiceUnavailable || !strings.Contains(body, `"error"`) {
+		t.Fatalf("GET /api/entries without a database = %d %s, want 503 with a JSON error", code, body)
+	}
+
+	writeLikeVaultAgent(t, secret, dsn+"\n")
+	p.waitForLog(t, "database connected", 1)
+	if code, _ := get(t, p.url("/readyz")); code != http.StatusOK {
+		t.Fatalf("/readyz with the secret in place = %d, want 200", code)
+	}
+	post(t, p.url("/api/entries"), "before rotation")
+
+	ctx := testdb.Context(t)
+	if _, err := db.Admin.ExecContext(ctx, "ALTER USER 'app'@'127.0.0.1' IDENTIFIED BY 'second-Secret'"); err != nil {
+		t.Fatal(err)
+	}
+	writeLikeVaultAgent(t, secret, db.DSN("app", "second-Secret", "sampleapp"))
+	p.waitForLog(t, "database connected", 2)
+	rows, err := db.Admin.QueryContext(ctx, "SELECT id FROM information_schema.processlist WHERE user = 'app'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sessions []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		sessions = append(sessions, id)
+	}
+	rows.Close()
+	for _, id := range sessions {
+		_, _ = db.Admin.ExecContext(ctx, fmt.Sprintf("KILL %d", id))
+	}
+
+	post(t, p.url("/api/entries"), "after rotation")
+	if _, body := get(t, p.url("/api/entries")); !strings.Contains(body, "before rotation") || !strings.Contains(body, "after rotation") {
+		t.Fatalf("entries across the rotation: %s", body)
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-p.done; err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+}
+
+// writeLikeVaultAgent replaces the file in one step, as the agent's renderer does.
+func writeLikeVaultAgent(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func post(t *testing.T, url, message string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(`{"message":"`+message+`"}`))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST %q = %d %s, want 201", message, resp.StatusCode, b)
+	}
+}
+
+// waitForLog waits until the service has logged msg at least n times.
+func (p *process) waitForLog(t *testing.T, msg string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		p.mu.Lock()
+		count := 0
+		for _, l := range p.logs {
+			if l["msg"] == msg {
+				count++
+			}
+		}
+		p.mu.Unlock()
+		if count >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the service logged %q %d times within 15s, want %d", msg, count, n)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

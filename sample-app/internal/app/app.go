@@ -125,6 +125,7 @@ func openStore(ctx context.Context, wg *sync.WaitGroup, cfg config.Config, logge
 	if cfg.DatabaseType == store.Memory {
 		return store.NewMemory(store.DefaultMemoryCapacity)
 	}
+	store.SetMySQLDriverLogger(logger)
 	st := store.NewReloading(func(ctx context.Context, dsn string) (store.Store, error) {
 		return store.Open(ctx, cfg.DatabaseType, dsn)
 	})
@@ -136,8 +137,12 @@ func openStore(ctx context.Context, wg *sync.WaitGroup, cfg config.Config, logge
 			logger.Warn("database connection-string file unreadable", "path", cfg.DatabaseDSNFile, "error", readErr)
 			return
 		}
-		if err := st.Sync(attemptCtx, content); err != nil {
+		reconnected, err := st.Sync(attemptCtx, content)
+		switch {
+		case err != nil:
 			logger.Error("database connection failed; retrying", "database", cfg.DatabaseType, "in", cfg.ReloadInterval.String(), "error", err)
+		case reconnected:
+			logger.Info("database connected", "database", cfg.DatabaseType, "path", cfg.DatabaseDSNFile)
 		}
 	}
 	// The first attempt happens before the server starts, so a healthy pod is ready at once.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/bkt-platform/platform/sample-app/internal/testdb"
 )
 
 func TestMongoIntegration(t *testing.T) {
-	uri := strings.TrimSuffix(startMongoWire(t), "/") + "/sampleapp"
-	ctx := testContext(t)
+	uri := strings.TrimSuffix(testdb.StartMongoWire(t), "/") + "/sampleapp"
+	ctx := testdb.Context(t)
 
 	s, err := OpenMongo(ctx, uri)
 	if err != nil {

@@ -4,12 +4,25 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
+
+// SetMySQLDriverLogger sends the driver's own messages (dropped idle connections, for example)
+// to logger, so that every line the process writes is JSON.
+func SetMySQLDriverLogger(logger *slog.Logger) {
+	_ = mysql.SetLogger(mysqlDriverLogger{logger})
+}
+
+type mysqlDriverLogger struct{ logger *slog.Logger }
+
+func (l mysqlDriverLogger) Print(v ...any) {
+	l.logger.Warn("mysql driver", "detail", strings.TrimSpace(fmt.Sprint(v...)))
+}
 
 // mysqlSchema is safe to run at every start.
 const mysqlSchema = `CREATE TABLE IF NOT EXISTS entries (

@@ -4,12 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/bkt-platform/platform/sample-app/internal/testdb"
 )
 
 func TestMySQLIntegration(t *testing.T) {
-	db := startMariaDB(t)
-	dsn := db.createDatabase(t, "sampleapp", "app", "first-Secret")
-	ctx := testContext(t)
+	db := testdb.StartMariaDB(t)
+	dsn := db.CreateDatabase(t, "sampleapp", "app", "first-Secret")
+	ctx := testdb.Context(t)
 
 	s, err := OpenMySQL(ctx, dsn)
 	if err != nil {
@@ -33,17 +35,17 @@ func TestMySQLIntegration(t *testing.T) {
 	t.Run("rotated credentials are picked up", func(t *testing.T) {
 		r := NewReloading(func(ctx context.Context, dsn string) (Store, error) { return Open(ctx, MySQL, dsn) })
 		defer r.Close(ctx)
-		if err := r.Sync(ctx, dsn+"\n"); err != nil {
+		if _, err := r.Sync(ctx, dsn+"\n"); err != nil {
 			t.Fatalf("first secret: %v", err)
 		}
 		// What Vault's database secrets engine does on rotation: a new password, then a new file.
-		if _, err := db.admin.ExecContext(ctx, "ALTER USER 'app'@'127.0.0.1' IDENTIFIED BY 'second-Secret'"); err != nil {
+		if _, err := db.Admin.ExecContext(ctx, "ALTER USER 'app'@'127.0.0.1' IDENTIFIED BY 'second-Secret'"); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.Sync(ctx, db.dsn("app", "wrong", "sampleapp")); err == nil || !strings.Contains(err.Error(), "Access denied") {
+		if _, err := r.Sync(ctx, db.DSN("app", "wrong", "sampleapp")); err == nil || !strings.Contains(err.Error(), "Access denied") {
 			t.Fatalf("Sync with a wrong password = %v; want an access-denied error", err)
 		}
-		if err := r.Sync(ctx, db.dsn("app", "second-Secret", "sampleapp")); err != nil {
+		if _, err := r.Sync(ctx, db.DSN("app", "second-Secret", "sampleapp")); err != nil {
 			t.Fatalf("rotated secret: %v", err)
 		}
 		if _, err := r.Add(ctx, "after rotation"); err != nil {
@@ -59,7 +61,7 @@ func TestMySQLIntegration(t *testing.T) {
 		for dsn, want := range map[string]string{
 			"":                             ErrNotConfigured.Error(),
 			"not a dsn":                    "invalid MySQL DSN",
-			"app:pw@tcp(" + db.addr + ")/": "names no database",
+			"app:pw@tcp(" + db.Addr + ")/": "names no database",
 		} {
 			_, err := OpenMySQL(ctx, dsn)
 			if err == nil || !strings.Contains(err.Error(), want) {

@@ -26,28 +26,28 @@ func NewReloading(open Opener) *Reloading {
 }
 
 // Sync makes dsn the active connection string. It reconnects when dsn differs from the active
-// one, or when the last attempt failed (the database may have come up since). It returns the
-// connection error, and keeps any previous backend in that case.
-func (r *Reloading) Sync(ctx context.Context, dsn string) error {
+// one, or when the last attempt failed (the database may have come up since), and reports
+// whether it did. On error the previous backend, if any, stays in use.
+func (r *Reloading) Sync(ctx context.Context, dsn string) (reconnected bool, err error) {
 	r.mu.RLock()
 	unchanged := r.current != nil && r.lastErr == nil && dsn == r.dsn
 	r.mu.RUnlock()
 	if unchanged {
-		return nil
+		return false, nil
 	}
 	next, err := r.open(ctx, dsn)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err != nil {
 		r.lastErr = err
-		return err
+		return false, err
 	}
 	prev := r.current
 	r.current, r.dsn, r.lastErr = next, dsn, nil
 	if prev != nil {
-		return prev.Close(ctx)
+		return true, prev.Close(ctx)
 	}
-	return nil
+	return true, nil
 }
 
 // Fail records why no connection string is available (for example the secret file is missing).

@@ -44,25 +44,25 @@ func TestReloadingFollowsConnectionString(t *testing.T) {
 		t.Fatalf("Add with the secret file missing = %v, want the read error", err)
 	}
 
-	if err := r.Sync(ctx, "bad"); !errors.Is(err, errRefused) {
+	if _, err := r.Sync(ctx, "bad"); !errors.Is(err, errRefused) {
 		t.Fatalf("Sync(bad) = %v", err)
 	}
 	if err := r.Ping(ctx); !errors.Is(err, errRefused) {
 		t.Fatalf("Ping after failed first connect = %v, want the connect error", err)
 	}
 
-	if err := r.Sync(ctx, "v1"); err != nil {
-		t.Fatal(err)
+	if reconnected, err := r.Sync(ctx, "v1"); err != nil || !reconnected {
+		t.Fatalf("Sync(v1) = %v, %v; want a new connection", reconnected, err)
 	}
 	if _, err := r.Add(ctx, "hello"); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Sync(ctx, "v1"); err != nil || len(o.opened) != 1 {
-		t.Fatalf("Sync with an unchanged secret reconnected: %d opens, err %v", len(o.opened), err)
+	if reconnected, err := r.Sync(ctx, "v1"); err != nil || reconnected || len(o.opened) != 1 {
+		t.Fatalf("Sync with an unchanged secret reconnected (%v): %d opens, err %v", reconnected, len(o.opened), err)
 	}
 
 	// A broken new secret keeps the last good connection.
-	if err := r.Sync(ctx, "bad"); err == nil {
+	if _, err := r.Sync(ctx, "bad"); err == nil {
 		t.Fatal("Sync(bad) succeeded")
 	}
 	r.Fail(missing)
@@ -74,8 +74,8 @@ func TestReloadingFollowsConnectionString(t *testing.T) {
 	}
 
 	// A good new secret replaces the backend and retires the old one.
-	if err := r.Sync(ctx, "v2"); err != nil {
-		t.Fatal(err)
+	if reconnected, err := r.Sync(ctx, "v2"); err != nil || !reconnected {
+		t.Fatalf("Sync(v2) = %v, %v", reconnected, err)
 	}
 	if len(o.opened) != 2 || !o.opened[0].closed || o.opened[1].closed {
 		t.Fatalf("after rotation: %d opened, first closed=%v, second closed=%v", len(o.opened), o.opened[0].closed, o.opened[1].closed)

@@ -1,4 +1,9 @@
-package store
+// Package testdb starts real database servers for integration tests: MariaDB from Debian's
+// package and a MongoDB-wire-compatible server (FerretDB via tools/cmd/mongowire). Each runs as
+// a child process of the test on a free loopback port and stops when the test ends. A missing
+// server binary fails the test: a skipped integration test would let `make test` pass without
+// proving anything. Only tests import this package.
+package testdb
 
 import (
 	"bufio"
@@ -19,12 +24,9 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// The integration tests start real servers as child processes. A missing server binary fails
-// the test: a skipped integration test would let `make test` pass without proving anything.
-
 const setupHint = "run `make setup` (it installs Debian's mariadb-server and builds the Go tools)"
 
-func lookBinary(t *testing.T, name string, dirs ...string) string {
+func lookBinary(t testing.TB, name string, dirs ...string) string {
 	t.Helper()
 	if p, err := exec.LookPath(name); err == nil {
 		return p
@@ -40,7 +42,7 @@ func lookBinary(t *testing.T, name string, dirs ...string) string {
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -51,7 +53,7 @@ func freePort(t *testing.T) int {
 }
 
 // stopOnCleanup ends the server gracefully and kills it if it hangs, so no process outlives the test.
-func stopOnCleanup(t *testing.T, cmd *exec.Cmd, name string) {
+func stopOnCleanup(t testing.TB, cmd *exec.Cmd, name string) {
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
@@ -66,15 +68,16 @@ func stopOnCleanup(t *testing.T, cmd *exec.Cmd, name string) {
 	})
 }
 
-type mariaDB struct {
-	addr   string // 127.0.0.1:port
+// MariaDB is a running server.
+type MariaDB struct {
+	Addr   string // 127.0.0.1:port
 	socket string
-	admin  *sql.DB // root over the Unix socket
+	Admin  *sql.DB // root over the Unix socket
 }
 
-// startMariaDB initialises a throw-away data directory and runs Debian's mariadbd on a free
+// StartMariaDB initialises a throw-away data directory and runs Debian's mariadbd on a free
 // loopback port, owned by this test.
-func startMariaDB(t *testing.T) *mariaDB {
+func StartMariaDB(t testing.TB) *MariaDB {
 	t.Helper()
 	sbin := []string{"/usr/sbin", "/usr/bin", "/usr/libexec"}
 	server := lookBinary(t, "mariadbd", sbin...)
@@ -94,8 +97,8 @@ func startMariaDB(t *testing.T) *mariaDB {
 		t.Fatalf("mariadb-install-db: %v\n%s", err, out)
 	}
 
-	db := &mariaDB{addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)), socket: filepath.Join(dir, "mysqld.sock")}
-	_, port, _ := net.SplitHostPort(db.addr)
+	db := &MariaDB{Addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)), socket: filepath.Join(dir, "mysqld.sock")}
+	_, port, _ := net.SplitHostPort(db.Addr)
 	logFile := filepath.Join(dir, "error.log")
 	cmd := exec.Command(server, "--no-defaults", "--datadir="+data, userArg,
 		"--bind-address=127.0.0.1", "--port="+port, "--socket="+db.socket,
@@ -122,33 +125,34 @@ func startMariaDB(t *testing.T) *mariaDB {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	db.admin = admin
+	db.Admin = admin
 	return db
 }
 
-// createDatabase makes a database and a user limited to it, as a DBA would for the app.
-func (m *mariaDB) createDatabase(t *testing.T, name, user, password string) string {
+// CreateDatabase makes a database and a user limited to it, as a DBA would for the app.
+func (m *MariaDB) CreateDatabase(t testing.TB, name, user, password string) string {
 	t.Helper()
 	for _, stmt := range []string{
 		"CREATE DATABASE " + name,
 		fmt.Sprintf("CREATE USER '%s'@'127.0.0.1' IDENTIFIED BY '%s'", user, password),
 		fmt.Sprintf("GRANT ALL PRIVILEGES ON %s.* TO '%s'@'127.0.0.1'", name, user),
 	} {
-		if _, err := m.admin.Exec(stmt); err != nil {
+		if _, err := m.Admin.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	return m.dsn(user, password, name)
+	return m.DSN(user, password, name)
 }
 
-func (m *mariaDB) dsn(user, password, dbName string) string {
+// DSN is the go-sql-driver connection string for user over TCP.
+func (m *MariaDB) DSN(user, password, dbName string) string {
 	cfg := mysql.NewConfig()
-	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = user, password, "tcp", m.addr, dbName
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = user, password, "tcp", m.Addr, dbName
 	return cfg.FormatDSN()
 }
 
-// startMongoWire runs the repository's mongowire tool (FerretDB embedded, SQLite storage).
-func startMongoWire(t *testing.T) string {
+// StartMongoWire runs the repository's mongowire tool (FerretDB embedded, SQLite storage).
+func StartMongoWire(t testing.TB) string {
 	t.Helper()
 	bin := os.Getenv("MONGOWIRE")
 	if bin == "" {
@@ -198,7 +202,7 @@ func startMongoWire(t *testing.T) string {
 }
 
 // findToolsModule walks up from the package directory to the repository's tools/go.mod.
-func findToolsModule(t *testing.T) string {
+func findToolsModule(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -217,7 +221,8 @@ func findToolsModule(t *testing.T) string {
 	}
 }
 
-func testContext(t *testing.T) context.Context {
+// Context ends after a minute or with the test.
+func Context(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
