@@ -2,9 +2,8 @@
 # Local AWS API emulator (moto server) for offline Terraform runs.
 #
 # Usage: scripts/emulator.sh start|stop|env
-#   start  start moto_server with TLS on a free 127.0.0.1 port (no-op when already running) and
-#          write $EMULATOR_DIR/emulator.env: AWS_ENDPOINT_URL, AWS_CA_BUNDLE (its self-signed
-#          certificate), test credentials and region
+#   start  start moto_server on a free 127.0.0.1 port (no-op when already running) and write
+#          $EMULATOR_DIR/emulator.env with AWS_ENDPOINT_URL, test credentials and region
 #   stop   stop the server started by `start` and wait until it has exited (no-op when stopped)
 #   env    print the path of the env file (fails when the emulator is not running)
 # Typical use:  scripts/emulator.sh start && . "$(scripts/emulator.sh env)"
@@ -23,8 +22,6 @@ moto="${MOTO_SERVER:-$root/.venv/bin/moto_server}"
 env_file="$dir/emulator.env"
 pid_file="$dir/emulator.pid"
 log_file="$dir/emulator.log"
-cert_file="$dir/emulator-cert.pem"
-key_file="$dir/emulator-key.pem"
 
 die() { echo "emulator.sh: $*" >&2; exit 1; }
 
@@ -41,7 +38,7 @@ free_port() {
 
 start() {
   if running_pid >/dev/null && [[ -f "$env_file" ]]; then
-    echo "emulator already running ($(grep -o 'https://[^ ]*' "$env_file"))"
+    echo "emulator already running ($(grep -o 'http://[^ ]*' "$env_file"))"
     return 0
   fi
   [[ -x "$moto" ]] || die "moto_server not found at $moto; run 'make setup' (or set MOTO_SERVER)"
@@ -49,26 +46,19 @@ start() {
   mkdir -p "$dir"
   rm -f "$env_file" "$pid_file"
 
-  # TLS, because the state bucket's policy denies plain-HTTP requests, as it should; the AWS SDKs
-  # (Terraform, boto3, the aws CLI) trust the certificate through AWS_CA_BUNDLE.
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1" -keyout "$key_file" -out "$cert_file" 2>/dev/null ||
-    die "openssl could not create the emulator's certificate"
-
   local port url pid
   port="$(free_port)"
-  url="https://127.0.0.1:$port"
+  url="http://127.0.0.1:$port"
   # setsid + redirected output: the server must not hold the caller's terminal or pipes open.
   # AWS managed policies (AmazonEKSClusterPolicy …) exist in every real account; moto loads them only on request.
-  MOTO_IAM_LOAD_MANAGED_POLICIES=true setsid "$moto" -H 127.0.0.1 -p "$port" -s -c "$cert_file" -k "$key_file" >"$log_file" 2>&1 < /dev/null &
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true setsid "$moto" -H 127.0.0.1 -p "$port" >"$log_file" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" >"$pid_file"
 
   for _ in $(seq 1 100); do
-    if curl -sf --cacert "$cert_file" -o /dev/null "$url/moto-api/data.json"; then
+    if curl -sf -o /dev/null "$url/moto-api/data.json"; then
       cat >"$env_file" <<EOF
 export AWS_ENDPOINT_URL=$url
-export AWS_CA_BUNDLE=$cert_file
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test
 export AWS_REGION=$region

@@ -1,0 +1,221 @@
+"""Assertions, through the AWS API, on the envs/dev apply against the local emulator.
+
+Usage (emulator environment loaded, see scripts/emulator.sh):
+  emulator_checks.py applied <workdir>    check what scripts/tf-emulator-apply.sh created
+  emulator_checks.py destroyed            check that no platform resource is left
+  emulator_checks.py empty-bucket <name>  delete every object version of the state bucket
+
+Each failed check is printed; the exit status is 1 when any failed.
+"""
+
+import json
+import pathlib
+import re
+import sys
+
+import boto3
+
+GITHUB_ISSUER = "token.actions.githubusercontent.com"
+STATE_KEY = "envs/dev/terraform.tfstate"
+
+
+class Checks:
+    def __init__(self):
+        self.failures = []
+        self.passed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failures.append(what)
+            print(f"FAIL: {what}")
+
+    def finish(self, label):
+        print(f"{label}: {self.passed} checks passed, {len(self.failures)} failed")
+        return 1 if self.failures else 0
+
+
+def tfvars_value(text, name):
+    match = re.search(rf"^\s*{name}\s*=\s*(.+)$", text, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"emulator.tfvars has no {name}")
+    return json.loads(match.group(1))
+
+
+def trust_condition(role_name):
+    document = boto3.client("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(document)
+    statements = document["Statement"]
+    return statements, statements[0].get("Condition", {})
+
+
+def check_applied(workdir):
+    c = Checks()
+    work = pathlib.Path(workdir)
+    outputs = json.loads((work / "outputs.json").read_text())
+    cluster_vars = outputs["cluster_vars"]["value"]
+    tfvars = (work / "terraform/envs/dev/emulator.tfvars").read_text()
+    public_cidrs = tfvars_value(tfvars, "api_public_access_cidrs")
+    repository = tfvars_value(tfvars, "github_repository")
+    name = cluster_vars["CLUSTER_NAME"]
+
+    eks = boto3.client("eks")
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    encryption = cluster.get("encryptionConfig", [])
+    c.check(any("secrets" in e.get("resources", []) and e.get("provider", {}).get("keyArn") for e in encryption),
+            f"cluster {name} encrypts secrets with a KMS key (got {encryption})")
+    key_arn = encryption[0]["provider"]["keyArn"] if encryption else None
+    if key_arn:
+        rotation = boto3.client("kms").get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"]
+        c.check(rotation, "the secrets KMS key rotates")
+    enabled_logs = {t for entry in cluster["logging"]["clusterLogging"] if entry.get("enabled") for t in entry["types"]}
+    c.check({"api", "audit", "authenticator"} <= enabled_logs, f"control-plane logs api/audit/authenticator enabled (got {sorted(enabled_logs)})")
+    vpc_config = cluster["resourcesVpcConfig"]
+    c.check(vpc_config.get("endpointPrivateAccess") is True, "private API endpoint is on")
+    c.check(vpc_config.get("endpointPublicAccess") is True and vpc_config.get("publicAccessCidrs") == public_cidrs,
+            f"public API endpoint limited to {public_cidrs} (got {vpc_config.get('endpointPublicAccess')}, {vpc_config.get('publicAccessCidrs')})")
+    c.check(vpc_config.get("vpcId") in (None, cluster_vars["VPC_ID"]) and len(vpc_config.get("subnetIds", [])) == 2,
+            "the cluster uses the two private subnets of the platform VPC")
+
+    nodegroups = eks.list_nodegroups(clusterName=name)["nodegroups"]
+    c.check(nodegroups == ["default"], f"one managed node group 'default' (got {nodegroups})")
+    ec2 = boto3.client("ec2")
+    for group_name in nodegroups:
+        group = eks.describe_nodegroup(clusterName=name, nodegroupName=group_name)["nodegroup"]
+        template_ref = group.get("launchTemplate", {})
+        c.check(bool(template_ref.get("id")), f"node group {group_name} uses a launch template")
+        if not template_ref.get("id"):
+            continue
+        version = ec2.describe_launch_template_versions(LaunchTemplateId=template_ref["id"], Versions=["$Latest"])
+        data = version["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+        metadata = data.get("MetadataOptions", {})
+        c.check(metadata.get("HttpTokens") == "required" and metadata.get("HttpPutResponseHopLimit") == 1,
+                f"launch template requires IMDSv2 with hop limit 1 (got {metadata})")
+        disks = [m.get("Ebs", {}) for m in data.get("BlockDeviceMappings", [])]
+        c.check(bool(disks) and all(d.get("Encrypted") and d.get("VolumeType") == "gp3" for d in disks),
+                f"node root volumes are encrypted gp3 (got {disks})")
+        c.check("KeyName" not in data, "no SSH key on the nodes")
+
+    iam = boto3.client("iam")
+    subjects = {
+        f"{name}-github-ci": f"repo:{repository}:ref:refs/heads/main",
+        f"{name}-github-plan": f"repo:{repository}:environment:dev-plan",
+        f"{name}-github-apply": f"repo:{repository}:environment:dev",
+    }
+    for role, subject in subjects.items():
+        statements, condition = trust_condition(role)
+        c.check(len(statements) == 1 and statements[0]["Action"] == "sts:AssumeRoleWithWebIdentity",
+                f"{role}: one web-identity trust statement")
+        c.check(list(condition) == ["StringEquals"], f"{role}: trust uses StringEquals only (got {list(condition)})")
+        equals = condition.get("StringEquals", {})
+        c.check(equals.get(f"{GITHUB_ISSUER}:aud") == "sts.amazonaws.com", f"{role}: aud is sts.amazonaws.com")
+        c.check(equals.get(f"{GITHUB_ISSUER}:sub") == subject, f"{role}: sub is exactly {subject} (got {equals.get(f'{GITHUB_ISSUER}:sub')})")
+    issuer = boto3.client("eks").describe_cluster(name=name)["cluster"]["identity"]["oidc"]["issuer"].removeprefix("https://")
+    for var, account in {
+        "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN": "kube-system:aws-load-balancer-controller",
+        "EXTERNAL_DNS_ROLE_ARN": "external-dns:external-dns",
+        "VAULT_ROLE_ARN": "vault:vault",
+    }.items():
+        role = cluster_vars[var].rsplit("/", 1)[1]
+        _, condition = trust_condition(role)
+        equals = condition.get("StringEquals", {})
+        c.check(equals.get(f"{issuer}:sub") == f"system:serviceaccount:{account}" and equals.get(f"{issuer}:aud") == "sts.amazonaws.com",
+                f"{var}: trusted only by {account} through the cluster issuer (got {equals})")
+    c.check(len(iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]) == 2,
+            "two OIDC providers: GitHub Actions and the cluster")
+
+    repository_name = cluster_vars["SAMPLE_APP_IMAGE_REPOSITORY"].split("/", 1)[1]
+    repo = boto3.client("ecr").describe_repositories(repositoryNames=[repository_name])["repositories"][0]
+    c.check(repo["imageTagMutability"] == "IMMUTABLE", "ECR tags are immutable")
+    c.check(repo["imageScanningConfiguration"]["scanOnPush"] is True, "ECR scans on push")
+    c.check(repo.get("encryptionConfiguration", {}).get("encryptionType") == "KMS", "ECR encrypts with KMS")
+
+    certificate = boto3.client("acm").describe_certificate(CertificateArn=cluster_vars["CERTIFICATE_ARN"])["Certificate"]
+    c.check(certificate["Status"] == "ISSUED", f"certificate is ISSUED (got {certificate['Status']})")
+    c.check(set(certificate.get("SubjectAlternativeNames", [])) >= {cluster_vars["DOMAIN"], "*." + cluster_vars["DOMAIN"]},
+            "certificate covers the domain and its wildcard")
+    zone = boto3.client("route53").get_hosted_zone(Id=cluster_vars["HOSTED_ZONE_ID"])["HostedZone"]
+    c.check(zone["Name"].rstrip(".") == cluster_vars["DOMAIN"] and not zone["Config"]["PrivateZone"], "the public zone serves DOMAIN")
+
+    vpc_id = cluster_vars["VPC_ID"]
+    flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
+    c.check(len(flow_logs) == 1 and flow_logs[0]["TrafficType"] == "ALL", "VPC flow logs capture ALL traffic")
+    default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    c.check(not default_sg["IpPermissions"] and not default_sg["IpPermissionsEgress"], "the default security group has no rules")
+    nats = [n for n in ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"] if n["State"] != "deleted"]
+    c.check(len(nats) == 1, f"dev runs one NAT gateway (got {len(nats)})")
+
+    bucket = (work / "state-bucket").read_text().strip()
+    s3 = boto3.client("s3")
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+    c.check(STATE_KEY in keys, f"state object {STATE_KEY} is in bucket {bucket}")
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=STATE_KEY + ".tflock")
+    c.check(bool(versions.get("Versions")) and bool(versions.get("DeleteMarkers")),
+            "the S3 lock file was written during the apply and released after it (versions and delete markers of .tflock)")
+    c.check(s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled", "state bucket versioning is on")
+    c.check(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True,
+            "state bucket blocks public access")
+    encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    c.check(encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", "state bucket encrypts with KMS")
+    return c.finish("emulator apply checks")
+
+
+def check_destroyed():
+    c = Checks()
+    eks = boto3.client("eks")
+    c.check(eks.list_clusters()["clusters"] == [], "no EKS cluster left")
+    ec2 = boto3.client("ec2")
+    vpcs = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]]
+    c.check(vpcs == [], f"no VPC left besides the default one (got {vpcs})")
+    nats = [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] not in ("deleted", "deleting")]
+    c.check(nats == [], f"no NAT gateway left (got {nats})")
+    eips = [a.get("AllocationId") for a in ec2.describe_addresses()["Addresses"]]
+    c.check(eips == [], f"no Elastic IP left (got {eips})")
+    templates = [t["LaunchTemplateName"] for t in ec2.describe_launch_templates()["LaunchTemplates"]]
+    c.check(templates == [], f"no launch template left (got {templates})")
+    iam = boto3.client("iam")
+    roles = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("bkt-")]
+    c.check(roles == [], f"no bkt-* IAM role left (got {roles})")
+    providers = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    c.check(providers == [], f"no OIDC provider left (got {providers})")
+    repos = [r["repositoryName"] for r in boto3.client("ecr").describe_repositories()["repositories"]]
+    c.check(repos == [], f"no ECR repository left (got {repos})")
+    zones = [z["Name"] for z in boto3.client("route53").list_hosted_zones()["HostedZones"]]
+    c.check(zones == [], f"no Route 53 zone left (got {zones})")
+    certificates = [x["CertificateArn"] for x in boto3.client("acm").list_certificates()["CertificateSummaryList"]]
+    c.check(certificates == [], f"no ACM certificate left (got {certificates})")
+    kms = boto3.client("kms")
+    live_keys = [k["KeyId"] for k in kms.list_keys()["Keys"]
+                 if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] not in ("PendingDeletion",)]
+    c.check(live_keys == [], f"every KMS key is scheduled for deletion (live: {live_keys})")
+    groups = [g["logGroupName"] for g in boto3.client("logs").describe_log_groups()["logGroups"]]
+    c.check(groups == [], f"no CloudWatch log group left (got {groups})")
+    buckets = [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
+    c.check(buckets == [], f"no S3 bucket left (got {buckets})")
+    return c.finish("emulator destroy checks")
+
+
+def empty_bucket(bucket):
+    s3 = boto3.client("s3")
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        if objects:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
+    return 0
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "applied":
+        return check_applied(argv[2])
+    if len(argv) == 2 and argv[1] == "destroyed":
+        return check_destroyed()
+    if len(argv) == 3 and argv[1] == "empty-bucket":
+        return empty_bucket(argv[2])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
