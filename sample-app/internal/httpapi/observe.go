@@ -52,8 +52,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			// races with such clients and drops their requests.
 			w.Header().Set("Connection", "close")
 		}
-		logger := s.opts.Logger.With("request_id", id)
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, logger))
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, id))
 		rec := &statusRecorder{ResponseWriter: w}
 
 		s.metrics.inFlight.Inc()
@@ -68,7 +67,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		status := strconv.Itoa(rec.status)
 		s.metrics.requests.WithLabelValues(route, r.Method, status).Inc()
 		s.metrics.duration.WithLabelValues(route, r.Method, status).Observe(elapsed.Seconds())
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		s.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", id),
 			slog.String("method", r.Method),
 			slog.String("route", route),
 			slog.String("path", r.URL.Path),
@@ -105,10 +105,11 @@ func notIDChar(c rune) bool {
 	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')
 }
 
-// logger returns the request-scoped logger that carries the request id.
+// logger returns a logger that carries the request id. It is built only when a handler logs,
+// which keeps the common path (one line per request) cheap.
 func (s *Server) logger(r *http.Request) *slog.Logger {
-	if l, ok := r.Context().Value(ctxKey{}).(*slog.Logger); ok {
-		return l
+	if id, ok := r.Context().Value(ctxKey{}).(string); ok {
+		return s.opts.Logger.With("request_id", id)
 	}
 	return s.opts.Logger
 }
