@@ -206,8 +206,8 @@ func TestMessageFileChangesLive(t *testing.T) {
 // Every request sent must get a 2xx answer, the upload must complete, and the process must exit 0.
 func TestShutdownUnderLoad(t *testing.T) {
 	const (
-		drain = 1500 * time.Millisecond // --shutdown-delay; the chart sets more
-		lag   = 500 * time.Millisecond  // from failing readiness to no new requests
+		drain = 2 * time.Second        // --shutdown-delay; the chart sets more
+		lag   = 300 * time.Millisecond // from failing readiness to no new requests
 	)
 	p := start(t, "--shutdown-delay="+drain.String(), "--shutdown-timeout=10s")
 
@@ -324,8 +324,9 @@ func TestShutdownUnderLoad(t *testing.T) {
 		t.Fatalf("%d requests were dropped; first: %v", dropped.Load(), firstDrop.Load())
 	}
 	d := deregistered.Load()
-	if d == nil || d.Sub(*signalledAt.Load()) > 300*time.Millisecond {
-		t.Fatalf("readiness did not fail within 300ms of SIGTERM (deregistered at %v)", d)
+	// Generous for a loaded CI machine; the drain delay is what must outlast it.
+	if d == nil || d.Sub(*signalledAt.Load()) > time.Second {
+		t.Fatalf("readiness did not fail within 1s of SIGTERM (deregistered at %v)", d)
 	}
 	if ok.Load() < 200 || afterSignal.Load() < 20 {
 		t.Fatalf("too little load to prove anything: %d ok, %d after SIGTERM", ok.Load(), afterSignal.Load())
