@@ -150,11 +150,29 @@ tf-apply: ## Plan and apply terraform/envs/<ENV> against real AWS (CI: apply rol
 ## ---- end workflows ----
 
 ## ---- lifecycle ----
-# Until the lifecycle layer lands, demo only verifies what exists (README says so).
-.PHONY: demo
-demo: $(SETUP) ## The main job; for now it only runs the static checks of what exists
-	@echo "demo: the emulator run is not built yet; running the static checks instead"
-	$(MAKE) check
+# Create, delete, demo and price an environment (docs/runbooks/teardown.md, docs/cost.md). up and
+# down act on real AWS and a real cluster; lifecycle-test proves down's AWS side on the emulator.
+TEST_TARGETS += lifecycle-test
+ENV ?= dev
+# dev's monthly target (issue 7); make cost fails above it.
+COST_BUDGET ?= 250
+
+.PHONY: up down demo cost lifecycle-test
+
+up: $(SETUP) ## Create ENV (default dev) on real AWS, write cluster-vars, install Flux, wait until Ready; re-runnable
+	scripts/up.sh '$(ENV)'
+
+down: $(SETUP) ## Delete ENV: suspend Flux, remove controller-made AWS resources, terraform destroy, leftover report
+	scripts/down.sh '$(ENV)'
+
+demo: $(SETUP) ## No AWS account: emulator apply, cluster vars, render, verification suite, sample app, summary
+	scripts/demo.sh
+
+cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [COST_BUDGET=250 COST_FLAGS="-node-uptime 0.45"]
+	scripts/cost.sh '$(ENV)' -budget '$(COST_BUDGET)' $(COST_FLAGS)
+
+lifecycle-test: $(SETUP) ## Emulator: apply dev, add controller-made resources, teardown, destroy, zero leftovers; dev cost in budget
+	scripts/lifecycle-test.sh
 ## ---- end lifecycle ----
 
 check: $(SETUP) ## Fast static checks only (format, lint, validate), meant for every commit

@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 		os.Setenv("AWS_ENDPOINT_URL", url)
 		os.Exit(m.Run())
 	}
+	os.Unsetenv("AWS_CA_BUNDLE") // our own server speaks plain HTTP
 	stop, err := startEmulator()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "teardown tests:", err)
@@ -298,8 +299,9 @@ func inventory(t *testing.T, c clients, zoneID string) map[string]map[string]boo
 	return have
 }
 
-// assertTornDown checks every owned resource is gone and every survivor is still there.
-func assertTornDown(t *testing.T, c clients, zoneID string, res created) {
+// assertTornDown checks that every owned resource is gone, and that nothing else changed:
+// what existed before the fixtures were made, and every survivor, is still there.
+func assertTornDown(t *testing.T, c clients, zoneID string, before map[string]map[string]bool, res created) {
 	t.Helper()
 	have := inventory(t, c, zoneID)
 	for kind, ids := range res.owned {
@@ -313,6 +315,13 @@ func assertTornDown(t *testing.T, c clients, zoneID string, res created) {
 		for _, id := range ids {
 			if !have[kind][id] {
 				t.Errorf("%s %s is not the cluster's, but teardown deleted it", kind, id)
+			}
+		}
+	}
+	for kind, ids := range before {
+		for id := range ids {
+			if !have[kind][id] {
+				t.Errorf("%s %s existed before the controllers' resources were made, but teardown deleted it", kind, id)
 			}
 		}
 	}

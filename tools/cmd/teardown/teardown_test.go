@@ -27,6 +27,7 @@ func TestTeardownDeletesOnlyWhatControllersCreatedForTheCluster(t *testing.T) {
 	cluster := "bkt-delete"
 	c := testClients(t)
 	n := newNetwork(t, c, "dev.example.com")
+	before := inventory(t, c, n.zoneID)
 	res := createControllerResources(t, c, cluster, n)
 
 	var out bytes.Buffer
@@ -34,7 +35,7 @@ func TestTeardownDeletesOnlyWhatControllersCreatedForTheCluster(t *testing.T) {
 	if code := teardown(context.Background(), newScanner(c, o, nil), o, &out); code != 0 {
 		t.Fatalf("teardown exit %d, want 0; output:\n%s", code, out.String())
 	}
-	assertTornDown(t, c, n.zoneID, res)
+	assertTornDown(t, c, n.zoneID, before, res)
 	if !strings.Contains(out.String(), "pass 1") || !strings.Contains(out.String(), "nothing left for cluster "+cluster) {
 		t.Errorf("output lacks progress and the final verdict:\n%s", out.String())
 	}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The AWS side of `make down`, proven on the emulator (make lifecycle-test): apply bootstrap and
+# envs/dev; create out of band what the LB controller, external-dns and the EBS CSI driver would
+# (plus look-alikes that are not the cluster's); run teardown; assert it removed exactly the
+# controllers' resources; terraform destroy; check nothing is left; stop the emulator (also on
+# failure); then price dev's plan against its budget. The cluster-side steps of `make down` need a
+# cluster and are not run here.
+#
+# Usage: scripts/lifecycle-test.sh [workdir]   (default: build/lifecycle)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${1:-$root/build/lifecycle}"
+step() { echo "lifecycle-test: [$((SECONDS - total))s] $*"; }
+total=$SECONDS
+
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+export EMULATOR_DIR="$work/emulator"
+"$root/scripts/emulator.sh" start
+trap '"$root/scripts/emulator.sh" stop' EXIT
+# shellcheck source=/dev/null
+. "$("$root/scripts/emulator.sh" env)"
+
+step "apply bootstrap + envs/dev on the emulator"
+"$root/scripts/tf-emulator-apply.sh" "$work"
+terraform -chdir="$work/terraform/envs/dev" show -json >"$work/state.json"
+cluster="$(jq -r .CLUSTER_NAME "$work/cluster-vars.json")"
+
+step "controllers' resources out of band, teardown, assertions (go test -tags lifecycle)"
+(cd "$root/tools" && TEARDOWN_TEST_ENDPOINT="$AWS_ENDPOINT_URL" LIFECYCLE_WORKDIR="$work" \
+  go test -tags lifecycle -count=1 -v -run '^TestLifecycle' ./cmd/teardown/)
+
+step "terraform destroy"
+"$root/scripts/tf-emulator-destroy.sh" "$work"
+
+step "leftover check for cluster $cluster"
+(cd "$root/tools" && go run ./cmd/teardown -check -cluster "$cluster" -region "$AWS_REGION")
+"$root/.venv/bin/python" "$root/terraform/envs/dev/tests/emulator_checks.py" destroyed
+
+step "dev's monthly estimate within its budget (make cost)"
+"$root/scripts/cost.sh" dev -budget "${COST_BUDGET:-250}"
+
+step "done: apply, teardown, destroy, leftover check and cost budget passed"

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# make up ENV=<env>: create the environment on real AWS and hand the cluster to Flux. Re-runnable:
+# every step is an apply of declared state, so a second run changes nothing.
+#   preflight → state bucket (terraform/bootstrap) → terraform apply envs/<env> → kubeconfig →
+#   ConfigMap flux-system/cluster-vars from `terraform output -json cluster_vars` → Flux Operator
+#   + FluxInstance syncing clusters/<env> of this repository → wait for every Kustomization → URLs.
+# Credentials are never written to disk: AWS access comes from the caller's profile, the
+# kubeconfig calls `aws eks get-token`, and GITHUB_TOKEN (private repositories only) goes from
+# stdin straight into a cluster Secret.
+#
+# Usage: scripts/up.sh <env>   Environment: AWS_REGION, AWS credentials, optional GITHUB_TOKEN,
+#   BRANCH (default main), READY_TIMEOUT seconds to wait for Flux (default 2400).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+(($# == 1)) || { echo "usage: scripts/up.sh <env>   (make up ENV=dev)" >&2; exit 2; }
+env="$1"
+"$root/scripts/preflight.sh" up "$env"
+# shellcheck source=scripts/lifecycle-lib.sh
+. "$root/scripts/lifecycle-lib.sh"
+steps=7
+branch="${BRANCH:-main}"
+ready_timeout="${READY_TIMEOUT:-2400}"
+[[ "$ready_timeout" =~ ^[0-9]+$ ]] || { echo "READY_TIMEOUT must be a number of seconds" >&2; exit 2; }
+# Pinned: the Flux Operator chart, and the Flux distribution the tree targets (docs/gitops.md).
+flux_operator_version=0.59.0
+flux_version=2.7.5
+
+step "state bucket (terraform/bootstrap)"
+"$root/scripts/tf-init.sh" "$root/terraform/bootstrap" >"$work/bootstrap-init.log"
+terraform -chdir="$root/terraform/bootstrap" apply -auto-approve -var "region=$AWS_REGION"
+
+step "terraform apply terraform/envs/$env"
+init_env
+terraform -chdir="$envdir" apply -auto-approve
+
+step "kubeconfig $KUBECONFIG"
+write_kubeconfig
+kubectl version --request-timeout=30s >/dev/null
+
+step "ConfigMap flux-system/cluster-vars from terraform output cluster_vars"
+kubectl create namespace flux-system --dry-run=client -o yaml | kubectl apply -f -
+terraform -chdir="$envdir" output -json cluster_vars | jq -r 'to_entries[] | "\(.key)=\(.value)"' |
+  kubectl create configmap cluster-vars -n flux-system --from-env-file=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
+repo="$(cluster_var GITHUB_REPOSITORY)"
+
+step "Flux Operator $flux_operator_version, Flux $flux_version syncing $repo@$branch clusters/$env"
+helm upgrade --install flux-operator oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator \
+  --version "$flux_operator_version" --namespace flux-system --wait --timeout 10m
+pull_secret=""
+if [[ -n "${GITHUB_TOKEN:-}" ]]; then
+  printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic flux-system -n flux-system \
+    --from-literal=username=git --from-file=password=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
+  pull_secret="flux-system"
+fi
+kubectl apply -f - <<YAML
+apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata:
+  name: flux
+  namespace: flux-system
+spec:
+  distribution:
+    version: "$flux_version"
+    registry: ghcr.io/fluxcd
+  components: [source-controller, kustomize-controller, helm-controller, notification-controller]
+  cluster:
+    type: aws
+    networkPolicy: true
+  sync:
+    kind: GitRepository
+    url: https://github.com/$repo.git
+    ref: refs/heads/$branch
+    path: clusters/$env
+${pull_secret:+    pullSecret: $pull_secret}
+YAML
+
+step "wait for every Kustomization to be Ready (up to ${ready_timeout}s)"
+deadline=$((SECONDS + ready_timeout))
+while :; do
+  status="$(kubectl get kustomizations.kustomize.toolkit.fluxcd.io -n flux-system -o json 2>/dev/null |
+    jq -r '.items[] | "\(.metadata.name)=\((.status.conditions // [])[] | select(.type == "Ready") | .status)"' || true)"
+  pending="$(grep -cv '=True$' <<<"$status" || true)"
+  echo "  $(date -u +%H:%M:%S) ${status//$'\n'/ }"
+  [[ -n "$status" && "$pending" == 0 ]] && break
+  if ((SECONDS > deadline)); then
+    echo "up: not Ready after ${ready_timeout}s; the controllers say:" >&2
+    kubectl get kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io -A >&2 || true
+    exit 1
+  fi
+  sleep 20
+done
+
+step "URLs"
+kubectl get ingress -A -o json | jq -r '.items[] | .spec.rules[]?.host | "  https://\(.)"' | sort -u
+echo "up: environment $env is up"
