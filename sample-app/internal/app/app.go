@@ -149,7 +149,11 @@ func openStore(ctx context.Context, wg *sync.WaitGroup, cfg config.Config, logge
 	b, err := os.ReadFile(cfg.DatabaseDSNFile)
 	sync(string(b), err)
 	wg.Go(func() {
-		time.Sleep(cfg.ReloadInterval)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(cfg.ReloadInterval):
+		}
 		watch.Every(ctx, cfg.DatabaseDSNFile, cfg.ReloadInterval, sync)
 	})
 	return st
