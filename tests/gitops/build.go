@@ -124,7 +124,7 @@ func Build(root, clusterDir string, vars map[string]string) (*Tree, error) {
 	}
 
 	tree := &Tree{Root: root}
-	entry := fluxKustomization("flux-system", "./"+filepath.ToSlash(clusterDir), false)
+	entry := fluxSystemKustomization("./" + filepath.ToSlash(clusterDir))
 	objs, _, err := buildPath(work, entry, nil)
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", clusterDir, err)
@@ -182,16 +182,14 @@ func Build(root, clusterDir string, vars map[string]string) (*Tree, error) {
 	return tree, nil
 }
 
-func fluxKustomization(name, path string, substitute bool) unstructured.Unstructured {
-	spec := map[string]any{"path": path}
-	if substitute {
-		spec["postBuild"] = map[string]any{"substituteFrom": []any{map[string]any{"kind": "ConfigMap", "name": ClusterVarsName}}}
-	}
+// fluxSystemKustomization stands in for the Kustomization `make up` creates: it applies the
+// cluster folder as is, without substitution.
+func fluxSystemKustomization(path string) unstructured.Unstructured {
 	return unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": kustomizev1.GroupVersion.String(),
 		"kind":       kustomizev1.KustomizationKind,
-		"metadata":   map[string]any{"name": name, "namespace": FluxNamespace},
-		"spec":       spec,
+		"metadata":   map[string]any{"name": FluxSourceName, "namespace": FluxNamespace},
+		"spec":       map[string]any{"path": path},
 	}}
 }
 

@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	appsv1 "k8s.io/api/apps/v1"
+	"sigs.k8s.io/yaml"
 )
 
 const (
@@ -118,7 +120,7 @@ func TestClusterVarsFixtureMatchesTerraform(t *testing.T) {
 		t.Fatalf("reading the fixture: %v", err)
 	}
 	fixtureVars := map[string]string{}
-	if err := yamlUnmarshal(data, &fixtureVars); err != nil {
+	if err := yaml.Unmarshal(data, &fixtureVars); err != nil {
 		t.Fatalf("tests/testdata/cluster-vars.json: %v", err)
 	}
 	tfKeys, file, err := terraformClusterVarsKeys(filepath.Join(repoRoot, "terraform/envs/dev"))
@@ -131,7 +133,7 @@ func TestClusterVarsFixtureMatchesTerraform(t *testing.T) {
 	}
 	if data, err := os.ReadFile(filepath.Join(repoRoot, "build/cluster-vars.json")); err == nil {
 		built := map[string]string{}
-		if err := yamlUnmarshal(data, &built); err != nil {
+		if err := yaml.Unmarshal(data, &built); err != nil {
 			t.Fatalf("build/cluster-vars.json: %v", err)
 		}
 		if !slices.Equal(SortedKeys(built), tfKeys) {
@@ -145,7 +147,7 @@ func TestClusterVarsFixtureMatchesTerraform(t *testing.T) {
 func terraformClusterVarsKeys(dir string) ([]string, string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil || len(files) == 0 {
-		return nil, "", errorf("no *.tf files in %s", dir)
+		return nil, "", fmt.Errorf("no *.tf files in %s", dir)
 	}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
@@ -163,17 +165,17 @@ func terraformClusterVarsKeys(dir string) ([]string, string, error) {
 			}
 			attr, ok := b.Body.Attributes["value"]
 			if !ok {
-				return nil, f, errorf("%s: output cluster_vars has no value", f)
+				return nil, f, fmt.Errorf("%s: output cluster_vars has no value", f)
 			}
 			obj, ok := attr.Expr.(*hclsyntax.ObjectConsExpr)
 			if !ok {
-				return nil, f, errorf("%s: output cluster_vars must be an object literal { KEY = ... } so its keys can be checked", f)
+				return nil, f, fmt.Errorf("%s: output cluster_vars must be an object literal { KEY = ... } so its keys can be checked", f)
 			}
 			var keys []string
 			for _, item := range obj.Items {
 				k, diags := item.KeyExpr.Value(nil)
 				if diags.HasErrors() {
-					return nil, f, errorf("%s: a cluster_vars key is not a literal: %s", f, diags.Error())
+					return nil, f, fmt.Errorf("%s: a cluster_vars key is not a literal: %s", f, diags.Error())
 				}
 				keys = append(keys, k.AsString())
 			}
@@ -181,7 +183,7 @@ func terraformClusterVarsKeys(dir string) ([]string, string, error) {
 			return keys, f, nil
 		}
 	}
-	return nil, "", errorf("no output \"cluster_vars\" in %s", dir)
+	return nil, "", fmt.Errorf("no output \"cluster_vars\" in %s", dir)
 }
 
 var imageTagLine = regexp.MustCompile(`^\s*tag:\s*"?([^"\s]*)"?\s*# \{"bkt":"image-tag"\}\s*$`)

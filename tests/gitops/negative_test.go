@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 )
 
 // fixtureTree builds testdata/good with the files of testdata/bad/<name> laid over it; an empty
@@ -54,7 +56,7 @@ func loadFixtureVars(root string) (map[string]string, string, error) {
 		return nil, "", err
 	}
 	vars := map[string]string{}
-	return vars, "cluster-vars.json", yamlUnmarshal(data, &vars)
+	return vars, "cluster-vars.json", yaml.Unmarshal(data, &vars)
 }
 
 func TestGoodFixturePasses(t *testing.T) {
