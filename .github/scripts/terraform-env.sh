@@ -18,6 +18,16 @@ dir=$root/terraform/envs/$env
 [[ $env =~ ^[a-z0-9-]+$ && -d $dir ]] || { echo "no Terraform environment terraform/envs/$env" >&2; exit 2; }
 command -v jq >/dev/null || { echo "jq is required for the plan summary" >&2; exit 1; }
 
+# terraform.tfvars is gitignored (local experiments); CI only sees inputs committed to Git.
+shopt -s nullglob
+inputs=("$dir"/*.auto.tfvars)
+[[ -f $dir/terraform.tfvars ]] && inputs+=("$dir/terraform.tfvars")
+if ((${#inputs[@]} == 0)); then
+  echo "terraform/envs/$env has no inputs: commit them (they are not secret) as" >&2
+  echo "terraform/envs/$env/$env.auto.tfvars, starting from terraform.tfvars.example" >&2
+  exit 1
+fi
+
 out=$root/build/tf
 mkdir -p "$out"
 plan=$out/$env.tfplan
