@@ -5,10 +5,12 @@
 //
 //	newTag: 0123456789abcdef0123456789abcdef01234567 # {"bkt":"image-tag"}
 //
-// The release workflow runs it after pushing an image tagged with the full
-// commit SHA:
+// The release workflow runs it (through `make image-tag`) after pushing an
+// image tagged with the full commit SHA, and the e2e run reads the tag with
+// -current:
 //
-//	go run ./tools/cmd/tagbump -tag "$GITHUB_SHA" apps/dev
+//	go run ./cmd/tagbump -tag "$GITHUB_SHA" ../apps/dev
+//	go run ./cmd/tagbump -current ../apps/dev
 //
 // PATH is a YAML file or a directory searched recursively for *.yaml/*.yml;
 // either way exactly one marked line must exist. Only the value on that line
@@ -58,10 +60,12 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("tagbump", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	tag := flags.String("tag", "", "new image tag: the full 40-character commit SHA (required)")
+	tag := flags.String("tag", "", "new image tag: the full 40-character commit SHA")
+	current := flags.Bool("current", false, "print the tag on the marked line instead of setting it")
 	flags.Usage = func() {
-		fmt.Fprintf(stderr, "usage: tagbump -tag <40-hex commit SHA> <file-or-directory>\n\n"+
-			"Sets the value on the one line marked %s.\n", Marker)
+		fmt.Fprintf(stderr, "usage: tagbump -tag <40-hex commit SHA> <file-or-directory>\n"+
+			"       tagbump -current <file-or-directory>\n\n"+
+			"Sets (or prints) the value on the one line marked %s.\n", Marker)
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -71,6 +75,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tagbump: expected exactly one file or directory argument, got %d\n", flags.NArg())
 		flags.Usage()
 		return 2
+	}
+	if *current {
+		if *tag != "" {
+			fmt.Fprintln(stderr, "tagbump: -current prints the tag and -tag sets it; pass one of them")
+			return 2
+		}
+		res, err := Current(flags.Arg(0))
+		if err != nil {
+			fmt.Fprintf(stderr, "tagbump: %v\n", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, res.Old)
+		return 0
 	}
 	res, err := Bump(flags.Arg(0), *tag)
 	if err != nil {
@@ -98,68 +115,92 @@ func ValidateTag(tag string) error {
 	return nil
 }
 
-// Bump sets the tag on the single marked line under path.
-func Bump(path, tag string) (Result, error) {
-	if err := ValidateTag(tag); err != nil {
-		return Result{}, err
-	}
+// marked is the one marked line found under a path.
+type marked struct {
+	file           string
+	lines          []string // the whole file, split on \n
+	idx            int      // index of the marked line in lines
+	prefix, quoted string   // text before the value; the value with its quotes
+	gap            string   // spacing between the value and the marker
+	crlf           bool
+}
+
+// value is the current tag without its quotes.
+func (m marked) value() string { return strings.Trim(m.quoted, `"'`) }
+
+// find locates the single marked line under path and parses it.
+func find(path string) (marked, error) {
 	files, err := yamlFiles(path)
 	if err != nil {
-		return Result{}, err
+		return marked{}, err
 	}
-
-	type hit struct {
-		file    string
-		content []byte
-		lineIdx int
-	}
-	var hits []hit
+	var hits []marked
 	var where []string
 	for _, f := range files {
 		content, err := os.ReadFile(f)
 		if err != nil {
-			return Result{}, err
+			return marked{}, err
 		}
-		for i, line := range strings.Split(string(content), "\n") {
+		lines := strings.Split(string(content), "\n")
+		for i, line := range lines {
 			if strings.HasSuffix(strings.TrimRight(line, " \t\r"), Marker) {
-				hits = append(hits, hit{f, content, i})
+				hits = append(hits, marked{file: f, lines: lines, idx: i})
 				where = append(where, fmt.Sprintf("%s:%d", f, i+1))
 			}
 		}
 	}
 	switch len(hits) {
 	case 0:
-		return Result{}, fmt.Errorf("no line ends with the marker %s in %s: add it after the image tag value, e.g. `newTag: <sha> %s`", Marker, path, Marker)
+		return marked{}, fmt.Errorf("no line ends with the marker %s in %s: add it after the image tag value, e.g. `newTag: <sha> %s`", Marker, path, Marker)
 	case 1:
 	default:
-		return Result{}, fmt.Errorf("%d lines carry the marker %s (%s): keep it on exactly one line so the tag has one home", len(hits), Marker, strings.Join(where, ", "))
+		return marked{}, fmt.Errorf("%d lines carry the marker %s (%s): keep it on exactly one line so the tag has one home", len(hits), Marker, strings.Join(where, ", "))
 	}
 
 	h := hits[0]
-	lines := strings.Split(string(h.content), "\n")
-	line := lines[h.lineIdx]
-	crlf := strings.HasSuffix(line, "\r")
+	line := h.lines[h.idx]
+	h.crlf = strings.HasSuffix(line, "\r")
 	m := markedLine.FindStringSubmatch(strings.TrimSuffix(line, "\r"))
 	if m == nil {
-		return Result{}, fmt.Errorf("%s:%d: marked line %q is not `key: value %s`: put the tag value on that line as a plain or quoted scalar", h.file, h.lineIdx+1, line, Marker)
+		return marked{}, fmt.Errorf("%s:%d: marked line %q is not `key: value %s`: put the tag value on that line as a plain or quoted scalar", h.file, h.idx+1, line, Marker)
 	}
-	prefix, quoted, gap := m[1], m[2], m[3]
-	old := strings.Trim(quoted, `"'`)
-	res := Result{File: h.file, Line: h.lineIdx + 1, Old: old}
-	if old == tag {
+	h.prefix, h.quoted, h.gap = m[1], m[2], m[3]
+	return h, nil
+}
+
+// Current returns the tag on the single marked line under path.
+func Current(path string) (Result, error) {
+	h, err := find(path)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{File: h.file, Line: h.idx + 1, Old: h.value()}, nil
+}
+
+// Bump sets the tag on the single marked line under path.
+func Bump(path, tag string) (Result, error) {
+	if err := ValidateTag(tag); err != nil {
+		return Result{}, err
+	}
+	h, err := find(path)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{File: h.file, Line: h.idx + 1, Old: h.value()}
+	if res.Old == tag {
 		return res, nil
 	}
 
 	value := tag
-	if q := quoted[0]; q == '"' || q == '\'' {
+	if q := h.quoted[0]; q == '"' || q == '\'' {
 		value = string(q) + tag + string(q)
 	}
-	newLine := prefix + value + gap + Marker
-	if crlf {
+	newLine := h.prefix + value + h.gap + Marker
+	if h.crlf {
 		newLine += "\r"
 	}
-	lines[h.lineIdx] = newLine
-	if err := writeAtomic(h.file, []byte(strings.Join(lines, "\n"))); err != nil {
+	h.lines[h.idx] = newLine
+	if err := writeAtomic(h.file, []byte(strings.Join(h.lines, "\n"))); err != nil {
 		return Result{}, err
 	}
 	res.Changed = true

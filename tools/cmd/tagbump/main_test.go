@@ -239,6 +239,45 @@ func TestRunCommandLine(t *testing.T) {
 		})
 	}
 
+	t.Run("-current prints the tag and changes nothing", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, dir, "apps/dev/k.yaml", "newTag: '"+oldSHA+"' # {\"bkt\":\"image-tag\"}\n")
+		before := snapshot(t, dir)
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"-current", filepath.Join(dir, "apps/dev")}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit code = %d, stderr %q", code, stderr.String())
+		}
+		if stdout.String() != oldSHA+"\n" {
+			t.Errorf("stdout = %q, want the bare tag %s", stdout.String(), oldSHA)
+		}
+		if after := snapshot(t, dir); !maps.Equal(before, after) {
+			t.Errorf("-current changed files")
+		}
+	})
+
+	t.Run("-current with -tag is refused", func(t *testing.T) {
+		file := writeFile(t, t.TempDir(), "k.yaml", "newTag: "+oldSHA+" # {\"bkt\":\"image-tag\"}\n")
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"-current", "-tag", newSHA, file}, &stdout, &stderr); code != 2 {
+			t.Errorf("exit code = %d, want 2", code)
+		}
+		if got, _ := os.ReadFile(file); strings.Contains(string(got), newSHA) {
+			t.Errorf("file changed: %q", got)
+		}
+	})
+
+	t.Run("-current reports a missing or doubled marker", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, dir, "a.yaml", "newTag: x # {\"bkt\":\"image-tag\"}\n")
+		writeFile(t, dir, "b.yaml", "newTag: y # {\"bkt\":\"image-tag\"}\n")
+		for path, want := range map[string]string{filepath.Join(dir, "none"): "does not exist", dir: "2 lines carry the marker"} {
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"-current", path}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), want) {
+				t.Errorf("%s: exit %d, stderr %q; want 1 and %q", path, code, stderr.String(), want)
+			}
+		}
+	})
+
 	t.Run("second run reports nothing to do", func(t *testing.T) {
 		file := writeFile(t, t.TempDir(), "k.yaml", "newTag: "+newSHA+" # {\"bkt\":\"image-tag\"}\n")
 		var stdout, stderr bytes.Buffer
