@@ -39,6 +39,7 @@ done
 sleep 1
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$app/status"; }
 idle_rss=$(rss_kib)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 results=()
 run() { # name, path, extra wrk args...
@@ -59,6 +60,8 @@ loaded_rss=$(rss_kib)
 
 echo
 echo "sample-app benchmark: wrk, 2 threads, $connections connections, $duration each, $(nproc) CPUs, embedded store"
+# Other work on the machine shares the CPUs with the app and wrk; the numbers mean little without it.
+echo "load average before the runs: $load_before (1, 5, 15 min)"
 printf '%-22s %12s %10s %10s %10s\n' endpoint "req/s" p50 p99 "non-2xx"
 printf '%s\n' "${results[@]}"
 size=$(stat -c %s "$out/sample-app")
