@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
+	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/bkt-platform/platform/tests/gitops"
 	"github.com/bkt-platform/platform/tests/internal/kube"
@@ -65,6 +67,15 @@ func run(root, cluster, out string) error {
 		fmt.Fprintf(files[name], "---\n# Source: %s\n%s", o.File, o.YAML)
 	}
 	kinds := map[string]int{}
+	// The cluster folder itself, as the flux-system Kustomization applies it.
+	for _, ks := range tree.Kustomizations {
+		data, err := yaml.Marshal(ks.Spec)
+		if err != nil {
+			return err
+		}
+		add("flux-system", gitops.Object{File: ks.File, YAML: data})
+		kinds[kustomizev1.KustomizationKind]++
+	}
 	for _, o := range tree.Objects {
 		add(o.Kustomization, o)
 		_, k := o.Kind()
@@ -87,7 +98,7 @@ func run(root, cluster, out string) error {
 			return err
 		}
 	}
-	fmt.Printf("render: cluster vars from %s; %d objects from %d Kustomizations into %s\n", varsFile, len(tree.Objects), len(tree.Kustomizations), out)
+	fmt.Printf("render: cluster vars from %s; %d Kustomizations in %s, %d objects from their paths, into %s\n", varsFile, len(tree.Kustomizations), cluster, len(tree.Objects), out)
 	for _, k := range gitops.SortedKeys(kinds) {
 		fmt.Printf("  %-28s %d\n", k, kinds[k])
 	}
