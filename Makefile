@@ -56,6 +56,24 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 	$(CHECKOV) --config-file .checkov/files.yaml
 
 ## ---- terraform ----
+# Terraform (docs/terraform.md). Offline: mock-provider tests, and a real apply/destroy of
+# bootstrap + envs/dev against the local AWS API emulator (moto) through the S3 backend.
+CHECK_TARGETS += tf-check
+TEST_TARGETS += tf-test tf-emulator security-terraform
+
+.PHONY: tf-check tf-test tf-emulator security-terraform
+
+tf-check: $(SETUP) ## terraform fmt -check and validate of every module and root
+	scripts/tf-check.sh
+
+tf-test: $(SETUP) ## terraform test (mock provider) of every module and root, with summaries and timing
+	scripts/tf-test.sh
+
+tf-emulator: $(SETUP) ## Apply bootstrap + envs/dev to the AWS emulator, assert via the AWS API, destroy; writes build/cluster-vars.json
+	scripts/tf-emulator-test.sh
+
+security-terraform: $(SETUP) ## checkov over terraform/ (.checkov/terraform.yaml); zero failed checks
+	$(VENV)/checkov --config-file .checkov/terraform.yaml
 ## ---- end terraform ----
 
 ## ---- gitops ----

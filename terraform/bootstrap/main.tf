@@ -13,7 +13,8 @@ data "aws_caller_identity" "current" {}
 
 resource "aws_s3_bucket" "state" {
   bucket = "${var.name_prefix}-${data.aws_caller_identity.current.account_id}"
-  # force_destroy stays false: a bucket still holding state versions cannot be deleted by accident.
+  # A bucket still holding state versions cannot be deleted by accident.
+  force_destroy = false
 }
 
 resource "aws_s3_bucket_versioning" "state" {

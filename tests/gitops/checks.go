@@ -227,6 +227,9 @@ func CheckHelmReleases(tree *Tree) []Finding {
 		if ref.Kind == "HelmRepository" && !setsResources(hr.GetValues()) {
 			add("values set no resources; give every workload of the chart requests and a memory limit sized for the dev cluster")
 		}
+		if ref.Kind == "HelmRepository" && enablesIngress(hr.GetValues()) {
+			add("values enable the chart's own Ingress, which cannot be rendered and checked here; write an Ingress object next to the release instead (class alb, host <service>.${DOMAIN})")
+		}
 		out = append(out, secretsInValues(o, hr)...)
 	}
 	return out
@@ -270,6 +273,28 @@ func setsResources(v any) bool {
 	case []any:
 		for _, e := range t {
 			if setsResources(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// enablesIngress reports whether any ingress block of the values is enabled.
+func enablesIngress(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		if ing, ok := t["ingress"].(map[string]any); ok && ing["enabled"] == true {
+			return true
+		}
+		for _, child := range t {
+			if enablesIngress(child) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if enablesIngress(e) {
 				return true
 			}
 		}

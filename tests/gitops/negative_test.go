@@ -79,6 +79,7 @@ func TestBadFixturesAreRejected(t *testing.T) {
 		{"no-timeout-no-retries", "apps/release.yaml", "HelmRelease/demo/demo", "spec.install needs remediation.retries"},
 		{"no-timeout-no-retries", "apps/release.yaml", "HelmRelease/demo/demo", "spec.upgrade needs remediation.retries"},
 		{"no-values-reference", "apps/release.yaml", "HelmRelease/demo/demo", "Values reference"},
+		{"chart-ingress", "apps/release.yaml", "HelmRelease/demo/demo", "values enable the chart's own Ingress"},
 		{"no-resources", "apps/release.yaml", "HelmRelease/demo/demo", "values set no resources"},
 		{"privileged-without-reason", "apps/namespace.yaml", "Namespace/demo", "enforces privileged, less than restricted; add a comment"},
 		{"secret-in-values", "apps/release.yaml", "HelmRelease/demo/demo", "values admin.password holds a literal secret"},

@@ -2,8 +2,8 @@ locals {
   environment  = "dev"
   cluster_name = "bkt-${local.environment}"
 
-  # Two zones are the EKS minimum and keep dev's subnets and NAT traffic small.
-  availability_zones = slice(sort(data.aws_availability_zones.available.names), 0, 2)
+  # Two fixed zones: the EKS minimum, enough for dev, and they never move when AWS adds a zone.
+  availability_zones = ["${var.region}a", "${var.region}b"]
 
   sample_app_repository = "bkt-sample-app"
 
@@ -12,8 +12,4 @@ locals {
     Environment = local.environment
     ManagedBy   = "terraform/envs/${local.environment}"
   }
-}
-
-data "aws_availability_zones" "available" {
-  state = "available"
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Lists every Terraform directory tf-check and tf-test work on (modules, bootstrap, environment
+# roots), one per line, relative to the repository root.
+# Usage: scripts/tf-roots.sh [--with-tests]   (--with-tests: only those with tests/*.tftest.hcl)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+case "${1:-}" in
+  "" | --with-tests) ;;
+  *) echo "usage: scripts/tf-roots.sh [--with-tests] (got '$1')" >&2; exit 2 ;;
+esac
+
+cd "$root"
+for dir in terraform/modules/*/ terraform/bootstrap/ terraform/envs/*/; do
+  dir="${dir%/}"
+  compgen -G "$dir/*.tf" >/dev/null || continue
+  if [[ "${1:-}" == --with-tests ]] && ! compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
+    continue
+  fi
+  echo "$dir"
+done
