@@ -139,9 +139,9 @@ WORKFLOWS_SLOW_TESTS := ^(TestWorkflowNamesMatchTerraform|TestCommitImageTag.*)$
 
 .PHONY: workflows-lint workflows-test tools-test image-tag e2e-local tf-plan tf-apply
 
-workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor --offline, the hardening rules
+workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor --offline (pedantic), the hardening rules
 	cd tools && PATH="$(CURDIR)/$(VENV):$$PATH" $(CURDIR)/$(GOTOOL) actionlint $(CURDIR)/.github/workflows/*.yml
-	$(VENV)/zizmor --offline --no-progress .github/workflows .github/dependabot.yml
+	$(VENV)/zizmor --offline --no-progress --persona=pedantic .github/workflows .github/dependabot.yml
 	$(VENV)/shellcheck .github/scripts/*.sh
 	cd tests && $(GOTEST) -count=1 -skip '$(WORKFLOWS_SLOW_TESTS)' ./workflows/
 
