@@ -44,3 +44,45 @@ func TestE2EUsesTheFluxVersionOfMakeUp(t *testing.T) {
 		t.Errorf("e2e.yml has %d fluxcd/flux2/action steps; want one", found)
 	}
 }
+
+// Toolchain versions are pinned in each workflow that sets one up; they must
+// agree, or jobs of one change would build and test with different tools.
+func TestWorkflowsPinOneVersionPerTool(t *testing.T) {
+	wfs, err := LoadDir(workflowsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := map[string]string{
+		"actions/setup-go":          "go-version",
+		"actions/setup-python":      "python-version",
+		"hashicorp/setup-terraform": "terraform_version",
+	}
+	seen := map[string]string{} // input → "value (where)"
+	for _, wf := range wfs {
+		for _, job := range wf.Jobs() {
+			for _, step := range job.Steps() {
+				input, ok := inputs[ActionName(step.Uses())]
+				if !ok {
+					continue
+				}
+				where := wf.Name() + " job " + job.ID
+				v := step.With(input)
+				if v == nil {
+					t.Errorf("%s: %s without an exact %s", where, ActionName(step.Uses()), input)
+					continue
+				}
+				if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(v.Value) {
+					t.Errorf("%s: %s %q is not an exact version", where, input, v.Value)
+				}
+				if prev, ok := seen[input]; ok && !strings.HasPrefix(prev, v.Value+" ") {
+					t.Errorf("%s: %s %s, but %s", where, input, v.Value, prev)
+				} else if !ok {
+					seen[input] = v.Value + " (" + where + ")"
+				}
+			}
+		}
+	}
+	if len(seen) != len(inputs) {
+		t.Errorf("found versions for %v only; the workflows set up Go, Python and Terraform", seen)
+	}
+}
