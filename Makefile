@@ -141,7 +141,7 @@ WORKFLOWS_SLOW_TESTS := ^(TestWorkflowNamesMatchTerraform|TestCommitImageTag.*)$
 
 workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor --offline (pedantic), the hardening rules
 	cd tools && PATH="$(CURDIR)/$(VENV):$$PATH" $(CURDIR)/$(GOTOOL) actionlint $(CURDIR)/.github/workflows/*.yml
-	$(VENV)/zizmor --offline --no-progress --persona=pedantic .github/workflows .github/dependabot.yml
+	$(VENV)/zizmor --offline --no-progress --persona=pedantic .github/workflows
 	$(VENV)/shellcheck .github/scripts/*.sh
 	cd tests && $(GOTEST) -count=1 -skip '$(WORKFLOWS_SLOW_TESTS)' ./workflows/
 
