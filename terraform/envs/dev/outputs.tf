@@ -5,6 +5,7 @@ output "cluster_vars" {
     ENVIRONMENT                           = local.environment
     AWS_REGION                            = var.region
     VPC_ID                                = module.network.vpc_id
+    VPC_CIDR                              = module.network.vpc_cidr_block
     DOMAIN                                = var.domain
     HOSTED_ZONE_ID                        = module.dns.zone_id
     CERTIFICATE_ARN                       = module.dns.certificate_arn
@@ -12,6 +13,7 @@ output "cluster_vars" {
     EXTERNAL_DNS_ROLE_ARN                 = module.workload_identity.role_arns["external-dns"]
     VAULT_ROLE_ARN                        = module.workload_identity.role_arns["vault"]
     VAULT_KMS_KEY_ID                      = module.workload_identity.vault_kms_key_id
+    VAULT_INIT_SECRET_ARN                 = module.workload_identity.vault_init_secret_arn
     SAMPLE_APP_IMAGE_REPOSITORY           = module.ecr.repository_urls[local.sample_app_repository]
     GITHUB_REPOSITORY                     = var.github_repository
   }

@@ -17,3 +17,8 @@ output "vault_kms_key_arn" {
   description = "ARN of the KMS key for Vault's awskms auto-unseal."
   value       = aws_kms_key.vault.arn
 }
+
+output "vault_init_secret_arn" {
+  description = "ARN of the Secrets Manager secret that holds Vault's init output (recovery keys, root token)."
+  value       = aws_secretsmanager_secret.vault_init.arn
+}

@@ -22,14 +22,35 @@ resource "aws_kms_alias" "vault" {
   target_key_id = aws_kms_key.vault.key_id
 }
 
+# Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and
+# the initial root token), so that no person has to run the init or carry the keys. Encrypted with
+# the unseal key; only the Vault role and account administrators can read it.
+resource "aws_secretsmanager_secret" "vault_init" {
+  name        = "${var.cluster_name}/vault/init"
+  description = "Vault recovery keys and root token, written once by the vault-bootstrap Job."
+  kms_key_id  = aws_kms_key.vault.arn
+  # Destroy removes it at once, so the next apply of the same environment can recreate the name.
+  recovery_window_in_days = 0
+
+  tags = var.tags
+}
+
 locals {
   vault_policy = {
     Version = "2012-10-17"
-    Statement = [{
-      Sid      = "UseTheUnsealKeyOnly"
-      Effect   = "Allow"
-      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
-      Resource = aws_kms_key.vault.arn
-    }]
+    Statement = [
+      {
+        Sid      = "UseTheUnsealKeyOnly"
+        Effect   = "Allow"
+        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+        Resource = aws_kms_key.vault.arn
+      },
+      {
+        Sid      = "KeepTheInitOutput"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = aws_secretsmanager_secret.vault_init.arn
+      },
+    ]
   }
 }

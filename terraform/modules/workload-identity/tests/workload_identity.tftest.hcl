@@ -59,17 +59,29 @@ run "external_dns_changes_records_only_in_the_platform_zone" {
   }
 }
 
-run "vault_may_only_use_its_own_rotated_unseal_key" {
+run "vault_may_only_use_its_own_rotated_unseal_key_and_init_secret" {
   command = apply
 
   assert {
-    condition = jsondecode(aws_iam_role_policy.this["vault"].policy).Statement == [{
-      Sid      = "UseTheUnsealKeyOnly"
-      Effect   = "Allow"
-      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
-      Resource = aws_kms_key.vault.arn
-    }]
-    error_message = "Vault must get encrypt/decrypt/describe on its unseal key and nothing else"
+    condition = jsondecode(aws_iam_role_policy.this["vault"].policy).Statement == [
+      {
+        Sid      = "UseTheUnsealKeyOnly"
+        Effect   = "Allow"
+        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+        Resource = aws_kms_key.vault.arn
+      },
+      {
+        Sid      = "KeepTheInitOutput"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = aws_secretsmanager_secret.vault_init.arn
+      },
+    ]
+    error_message = "Vault must get only its unseal key (for the seal and the init secret's envelope) and its own init secret"
+  }
+  assert {
+    condition     = aws_secretsmanager_secret.vault_init.kms_key_id == aws_kms_key.vault.arn
+    error_message = "the init secret (recovery keys, root token) must be encrypted with Vault's own key, not the AWS-managed default"
   }
   assert {
     condition     = aws_kms_key.vault.enable_key_rotation
