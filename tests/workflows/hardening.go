@@ -16,9 +16,10 @@ var (
 )
 
 // Check applies the hardening rules to the workflows and returns every
-// violation as "file:line: what is wrong — how to fix it". Rules zizmor and
-// actionlint already enforce are repeated only where ours are stricter
-// (version comments, a reason per permission, job timeouts, concurrency).
+// violation as "file:line: what is wrong, and how to fix it". Some rules
+// overlap zizmor's audits on purpose: they are this project's contract and
+// must hold whatever a zizmor release changes; the rest (version comments, a
+// reason per permission, job timeouts, concurrency) zizmor does not check.
 func Check(wfs []Workflow) []string {
 	var out []string
 	pins := map[string]string{} // action → "sha version" first seen, to keep pins consistent
