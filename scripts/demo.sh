@@ -60,8 +60,11 @@ curl -sf -o /dev/null "$url/readyz" || { echo "demo: the sample app did not beco
 
 step "6/6 summary"
 echo "AWS resources Terraform created on the emulator, per service:"
-jq -r '[.values.root_module | .. | objects | select(has("resources")) | .resources[] | select(.mode == "managed")
-        | (.values.arn // "" | split(":")[2] // "") as $svc | if $svc != "" then $svc else (.type | split("_")[1]) end]
+jq -r 'def modules: ., (.child_modules[]? | modules);
+       [.values.root_module | modules | .resources[]? | select(.mode == "managed")
+        | ((.values.arn // "") | split(":") | .[2] // "") as $svc | if $svc != "" then $svc
+          elif (.type | test("^aws_(vpc|subnet|route_table|route|nat_gateway|internet_gateway|eip|default|security_group|flow_log|network_acl|launch_template)($|_)")) then "ec2"
+          else (.type | split("_")[1]) end]
        | group_by(.) | map("  \(.[0]): \(length)") | .[]' "$work/state.json"
 echo "Kubernetes objects rendered into build/rendered/, per kind:"
 "$root/.venv/bin/python" - "$root/build/rendered" <<'PY'
