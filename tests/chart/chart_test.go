@@ -373,8 +373,23 @@ func checkIngress(t *testing.T, r *rendered, v map[string]any) {
 	if len(ing.Spec.TLS) != 1 || !slices.Equal(ing.Spec.TLS[0].Hosts, []string{host}) {
 		t.Errorf("tls = %+v, want hosts [%s] so the controller picks the ACM certificate", ing.Spec.TLS, host)
 	}
-	if be := ing.Spec.Rules[0].HTTP.Paths[0].Backend.Service; be == nil || be.Name != one[*corev1.Service](t, r, "Service").Name || be.Port.Name != "http" {
-		t.Errorf("backend = %+v, want the Service's http port", be)
+	paths := ing.Spec.Rules[0].HTTP.Paths
+	if len(paths) != 2 || paths[0].Path != "/metrics" || *paths[0].PathType != networkingv1.PathTypeExact || paths[1].Path != "/" {
+		t.Fatalf("paths = %+v, want /metrics (exact, first) then /", paths)
+	}
+	if be := paths[1].Backend.Service; be == nil || be.Name != one[*corev1.Service](t, r, "Service").Name || be.Port.Name != "http" {
+		t.Errorf("backend of / = %+v, want the Service's http port", be)
+	}
+	// /metrics must end at an ALB fixed response, never at the pods.
+	hide := paths[0].Backend.Service
+	var action struct {
+		Type                string
+		FixedResponseConfig struct{ StatusCode string }
+	}
+	raw := ing.Annotations["alb.ingress.kubernetes.io/actions."+hide.Name]
+	if hide.Port.Name != "use-annotation" || json.Unmarshal([]byte(raw), &action) != nil ||
+		action.Type != "fixed-response" || action.FixedResponseConfig.StatusCode != "404" {
+		t.Errorf("/metrics goes to %+v with action %q; want an ALB fixed 404 response", hide, raw)
 	}
 	if ing.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" || ing.Annotations["alb.ingress.kubernetes.io/healthcheck-path"] != "/readyz" {
 		t.Errorf("ALB annotations = %v", ing.Annotations)
