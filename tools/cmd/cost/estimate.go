@@ -134,7 +134,7 @@ func estimate(p plan, pr regionPrices, hours float64, a assumptions) (*costEstim
 	if len(p.ofType("aws_eks_cluster")) > 0 {
 		if a.ControllerALBs > 0 {
 			albs := float64(a.ControllerALBs)
-			e.add("ALB from the LB controller", fmt.Sprintf("%d shared (IngressGroup), %.0f LCU, %d public IPv4 each", a.ControllerALBs, a.ALBLCU, a.ALBPublicIPs),
+			e.add("ALB from the LB controller", fmt.Sprintf("%d (one per IngressGroup), %.0f LCU, %d public IPv4 each", a.ControllerALBs, a.ALBLCU, a.ALBPublicIPs),
 				albs*(pr.ALBHour+pr.ALBLCUHour*a.ALBLCU+pr.PublicIPv4Hour*float64(a.ALBPublicIPs))*hours)
 		}
 		if a.PVGiB > 0 {
