@@ -25,11 +25,14 @@ missing_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing_apt+=("$pkg")
 done
+# Root installs directly; CI runners and laptops with passwordless sudo go through sudo -n.
+as_root=()
+[[ $(id -u) -eq 0 ]] || as_root=(sudo -n)
 if ((${#missing_apt[@]})); then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && { ((${#as_root[@]} == 0)) || sudo -n true 2>/dev/null; }; then
     echo "setup: installing Debian packages: ${missing_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
   else
     echo "setup: missing system packages: ${missing_apt[*]}." >&2
     echo "       Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${missing_apt[*]})," >&2
