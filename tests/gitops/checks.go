@@ -647,5 +647,6 @@ func CheckAll(tree *Tree, p Policy, vars map[string]string, varsFile string) []F
 	out = append(out, CheckNamespaces(tree, p)...)
 	out = append(out, CheckIngresses(tree, p, vars)...)
 	out = append(out, CheckWorkloads(tree)...)
+	out = append(out, CheckJobs(tree)...)
 	return out
 }

@@ -71,6 +71,7 @@ func TestDevTree(t *testing.T) {
 		{"every namespace has Pod Security labels and a default deny", func() []Finding { return CheckNamespaces(tree, PlatformPolicy) }},
 		{"every Ingress is on the shared HTTPS ALB", func() []Finding { return CheckIngresses(tree, PlatformPolicy, vars) }},
 		{"workloads meet their namespace's Pod Security level", func() []Finding { return CheckWorkloads(tree) }},
+		{"Jobs are bounded, stay visible to Flux and carry their scripts' hash", func() []Finding { return CheckJobs(tree) }},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { report(t, c.run()) })

@@ -1,0 +1,4 @@
+# The sample app's Vault agent reads its database DSN and nothing else.
+path "secret/data/sample-app/*" {
+  capabilities = ["read"]
+}
