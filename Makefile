@@ -82,7 +82,7 @@ CHECK_TARGETS += gitops-check
 TEST_TARGETS += gitops-test
 SECURITY_TARGETS += security-kubernetes
 # The dev tree and the sample chart only, without the negative fixtures: fast enough for check.
-GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|TestSampleApp.*)$$
+GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|TestSampleApp.*|TestVault.*)$$
 
 .PHONY: gitops-check gitops-test render security-kubernetes
 

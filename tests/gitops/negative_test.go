@@ -101,6 +101,10 @@ func TestBadFixturesAreRejected(t *testing.T) {
 		{"cluster-folder-stray", "clusters/dev/stray.yaml", "ConfigMap/flux-system/stray", "the cluster folder must hold only Flux Kustomizations"},
 		{"privileged-workload", "apps/deployment.yaml", "Deployment/demo/demo", "violates Pod Security restricted: privileged"},
 		{"path-missing", "clusters/dev/layers.yaml", "Kustomization/apps", `path ./apps-missing does not build`},
+		{"job-stale-name", "apps/job.yaml", "Job/demo/demo-migrate-2b4g6h55kc", "so its name must end in the same hash"},
+		{"job-unbounded", "apps/job.yaml", "Job/demo/demo-migrate-2b4g6h55kc", "spec.ttlSecondsAfterFinished deletes the finished Job"},
+		{"job-unbounded", "apps/job.yaml", "Job/demo/demo-migrate-2b4g6h55kc", "spec.backoffLimit is required"},
+		{"job-unbounded", "apps/job.yaml", "Job/demo/demo-migrate-2b4g6h55kc", "spec.activeDeadlineSeconds is required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+": "+c.message, func(t *testing.T) {

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "migrating demo, now in two steps"
