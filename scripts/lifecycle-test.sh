@@ -22,6 +22,14 @@ trap '"$root/scripts/emulator.sh" stop' EXIT
 # shellcheck source=/dev/null
 . "$("$root/scripts/emulator.sh" env)"
 
+step "preflight refuses, naming each missing thing (an unknown environment, no tfvars, an emulator endpoint)"
+if out="$("$root/scripts/preflight.sh" up no-such-env 2>&1)"; then
+  echo "$out"; echo "lifecycle-test: preflight passed for an unknown environment" >&2; exit 1
+fi
+for want in "MISSING environment 'no-such-env'" "MISSING terraform/envs/no-such-env/terraform.tfvars" "MISSING real AWS (AWS_ENDPOINT_URL="; do
+  grep -qF "$want" <<<"$out" || { echo "$out"; echo "lifecycle-test: preflight did not report: $want" >&2; exit 1; }
+done
+
 step "apply bootstrap + envs/dev on the emulator"
 "$root/scripts/tf-emulator-apply.sh" "$work"
 terraform -chdir="$work/terraform/envs/dev" show -json >"$work/state.json"
