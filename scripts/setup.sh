@@ -7,8 +7,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-# Debian packages: servers the app's integration tests start, and the benchmark's load generator.
-APT_PACKAGES=(mariadb-server wrk)
+# Debian packages: servers the app's integration tests start, the benchmark's load generator, and
+# what the emulator, demo and lifecycle scripts call (jq, rsync, curl).
+APT_PACKAGES=(mariadb-server wrk jq rsync curl)
 
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || {
