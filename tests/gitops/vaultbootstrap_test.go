@@ -213,6 +213,13 @@ func TestVaultBootstrapJob(t *testing.T) {
 	if sa != "vault" || role != vars["VAULT_ROLE_ARN"] {
 		t.Errorf("HelmRelease vault: server.serviceAccount must be vault with the IRSA role %s (the Job runs as it); has %q with %q", vars["VAULT_ROLE_ARN"], sa, role)
 	}
+	// The Job initialises vault-0 only; the other replicas must join the raft cluster by themselves.
+	replicas, _, _ := unstructured.NestedFieldNoCopy(values, "server", "ha", "replicas")
+	raft, _, _ := unstructured.NestedString(values, "server", "ha", "raft", "config")
+	if n, ok := replicas.(float64); !ok || strings.Count(raft, "retry_join") != int(n) {
+		t.Errorf("HelmRelease vault: server.ha.raft.config needs one retry_join per replica (%v), has %d: the bootstrap Job initialises vault-0 and joins no peer",
+			replicas, strings.Count(raft, "retry_join"))
+	}
 	repo, _, _ := unstructured.NestedString(values, "server", "image", "repository")
 	tag, _, _ := unstructured.NestedString(values, "server", "image", "tag")
 	vaultImage := repo + ":" + tag
