@@ -39,6 +39,9 @@ mock_provider "aws" {
       domain_validation_options = [{ domain_name = "dev.example.com", resource_record_name = "_x.dev.example.com.", resource_record_type = "CNAME", resource_record_value = "_y.acm-validations.aws." }]
     }
   }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/vault/init-AbCdEf" }
+  }
   mock_resource "aws_ecr_repository" {
     defaults = { arn = "arn:aws:ecr:eu-west-1:123456789012:repository/bkt-sample-app", repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app" }
   }
@@ -54,9 +57,9 @@ run "cluster_vars_carries_exactly_the_gitops_contract_keys" {
 
   assert {
     condition = toset(keys(output.cluster_vars)) == toset([
-      "CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "DOMAIN", "HOSTED_ZONE_ID", "CERTIFICATE_ARN",
+      "CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "VPC_CIDR", "DOMAIN", "HOSTED_ZONE_ID", "CERTIFICATE_ARN",
       "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN", "EXTERNAL_DNS_ROLE_ARN", "VAULT_ROLE_ARN", "VAULT_KMS_KEY_ID",
-      "SAMPLE_APP_IMAGE_REPOSITORY", "GITHUB_REPOSITORY",
+      "VAULT_INIT_SECRET_ARN", "SAMPLE_APP_IMAGE_REPOSITORY", "GITHUB_REPOSITORY",
     ])
     error_message = "cluster_vars must hold exactly the keys the GitOps tree substitutes"
   }

@@ -139,7 +139,13 @@ def check_applied(workdir):
     zone = boto3.client("route53").get_hosted_zone(Id=cluster_vars["HOSTED_ZONE_ID"])["HostedZone"]
     c.check(zone["Name"].rstrip(".") == cluster_vars["DOMAIN"] and not zone["Config"]["PrivateZone"], "the public zone serves DOMAIN")
 
+    secret = boto3.client("secretsmanager").describe_secret(SecretId=cluster_vars["VAULT_INIT_SECRET_ARN"])
+    vault_key = boto3.client("kms").describe_key(KeyId=cluster_vars["VAULT_KMS_KEY_ID"])["KeyMetadata"]["Arn"]
+    c.check(secret.get("KmsKeyId") in (vault_key, cluster_vars["VAULT_KMS_KEY_ID"]),
+            f"Vault's init secret is encrypted with Vault's own key (got {secret.get('KmsKeyId')})")
+
     vpc_id = cluster_vars["VPC_ID"]
+    c.check(ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["CidrBlock"] == cluster_vars["VPC_CIDR"], "VPC_CIDR is the VPC's range")
     flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
     c.check(len(flow_logs) == 1 and flow_logs[0]["TrafficType"] == "ALL", "VPC flow logs capture ALL traffic")
     default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
@@ -190,6 +196,8 @@ def check_destroyed():
     live_keys = [k["KeyId"] for k in kms.list_keys()["Keys"]
                  if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] not in ("PendingDeletion",)]
     c.check(live_keys == [], f"every KMS key is scheduled for deletion (live: {live_keys})")
+    secrets = [x["Name"] for x in boto3.client("secretsmanager").list_secrets()["SecretList"]]
+    c.check(secrets == [], f"no Secrets Manager secret left (got {secrets})")
     groups = [g["logGroupName"] for g in boto3.client("logs").describe_log_groups()["logGroups"]]
     c.check(groups == [], f"no CloudWatch log group left (got {groups})")
     buckets = [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
