@@ -75,8 +75,9 @@ for kind, n in sorted(kinds.items()):
     print(f"  {kind}: {n}")
 print(f"  total: {sum(kinds.values())}")
 PY
-echo "Policy results (make gitops-test):"
-grep -E '^(DONE|=== (Failed|Skipped))|✓|✖' "$work/gitops-test.log" | tail -n 5 | sed 's/^/  /'
+echo "Policy results on the dev tree (make gitops-test):"
+sed -nE 's/^(PASS|FAIL) gitops\.TestDevTree\/([^ ]*) .*/  \1  \2/p' "$work/gitops-test.log" | tr '_' ' '
+grep -E '^DONE' "$work/gitops-test.log" | sed 's/^/  whole suite: /'
 echo "Sample app: $url  (health $url/healthz, API $url/api/entries)"
 echo "Took $((SECONDS - total))s. Logs and state: $work"
 
