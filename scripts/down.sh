@@ -51,8 +51,8 @@ fi
 
 step "teardown: controller-made AWS resources of $cluster (up to $teardown_timeout)"
 # Terraform's own resources are excluded by ID; the state goes through a pipe, never to disk.
-teardown -cluster "$cluster" -region "$AWS_REGION" -hosted-zone-ids "$zone" -timeout "$teardown_timeout" -allow-attached \
-  -terraform-state <(terraform -chdir="$envdir" show -json)
+terraform -chdir="$envdir" show -json |
+  teardown -cluster "$cluster" -region "$AWS_REGION" -hosted-zone-ids "$zone" -timeout "$teardown_timeout" -allow-attached -terraform-state -
 
 step "uninstall Flux (its finalizers must not outlive the cluster)"
 if kubectl version --request-timeout=20s >/dev/null 2>&1; then

@@ -54,7 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", os.Getenv("AWS_REGION"), "AWS region (default $AWS_REGION)")
 	fs.StringVar(&zones, "hosted-zone-ids", "", "comma-separated Route 53 zone IDs external-dns writes to (default: every zone in the account)")
 	fs.StringVar(&o.txtOwner, "txt-owner-id", "", "external-dns --txt-owner-id (default: the cluster name)")
-	fs.StringVar(&o.stateFile, "terraform-state", "", "`terraform show -json` output; resources in it are Terraform's and never deleted here")
+	fs.StringVar(&o.stateFile, "terraform-state", "", "`terraform show -json` output (- for stdin); resources in it are Terraform's and never deleted here")
 	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up and report leftovers after this long")
 	fs.DurationVar(&o.interval, "interval", 10*time.Second, "time between passes")
 	fs.BoolVar(&o.checkOnly, "check", false, "only report what is left; delete nothing")
@@ -96,7 +96,13 @@ func terraformIDs(path string) (map[string]bool, error) {
 	if path == "" {
 		return ids, nil
 	}
-	raw, err := os.ReadFile(path)
+	var raw []byte
+	var err error
+	if path == "-" {
+		raw, err = io.ReadAll(os.Stdin)
+	} else {
+		raw, err = os.ReadFile(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("-terraform-state: %w", err)
 	}

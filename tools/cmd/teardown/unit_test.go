@@ -131,3 +131,29 @@ func TestTerraformIDsRejectsNonJSONState(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestTerraformIDsReadsStdinForDash(t *testing.T) {
+	path := t.TempDir() + "/state.json"
+	doc := `{"values":{"root_module":{"resources":[{"values":{"id":"sg-1","arn":"arn:aws:ec2:eu-west-1:1:security-group/sg-1"}}],` +
+		`"child_modules":[{"resources":[{"values":{"id":"vol-2"}}]}]}}}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	stdin := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = stdin }()
+	ids, err := terraformIDs("-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sg-1", "arn:aws:ec2:eu-west-1:1:security-group/sg-1", "vol-2"} {
+		if !ids[id] {
+			t.Errorf("%s missing from %v", id, ids)
+		}
+	}
+}
