@@ -79,7 +79,7 @@ step "wait for every Kustomization to be Ready (up to ${ready_timeout}s)"
 deadline=$((SECONDS + ready_timeout))
 while :; do
   status="$(kubectl get kustomizations.kustomize.toolkit.fluxcd.io -n flux-system -o json 2>/dev/null |
-    jq -r '.items[] | "\(.metadata.name)=\((.status.conditions // [])[] | select(.type == "Ready") | .status)"' || true)"
+    jq -r '.items[] | "\(.metadata.name)=\([.status.conditions[]? | select(.type == "Ready") | .status][0] // "Unknown")"' || true)"
   pending="$(grep -cv '=True$' <<<"$status" || true)"
   echo "  $(date -u +%H:%M:%S) ${status//$'\n'/ }"
   [[ -n "$status" && "$pending" == 0 ]] && break
