@@ -26,8 +26,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-rm -rf "$work" && mkdir -p "$work"
 export EMULATOR_DIR="$work/emulator"
+"$root/scripts/emulator.sh" stop >/dev/null # a previous demo's, if one was left running
+rm -rf "$work" && mkdir -p "$work"
 
 step "1/6 start the AWS API emulator"
 "$root/scripts/emulator.sh" start
