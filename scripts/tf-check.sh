@@ -17,7 +17,7 @@ mapfile -t dirs < <(scripts/tf-roots.sh)
 # shellcheck disable=SC2016 # the inner script expands its own positional arguments
 printf '%s\n' "${dirs[@]}" | xargs -P "$(nproc)" -I{} bash -c '
   log="$1/$(echo "$2" | tr / _).log"
-  { scripts/tf-init.sh "$2" -backend=false && terraform -chdir="$2" validate -no-color; } >"$log" 2>&1
+  { scripts/tf-init-cached.sh "$2" && terraform -chdir="$2" validate -no-color; } >"$log" 2>&1
   echo $? >"$log.rc"' _ "$out" {}
 
 failed=0

@@ -22,7 +22,7 @@ start=$SECONDS
 # shellcheck disable=SC2016 # the inner script expands its own positional arguments
 printf '%s\n' "${dirs[@]}" | xargs -P "$(nproc)" -I{} bash -c '
   log="$1/$(echo "$2" | tr / _).log"
-  { scripts/tf-init.sh "$2" -backend=false >/dev/null && terraform -chdir="$2" test -no-color; } >"$log" 2>&1
+  { scripts/tf-init-cached.sh "$2" >/dev/null && terraform -chdir="$2" test -no-color; } >"$log" 2>&1
   echo $? >"$log.rc"' _ "$out" {}
 
 failed=0
