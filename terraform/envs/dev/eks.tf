@@ -2,7 +2,6 @@ module "eks" {
   source = "../../modules/eks"
 
   cluster_name         = local.cluster_name
-  vpc_id               = module.network.vpc_id
   subnet_ids           = module.network.private_subnet_ids
   admin_principal_arns = var.admin_principal_arns
   endpoint             = { public_access_cidrs = var.api_public_access_cidrs }

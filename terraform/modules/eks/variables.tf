@@ -19,11 +19,6 @@ variable "kubernetes_version" {
   }
 }
 
-variable "vpc_id" {
-  description = "VPC the cluster lives in."
-  type        = string
-}
-
 variable "subnet_ids" {
   description = "Private subnets for the control-plane ENIs and the nodes (at least two zones)."
   type        = list(string)

@@ -28,7 +28,6 @@ mock_provider "aws" {
 
 variables {
   cluster_name = "bkt-test"
-  vpc_id       = "vpc-12345678"
   subnet_ids   = ["subnet-aaaa1111", "subnet-bbbb2222"]
   node_groups = {
     default = { instance_types = ["t3.large"] }
