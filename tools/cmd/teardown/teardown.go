@@ -31,6 +31,7 @@ func teardown(ctx context.Context, s scanner, o options, out io.Writer) int {
 	start := time.Now()
 	deadline := start.Add(o.timeout)
 	lastErr := map[string]string{}
+	lastCode := map[string]string{} // the API error code of lastErr, for the one-line progress
 	mode := "deleting"
 	if o.checkOnly {
 		mode = "checking (no deletes)"
@@ -67,7 +68,7 @@ func teardown(ctx context.Context, s scanner, o options, out io.Writer) int {
 			report(out, blocking, lastErr)
 			return 1
 		}
-		fmt.Fprintf(out, "teardown: pass %d (%s): %s\n", pass, time.Since(start).Round(time.Second), summary(blocking))
+		fmt.Fprintf(out, "teardown: pass %d (%s): %s\n", pass, time.Since(start).Round(time.Second), summary(blocking, lastCode))
 		for _, kind := range kindOrder {
 			for _, r := range found {
 				if r.kind != kind || r.waitOn != "" {
@@ -77,6 +78,7 @@ func teardown(ctx context.Context, s scanner, o options, out io.Writer) int {
 				switch {
 				case err == nil || notFound(err):
 					delete(lastErr, r.id)
+					delete(lastCode, r.id)
 				case fatal(err):
 					fmt.Fprintf(out, "teardown: deleting %s %s: %v\n", r.kind, r.id, err)
 					fmt.Fprintln(out, "teardown: fix the credentials or permissions above and run again; these remain:")
@@ -85,6 +87,7 @@ func teardown(ctx context.Context, s scanner, o options, out io.Writer) int {
 				default:
 					// DependencyViolation, ResourceInUse and the like clear as other deletions land.
 					lastErr[r.id] = err.Error()
+					lastCode[r.id] = errorCode(err)
 				}
 			}
 		}
@@ -96,29 +99,44 @@ func teardown(ctx context.Context, s scanner, o options, out io.Writer) int {
 	}
 }
 
-// summary counts what is left per kind, in deletion order: "2 load balancer, 1 target group".
-func summary(rs []resource) string {
+// summary counts what is left per kind, in deletion order, with why the previous pass could not
+// delete it: "remaining 1 load balancer, 2 security group (DependencyViolation)".
+func summary(rs []resource, lastCode map[string]string) string {
 	var parts []string
 	for _, kind := range kindOrder {
-		n, waiting := 0, 0
+		n := 0
+		var why []string
 		for _, r := range rs {
-			if r.kind == kind {
-				n++
-				if r.waitOn != "" {
-					waiting++
-				}
+			if r.kind != kind {
+				continue
+			}
+			n++
+			reason := lastCode[r.id]
+			if r.waitOn != "" {
+				reason = "attached"
+			}
+			if reason != "" && !slices.Contains(why, reason) {
+				why = append(why, reason)
 			}
 		}
 		if n == 0 {
 			continue
 		}
 		p := fmt.Sprintf("%d %s", n, kind)
-		if waiting > 0 {
-			p += fmt.Sprintf(" (%d waiting)", waiting)
+		if len(why) > 0 {
+			p += " (" + strings.Join(why, ", ") + ")"
 		}
 		parts = append(parts, p)
 	}
 	return "remaining " + strings.Join(parts, ", ")
+}
+
+func errorCode(err error) string {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorCode()
+	}
+	return "error"
 }
 
 func report(out io.Writer, rs []resource, lastErr map[string]string) {

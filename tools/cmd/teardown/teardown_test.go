@@ -148,7 +148,7 @@ func TestAttachedVolumeBoundsTheWaitAndIsReported(t *testing.T) {
 	if took := time.Since(began); took > 10*time.Second {
 		t.Errorf("teardown took %s with a 1.5s timeout", took)
 	}
-	for _, want := range []string{"gave up after", "EBS volume " + vol, "why: attached to " + aws.ToString(inst.InstanceId), "aws ec2 detach-volume --region eu-west-1 --volume-id " + vol} {
+	for _, want := range []string{"remaining 1 EBS volume (attached)", "gave up after", "EBS volume " + vol, "why: attached to " + aws.ToString(inst.InstanceId), "aws ec2 detach-volume --region eu-west-1 --volume-id " + vol} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
