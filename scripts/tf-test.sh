@@ -16,6 +16,9 @@ for dir in "${dirs[@]}"; do
 done
 
 out=build/tf-test
+# The provider schema makes Terraform and the plugin garbage-collect constantly; a larger heap
+# target cuts their CPU time by about a fifth for ~10% more memory (measured).
+export GOGC=400
 mkdir -p "$out"
 start=$SECONDS
 # Each `terraform test` loads the ~700 MB provider schema; more jobs than CPUs only thrash.
