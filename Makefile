@@ -10,6 +10,13 @@ MAKEFLAGS += --no-print-directory
 # Go 1.26 is the floor for every module; no toolchain download is needed.
 export GOTOOLCHAIN := local
 export GOFLAGS := -buildvcs=false
+# A TF_CLI_CONFIG_FILE that names a missing file makes every terraform call warn; without it
+# terraform reads its default (~/.terraformrc), which may be absent silently.
+ifneq ($(TF_CLI_CONFIG_FILE),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+unexport TF_CLI_CONFIG_FILE
+endif
+endif
 VENV := .venv/bin
 GOTOOL := scripts/gotool
 # gotestsum prints the per-package result and a closing "DONE N tests" line, so a run that

@@ -4,7 +4,7 @@
 #
 # Usage: scripts/preflight.sh up|down <env>
 # Environment: AWS credentials (AWS_PROFILE, SSO or keys) and AWS_REGION; for a private
-#   repository GITHUB_TOKEN (read-only contents access), used by `make up` only.
+#   repository GITHUB_TOKEN (Contents: read, Commit statuses: write), used by `make up` only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,7 +60,8 @@ if [[ "$action" == up ]]; then
     missing "terraform/envs/$env/terraform.tfvars" "cp terraform/envs/$env/terraform.tfvars.example terraform/envs/$env/terraform.tfvars and set domain, github_repository, admin_principal_arns"
   fi
   if [[ -z "${GITHUB_TOKEN:-}" ]]; then
-    echo "preflight: note    GITHUB_TOKEN is not set: Flux will clone the repository anonymously (fine for a public one)"
+    echo "preflight: note    GITHUB_TOKEN is not set: Flux clones anonymously (fine for a public repository) and reports no commit statuses;"
+    echo "                    set a fine-grained token with Contents: read and Commit statuses: write on the repository to enable both"
   fi
 fi
 

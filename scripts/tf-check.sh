@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fast static checks of all Terraform code: formatting, then `terraform validate` of every module
-# and root (no backend, no credentials), one job per CPU. Part of `make check`.
+# Fast static checks of all Terraform code: formatting, then `terraform validate` of every root
+# (which validates the modules it calls) and of any module no root calls; no backend, no
+# credentials, one job per CPU. Part of `make check`.
 # Usage: scripts/tf-check.sh
 set -euo pipefail
 
@@ -14,7 +15,7 @@ out=build/tf-check
 export GOGC=400
 mkdir -p "$out"
 start=$SECONDS
-mapfile -t dirs < <(scripts/tf-roots.sh)
+mapfile -t dirs < <(scripts/tf-roots.sh --validate)
 # Each validate loads the ~700 MB provider schema; more jobs than CPUs only thrash.
 # shellcheck disable=SC2016 # the inner script expands its own positional arguments
 printf '%s\n' "${dirs[@]}" | xargs -P "$(nproc)" -I{} bash -c '

@@ -52,6 +52,9 @@ if [[ -n "${GITHUB_TOKEN:-}" ]]; then
   printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic flux-system -n flux-system \
     --from-literal=username=git --from-file=password=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
   pull_secret="flux-system"
+  # The commit-status Provider (infrastructure/configs/flux-notifications) reads this Secret.
+  printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic github-token -n flux-system \
+    --from-file=token=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
 fi
 kubectl apply -f - <<YAML
 apiVersion: fluxcd.controlplane.io/v1

@@ -51,8 +51,8 @@ variable "api_public_access_cidrs" {
 variable "nodes" {
   description = "Sizing of the single dev node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice."
   type = object({
-    instance_types = optional(list(string), ["t3.large"])
-    capacity_type  = optional(string, "ON_DEMAND")
+    instance_types = optional(list(string), ["t3.large", "t3a.large"])
+    capacity_type  = optional(string, "SPOT")
     min_size       = optional(number, 2)
     desired_size   = optional(number, 2)
     max_size       = optional(number, 4)
