@@ -39,7 +39,7 @@ func kubernetesProblems(docs []kube.Document) []string {
 			missing = append(missing, "metadata.name")
 		}
 		if len(missing) > 0 {
-			problems = append(problems, fmt.Sprintf("%d: %s %q is missing %s", d.Line, kind, d.Name(), strings.Join(missing, ", ")))
+			problems = append(problems, fmt.Sprintf("line %d: %s %q is missing %s", d.Line, kind, d.Name(), strings.Join(missing, ", ")))
 		}
 	}
 	return problems

@@ -28,7 +28,7 @@ func TestKubernetesProblems(t *testing.T) {
 		{"not kubernetes-style", "replicaCount: 2\nimage: {tag: x}\n", ""},
 		{"helm Chart.yaml", "apiVersion: v2\nname: x\nversion: 0.1.0\n", ""},
 		{"kustomize config", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n", ""},
-		{"missing name", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}\n", "1: ConfigMap \"\" is missing metadata.name"},
+		{"missing name", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}\n", "line 1: ConfigMap \"\" is missing metadata.name"},
 		{"missing apiVersion", "kind: Service\nmetadata:\n  name: s\n", "is missing apiVersion"},
 		{"missing kind", "apiVersion: v1\nmetadata:\n  name: s\n", "is missing kind"},
 	}

@@ -48,7 +48,10 @@ func yamlFiles(t *testing.T) (string, []string) {
 	return root, out
 }
 
-func TestEveryYAMLFileParses(t *testing.T) {
+// forEachYAML calls check with the content of every YAML file and reports what it returns,
+// prefixed with the file's path.
+func forEachYAML(t *testing.T, check func(data []byte) []string) {
+	t.Helper()
 	root, files := yamlFiles(t)
 	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(root, f))
@@ -56,30 +59,24 @@ func TestEveryYAMLFileParses(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		if problems := yamlProblems(data); len(problems) > 0 {
-			for _, p := range problems {
-				t.Errorf("%s: %s", f, p)
-			}
+		for _, p := range check(data) {
+			t.Errorf("%s: %s", f, p)
 		}
 	}
 }
 
+func TestEveryYAMLFileParses(t *testing.T) {
+	forEachYAML(t, yamlProblems)
+}
+
 func TestEveryKubernetesDocumentIsAddressable(t *testing.T) {
-	root, files := yamlFiles(t)
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			t.Errorf("%s: %v", f, err)
-			continue
-		}
+	forEachYAML(t, func(data []byte) []string {
 		docs, err := kube.SplitYAML(data)
 		if err != nil {
-			continue // reported by TestEveryYAMLFileParses
+			return nil // reported by TestEveryYAMLFileParses
 		}
-		for _, p := range kubernetesProblems(docs) {
-			t.Errorf("%s:%s", f, p)
-		}
-	}
+		return kubernetesProblems(docs)
+	})
 }
 
 func TestEveryShellScriptPassesShellcheck(t *testing.T) {
