@@ -66,7 +66,8 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 # Terraform (docs/terraform.md). Offline: mock-provider tests, and a real apply/destroy of
 # bootstrap + envs/dev against the local AWS API emulator (moto) through the S3 backend.
 CHECK_TARGETS += tf-check
-TEST_TARGETS += tf-test tf-emulator security-terraform
+TEST_TARGETS += tf-test tf-emulator
+SECURITY_TARGETS += security-terraform
 
 .PHONY: tf-check tf-test tf-emulator security-terraform
 
