@@ -54,24 +54,40 @@ HCL
 
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 
-start=$SECONDS
-"$root/scripts/tf-init.sh" "$tf/bootstrap" >/dev/null
-terraform -chdir="$tf/bootstrap" apply -auto-approve -no-color -var "region=$AWS_REGION" >"$work/bootstrap-apply.log" ||
-  { tail -n 40 "$work/bootstrap-apply.log" >&2; die "bootstrap apply failed; log: $work/bootstrap-apply.log"; }
-bucket="$(terraform -chdir="$tf/bootstrap" output -raw state_bucket)"
-echo "$bucket" >"$work/state-bucket"
-echo "bootstrap applied in $((SECONDS - start))s: state bucket $bucket"
+apply_all() {
+  local start=$SECONDS bucket
+  "$root/scripts/tf-init.sh" "$tf/bootstrap" >/dev/null
+  terraform -chdir="$tf/bootstrap" apply -auto-approve -no-color -var "region=$AWS_REGION" >"$work/bootstrap-apply.log" 2>&1 ||
+    { tail -n 40 "$work/bootstrap-apply.log" >&2; echo "tf-emulator-apply.sh: bootstrap apply failed; log: $work/bootstrap-apply.log" >&2; return 1; }
+  bucket="$(terraform -chdir="$tf/bootstrap" output -raw state_bucket)"
+  echo "$bucket" >"$work/state-bucket"
+  echo "bootstrap applied in $((SECONDS - start))s: state bucket $bucket"
 
-start=$SECONDS
-# The emulator answers at an IP address: path-style addressing, and no AWS-only checks.
-"$root/scripts/tf-init.sh" "$tf/envs/dev" -reconfigure \
-  -backend-config="bucket=$bucket" \
-  -backend-config="region=$AWS_REGION" \
-  -backend-config="use_path_style=true" \
-  -backend-config="skip_credentials_validation=true" \
-  -backend-config="skip_requesting_account_id=true" >/dev/null
-terraform -chdir="$tf/envs/dev" apply -auto-approve -no-color -var-file=emulator.tfvars >"$work/dev-apply.log" ||
-  { tail -n 40 "$work/dev-apply.log" >&2; die "envs/dev apply failed; log: $work/dev-apply.log"; }
-terraform -chdir="$tf/envs/dev" output -json >"$work/outputs.json"
-jq '.cluster_vars.value' "$work/outputs.json" >"$work/cluster-vars.json"
-echo "envs/dev applied in $((SECONDS - start))s: $(jq length "$work/cluster-vars.json") cluster_vars in $work/cluster-vars.json"
+  start=$SECONDS
+  # The emulator answers at an IP address: path-style addressing, and no AWS-only checks.
+  "$root/scripts/tf-init.sh" "$tf/envs/dev" -reconfigure \
+    -backend-config="bucket=$bucket" \
+    -backend-config="region=$AWS_REGION" \
+    -backend-config="use_path_style=true" \
+    -backend-config="skip_credentials_validation=true" \
+    -backend-config="skip_requesting_account_id=true" >/dev/null
+  terraform -chdir="$tf/envs/dev" apply -auto-approve -no-color -var-file=emulator.tfvars >"$work/dev-apply.log" 2>&1 ||
+    { tail -n 40 "$work/dev-apply.log" >&2; echo "tf-emulator-apply.sh: envs/dev apply failed; log: $work/dev-apply.log" >&2; return 1; }
+  terraform -chdir="$tf/envs/dev" output -json >"$work/outputs.json"
+  jq '.cluster_vars.value' "$work/outputs.json" >"$work/cluster-vars.json"
+  echo "envs/dev applied in $((SECONDS - start))s: $(jq length "$work/cluster-vars.json") cluster_vars in $work/cluster-vars.json"
+}
+
+# moto's development server sometimes resets a connection after it has carried out a create; the
+# SDK then retries, and the second create meets the first one ("AlreadyExists"; seen once, on a KMS
+# alias, in a handful of runs). That is the emulator's fault, not the configuration's, so
+# such a failure gets exactly one more try on an emptied emulator; any other failure, or the same
+# one twice, fails the run.
+if ! apply_all; then
+  grep -qsE 'AlreadyExists|EntityAlreadyExists|already exists' "$work/bootstrap-apply.log" "$work/dev-apply.log" ||
+    die "apply failed (see above)"
+  echo "tf-emulator-apply.sh: the emulator answered a retried create with AlreadyExists; emptying it and applying once more" >&2
+  curl -fsS -X POST "$AWS_ENDPOINT_URL/moto-api/reset" >/dev/null || die "could not reset the emulator at $AWS_ENDPOINT_URL"
+  rm -rf "$tf/bootstrap/terraform.tfstate" "$tf/bootstrap/terraform.tfstate.backup" "$tf/envs/dev/.terraform/terraform.tfstate"
+  apply_all || die "apply failed twice (see above)"
+fi
