@@ -15,9 +15,9 @@ import (
 	"github.com/bkt-platform/platform/tests/internal/repo"
 )
 
-// isTemplate reports files that are YAML only after rendering (Helm templates) or deliberately
-// broken fixtures that negative tests feed to a check (testdata/).
-func isTemplate(file string) bool {
+// exempt reports files the repository-wide checks leave out: Helm templates, which are YAML only
+// after rendering, and testdata/, which holds broken fixtures that negative tests feed to a check.
+func exempt(file string) bool {
 	return strings.Contains(file, "/templates/") || strings.HasPrefix(file, "testdata/") || strings.Contains(file, "/testdata/")
 }
 
@@ -38,7 +38,7 @@ func yamlFiles(t *testing.T) (string, []string) {
 	root, files := repoFiles(t)
 	var out []string
 	for _, f := range files {
-		if ext := path.Ext(f); (ext == ".yaml" || ext == ".yml") && !isTemplate(f) {
+		if ext := path.Ext(f); (ext == ".yaml" || ext == ".yml") && !exempt(f) {
 			out = append(out, f)
 		}
 	}
@@ -83,7 +83,7 @@ func TestEveryShellScriptPassesShellcheck(t *testing.T) {
 	root, files := repoFiles(t)
 	var scripts []string
 	for _, f := range files {
-		if isTemplate(f) {
+		if exempt(f) {
 			continue
 		}
 		if isShellScript(filepath.Join(root, f)) {
