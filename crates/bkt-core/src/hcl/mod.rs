@@ -1,0 +1,35 @@
+//! The HCL side: Terraform modules as typed values, and a writer whose output is
+//! byte-identical to `terraform fmt`.
+//!
+//! Models are made of [`Resource`]s and [`Data`] sources of kinds declared with
+//! [`crate::terraform_kind!`], [`Variable`]s with their validations, [`Locals`], [`Output`]s and
+//! the [`Settings`] block, all lowered to [`Block`]s and collected into [`File`]s. Expressions
+//! are [`Expr`] values: references come from the values they point at
+//! (`vpc.get().id()` is `aws_vpc.this.id`), functions from [`func`], interpolation from
+//! [`Expr::template`]. Comments that say why survive as `why` on blocks, arguments and locals.
+//!
+//! Two faults of writing HCL with hcl-rs alone are avoided here: hcl-rs does not align the
+//! `=` of adjacent attributes as `terraform fmt` does, and a `${` inside a plain string would be
+//! escaped to `$${`, so text is never a way to write a reference.
+
+mod body;
+mod expr;
+pub mod func;
+mod print;
+mod terraform;
+
+pub use body::{Block, Body};
+pub use expr::{BinOp, Expr, Key};
+pub use terraform::{
+    Arg, Data, DataKind, File, Kind, Local, Locals, Output, Ref, RequiredProvider, Resource,
+    ResourceKind, Settings, Type, Validation, Variable,
+};
+
+/// One block as `terraform fmt` writes it, ending with a newline.
+#[must_use]
+pub fn to_string(block: &Block) -> String {
+    block.to_hcl_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,496 @@
+//! The HCL writer: bodies and expressions to text, byte-identical to `terraform fmt`.
+//!
+//! The layout is decided here, once:
+//! - two-space indentation; one attribute or block per line;
+//! - objects with one single-line entry stay on one line (`{ Name = var.name }`), all others
+//!   put one entry per line; lists of single-line items stay on one line, a list holding one
+//!   multi-line item hugs it (`[{` … `}]`), any other multi-line list puts one item per line;
+//! - the `=` of consecutive single-line attributes is aligned, as `terraform fmt` (hclwrite)
+//!   aligns it: a run of lines whose value closes on the same line shares one column, and any
+//!   other line (a comment, a blank line, a block, a value that opens a bracket) ends the run.
+
+use std::fmt::Write as _;
+
+use hcl::expr::{Expression, ObjectKey, Operation, TemplateExpr, TraversalOperator};
+
+use super::body::{Block, Body, Item};
+use super::expr::escape_literal;
+
+/// One output line before alignment.
+#[derive(Debug)]
+struct Line {
+    indent: usize,
+    /// `Some` for an attribute or object entry whose key starts the line.
+    key: Option<String>,
+    text: String,
+    /// Whether the line takes part in `=` alignment (its value closes on this line).
+    aligned: bool,
+}
+
+impl Line {
+    fn plain(indent: usize, text: impl Into<String>) -> Self {
+        Self {
+            indent,
+            key: None,
+            text: text.into(),
+            aligned: false,
+        }
+    }
+}
+
+/// An expression laid out: the text on the line where it starts, then any further lines.
+#[derive(Debug, Default)]
+struct Frag {
+    first: String,
+    rest: Vec<Line>,
+}
+
+impl Frag {
+    fn text(text: impl Into<String>) -> Self {
+        Self {
+            first: text.into(),
+            rest: Vec::new(),
+        }
+    }
+
+    fn is_single_line(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn push_str(&mut self, text: &str) {
+        match self.rest.last_mut() {
+            Some(line) => line.text.push_str(text),
+            None => self.first.push_str(text),
+        }
+    }
+
+    fn push(&mut self, other: Frag) {
+        self.push_str(&other.first);
+        self.rest.extend(other.rest);
+    }
+}
+
+/// Writes a whole body (the top level of a file, or a block's content) at `indent`.
+pub(crate) fn body(body: &Body, indent: usize) -> String {
+    let mut lines = Vec::new();
+    push_body(body, indent, &mut lines);
+    finish(&lines)
+}
+
+/// One expression on as few lines as the layout allows, at indentation 0.
+pub(crate) fn inline(expr: &Expression) -> String {
+    let frag = expression(expr, 0);
+    let mut lines = vec![Line::plain(0, frag.first)];
+    lines.extend(frag.rest);
+    let text = finish(&lines);
+    text.strip_suffix('\n').unwrap_or(&text).to_owned()
+}
+
+fn push_comment(comment: Option<&str>, indent: usize, lines: &mut Vec<Line>) {
+    if let Some(comment) = comment {
+        for line in comment.lines() {
+            if line.is_empty() {
+                lines.push(Line::plain(indent, "#"));
+            } else {
+                lines.push(Line::plain(indent, format!("# {line}")));
+            }
+        }
+    }
+}
+
+fn push_body(body: &Body, indent: usize, lines: &mut Vec<Line>) {
+    for item in &body.items {
+        match item {
+            Item::Blank => lines.push(Line::plain(0, "")),
+            Item::Attribute(attribute) => {
+                push_comment(attribute.comment.as_deref(), indent, lines);
+                push_entry(attribute.key.clone(), &attribute.value.0, indent, lines);
+            }
+            Item::Block(block) => push_block(block, indent, lines),
+        }
+    }
+}
+
+fn push_entry(key: String, value: &Expression, indent: usize, lines: &mut Vec<Line>) {
+    let frag = expression(value, indent);
+    let aligned = frag.is_single_line();
+    lines.push(Line {
+        indent,
+        key: Some(key),
+        text: frag.first,
+        aligned,
+    });
+    lines.extend(frag.rest);
+}
+
+fn push_block(block: &Block, indent: usize, lines: &mut Vec<Line>) {
+    push_comment(block.comment.as_deref(), indent, lines);
+    let mut header = block.ident.clone();
+    for label in &block.labels {
+        header.push_str(" \"");
+        escape_literal(label, &mut header);
+        header.push('"');
+    }
+    if block.body.items.is_empty() {
+        header.push_str(" {}");
+        lines.push(Line::plain(indent, header));
+    } else {
+        header.push_str(" {");
+        lines.push(Line::plain(indent, header));
+        push_body(&block.body, indent + 2, lines);
+        lines.push(Line::plain(indent, "}"));
+    }
+}
+
+/// Net change of bracket nesting over one line of HCL, counted as hclwrite counts it: `{`,
+/// `[`, `(` and a template's `${` / `%{` open, `}`, `]`, `)` close; the content of quoted
+/// strings is skipped except for their interpolations; a `#` comment ends the line.
+fn net_brackets(text: &str) -> i32 {
+    #[derive(Clone, Copy)]
+    enum Mode {
+        Code,
+        Quoted,
+        /// Inside `${…}`: code until the matching `}` at this nesting depth.
+        Interpolation(u32),
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut stack = vec![Mode::Code];
+    let mut net = 0;
+    let mut index = 0;
+    while let Some(&c) = chars.get(index) {
+        index += 1;
+        let following = chars.get(index).copied();
+        let mode = stack.last().copied().unwrap_or(Mode::Code);
+        match mode {
+            Mode::Quoted => match c {
+                '\\' => index += 1,
+                '"' => {
+                    stack.pop();
+                }
+                // `$${` and `%%{` are literal text.
+                '$' | '%' if following == Some(c) && chars.get(index + 1) == Some(&'{') => {
+                    index += 2;
+                }
+                '$' | '%' if following == Some('{') => {
+                    index += 1;
+                    net += 1;
+                    stack.push(Mode::Interpolation(0));
+                }
+                _ => {}
+            },
+            Mode::Code | Mode::Interpolation(_) => match c {
+                '#' if matches!(mode, Mode::Code) => break,
+                '"' => stack.push(Mode::Quoted),
+                '{' | '[' | '(' => {
+                    net += 1;
+                    if let (Some(Mode::Interpolation(depth)), '{') = (stack.last_mut(), c) {
+                        *depth += 1;
+                    }
+                }
+                '}' | ']' | ')' => {
+                    net -= 1;
+                    if let (Some(Mode::Interpolation(depth)), '}') = (stack.last_mut(), c) {
+                        if *depth == 0 {
+                            stack.pop();
+                        } else {
+                            *depth -= 1;
+                        }
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    net
+}
+
+/// Indents every line as hclwrite does: a line that opens more brackets than it closes pushes
+/// one level (however many it opens), a line that closes more pops what they opened, any
+/// other line keeps the current level.
+fn indentation(lines: &[Line]) -> Vec<usize> {
+    let mut levels: Vec<i32> = Vec::new();
+    let mut indents = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut net = net_brackets(&line.text);
+        if let Some(key) = &line.key {
+            net += net_brackets(key);
+        }
+        match net.cmp(&0) {
+            std::cmp::Ordering::Greater => {
+                indents.push(2 * levels.len());
+                levels.push(net);
+            }
+            std::cmp::Ordering::Less => {
+                let mut closed = -net;
+                while closed > 0 {
+                    let Some(top) = levels.last_mut() else { break };
+                    if closed >= *top {
+                        closed -= *top;
+                        levels.pop();
+                    } else {
+                        *top -= closed;
+                        closed = 0;
+                    }
+                }
+                indents.push(2 * levels.len());
+            }
+            std::cmp::Ordering::Equal => indents.push(2 * levels.len()),
+        }
+    }
+    indents
+}
+
+/// Indents as hclwrite does, aligns `=` over each run of single-line attributes, and joins
+/// the lines.
+fn finish(lines: &[Line]) -> String {
+    let base = lines.first().map_or(0, |line| line.indent);
+    let indents: Vec<usize> = indentation(lines)
+        .into_iter()
+        .map(|indent| indent + base)
+        .collect();
+    let lead = |index: usize| indents[index] + lines[index].key.as_deref().map_or(0, str::len);
+    let mut widths = vec![0usize; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        if !lines[start].aligned {
+            start += 1;
+            continue;
+        }
+        let end = lines[start..]
+            .iter()
+            .position(|line| !line.aligned)
+            .map_or(lines.len(), |offset| start + offset);
+        let column = (start..end).map(lead).max().unwrap_or(0);
+        for (offset, width) in widths[start..end].iter_mut().enumerate() {
+            *width = column - lead(start + offset);
+        }
+        start = end;
+    }
+    let mut out = String::new();
+    for ((line, pad), indent) in lines.iter().zip(widths).zip(indents) {
+        let mut text = String::new();
+        if let Some(key) = &line.key {
+            text.push_str(key);
+            text.extend(std::iter::repeat_n(' ', pad));
+            text.push_str(" = ");
+        }
+        text.push_str(&line.text);
+        if !text.is_empty() {
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str(text.trim_end());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A quoted template from hcl-rs's raw form: literal parts get string escapes, interpolations
+/// are written from their parsed expression.
+fn quoted_template(raw: &str) -> String {
+    let mut out = String::from("\"");
+    match raw.parse::<hcl::Template>() {
+        Ok(template) => {
+            for element in template.elements() {
+                match element {
+                    hcl::template::Element::Literal(text) => escape_literal(text, &mut out),
+                    hcl::template::Element::Interpolation(interpolation) => {
+                        out.push_str("${");
+                        out.push_str(&inline(&interpolation.expr));
+                        out.push('}');
+                    }
+                    // Directives are never built by this crate; keep their source text.
+                    other @ hcl::template::Element::Directive(_) => {
+                        out.push_str(&hcl::format::to_string(other).unwrap_or_default());
+                    }
+                }
+            }
+        }
+        Err(_) => out.push_str(raw),
+    }
+    out.push('"');
+    out
+}
+
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    escape_literal(text, &mut out);
+    out.push('"');
+    out
+}
+
+fn object_key(key: &ObjectKey) -> String {
+    match key {
+        ObjectKey::Identifier(ident) => ident.to_string(),
+        ObjectKey::Expression(Expression::String(text)) => quoted(text),
+        ObjectKey::Expression(expr @ Expression::TemplateExpr(_)) => inline(expr),
+        ObjectKey::Expression(expr) => format!("({})", inline(expr)),
+        // Kinds hcl-rs may add later: its own formatter is the best available fallback.
+        other => hcl::format::to_string(other).unwrap_or_default(),
+    }
+}
+
+fn expression(expr: &Expression, indent: usize) -> Frag {
+    match expr {
+        Expression::Null => Frag::text("null"),
+        Expression::Bool(value) => Frag::text(value.to_string()),
+        Expression::Number(number) => Frag::text(number.to_string()),
+        Expression::String(text) => Frag::text(quoted(text)),
+        Expression::TemplateExpr(template) => match template.as_ref() {
+            TemplateExpr::QuotedString(raw) => Frag::text(quoted_template(raw)),
+            TemplateExpr::Heredoc(heredoc) => {
+                let mut frag = Frag::text(format!("<<{}", heredoc.delimiter));
+                let mut raw = heredoc.template.as_str();
+                while let Some((line, rest)) = raw.split_once('\n') {
+                    frag.rest.push(Line::plain(0, line));
+                    raw = rest;
+                }
+                frag.rest
+                    .push(Line::plain(0, heredoc.delimiter.to_string()));
+                frag
+            }
+        },
+        Expression::Variable(variable) => Frag::text(variable.to_string()),
+        Expression::Array(items) => array(items, indent),
+        Expression::Object(object) => object_expr(object, indent),
+        Expression::Traversal(traversal) => traversal_expr(traversal, indent),
+        Expression::FuncCall(call) => {
+            let mut frag = Frag::text(format!("{}(", call.name));
+            for (position, arg) in call.args.iter().enumerate() {
+                if position > 0 {
+                    frag.push_str(", ");
+                }
+                frag.push(expression(arg, indent));
+            }
+            if call.expand_final {
+                frag.push_str("...");
+            }
+            frag.push_str(")");
+            frag
+        }
+        Expression::Parenthesis(inner) => {
+            let mut frag = Frag::text("(");
+            frag.push(expression(inner, indent));
+            frag.push_str(")");
+            frag
+        }
+        Expression::Conditional(conditional) => {
+            let mut frag = expression(&conditional.cond_expr, indent);
+            frag.push_str(" ? ");
+            frag.push(expression(&conditional.true_expr, indent));
+            frag.push_str(" : ");
+            frag.push(expression(&conditional.false_expr, indent));
+            frag
+        }
+        Expression::Operation(operation) => match operation.as_ref() {
+            Operation::Unary(unary) => {
+                let mut frag = Frag::text(unary.operator.as_str());
+                frag.push(expression(&unary.expr, indent));
+                frag
+            }
+            Operation::Binary(binary) => {
+                let mut frag = expression(&binary.lhs_expr, indent);
+                frag.push_str(&format!(" {} ", binary.operator.as_str()));
+                frag.push(expression(&binary.rhs_expr, indent));
+                frag
+            }
+        },
+        Expression::ForExpr(for_expr) => for_expression(for_expr, indent),
+        // Kinds hcl-rs may add later: its own formatter is the best available fallback.
+        other => Frag::text(hcl::format::to_string(other).unwrap_or_default()),
+    }
+}
+
+fn array(items: &[Expression], indent: usize) -> Frag {
+    let frags: Vec<Frag> = items.iter().map(|item| expression(item, indent)).collect();
+    if frags.iter().all(Frag::is_single_line) {
+        let joined: Vec<String> = frags.into_iter().map(|frag| frag.first).collect();
+        return Frag::text(format!("[{}]", joined.join(", ")));
+    }
+    if let [only] = items {
+        let mut frag = Frag::text("[");
+        frag.push(expression(only, indent));
+        frag.push_str("]");
+        return frag;
+    }
+    let mut frag = Frag::text("[");
+    for item in items {
+        let inner = expression(item, indent + 2);
+        frag.rest.push(Line::plain(indent + 2, inner.first));
+        frag.rest.extend(inner.rest);
+        frag.push_str(",");
+    }
+    frag.rest.push(Line::plain(indent, "]"));
+    frag
+}
+
+fn object_expr(object: &hcl::Object<ObjectKey, Expression>, indent: usize) -> Frag {
+    let single = object.len() == 1
+        && object
+            .iter()
+            .all(|(_, value)| expression(value, indent).is_single_line());
+    if object.is_empty() {
+        Frag::text("{}")
+    } else if single {
+        let mut text = String::from("{ ");
+        for (key, value) in object {
+            let _ = write!(
+                text,
+                "{} = {}",
+                object_key(key),
+                expression(value, indent).first
+            );
+        }
+        text.push_str(" }");
+        Frag::text(text)
+    } else {
+        let mut frag = Frag::text("{");
+        for (key, value) in object {
+            push_entry(object_key(key), value, indent + 2, &mut frag.rest);
+        }
+        frag.rest.push(Line::plain(indent, "}"));
+        frag
+    }
+}
+
+fn traversal_expr(traversal: &hcl::Traversal, indent: usize) -> Frag {
+    let mut frag = expression(&traversal.expr, indent);
+    for operator in &traversal.operators {
+        match operator {
+            TraversalOperator::AttrSplat => frag.push_str(".*"),
+            TraversalOperator::FullSplat => frag.push_str("[*]"),
+            TraversalOperator::GetAttr(attr) => frag.push_str(&format!(".{attr}")),
+            TraversalOperator::Index(index) => {
+                frag.push_str("[");
+                frag.push(expression(index, indent));
+                frag.push_str("]");
+            }
+            TraversalOperator::LegacyIndex(index) => frag.push_str(&format!(".{index}")),
+        }
+    }
+    frag
+}
+
+fn for_expression(for_expr: &hcl::expr::ForExpr, indent: usize) -> Frag {
+    let object = for_expr.key_expr.is_some();
+    let mut frag = Frag::text(if object { "{ for " } else { "[for " });
+    if let Some(key) = &for_expr.key_var {
+        frag.push_str(&format!("{key}, "));
+    }
+    frag.push_str(&format!("{} in ", for_expr.value_var));
+    frag.push(expression(&for_expr.collection_expr, indent));
+    frag.push_str(" : ");
+    if let Some(key) = &for_expr.key_expr {
+        frag.push(expression(key, indent));
+        frag.push_str(" => ");
+    }
+    frag.push(expression(&for_expr.value_expr, indent));
+    if for_expr.grouping {
+        frag.push_str("...");
+    }
+    if let Some(condition) = &for_expr.cond_expr {
+        frag.push_str(" if ");
+        frag.push(expression(condition, indent));
+    }
+    frag.push_str(if object { " }" } else { "]" });
+    frag
+}

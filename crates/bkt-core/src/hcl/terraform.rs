@@ -1,0 +1,631 @@
+//! Terraform's module language as types: resources and data sources of typed kinds,
+//! variables with their validations, locals, outputs, the `terraform` settings block, files.
+
+use std::marker::PhantomData;
+
+use super::body::{Block, Body};
+use super::expr::Expr;
+use crate::name::Name;
+
+/// An argument value, with an optional comment written above it saying why it is set so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arg {
+    /// The value.
+    pub value: Expr,
+    /// Why the value is what it is; written as a `#` comment above the argument.
+    pub why: Option<String>,
+}
+
+impl Arg {
+    /// Adds the comment saying why the argument is set so.
+    #[must_use]
+    pub fn why(mut self, comment: impl Into<String>) -> Self {
+        self.why = Some(comment.into());
+        self
+    }
+}
+
+impl<T: Into<Expr>> From<T> for Arg {
+    fn from(value: T) -> Self {
+        Self {
+            value: value.into(),
+            why: None,
+        }
+    }
+}
+
+/// A kind of Terraform object (`aws_vpc`, `aws_region` …) whose fields are its arguments.
+///
+/// Implemented by [`crate::terraform_kind!`]; see there.
+pub trait Kind {
+    /// The Terraform type name, for example `aws_vpc`.
+    const TYPE: &'static str;
+    /// The typed reference to an instance, with one method per exported attribute.
+    type Ref: From<Expr>;
+    /// The arguments that are set, in declaration order.
+    fn arguments(&self) -> Vec<(&'static str, &Arg)>;
+}
+
+/// A [`Kind`] that is a managed resource (`resource "…" "…"`).
+pub trait ResourceKind: Kind {}
+
+/// A [`Kind`] that is a data source (`data "…" "…"`).
+pub trait DataKind: Kind {}
+
+/// Arguments that go into a group of their own, after the others.
+const TAGS: &str = "tags";
+
+fn kind_body(arguments: &[(&'static str, &Arg)], body: &mut Body) {
+    body.group();
+    for (key, arg) in arguments.iter().filter(|(key, _)| *key != TAGS) {
+        body.attr(key, arg.value.clone(), arg.why.as_deref());
+    }
+    for (key, arg) in arguments.iter().filter(|(key, _)| *key == TAGS) {
+        body.group();
+        body.attr(key, arg.value.clone(), arg.why.as_deref());
+    }
+}
+
+/// A `resource` block of kind `T`.
+///
+/// References to it come from the value: [`Resource::get`] for a single instance,
+/// [`Resource::at`] for one instance of a `for_each` resource, [`Resource::all`] for them all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource<T> {
+    name: Name,
+    args: T,
+    for_each: Option<Expr>,
+    depends_on: Vec<Expr>,
+    why: Option<String>,
+}
+
+impl<T: ResourceKind> Resource<T> {
+    /// `resource "<T::TYPE>" "<name>"` with these arguments.
+    #[must_use]
+    pub fn new(name: Name, args: T) -> Self {
+        Self {
+            name,
+            args,
+            for_each: None,
+            depends_on: Vec::new(),
+            why: None,
+        }
+    }
+
+    /// One instance per element of `collection` (a map or a set of strings).
+    #[must_use]
+    pub fn for_each(mut self, collection: impl Into<Expr>) -> Self {
+        self.for_each = Some(collection.into());
+        self
+    }
+
+    /// An ordering dependency Terraform cannot see from the references.
+    #[must_use]
+    pub fn depends_on<U: ResourceKind>(mut self, other: &Resource<U>) -> Self {
+        self.depends_on.push(other.all());
+        self
+    }
+
+    /// The comment written above the block, saying why it exists.
+    #[must_use]
+    pub fn why(mut self, comment: impl Into<String>) -> Self {
+        self.why = Some(comment.into());
+        self
+    }
+
+    /// The arguments.
+    pub fn args(&self) -> &T {
+        &self.args
+    }
+
+    /// The resource's name (its second label).
+    pub fn name(&self) -> &Name {
+        &self.name
+    }
+
+    /// The whole resource: `aws_x.name` (with `for_each`, the map of all instances).
+    #[must_use]
+    pub fn all(&self) -> Expr {
+        Expr::keyword(T::TYPE).attr(&self.name)
+    }
+
+    /// The single instance, for typed attribute access: `aws_x.name.<attr>`.
+    #[must_use]
+    pub fn get(&self) -> T::Ref {
+        T::Ref::from(self.all())
+    }
+
+    /// One instance of a `for_each` resource: `aws_x.name[key].<attr>`.
+    #[must_use]
+    pub fn at(&self, key: impl Into<Expr>) -> T::Ref {
+        T::Ref::from(self.all().index(key))
+    }
+
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("resource", &[T::TYPE, self.name.as_str()])
+            .with_comment(self.why.as_deref());
+        if let Some(collection) = &self.for_each {
+            block.body.attr("for_each", collection.clone(), None);
+        }
+        kind_body(&self.args.arguments(), &mut block.body);
+        if !self.depends_on.is_empty() {
+            block.body.group();
+            block
+                .body
+                .attr("depends_on", Expr::list(self.depends_on.clone()), None);
+        }
+        block
+    }
+}
+
+/// A `data` block of kind `T`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Data<T> {
+    name: Name,
+    args: T,
+}
+
+impl<T: DataKind> Data<T> {
+    /// `data "<T::TYPE>" "<name>"` with these arguments.
+    #[must_use]
+    pub fn new(name: Name, args: T) -> Self {
+        Self { name, args }
+    }
+
+    /// Typed access to the data source's attributes: `data.aws_x.name.<attr>`.
+    #[must_use]
+    pub fn get(&self) -> T::Ref {
+        T::Ref::from(Expr::keyword("data").attr_raw(T::TYPE).attr(&self.name))
+    }
+
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("data", &[T::TYPE, self.name.as_str()]);
+        kind_body(&self.args.arguments(), &mut block.body);
+        block
+    }
+}
+
+/// A type constraint of a variable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// `bool`
+    Bool,
+    /// `list(T)`
+    List(Box<Type>),
+    /// `set(T)`
+    Set(Box<Type>),
+    /// `map(T)`
+    Map(Box<Type>),
+}
+
+impl Type {
+    fn to_expr(&self) -> Expr {
+        match self {
+            Self::String => Expr::keyword("string"),
+            Self::Number => Expr::keyword("number"),
+            Self::Bool => Expr::keyword("bool"),
+            Self::List(inner) => Expr::call("list", [inner.to_expr()]),
+            Self::Set(inner) => Expr::call("set", [inner.to_expr()]),
+            Self::Map(inner) => Expr::call("map", [inner.to_expr()]),
+        }
+    }
+}
+
+/// A `validation` block: the condition and the message shown when it is false.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// A condition over the variable that must hold.
+    pub condition: Expr,
+    /// What is wrong and how to fix it, ending in a full stop.
+    pub error_message: String,
+}
+
+/// An input `variable` of a module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    name: Name,
+    description: String,
+    type_: Type,
+    default: Option<Expr>,
+    sensitive: bool,
+    validations: Vec<Validation>,
+}
+
+impl Variable {
+    /// A variable with its description and type constraint.
+    #[must_use]
+    pub fn new(name: Name, description: impl Into<String>, type_: Type) -> Self {
+        Self {
+            name,
+            description: description.into(),
+            type_,
+            default: None,
+            sensitive: false,
+            validations: Vec::new(),
+        }
+    }
+
+    /// The default, which makes the variable optional.
+    #[must_use]
+    pub fn default(mut self, value: impl Into<Expr>) -> Self {
+        self.default = Some(value.into());
+        self
+    }
+
+    /// Marks the value sensitive (kept out of plan output).
+    #[must_use]
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Adds a validation; `condition` receives the reference to this variable.
+    #[must_use]
+    pub fn validate(
+        mut self,
+        condition: impl FnOnce(Expr) -> Expr,
+        error_message: impl Into<String>,
+    ) -> Self {
+        let condition = condition(self.reference());
+        self.validations.push(Validation {
+            condition,
+            error_message: error_message.into(),
+        });
+        self
+    }
+
+    /// `var.<name>`.
+    #[must_use]
+    pub fn reference(&self) -> Expr {
+        Expr::keyword("var").attr(&self.name)
+    }
+
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("variable", &[self.name.as_str()]);
+        let body = &mut block.body;
+        body.attr("description", self.description.as_str().into(), None);
+        body.attr("type", self.type_.to_expr(), None);
+        if let Some(default) = &self.default {
+            body.attr("default", default.clone(), None);
+        }
+        if self.sensitive {
+            body.attr("sensitive", true.into(), None);
+        }
+        for validation in &self.validations {
+            body.group();
+            let mut inner = Block::new("validation", &[]);
+            inner
+                .body
+                .attr("condition", validation.condition.clone(), None);
+            inner.body.attr(
+                "error_message",
+                validation.error_message.as_str().into(),
+                None,
+            );
+            body.block(inner);
+        }
+        block
+    }
+}
+
+/// An `output` of a module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    name: Name,
+    description: String,
+    value: Expr,
+    sensitive: bool,
+}
+
+impl Output {
+    /// An output with its description and value.
+    #[must_use]
+    pub fn new(name: Name, description: impl Into<String>, value: impl Into<Expr>) -> Self {
+        Self {
+            name,
+            description: description.into(),
+            value: value.into(),
+            sensitive: false,
+        }
+    }
+
+    /// Marks the output sensitive.
+    #[must_use]
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("output", &[self.name.as_str()]);
+        block
+            .body
+            .attr("description", self.description.as_str().into(), None);
+        block.body.attr("value", self.value.clone(), None);
+        if self.sensitive {
+            block.body.attr("sensitive", true.into(), None);
+        }
+        block
+    }
+}
+
+/// One named value of a `locals` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Local {
+    name: Name,
+    value: Expr,
+    why: Option<String>,
+}
+
+impl Local {
+    /// `name = value`.
+    #[must_use]
+    pub fn new(name: Name, value: impl Into<Expr>) -> Self {
+        Self {
+            name,
+            value: value.into(),
+            why: None,
+        }
+    }
+
+    /// The comment written above it.
+    #[must_use]
+    pub fn why(mut self, comment: impl Into<String>) -> Self {
+        self.why = Some(comment.into());
+        self
+    }
+
+    /// `local.<name>`.
+    #[must_use]
+    pub fn reference(&self) -> Expr {
+        Expr::keyword("local").attr(&self.name)
+    }
+}
+
+/// A `locals` block: groups of [`Local`]s, separated by blank lines.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Locals {
+    /// The groups, in order.
+    pub groups: Vec<Vec<Local>>,
+}
+
+impl Locals {
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("locals", &[]);
+        for group in &self.groups {
+            block.body.group();
+            for local in group {
+                block.body.attr(
+                    local.name.as_str(),
+                    local.value.clone(),
+                    local.why.as_deref(),
+                );
+            }
+        }
+        block
+    }
+}
+
+/// A provider requirement of the `terraform` block.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequiredProvider {
+    /// Local name, for example `aws`.
+    pub name: Name,
+    /// Registry source, for example `hashicorp/aws`.
+    pub source: String,
+    /// Version constraint, for example `>= 5.100.0`.
+    pub version: String,
+}
+
+/// The `terraform` settings block of a module.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Settings {
+    /// Terraform version constraint, for example `>= 1.11.0`.
+    pub required_version: String,
+    /// Providers the module uses.
+    pub required_providers: Vec<RequiredProvider>,
+}
+
+impl Settings {
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("terraform", &[]);
+        block.body.attr(
+            "required_version",
+            self.required_version.as_str().into(),
+            None,
+        );
+        if !self.required_providers.is_empty() {
+            block.body.group();
+            let mut providers = Block::new("required_providers", &[]);
+            for provider in &self.required_providers {
+                providers.body.attr(
+                    provider.name.as_str(),
+                    Expr::object([
+                        ("source", provider.source.as_str()),
+                        ("version", provider.version.as_str()),
+                    ]),
+                    None,
+                );
+            }
+            block.body.block(providers);
+        }
+        block
+    }
+}
+
+/// A `.tf` file: top-level blocks, in order, one blank line apart.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct File {
+    blocks: Vec<Block>,
+}
+
+impl File {
+    /// An empty file.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a block (any model's `to_block()`).
+    pub fn push(&mut self, block: Block) -> &mut Self {
+        self.blocks.push(block);
+        self
+    }
+
+    /// The file's blocks.
+    #[must_use]
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// The file's text as `terraform fmt` writes it (without the generated-file header).
+    #[must_use]
+    pub fn render(&self) -> String {
+        let mut body = Body::default();
+        for block in &self.blocks {
+            body.group();
+            body.block(block.clone());
+        }
+        super::print::body(&body, 0)
+    }
+}
+
+/// A typed reference handed out by [`Resource::get`], [`Resource::at`] and [`Data::get`].
+///
+/// [`crate::terraform_kind!`] gives each kind its own reference type with one method per
+/// attribute; this generic one is what those wrap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ref<T> {
+    expr: Expr,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Ref<T> {
+    /// The reference itself (`aws_x.name` or `aws_x.name[key]`).
+    #[must_use]
+    pub fn expr(&self) -> Expr {
+        self.expr.clone()
+    }
+
+    /// One attribute of the referenced object.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn attribute(&self, name: &Name) -> Expr {
+        self.expr.clone().attr(name)
+    }
+}
+
+impl<T> From<Expr> for Ref<T> {
+    fn from(expr: Expr) -> Self {
+        Self {
+            expr,
+            kind: PhantomData,
+        }
+    }
+}
+
+/// Declares a Terraform resource or data source kind as a Rust type whose fields are its
+/// arguments (a misspelt argument fails to compile) and a reference type whose methods are
+/// its attributes.
+///
+/// ```
+/// use bkt_core::hcl::{Expr, Resource};
+///
+/// bkt_core::terraform_kind! {
+///     /// An `aws_eip`.
+///     pub resource Eip => "aws_eip" {
+///         /// `vpc` for an address in a VPC.
+///         domain,
+///         /// Resource tags.
+///         tags,
+///     }
+///     /// Attributes of an `aws_eip`.
+///     pub ref EipRef { id, public_ip }
+/// }
+///
+/// let eip = Resource::new(bkt_core::name!("nat"), Eip { domain: Some("vpc".into()), ..Default::default() });
+/// assert_eq!(bkt_core::hcl::to_string(&eip.to_block()), "resource \"aws_eip\" \"nat\" {\n  domain = \"vpc\"\n}\n");
+/// let id: Expr = eip.get().id();
+/// # let _ = id;
+/// ```
+#[macro_export]
+macro_rules! terraform_kind {
+    (
+        $(#[$meta:meta])*
+        $vis:vis $mode:ident $name:ident => $tf:literal {
+            $( $(#[$fmeta:meta])* $field:ident ),* $(,)?
+        }
+        $(#[$rmeta:meta])*
+        $rvis:vis ref $refname:ident { $( $attr:ident ),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        $vis struct $name {
+            $( $(#[$fmeta])* pub $field: ::core::option::Option<$crate::hcl::Arg>, )*
+        }
+
+        impl $crate::hcl::Kind for $name {
+            const TYPE: &'static str = $tf;
+            type Ref = $refname;
+            fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
+                let mut arguments = ::std::vec::Vec::new();
+                $(
+                    if let ::core::option::Option::Some(arg) = &self.$field {
+                        arguments.push((stringify!($field).trim_start_matches("r#"), arg));
+                    }
+                )*
+                arguments
+            }
+        }
+
+        $crate::terraform_kind!(@mode $mode $name);
+
+        $(#[$rmeta])*
+        #[derive(Debug, Clone, PartialEq)]
+        $rvis struct $refname($crate::hcl::Ref<$name>);
+
+        impl ::core::convert::From<$crate::hcl::Expr> for $refname {
+            fn from(expr: $crate::hcl::Expr) -> Self {
+                Self($crate::hcl::Ref::from(expr))
+            }
+        }
+
+        impl $refname {
+            /// The reference itself.
+            #[must_use]
+            pub fn expr(&self) -> $crate::hcl::Expr {
+                self.0.expr()
+            }
+            $(
+                #[doc = concat!("The `", stringify!($attr), "` attribute.")]
+                #[must_use]
+                pub fn $attr(&self) -> $crate::hcl::Expr {
+                    self.0.attribute(&$crate::name!(stringify!($attr)))
+                }
+            )*
+        }
+    };
+    (@mode resource $name:ident) => {
+        impl $crate::hcl::ResourceKind for $name {}
+    };
+    (@mode data $name:ident) => {
+        impl $crate::hcl::DataKind for $name {}
+    };
+}

@@ -1,0 +1,214 @@
+//! The AWS resource and data source kinds the network module writes, one typed struct each:
+//! the fields are the Terraform arguments this crate sets (see the `hashicorp/aws` provider's
+//! documentation for their meaning), the reference types carry the attributes it reads.
+
+bkt_core::terraform_kind! {
+    /// `aws_vpc`: the virtual network.
+    pub resource Vpc => "aws_vpc" {
+        /// IPv4 CIDR block of the VPC.
+        cidr_block,
+        /// Whether the Amazon-provided DNS server answers in the VPC.
+        enable_dns_support,
+        /// Whether instances get public DNS host names.
+        enable_dns_hostnames,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_vpc`.
+    pub ref VpcRef { id, arn, cidr_block }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_default_security_group`: adopts the VPC's default group (and drops its rules).
+    pub resource DefaultSecurityGroup => "aws_default_security_group" {
+        /// The VPC whose default group is managed.
+        vpc_id,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_default_security_group`.
+    pub ref DefaultSecurityGroupRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_internet_gateway`.
+    pub resource InternetGateway => "aws_internet_gateway" {
+        /// The VPC it is attached to.
+        vpc_id,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_internet_gateway`.
+    pub ref InternetGatewayRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_subnet`.
+    pub resource Subnet => "aws_subnet" {
+        /// The VPC.
+        vpc_id,
+        /// The zone the subnet lives in.
+        availability_zone,
+        /// IPv4 CIDR block of the subnet.
+        cidr_block,
+        /// Whether instances launched here get a public IPv4 address.
+        map_public_ip_on_launch,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_subnet`.
+    pub ref SubnetRef { id, arn, cidr_block }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_eip`: an Elastic IP address.
+    pub resource Eip => "aws_eip" {
+        /// `vpc` for an address used in a VPC.
+        domain,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_eip`.
+    pub ref EipRef { id, public_ip }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_nat_gateway`.
+    pub resource NatGateway => "aws_nat_gateway" {
+        /// The Elastic IP it sends from.
+        allocation_id,
+        /// The public subnet it sits in.
+        subnet_id,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_nat_gateway`.
+    pub ref NatGatewayRef { id, public_ip }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_route_table`.
+    pub resource RouteTable => "aws_route_table" {
+        /// The VPC.
+        vpc_id,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_route_table`.
+    pub ref RouteTableRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_route`: one route of a route table.
+    pub resource Route => "aws_route" {
+        /// The table the route belongs to.
+        route_table_id,
+        /// The IPv4 destination.
+        destination_cidr_block,
+        /// Target: an internet gateway.
+        gateway_id,
+        /// Target: a NAT gateway.
+        nat_gateway_id,
+    }
+    /// Attributes of an `aws_route`.
+    pub ref RouteRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_route_table_association`: a subnet using a route table.
+    pub resource RouteTableAssociation => "aws_route_table_association" {
+        /// The subnet.
+        subnet_id,
+        /// The route table.
+        route_table_id,
+    }
+    /// Attributes of an `aws_route_table_association`.
+    pub ref RouteTableAssociationRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_vpc_endpoint`.
+    pub resource VpcEndpoint => "aws_vpc_endpoint" {
+        /// The VPC.
+        vpc_id,
+        /// The service, for example `com.amazonaws.eu-west-1.s3`.
+        service_name,
+        /// `Gateway` or `Interface`.
+        vpc_endpoint_type,
+        /// Route tables that get a route to a gateway endpoint.
+        route_table_ids,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_vpc_endpoint`.
+    pub ref VpcEndpointRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_cloudwatch_log_group`.
+    pub resource CloudwatchLogGroup => "aws_cloudwatch_log_group" {
+        /// The group's name.
+        name,
+        /// Days the events are kept.
+        retention_in_days,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_cloudwatch_log_group`.
+    pub ref CloudwatchLogGroupRef { name, arn }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_flow_log`: VPC flow logs.
+    pub resource FlowLog => "aws_flow_log" {
+        /// The VPC whose traffic is logged.
+        vpc_id,
+        /// `ACCEPT`, `REJECT` or `ALL`.
+        traffic_type,
+        /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
+        log_destination_type,
+        /// ARN of the destination.
+        log_destination,
+        /// Role the flow-logs service assumes to write.
+        iam_role_arn,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_flow_log`.
+    pub ref FlowLogRef { id, arn }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_iam_role`.
+    pub resource IamRole => "aws_iam_role" {
+        /// The role's name.
+        name,
+        /// The trust policy (JSON).
+        assume_role_policy,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_iam_role`.
+    pub ref IamRoleRef { id, arn, name }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_iam_role_policy`: an inline policy of a role.
+    pub resource IamRolePolicy => "aws_iam_role_policy" {
+        /// The policy's name.
+        name,
+        /// The role it belongs to.
+        role,
+        /// The policy document (JSON).
+        policy,
+    }
+    /// Attributes of an `aws_iam_role_policy`.
+    pub ref IamRolePolicyRef { id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_region` (data source): the provider's region.
+    pub data Region => "aws_region" {}
+    /// Attributes of the `aws_region` data source.
+    pub ref RegionRef { name }
+}

@@ -1,0 +1,173 @@
+//! Writes the BKT platform's repository layout, or checks a checkout for drift.
+//!
+//! ```text
+//! cargo run --example generate                 # write the layout into this repository
+//! cargo run --example generate -- --out DIR    # write it somewhere else
+//! cargo run --example generate -- --check      # write nothing; diff and exit 1 on drift
+//! ```
+//!
+//! Only files whose bytes changed are written; generated files no longer rendered are removed.
+
+mod disk;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use bkt_platform::drift::{self, Drift};
+use bkt_platform::{PlatformSpec, REGENERATE};
+
+const USAGE: &str = "usage: generate [--out DIR] [--check]
+
+  --out DIR   write the layout into DIR (default: the repository this example belongs to)
+  --check     write nothing; print a unified diff for every changed, missing or stale
+              generated file and exit 1 if there is any
+  -h, --help  show this help";
+
+struct Args {
+    out: PathBuf,
+    check: bool,
+}
+
+fn parse_args() -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut args = Args {
+        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        check: false,
+    };
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("out") => args.out = PathBuf::from(parser.value()?),
+            Long("check") => args.check = true,
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    Ok(args)
+}
+
+fn unified_diff(drift: &Drift) -> String {
+    let (old, new) = match drift {
+        Drift::Missing { expected, .. } => (&[][..], expected.as_slice()),
+        Drift::Changed {
+            expected, actual, ..
+        } => (actual.as_slice(), expected.as_slice()),
+        Drift::Stale { actual, .. } => (actual.as_slice(), &[][..]),
+    };
+    let old = String::from_utf8_lossy(old);
+    let new = String::from_utf8_lossy(new);
+    let path = drift.path();
+    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+fn kind_of(path: &str) -> &str {
+    Path::new(path)
+        .extension()
+        .and_then(|ext| ext.to_str())
+        .unwrap_or("other")
+}
+
+fn write(root: &Path, drifts: &[Drift]) -> std::io::Result<()> {
+    for drift in drifts {
+        let path = root.join(drift.path());
+        match drift {
+            Drift::Missing { expected, .. } | Drift::Changed { expected, .. } => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(&path, expected)?;
+            }
+            Drift::Stale { .. } => fs::remove_file(&path)?,
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(error) => {
+            eprintln!("generate: {error}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let tree = match bkt_platform::render(&PlatformSpec::default()) {
+        Ok(tree) => tree,
+        Err(error) => {
+            eprintln!("generate: the platform spec is invalid: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let rendered = started.elapsed();
+    let on_disk = match disk::read_generated(&args.out, &tree) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("generate: reading {}: {error}", args.out.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let drifts = drift::compare(&tree, &on_disk);
+
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for (path, _) in tree.files() {
+        *kinds.entry(kind_of(path)).or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds
+        .iter()
+        .map(|(kind, count)| format!("{count} .{kind}"))
+        .collect();
+    println!(
+        "rendered {} files ({}) in {:.1} ms",
+        tree.len(),
+        kinds.join(", "),
+        rendered.as_secs_f64() * 1000.0
+    );
+
+    if args.check {
+        if drifts.is_empty() {
+            println!("check: every generated file is up to date");
+            return ExitCode::SUCCESS;
+        }
+        for drift in &drifts {
+            print!("{}", unified_diff(drift));
+        }
+        eprintln!("check: {} generated file(s) out of date:", drifts.len());
+        for drift in &drifts {
+            let what = match drift {
+                Drift::Missing { .. } => "missing",
+                Drift::Changed { .. } => "changed",
+                Drift::Stale { .. } => "stale (no longer generated)",
+            };
+            eprintln!("  {} ({what})", drift.path());
+        }
+        eprintln!("regenerate with: {REGENERATE}");
+        return ExitCode::FAILURE;
+    }
+
+    if let Err(error) = write(&args.out, &drifts) {
+        eprintln!("generate: writing {}: {error}", args.out.display());
+        return ExitCode::FAILURE;
+    }
+    let count = |wanted: fn(&Drift) -> bool| drifts.iter().filter(|d| wanted(d)).count();
+    println!(
+        "wrote {} changed and {} new, removed {} stale, {} unchanged in {} ({:.1} ms in all)",
+        count(|d| matches!(d, Drift::Changed { .. })),
+        count(|d| matches!(d, Drift::Missing { .. })),
+        count(|d| matches!(d, Drift::Stale { .. })),
+        tree.len() - count(|d| !matches!(d, Drift::Stale { .. })),
+        args.out.display(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    ExitCode::SUCCESS
+}

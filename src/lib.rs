@@ -1,0 +1,65 @@
+//! The BKT reference platform as one typed model: a [`PlatformSpec`] rendered into the
+//! repository layout (`terraform/`, `gitops/`) as an in-memory [`Tree`].
+//!
+//! This crate composes the others; it performs no I/O. The `generate` example writes the tree
+//! to disk and checks a checkout for drift.
+//!
+//! ```
+//! let tree = bkt_platform::render(&bkt_platform::PlatformSpec::default())?;
+//! assert!(tree.get("terraform/modules/network/main.tf").is_some());
+//! # Ok::<(), bkt_platform::Error>(())
+//! ```
+
+#[doc(inline)]
+pub use bkt_core as core;
+#[doc(inline)]
+pub use bkt_core::Tree;
+#[doc(inline)]
+pub use bkt_network as network;
+
+/// The name every generated file's header gives as its generator.
+pub const GENERATOR: &str = "bkt-platform";
+
+/// The command that regenerates the committed layout, printed by every drift report.
+pub const REGENERATE: &str = "cargo run --example generate";
+
+/// The folders of the repository whose generated files the tree owns: a file there that
+/// carries the generated header but is not in the tree is stale.
+pub const GENERATED_ROOTS: [&str; 2] = ["terraform", "gitops"];
+
+/// Where the network module is written.
+pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
+
+/// Everything the platform is made from; the default is the dev platform committed here.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlatformSpec {
+    /// The network module (its input defaults).
+    pub network: bkt_network::NetworkModule,
+}
+
+/// What went wrong while rendering the platform.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The network model was rejected.
+    #[error("network: {0}")]
+    Network(#[from] bkt_network::Error),
+    /// The tree could not be assembled.
+    #[error(transparent)]
+    Core(#[from] bkt_core::Error),
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Renders the whole layout. The same spec gives the same bytes, always.
+///
+/// # Errors
+/// The first model error, naming the field and the fix.
+pub fn render(spec: &PlatformSpec) -> Result<Tree> {
+    let mut tree = Tree::new(GENERATOR);
+    tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
+    Ok(tree)
+}
+
+pub mod drift;

@@ -1,0 +1,8 @@
+//! Workspace integration tests, one binary: drift of the committed layout, repository rules,
+//! snapshots of rendered output.
+
+#[path = "../examples/generate/disk.rs"]
+mod disk;
+mod drift;
+mod snapshots;
+mod tidy;
