@@ -10,7 +10,7 @@
 //! `y` and `off` unquoted. Kubernetes reads manifests with a YAML 1.1 resolver
 //! (sigs.k8s.io/yaml on go-yaml v2), and so do `PyYAML` and many other tools: to them those words
 //! are booleans, so a label value or a container argument silently changes type. serde-saphyr is
-//! maintained, never panics, and — unless it is put in YAML 1.2 mode — quotes every string that a
+//! maintained, built not to panic, and — unless put in YAML 1.2 mode — quotes every string that a
 //! YAML 1.1 resolver would read as something else: the boolean and null spellings, `~`, `<<`, `=`,
 //! the empty string, integers in every base with underscores (`0x1F`, `0o17`, `017`, `1_000`),
 //! base-60 numbers (`1:20`), floats including `.inf` and `.nan`, and timestamps (`2001-12-14`),
@@ -38,7 +38,8 @@
 //!   cannot hold a string exactly and cleanly, it is double-quoted with escapes instead: a line
 //!   that ends in a space or tab (a block would keep it, as trailing whitespace that linters and
 //!   editors strip), two or more trailing newlines (a `|+` block would end the file with blank
-//!   lines), a string of newlines only, and characters a block cannot hold (`\r`, control
+//!   lines), a string of newlines only, a first line starting with a tab (go-yaml v2, which
+//!   Kubernetes uses, rejects that block), and characters a block cannot hold (`\r`, control
 //!   characters, a byte-order mark, the Unicode line and paragraph separators).
 //! - **Documents** in a stream are separated by a `---` line, without one before the first: the
 //!   form of hand-written multi-document files. Each document ends in exactly one newline.
@@ -81,8 +82,9 @@ use tree::{Node, StrStyle};
 ///
 /// # Errors
 ///
-/// [`Error::Yaml`], naming the value's type, when the value's `Serialize` impl fails or produces
-/// something YAML cannot hold (a map key that is a sequence or a map, for example).
+/// [`Error::Yaml`], naming the value's type, when the value's `Serialize` impl fails, or when
+/// serde-saphyr rejects what it produced (a `serde_saphyr::SingleQuoted` around a tab, for
+/// example).
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     render(value, || std::any::type_name::<T>().to_owned())
 }
@@ -143,7 +145,7 @@ fn options() -> SerializerOptions {
         // serde-saphyr's automatic block styles would fold long single-line strings into `>-`;
         // `string_style` picks literal blocks for multi-line strings instead.
         prefer_block_scalars: false,
-        // Plain where safe, double quotes where not; never single quotes everywhere.
+        // Plain where a reader takes the text as written, quoted only where it would not.
         quote_all: false,
     }
 }
@@ -162,12 +164,16 @@ fn string_style(s: &str) -> StrStyle {
 }
 
 /// Whether a literal block (`|` or `|-`) holds the multi-line string `s` exactly, with no
-/// trailing whitespace on any line and no blank line after it.
+/// trailing whitespace on any line and no blank line after it, in a form go-yaml v2 reads.
 fn fits_literal_block(s: &str) -> bool {
     let body = s.strip_suffix('\n').unwrap_or(s);
     !body.is_empty()
         && !body.ends_with('\n')
         && body.split('\n').all(|line| !line.ends_with([' ', '\t']))
+        // go-yaml v2 (Kubernetes) rejects a block whose first non-empty line starts with a tab:
+        // it takes the tab for indentation ("found a tab character where an indentation space
+        // is expected"). YAML 1.2 parsers accept it.
+        && !body.trim_start_matches('\n').starts_with('\t')
         && s.chars().all(is_block_char)
 }
 
