@@ -187,6 +187,7 @@ impl NetworkModule {
                     source: "hashicorp/aws".to_owned(),
                     version: self.aws_provider_version.clone(),
                 }],
+                backend: None,
             }
             .to_block(),
         );

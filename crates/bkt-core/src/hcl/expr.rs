@@ -156,10 +156,40 @@ impl Expr {
         )))
     }
 
-    /// The variable of a `for` expression or a `dynamic` block, by name.
+    /// A bare name: the variable of a `for` expression, or an attribute path relative to the
+    /// resource (`lifecycle { ignore_changes = [...] }`).
     #[must_use]
-    pub fn for_var(name: &Name) -> Self {
+    pub fn ident(name: &Name) -> Self {
         Self::root(name)
+    }
+
+    /// `count.index` inside a resource with `count`.
+    #[must_use]
+    pub fn count_index() -> Self {
+        Self::keyword("count").attr_raw("index")
+    }
+
+    /// Multi-line text as an indented heredoc (`<<-EOT`), for long descriptions.
+    ///
+    /// Each line of `text` is written as given, two spaces deeper than the attribute; a line
+    /// that is exactly `EOT` would end the heredoc early, so such text stays a quoted string.
+    #[must_use]
+    pub fn heredoc(text: &str) -> Self {
+        let mut template = String::new();
+        for line in text.lines() {
+            template.push_str(line);
+            template.push('\n');
+        }
+        if text.lines().any(|line| line.trim() == "EOT")
+            || text.contains("${")
+            || text.contains("%{")
+        {
+            return Self::from(text);
+        }
+        Self(Expression::TemplateExpr(Box::new(TemplateExpr::Heredoc(
+            hcl::expr::Heredoc::new(Identifier::unchecked("EOT"), template)
+                .with_strip_mode(hcl::expr::HeredocStripMode::Indent),
+        ))))
     }
 
     /// `each.key` inside a resource with `for_each`.

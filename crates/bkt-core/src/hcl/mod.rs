@@ -21,8 +21,9 @@ mod terraform;
 pub use body::{Block, Body};
 pub use expr::{BinOp, Expr, Key};
 pub use terraform::{
-    Arg, Data, DataKind, File, Kind, Local, Locals, Output, Ref, RequiredProvider, Resource,
-    ResourceKind, Settings, Type, Validation, Variable,
+    Arg, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals, Module, ModuleKind,
+    NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider, Resource, ResourceKind,
+    Settings, Type, Validation, Variable,
 };
 
 /// One block as `terraform fmt` writes it, ending with a newline.

@@ -25,6 +25,8 @@ struct Line {
     text: String,
     /// Whether the line takes part in `=` alignment (its value closes on this line).
     aligned: bool,
+    /// Heredoc content: written exactly as given, outside indentation and alignment.
+    verbatim: bool,
 }
 
 impl Line {
@@ -34,6 +36,14 @@ impl Line {
             key: None,
             text: text.into(),
             aligned: false,
+            verbatim: false,
+        }
+    }
+
+    fn verbatim(text: impl Into<String>) -> Self {
+        Self {
+            verbatim: true,
+            ..Self::plain(0, text)
         }
     }
 }
@@ -43,6 +53,8 @@ impl Line {
 struct Frag {
     first: String,
     rest: Vec<Line>,
+    /// The first line opens a heredoc: hclwrite still aligns its `=` with its neighbours'.
+    opens_heredoc: bool,
 }
 
 impl Frag {
@@ -50,6 +62,7 @@ impl Frag {
         Self {
             first: text.into(),
             rest: Vec::new(),
+            opens_heredoc: false,
         }
     }
 
@@ -113,12 +126,13 @@ fn push_body(body: &Body, indent: usize, lines: &mut Vec<Line>) {
 
 fn push_entry(key: String, value: &Expression, indent: usize, lines: &mut Vec<Line>) {
     let frag = expression(value, indent);
-    let aligned = frag.is_single_line();
+    let aligned = frag.is_single_line() || frag.opens_heredoc;
     lines.push(Line {
         indent,
         key: Some(key),
         text: frag.first,
         aligned,
+        verbatim: false,
     });
     lines.extend(frag.rest);
 }
@@ -211,6 +225,10 @@ fn indentation(lines: &[Line]) -> Vec<usize> {
     let mut levels: Vec<i32> = Vec::new();
     let mut indents = Vec::with_capacity(lines.len());
     for line in lines {
+        if line.verbatim {
+            indents.push(0);
+            continue;
+        }
         let mut net = net_brackets(&line.text);
         if let Some(key) = &line.key {
             net += net_brackets(key);
@@ -249,20 +267,26 @@ fn finish(lines: &[Line]) -> String {
         .map(|indent| indent + base)
         .collect();
     let lead = |index: usize| indents[index] + lines[index].key.as_deref().map_or(0, str::len);
+    // Heredoc content belongs to the line that opens it: it neither joins nor breaks a run.
+    let logical: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].verbatim).collect();
     let mut widths = vec![0usize; lines.len()];
     let mut start = 0;
-    while start < lines.len() {
-        if !lines[start].aligned {
+    while start < logical.len() {
+        if !lines[logical[start]].aligned {
             start += 1;
             continue;
         }
-        let end = lines[start..]
+        let end = logical[start..]
             .iter()
-            .position(|line| !line.aligned)
-            .map_or(lines.len(), |offset| start + offset);
-        let column = (start..end).map(lead).max().unwrap_or(0);
-        for (offset, width) in widths[start..end].iter_mut().enumerate() {
-            *width = column - lead(start + offset);
+            .position(|&i| !lines[i].aligned)
+            .map_or(logical.len(), |offset| start + offset);
+        let column = logical[start..end]
+            .iter()
+            .map(|&i| lead(i))
+            .max()
+            .unwrap_or(0);
+        for &i in &logical[start..end] {
+            widths[i] = column - lead(i);
         }
         start = end;
     }
@@ -275,7 +299,9 @@ fn finish(lines: &[Line]) -> String {
             text.push_str(" = ");
         }
         text.push_str(&line.text);
-        if !text.is_empty() {
+        if line.verbatim {
+            out.push_str(&line.text);
+        } else if !text.is_empty() {
             out.extend(std::iter::repeat_n(' ', indent));
             out.push_str(text.trim_end());
         }
@@ -338,14 +364,26 @@ fn expression(expr: &Expression, indent: usize) -> Frag {
         Expression::TemplateExpr(template) => match template.as_ref() {
             TemplateExpr::QuotedString(raw) => Frag::text(quoted_template(raw)),
             TemplateExpr::Heredoc(heredoc) => {
-                let mut frag = Frag::text(format!("<<{}", heredoc.delimiter));
-                let mut raw = heredoc.template.as_str();
-                while let Some((line, rest)) = raw.split_once('\n') {
-                    frag.rest.push(Line::plain(0, line));
-                    raw = rest;
+                let strip = matches!(heredoc.strip, hcl::expr::HeredocStripMode::Indent);
+                let mut frag = Frag::text(format!(
+                    "<<{}{}",
+                    if strip { "-" } else { "" },
+                    heredoc.delimiter
+                ));
+                frag.opens_heredoc = true;
+                let content_indent = if strip { indent + 2 } else { 0 };
+                for line in heredoc.template.lines() {
+                    let mut text = String::new();
+                    if !line.is_empty() {
+                        text.extend(std::iter::repeat_n(' ', content_indent));
+                        text.push_str(line);
+                    }
+                    frag.rest.push(Line::verbatim(text));
                 }
-                frag.rest
-                    .push(Line::plain(0, heredoc.delimiter.to_string()));
+                let mut closing = String::new();
+                closing.extend(std::iter::repeat_n(' ', if strip { indent } else { 0 }));
+                closing.push_str(heredoc.delimiter.as_str());
+                frag.rest.push(Line::verbatim(closing));
                 frag
             }
         },

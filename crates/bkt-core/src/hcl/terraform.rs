@@ -44,6 +44,10 @@ pub trait Kind {
     type Ref: From<Expr>;
     /// The arguments that are set, in declaration order.
     fn arguments(&self) -> Vec<(&'static str, &Arg)>;
+    /// The nested blocks that are set, in declaration order.
+    fn nested(&self) -> Vec<Block> {
+        Vec::new()
+    }
 }
 
 /// A [`Kind`] that is a managed resource (`resource "…" "…"`).
@@ -52,13 +56,83 @@ pub trait ResourceKind: Kind {}
 /// A [`Kind`] that is a data source (`data "…" "…"`).
 pub trait DataKind: Kind {}
 
+/// A [`Kind`] that is the input of a module call (`module "…" { source = … }`).
+pub trait ModuleKind: Kind {}
+
+/// A [`Kind`] that configures a provider (`provider "…"`).
+pub trait ProviderKind: Kind {}
+
+/// A nested block type (`vpc_config { … }`), declared with [`crate::terraform_block!`].
+pub trait NestedBlock {
+    /// The block's identifier and labels, for example `["vpc_config"]` or `["backend", "s3"]`.
+    const HEADER: &'static [&'static str];
+    /// The arguments that are set, in declaration order.
+    fn arguments(&self) -> Vec<(&'static str, &Arg)>;
+    /// The nested blocks that are set, in declaration order.
+    fn nested(&self) -> Vec<Block>;
+    /// The comment above the block.
+    fn why(&self) -> Option<&str>;
+
+    /// The block.
+    fn to_block(&self) -> Block {
+        let (ident, labels) = Self::HEADER.split_first().unwrap_or((&"block", &[]));
+        let mut block = Block::new(ident, labels).with_comment(self.why());
+        for (key, arg) in self.arguments() {
+            block.body.attr(key, arg.value.clone(), arg.why.as_deref());
+        }
+        for nested in self.nested() {
+            block.body.group();
+            block.body.block(nested);
+        }
+        block
+    }
+}
+
+/// The `lifecycle` meta-argument block of a resource.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lifecycle {
+    /// Attributes Terraform must not revert (paths relative to the resource, built with
+    /// [`Expr::ident`]).
+    pub ignore_changes: Vec<Expr>,
+    /// Create the replacement before destroying the old object.
+    pub create_before_destroy: bool,
+    /// Refuse any plan that destroys the object.
+    pub prevent_destroy: bool,
+    /// The comment above the block, saying why.
+    pub why: Option<String>,
+}
+
+impl Lifecycle {
+    fn to_block(&self) -> Block {
+        let mut block = Block::new("lifecycle", &[]).with_comment(self.why.as_deref());
+        if self.create_before_destroy {
+            block.body.attr("create_before_destroy", true.into(), None);
+        }
+        if self.prevent_destroy {
+            block.body.attr("prevent_destroy", true.into(), None);
+        }
+        if !self.ignore_changes.is_empty() {
+            block.body.attr(
+                "ignore_changes",
+                Expr::list(self.ignore_changes.clone()),
+                None,
+            );
+        }
+        block
+    }
+}
+
 /// Arguments that go into a group of their own, after the others.
 const TAGS: &str = "tags";
 
-fn kind_body(arguments: &[(&'static str, &Arg)], body: &mut Body) {
+fn kind_body(arguments: &[(&'static str, &Arg)], nested: Vec<Block>, body: &mut Body) {
     body.group();
     for (key, arg) in arguments.iter().filter(|(key, _)| *key != TAGS) {
         body.attr(key, arg.value.clone(), arg.why.as_deref());
+    }
+    for block in nested {
+        body.group();
+        body.block(block);
     }
     for (key, arg) in arguments.iter().filter(|(key, _)| *key == TAGS) {
         body.group();
@@ -75,6 +149,8 @@ pub struct Resource<T> {
     name: Name,
     args: T,
     for_each: Option<Expr>,
+    count: Option<Expr>,
+    lifecycle: Option<Lifecycle>,
     depends_on: Vec<Expr>,
     why: Option<String>,
 }
@@ -87,9 +163,25 @@ impl<T: ResourceKind> Resource<T> {
             name,
             args,
             for_each: None,
+            count: None,
+            lifecycle: None,
             depends_on: Vec::new(),
             why: None,
         }
+    }
+
+    /// `count` instances (typically `condition ? 1 : 0` for an optional resource).
+    #[must_use]
+    pub fn count(mut self, count: impl Into<Expr>) -> Self {
+        self.count = Some(count.into());
+        self
+    }
+
+    /// The `lifecycle` block.
+    #[must_use]
+    pub fn lifecycle(mut self, lifecycle: Lifecycle) -> Self {
+        self.lifecycle = Some(lifecycle);
+        self
     }
 
     /// One instance per element of `collection` (a map or a set of strings).
@@ -149,7 +241,14 @@ impl<T: ResourceKind> Resource<T> {
         if let Some(collection) = &self.for_each {
             block.body.attr("for_each", collection.clone(), None);
         }
-        kind_body(&self.args.arguments(), &mut block.body);
+        if let Some(count) = &self.count {
+            block.body.attr("count", count.clone(), None);
+        }
+        kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
+        if let Some(lifecycle) = &self.lifecycle {
+            block.body.group();
+            block.body.block(lifecycle.to_block());
+        }
         if !self.depends_on.is_empty() {
             block.body.group();
             block
@@ -165,13 +264,35 @@ impl<T: ResourceKind> Resource<T> {
 pub struct Data<T> {
     name: Name,
     args: T,
+    count: Option<Expr>,
 }
 
 impl<T: DataKind> Data<T> {
     /// `data "<T::TYPE>" "<name>"` with these arguments.
     #[must_use]
     pub fn new(name: Name, args: T) -> Self {
-        Self { name, args }
+        Self {
+            name,
+            args,
+            count: None,
+        }
+    }
+
+    /// `count` instances (typically `condition ? 0 : 1` to look up what was not created).
+    #[must_use]
+    pub fn count(mut self, count: impl Into<Expr>) -> Self {
+        self.count = Some(count.into());
+        self
+    }
+
+    /// One instance of a data source with `count`: `data.aws_x.name[index].<attr>`.
+    #[must_use]
+    pub fn at(&self, index: impl Into<Expr>) -> T::Ref {
+        T::Ref::from(self.base().index(index))
+    }
+
+    fn base(&self) -> Expr {
+        Expr::keyword("data").attr_raw(T::TYPE).attr(&self.name)
     }
 
     /// Typed access to the data source's attributes: `data.aws_x.name.<attr>`.
@@ -184,13 +305,158 @@ impl<T: DataKind> Data<T> {
     #[must_use]
     pub fn to_block(&self) -> Block {
         let mut block = Block::new("data", &[T::TYPE, self.name.as_str()]);
-        kind_body(&self.args.arguments(), &mut block.body);
+        if let Some(count) = &self.count {
+            block.body.attr("count", count.clone(), None);
+        }
+        kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
         block
     }
 }
 
+/// A `module` call whose inputs are a [`ModuleKind`]: a misspelt input does not compile, and
+/// [`Module::get`] hands out the module's outputs as typed references (`module.<name>.<output>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module<T> {
+    name: Name,
+    source: String,
+    args: T,
+    depends_on: Vec<Expr>,
+    why: Option<String>,
+}
+
+impl<T: ModuleKind> Module<T> {
+    /// `module "<name>" { source = "<source>" … }`.
+    #[must_use]
+    pub fn new(name: Name, source: impl Into<String>, args: T) -> Self {
+        Self {
+            name,
+            source: source.into(),
+            args,
+            depends_on: Vec::new(),
+            why: None,
+        }
+    }
+
+    /// The comment written above the block.
+    #[must_use]
+    pub fn why(mut self, comment: impl Into<String>) -> Self {
+        self.why = Some(comment.into());
+        self
+    }
+
+    /// An ordering dependency on a resource Terraform cannot see from the references.
+    #[must_use]
+    pub fn depends_on<U: ResourceKind>(mut self, other: &Resource<U>) -> Self {
+        self.depends_on.push(other.all());
+        self
+    }
+
+    /// The inputs.
+    pub fn args(&self) -> &T {
+        &self.args
+    }
+
+    /// The module's outputs: `module.<name>.<output>`.
+    #[must_use]
+    pub fn get(&self) -> T::Ref {
+        T::Ref::from(Expr::keyword("module").attr(&self.name))
+    }
+
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block =
+            Block::new("module", &[self.name.as_str()]).with_comment(self.why.as_deref());
+        block.body.attr("source", self.source.as_str().into(), None);
+        kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
+        if !self.depends_on.is_empty() {
+            block.body.group();
+            block
+                .body
+                .attr("depends_on", Expr::list(self.depends_on.clone()), None);
+        }
+        block
+    }
+}
+
+/// A `provider` block of a [`ProviderKind`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider<T> {
+    args: T,
+    alias: Option<Name>,
+}
+
+impl<T: ProviderKind> Provider<T> {
+    /// The default configuration of the provider.
+    #[must_use]
+    pub fn new(args: T) -> Self {
+        Self { args, alias: None }
+    }
+
+    /// An additional configuration, selected by `alias`.
+    #[must_use]
+    pub fn alias(mut self, alias: Name) -> Self {
+        self.alias = Some(alias);
+        self
+    }
+
+    /// The block.
+    #[must_use]
+    pub fn to_block(&self) -> Block {
+        let mut block = Block::new("provider", &[T::TYPE]);
+        if let Some(alias) = &self.alias {
+            block.body.attr("alias", alias.as_str().into(), None);
+        }
+        kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
+        block
+    }
+}
+
+/// An attribute of an object type constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The attribute's name.
+    pub name: Name,
+    /// Its type.
+    pub type_: Type,
+    /// `None`: required. `Some(None)`: `optional(T)`. `Some(Some(d))`: `optional(T, d)`.
+    pub optional: Option<Option<Expr>>,
+}
+
+impl Field {
+    /// A required attribute.
+    #[must_use]
+    pub fn required(name: Name, type_: Type) -> Self {
+        Self {
+            name,
+            type_,
+            optional: None,
+        }
+    }
+
+    /// An optional attribute, `null` when absent.
+    #[must_use]
+    pub fn optional(name: Name, type_: Type) -> Self {
+        Self {
+            name,
+            type_,
+            optional: Some(None),
+        }
+    }
+
+    /// An optional attribute with a default.
+    #[must_use]
+    pub fn defaulted(name: Name, type_: Type, default: impl Into<Expr>) -> Self {
+        Self {
+            name,
+            type_,
+            optional: Some(Some(default.into())),
+        }
+    }
+}
+
 /// A type constraint of a variable.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Type {
     /// `string`
@@ -205,6 +471,10 @@ pub enum Type {
     Set(Box<Type>),
     /// `map(T)`
     Map(Box<Type>),
+    /// `object({ … })`
+    Object(Vec<Field>),
+    /// `any`
+    Any,
 }
 
 impl Type {
@@ -216,6 +486,19 @@ impl Type {
             Self::List(inner) => Expr::call("list", [inner.to_expr()]),
             Self::Set(inner) => Expr::call("set", [inner.to_expr()]),
             Self::Map(inner) => Expr::call("map", [inner.to_expr()]),
+            Self::Object(fields) => Expr::call(
+                "object",
+                [Expr::object(fields.iter().map(|field| {
+                    let type_ = field.type_.to_expr();
+                    let value = match &field.optional {
+                        None => type_,
+                        Some(None) => Expr::call("optional", [type_]),
+                        Some(Some(default)) => Expr::call("optional", [type_, default.clone()]),
+                    };
+                    (field.name.as_str(), value)
+                }))],
+            ),
+            Self::Any => Expr::keyword("any"),
         }
     }
 }
@@ -237,6 +520,7 @@ pub struct Variable {
     type_: Type,
     default: Option<Expr>,
     sensitive: bool,
+    nullable: bool,
     validations: Vec<Validation>,
 }
 
@@ -250,6 +534,7 @@ impl Variable {
             type_,
             default: None,
             sensitive: false,
+            nullable: true,
             validations: Vec::new(),
         }
     }
@@ -265,6 +550,13 @@ impl Variable {
     #[must_use]
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+
+    /// Rejects `null` as a value (`nullable = false`), so the default applies instead.
+    #[must_use]
+    pub fn non_nullable(mut self) -> Self {
+        self.nullable = false;
         self
     }
 
@@ -294,13 +586,21 @@ impl Variable {
     pub fn to_block(&self) -> Block {
         let mut block = Block::new("variable", &[self.name.as_str()]);
         let body = &mut block.body;
-        body.attr("description", self.description.as_str().into(), None);
+        let description = if self.description.contains('\n') {
+            Expr::heredoc(&self.description)
+        } else {
+            self.description.as_str().into()
+        };
+        body.attr("description", description, None);
         body.attr("type", self.type_.to_expr(), None);
         if let Some(default) = &self.default {
             body.attr("default", default.clone(), None);
         }
         if self.sensitive {
             body.attr("sensitive", true.into(), None);
+        }
+        if !self.nullable {
+            body.attr("nullable", false.into(), None);
         }
         for validation in &self.validations {
             body.group();
@@ -433,12 +733,14 @@ pub struct RequiredProvider {
 }
 
 /// The `terraform` settings block of a module.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
     /// Terraform version constraint, for example `>= 1.11.0`.
     pub required_version: String,
     /// Providers the module uses.
     pub required_providers: Vec<RequiredProvider>,
+    /// The state backend of a root module (a [`NestedBlock`] such as `backend "s3"`).
+    pub backend: Option<Block>,
 }
 
 impl Settings {
@@ -465,6 +767,10 @@ impl Settings {
                 );
             }
             block.body.block(providers);
+        }
+        if let Some(backend) = &self.backend {
+            block.body.group();
+            block.body.block(backend.clone());
         }
         block
     }
@@ -541,9 +847,14 @@ impl<T> From<Expr> for Ref<T> {
     }
 }
 
-/// Declares a Terraform resource or data source kind as a Rust type whose fields are its
-/// arguments (a misspelt argument fails to compile) and a reference type whose methods are
-/// its attributes.
+/// Declares a Terraform resource, data source, module-input or provider kind as a Rust type
+/// whose fields are its arguments (a misspelt argument fails to compile) and a reference type
+/// whose methods are its attributes (for a module: its outputs).
+///
+/// Arguments are `Option<Arg>` fields. Nested blocks go in an optional `blocks { name: Type }`
+/// section (an `Option<Type>` field) and repeated ones in `repeated { name: Type }` (a
+/// `Vec<Type>` field); their types are declared with [`crate::terraform_block!`]. The mode is
+/// `resource`, `data`, `module` or `provider`.
 ///
 /// ```
 /// use bkt_core::hcl::{Expr, Resource};
@@ -572,19 +883,24 @@ macro_rules! terraform_kind {
         $vis:vis $mode:ident $name:ident => $tf:literal {
             $( $(#[$fmeta:meta])* $field:ident ),* $(,)?
         }
+        $( blocks { $( $(#[$bmeta:meta])* $bfield:ident : $bty:ty ),* $(,)? } )?
+        $( repeated { $( $(#[$rpmeta:meta])* $rpfield:ident : $rpty:ty ),* $(,)? } )?
         $(#[$rmeta:meta])*
-        $rvis:vis ref $refname:ident { $( $attr:ident ),* $(,)? }
+        pub ref $refname:ident { $( $attr:ident ),* $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default)]
         $vis struct $name {
             $( $(#[$fmeta])* pub $field: ::core::option::Option<$crate::hcl::Arg>, )*
+            $( $( $(#[$bmeta])* pub $bfield: ::core::option::Option<$bty>, )* )?
+            $( $( $(#[$rpmeta])* pub $rpfield: ::std::vec::Vec<$rpty>, )* )?
         }
 
         impl $crate::hcl::Kind for $name {
             const TYPE: &'static str = $tf;
             type Ref = $refname;
             fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
+                #[allow(unused_mut)]
                 let mut arguments = ::std::vec::Vec::new();
                 $(
                     if let ::core::option::Option::Some(arg) = &self.$field {
@@ -593,13 +909,28 @@ macro_rules! terraform_kind {
                 )*
                 arguments
             }
+            fn nested(&self) -> ::std::vec::Vec<$crate::hcl::Block> {
+                #[allow(unused_mut)]
+                let mut blocks = ::std::vec::Vec::new();
+                $( $(
+                    if let ::core::option::Option::Some(block) = &self.$bfield {
+                        blocks.push($crate::hcl::NestedBlock::to_block(block));
+                    }
+                )* )?
+                $( $(
+                    for block in &self.$rpfield {
+                        blocks.push($crate::hcl::NestedBlock::to_block(block));
+                    }
+                )* )?
+                blocks
+            }
         }
 
         $crate::terraform_kind!(@mode $mode $name);
 
         $(#[$rmeta])*
         #[derive(Debug, Clone, PartialEq)]
-        $rvis struct $refname($crate::hcl::Ref<$name>);
+        pub struct $refname($crate::hcl::Ref<$name>);
 
         impl ::core::convert::From<$crate::hcl::Expr> for $refname {
             fn from(expr: $crate::hcl::Expr) -> Self {
@@ -607,6 +938,7 @@ macro_rules! terraform_kind {
             }
         }
 
+        #[allow(dead_code, reason = "a kind's caller reads only the attributes it needs")]
         impl $refname {
             /// The reference itself.
             #[must_use]
@@ -627,5 +959,87 @@ macro_rules! terraform_kind {
     };
     (@mode data $name:ident) => {
         impl $crate::hcl::DataKind for $name {}
+    };
+    (@mode module $name:ident) => {
+        impl $crate::hcl::ModuleKind for $name {}
+    };
+    (@mode provider $name:ident) => {
+        impl $crate::hcl::ProviderKind for $name {}
+    };
+}
+
+/// Declares a nested block type (`vpc_config { … }`, `backend "s3" { … }`) whose fields are its
+/// arguments, with optional `blocks { … }` and `repeated { … }` sections as in
+/// [`crate::terraform_kind!`]. Every such type also has `why`: a comment written above it.
+///
+/// ```
+/// bkt_core::terraform_block! {
+///     /// `scaling_config` of a node group.
+///     pub struct ScalingConfig => "scaling_config" {
+///         /// Fewest nodes.
+///         min_size,
+///         /// Most nodes.
+///         max_size,
+///     }
+/// }
+///
+/// let block = bkt_core::hcl::NestedBlock::to_block(&ScalingConfig {
+///     min_size: Some(1.into()),
+///     max_size: Some(3.into()),
+///     ..Default::default()
+/// });
+/// assert_eq!(bkt_core::hcl::to_string(&block), "scaling_config {\n  min_size = 1\n  max_size = 3\n}\n");
+/// ```
+#[macro_export]
+macro_rules! terraform_block {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident => $($header:literal)+ {
+            $( $(#[$fmeta:meta])* $field:ident ),* $(,)?
+        }
+        $( blocks { $( $(#[$bmeta:meta])* $bfield:ident : $bty:ty ),* $(,)? } )?
+        $( repeated { $( $(#[$rpmeta:meta])* $rpfield:ident : $rpty:ty ),* $(,)? } )?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        $vis struct $name {
+            $( $(#[$fmeta])* pub $field: ::core::option::Option<$crate::hcl::Arg>, )*
+            $( $( $(#[$bmeta])* pub $bfield: ::core::option::Option<$bty>, )* )?
+            $( $( $(#[$rpmeta])* pub $rpfield: ::std::vec::Vec<$rpty>, )* )?
+            /// The comment written above the block, saying why it is set so.
+            pub why: ::core::option::Option<::std::string::String>,
+        }
+
+        impl $crate::hcl::NestedBlock for $name {
+            const HEADER: &'static [&'static str] = &[$($header),+];
+            fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
+                #[allow(unused_mut)]
+                let mut arguments = ::std::vec::Vec::new();
+                $(
+                    if let ::core::option::Option::Some(arg) = &self.$field {
+                        arguments.push((stringify!($field).trim_start_matches("r#"), arg));
+                    }
+                )*
+                arguments
+            }
+            fn nested(&self) -> ::std::vec::Vec<$crate::hcl::Block> {
+                #[allow(unused_mut)]
+                let mut blocks = ::std::vec::Vec::new();
+                $( $(
+                    if let ::core::option::Option::Some(block) = &self.$bfield {
+                        blocks.push($crate::hcl::NestedBlock::to_block(block));
+                    }
+                )* )?
+                $( $(
+                    for block in &self.$rpfield {
+                        blocks.push($crate::hcl::NestedBlock::to_block(block));
+                    }
+                )* )?
+                blocks
+            }
+            fn why(&self) -> ::core::option::Option<&str> {
+                self.why.as_deref()
+            }
+        }
     };
 }
