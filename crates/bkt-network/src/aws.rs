@@ -179,34 +179,6 @@ bkt_core::terraform_kind! {
 }
 
 bkt_core::terraform_kind! {
-    /// `aws_iam_role`.
-    pub resource IamRole => "aws_iam_role" {
-        /// The role's name.
-        name,
-        /// The trust policy (JSON).
-        assume_role_policy,
-        /// Resource tags.
-        tags,
-    }
-    /// Attributes of an `aws_iam_role`.
-    pub ref IamRoleRef { id, arn, name }
-}
-
-bkt_core::terraform_kind! {
-    /// `aws_iam_role_policy`: an inline policy of a role.
-    pub resource IamRolePolicy => "aws_iam_role_policy" {
-        /// The policy's name.
-        name,
-        /// The role it belongs to.
-        role,
-        /// The policy document (JSON).
-        policy,
-    }
-    /// Attributes of an `aws_iam_role_policy`.
-    pub ref IamRolePolicyRef { id }
-}
-
-bkt_core::terraform_kind! {
     /// `aws_region` (data source): the provider's region.
     pub data Region => "aws_region" {}
     /// Attributes of the `aws_region` data source.

@@ -12,10 +12,11 @@ use bkt_core::hcl::{
 use bkt_core::{FileKind, Tree, name};
 
 use crate::Result;
+use bkt_oidc::aws::{IamRole, IamRolePolicy};
+
 use crate::aws::{
-    CloudwatchLogGroup, DefaultSecurityGroup, Eip, FlowLog, IamRole, IamRolePolicy,
-    InternetGateway, NatGateway, Region, Route, RouteTable, RouteTableAssociation, Subnet, Vpc,
-    VpcEndpoint,
+    CloudwatchLogGroup, DefaultSecurityGroup, Eip, FlowLog, InternetGateway, NatGateway, Region,
+    Route, RouteTable, RouteTableAssociation, Subnet, Vpc, VpcEndpoint,
 };
 use crate::plan::{Cidr, FlowLogRetention, NatGatewayMode, PRIVATE_OFFSET, SUBNET_NEWBITS};
 
@@ -539,6 +540,7 @@ impl NetworkModule {
                     .into(),
                 ),
                 tags: Some(var_tags.clone().into()),
+                ..IamRole::default()
             },
         );
         let flow_log = Resource::new(

@@ -1,0 +1,1 @@
+//! A typed model of MongoDB Atlas for the BKT platform (being written).
