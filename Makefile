@@ -94,7 +94,7 @@ GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|Test
 
 .PHONY: gitops-check gitops-test render security-kubernetes
 
-gitops-check: $(SETUP) ## Build clusters/dev as Flux would and check it (no negative fixtures)
+gitops-check: $(SETUP) ## Build gitops/clusters/dev as Flux would and check it (no negative fixtures)
 	cd tests && $(GOTEST) -count=1 -run '$(GITOPS_TREE_TESTS)' ./gitops/...
 
 # testname format: one line per test and subtest, so the log shows every check and fixture.
@@ -102,14 +102,14 @@ gitops-test: $(SETUP) ## The whole GitOps suite: the dev tree, the rendered samp
 	cd tests && $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 ./gitops/...
 
 render: $(SETUP) ## Write what Flux would apply (substituted, sample chart rendered) to build/rendered/
-	cd tests && go run ./cmd/render -root .. -cluster clusters/dev -out ../build/rendered
+	cd tests && go run ./cmd/render -root .. -cluster gitops/clusters/dev -out ../build/rendered
 
 security-kubernetes: render ## checkov over build/rendered with .checkov/kubernetes.yaml (skips carry reasons)
 	$(CHECKOV) -d build/rendered --config-file .checkov/kubernetes.yaml
 ## ---- end gitops ----
 
 ## ---- app ----
-# The sample application (sample-app/README.md) and its chart (charts/sample-app).
+# The sample application (sample-app/README.md) and its chart (gitops/charts/sample-app).
 CHECK_TARGETS += app-lint
 TEST_TARGETS += app-test chart-test
 APP_FUZZTIME ?= 10s
@@ -140,7 +140,7 @@ bench: $(SETUP) ## Load-test the static app binary on loopback with wrk (not par
 # step a workflow takes can be run here too, except the calls to GitHub and AWS themselves.
 CHECK_TARGETS += workflows-lint
 TEST_TARGETS += tools-test workflows-test
-TAG_DIR ?= apps/dev
+TAG_DIR ?= gitops/apps/dev
 REF ?= refs/heads/main
 # make check runs tests/workflows without the tests that apply Terraform to the emulator or run git.
 WORKFLOWS_SLOW_TESTS := ^(TestWorkflowNamesMatchTerraform|TestCommitImageTag.*)$$
@@ -153,18 +153,18 @@ workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor -
 	$(VENV)/shellcheck .github/scripts/*.sh
 	cd tests && $(GOTEST) -count=1 -skip '$(WORKFLOWS_SLOW_TESTS)' ./workflows/
 
-workflows-test: $(SETUP) ## Workflow contracts: roles/ECR/variables vs Terraform (emulator), clusters/local, the release script
+workflows-test: $(SETUP) ## Workflow contracts: roles/ECR/variables vs Terraform (emulator), gitops/clusters/local, the release script
 	cd tests && $(GOTEST) -count=1 ./workflows/...
 
 tools-test: $(SETUP) ## Go tests of the project's own commands in tools/ (tagbump, ...)
 	cd tools && $(GOTEST) -count=1 ./...
 
 # No $(SETUP): the release workflow's deploy job has only Go, and tagbump needs nothing else.
-image-tag: ## Set the sample-app image tag: TAG=<40-hex commit SHA> [TAG_DIR=apps/dev]
+image-tag: ## Set the sample-app image tag: TAG=<40-hex commit SHA> [TAG_DIR=gitops/apps/dev]
 	cd tools && go run ./cmd/tagbump -tag '$(TAG)' '$(CURDIR)/$(TAG_DIR)'
 
 # No $(SETUP): runs where kind, flux, kubectl and docker are (e2e.yml), not offline.
-e2e-local: ## Sync clusters/local into the current kind cluster and wait for sample-app [REF=refs/heads/main]
+e2e-local: ## Sync gitops/clusters/local into the current kind cluster and wait for sample-app [REF=refs/heads/main]
 	.github/scripts/e2e-local.sh '$(REF)'
 
 # No $(SETUP): these need only terraform and jq, and run in CI jobs that hold AWS credentials.

@@ -3,7 +3,7 @@
 # every step is an apply of declared state, so a second run changes nothing.
 #   preflight → state bucket (terraform/bootstrap) → terraform apply envs/<env> → kubeconfig →
 #   ConfigMap flux-system/cluster-vars from `terraform output -json cluster_vars` → Flux Operator
-#   + FluxInstance syncing clusters/<env> of this repository → wait for every Kustomization → URLs.
+#   + FluxInstance syncing gitops/clusters/<env> of this repository → wait for every Kustomization → URLs.
 # Credentials are never written to disk: AWS access comes from the caller's profile, the
 # kubeconfig calls `aws eks get-token`, and GITHUB_TOKEN (private repositories only) goes from
 # stdin straight into a cluster Secret.
@@ -44,7 +44,7 @@ terraform -chdir="$envdir" output -json cluster_vars | jq -r 'to_entries[] | "\(
   kubectl create configmap cluster-vars -n flux-system --from-env-file=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
 repo="$(cluster_var GITHUB_REPOSITORY)"
 
-step "Flux Operator $flux_operator_version, Flux $flux_version syncing $repo@$branch clusters/$env"
+step "Flux Operator $flux_operator_version, Flux $flux_version syncing $repo@$branch gitops/clusters/$env"
 helm upgrade --install flux-operator oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator \
   --version "$flux_operator_version" --namespace flux-system --wait --timeout 10m
 pull_secret=""
@@ -52,7 +52,7 @@ if [[ -n "${GITHUB_TOKEN:-}" ]]; then
   printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic flux-system -n flux-system \
     --from-literal=username=git --from-file=password=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
   pull_secret="flux-system"
-  # The commit-status Provider (infrastructure/configs/flux-notifications) reads this Secret.
+  # The commit-status Provider (gitops/infrastructure/configs/flux-notifications) reads this Secret.
   printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic github-token -n flux-system \
     --from-file=token=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
 fi
@@ -74,7 +74,7 @@ spec:
     kind: GitRepository
     url: https://github.com/$repo.git
     ref: refs/heads/$branch
-    path: clusters/$env
+    path: gitops/clusters/$env
 ${pull_secret:+    pullSecret: $pull_secret}
 YAML
 

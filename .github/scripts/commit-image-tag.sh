@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets the sample-app image tag in apps/dev to TAG (through `make image-tag`)
+# Sets the sample-app image tag in gitops/apps/dev to TAG (through `make image-tag`)
 # and pushes that one-line commit to main, retrying when main moved meanwhile.
 # Usage: commit-image-tag.sh <40-hex commit sha>
 # Needs GITHUB_TOKEN (contents: write), GITHUB_REPOSITORY and GITHUB_SERVER_URL,
@@ -27,13 +27,13 @@ for attempt in 1 2 3; do
   git fetch --quiet --depth=1 "$remote" "$branch"
   git checkout --quiet --detach FETCH_HEAD
   make image-tag TAG="$tag"
-  if git diff --quiet -- apps/dev; then
-    echo "apps/dev already deploys $tag; nothing to commit"
+  if git diff --quiet -- gitops/apps/dev; then
+    echo "gitops/apps/dev already deploys $tag; nothing to commit"
     exit 0
   fi
   git -c user.name="github-actions[bot]" \
     -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
-    commit --quiet -m "apps/dev: deploy sample-app ${tag:0:12}" -m "Image: ${tag}" -- apps/dev
+    commit --quiet -m "gitops/apps/dev: deploy sample-app ${tag:0:12}" -m "Image: ${tag}" -- gitops/apps/dev
   if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
     echo "pushed $(git rev-parse HEAD) to $branch"
     exit 0

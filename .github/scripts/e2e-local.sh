@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the clusters/local flavour of the GitOps tree on the current kube
+# Runs the gitops/clusters/local flavour of the GitOps tree on the current kube
 # context (a throw-away kind cluster): installs Flux, writes stub cluster vars,
 # points flux-system at this repository, loads the locally built sample-app
 # image and waits until the app answers and its Helm test passed.
@@ -25,9 +25,9 @@ done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 repository=e2e.local/bkt-sample-app
 
-# The tree deploys the tag committed in apps/dev; build this checkout's app
+# The tree deploys the tag committed in gitops/apps/dev; build this checkout's app
 # under that tag so the cluster runs the code under test without a registry.
-tag=$(cd "$root/tools" && go run ./cmd/tagbump -current "$root/apps/dev")
+tag=$(cd "$root/tools" && go run ./cmd/tagbump -current "$root/gitops/apps/dev")
 echo "==> building $repository:$tag"
 docker build --quiet --build-arg VERSION="$tag" -t "$repository:$tag" "$root/sample-app"
 kind load docker-image --name "$cluster" "$repository:$tag"
@@ -42,13 +42,13 @@ kubectl -n flux-system create configmap cluster-vars --dry-run=client -o yaml \
      | to_entries[] | "\(.key)=\(.value)"' "$root/tests/testdata/cluster-vars.json") |
   kubectl apply -f -
 
-echo "==> syncing clusters/local from $ref"
+echo "==> syncing gitops/clusters/local from $ref"
 flux create secret git flux-system --url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" \
   --username=x-access-token --password="$GITHUB_TOKEN"
 flux create source git flux-system --url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" \
   --ref-name="$ref" --secret-ref=flux-system --interval=1h --timeout=2m
 flux create kustomization flux-system --source=GitRepository/flux-system \
-  --path=./clusters/local --prune=true --interval=1h
+  --path=./gitops/clusters/local --prune=true --interval=1h
 
 echo "==> waiting for the sample app (its Helm test runs as part of the release)"
 kubectl -n flux-system wait kustomization/apps --for=condition=Ready --timeout=10m

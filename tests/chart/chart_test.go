@@ -1,4 +1,4 @@
-// Package chart tests charts/sample-app with Helm's Go SDK: lint, render every documented
+// Package chart tests gitops/charts/sample-app with Helm's Go SDK: lint, render every documented
 // feature combination, decode every object strictly, hold workloads to Pod Security
 // "restricted", and check that the objects fit together (selectors, ports, probes, Vault).
 package chart
@@ -31,7 +31,7 @@ import (
 )
 
 const (
-	chartPath = "charts/sample-app"
+	chartPath = "gitops/charts/sample-app"
 	release   = "sample-app"
 	namespace = "sample-app"
 	sha       = "0123456789abcdef0123456789abcdef01234567"

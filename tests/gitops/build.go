@@ -35,7 +35,7 @@ const (
 )
 
 // treeDirs are the top-level folders Flux reads; only these are copied into the build workspace.
-var treeDirs = []string{"clusters", "infrastructure", "platform", "apps", "charts"}
+var treeDirs = []string{"gitops"}
 
 // Object is one manifest as Flux would apply it.
 type Object struct {
@@ -106,7 +106,7 @@ func (f Finding) String() string {
 	return f.Message
 }
 
-// Build builds clusterDir (relative to root, e.g. clusters/dev) the way the flux-system
+// Build builds clusterDir (relative to root, e.g. gitops/clusters/dev) the way the flux-system
 // Kustomization does, then every Kustomization path it declares, substituting vars the way
 // kustomize-controller does with --feature-gates=StrictPostBuildSubstitutions=true.
 // Build works on a copy of root, because kustomize-controller's generator edits files in place.

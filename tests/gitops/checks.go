@@ -92,7 +92,7 @@ func CheckVars(tree *Tree, vars map[string]string, varsFile string) []Finding {
 	}
 	for _, k := range SortedKeys(vars) {
 		if !used[k] {
-			out = append(out, Finding{varsFile, "", fmt.Sprintf("cluster var %s is used nowhere under clusters/, infrastructure/, platform/, apps/; use it or remove it from Terraform's cluster_vars output", k)})
+			out = append(out, Finding{varsFile, "", fmt.Sprintf("cluster var %s is used nowhere under gitops/; use it or remove it from Terraform's cluster_vars output", k)})
 		}
 	}
 	return out
@@ -384,7 +384,7 @@ func CheckNamespaces(tree *Tree, p Policy) []Finding {
 	for _, name := range SortedKeys(declared) {
 		if !denies[name] {
 			o := declared[name]
-			out = append(out, Finding{o.File, o.ID(), "no default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules); include infrastructure/components/namespace-baseline"})
+			out = append(out, Finding{o.File, o.ID(), "no default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules); include gitops/infrastructure/components/namespace-baseline"})
 		}
 	}
 	reported := map[string]bool{}

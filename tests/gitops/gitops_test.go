@@ -19,7 +19,7 @@ import (
 
 const (
 	repoRoot   = "../.."
-	clusterDir = "clusters/dev"
+	clusterDir = "gitops/clusters/dev"
 )
 
 var (
@@ -56,7 +56,7 @@ func TestDevTree(t *testing.T) {
 	tree, vars, varsFile := dev(t)
 	t.Logf("cluster vars from %s; %d Kustomizations, %d objects", varsFile, len(tree.Kustomizations), len(tree.Objects))
 	if len(tree.Kustomizations) == 0 || len(tree.Objects) == 0 {
-		t.Fatal("the dev tree built to nothing; clusters/dev must declare the layer Kustomizations")
+		t.Fatal("the dev tree built to nothing; gitops/clusters/dev must declare the layer Kustomizations")
 	}
 	checks := []struct {
 		name string
@@ -200,7 +200,7 @@ func TestSampleAppImageTagLine(t *testing.T) {
 
 func markedImageTag(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot, "apps/dev/sample-app")
+	dir := filepath.Join(repoRoot, "gitops/apps/dev/sample-app")
 	var found []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -226,7 +226,7 @@ func markedImageTag(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if len(found) != 1 {
-		t.Fatalf("apps/dev/sample-app must hold exactly one line marked # {\"bkt\":\"image-tag\"}, found %d", len(found))
+		t.Fatalf("gitops/apps/dev/sample-app must hold exactly one line marked # {\"bkt\":\"image-tag\"}, found %d", len(found))
 	}
 	return found[0]
 }
@@ -250,7 +250,7 @@ func TestSampleAppRendered(t *testing.T) {
 	}
 	chartPath := strings.TrimPrefix(hr.Spec.Chart.Spec.Chart, "./")
 	if _, err := os.Stat(filepath.Join(repoRoot, chartPath, "values.yaml")); err != nil {
-		t.Fatalf("%s: chart %s is missing (charts/sample-app is written by the app layer): %v", hrObj.File, chartPath, err)
+		t.Fatalf("%s: chart %s is missing (gitops/charts/sample-app is written by the app layer): %v", hrObj.File, chartPath, err)
 	}
 	values, err := ComposeValues(tree, hr)
 	if err != nil {

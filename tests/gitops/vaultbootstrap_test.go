@@ -108,10 +108,10 @@ func TestVaultBootstrapReconcileOrder(t *testing.T) {
 		}
 	}
 	if ks == nil {
-		t.Fatalf("clusters/dev declares no Kustomization %s", vaultBootstrapKS)
+		t.Fatalf("gitops/clusters/dev declares no Kustomization %s", vaultBootstrapKS)
 	}
-	if ks.Spec.Spec.Path != "./infrastructure/vault-bootstrap" || !ks.Spec.Spec.Wait {
-		t.Errorf("%s: Kustomization %s must apply ./infrastructure/vault-bootstrap with wait: true (Ready only once the Job completed); has path %q, wait %v",
+	if ks.Spec.Spec.Path != "./gitops/infrastructure/vault-bootstrap" || !ks.Spec.Spec.Wait {
+		t.Errorf("%s: Kustomization %s must apply ./gitops/infrastructure/vault-bootstrap with wait: true (Ready only once the Job completed); has path %q, wait %v",
 			ks.File, vaultBootstrapKS, ks.Spec.Spec.Path, ks.Spec.Spec.Wait)
 	}
 	_, job, _ := vaultBootstrapJob(t, tree)
@@ -364,7 +364,7 @@ func TestVaultBootstrapRolesMatchConsumers(t *testing.T) {
 	}
 }
 
-// renderedSampleApp renders charts/sample-app with the values its HelmRelease gives it.
+// renderedSampleApp renders gitops/charts/sample-app with the values its HelmRelease gives it.
 func renderedSampleApp(t *testing.T, tree *Tree) []Object {
 	t.Helper()
 	for _, o := range objectsOfKind(tree, helmv2.HelmReleaseKind) {

@@ -11,11 +11,11 @@ import (
 const (
 	placeholderTag = "0000000000000000000000000000000000000000"
 	releaseTag     = "0123456789abcdef0123456789abcdef01234567"
-	tagFile        = "apps/dev/sample-app/kustomization.yaml"
+	tagFile        = "gitops/apps/dev/sample-app/kustomization.yaml"
 )
 
 // releaseFixture is a bare "GitHub" repository holding what the deploy job
-// needs (Makefile, the tools module with tagbump, an apps/dev tag line) and a
+// needs (Makefile, the tools module with tagbump, a gitops/apps/dev tag line) and a
 // checkout of it to run .github/scripts/commit-image-tag.sh in.
 type releaseFixture struct {
 	server, remote, checkout string

@@ -23,7 +23,7 @@ import (
 
 func main() {
 	root := flag.String("root", "..", "repository root")
-	cluster := flag.String("cluster", "clusters/dev", "cluster folder, relative to the root")
+	cluster := flag.String("cluster", "gitops/clusters/dev", "cluster folder, relative to the root")
 	out := flag.String("out", "../build/rendered", "output folder (replaced)")
 	flag.Parse()
 	if err := run(*root, *cluster, *out); err != nil {

@@ -1,4 +1,4 @@
-// Package localflavour checks clusters/local, the overlay the kind e2e run syncs.
+// Package localflavour checks gitops/clusters/local, the overlay the kind e2e run syncs.
 package localflavour
 
 import (
@@ -44,20 +44,20 @@ func build(t *testing.T, dir string) []kube.Document {
 // otherwise the e2e workflow would fail on its first run, which nothing here can.
 func TestLocalFlavourBuildsAndTargetsRealObjects(t *testing.T) {
 	inDev := map[string]bool{}
-	for _, d := range build(t, "clusters/dev") {
+	for _, d := range build(t, "gitops/clusters/dev") {
 		inDev[d.Name()] = true
 	}
 	var apps *kustomizev1.Kustomization
 	var local []*kustomizev1.Kustomization
-	for _, d := range build(t, "clusters/local") {
+	for _, d := range build(t, "gitops/clusters/local") {
 		obj, err := kube.DecodeStrict(d.Raw)
 		if err != nil {
-			t.Errorf("clusters/local: %s %q: %v", d.Fields["kind"], d.Name(), err)
+			t.Errorf("gitops/clusters/local: %s %q: %v", d.Fields["kind"], d.Name(), err)
 			continue
 		}
 		ks, ok := obj.(*kustomizev1.Kustomization)
 		if !ok {
-			t.Errorf("clusters/local renders a %T (%s); it should hold only Flux Kustomizations", obj, d.Name())
+			t.Errorf("gitops/clusters/local renders a %T (%s); it should hold only Flux Kustomizations", obj, d.Name())
 			continue
 		}
 		local = append(local, ks)
@@ -66,17 +66,17 @@ func TestLocalFlavourBuildsAndTargetsRealObjects(t *testing.T) {
 			apps = ks
 		}
 	}
-	t.Logf("clusters/local leaves out %v", inDev)
+	t.Logf("gitops/clusters/local leaves out %v", inDev)
 	// A dependency on a Kustomization the overlay removed never becomes ready.
 	for _, ks := range local {
 		for _, dep := range ks.Spec.DependsOn {
 			if inDev[dep.Name] {
-				t.Errorf("Kustomization %s depends on %s, which clusters/local removes: it would never become ready; delete it in the overlay too, or drop the dependency", ks.Name, dep.Name)
+				t.Errorf("Kustomization %s depends on %s, which gitops/clusters/local removes: it would never become ready; delete it in the overlay too, or drop the dependency", ks.Name, dep.Name)
 			}
 		}
 	}
 	if apps == nil {
-		t.Fatal("clusters/local has no `apps` Kustomization, which the e2e run waits for")
+		t.Fatal("gitops/clusters/local has no `apps` Kustomization, which the e2e run waits for")
 	}
 	if apps.Spec.SourceRef.Kind != "GitRepository" || apps.Spec.SourceRef.Name != "flux-system" {
 		t.Errorf("apps reads from %s/%s; e2e-local.sh creates GitRepository/flux-system", apps.Spec.SourceRef.Kind, apps.Spec.SourceRef.Name)
@@ -105,12 +105,12 @@ func TestLocalFlavourBuildsAndTargetsRealObjects(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("%s builds no HelmRelease %s, which clusters/local patches and e2e-local.sh waits for", apps.Spec.Path, wantName)
+		t.Errorf("%s builds no HelmRelease %s, which gitops/clusters/local patches and e2e-local.sh waits for", apps.Spec.Path, wantName)
 	}
 
 	// Every value the overlay sets must be a key of the chart's values.yaml.
 	chartValues := map[string]any{}
-	data, err := os.ReadFile(filepath.Join(repoRoot, "charts/sample-app/values.yaml"))
+	data, err := os.ReadFile(filepath.Join(repoRoot, "gitops/charts/sample-app/values.yaml"))
 	if err != nil {
 		t.Fatalf("the sample-app chart's values: %v", err)
 	}
@@ -129,20 +129,20 @@ func TestLocalFlavourBuildsAndTargetsRealObjects(t *testing.T) {
 			}
 		}
 		if err := yaml.Unmarshal([]byte(p.Patch), &hr); err != nil {
-			t.Fatalf("the HelmRelease patch in clusters/local: %v", err)
+			t.Fatalf("the HelmRelease patch in gitops/clusters/local: %v", err)
 		}
 		if !hr.Spec.Test.Enable {
 			t.Error("the local HelmRelease patch does not enable Helm tests; the e2e run waits for TestSuccess")
 		}
 		for _, key := range leafKeys("", hr.Spec.Values) {
 			if !hasKey(chartValues, key) {
-				t.Errorf("clusters/local sets values.%s, which charts/sample-app/values.yaml does not define", key)
+				t.Errorf("gitops/clusters/local sets values.%s, which gitops/charts/sample-app/values.yaml does not define", key)
 			}
 		}
 		patched++
 	}
 	if patched != 1 {
-		t.Errorf("clusters/local has %d patches for HelmRelease %s in apps; want exactly one", patched, wantName)
+		t.Errorf("gitops/clusters/local has %d patches for HelmRelease %s in apps; want exactly one", patched, wantName)
 	}
 }
 

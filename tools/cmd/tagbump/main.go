@@ -9,8 +9,8 @@
 // image tagged with the full commit SHA, and the e2e run reads the tag with
 // -current:
 //
-//	go run ./cmd/tagbump -tag "$GITHUB_SHA" ../apps/dev
-//	go run ./cmd/tagbump -current ../apps/dev
+//	go run ./cmd/tagbump -tag "$GITHUB_SHA" ../gitops/apps/dev
+//	go run ./cmd/tagbump -current ../gitops/apps/dev
 //
 // PATH is a YAML file or a directory searched recursively for *.yaml/*.yml;
 // either way exactly one marked line must exist. Only the value on that line
@@ -211,7 +211,7 @@ func Bump(path, tag string) (Result, error) {
 func yamlFiles(path string) ([]string, error) {
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s does not exist: pass the YAML file or the directory (e.g. apps/dev) that holds the marked image tag line", path)
+		return nil, fmt.Errorf("%s does not exist: pass the YAML file or the directory (e.g. gitops/apps/dev) that holds the marked image tag line", path)
 	}
 	if err != nil {
 		return nil, err

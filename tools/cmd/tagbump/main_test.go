@@ -111,16 +111,16 @@ func TestBumpRewritesOnlyTheMarkedValue(t *testing.T) {
 
 func TestBumpIsIdempotent(t *testing.T) {
 	dir := t.TempDir()
-	file := writeFile(t, dir, "apps/dev/sample-app/kustomization.yaml", "newTag: "+oldSHA+" # {\"bkt\":\"image-tag\"}\n")
+	file := writeFile(t, dir, "gitops/apps/dev/sample-app/kustomization.yaml", "newTag: "+oldSHA+" # {\"bkt\":\"image-tag\"}\n")
 
-	first, err := Bump(filepath.Join(dir, "apps/dev"), newSHA)
+	first, err := Bump(filepath.Join(dir, "gitops/apps/dev"), newSHA)
 	if err != nil || !first.Changed || first.Old != oldSHA || first.File != file || first.Line != 1 {
 		t.Fatalf("first Bump = %+v, %v; want a change from %s in %s:1", first, err, oldSHA, file)
 	}
 	before := snapshot(t, dir)
 	infoBefore, _ := os.Stat(file)
 
-	second, err := Bump(filepath.Join(dir, "apps/dev"), newSHA)
+	second, err := Bump(filepath.Join(dir, "gitops/apps/dev"), newSHA)
 	if err != nil || second.Changed {
 		t.Fatalf("second Bump = %+v, %v; want no change", second, err)
 	}
@@ -161,7 +161,7 @@ func TestBumpRejectsBadInputAndChangesNothing(t *testing.T) {
 		wantErr string
 	}{
 		{"missing file", map[string]string{"k.yaml": good}, "nope.yaml", newSHA, "does not exist"},
-		{"missing directory", map[string]string{"k.yaml": good}, "apps/prod", newSHA, "does not exist"},
+		{"missing directory", map[string]string{"k.yaml": good}, "gitops/apps/prod", newSHA, "does not exist"},
 		{"empty tag", map[string]string{"k.yaml": good}, "k.yaml", "", "no tag given"},
 		{"tag with a space", map[string]string{"k.yaml": good}, "k.yaml", "abc def", "malformed tag"},
 		{"tag with a newline", map[string]string{"k.yaml": good}, "k.yaml", newSHA + "\nx: y", "malformed tag"},
@@ -241,10 +241,10 @@ func TestRunCommandLine(t *testing.T) {
 
 	t.Run("-current prints the tag and changes nothing", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFile(t, dir, "apps/dev/k.yaml", "newTag: '"+oldSHA+"' # {\"bkt\":\"image-tag\"}\n")
+		writeFile(t, dir, "gitops/apps/dev/k.yaml", "newTag: '"+oldSHA+"' # {\"bkt\":\"image-tag\"}\n")
 		before := snapshot(t, dir)
 		var stdout, stderr bytes.Buffer
-		if code := run([]string{"-current", filepath.Join(dir, "apps/dev")}, &stdout, &stderr); code != 0 {
+		if code := run([]string{"-current", filepath.Join(dir, "gitops/apps/dev")}, &stdout, &stderr); code != 0 {
 			t.Fatalf("exit code = %d, stderr %q", code, stderr.String())
 		}
 		if stdout.String() != oldSHA+"\n" {
