@@ -26,7 +26,7 @@ GOTEST := $(CURDIR)/$(GOTOOL) gotestsum --format pkgname --format-hide-empty-pkg
 # The setup stamp: redone when a pinned tool list changes, or when .venv disappears.
 SETUP := .venv/.setup-stamp
 SETUP_INPUTS := scripts/setup.sh requirements.txt constraints.txt tools/go.mod tools/go.sum \
-	$(wildcard tests/go.sum sample-app/go.sum)
+	$(wildcard tests/conformance/go.sum sample-app/go.sum)
 
 # checkov never reaches the network: guideline download off, output short.
 CHECKOV := $(VENV)/checkov --skip-download --compact --quiet
@@ -57,7 +57,7 @@ python-lock: ## Re-resolve requirements.txt into constraints.txt (every transiti
 
 lint: $(SETUP) ## YAML lint and the repository hygiene checks (YAML parses, objects addressable, shellcheck)
 	$(VENV)/yamllint --strict .
-	cd tests && $(GOTEST) ./internal/... ./hygiene/...
+	cd tests/conformance && $(GOTEST) ./internal/... ./hygiene/...
 
 security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.checkov/files.yaml)
 	$(CHECKOV) --config-file .checkov/files.yaml
@@ -95,14 +95,14 @@ GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|Test
 .PHONY: gitops-check gitops-test render security-kubernetes
 
 gitops-check: $(SETUP) ## Build gitops/clusters/dev as Flux would and check it (no negative fixtures)
-	cd tests && $(GOTEST) -count=1 -run '$(GITOPS_TREE_TESTS)' ./gitops/...
+	cd tests/conformance && $(GOTEST) -count=1 -run '$(GITOPS_TREE_TESTS)' ./gitops/...
 
 # testname format: one line per test and subtest, so the log shows every check and fixture.
 gitops-test: $(SETUP) ## The whole GitOps suite: the dev tree, the rendered sample chart, every negative fixture
-	cd tests && $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 ./gitops/...
+	cd tests/conformance && $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 ./gitops/...
 
 render: $(SETUP) ## Write what Flux would apply (substituted, sample chart rendered) to build/rendered/
-	cd tests && go run ./cmd/render -root .. -cluster gitops/clusters/dev -out ../build/rendered
+	cd tests/conformance && go run ./cmd/render -root ../.. -cluster gitops/clusters/dev -out ../../build/rendered
 
 security-kubernetes: render ## checkov over build/rendered with .checkov/kubernetes.yaml (skips carry reasons)
 	$(CHECKOV) -d build/rendered --config-file .checkov/kubernetes.yaml
@@ -113,7 +113,7 @@ security-kubernetes: render ## checkov over build/rendered with .checkov/kuberne
 CHECK_TARGETS += app-lint
 TEST_TARGETS += app-test chart-test
 APP_FUZZTIME ?= 10s
-APP_GO_DIRS := sample-app tests/chart tools/cmd/mongowire
+APP_GO_DIRS := sample-app tests/conformance/chart tools/cmd/mongowire
 
 .PHONY: app-lint app-test chart-test bench
 
@@ -129,7 +129,7 @@ app-test: $(SETUP) ## Sample app: unit, MariaDB/FerretDB integration, SIGTERM-un
 	cd sample-app && go test -run '^$$' -fuzz '^FuzzDecodeEntry$$' -fuzztime $(APP_FUZZTIME) ./internal/httpapi
 
 chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combination rendered, strict decoding, PSA restricted, schema negatives
-	cd tests && $(GOTEST) -count=1 ./chart/...
+	cd tests/conformance && $(GOTEST) -count=1 ./chart/...
 
 bench: $(SETUP) ## Load-test the static app binary on loopback with wrk (not part of test): req/s, p50/p99, size, RSS
 	scripts/bench.sh
@@ -142,7 +142,7 @@ CHECK_TARGETS += workflows-lint
 TEST_TARGETS += tools-test workflows-test
 TAG_DIR ?= gitops/apps/dev
 REF ?= refs/heads/main
-# make check runs tests/workflows without the tests that apply Terraform to the emulator or run git.
+# make check runs tests/conformance/workflows without the tests that apply Terraform to the emulator or run git.
 WORKFLOWS_SLOW_TESTS := ^(TestWorkflowNamesMatchTerraform|TestCommitImageTag.*)$$
 
 .PHONY: workflows-lint workflows-test tools-test image-tag e2e-local tf-plan tf-apply
@@ -151,10 +151,10 @@ workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor -
 	cd tools && PATH="$(CURDIR)/$(VENV):$$PATH" $(CURDIR)/$(GOTOOL) actionlint $(CURDIR)/.github/workflows/*.yml
 	$(VENV)/zizmor --offline --no-progress --persona=pedantic .github/workflows
 	$(VENV)/shellcheck .github/scripts/*.sh
-	cd tests && $(GOTEST) -count=1 -skip '$(WORKFLOWS_SLOW_TESTS)' ./workflows/
+	cd tests/conformance && $(GOTEST) -count=1 -skip '$(WORKFLOWS_SLOW_TESTS)' ./workflows/
 
 workflows-test: $(SETUP) ## Workflow contracts: roles/ECR/variables vs Terraform (emulator), gitops/clusters/local, the release script
-	cd tests && $(GOTEST) -count=1 ./workflows/...
+	cd tests/conformance && $(GOTEST) -count=1 ./workflows/...
 
 tools-test: $(SETUP) ## Go tests of the project's own commands in tools/ (tagbump, ...)
 	cd tools && $(GOTEST) -count=1 ./...

@@ -39,7 +39,7 @@ echo "==> writing stub cluster vars"
 kubectl -n flux-system create configmap cluster-vars --dry-run=client -o yaml \
   --from-env-file=<(jq -r --arg repo "$repository" --arg gh "$GITHUB_REPOSITORY" \
     '. + {SAMPLE_APP_IMAGE_REPOSITORY: $repo, DOMAIN: "e2e.local", GITHUB_REPOSITORY: $gh}
-     | to_entries[] | "\(.key)=\(.value)"' "$root/tests/testdata/cluster-vars.json") |
+     | to_entries[] | "\(.key)=\(.value)"' "$root/tests/conformance/testdata/cluster-vars.json") |
   kubectl apply -f -
 
 echo "==> syncing gitops/clusters/local from $ref"

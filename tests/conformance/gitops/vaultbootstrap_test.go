@@ -19,7 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/bkt-platform/platform/tests/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
 )
 
 const (

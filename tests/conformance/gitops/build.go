@@ -1,5 +1,5 @@
 // Package gitops builds the Flux tree of a cluster exactly as kustomize-controller would and
-// checks what Flux would apply. Build is shared by the tests and by tests/cmd/render.
+// checks what Flux would apply. Build is shared by the tests and by tests/conformance/cmd/render.
 package gitops
 
 import (
@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/yaml"
 
-	"github.com/bkt-platform/platform/tests/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
 )
 
 // Names that `make up` gives the objects it creates before Flux reads this tree.
@@ -315,7 +315,7 @@ func withOriginAnnotations(data []byte) ([]byte, error) {
 // LoadVars reads the cluster vars: build/cluster-vars.json from a Terraform emulator run when
 // present, else the checked-in fixture. It returns the file it used.
 func LoadVars(repoRoot string) (map[string]string, string, error) {
-	for _, p := range []string{"build/cluster-vars.json", "tests/testdata/cluster-vars.json"} {
+	for _, p := range []string{"build/cluster-vars.json", "tests/conformance/testdata/cluster-vars.json"} {
 		data, err := os.ReadFile(filepath.Join(repoRoot, p))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -329,7 +329,7 @@ func LoadVars(repoRoot string) (map[string]string, string, error) {
 		}
 		return vars, p, nil
 	}
-	return nil, "", errors.New("no cluster vars: neither build/cluster-vars.json nor tests/testdata/cluster-vars.json exists")
+	return nil, "", errors.New("no cluster vars: neither build/cluster-vars.json nor tests/conformance/testdata/cluster-vars.json exists")
 }
 
 // SortedKeys returns the keys of m in order, for stable messages.

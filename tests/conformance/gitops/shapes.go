@@ -286,7 +286,7 @@ var shapes = map[string]func([]byte) error{
 func checkShape(apiVersion, kind string, raw []byte) error {
 	check, ok := shapes[apiVersion+"/"+kind]
 	if !ok {
-		return fmt.Errorf("%s %s has neither a published Go type nor a shape in tests/gitops/shapes.go; add one from the project's API reference", apiVersion, kind)
+		return fmt.Errorf("%s %s has neither a published Go type nor a shape in tests/conformance/gitops/shapes.go; add one from the project's API reference", apiVersion, kind)
 	}
 	return check(raw)
 }

@@ -14,7 +14,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/bkt-platform/platform/tests/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
 )
 
 // Policy holds the platform's fixed names; tests and fixtures share one value.

@@ -18,7 +18,7 @@ import (
 // The repository variables table in the docs is what a user copies into the
 // repository settings; this test proves the workflows, that table and the
 // Terraform plan of envs/dev agree on every name in it.
-const docsPath = "../../docs/development-workflow.md"
+const docsPath = "../../../docs/development-workflow.md"
 
 var (
 	tableRow  = regexp.MustCompile("^\\|\\s*`([A-Z][A-Z0-9_]*)`\\s*\\|([^|]*)\\|")
@@ -149,10 +149,10 @@ func TestWorkflowNamesMatchTerraform(t *testing.T) {
 			repos[name] = r
 		}
 	}
-	// tests/testdata/cluster-vars.json has exactly the keys of Terraform's
+	// tests/conformance/testdata/cluster-vars.json has exactly the keys of Terraform's
 	// cluster_vars output (the gitops suite checks that against Terraform).
 	var clusterVars map[string]string
-	if data, err := os.ReadFile(filepath.Join(repoRoot, "tests/testdata/cluster-vars.json")); err != nil {
+	if data, err := os.ReadFile(filepath.Join(repoRoot, "tests/conformance/testdata/cluster-vars.json")); err != nil {
 		t.Errorf("cluster vars fixture: %v", err)
 	} else if err := json.Unmarshal(data, &clusterVars); err != nil {
 		t.Errorf("cluster vars fixture: %v", err)

@@ -17,14 +17,14 @@ import (
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/bkt-platform/platform/tests/gitops"
-	"github.com/bkt-platform/platform/tests/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/gitops"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
 )
 
 func main() {
-	root := flag.String("root", "..", "repository root")
+	root := flag.String("root", "../..", "repository root")
 	cluster := flag.String("cluster", "gitops/clusters/dev", "cluster folder, relative to the root")
-	out := flag.String("out", "../build/rendered", "output folder (replaced)")
+	out := flag.String("out", "../../build/rendered", "output folder (replaced)")
 	flag.Parse()
 	if err := run(*root, *cluster, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "render:", err)
@@ -34,7 +34,7 @@ func main() {
 
 func run(root, cluster, out string) error {
 	if _, err := os.Stat(filepath.Join(root, cluster)); err != nil {
-		return fmt.Errorf("cluster folder %s not found under %s (run from tests/ or pass -root): %w", cluster, root, err)
+		return fmt.Errorf("cluster folder %s not found under %s (run from tests/conformance/ or pass -root): %w", cluster, root, err)
 	}
 	vars, varsFile, err := gitops.LoadVars(root)
 	if err != nil {

@@ -12,10 +12,10 @@ import (
 	"github.com/fluxcd/pkg/kustomize"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/bkt-platform/platform/tests/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
 )
 
-const repoRoot = "../../.."
+const repoRoot = "../../../.."
 
 // build runs the same kustomize build kustomize-controller runs.
 func build(t *testing.T, dir string) []kube.Document {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkt-platform/platform/tests/internal/kube"
-	"github.com/bkt-platform/platform/tests/internal/repo"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/repo"
 )
 
 // exempt reports files the repository-wide checks leave out: Helm templates, which are YAML only

@@ -1,4 +1,4 @@
-module github.com/bkt-platform/platform/tests
+module github.com/bkt-platform/platform/tests/conformance
 
 go 1.26.0
 

@@ -14,7 +14,7 @@ import (
 // then reuse the root token, configure idempotently, fail clearly); the real CLIs and APIs are
 // proven only on a cluster. The scripts run under dash and bash here, busybox sh in the image.
 
-const bootstrapDir = "../../gitops/infrastructure/vault-bootstrap"
+const bootstrapDir = "../../../gitops/infrastructure/vault-bootstrap"
 
 const fakeVault = `#!/bin/sh
 echo "vault $*" >>"$FAKE_STATE/log"

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkt-platform/platform/tests/gitops"
+	"github.com/bkt-platform/platform/tests/conformance/gitops"
 )
 
 // Values that break the chart's rules must be refused with a message that names the problem.

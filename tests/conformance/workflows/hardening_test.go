@@ -9,7 +9,7 @@ import (
 
 // workflowsDir is the repository's workflow directory, relative to this package.
 const (
-	repoRoot     = "../.."
+	repoRoot     = "../../.."
 	workflowsDir = repoRoot + "/.github/workflows"
 )
 

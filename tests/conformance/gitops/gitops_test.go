@@ -18,7 +18,7 @@ import (
 )
 
 const (
-	repoRoot   = "../.."
+	repoRoot   = "../../.."
 	clusterDir = "gitops/clusters/dev"
 )
 
@@ -116,13 +116,13 @@ func unstructuredSlice(m map[string]any, path ...string) ([]any, bool, error) {
 // The fixture stands in for Terraform's output when no emulator run has happened; its keys
 // must be exactly the keys of the cluster_vars output in terraform/envs/dev.
 func TestClusterVarsFixtureMatchesTerraform(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(repoRoot, "tests/testdata/cluster-vars.json"))
+	data, err := os.ReadFile(filepath.Join(repoRoot, "tests/conformance/testdata/cluster-vars.json"))
 	if err != nil {
 		t.Fatalf("reading the fixture: %v", err)
 	}
 	fixtureVars := map[string]string{}
 	if err := yaml.Unmarshal(data, &fixtureVars); err != nil {
-		t.Fatalf("tests/testdata/cluster-vars.json: %v", err)
+		t.Fatalf("tests/conformance/testdata/cluster-vars.json: %v", err)
 	}
 	tfKeys, file, err := terraformClusterVarsKeys(filepath.Join(repoRoot, "terraform/envs/dev"))
 	if err != nil {
@@ -130,7 +130,7 @@ func TestClusterVarsFixtureMatchesTerraform(t *testing.T) {
 	}
 	got := SortedKeys(fixtureVars)
 	if !slices.Equal(got, tfKeys) {
-		t.Errorf("tests/testdata/cluster-vars.json keys %v differ from output \"cluster_vars\" in %s: %v", got, file, tfKeys)
+		t.Errorf("tests/conformance/testdata/cluster-vars.json keys %v differ from output \"cluster_vars\" in %s: %v", got, file, tfKeys)
 	}
 	if data, err := os.ReadFile(filepath.Join(repoRoot, "build/cluster-vars.json")); err == nil {
 		built := map[string]string{}

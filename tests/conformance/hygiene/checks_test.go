@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkt-platform/platform/tests/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
 )
 
 // The repository-wide tests pass on a healthy tree; these prove each check rejects what it should.

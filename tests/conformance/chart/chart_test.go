@@ -25,9 +25,9 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 
-	"github.com/bkt-platform/platform/tests/gitops"
-	"github.com/bkt-platform/platform/tests/internal/kube"
-	"github.com/bkt-platform/platform/tests/internal/repo"
+	"github.com/bkt-platform/platform/tests/conformance/gitops"
+	"github.com/bkt-platform/platform/tests/conformance/internal/kube"
+	"github.com/bkt-platform/platform/tests/conformance/internal/repo"
 )
 
 const (
