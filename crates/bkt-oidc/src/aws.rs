@@ -87,3 +87,25 @@ bkt_core::terraform_kind! {
     /// Attributes of the `aws_caller_identity` data source.
     pub ref CallerIdentityRef { account_id, arn }
 }
+
+bkt_core::terraform_block! {
+    /// `default_tags` of the AWS provider: tags every resource of the configuration gets.
+    pub struct DefaultTags => "default_tags" {
+        /// The tags.
+        tags,
+    }
+}
+
+bkt_core::terraform_kind! {
+    /// The `aws` provider's configuration (`provider "aws"`), written by every root.
+    pub provider AwsProvider => "aws" {
+        /// The region resources are created in.
+        region,
+    }
+    blocks {
+        /// Tags every resource gets.
+        default_tags: DefaultTags,
+    }
+    /// The provider exposes no attributes.
+    pub ref AwsProviderRef {}
+}

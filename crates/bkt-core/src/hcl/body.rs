@@ -100,6 +100,13 @@ impl Block {
         self
     }
 
+    /// The same block with a comment written above it, saying why it is there.
+    #[must_use]
+    pub fn why(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
     /// The block as hcl-rs structures (comments and blank lines dropped).
     #[must_use]
     pub fn to_hcl(&self) -> hcl::Block {
