@@ -407,6 +407,26 @@ impl Expr {
         ))))
     }
 
+    /// `[for value in collection : body(value) if condition(value)]`: the elements that pass.
+    #[must_use]
+    pub fn for_list_if(
+        value: &Name,
+        collection: impl Into<Expr>,
+        body: impl FnOnce(Expr) -> Expr,
+        condition: impl FnOnce(Expr) -> Expr,
+    ) -> Self {
+        let result = body(Self::root(value));
+        let condition = condition(Self::root(value));
+        Self(Expression::ForExpr(Box::new(
+            ForExpr::new(
+                Identifier::unchecked(value.as_str()),
+                collection.into().0,
+                result.0,
+            )
+            .with_cond_expr(condition.0),
+        )))
+    }
+
     /// `{ for key, value in collection : k => v }` where `(k, v) = body(key, value)`.
     #[must_use]
     pub fn for_map(

@@ -4,6 +4,12 @@
 
 use super::expr::Expr;
 
+/// `alltrue(list)`: whether every element is `true` (`true` for an empty list).
+#[must_use]
+pub fn alltrue(list: impl Into<Expr>) -> Expr {
+    Expr::call("alltrue", [list.into()])
+}
+
 /// `can(expr)`: whether `expr` evaluates without an error.
 #[must_use]
 pub fn can(expr: impl Into<Expr>) -> Expr {
@@ -44,6 +50,12 @@ pub fn jsonencode(value: impl Into<Expr>) -> Expr {
     Expr::call("jsonencode", [value.into()])
 }
 
+/// `keys(map)`: the map's keys, in lexical order.
+#[must_use]
+pub fn keys(map: impl Into<Expr>) -> Expr {
+    Expr::call("keys", [map.into()])
+}
+
 /// `length(value)`.
 #[must_use]
 pub fn length(value: impl Into<Expr>) -> Expr {
@@ -56,16 +68,34 @@ pub fn merge(maps: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::call("merge", maps)
 }
 
+/// `one(list)`: the only element of a list of zero or one elements (`null` when empty).
+#[must_use]
+pub fn one(list: impl Into<Expr>) -> Expr {
+    Expr::call("one", [list.into()])
+}
+
 /// `regex(pattern, string)`.
 #[must_use]
 pub fn regex(pattern: impl Into<Expr>, string: impl Into<Expr>) -> Expr {
     Expr::call("regex", [pattern.into(), string.into()])
 }
 
+/// `setsubtract(a, b)`: the elements of `a` that are not in `b`.
+#[must_use]
+pub fn setsubtract(a: impl Into<Expr>, b: impl Into<Expr>) -> Expr {
+    Expr::call("setsubtract", [a.into(), b.into()])
+}
+
 /// `split(separator, string)`.
 #[must_use]
 pub fn split(separator: impl Into<Expr>, string: impl Into<Expr>) -> Expr {
     Expr::call("split", [separator.into(), string.into()])
+}
+
+/// `startswith(string, prefix)`.
+#[must_use]
+pub fn startswith(string: impl Into<Expr>, prefix: impl Into<Expr>) -> Expr {
+    Expr::call("startswith", [string.into(), prefix.into()])
 }
 
 /// `tonumber(value)`.
@@ -80,8 +110,20 @@ pub fn toset(list: impl Into<Expr>) -> Expr {
     Expr::call("toset", [list.into()])
 }
 
+/// `trimprefix(string, prefix)`: `string` without `prefix` if it starts with it.
+#[must_use]
+pub fn trimprefix(string: impl Into<Expr>, prefix: impl Into<Expr>) -> Expr {
+    Expr::call("trimprefix", [string.into(), prefix.into()])
+}
+
 /// `try(expressions…)`: the first that evaluates without an error.
 #[must_use]
 pub fn try_(expressions: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::call("try", expressions)
+}
+
+/// `values(map)`: the map's values, in the lexical order of their keys.
+#[must_use]
+pub fn values(map: impl Into<Expr>) -> Expr {
+    Expr::call("values", [map.into()])
 }

@@ -70,6 +70,15 @@ fn expression() -> impl Strategy<Value = Expr> {
                     item.attr(&Name::new("id").unwrap())
                 })
             }),
+            (ident(), reference()).prop_map(|(var, collection)| {
+                let var = Name::new(var).unwrap();
+                func::one(Expr::for_list_if(
+                    &var,
+                    collection,
+                    |item| item,
+                    |item| item.attr(&Name::new("name").unwrap()).equals("x"),
+                ))
+            }),
         ]
     })
 }
