@@ -27,6 +27,15 @@ pub const REGENERATE: &str = "cargo run --example generate";
 /// carries the generated header but is not in the tree is stale.
 pub const GENERATED_ROOTS: [&str; 2] = ["terraform", "gitops"];
 
+/// The Terraform version every module and root requires.
+pub const TERRAFORM_VERSION: &str = ">= 1.11.0";
+
+/// The exact `hashicorp/aws` provider version the roots pin (modules require at least it).
+pub const AWS_PROVIDER_VERSION: &str = "5.100.0";
+
+/// Where the bootstrap root is written.
+pub const BOOTSTRAP_DIR: &str = "terraform/bootstrap";
+
 /// Where the network module is written.
 pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
 
@@ -35,18 +44,44 @@ pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
 pub struct PlatformSpec {
     /// The network module (its input defaults).
     pub network: bkt_network::NetworkModule,
+    /// The bootstrap root (the state bucket).
+    pub bootstrap: bootstrap::BootstrapRoot,
 }
 
 /// What went wrong while rendering the platform.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A value of the platform spec failed validation.
+    #[error("{field}: {value:?} is invalid: {reason}")]
+    Invalid {
+        /// Dotted path of the field, for example `bootstrap.region`.
+        field: String,
+        /// The rejected value.
+        value: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
     /// The network model was rejected.
     #[error("network: {0}")]
     Network(#[from] bkt_network::Error),
     /// The tree could not be assembled.
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
+}
+
+impl Error {
+    pub(crate) fn invalid(
+        field: &str,
+        value: impl std::fmt::Display,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
 }
 
 /// `Result` with this crate's [`Error`].
@@ -59,7 +94,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     let mut tree = Tree::new(GENERATOR);
     tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
+    tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
     Ok(tree)
 }
 
+pub mod bootstrap;
 pub mod drift;
+mod policies;
