@@ -62,6 +62,28 @@ lint: $(SETUP) ## YAML lint and the repository hygiene checks (YAML parses, obje
 security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.checkov/files.yaml)
 	$(CHECKOV) --config-file .checkov/files.yaml
 
+## ---- rust ----
+# The Cargo workspace (docs/architecture.md): typed models that generate terraform/ and gitops/.
+# --locked: Cargo.lock is committed and never rewritten by a check.
+CHECK_TARGETS += rust-check
+TEST_TARGETS += rust-test
+CARGO := cargo
+GENERATE := $(CARGO) run --locked --quiet --example generate --
+
+.PHONY: rust-check rust-test generate
+
+rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check of every generated file
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(GENERATE) --check
+
+rust-test: ## cargo test of the whole workspace: unit, proptest, insta snapshots, drift, tidy, doctests
+	$(CARGO) test --locked --workspace
+
+generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
+	$(GENERATE)
+## ---- end rust ----
+
 ## ---- terraform ----
 # Terraform (docs/terraform.md). Offline: mock-provider tests, and a real apply/destroy of
 # bootstrap + envs/dev against the local AWS API emulator (moto) through the S3 backend.
@@ -131,7 +153,8 @@ app-test: $(SETUP) ## Sample app: unit, MariaDB/FerretDB integration, SIGTERM-un
 chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combination rendered, strict decoding, PSA restricted, schema negatives
 	cd tests/conformance && $(GOTEST) -count=1 ./chart/...
 
-bench: $(SETUP) ## Load-test the static app binary on loopback with wrk (not part of test): req/s, p50/p99, size, RSS
+bench: $(SETUP) ## Benchmarks (not part of test): render time of the layout (divan); the app on loopback with wrk
+	$(CARGO) bench --locked --bench render
 	scripts/bench.sh
 ## ---- end app ----
 
@@ -191,7 +214,7 @@ up: $(SETUP) ## Create ENV (default dev) on real AWS, write cluster-vars, instal
 down: $(SETUP) ## Delete ENV: suspend Flux, remove controller-made AWS resources, terraform destroy, leftover report
 	scripts/down.sh '$(ENV)'
 
-demo: $(SETUP) ## No AWS account: emulator apply, cluster vars, render, verification suite, sample app, summary
+demo: $(SETUP) generate ## No AWS account: emulator apply, cluster vars, render, verification suite, sample app, summary
 	scripts/demo.sh
 
 cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [COST_BUDGET=250 COST_FLAGS="-node-uptime 0.45"]

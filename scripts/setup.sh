@@ -21,6 +21,7 @@ need_cmd() {
 need_cmd go "Install Go $(sed -n 's/^go //p' tools/go.mod) or newer from https://go.dev/dl/."
 need_cmd python3 "Install Python 3.11 or newer."
 need_cmd terraform "Install Terraform 1.11 or newer from https://developer.hashicorp.com/terraform/install."
+need_cmd cargo "Install Rust 1.95 (cargo, clippy, rustfmt) with rustup from https://rustup.rs."
 
 missing_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -55,5 +56,8 @@ for mod in tools tests/conformance sample-app; do
 done
 # Compiling the tools once fills the build cache, so the first `go tool` call is fast.
 (cd tools && go build tool)
+
+echo "setup: downloading the Cargo workspace's crates (Cargo.lock pins every one)"
+cargo fetch --locked --quiet
 
 echo "setup: done"
