@@ -7,7 +7,10 @@ fn snapshot_dir(dir: &str, prefix: &str) {
     let tree = render(&PlatformSpec::default()).unwrap();
     let mut seen = 0;
     for (path, bytes) in tree.files() {
-        let Some(file) = path.strip_prefix(dir).and_then(|rest| rest.strip_prefix('/')) else {
+        let Some(file) = path
+            .strip_prefix(dir)
+            .and_then(|rest| rest.strip_prefix('/'))
+        else {
             continue;
         };
         let text = std::str::from_utf8(bytes).unwrap();
