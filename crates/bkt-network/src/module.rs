@@ -2,8 +2,8 @@
 //! endpoint, flow logs, outputs — as typed values, rendered to `.tf` files.
 
 use bkt_core::hcl::func::{
-    can, cidrhost, cidrsubnet, contains, distinct, jsonencode, length, merge, regex, split,
-    tonumber, toset, try_,
+    can, cidrhost, cidrsubnet, contains, distinct, length, merge, regex, split, tonumber, toset,
+    try_,
 };
 use bkt_core::hcl::{
     Arg, Data, Expr, File, Local, Locals, Output, RequiredProvider, Resource, Settings, Type,
@@ -13,6 +13,7 @@ use bkt_core::{FileKind, Tree, name};
 
 use crate::Result;
 use bkt_oidc::aws::{IamRole, IamRolePolicy};
+use bkt_oidc::policy::{PolicyDocument, Principal, Statement};
 
 use crate::aws::{
     CloudwatchLogGroup, DefaultSecurityGroup, Eip, FlowLog, InternetGateway, NatGateway, Region,
@@ -523,20 +524,10 @@ impl NetworkModule {
             IamRole {
                 name: Some(prefixed(inputs, "-vpc-flow-logs").into()),
                 assume_role_policy: Some(
-                    jsonencode(Expr::object([
-                        ("Version", Expr::from("2012-10-17")),
-                        (
-                            "Statement",
-                            Expr::list([Expr::object([
-                                ("Effect", Expr::from("Allow")),
-                                ("Action", Expr::from("sts:AssumeRole")),
-                                (
-                                    "Principal",
-                                    Expr::object([("Service", "vpc-flow-logs.amazonaws.com")]),
-                                ),
-                            ])]),
-                        ),
-                    ]))
+                    PolicyDocument::new([Statement::allow()
+                        .principal(Principal::service("vpc-flow-logs.amazonaws.com"))
+                        .action("sts:AssumeRole")])
+                    .to_json()
                     .into(),
                 ),
                 tags: Some(var_tags.clone().into()),
@@ -560,27 +551,14 @@ impl NetworkModule {
                 name: Some("write-flow-logs".into()),
                 role: Some(role.get().id().into()),
                 policy: Some(
-                    jsonencode(Expr::object([
-                        ("Version", Expr::from("2012-10-17")),
-                        (
-                            "Statement",
-                            Expr::list([Expr::object([
-                                ("Effect", Expr::from("Allow")),
-                                (
-                                    "Action",
-                                    Expr::list([
-                                        "logs:CreateLogStream",
-                                        "logs:PutLogEvents",
-                                        "logs:DescribeLogStreams",
-                                    ]),
-                                ),
-                                (
-                                    "Resource",
-                                    Expr::template([log_group.get().arn(), ":*".into()]),
-                                ),
-                            ])]),
-                        ),
-                    ]))
+                    PolicyDocument::new([Statement::allow()
+                        .action([
+                            "logs:CreateLogStream",
+                            "logs:PutLogEvents",
+                            "logs:DescribeLogStreams",
+                        ])
+                        .resource(Expr::template([log_group.get().arn(), ":*".into()]))])
+                    .to_json()
                     .into(),
                 ),
             },

@@ -23,8 +23,8 @@ resource "aws_iam_role" "flow_logs" {
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
-      Action    = "sts:AssumeRole"
       Principal = { Service = "vpc-flow-logs.amazonaws.com" }
+      Action    = "sts:AssumeRole"
     }]
   })
 
