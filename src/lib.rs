@@ -65,6 +65,14 @@ pub enum Error {
     /// The network model was rejected.
     #[error("network: {0}")]
     Network(#[from] bkt_network::Error),
+    /// A JSON file could not be serialized.
+    #[error("JSON serialization of {what} failed: {message}")]
+    Json {
+        /// The file.
+        what: String,
+        /// The serializer's message.
+        message: String,
+    },
     /// The tree could not be assembled.
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
@@ -95,9 +103,16 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     let mut tree = Tree::new(GENERATOR);
     tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
+    tree.insert(
+        cluster_vars::FIXTURE_PATH,
+        bkt_core::FileKind::Json,
+        &cluster_vars::fixture_json()?,
+    )?;
     Ok(tree)
 }
 
 pub mod bootstrap;
+pub mod cluster_vars;
 pub mod drift;
 mod policies;
+mod substitution;
