@@ -243,6 +243,14 @@ impl Expr {
         Self(Expression::FuncCall(Box::new(call)))
     }
 
+    /// A call whose last argument is expanded into the arguments (`merge(list...)`).
+    pub(crate) fn call_expanded(name: &str, args: impl IntoIterator<Item = Expr>) -> Self {
+        let mut call = FuncCall::new(FuncName::new(Identifier::unchecked(name)));
+        call.args = args.into_iter().map(|arg| arg.0).collect();
+        call.expand_final = true;
+        Self(Expression::FuncCall(Box::new(call)))
+    }
+
     /// A type constraint keyword such as `string`; crate-internal (see [`crate::hcl::Type`]).
     pub(crate) fn keyword(word: &str) -> Self {
         Self(Expression::Variable(hcl::Variable::unchecked(word)))
@@ -443,6 +451,23 @@ impl Expr {
         .with_key_var(Identifier::unchecked(key.as_str()))
         .with_key_expr(key_expr.0);
         Self(Expression::ForExpr(Box::new(expr)))
+    }
+
+    /// `{ for key, value in collection : k => v if condition(key, value) }`: the entries that
+    /// pass.
+    #[must_use]
+    pub fn for_map_if(
+        (key, value): (&Name, &Name),
+        collection: impl Into<Expr>,
+        body: impl FnOnce(Expr, Expr) -> (Expr, Expr),
+        condition: impl FnOnce(Expr, Expr) -> Expr,
+    ) -> Self {
+        let condition = condition(Self::root(key), Self::root(value));
+        let mut map = Self::for_map((key, value), collection, body);
+        if let Expression::ForExpr(expr) = &mut map.0 {
+            expr.cond_expr = Some(condition.0);
+        }
+        map
     }
 
     /// `{ for value in collection : k => v }` where `(k, v) = body(value)`.

@@ -32,6 +32,12 @@ pub fn cidrsubnet(
     Expr::call("cidrsubnet", [prefix.into(), newbits.into(), netnum.into()])
 }
 
+/// `coalesce(values…)`: the first value that is neither `null` nor an empty string.
+#[must_use]
+pub fn coalesce(values: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::call("coalesce", values)
+}
+
 /// `contains(list, value)`.
 #[must_use]
 pub fn contains(list: impl Into<Expr>, value: impl Into<Expr>) -> Expr {
@@ -50,6 +56,12 @@ pub fn jsonencode(value: impl Into<Expr>) -> Expr {
     Expr::call("jsonencode", [value.into()])
 }
 
+/// `jsondecode(string)`: the value a JSON text encodes.
+#[must_use]
+pub fn jsondecode(string: impl Into<Expr>) -> Expr {
+    Expr::call("jsondecode", [string.into()])
+}
+
 /// `keys(map)`: the map's keys, in lexical order.
 #[must_use]
 pub fn keys(map: impl Into<Expr>) -> Expr {
@@ -66,6 +78,12 @@ pub fn length(value: impl Into<Expr>) -> Expr {
 #[must_use]
 pub fn merge(maps: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::call("merge", maps)
+}
+
+/// `merge(list...)`: merges the maps of a list, expanded into the arguments.
+#[must_use]
+pub fn merge_all(list: impl Into<Expr>) -> Expr {
+    Expr::call_expanded("merge", [list.into()])
 }
 
 /// `one(list)`: the only element of a list of zero or one elements (`null` when empty).

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::body::{Block, Body};
-use super::expr::Expr;
+use super::expr::{BinOp, Expr};
 use super::func;
 use super::print;
 use crate::name::Name;
@@ -79,6 +79,18 @@ fn expression() -> impl Strategy<Value = Expr> {
                     |item| item.attr(&Name::new("name").unwrap()).equals("x"),
                 ))
             }),
+            (ident(), ident(), reference()).prop_map(|(key, value, collection)| {
+                let (key, value) = (Name::new(key).unwrap(), Name::new(value).unwrap());
+                func::merge_all(Expr::for_map_if(
+                    (&key, &value),
+                    collection,
+                    |key, value| (key, value.clone()),
+                    |_, value| value.binary(BinOp::NotEq, Expr::null()),
+                ))
+            }),
+            inner
+                .clone()
+                .prop_map(|value| func::coalesce([func::jsondecode(value), "-".into()])),
         ]
     })
 }
