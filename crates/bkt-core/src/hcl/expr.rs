@@ -354,6 +354,13 @@ impl Expr {
         ))))
     }
 
+    /// `(self)`: parentheses the precedence rules do not require but a reader wants, as in
+    /// `(a == null) != (b == null)`.
+    #[must_use]
+    pub fn parenthesized(self) -> Self {
+        Self(Expression::Parenthesis(Box::new(self.0)))
+    }
+
     /// `self && rhs`.
     #[must_use]
     pub fn and(self, rhs: impl Into<Expr>) -> Self {

@@ -508,14 +508,23 @@ fn traversal_expr(traversal: &hcl::Traversal, indent: usize) -> Frag {
     frag
 }
 
+/// Appends what follows `in` or `if`: hclwrite reads a keyword before `(` as a function call
+/// and writes no space between them (`if(a == b) != c`).
+fn push_after_keyword(frag: &mut Frag, next: Frag) {
+    if !next.first.starts_with('(') {
+        frag.push_str(" ");
+    }
+    frag.push(next);
+}
+
 fn for_expression(for_expr: &hcl::expr::ForExpr, indent: usize) -> Frag {
     let object = for_expr.key_expr.is_some();
     let mut frag = Frag::text(if object { "{ for " } else { "[for " });
     if let Some(key) = &for_expr.key_var {
         frag.push_str(&format!("{key}, "));
     }
-    frag.push_str(&format!("{} in ", for_expr.value_var));
-    frag.push(expression(&for_expr.collection_expr, indent));
+    frag.push_str(&format!("{} in", for_expr.value_var));
+    push_after_keyword(&mut frag, expression(&for_expr.collection_expr, indent));
     frag.push_str(" : ");
     if let Some(key) = &for_expr.key_expr {
         frag.push(expression(key, indent));
@@ -526,8 +535,8 @@ fn for_expression(for_expr: &hcl::expr::ForExpr, indent: usize) -> Frag {
         frag.push_str("...");
     }
     if let Some(condition) = &for_expr.cond_expr {
-        frag.push_str(" if ");
-        frag.push(expression(condition, indent));
+        frag.push_str(" if");
+        push_after_keyword(&mut frag, expression(condition, indent));
     }
     frag.push_str(if object { " }" } else { "]" });
     frag

@@ -85,7 +85,11 @@ fn expression() -> impl Strategy<Value = Expr> {
                     (&key, &value),
                     collection,
                     |key, value| (key, value.clone()),
-                    |_, value| value.binary(BinOp::NotEq, Expr::null()),
+                    |key, value| {
+                        key.equals(Expr::null())
+                            .parenthesized()
+                            .binary(BinOp::NotEq, value.equals(Expr::null()))
+                    },
                 ))
             }),
             inner
