@@ -39,11 +39,16 @@ pub const BOOTSTRAP_DIR: &str = "terraform/bootstrap";
 /// Where the network module is written.
 pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
 
+/// Where the dns module (Route 53 zone, ACM certificate) is written.
+pub const DNS_MODULE_DIR: &str = "terraform/modules/dns";
+
 /// Everything the platform is made from; the default is the dev platform committed here.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlatformSpec {
     /// The network module (its input defaults).
     pub network: bkt_network::NetworkModule,
+    /// The dns module (its input defaults).
+    pub dns: bkt_network::DnsModule,
     /// The bootstrap root (the state bucket).
     pub bootstrap: bootstrap::BootstrapRoot,
 }
@@ -102,6 +107,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     let mut tree = Tree::new(GENERATOR);
     tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
+    tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,

@@ -184,3 +184,93 @@ bkt_core::terraform_kind! {
     /// Attributes of the `aws_region` data source.
     pub ref RegionRef { name }
 }
+
+bkt_core::terraform_kind! {
+    /// `aws_route53_zone`: a hosted zone (public unless a `vpc` block makes it private).
+    pub resource Route53Zone => "aws_route53_zone" {
+        /// The zone's domain name, without a trailing dot.
+        name,
+        /// Free-text comment shown in the console.
+        comment,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_route53_zone`.
+    pub ref Route53ZoneRef { zone_id, arn, name, name_servers }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_route53_zone` (data source): looks up an existing hosted zone.
+    pub data Route53ZoneData => "aws_route53_zone" {
+        /// The zone's domain name.
+        name,
+        /// `false` to match only the public zone of that name.
+        private_zone,
+    }
+    /// Attributes of the `aws_route53_zone` data source.
+    pub ref Route53ZoneDataRef { zone_id, arn, name, name_servers, private_zone }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_route53_record`: one record set of a hosted zone.
+    pub resource Route53Record => "aws_route53_record" {
+        /// The zone the record belongs to.
+        zone_id,
+        /// The record's name (relative names are completed with the zone's).
+        name,
+        /// `A`, `CNAME`, `TXT` …
+        r#type,
+        /// The values of a non-alias record.
+        records,
+        /// Seconds resolvers may cache the record.
+        ttl,
+        /// Take over a record of the same name and type that already exists.
+        allow_overwrite,
+    }
+    /// Attributes of an `aws_route53_record`.
+    pub ref Route53RecordRef { id, name, fqdn }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_acm_certificate`: a public certificate issued by ACM.
+    pub resource AcmCertificate => "aws_acm_certificate" {
+        /// The common name; ACM (RFC 5280) limits it to 64 characters.
+        domain_name,
+        /// Further names the certificate covers (up to 253 characters each).
+        subject_alternative_names,
+        /// `DNS` or `EMAIL`.
+        validation_method,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_acm_certificate`.
+    pub ref AcmCertificateRef { id, arn, status, domain_validation_options }
+}
+
+bkt_core::terraform_block! {
+    /// `timeouts` of an `aws_acm_certificate_validation`: how long `create` waits for issuance.
+    pub struct AcmCertificateValidationTimeouts => "timeouts" {
+        /// A duration such as `45m`; the provider's default is 75 minutes.
+        create,
+    }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_acm_certificate_validation`: waits until ACM has issued a DNS-validated certificate.
+    ///
+    /// ACM keeps a certificate `PENDING_VALIDATION` for as long as its validation records cannot
+    /// be resolved, which is the case while the registrar or parent zone does not delegate to the
+    /// zone holding them; bound the wait with `timeouts`.
+    pub resource AcmCertificateValidation => "aws_acm_certificate_validation" {
+        /// The certificate to wait for.
+        certificate_arn,
+        /// FQDNs of the validation records, so the wait starts once they exist.
+        validation_record_fqdns,
+    }
+    blocks {
+        /// How long the wait may take.
+        timeouts: AcmCertificateValidationTimeouts,
+    }
+    /// Attributes of an `aws_acm_certificate_validation`.
+    pub ref AcmCertificateValidationRef { id, certificate_arn }
+}

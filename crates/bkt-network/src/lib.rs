@@ -29,9 +29,11 @@
 //! ```
 
 pub mod aws;
+pub mod dns;
 mod module;
 mod plan;
 
+pub use dns::{DnsInputs, DnsModule, DnsOutputs, DnsSpec, DnsSpecBuilder};
 pub use module::NetworkModule;
 pub use plan::{
     CLUSTER_NAME_PATTERN, Cidr, FlowLogRetention, MAX_ZONES, MIN_ZONES, NAME_PATTERN,

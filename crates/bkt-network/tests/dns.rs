@@ -1,0 +1,105 @@
+//! The dns module as rendered text (insta snapshots of the bytes written), and its typed call:
+//! the inputs a root can set are exactly the module's variables, the outputs it can read
+//! exactly the module's outputs.
+
+use bkt_core::hcl::{Kind, Module, to_string};
+use bkt_core::name;
+use bkt_network::{DnsInputs, DnsModule, DnsSpec};
+
+const FILES: [&str; 5] = [
+    "main.tf",
+    "certificate.tf",
+    "variables.tf",
+    "outputs.tf",
+    "versions.tf",
+];
+
+fn rendered(file: &str) -> String {
+    let tree = DnsModule::default().to_tree("bkt-platform").unwrap();
+    let bytes = tree
+        .get(file)
+        .unwrap_or_else(|| panic!("{file} is not rendered"));
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn dns_module() {
+    let tree = DnsModule::default().to_tree("bkt-platform").unwrap();
+    assert_eq!(tree.len(), FILES.len(), "a file was added or removed");
+    for file in FILES {
+        insta::assert_snapshot!(file, rendered(file));
+    }
+}
+
+/// The second label of every `<keyword> "<label>"` line of a rendered file.
+fn labels(text: &str, keyword: &str) -> Vec<String> {
+    let prefix = format!("{keyword} \"");
+    text.lines()
+        .filter_map(|line| line.strip_prefix(prefix.as_str()))
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn module_call_inputs_are_the_module_variables() {
+    let every_input = DnsInputs {
+        domain: Some("dev.example.com".into()),
+        create_zone: Some(true.into()),
+        validation_timeout: Some("45m".into()),
+        tags: Some("t".into()),
+    };
+    let inputs: Vec<String> = every_input
+        .arguments()
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    assert_eq!(inputs, labels(&rendered("variables.tf"), "variable"));
+}
+
+#[test]
+fn module_call_outputs_are_the_module_outputs() {
+    let call = Module::new(name!("dns"), "../../modules/dns", DnsInputs::default());
+    let outputs = call.get();
+    let read: Vec<String> = [
+        outputs.zone_id(),
+        outputs.zone_arn(),
+        outputs.name_servers(),
+        outputs.certificate_arn(),
+    ]
+    .into_iter()
+    .map(|expr| {
+        let text = to_string(&bkt_core::hcl::Output::new(name!("x"), "", expr).to_block());
+        let value = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("value       = module.dns."))
+            .unwrap_or_else(|| panic!("no module reference in {text}"));
+        value.to_owned()
+    })
+    .collect();
+    assert_eq!(read, labels(&rendered("outputs.tf"), "output"));
+}
+
+#[test]
+fn a_spec_becomes_a_typed_module_call() {
+    let spec = DnsSpec::builder("dev.example.com")
+        .create_zone(false)
+        .validation_timeout("20m")
+        .tag("team", "platform")
+        .build()
+        .unwrap();
+    let call = Module::new(name!("dns"), "../../modules/dns", spec.to_inputs());
+    assert_eq!(
+        to_string(&call.to_block()),
+        r#"module "dns" {
+  source = "../../modules/dns"
+
+  domain             = "dev.example.com"
+  create_zone        = false
+  validation_timeout = "20m"
+
+  tags = { team = "platform" }
+}
+"#
+    );
+}
