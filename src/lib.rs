@@ -36,6 +36,10 @@ pub const AWS_PROVIDER_VERSION: &str = "5.100.0";
 /// Where the bootstrap root is written.
 pub const BOOTSTRAP_DIR: &str = "terraform/bootstrap";
 
+/// Where the MongoDB Atlas root is written: a root of its own, outside tf-check's
+/// `terraform/envs/*`, because its providers are not in the offline mirror.
+pub const ATLAS_ROOT_DIR: &str = "terraform/atlas/dev";
+
 /// Where the network module is written.
 pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
 
@@ -51,6 +55,8 @@ pub struct PlatformSpec {
     pub dns: bkt_network::DnsModule,
     /// The bootstrap root (the state bucket).
     pub bootstrap: bootstrap::BootstrapRoot,
+    /// The MongoDB Atlas root (project, cluster, access list, database user).
+    pub atlas: bkt_atlas::AtlasRoot,
 }
 
 /// What went wrong while rendering the platform.
@@ -70,6 +76,9 @@ pub enum Error {
     /// The network model was rejected.
     #[error("network: {0}")]
     Network(#[from] bkt_network::Error),
+    /// The Atlas model was rejected.
+    #[error("atlas: {0}")]
+    Atlas(#[from] bkt_atlas::Error),
     /// A JSON file could not be serialized.
     #[error("JSON serialization of {what} failed: {message}")]
     Json {
@@ -109,6 +118,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
     tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
+    tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,
