@@ -407,6 +407,24 @@ impl Expr {
         ))))
     }
 
+    /// `[for key, value in collection : body(key, value)]`: a list made from a map's entries.
+    #[must_use]
+    pub fn for_list_entries(
+        (key, value): (&Name, &Name),
+        collection: impl Into<Expr>,
+        body: impl FnOnce(Expr, Expr) -> Expr,
+    ) -> Self {
+        let result = body(Self::root(key), Self::root(value));
+        Self(Expression::ForExpr(Box::new(
+            ForExpr::new(
+                Identifier::unchecked(value.as_str()),
+                collection.into().0,
+                result.0,
+            )
+            .with_key_var(Identifier::unchecked(key.as_str())),
+        )))
+    }
+
     /// `[for value in collection : body(value)]`.
     #[must_use]
     pub fn for_list(

@@ -81,7 +81,12 @@ fn expression() -> impl Strategy<Value = Expr> {
             }),
             (ident(), ident(), reference()).prop_map(|(key, value, collection)| {
                 let (key, value) = (Name::new(key).unwrap(), Name::new(value).unwrap());
-                func::merge_all(Expr::for_map_if(
+                func::merge_all(Expr::for_list_entries(
+                    (&key, &value),
+                    collection.clone(),
+                    |key, value| Expr::object([("k", key), ("v", value)]),
+                ))
+                .and(func::merge_all(Expr::for_map_if(
                     (&key, &value),
                     collection,
                     |key, value| (key, value.clone()),
@@ -90,7 +95,7 @@ fn expression() -> impl Strategy<Value = Expr> {
                             .parenthesized()
                             .binary(BinOp::NotEq, value.equals(Expr::null()))
                     },
-                ))
+                )))
             }),
             inner
                 .clone()
