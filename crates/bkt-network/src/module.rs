@@ -601,6 +601,13 @@ impl NetworkModule {
                 ),
             ),
             Output::new(
+                name!("nat_public_ips"),
+                "Public IPv4 addresses the private subnets reach the internet from (for allow-lists such as MongoDB Atlas).",
+                Expr::for_list(&name!("gateway"), nat_gateways.all(), |gateway| {
+                    gateway.attr(&name!("public_ip"))
+                }),
+            ),
+            Output::new(
                 name!("flow_log_group_name"),
                 "CloudWatch log group receiving the VPC flow logs.",
                 log_group.get().name(),

@@ -25,6 +25,11 @@ output "nat_gateway_ids" {
   value       = { for zone, gateway in aws_nat_gateway.this : zone => gateway.id }
 }
 
+output "nat_public_ips" {
+  description = "Public IPv4 addresses the private subnets reach the internet from (for allow-lists such as MongoDB Atlas)."
+  value       = [for gateway in aws_nat_gateway.this : gateway.public_ip]
+}
+
 output "flow_log_group_name" {
   description = "CloudWatch log group receiving the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.name
