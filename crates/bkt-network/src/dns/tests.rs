@@ -227,6 +227,17 @@ proptest! {
     }
 
     #[test]
+    fn any_valid_domain_renders_into_the_module_call(domain in valid_domain(), create in any::<bool>()) {
+        let spec = DnsSpec::builder(&domain).create_zone(create).build().unwrap();
+        let call = bkt_core::hcl::Module::new(bkt_core::name!("dns"), "../../modules/dns", spec.to_inputs());
+        let text = bkt_core::hcl::to_string(&call.to_block());
+        let domain_line = format!("  domain             = \"{domain}\"\n");
+        let create_line = format!("  create_zone        = {create}\n");
+        prop_assert!(text.contains(&domain_line), "{}", text);
+        prop_assert!(text.contains(&create_line), "{}", text);
+    }
+
+    #[test]
     fn no_input_panics(domain in any::<String>(), timeout in any::<String>(), service in any::<String>()) {
         let built = DnsSpec::builder(domain).validation_timeout(timeout).build();
         if let Ok(spec) = built {
