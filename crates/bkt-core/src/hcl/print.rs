@@ -517,6 +517,27 @@ fn push_after_keyword(frag: &mut Frag, next: Frag) {
     frag.push(next);
 }
 
+/// The value of a `for` expression. An object of single-line values stays on the `for`'s line
+/// with its entries separated by commas (`{ role = name, policy_arn = arn }`), as one writes it
+/// by hand: spread over lines it would split the `for` in the middle of its body.
+fn for_value(value: &Expression, indent: usize) -> Frag {
+    if let Expression::Object(object) = value {
+        let entries: Vec<String> = object
+            .iter()
+            .filter_map(|(key, value)| {
+                let value = expression(value, indent);
+                value
+                    .is_single_line()
+                    .then(|| format!("{} = {}", object_key(key), value.first))
+            })
+            .collect();
+        if object.len() > 1 && entries.len() == object.len() {
+            return Frag::text(format!("{{ {} }}", entries.join(", ")));
+        }
+    }
+    expression(value, indent)
+}
+
 fn for_expression(for_expr: &hcl::expr::ForExpr, indent: usize) -> Frag {
     let object = for_expr.key_expr.is_some();
     let mut frag = Frag::text(if object { "{ for " } else { "[for " });
@@ -530,7 +551,7 @@ fn for_expression(for_expr: &hcl::expr::ForExpr, indent: usize) -> Frag {
         frag.push(expression(key, indent));
         frag.push_str(" => ");
     }
-    frag.push(expression(&for_expr.value_expr, indent));
+    frag.push(for_value(&for_expr.value_expr, indent));
     if for_expr.grouping {
         frag.push_str("...");
     }
