@@ -4,7 +4,11 @@
 
 use std::net::Ipv4Addr;
 
-use bkt_atlas::{AtlasRoot, AtlasSpec, AtlasSpecBuilder, InstanceSize, MIN_ACCESS_PREFIX};
+use bkt_atlas::{
+    AtlasRoot, AtlasSpec, AtlasSpecBuilder, CLUSTER_NAME_PATTERN, DATABASE_NAME_PATTERN,
+    InstanceSize, MIN_ACCESS_PREFIX, ORG_ID_PATTERN, PROJECT_NAME_PATTERN, REGION_PATTERN,
+    STATE_BUCKET_PATTERN, STATE_KEY_PATTERN, USERNAME_PATTERN,
+};
 use hcl::expr::{Expression, TraversalOperator};
 use hcl::{Body, Identifier};
 use ipnet::Ipv4Net;
@@ -241,6 +245,69 @@ proptest! {
             prop_assert_eq!(net.network(), net.addr());
             prop_assert!(!net.addr().is_private() && !net.addr().is_unspecified(), "{text}");
         }
+    }
+}
+
+/// Each field with a pattern: its setter and the pattern of the root's validation block.
+type Setter = fn(AtlasSpecBuilder, String) -> AtlasSpecBuilder;
+const PATTERNS: [(&str, Setter, &str); 8] = [
+    (
+        "project_name",
+        AtlasSpecBuilder::project_name,
+        PROJECT_NAME_PATTERN,
+    ),
+    (
+        "cluster_name",
+        AtlasSpecBuilder::cluster_name,
+        CLUSTER_NAME_PATTERN,
+    ),
+    ("region", AtlasSpecBuilder::region, REGION_PATTERN),
+    (
+        "database_username",
+        AtlasSpecBuilder::database_username,
+        USERNAME_PATTERN,
+    ),
+    (
+        "database_name",
+        AtlasSpecBuilder::database_name,
+        DATABASE_NAME_PATTERN,
+    ),
+    ("org_id", AtlasSpecBuilder::org_id, ORG_ID_PATTERN),
+    (
+        "state_bucket",
+        AtlasSpecBuilder::state_bucket,
+        STATE_BUCKET_PATTERN,
+    ),
+    ("state_key", AtlasSpecBuilder::state_key, STATE_KEY_PATTERN),
+];
+
+/// Text near the rules' edges: the characters they allow and a few they do not, at lengths
+/// around their limits.
+fn near_valid() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9._/ :-]{0,70}",
+        "[a-z0-9.-]{0,66}",
+        "[a-z]{1,3}(-[a-z]{0,6}){0,3}-[0-9]{0,2}",
+        "[0-9a-fA-F]{22,26}",
+        "[a-zA-Z0-9._/-]{0,12}[.]tfstate",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Validation twice, from one rule: the Rust rule accepts exactly what the root's
+    /// validation pattern accepts.
+    #[test]
+    fn rust_rules_accept_exactly_what_the_terraform_validations_accept(text in near_valid()) {
+        for (field, set, pattern) in PATTERNS {
+            let terraform = regex::Regex::new(pattern).unwrap().is_match(&text);
+            let rust = set(AtlasSpec::builder(), text.clone()).build().is_ok();
+            prop_assert_eq!(rust, terraform, "{} {:?} (pattern {})", field, text, pattern);
+        }
+        let listed = InstanceSize::ALL.iter().any(|size| size.as_str() == text);
+        prop_assert_eq!(AtlasSpec::builder().instance_size(text.clone()).build().is_ok(), listed);
     }
 }
 
