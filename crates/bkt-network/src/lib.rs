@@ -74,7 +74,7 @@ mod module;
 mod plan;
 
 pub use dns::{DnsInputs, DnsModule, DnsOutputs, DnsSpec, DnsSpecBuilder};
-pub use module::NetworkModule;
+pub use module::{NetworkInputs, NetworkModule, NetworkOutputs};
 pub use plan::{
     CLUSTER_NAME_PATTERN, Cidr, FlowLogRetention, MAX_ZONES, MIN_ZONES, NAME_PATTERN,
     NatGatewayMode, NetworkSpec, NetworkSpecBuilder, PRIVATE_OFFSET, SUBNET_NEWBITS, SubnetPlan,

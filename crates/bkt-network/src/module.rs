@@ -21,6 +21,56 @@ use crate::aws::{
 };
 use crate::plan::{Cidr, FlowLogRetention, NatGatewayMode, PRIVATE_OFFSET, SUBNET_NEWBITS};
 
+bkt_core::terraform_kind! {
+    /// The inputs of a call of the network module (`module "network" { source = … }`): one field
+    /// per variable of [`NetworkModule`], so a root that misspells an input does not compile.
+    pub module NetworkInputs => "network" {
+        /// Name prefix of every network resource.
+        name,
+        /// IPv4 CIDR of the VPC.
+        cidr_block,
+        /// Availability zones to spread subnets over.
+        availability_zones,
+        /// `single` or `per_az`.
+        nat_gateway_mode,
+        /// The EKS cluster that will use the subnets.
+        cluster_name,
+        /// Days CloudWatch keeps VPC flow logs.
+        flow_log_retention_days,
+        /// Tags added to every resource of the module.
+        tags,
+    }
+    /// The outputs of the network module, as typed references (`module.network.vpc_id` …).
+    pub ref NetworkOutputs {
+        vpc_id,
+        vpc_cidr_block,
+        private_subnet_ids,
+        public_subnet_ids,
+        nat_gateway_ids,
+        nat_public_ips,
+        flow_log_group_name,
+    }
+}
+
+impl crate::NetworkSpec {
+    /// The module call's inputs carrying this spec's values; values equal to the module's
+    /// defaults are still written, so the call says what it gets.
+    #[must_use]
+    pub fn to_inputs(&self) -> NetworkInputs {
+        NetworkInputs {
+            name: Some(self.name().into()),
+            cidr_block: Some(self.cidr_block().to_string().into()),
+            availability_zones: Some(
+                Expr::list(self.availability_zones().iter().map(String::as_str)).into(),
+            ),
+            nat_gateway_mode: Some(self.nat_gateway_mode().as_str().into()),
+            cluster_name: Some(self.cluster_name().into()),
+            flow_log_retention_days: Some(self.flow_log_retention().days().into()),
+            tags: None,
+        }
+    }
+}
+
 /// The defaults of the module's optional inputs; each is validated by its type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NetworkModule {
@@ -615,5 +665,46 @@ impl NetworkModule {
         ] {
             outputs.push(output.to_block());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bkt_core::hcl::Kind;
+
+    use super::*;
+
+    fn labels(file: &File, ident: &str) -> Vec<String> {
+        file.blocks()
+            .iter()
+            .filter_map(|block| {
+                let hcl = block.to_hcl();
+                (hcl.identifier.as_str() == ident).then(|| match hcl.labels.first() {
+                    Some(hcl::BlockLabel::String(label)) => label.clone(),
+                    Some(hcl::BlockLabel::Identifier(label)) => label.to_string(),
+                    None => String::new(),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn module_call_matches_the_module() {
+        let files = NetworkModule::default().files().unwrap();
+        let file = |name: &str| {
+            files
+                .iter()
+                .find(|(path, _)| *path == name)
+                .map(|(_, f)| f.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            NetworkInputs::ARGUMENTS,
+            labels(&file("variables.tf"), "variable")
+        );
+        assert_eq!(
+            NetworkInputs::ATTRIBUTES,
+            labels(&file("outputs.tf"), "output")
+        );
     }
 }

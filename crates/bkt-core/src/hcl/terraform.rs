@@ -42,6 +42,10 @@ pub trait Kind {
     const TYPE: &'static str;
     /// The typed reference to an instance, with one method per exported attribute.
     type Ref: From<Expr>;
+    /// Every argument the kind can set, in declaration order (for a module: its inputs).
+    const ARGUMENTS: &'static [&'static str] = &[];
+    /// Every attribute its reference type reads (for a module: its outputs).
+    const ATTRIBUTES: &'static [&'static str] = &[];
     /// The arguments that are set, in declaration order.
     fn arguments(&self) -> Vec<(&'static str, &Arg)>;
     /// The nested blocks that are set, in declaration order.
@@ -899,6 +903,8 @@ macro_rules! terraform_kind {
         impl $crate::hcl::Kind for $name {
             const TYPE: &'static str = $tf;
             type Ref = $refname;
+            const ARGUMENTS: &'static [&'static str] = &[$( stringify!($field) ),*];
+            const ATTRIBUTES: &'static [&'static str] = &[$( stringify!($attr) ),*];
             fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
                 #[allow(unused_mut)]
                 let mut arguments = ::std::vec::Vec::new();
