@@ -46,6 +46,9 @@ pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
 /// Where the dns module (Route 53 zone, ACM certificate) is written.
 pub const DNS_MODULE_DIR: &str = "terraform/modules/dns";
 
+/// Where the github-oidc module (GitHub Actions OIDC provider and roles) is written.
+pub const GITHUB_OIDC_MODULE_DIR: &str = "terraform/modules/github-oidc";
+
 /// Everything the platform is made from; the default is the dev platform committed here.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlatformSpec {
@@ -57,6 +60,8 @@ pub struct PlatformSpec {
     pub bootstrap: bootstrap::BootstrapRoot,
     /// The MongoDB Atlas root (project, cluster, access list, database user).
     pub atlas: bkt_atlas::AtlasRoot,
+    /// The github-oidc module (its input defaults).
+    pub github_oidc: bkt_oidc::GithubOidcModule,
 }
 
 /// What went wrong while rendering the platform.
@@ -79,6 +84,9 @@ pub enum Error {
     /// The Atlas model was rejected.
     #[error("atlas: {0}")]
     Atlas(#[from] bkt_atlas::Error),
+    /// The github-oidc model or a policy document was rejected.
+    #[error("oidc: {0}")]
+    Oidc(#[from] bkt_oidc::Error),
     /// A JSON file could not be serialized.
     #[error("JSON serialization of {what} failed: {message}")]
     Json {
@@ -119,6 +127,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
     tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
+    tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,

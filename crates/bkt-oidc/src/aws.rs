@@ -9,10 +9,10 @@ bkt_core::terraform_kind! {
         name,
         /// Human-readable description.
         description,
-        /// The trust policy (JSON).
-        assume_role_policy,
         /// Longest session, in seconds.
         max_session_duration,
+        /// The trust policy (JSON).
+        assume_role_policy,
         /// Resource tags.
         tags,
     }

@@ -3,7 +3,16 @@
 //! Actions OIDC module.
 
 pub mod aws;
+mod github;
+mod module;
 pub mod policy;
+
+pub use github::{
+    CLAIM_BRANCH, CLAIM_ENVIRONMENT, CLAIM_PULL_REQUEST, CLAIM_REPOSITORY, GitHubRole,
+    GitHubRoleBuilder, GitHubSubject, ISSUER_HOST, MAX_ROLE_NAME, REF_NAME_PATTERN, REFS_PREFIX,
+    REPOSITORY_PATTERN, ROLE_NAME_PATTERN, Repository, RoleName,
+};
+pub use module::{GithubOidcInputs, GithubOidcModule, GithubOidcOutputs};
 
 /// What went wrong, naming the field and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -28,6 +28,12 @@ pub const VERSION: &str = "2012-10-17";
 /// The audience AWS STS expects in a web-identity token (IRSA and GitHub Actions alike).
 pub const STS_AUDIENCE: &str = "sts.amazonaws.com";
 
+/// The condition key suffix (after the issuer) of a web-identity token's audience claim.
+pub const AUDIENCE_KEY: &str = ":aud";
+
+/// The condition key suffix (after the issuer) of a web-identity token's subject claim.
+pub const SUBJECT_KEY: &str = ":sub";
+
 /// The action a web-identity (OIDC) principal assumes a role with.
 pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
 
@@ -293,6 +299,12 @@ impl Condition {
         &self.entries
     }
 
+    /// Conditions whose keys the caller knows to be distinct (crate-internal: public callers go
+    /// through [`Statement::condition`], which checks).
+    pub(crate) fn from_entries(operator: Operator, entries: Vec<(Expr, Values)>) -> Self {
+        Self { operator, entries }
+    }
+
     fn to_expr(&self) -> Expr {
         Expr::object(
             self.entries
@@ -417,6 +429,12 @@ impl Statement {
             }),
         }
         Ok(self)
+    }
+
+    /// Replaces the conditions with ones whose keys are known to be distinct per operator.
+    pub(crate) fn with_conditions(mut self, conditions: Vec<Condition>) -> Self {
+        self.conditions = conditions;
+        self
     }
 
     /// The `Sid`, if any.
@@ -577,7 +595,7 @@ impl IrsaTrust {
     /// The trust statement.
     #[must_use]
     pub fn statement(&self) -> Statement {
-        let issuer_key = |claim: &str| Expr::template([self.issuer.clone(), claim.into()]);
+        let issuer_key = |suffix: &str| Expr::template([self.issuer.clone(), suffix.into()]);
         let subject = Expr::template([
             "system:serviceaccount:".into(),
             self.namespace.clone(),
@@ -585,18 +603,16 @@ impl IrsaTrust {
             self.service_account.clone(),
         ]);
         // Built directly: the two keys differ by construction (`:aud`, `:sub`).
-        Statement {
-            principal: Some(Principal::federated(&self.provider_arn)),
-            actions: ASSUME_ROLE_WITH_WEB_IDENTITY.into(),
-            conditions: vec![Condition {
-                operator: Operator::StringEquals,
-                entries: vec![
-                    (issuer_key(":aud"), STS_AUDIENCE.into()),
-                    (issuer_key(":sub"), subject.into()),
+        Statement::allow()
+            .principal(Principal::federated(&self.provider_arn))
+            .action(ASSUME_ROLE_WITH_WEB_IDENTITY)
+            .with_conditions(vec![Condition::from_entries(
+                Operator::StringEquals,
+                vec![
+                    (issuer_key(AUDIENCE_KEY), STS_AUDIENCE.into()),
+                    (issuer_key(SUBJECT_KEY), subject.into()),
                 ],
-            }],
-            ..Statement::allow()
-        }
+            )])
     }
 
     /// The trust document (the value of `assume_role_policy` via [`PolicyDocument::to_json`]).
@@ -809,6 +825,52 @@ mod tests {
             text.contains("Principal = { Federated = local.provider_arn }"),
             "{text}"
         );
+    }
+
+    const OPERATORS: [Operator; 3] = [Operator::StringEquals, Operator::StringLike, Operator::Null];
+
+    proptest::proptest! {
+        #[test]
+        fn no_key_is_ever_twice_under_one_operator(
+            additions in proptest::collection::vec((0..3usize, "[a-c]{1,2}", "\\PC{0,8}"), 0..12),
+        ) {
+            let mut statement = Statement::allow();
+            let mut seen: Vec<(usize, String)> = Vec::new();
+            for (operator, key, value) in additions {
+                let repeated = seen.contains(&(operator, key.clone()));
+                match statement.clone().condition(OPERATORS[operator], key.as_str(), value.as_str()) {
+                    Ok(next) => {
+                        proptest::prop_assert!(!repeated);
+                        statement = next;
+                        seen.push((operator, key));
+                    }
+                    Err(error) => {
+                        proptest::prop_assert!(repeated);
+                        let field = format!("Condition.{}", OPERATORS[operator].as_str());
+                        proptest::prop_assert!(
+                            matches!(&error, Error::Invalid { field: f, value: v, .. } if *f == field && *v == key),
+                            "{error}"
+                        );
+                    }
+                }
+            }
+            for condition in statement.conditions() {
+                let keys: Vec<&Expr> = condition.entries().iter().map(|(key, _)| key).collect();
+                for (index, key) in keys.iter().enumerate() {
+                    proptest::prop_assert!(!keys[index + 1..].contains(key));
+                }
+            }
+            let operators: Vec<Operator> = statement.conditions().iter().map(Condition::operator).collect();
+            for (index, operator) in operators.iter().enumerate() {
+                proptest::prop_assert!(!operators[index + 1..].contains(operator));
+            }
+        }
+
+        #[test]
+        fn any_sid_is_accepted_or_rejected_without_panic(sid in "\\PC{0,140}") {
+            let valid = (1..=128).contains(&sid.len()) && sid.chars().all(|c| c.is_ascii_alphanumeric());
+            proptest::prop_assert_eq!(Statement::allow().sid(&sid).is_ok(), valid);
+        }
     }
 
     #[test]

@@ -1,0 +1,111 @@
+//! The github-oidc module as rendered text (insta snapshots of the bytes written), and its typed
+//! call: the inputs a root can set are exactly the module's variables, the outputs it can read
+//! exactly the module's outputs.
+
+use bkt_core::hcl::{Kind, Module, to_string};
+use bkt_core::name;
+use bkt_oidc::policy::{PolicyDocument, Statement};
+use bkt_oidc::{GitHubRole, GithubOidcInputs, GithubOidcModule};
+
+const FILES: [&str; 4] = ["main.tf", "outputs.tf", "variables.tf", "versions.tf"];
+
+fn rendered(file: &str) -> String {
+    let tree = GithubOidcModule::default().to_tree("bkt-platform").unwrap();
+    let bytes = tree
+        .get(file)
+        .unwrap_or_else(|| panic!("{file} is not rendered"));
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn github_oidc_module() {
+    let tree = GithubOidcModule::default().to_tree("bkt-platform").unwrap();
+    assert_eq!(tree.len(), FILES.len(), "a file was added or removed");
+    for file in FILES {
+        insta::assert_snapshot!(file, rendered(file));
+    }
+}
+
+/// The second label of every `<keyword> "<label>"` line of a rendered file.
+fn labels(text: &str, keyword: &str) -> Vec<String> {
+    let prefix = format!("{keyword} \"");
+    text.lines()
+        .filter_map(|line| line.strip_prefix(prefix.as_str()))
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn module_call_inputs_are_the_module_variables() {
+    let every_input = GithubOidcInputs {
+        create_provider: Some(true.into()),
+        roles: Some("r".into()),
+        tags: Some("t".into()),
+    };
+    let inputs: Vec<String> = every_input
+        .arguments()
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    assert_eq!(inputs, labels(&rendered("variables.tf"), "variable"));
+}
+
+#[test]
+fn module_call_outputs_are_the_module_outputs() {
+    let call = Module::new(
+        name!("github_oidc"),
+        "../../modules/github-oidc",
+        GithubOidcInputs::default(),
+    );
+    let outputs = call.get();
+    let read: Vec<String> = [
+        outputs.provider_arn(),
+        outputs.role_arns(),
+        outputs.role_subjects(),
+        outputs.role_policies(),
+        outputs.role_managed_policies(),
+    ]
+    .into_iter()
+    .map(|expr| {
+        let text = to_string(&bkt_core::hcl::Output::new(name!("x"), "", expr).to_block());
+        let value = text
+            .lines()
+            .find_map(|line| {
+                line.trim()
+                    .strip_prefix("value       = module.github_oidc.")
+            })
+            .unwrap_or_else(|| panic!("no module reference in {text}"));
+        value.to_owned()
+    })
+    .collect();
+    assert_eq!(read, labels(&rendered("outputs.tf"), "output"));
+}
+
+#[test]
+fn roles_become_a_typed_module_call() {
+    let ci = GitHubRole::builder("bkt-dev-github-ci", "example-org/bkt-platform")
+        .branch("main")
+        .policy(PolicyDocument::new([Statement::allow()
+            .sid("LogInToTheRegistry")
+            .unwrap()
+            .action("ecr:GetAuthorizationToken")
+            .resource("*")]))
+        .build()
+        .unwrap();
+    let apply = GitHubRole::builder("bkt-dev-github-apply", "example-org/bkt-platform")
+        .environment("dev")
+        .managed_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .build()
+        .unwrap();
+    let roles = GitHubRole::roles_input([&ci, &apply]).unwrap();
+    let call = Module::new(
+        name!("github_oidc"),
+        "../../modules/github-oidc",
+        GithubOidcInputs {
+            roles: Some(roles.into()),
+            ..GithubOidcInputs::default()
+        },
+    );
+    insta::assert_snapshot!("module_call", to_string(&call.to_block()));
+}
