@@ -15,6 +15,8 @@ pub use bkt_core as core;
 #[doc(inline)]
 pub use bkt_core::Tree;
 #[doc(inline)]
+pub use bkt_eks as eks;
+#[doc(inline)]
 pub use bkt_network as network;
 
 /// The name every generated file's header gives as its generator.
@@ -49,6 +51,9 @@ pub const DNS_MODULE_DIR: &str = "terraform/modules/dns";
 /// Where the github-oidc module (GitHub Actions OIDC provider and roles) is written.
 pub const GITHUB_OIDC_MODULE_DIR: &str = "terraform/modules/github-oidc";
 
+/// Where the eks module is written.
+pub const EKS_MODULE_DIR: &str = "terraform/modules/eks";
+
 /// Everything the platform is made from; the default is the dev platform committed here.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlatformSpec {
@@ -62,6 +67,8 @@ pub struct PlatformSpec {
     pub atlas: bkt_atlas::AtlasRoot,
     /// The github-oidc module (its input defaults).
     pub github_oidc: bkt_oidc::GithubOidcModule,
+    /// The eks module (its input defaults).
+    pub eks: bkt_eks::EksModule,
 }
 
 /// What went wrong while rendering the platform.
@@ -84,6 +91,9 @@ pub enum Error {
     /// The Atlas model was rejected.
     #[error("atlas: {0}")]
     Atlas(#[from] bkt_atlas::Error),
+    /// The eks, ecr or workload-identity model was rejected.
+    #[error("eks: {0}")]
+    Eks(#[from] bkt_eks::Error),
     /// The github-oidc model or a policy document was rejected.
     #[error("oidc: {0}")]
     Oidc(#[from] bkt_oidc::Error),
@@ -128,6 +138,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
     tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
+    tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,

@@ -1,1 +1,72 @@
-//! A typed model of an EKS cluster for the BKT platform (being ported from terraform/modules).
+//! A typed model of the EKS side of the BKT platform, rendered as Terraform modules. Each module
+//! comes with a spec that enforces in Rust the rules its `validation` blocks enforce in
+//! Terraform, and with a module-call kind for roots:
+//!
+//! - [`EksModule`] (`terraform/modules/eks`; spec [`ClusterSpec`], call [`EksInputs`]): the
+//!   cluster with KMS envelope encryption of Secrets, API authentication through access entries,
+//!   the STANDARD support policy, a private endpoint that is always on, managed node groups built
+//!   from a launch template that requires `IMDSv2` with a hop limit of 1, the IRSA OIDC provider
+//!   and the pinned core add-ons.
+//!
+//! The KMS key each of them needs is one model, [`kms::Key`]. Policies and trust documents are
+//! [`bkt_oidc::policy`] values.
+//!
+//! ```
+//! use bkt_eks::{ClusterSpec, EksModule, NodeGroup};
+//!
+//! let spec = ClusterSpec::builder("bkt-dev", ["subnet-aaaa1111", "subnet-bbbb2222"])
+//!     .node_group("default", NodeGroup::new(["t3.large"]))
+//!     .build()?;
+//! assert_eq!(spec.role_names()[0], "bkt-dev-cluster");
+//!
+//! let tree = EksModule::default().to_tree("my-generator")?;
+//! let main = std::str::from_utf8(tree.get("main.tf").unwrap()).unwrap();
+//! assert!(main.contains("support_type = \"STANDARD\""));
+//! # Ok::<(), bkt_eks::Error>(())
+//! ```
+
+pub mod aws;
+mod cluster;
+pub mod kms;
+mod rules;
+
+pub use cluster::{
+    AddonVersions, CapacityType, ClusterSpec, ClusterSpecBuilder, EksInputs, EksModule, EksOutputs,
+    KubernetesVersion, LogType, NodeGroup,
+};
+pub use rules::{MAX_IAM_ROLE_NAME, check_iam_role_name};
+
+/// What went wrong, naming the field and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value failed validation.
+    #[error("{field}: {value:?} is invalid: {reason}")]
+    Invalid {
+        /// Dotted path of the field, for example `eks.node_groups.default.min_size`.
+        field: String,
+        /// The rejected value.
+        value: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// A policy document was rejected.
+    #[error(transparent)]
+    Policy(#[from] bkt_oidc::Error),
+    /// An error from the shared core (a name or a file tree).
+    #[error(transparent)]
+    Core(#[from] bkt_core::Error),
+}
+
+impl Error {
+    fn invalid(field: &str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,33 @@
+//! Snapshots of the rendered modules (the text, never a re-serialized value): a change to a
+//! model shows up as a reviewable diff of the HCL it writes.
+
+use bkt_core::hcl::{File, Module, to_string};
+use bkt_core::name;
+
+fn snapshot(module: &str, files: Vec<(&'static str, File)>) {
+    for (path, file) in files {
+        insta::assert_snapshot!(format!("{module}__{path}"), file.render());
+    }
+}
+
+#[test]
+fn eks_module() {
+    snapshot("eks", bkt_eks::EksModule::default().files().unwrap());
+}
+
+#[test]
+fn eks_module_call() {
+    let spec = bkt_eks::ClusterSpec::builder("bkt-dev", ["subnet-aaaa1111", "subnet-bbbb2222"])
+        .node_group(
+            "spot",
+            bkt_eks::NodeGroup::new(["t3.large", "t3a.large"])
+                .capacity_type(bkt_eks::CapacityType::Spot)
+                .sizes(1, 1, 2),
+        )
+        .public_access_cidrs(["203.0.113.0/24"])
+        .admin_principal_arns(["arn:aws:iam::123456789012:role/platform-admin"])
+        .build()
+        .unwrap();
+    let call = Module::new(name!("eks"), "../../modules/eks", spec.inputs());
+    insta::assert_snapshot!("eks__module_call", to_string(&call.to_block()));
+}
