@@ -1,6 +1,57 @@
-//! Typed AWS IAM for the BKT crates: the IAM resource kinds every crate uses to write a role or
-//! a policy ([`aws`]), typed policy and trust documents ([`policy`]), and (coming) the GitHub
-//! Actions OIDC module.
+//! Typed AWS IAM for the BKT crates: policy and trust documents, the IAM resource kinds, and the
+//! GitHub Actions OIDC module with trust conditions that are exact by construction.
+//!
+//! - [`policy`]: [`PolicyDocument`](policy::PolicyDocument) and
+//!   [`Statement`](policy::Statement) — the one way every BKT crate writes a policy. Conditions
+//!   are grouped by [`Operator`](policy::Operator) and a key can appear only once per operator
+//!   (IAM would silently keep one of two), so adding it twice is an error. Values are
+//!   [`Expr`](bkt_core::hcl::Expr)s: references and templates work where text does.
+//!   [`IrsaTrust`](policy::IrsaTrust) is the trust of a role assumed by one Kubernetes service
+//!   account.
+//! - [`aws`]: `aws_iam_role`, `aws_iam_role_policy`, `aws_iam_openid_connect_provider` … as typed
+//!   kinds, shared by every crate that writes IAM.
+//! - [`GithubOidcModule`] renders `terraform/modules/github-oidc` (the provider, created or looked
+//!   up, and roles from a map, with the module's validations); [`GithubOidcInputs`] /
+//!   [`GithubOidcOutputs`] are its typed call.
+//! - [`GitHubRole`] checks the module's rules in Rust and writes a role's trust: one repository
+//!   and one branch or environment under `StringEquals`; a wildcard only through
+//!   [`GitHubRoleBuilder::branches_matching`], pull requests only through
+//!   [`GitHubRoleBuilder::pull_requests`].
+//!
+//! ```
+//! use bkt_oidc::GitHubRole;
+//! use bkt_oidc::policy::{Operator, PolicyDocument, Statement};
+//!
+//! // A role pushing images from the main branch of one repository.
+//! let ci = GitHubRole::builder("bkt-dev-github-ci", "example-org/bkt-platform")
+//!     .branch("main")
+//!     .policy(PolicyDocument::new([Statement::allow()
+//!         .sid("LogInToTheRegistry")?
+//!         .action("ecr:GetAuthorizationToken")
+//!         .resource("*")]))
+//!     .build()?;
+//! assert_eq!(ci.subject().claim(), "repo:example-org/bkt-platform:ref:refs/heads/main");
+//! assert_eq!(ci.subject().operator(), Operator::StringEquals);
+//!
+//! // Its trust document, as the value of an `assume_role_policy` argument.
+//! let trust = ci.trust_document("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com");
+//! let statement = &trust.statements()[0];
+//! assert_eq!(statement.conditions().len(), 1);
+//! let _assume_role_policy = trust.to_json();
+//!
+//! // What the module rejects is rejected here first, naming the field and the fix.
+//! let error = GitHubRole::builder("ci", "example-org/*").branch("main").build().unwrap_err();
+//! assert!(error.to_string().starts_with("roles.ci.repository: \"example-org/*\" is invalid"));
+//! let error = GitHubRole::builder("ci", "example-org/bkt-platform").build().unwrap_err();
+//! assert!(error.to_string().contains("exactly one of branch or environment"));
+//!
+//! // A condition key twice under one operator is an error, never a silently dropped value.
+//! let twice = Statement::allow()
+//!     .condition(Operator::StringEquals, "aws:PrincipalTag/team", "a")?
+//!     .condition(Operator::StringEquals, "aws:PrincipalTag/team", "b");
+//! assert!(twice.is_err());
+//! # Ok::<(), bkt_oidc::Error>(())
+//! ```
 
 pub mod aws;
 mod github;
@@ -49,3 +100,8 @@ impl Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
