@@ -54,6 +54,9 @@ pub const GITHUB_OIDC_MODULE_DIR: &str = "terraform/modules/github-oidc";
 /// Where the eks module is written.
 pub const EKS_MODULE_DIR: &str = "terraform/modules/eks";
 
+/// Where the ecr module is written.
+pub const ECR_MODULE_DIR: &str = "terraform/modules/ecr";
+
 /// Everything the platform is made from; the default is the dev platform committed here.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlatformSpec {
@@ -69,6 +72,8 @@ pub struct PlatformSpec {
     pub github_oidc: bkt_oidc::GithubOidcModule,
     /// The eks module (its input defaults).
     pub eks: bkt_eks::EksModule,
+    /// The ecr module (its input defaults).
+    pub ecr: bkt_eks::EcrModule,
 }
 
 /// What went wrong while rendering the platform.
@@ -139,6 +144,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
+    tree.extend_under(ECR_MODULE_DIR, spec.ecr.to_tree(GENERATOR)?)?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,

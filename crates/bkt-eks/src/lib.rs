@@ -7,6 +7,8 @@
 //!   the STANDARD support policy, a private endpoint that is always on, managed node groups built
 //!   from a launch template that requires `IMDSv2` with a hop limit of 1, the IRSA OIDC provider
 //!   and the pinned core add-ons.
+//! - [`EcrModule`] (`terraform/modules/ecr`; spec [`EcrSpec`], call [`EcrInputs`]):
+//!   repositories with immutable tags, scan on push, KMS encryption and a lifecycle policy.
 //!
 //! The KMS key each of them needs is one model, [`kms::Key`]. Policies and trust documents are
 //! [`bkt_oidc::policy`] values.
@@ -27,6 +29,7 @@
 
 pub mod aws;
 mod cluster;
+mod ecr;
 pub mod kms;
 mod rules;
 
@@ -34,6 +37,7 @@ pub use cluster::{
     AddonVersions, CapacityType, ClusterSpec, ClusterSpecBuilder, EksInputs, EksModule, EksOutputs,
     KubernetesVersion, LogType, NodeGroup,
 };
+pub use ecr::{EcrInputs, EcrModule, EcrOutputs, EcrSpec, Repository};
 pub use rules::{MAX_IAM_ROLE_NAME, check_iam_role_name};
 
 /// What went wrong, naming the field and the fix.

@@ -31,3 +31,8 @@ fn eks_module_call() {
     let call = Module::new(name!("eks"), "../../modules/eks", spec.inputs());
     insta::assert_snapshot!("eks__module_call", to_string(&call.to_block()));
 }
+
+#[test]
+fn ecr_module() {
+    snapshot("ecr", bkt_eks::EcrModule::default().files().unwrap());
+}
