@@ -57,6 +57,9 @@ pub const EKS_MODULE_DIR: &str = "terraform/modules/eks";
 /// Where the ecr module is written.
 pub const ECR_MODULE_DIR: &str = "terraform/modules/ecr";
 
+/// Where the workload-identity module is written.
+pub const WORKLOAD_IDENTITY_MODULE_DIR: &str = "terraform/modules/workload-identity";
+
 /// Everything the platform is made from; the default is the dev platform committed here.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlatformSpec {
@@ -74,6 +77,8 @@ pub struct PlatformSpec {
     pub eks: bkt_eks::EksModule,
     /// The ecr module (its input defaults).
     pub ecr: bkt_eks::EcrModule,
+    /// The workload-identity module.
+    pub workload_identity: bkt_eks::WorkloadIdentityModule,
 }
 
 /// What went wrong while rendering the platform.
@@ -145,6 +150,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
     tree.extend_under(ECR_MODULE_DIR, spec.ecr.to_tree(GENERATOR)?)?;
+    tree.extend_under(WORKLOAD_IDENTITY_MODULE_DIR, spec.workload_identity.to_tree(GENERATOR)?)?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,

@@ -9,6 +9,10 @@
 //!   and the pinned core add-ons.
 //! - [`EcrModule`] (`terraform/modules/ecr`; spec [`EcrSpec`], call [`EcrInputs`]):
 //!   repositories with immutable tags, scan on push, KMS encryption and a lifecycle policy.
+//! - [`WorkloadIdentityModule`] (`terraform/modules/workload-identity`; spec
+//!   [`WorkloadIdentitySpec`], call [`WorkloadIdentityInputs`]): one IRSA role per platform
+//!   controller (AWS Load Balancer Controller, external-dns, Vault), Vault's unseal key and its
+//!   init secret.
 //!
 //! The KMS key each of them needs is one model, [`kms::Key`]. Policies and trust documents are
 //! [`bkt_oidc::policy`] values.
@@ -32,6 +36,7 @@ mod cluster;
 mod ecr;
 pub mod kms;
 mod rules;
+mod workload_identity;
 
 pub use cluster::{
     AddonVersions, CapacityType, ClusterSpec, ClusterSpecBuilder, EksInputs, EksModule, EksOutputs,
@@ -39,6 +44,10 @@ pub use cluster::{
 };
 pub use ecr::{EcrInputs, EcrModule, EcrOutputs, EcrSpec, Repository};
 pub use rules::{MAX_IAM_ROLE_NAME, check_iam_role_name};
+pub use workload_identity::{
+    Controller, WorkloadIdentityInputs, WorkloadIdentityModule, WorkloadIdentityOutputs,
+    WorkloadIdentitySpec,
+};
 
 /// What went wrong, naming the field and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -36,3 +36,11 @@ fn eks_module_call() {
 fn ecr_module() {
     snapshot("ecr", bkt_eks::EcrModule::default().files().unwrap());
 }
+
+#[test]
+fn workload_identity_module() {
+    snapshot(
+        "workload-identity",
+        bkt_eks::WorkloadIdentityModule::default().files().unwrap(),
+    );
+}

@@ -1,0 +1,188 @@
+//! Rules of the workload-identity spec and module: each validation names its field, role names
+//! stay within IAM's limit, each role trusts exactly one service account.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::cluster::tests::{output_names, variable_names};
+use crate::rules::check_iam_role_name;
+
+const PROVIDER: &str =
+    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
+const ISSUER: &str = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
+const ZONE: &str = "arn:aws:route53:::hostedzone/Z0PLATFORM";
+
+fn fails(result: Result<WorkloadIdentitySpec>, field: &str, reason: &str) {
+    match result {
+        Err(Error::Invalid {
+            field: got,
+            reason: why,
+            ..
+        }) => {
+            assert_eq!(got, field);
+            assert!(why.contains(reason), "{why}");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_dev_identity_is_valid() {
+    let spec = WorkloadIdentitySpec::new("bkt-dev", PROVIDER, ISSUER, ZONE).unwrap();
+    assert_eq!(
+        spec.role_names(),
+        [
+            "bkt-dev-aws-load-balancer-controller",
+            "bkt-dev-external-dns",
+            "bkt-dev-vault"
+        ]
+    );
+    assert_eq!(spec.vault_key_alias(), "alias/bkt-dev-vault-unseal");
+}
+
+#[test]
+fn rejects_a_cluster_name_that_makes_role_names_too_long() {
+    fails(
+        WorkloadIdentitySpec::new(
+            "a-cluster-name-that-is-far-too-long-for-iam-roles",
+            PROVIDER,
+            ISSUER,
+            ZONE,
+        ),
+        "workload_identity.cluster_name",
+        "within 64",
+    );
+    // 36 characters passed the hand-written module's rule (max 41) but made a 65-character role.
+    fails(
+        WorkloadIdentitySpec::new("a".repeat(36), PROVIDER, ISSUER, ZONE),
+        "workload_identity.cluster_name",
+        "within 64",
+    );
+    assert!(WorkloadIdentitySpec::new("a".repeat(35), PROVIDER, ISSUER, ZONE).is_ok());
+}
+
+#[test]
+fn the_cluster_name_pattern_allows_exactly_max_cluster_name() {
+    let longest = Controller::ALL
+        .iter()
+        .map(|c| c.key().len() + 1)
+        .max()
+        .unwrap();
+    assert_eq!(MAX_CLUSTER_NAME + longest, MAX_IAM_ROLE_NAME);
+    assert!(rules::matches(
+        CLUSTER_NAME_PATTERN,
+        &"a".repeat(MAX_CLUSTER_NAME)
+    ));
+    assert!(!rules::matches(
+        CLUSTER_NAME_PATTERN,
+        &"a".repeat(MAX_CLUSTER_NAME + 1)
+    ));
+}
+
+#[test]
+fn rejects_an_oidc_provider_arn_of_another_kind() {
+    fails(
+        WorkloadIdentitySpec::new(
+            "bkt-dev",
+            "arn:aws:iam::123456789012:role/not-a-provider",
+            ISSUER,
+            ZONE,
+        ),
+        "workload_identity.oidc_provider_arn",
+        "IAM OIDC provider ARN",
+    );
+}
+
+#[test]
+fn rejects_an_issuer_with_scheme() {
+    fails(
+        WorkloadIdentitySpec::new("bkt-dev", PROVIDER, ["https://", ISSUER].concat(), ZONE),
+        "workload_identity.oidc_issuer",
+        "without the https://",
+    );
+    fails(
+        WorkloadIdentitySpec::new("bkt-dev", PROVIDER, "", ZONE),
+        "workload_identity.oidc_issuer",
+        "without the https://",
+    );
+}
+
+#[test]
+fn rejects_a_zone_id_instead_of_a_zone_arn() {
+    fails(
+        WorkloadIdentitySpec::new("bkt-dev", PROVIDER, ISSUER, "Z0PLATFORM"),
+        "workload_identity.hosted_zone_arn",
+        "not the zone ID",
+    );
+}
+
+#[test]
+fn the_module_call_kind_matches_the_module() {
+    use bkt_core::hcl::Kind;
+    let files = WorkloadIdentityModule::default().files().unwrap();
+    assert_eq!(WorkloadIdentityInputs::ARGUMENTS, variable_names(&files));
+    assert_eq!(WorkloadIdentityInputs::ATTRIBUTES, output_names(&files));
+}
+
+#[test]
+fn mutating_load_balancer_statements_depend_on_the_cluster_tag() {
+    let document = load_balancer_controller_policy(
+        &Expr::from("arn:aws:elasticloadbalancing:*:*"),
+        &Expr::from("arn:aws:ec2:*:*:security-group/*"),
+        &Expr::from(LOAD_BALANCER_CLUSTER_TAG),
+    )
+    .unwrap();
+    let guarded = [
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:CreateLoadBalancer",
+        "ec2:DeleteSecurityGroup",
+    ];
+    for statement in document.statements() {
+        let mutating = statement
+            .actions()
+            .as_slice()
+            .iter()
+            .any(|action| guarded.iter().any(|g| *action == Expr::from(*g)));
+        if mutating {
+            assert!(
+                statement
+                    .condition_for(bkt_oidc::policy::Operator::Null)
+                    .is_some(),
+                "{statement:?}"
+            );
+        }
+        // Actions are listed, never a service wildcard.
+        for action in statement.actions().as_slice() {
+            assert_ne!(*action, Expr::from("elasticloadbalancing:*"));
+            assert_ne!(*action, Expr::from("*:*"));
+        }
+    }
+}
+
+proptest! {
+    /// Whatever name is asked for, a spec that builds names every role within 64 characters and
+    /// Vault's alias in KMS's form; nothing panics.
+    #[test]
+    fn names_stay_within_aws_limits(name in "[a-zA-Z][a-zA-Z0-9-]{0,60}|.{0,40}") {
+        match WorkloadIdentitySpec::new(name.clone(), PROVIDER, ISSUER, ZONE) {
+            Ok(spec) => {
+                for role in spec.role_names() {
+                    prop_assert!(check_iam_role_name("r", &role).is_ok(), "{role}");
+                }
+                prop_assert!(kms::check_alias("a", &spec.vault_key_alias()).is_ok());
+                let _ = spec.inputs();
+            }
+            Err(Error::Invalid { field, .. }) => prop_assert_eq!(field, "workload_identity.cluster_name"),
+            Err(other) => prop_assert!(false, "unexpected {other:?}"),
+        }
+    }
+
+    /// No input panics; every rejection names a workload_identity field.
+    #[test]
+    fn never_panics(name in ".{0,40}", provider in ".{0,90}", issuer in ".{0,50}", zone in ".{0,50}") {
+        if let Err(error) = WorkloadIdentitySpec::new(name, provider, issuer, zone) {
+            let named = matches!(error, Error::Invalid { ref field, .. } if field.starts_with("workload_identity."));
+            prop_assert!(named, "{error:?}");
+        }
+    }
+}
