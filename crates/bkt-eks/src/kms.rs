@@ -242,6 +242,19 @@ impl KeyBuilder {
 mod tests {
     use super::*;
     use bkt_core::name;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// An alias the check accepts has KMS's form; no text panics the check.
+        #[test]
+        fn accepted_aliases_have_kms_form(alias in "alias/[a-zA-Z0-9/_-]{0,260}|.{0,40}") {
+            if check_alias("a", &alias).is_ok() {
+                prop_assert!(alias.starts_with("alias/") && !alias.starts_with("alias/aws/"));
+                prop_assert!(alias.len() > 6 && alias.len() <= MAX_ALIAS_LENGTH);
+                prop_assert!(alias.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b)));
+            }
+        }
+    }
 
     fn account() -> Account {
         Account {

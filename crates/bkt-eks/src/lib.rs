@@ -32,11 +32,11 @@
 //! ```
 
 pub mod aws;
-mod cluster;
-mod ecr;
+pub mod cluster;
+pub mod ecr;
 pub mod kms;
 mod rules;
-mod workload_identity;
+pub mod workload_identity;
 
 pub use cluster::{
     AddonVersions, CapacityType, ClusterSpec, ClusterSpecBuilder, EksInputs, EksModule, EksOutputs,
@@ -83,3 +83,8 @@ impl Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -4,7 +4,10 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::rules::check_iam_role_name;
+use std::str::FromStr;
+
+use crate::rules::{self, MAX_IAM_ROLE_NAME, check_iam_role_name};
+use crate::{Error, Result};
 
 const SUBNETS: [&str; 2] = ["subnet-aaaa1111", "subnet-bbbb2222"];
 
@@ -372,6 +375,13 @@ proptest! {
         } else {
             prop_assert!(name.len() > MAX_CLUSTER_NAME, "{name} was rejected");
         }
+    }
+
+    /// The Rust rule and the module's regular expression accept the same cluster names.
+    #[test]
+    fn the_cluster_name_rule_agrees_with_the_pattern(name in cluster_name()) {
+        let rust = rules::check_cluster_name("f", &name, MAX_CLUSTER_NAME, "why").is_ok();
+        prop_assert_eq!(rust, rules::matches(CLUSTER_NAME_PATTERN, &name));
     }
 
     /// Sizes are accepted exactly when min <= desired <= max and max >= 1.

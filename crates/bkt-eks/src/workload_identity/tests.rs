@@ -177,6 +177,13 @@ proptest! {
         }
     }
 
+    /// The Rust rule and the module's regular expression accept the same cluster names.
+    #[test]
+    fn the_cluster_name_rule_agrees_with_the_pattern(name in "[a-zA-Z][a-zA-Z0-9-]{0,60}|.{0,40}") {
+        let rust = rules::check_cluster_name("f", &name, MAX_CLUSTER_NAME, "why").is_ok();
+        prop_assert_eq!(rust, rules::matches(CLUSTER_NAME_PATTERN, &name));
+    }
+
     /// No input panics; every rejection names a workload_identity field.
     #[test]
     fn never_panics(name in ".{0,40}", provider in ".{0,90}", issuer in ".{0,50}", zone in ".{0,50}") {

@@ -1,0 +1,720 @@
+//! The values a root passes to the eks module, validated in Rust by the rules of the module's
+//! `validation` blocks and by AWS's name limits, and the constants both sides share.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use bkt_core::hcl::Expr;
+use bkt_network::FlowLogRetention;
+use ipnet::Ipv4Net;
+
+use super::EksInputs;
+use crate::kms;
+use crate::rules::{self, IAM_PRINCIPAL_ARN_PATTERN, MAX_IAM_ROLE_NAME};
+use crate::{Error, Result};
+
+/// The upgrade policy: STANDARD support only (extended support costs six times more).
+pub const SUPPORT_TYPE: &str = "STANDARD";
+/// The authentication mode: access entries only, no `aws-auth` `ConfigMap`.
+pub const AUTHENTICATION_MODE: &str = "API";
+/// Network hops an instance metadata response may travel: 1 keeps pods away from the node role.
+pub const IMDS_HOP_LIMIT: u8 = 1;
+/// The AMI family of every node group.
+pub const AMI_TYPE: &str = "AL2023_x86_64_STANDARD";
+
+/// The suffixes of the IAM roles the module names `<cluster_name><suffix>`.
+pub const ROLE_SUFFIXES: [&str; 3] = ["-cluster", "-node", "-ebs-csi"];
+/// The longest cluster name whose role names stay within IAM's 64 characters (EKS itself
+/// allows 100).
+pub const MAX_CLUSTER_NAME: usize = MAX_IAM_ROLE_NAME - 8;
+/// The regular expression of the module's `cluster_name` validation (at most
+/// [`MAX_CLUSTER_NAME`] characters).
+pub const CLUSTER_NAME_PATTERN: &str = "^[a-zA-Z][a-zA-Z0-9-]{0,55}$";
+/// The regular expression of node group names.
+pub const NODE_GROUP_NAME_PATTERN: &str = "^[a-z][a-z0-9-]{0,30}$";
+/// The regular expression of exact add-on versions.
+pub const ADDON_VERSION_PATTERN: &str = "^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$";
+/// The suffix of the Secrets key's alias, `alias/<cluster_name>-eks-secrets`.
+pub const SECRETS_ALIAS_SUFFIX: &str = "-eks-secrets";
+/// The smallest root volume a node group may have, in GiB.
+pub const MIN_DISK_SIZE_GIB: u32 = 20;
+/// The world, which needs `allow_public_from_anywhere`.
+pub const ANYWHERE: &str = "0.0.0.0/0";
+
+/// A Kubernetes minor version in EKS standard support that the platform is tested with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum KubernetesVersion {
+    /// 1.33.
+    V1_33,
+    /// 1.34, the default.
+    #[default]
+    V1_34,
+    /// 1.35.
+    V1_35,
+}
+
+impl KubernetesVersion {
+    /// Every version, oldest first.
+    pub const ALL: [KubernetesVersion; 3] = [Self::V1_33, Self::V1_34, Self::V1_35];
+
+    /// The version as EKS writes it (`1.34`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V1_33 => "1.33",
+            Self::V1_34 => "1.34",
+            Self::V1_35 => "1.35",
+        }
+    }
+}
+
+impl FromStr for KubernetesVersion {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|version| version.as_str() == text)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "eks.kubernetes_version",
+                    text,
+                    "use 1.33, 1.34 or 1.35 (versions in EKS standard support this platform is tested with)",
+                )
+            })
+    }
+}
+
+/// How the nodes of a group are bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum CapacityType {
+    /// On-demand instances.
+    #[default]
+    OnDemand,
+    /// Spot instances: cheaper, and can be reclaimed.
+    Spot,
+}
+
+impl CapacityType {
+    /// Every capacity type, in the order the module's validation lists them.
+    pub const ALL: [CapacityType; 2] = [Self::OnDemand, Self::Spot];
+
+    /// EKS's spelling: `ON_DEMAND` or `SPOT`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnDemand => "ON_DEMAND",
+            Self::Spot => "SPOT",
+        }
+    }
+}
+
+impl FromStr for CapacityType {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|capacity| capacity.as_str() == text)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "eks.node_groups.capacity_type",
+                    text,
+                    "use ON_DEMAND or SPOT",
+                )
+            })
+    }
+}
+
+/// A control-plane log type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LogType {
+    /// The API server.
+    Api,
+    /// The audit log.
+    Audit,
+    /// The IAM authenticator.
+    Authenticator,
+    /// The controller manager.
+    ControllerManager,
+    /// The scheduler.
+    Scheduler,
+}
+
+impl LogType {
+    /// The types that are always on.
+    pub const REQUIRED: [LogType; 3] = [Self::Api, Self::Audit, Self::Authenticator];
+    /// Every type EKS offers.
+    pub const ALL: [LogType; 5] = [
+        Self::Api,
+        Self::Audit,
+        Self::Authenticator,
+        Self::ControllerManager,
+        Self::Scheduler,
+    ];
+
+    /// EKS's spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Audit => "audit",
+            Self::Authenticator => "authenticator",
+            Self::ControllerManager => "controllerManager",
+            Self::Scheduler => "scheduler",
+        }
+    }
+}
+
+impl FromStr for LogType {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|log_type| log_type.as_str() == text)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "eks.control_plane_log_types",
+                    text,
+                    "use api, audit, authenticator, controllerManager or scheduler",
+                )
+            })
+    }
+}
+
+/// The pinned versions of the four core add-ons.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AddonVersions {
+    /// `vpc-cni`.
+    pub vpc_cni: String,
+    /// `coredns`.
+    pub coredns: String,
+    /// `kube-proxy`.
+    pub kube_proxy: String,
+    /// `aws-ebs-csi-driver`.
+    pub aws_ebs_csi_driver: String,
+}
+
+impl Default for AddonVersions {
+    /// The versions pinned for Kubernetes 1.34.
+    fn default() -> Self {
+        Self {
+            vpc_cni: "v1.20.4-eksbuild.1".to_owned(),
+            coredns: "v1.12.4-eksbuild.1".to_owned(),
+            kube_proxy: "v1.34.0-eksbuild.5".to_owned(),
+            aws_ebs_csi_driver: "v1.50.1-eksbuild.1".to_owned(),
+        }
+    }
+}
+
+impl AddonVersions {
+    /// The add-on names, in the order of the module's default.
+    pub const NAMES: [&str; 4] = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"];
+    /// The add-on whose service account gets the EBS CSI role.
+    pub const EBS_CSI_DRIVER: &str = "aws-ebs-csi-driver";
+
+    /// `(add-on name, version)`, in the order of [`AddonVersions::NAMES`].
+    #[must_use]
+    pub fn entries(&self) -> [(&'static str, &str); 4] {
+        [
+            ("vpc-cni", &self.vpc_cni),
+            ("coredns", &self.coredns),
+            ("kube-proxy", &self.kube_proxy),
+            ("aws-ebs-csi-driver", &self.aws_ebs_csi_driver),
+        ]
+    }
+
+    /// Checks that every version is exact (`v1.20.4-eksbuild.1`, never `latest`).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the add-on (`eks.addon_versions.<name>`).
+    pub fn check(&self) -> Result<()> {
+        for (addon, version) in self.entries() {
+            if !rules::matches(ADDON_VERSION_PATTERN, version) {
+                return Err(Error::invalid(
+                    &["eks.addon_versions.", addon].concat(),
+                    version,
+                    "pin an exact add-on version like v1.20.4-eksbuild.1 (no \"latest\"); see aws eks describe-addon-versions",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn to_expr(&self) -> Expr {
+        Expr::object(self.entries())
+    }
+}
+
+/// A managed node group as a root asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NodeGroup {
+    /// EC2 instance types (at least one).
+    pub instance_types: Vec<String>,
+    /// On-demand or spot.
+    pub capacity_type: CapacityType,
+    /// Fewest nodes.
+    pub min_size: u32,
+    /// Most nodes.
+    pub max_size: u32,
+    /// Nodes wanted at creation.
+    pub desired_size: u32,
+    /// Root volume size in GiB (at least 20).
+    pub disk_size_gib: u32,
+}
+
+impl NodeGroup {
+    /// A group of these instance types with the module's defaults: on-demand, 1 ≤ 2 ≤ 3 nodes,
+    /// 50 GiB root volumes.
+    #[must_use]
+    pub fn new(instance_types: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            instance_types: instance_types.into_iter().map(Into::into).collect(),
+            capacity_type: CapacityType::OnDemand,
+            min_size: 1,
+            max_size: 3,
+            desired_size: 2,
+            disk_size_gib: 50,
+        }
+    }
+
+    /// The capacity type.
+    #[must_use]
+    pub fn capacity_type(mut self, capacity_type: CapacityType) -> Self {
+        self.capacity_type = capacity_type;
+        self
+    }
+
+    /// Fewest, wanted and most nodes.
+    #[must_use]
+    pub fn sizes(mut self, min: u32, desired: u32, max: u32) -> Self {
+        self.min_size = min;
+        self.desired_size = desired;
+        self.max_size = max;
+        self
+    }
+
+    /// Root volume size in GiB.
+    #[must_use]
+    pub fn disk_size_gib(mut self, size: u32) -> Self {
+        self.disk_size_gib = size;
+        self
+    }
+
+    fn check(&self, name: &str) -> Result<()> {
+        let field = |leaf: &str| ["eks.node_groups.", name, ".", leaf].concat();
+        if !rules::matches(NODE_GROUP_NAME_PATTERN, name) {
+            return Err(Error::invalid(
+                "eks.node_groups",
+                name,
+                "name node groups in lowercase like \"default\" or \"spot\" (letters, digits, hyphens; max 31)",
+            ));
+        }
+        if self.max_size < 1 {
+            return Err(Error::invalid(
+                &field("max_size"),
+                self.max_size,
+                "a node group needs max_size >= 1",
+            ));
+        }
+        if self.min_size > self.desired_size || self.desired_size > self.max_size {
+            return Err(Error::invalid(
+                &field("desired_size"),
+                format!(
+                    "min {} / desired {} / max {}",
+                    self.min_size, self.desired_size, self.max_size
+                ),
+                "sizes must satisfy min_size <= desired_size <= max_size",
+            ));
+        }
+        if self.instance_types.is_empty() {
+            return Err(Error::invalid(
+                &field("instance_types"),
+                "[]",
+                "list at least one instance type (e.g. t3.large)",
+            ));
+        }
+        if let Some(bad) = self
+            .instance_types
+            .iter()
+            .find(|instance| !is_instance_type(instance))
+        {
+            return Err(Error::invalid(
+                &field("instance_types"),
+                bad,
+                "an instance type is <family>.<size> in lowercase (e.g. t3.large)",
+            ));
+        }
+        if self.disk_size_gib < MIN_DISK_SIZE_GIB {
+            return Err(Error::invalid(
+                &field("disk_size_gib"),
+                self.disk_size_gib,
+                "give the root volume at least 20 GiB",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn to_expr(&self) -> Expr {
+        Expr::object([
+            (
+                "instance_types",
+                Expr::list(self.instance_types.iter().map(String::as_str)),
+            ),
+            ("capacity_type", self.capacity_type.as_str().into()),
+            ("min_size", self.min_size.into()),
+            ("max_size", self.max_size.into()),
+            ("desired_size", self.desired_size.into()),
+            ("disk_size_gib", self.disk_size_gib.into()),
+        ])
+    }
+}
+
+fn is_instance_type(text: &str) -> bool {
+    let Some((family, size)) = text.split_once('.') else {
+        return false;
+    };
+    let part = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    part(family) && part(size)
+}
+
+/// Parses the public endpoint's networks; any /0 needs `allow_public_from_anywhere`.
+fn check_public_access_cidrs(
+    cidrs: &[String],
+    allow_public_from_anywhere: bool,
+) -> Result<Vec<Ipv4Net>> {
+    let mut public_access_cidrs = Vec::new();
+    for cidr in cidrs {
+        let net = Ipv4Net::from_str(cidr).map_err(|_| {
+            Error::invalid(
+                "eks.endpoint.public_access_cidrs",
+                cidr,
+                "write IPv4 CIDRs such as 203.0.113.0/24",
+            )
+        })?;
+        // Any /0 is the whole internet, however its address is written.
+        if net.prefix_len() == 0 && !allow_public_from_anywhere {
+            return Err(Error::invalid(
+                "eks.endpoint.public_access_cidrs",
+                cidr,
+                "this opens the API server to the internet; list your own networks, or set endpoint.allow_public_from_anywhere deliberately",
+            ));
+        }
+        public_access_cidrs.push(net);
+    }
+    Ok(public_access_cidrs)
+}
+
+/// The values of one cluster: what a root passes to the eks module, validated by the same rules
+/// as the module's `validation` blocks (and by AWS's name limits, which those only partly cover).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSpec {
+    cluster_name: String,
+    kubernetes_version: KubernetesVersion,
+    subnet_ids: Vec<String>,
+    public_access_cidrs: Vec<Ipv4Net>,
+    allow_public_from_anywhere: bool,
+    admin_principal_arns: Vec<String>,
+    control_plane_log_types: Vec<LogType>,
+    log_retention_days: FlowLogRetention,
+    node_groups: BTreeMap<String, NodeGroup>,
+    addon_versions: AddonVersions,
+}
+
+/// Builds a [`ClusterSpec`]: required values in [`ClusterSpec::builder`], the rest chained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSpecBuilder {
+    cluster_name: String,
+    kubernetes_version: String,
+    subnet_ids: Vec<String>,
+    public_access_cidrs: Vec<String>,
+    allow_public_from_anywhere: bool,
+    admin_principal_arns: Vec<String>,
+    control_plane_log_types: Vec<String>,
+    log_retention_days: u16,
+    node_groups: Vec<(String, NodeGroup)>,
+    addon_versions: AddonVersions,
+}
+
+impl ClusterSpec {
+    /// Starts a spec for the cluster `cluster_name` in these private subnets.
+    #[must_use]
+    pub fn builder(
+        cluster_name: impl Into<String>,
+        subnet_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ClusterSpecBuilder {
+        ClusterSpecBuilder {
+            cluster_name: cluster_name.into(),
+            kubernetes_version: KubernetesVersion::default().as_str().to_owned(),
+            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
+            public_access_cidrs: Vec::new(),
+            allow_public_from_anywhere: false,
+            admin_principal_arns: Vec::new(),
+            control_plane_log_types: LogType::REQUIRED
+                .iter()
+                .map(|log_type| log_type.as_str().to_owned())
+                .collect(),
+            log_retention_days: FlowLogRetention::DEFAULT.days(),
+            node_groups: Vec::new(),
+            addon_versions: AddonVersions::default(),
+        }
+    }
+
+    /// The cluster's name.
+    #[must_use]
+    pub fn cluster_name(&self) -> &str {
+        &self.cluster_name
+    }
+
+    /// The Kubernetes version.
+    #[must_use]
+    pub fn kubernetes_version(&self) -> KubernetesVersion {
+        self.kubernetes_version
+    }
+
+    /// Whether the public endpoint is on (only when networks are listed for it).
+    #[must_use]
+    pub fn public_endpoint(&self) -> bool {
+        !self.public_access_cidrs.is_empty()
+    }
+
+    /// The node groups, by name.
+    #[must_use]
+    pub fn node_groups(&self) -> &BTreeMap<String, NodeGroup> {
+        &self.node_groups
+    }
+
+    /// The IAM role names Terraform will create: cluster, node, EBS CSI driver.
+    #[must_use]
+    pub fn role_names(&self) -> Vec<String> {
+        ROLE_SUFFIXES
+            .iter()
+            .map(|suffix| [self.cluster_name.as_str(), suffix].concat())
+            .collect()
+    }
+
+    /// The Secrets key's alias, `alias/<cluster_name>-eks-secrets`.
+    #[must_use]
+    pub fn secrets_key_alias(&self) -> String {
+        [kms::ALIAS_PREFIX, &self.cluster_name, SECRETS_ALIAS_SUFFIX].concat()
+    }
+
+    /// The launch template names Terraform will create, `<cluster_name>-<group>`.
+    #[must_use]
+    pub fn launch_template_names(&self) -> Vec<String> {
+        self.node_groups
+            .keys()
+            .map(|group| [self.cluster_name.as_str(), "-", group].concat())
+            .collect()
+    }
+
+    /// The module call's inputs with these values (a root may replace any of them with a
+    /// reference, such as the network module's subnet IDs).
+    #[must_use]
+    pub fn inputs(&self) -> EksInputs {
+        let strings = |items: &[String]| Expr::list(items.iter().map(String::as_str));
+        let mut endpoint: Vec<(&str, Expr)> = Vec::new();
+        if self.public_endpoint() {
+            endpoint.push((
+                "public_access_cidrs",
+                Expr::list(self.public_access_cidrs.iter().map(ToString::to_string)),
+            ));
+        }
+        if self.allow_public_from_anywhere {
+            endpoint.push(("allow_public_from_anywhere", true.into()));
+        }
+        EksInputs {
+            cluster_name: Some(self.cluster_name.as_str().into()),
+            kubernetes_version: Some(self.kubernetes_version.as_str().into()),
+            subnet_ids: Some(strings(&self.subnet_ids).into()),
+            endpoint: Some(Expr::object(endpoint).into()),
+            admin_principal_arns: Some(strings(&self.admin_principal_arns).into()),
+            control_plane_log_types: Some(
+                Expr::list(self.control_plane_log_types.iter().map(|t| t.as_str())).into(),
+            ),
+            log_retention_days: Some(self.log_retention_days.days().into()),
+            node_groups: Some(
+                Expr::object(
+                    self.node_groups
+                        .iter()
+                        .map(|(name, group)| (name.as_str(), group.to_expr())),
+                )
+                .into(),
+            ),
+            addon_versions: Some(self.addon_versions.to_expr().into()),
+            tags: None,
+        }
+    }
+}
+
+impl ClusterSpecBuilder {
+    /// The Kubernetes version (default 1.34).
+    #[must_use]
+    pub fn kubernetes_version(mut self, version: impl Into<String>) -> Self {
+        self.kubernetes_version = version.into();
+        self
+    }
+
+    /// Networks that may reach the public endpoint (none: private only).
+    #[must_use]
+    pub fn public_access_cidrs(
+        mut self,
+        cidrs: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.public_access_cidrs = cidrs.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Allows `0.0.0.0/0` among the public networks, deliberately.
+    #[must_use]
+    pub fn allow_public_from_anywhere(mut self, allow: bool) -> Self {
+        self.allow_public_from_anywhere = allow;
+        self
+    }
+
+    /// IAM role or user ARNs that get cluster-admin access entries.
+    #[must_use]
+    pub fn admin_principal_arns(
+        mut self,
+        arns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.admin_principal_arns = arns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Control-plane log types (must include api, audit and authenticator).
+    #[must_use]
+    pub fn control_plane_log_types(
+        mut self,
+        log_types: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.control_plane_log_types = log_types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Days CloudWatch keeps the control-plane logs (default 30).
+    #[must_use]
+    pub fn log_retention_days(mut self, days: u16) -> Self {
+        self.log_retention_days = days;
+        self
+    }
+
+    /// Adds a node group.
+    #[must_use]
+    pub fn node_group(mut self, name: impl Into<String>, group: NodeGroup) -> Self {
+        self.node_groups.push((name.into(), group));
+        self
+    }
+
+    /// The add-on versions (default: pinned for 1.34).
+    #[must_use]
+    pub fn addon_versions(mut self, versions: AddonVersions) -> Self {
+        self.addon_versions = versions;
+        self
+    }
+
+    /// Validates every value, the rules of the module's `validation` blocks plus AWS's name
+    /// limits.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for the first bad field, naming it, with the fix.
+    pub fn build(self) -> Result<ClusterSpec> {
+        rules::check_cluster_name(
+            "eks.cluster_name",
+            &self.cluster_name,
+            MAX_CLUSTER_NAME,
+            "so that the IAM role names <name>-cluster, -node and -ebs-csi stay within 64",
+        )?;
+        let kubernetes_version = KubernetesVersion::from_str(&self.kubernetes_version)?;
+        if self.subnet_ids.len() < 2 {
+            return Err(Error::invalid(
+                "eks.subnet_ids",
+                format!("{:?}", self.subnet_ids),
+                "list at least two private subnets in different zones; EKS rejects a single zone",
+            ));
+        }
+        let public_access_cidrs =
+            check_public_access_cidrs(&self.public_access_cidrs, self.allow_public_from_anywhere)?;
+        if let Some(arn) = self
+            .admin_principal_arns
+            .iter()
+            .find(|arn| !rules::matches(IAM_PRINCIPAL_ARN_PATTERN, arn))
+        {
+            return Err(Error::invalid(
+                "eks.admin_principal_arns",
+                arn,
+                "give IAM role or user ARNs like arn:aws:iam::123456789012:role/platform-admin",
+            ));
+        }
+        let mut control_plane_log_types = Vec::new();
+        for text in &self.control_plane_log_types {
+            let log_type = LogType::from_str(text)?;
+            if !control_plane_log_types.contains(&log_type) {
+                control_plane_log_types.push(log_type);
+            }
+        }
+        if let Some(missing) = LogType::REQUIRED
+            .iter()
+            .find(|required| !control_plane_log_types.contains(required))
+        {
+            return Err(Error::invalid(
+                "eks.control_plane_log_types",
+                missing.as_str(),
+                "api, audit and authenticator logs are always required; add the missing one",
+            ));
+        }
+        let log_retention_days =
+            FlowLogRetention::new("eks.log_retention_days", self.log_retention_days).map_err(
+                |_| {
+                    Error::invalid(
+                        "eks.log_retention_days",
+                        self.log_retention_days,
+                        "use a CloudWatch Logs retention value such as 7, 14, 30, 90 or 365",
+                    )
+                },
+            )?;
+        if self.node_groups.is_empty() {
+            return Err(Error::invalid(
+                "eks.node_groups",
+                "{}",
+                "define at least one node group",
+            ));
+        }
+        let mut node_groups = BTreeMap::new();
+        for (name, group) in self.node_groups {
+            group.check(&name)?;
+            if node_groups.insert(name.clone(), group).is_some() {
+                return Err(Error::invalid(
+                    "eks.node_groups",
+                    name,
+                    "each node group needs its own name",
+                ));
+            }
+        }
+        self.addon_versions.check()?;
+        let spec = ClusterSpec {
+            cluster_name: self.cluster_name,
+            kubernetes_version,
+            subnet_ids: self.subnet_ids,
+            public_access_cidrs,
+            allow_public_from_anywhere: self.allow_public_from_anywhere,
+            admin_principal_arns: self.admin_principal_arns,
+            control_plane_log_types,
+            log_retention_days,
+            node_groups,
+            addon_versions: self.addon_versions,
+        };
+        for role in spec.role_names() {
+            rules::check_iam_role_name("eks.cluster_name", &role)?;
+        }
+        kms::check_alias("eks.cluster_name", &spec.secrets_key_alias())?;
+        Ok(spec)
+    }
+}
