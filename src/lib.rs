@@ -38,6 +38,9 @@ pub const AWS_PROVIDER_VERSION: &str = "5.100.0";
 /// Where the bootstrap root is written.
 pub const BOOTSTRAP_DIR: &str = "terraform/bootstrap";
 
+/// Where the dev environment root is written.
+pub const DEV_ROOT_DIR: &str = "terraform/envs/dev";
+
 /// Where the MongoDB Atlas root is written: a root of its own, outside tf-check's
 /// `terraform/envs/*`, because its providers are not in the offline mirror.
 pub const ATLAS_ROOT_DIR: &str = "terraform/atlas/dev";
@@ -69,6 +72,8 @@ pub struct PlatformSpec {
     pub dns: bkt_network::DnsModule,
     /// The bootstrap root (the state bucket).
     pub bootstrap: bootstrap::BootstrapRoot,
+    /// The dev environment root.
+    pub dev: dev::DevRoot,
     /// The MongoDB Atlas root (project, cluster, access list, database user).
     pub atlas: bkt_atlas::AtlasRoot,
     /// The github-oidc module (its input defaults).
@@ -101,12 +106,12 @@ pub enum Error {
     /// The Atlas model was rejected.
     #[error("atlas: {0}")]
     Atlas(#[from] bkt_atlas::Error),
-    /// The eks, ecr or workload-identity model was rejected.
-    #[error("eks: {0}")]
-    Eks(#[from] bkt_eks::Error),
     /// The github-oidc model or a policy document was rejected.
     #[error("oidc: {0}")]
     Oidc(#[from] bkt_oidc::Error),
+    /// The eks, ecr or workload-identity model was rejected.
+    #[error("eks: {0}")]
+    Eks(#[from] bkt_eks::Error),
     /// A JSON file could not be serialized.
     #[error("JSON serialization of {what} failed: {message}")]
     Json {
@@ -146,11 +151,15 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
     tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
+    tree.extend_under(DEV_ROOT_DIR, spec.dev.to_tree(GENERATOR)?)?;
     tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
     tree.extend_under(ECR_MODULE_DIR, spec.ecr.to_tree(GENERATOR)?)?;
-    tree.extend_under(WORKLOAD_IDENTITY_MODULE_DIR, spec.workload_identity.to_tree(GENERATOR)?)?;
+    tree.extend_under(
+        WORKLOAD_IDENTITY_MODULE_DIR,
+        spec.workload_identity.to_tree(GENERATOR)?,
+    )?;
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,
@@ -161,6 +170,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
 
 pub mod bootstrap;
 pub mod cluster_vars;
+pub mod dev;
 pub mod drift;
 mod policies;
 mod substitution;

@@ -165,7 +165,9 @@ fn main() -> ExitCode {
         count(|d| matches!(d, Drift::Changed { .. })),
         count(|d| matches!(d, Drift::Missing { .. })),
         count(|d| matches!(d, Drift::Stale { .. })),
-        tree.len() - count(|d| !matches!(d, Drift::Stale { .. })),
+        drift::expected_files(&tree)
+            .len()
+            .saturating_sub(count(|d| !matches!(d, Drift::Stale { .. }))),
         args.out.display(),
         started.elapsed().as_secs_f64() * 1000.0
     );
