@@ -11,6 +11,8 @@
 //! ```
 
 #[doc(inline)]
+pub use bkt_atlas as atlas;
+#[doc(inline)]
 pub use bkt_core as core;
 #[doc(inline)]
 pub use bkt_core::Tree;
@@ -18,6 +20,8 @@ pub use bkt_core::Tree;
 pub use bkt_eks as eks;
 #[doc(inline)]
 pub use bkt_network as network;
+#[doc(inline)]
+pub use bkt_oidc as oidc;
 
 /// The name every generated file's header gives as its generator.
 pub const GENERATOR: &str = "bkt-platform";

@@ -4,5 +4,6 @@
 #[path = "../examples/generate/disk.rs"]
 mod disk;
 mod drift;
+mod rules;
 mod snapshots;
 mod tidy;

@@ -1,0 +1,133 @@
+//! Rules over the whole rendered Terraform: every taggable resource is tagged.
+//!
+//! A resource kind is taggable when its typed model has a `tags` argument. In a module every such
+//! resource must set `tags` (the module's `tags` input); in a root the `aws` provider's
+//! `default_tags` covers every AWS resource, so there it is enough that the provider sets them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bkt_platform::core::hcl::Kind;
+use bkt_platform::{PlatformSpec, render};
+
+macro_rules! taggable {
+    ($($kind:ty),* $(,)?) => {{
+        let mut kinds = BTreeMap::new();
+        $( kinds.insert(<$kind as Kind>::TYPE, <$kind as Kind>::ARGUMENTS.contains(&"tags")); )*
+        kinds
+    }};
+}
+
+/// Every resource kind the crates model: type name -> whether it takes `tags`.
+fn kinds() -> BTreeMap<&'static str, bool> {
+    use bkt_platform::bootstrap::*;
+    use bkt_platform::eks::aws::*;
+    use bkt_platform::network::aws::*;
+    use bkt_platform::oidc::aws::*;
+    taggable!(
+        Vpc,
+        DefaultSecurityGroup,
+        InternetGateway,
+        Subnet,
+        Eip,
+        NatGateway,
+        RouteTable,
+        Route,
+        RouteTableAssociation,
+        VpcEndpoint,
+        CloudwatchLogGroup,
+        FlowLog,
+        Route53Zone,
+        Route53Record,
+        AcmCertificate,
+        AcmCertificateValidation,
+        IamRole,
+        IamRolePolicy,
+        IamRolePolicyAttachment,
+        IamOpenidConnectProvider,
+        EksCluster,
+        EksNodeGroup,
+        EksAccessEntry,
+        EksAccessPolicyAssociation,
+        EksAddon,
+        LaunchTemplate,
+        KmsKey,
+        KmsAlias,
+        EcrRepository,
+        EcrLifecyclePolicy,
+        SecretsmanagerSecret,
+        S3Bucket,
+        S3BucketVersioning,
+        S3BucketEncryption,
+        S3BucketPublicAccessBlock,
+        S3BucketOwnershipControls,
+        S3BucketPolicy,
+        S3BucketLifecycleConfiguration,
+        bkt_platform::atlas::kinds::SecretsmanagerSecretVersion,
+    )
+}
+
+#[test]
+fn every_taggable_aws_resource_is_tagged() {
+    let kinds = kinds();
+    let tree = render(&PlatformSpec::default()).unwrap();
+    let mut by_dir: BTreeMap<String, Vec<hcl::Block>> = BTreeMap::new();
+    for (path, bytes) in tree.files() {
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            continue;
+        };
+        if !path.ends_with(".tf") {
+            continue;
+        }
+        let body = hcl::parse(std::str::from_utf8(bytes).unwrap()).unwrap();
+        by_dir
+            .entry(dir.to_owned())
+            .or_default()
+            .extend(body.into_blocks());
+    }
+    let mut unknown = BTreeSet::new();
+    let mut untagged = Vec::new();
+    for (dir, blocks) in &by_dir {
+        let provider_tags = blocks.iter().any(|block| {
+            block.identifier.as_str() == "provider"
+                && block
+                    .body
+                    .blocks()
+                    .any(|inner| inner.identifier.as_str() == "default_tags")
+        });
+        for block in blocks
+            .iter()
+            .filter(|block| block.identifier.as_str() == "resource")
+        {
+            let [hcl::BlockLabel::String(kind), hcl::BlockLabel::String(name)] = &block.labels[..]
+            else {
+                continue;
+            };
+            if !kind.starts_with("aws_") {
+                continue;
+            }
+            match kinds.get(kind.as_str()) {
+                None => {
+                    unknown.insert(kind.clone());
+                }
+                Some(true)
+                    if !provider_tags
+                        && !block
+                            .body
+                            .attributes()
+                            .any(|attr| attr.key.as_str() == "tags") =>
+                {
+                    untagged.push(format!("{dir}: {kind}.{name}"));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "register these kinds in tests/rules.rs: {unknown:?}"
+    );
+    assert!(
+        untagged.is_empty(),
+        "taggable resources without tags: {untagged:#?}"
+    );
+}
