@@ -75,7 +75,10 @@ fn every_taggable_aws_resource_is_tagged() {
         let Some((dir, _)) = path.rsplit_once('/') else {
             continue;
         };
-        if !path.ends_with(".tf") {
+        if std::path::Path::new(path)
+            .extension()
+            .is_none_or(|ext| ext != "tf")
+        {
             continue;
         }
         let body = hcl::parse(std::str::from_utf8(bytes).unwrap()).unwrap();
