@@ -23,9 +23,18 @@ module "github_oidc" {
             Resource = "*"
           },
           {
-            Sid      = "PushTheSampleAppImage"
-            Effect   = "Allow"
-            Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]
+            Sid    = "PushTheSampleAppImage"
+            Effect = "Allow"
+            Action = [
+              "ecr:BatchCheckLayerAvailability",
+              "ecr:BatchGetImage",
+              "ecr:CompleteLayerUpload",
+              "ecr:DescribeImages",
+              "ecr:GetDownloadUrlForLayer",
+              "ecr:InitiateLayerUpload",
+              "ecr:PutImage",
+              "ecr:UploadLayerPart",
+            ]
             Resource = values(module.ecr.repository_arns)
           },
         ]

@@ -6,9 +6,13 @@ locals {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid      = "ChangeRecordsInThePlatformZoneOnly"
-        Effect   = "Allow"
-        Action   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+        Sid    = "ChangeRecordsInThePlatformZoneOnly"
+        Effect = "Allow"
+        Action = [
+          "route53:ChangeResourceRecordSets",
+          "route53:ListResourceRecordSets",
+          "route53:ListTagsForResource",
+        ]
         Resource = var.hosted_zone_arn
       },
       {

@@ -19,15 +19,63 @@ locals {
         Condition = { StringEquals = { "iam:AWSServiceName" = "elasticloadbalancing.amazonaws.com" } }
       },
       {
-        Sid      = "Discover"
-        Effect   = "Allow"
-        Action   = ["ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeCapacityReservation"]
+        Sid    = "Discover"
+        Effect = "Allow"
+        Action = [
+          "ec2:DescribeAccountAttributes",
+          "ec2:DescribeAddresses",
+          "ec2:DescribeAvailabilityZones",
+          "ec2:DescribeInternetGateways",
+          "ec2:DescribeVpcs",
+          "ec2:DescribeVpcPeeringConnections",
+          "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups",
+          "ec2:DescribeInstances",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeTags",
+          "ec2:GetCoipPoolUsage",
+          "ec2:DescribeCoipPools",
+          "ec2:GetSecurityGroupsForVpc",
+          "ec2:DescribeIpamPools",
+          "ec2:DescribeRouteTables",
+          "elasticloadbalancing:DescribeLoadBalancers",
+          "elasticloadbalancing:DescribeLoadBalancerAttributes",
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeListenerCertificates",
+          "elasticloadbalancing:DescribeSSLPolicies",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:DescribeTargetGroupAttributes",
+          "elasticloadbalancing:DescribeTargetHealth",
+          "elasticloadbalancing:DescribeTags",
+          "elasticloadbalancing:DescribeTrustStores",
+          "elasticloadbalancing:DescribeListenerAttributes",
+          "elasticloadbalancing:DescribeCapacityReservation",
+        ]
         Resource = "*"
       },
       {
-        Sid      = "UseCertificatesFirewallsAndShield"
-        Effect   = "Allow"
-        Action   = ["cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection"]
+        Sid    = "UseCertificatesFirewallsAndShield"
+        Effect = "Allow"
+        Action = [
+          "cognito-idp:DescribeUserPoolClient",
+          "acm:ListCertificates",
+          "acm:DescribeCertificate",
+          "iam:ListServerCertificates",
+          "iam:GetServerCertificate",
+          "waf-regional:GetWebACL",
+          "waf-regional:GetWebACLForResource",
+          "waf-regional:AssociateWebACL",
+          "waf-regional:DisassociateWebACL",
+          "wafv2:GetWebACL",
+          "wafv2:GetWebACLForResource",
+          "wafv2:AssociateWebACL",
+          "wafv2:DisassociateWebACL",
+          "shield:GetSubscriptionState",
+          "shield:DescribeProtection",
+          "shield:CreateProtection",
+          "shield:DeleteProtection",
+        ]
         Resource = "*"
       },
       {
@@ -73,16 +121,25 @@ locals {
         Condition = { Null = { "aws:RequestTag/${local.cluster_tag}" = "false" } }
       },
       {
-        Sid      = "ManageListenersAndRules"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"]
+        Sid    = "ManageListenersAndRules"
+        Effect = "Allow"
+        Action = [
+          "elasticloadbalancing:CreateListener",
+          "elasticloadbalancing:DeleteListener",
+          "elasticloadbalancing:CreateRule",
+          "elasticloadbalancing:DeleteRule",
+        ]
         Resource = "*"
       },
       {
-        Sid      = "RetagOwnLoadBalancers"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
-        Resource = ["${local.elb_arn_prefix}:targetgroup/*/*", "${local.elb_arn_prefix}:loadbalancer/net/*/*", "${local.elb_arn_prefix}:loadbalancer/app/*/*"]
+        Sid    = "RetagOwnLoadBalancers"
+        Effect = "Allow"
+        Action = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+        Resource = [
+          "${local.elb_arn_prefix}:targetgroup/*/*",
+          "${local.elb_arn_prefix}:loadbalancer/net/*/*",
+          "${local.elb_arn_prefix}:loadbalancer/app/*/*",
+        ]
         Condition = {
           Null = {
             "aws:RequestTag/${local.cluster_tag}"  = "true"
@@ -91,23 +148,44 @@ locals {
         }
       },
       {
-        Sid      = "TagListenersAndRules"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
-        Resource = ["${local.elb_arn_prefix}:listener/net/*/*/*", "${local.elb_arn_prefix}:listener/app/*/*/*", "${local.elb_arn_prefix}:listener-rule/net/*/*/*", "${local.elb_arn_prefix}:listener-rule/app/*/*/*"]
+        Sid    = "TagListenersAndRules"
+        Effect = "Allow"
+        Action = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+        Resource = [
+          "${local.elb_arn_prefix}:listener/net/*/*/*",
+          "${local.elb_arn_prefix}:listener/app/*/*/*",
+          "${local.elb_arn_prefix}:listener-rule/net/*/*/*",
+          "${local.elb_arn_prefix}:listener-rule/app/*/*/*",
+        ]
       },
       {
-        Sid       = "ChangeOwnLoadBalancers"
-        Effect    = "Allow"
-        Action    = ["elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools"]
+        Sid    = "ChangeOwnLoadBalancers"
+        Effect = "Allow"
+        Action = [
+          "elasticloadbalancing:ModifyLoadBalancerAttributes",
+          "elasticloadbalancing:SetIpAddressType",
+          "elasticloadbalancing:SetSecurityGroups",
+          "elasticloadbalancing:SetSubnets",
+          "elasticloadbalancing:DeleteLoadBalancer",
+          "elasticloadbalancing:ModifyTargetGroup",
+          "elasticloadbalancing:ModifyTargetGroupAttributes",
+          "elasticloadbalancing:DeleteTargetGroup",
+          "elasticloadbalancing:ModifyListenerAttributes",
+          "elasticloadbalancing:ModifyCapacityReservation",
+          "elasticloadbalancing:ModifyIpPools",
+        ]
         Resource  = "*"
         Condition = { Null = { "aws:ResourceTag/${local.cluster_tag}" = "false" } }
       },
       {
-        Sid      = "TagLoadBalancersOnCreate"
-        Effect   = "Allow"
-        Action   = "elasticloadbalancing:AddTags"
-        Resource = ["${local.elb_arn_prefix}:targetgroup/*/*", "${local.elb_arn_prefix}:loadbalancer/net/*/*", "${local.elb_arn_prefix}:loadbalancer/app/*/*"]
+        Sid    = "TagLoadBalancersOnCreate"
+        Effect = "Allow"
+        Action = "elasticloadbalancing:AddTags"
+        Resource = [
+          "${local.elb_arn_prefix}:targetgroup/*/*",
+          "${local.elb_arn_prefix}:loadbalancer/net/*/*",
+          "${local.elb_arn_prefix}:loadbalancer/app/*/*",
+        ]
         Condition = {
           StringEquals = { "elasticloadbalancing:CreateAction" = ["CreateTargetGroup", "CreateLoadBalancer"] }
           Null         = { "aws:RequestTag/${local.cluster_tag}" = "false" }
@@ -120,9 +198,16 @@ locals {
         Resource = "${local.elb_arn_prefix}:targetgroup/*/*"
       },
       {
-        Sid      = "ConfigureListeners"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities"]
+        Sid    = "ConfigureListeners"
+        Effect = "Allow"
+        Action = [
+          "elasticloadbalancing:SetWebAcl",
+          "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:AddListenerCertificates",
+          "elasticloadbalancing:RemoveListenerCertificates",
+          "elasticloadbalancing:ModifyRule",
+          "elasticloadbalancing:SetRulePriorities",
+        ]
         Resource = "*"
       },
     ]

@@ -3,8 +3,10 @@
 //! The layout is decided here, once:
 //! - two-space indentation; one attribute or block per line;
 //! - objects with one single-line entry stay on one line (`{ Name = var.name }`), all others
-//!   put one entry per line; lists of single-line items stay on one line, a list holding one
-//!   multi-line item hugs it (`[{` … `}]`), any other multi-line list puts one item per line;
+//!   put one entry per line; lists of single-line items stay on one line, except lists of
+//!   strings longer than 100 characters (IAM action lists), which put one item per line; a list
+//!   holding one multi-line item hugs it (`[{` … `}]`), any other multi-line list puts one item
+//!   per line;
 //! - the `=` of consecutive single-line attributes is aligned, as `terraform fmt` (hclwrite)
 //!   aligns it: a run of lines whose value closes on the same line shares one column, and any
 //!   other line (a comment, a blank line, a block, a value that opens a bracket) ends the run.
@@ -438,11 +440,20 @@ fn expression(expr: &Expression, indent: usize) -> Frag {
     }
 }
 
+/// A list of strings longer than this on one line is written one item per line.
+const LONG_LIST: usize = 100;
+
 fn array(items: &[Expression], indent: usize) -> Frag {
     let frags: Vec<Frag> = items.iter().map(|item| expression(item, indent)).collect();
+    let strings = items
+        .iter()
+        .all(|item| matches!(item, Expression::String(_) | Expression::TemplateExpr(_)));
     if frags.iter().all(Frag::is_single_line) {
         let joined: Vec<String> = frags.into_iter().map(|frag| frag.first).collect();
-        return Frag::text(format!("[{}]", joined.join(", ")));
+        let line = format!("[{}]", joined.join(", "));
+        if !(strings && items.len() > 1 && line.len() > LONG_LIST) {
+            return Frag::text(line);
+        }
     }
     if let [only] = items {
         let mut frag = Frag::text("[");
