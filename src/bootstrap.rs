@@ -278,12 +278,14 @@ impl BootstrapRoot {
     }
 
     /// The root's files, by name, without headers.
-    #[must_use]
+    ///
+    /// # Errors
+    /// An error of a policy document the root writes.
     #[allow(
         clippy::too_many_lines,
         reason = "one root, read top to bottom like its main.tf"
     )]
-    pub fn files(&self) -> Vec<(&'static str, File)> {
+    pub fn files(&self) -> Result<Vec<(&'static str, File)>> {
         let region = Variable::new(
             name!("region"),
             "AWS region of the state bucket (usually the platform's region).",
@@ -397,7 +399,7 @@ impl BootstrapRoot {
             name!("state"),
             S3BucketPolicy {
                 bucket: bucket_id(),
-                policy: Some(crate::policies::deny_insecure_transport(&bucket.get()).into()),
+                policy: Some(crate::policies::deny_insecure_transport(&bucket.get())?.into()),
             },
         )
         .depends_on(&public_access);
@@ -480,12 +482,12 @@ impl BootstrapRoot {
             .why("The bucket that holds every other state cannot hold its own creation: this root keeps a local\nstate. It has a handful of resources and can be imported again (docs/terraform.md)."),
         );
 
-        vec![
+        Ok(vec![
             ("main.tf", main),
             ("outputs.tf", outputs),
             ("variables.tf", variables),
             ("versions.tf", versions),
-        ]
+        ])
     }
 
     /// The root as a tree of generated files.
@@ -495,7 +497,7 @@ impl BootstrapRoot {
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         self.validate()?;
         let mut tree = Tree::new(generator);
-        for (path, file) in self.files() {
+        for (path, file) in self.files()? {
             tree.insert(path, FileKind::Hcl, &file.render())?;
         }
         Ok(tree)

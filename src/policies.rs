@@ -1,29 +1,18 @@
-//! Policy documents the roots write (to be expressed with `bkt_oidc::policy` once it lands).
+//! Policy documents the roots write, as `bkt_oidc::policy` values like every other policy.
 
-use bkt_core::hcl::{Expr, func::jsonencode};
+use bkt_core::hcl::Expr;
+use bkt_oidc::policy::{Operator, PolicyDocument, Principal, Statement};
 
+use crate::Result;
 use crate::bootstrap::S3BucketRef;
 
-/// A bucket policy denying every request that does not use TLS.
-pub(crate) fn deny_insecure_transport(bucket: &S3BucketRef) -> Expr {
-    jsonencode(Expr::object([
-        ("Version", Expr::from("2012-10-17")),
-        (
-            "Statement",
-            Expr::list([Expr::object([
-                ("Sid", Expr::from("DenyInsecureTransport")),
-                ("Effect", Expr::from("Deny")),
-                ("Principal", Expr::from("*")),
-                ("Action", Expr::from("s3:*")),
-                (
-                    "Resource",
-                    Expr::list([bucket.arn(), Expr::template([bucket.arn(), "/*".into()])]),
-                ),
-                (
-                    "Condition",
-                    Expr::object([("Bool", Expr::object([("aws:SecureTransport", "false")]))]),
-                ),
-            ])]),
-        ),
-    ]))
+/// A bucket policy denying every request to the bucket and its objects that does not use TLS.
+pub(crate) fn deny_insecure_transport(bucket: &S3BucketRef) -> Result<Expr> {
+    let statement = Statement::deny()
+        .sid("DenyInsecureTransport")?
+        .principal(Principal::anyone())
+        .action("s3:*")
+        .resource([bucket.arn(), Expr::template([bucket.arn(), "/*".into()])])
+        .condition(Operator::Bool, "aws:SecureTransport", "false")?;
+    Ok(PolicyDocument::new([statement]).to_json())
 }

@@ -156,10 +156,25 @@ impl PrincipalKind {
 
 /// A statement's `Principal`: one or more kinds, each with one value (written as a string) or
 /// several (a list). Kinds keep the order they were added in; values of the same kind merge.
+/// [`Principal::anyone`] is the wildcard `"*"`, for `Deny` statements that must hold for every
+/// caller (such as a bucket's TLS-only rule).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal(Vec<(PrincipalKind, Values)>);
 
 impl Principal {
+    /// `"*"`: every caller, authenticated or not. Meant for `Deny` statements; an `Allow` with it
+    /// makes a resource public.
+    #[must_use]
+    pub fn anyone() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Whether this is [`Principal::anyone`].
+    #[must_use]
+    pub fn is_anyone(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// `{ <kind> = values }`.
     #[must_use]
     pub fn new(kind: PrincipalKind, values: impl Into<Values>) -> Self {
@@ -185,8 +200,12 @@ impl Principal {
     }
 
     /// Adds values of a kind, merged with the values of that kind already present.
+    /// [`Principal::anyone`] already includes every caller and stays as it is.
     #[must_use]
     pub fn and(mut self, kind: PrincipalKind, values: impl Into<Values>) -> Self {
+        if self.is_anyone() {
+            return self;
+        }
         let values = values.into();
         match self.0.iter_mut().find(|(present, _)| *present == kind) {
             Some((_, present)) => present.extend(values),
@@ -201,9 +220,12 @@ impl Principal {
         &self.0
     }
 
-    /// `{ Service = "…" }`.
+    /// `{ Service = "…" }`, or `"*"` for [`Principal::anyone`].
     #[must_use]
     pub fn to_expr(&self) -> Expr {
+        if self.is_anyone() {
+            return Expr::from("*");
+        }
         Expr::object(
             self.0
                 .iter()
@@ -882,5 +904,20 @@ mod tests {
             render(principal.to_expr()),
             "locals {\n  policy = {\n    Service = [\"a.amazonaws.com\", \"b.amazonaws.com\"]\n    AWS     = \"arn:aws:iam::123456789012:root\"\n  }\n}\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod anyone_tests {
+    use super::*;
+
+    #[test]
+    fn anyone_is_the_wildcard_and_absorbs_kinds() {
+        let anyone = Principal::anyone();
+        assert!(anyone.is_anyone());
+        assert_eq!(anyone.to_expr(), Expr::from("*"));
+        let still = Principal::anyone().and(PrincipalKind::Service, "ec2.amazonaws.com");
+        assert_eq!(still.to_expr(), Expr::from("*"));
+        assert!(!Principal::service("ec2.amazonaws.com").is_anyone());
     }
 }
