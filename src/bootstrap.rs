@@ -7,7 +7,7 @@ use bkt_core::hcl::{
     Data, Expr, File, Output, Provider, RequiredProvider, Resource, Settings, Type, Variable,
     func::{can, regex},
 };
-use bkt_core::{FileKind, Tree, name};
+use bkt_core::{Tree, name};
 use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags};
 
 use crate::Result;
@@ -496,11 +496,7 @@ impl BootstrapRoot {
     /// A validation error ([`BootstrapRoot::validate`]) or a tree error.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         self.validate()?;
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }
 

@@ -10,7 +10,7 @@ use bkt_core::hcl::{
     Resource, Settings, Type, Variable,
     func::{can, regex, values},
 };
-use bkt_core::{FileKind, Tree, name};
+use bkt_core::{Tree, name};
 use bkt_eks::aws::SecretsmanagerSecret;
 use bkt_eks::kms::{Account, Key};
 use bkt_eks::{EcrInputs, EksInputs, WorkloadIdentityInputs};
@@ -603,11 +603,7 @@ impl DevRoot {
     /// A validation error ([`DevRoot::validate`]) or a tree error.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         self.validate()?;
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }
 

@@ -7,7 +7,7 @@ use bkt_core::hcl::{
     Arg, Data, Expr, File, Local, Locals, NestedBlock, Output, Provider, RequiredProvider,
     Resource, Settings, Type, Variable,
 };
-use bkt_core::{FileKind, Tree, name};
+use bkt_core::{Tree, name};
 use bkt_oidc::aws::AwsProvider;
 
 use crate::Result;
@@ -524,10 +524,6 @@ impl AtlasRoot {
     /// # Errors
     /// As [`AtlasRoot::files`], and a tree error if two files collide.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }

@@ -16,7 +16,7 @@ use bkt_core::hcl::{
     Arg, BinOp, Data, Expr, Field, File, Lifecycle, Local, Locals, Output, RequiredProvider,
     Resource, Settings, Type, Variable,
 };
-use bkt_core::{FileKind, Name, Tree, name};
+use bkt_core::{Name, Tree, name};
 use bkt_network::FlowLogRetention;
 use bkt_network::aws::CloudwatchLogGroup;
 use bkt_oidc::aws::{
@@ -846,11 +846,7 @@ impl EksModule {
     /// # Errors
     /// As [`EksModule::files`], and a tree error if two files collide.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }
 

@@ -9,7 +9,7 @@ use bkt_core::hcl::{
     Arg, BinOp, Data, Expr, Field, File, Output, RequiredProvider, Resource, Settings, Type,
     Variable,
 };
-use bkt_core::{FileKind, Tree, name};
+use bkt_core::{Tree, name};
 use bkt_oidc::aws::{CallerIdentity, Partition};
 
 use crate::aws::{
@@ -400,11 +400,7 @@ impl EcrModule {
     /// # Errors
     /// As [`EcrModule::files`], and a tree error if two files collide.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }
 

@@ -8,7 +8,7 @@ use bkt_core::hcl::{
     Arg, BinOp, Data, Expr, File, Local, Locals, Output, RequiredProvider, Resource, Settings,
     Type, Variable,
 };
-use bkt_core::{FileKind, Name, Tree, name};
+use bkt_core::{Name, Tree, name};
 use bkt_oidc::aws::{CallerIdentity, IamRole, IamRolePolicy, Partition};
 use bkt_oidc::policy::{IrsaTrust, Operator, PolicyDocument, Statement};
 
@@ -776,11 +776,7 @@ impl WorkloadIdentityModule {
     /// # Errors
     /// As [`WorkloadIdentityModule::files`], and a tree error if two files collide.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }
 

@@ -9,7 +9,7 @@ use bkt_core::hcl::{
     BinOp, Data, Expr, Field, File, Local, Locals, Output, RequiredProvider, Resource, Settings,
     Type, Variable,
 };
-use bkt_core::{FileKind, Tree, name};
+use bkt_core::{Tree, name};
 
 use crate::Result;
 use crate::aws::{
@@ -210,11 +210,7 @@ impl GithubOidcModule {
     /// # Errors
     /// As [`GithubOidcModule::files`], and a tree error if two files collide.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 
     #[allow(

@@ -26,6 +26,21 @@ pub use terraform::{
     Settings, Type, Validation, Variable,
 };
 
+/// A module's or root's `.tf` files as a tree of generated files, each with its header.
+///
+/// # Errors
+/// A tree error: a bad or duplicate file name.
+pub fn files_to_tree<'a>(
+    generator: &str,
+    files: impl IntoIterator<Item = (&'a str, File)>,
+) -> crate::Result<crate::Tree> {
+    let mut tree = crate::Tree::new(generator);
+    for (path, file) in files {
+        tree.insert(path, crate::FileKind::Hcl, &file.render())?;
+    }
+    Ok(tree)
+}
+
 /// One block as `terraform fmt` writes it, ending with a newline.
 #[must_use]
 pub fn to_string(block: &Block) -> String {

@@ -7,7 +7,7 @@ use bkt_core::hcl::{
     Data, Expr, File, Lifecycle, Local, Locals, Output, RequiredProvider, Resource, Settings, Type,
     Variable,
 };
-use bkt_core::{FileKind, Tree, name};
+use bkt_core::{Tree, name};
 
 use super::spec::{
     DOMAIN_PATTERN, DnsSpec, MAX_DOMAIN_LEN, VALIDATION_TIMEOUT_PATTERN, ValidationTimeout,
@@ -336,10 +336,6 @@ impl DnsModule {
     /// # Errors
     /// As [`DnsModule::files`], and a tree error if two files collide.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        let mut tree = Tree::new(generator);
-        for (path, file) in self.files()? {
-            tree.insert(path, FileKind::Hcl, &file.render())?;
-        }
-        Ok(tree)
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
 }
