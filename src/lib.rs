@@ -88,6 +88,9 @@ pub struct PlatformSpec {
     pub ecr: bkt_eks::EcrModule,
     /// The workload-identity module.
     pub workload_identity: bkt_eks::WorkloadIdentityModule,
+    /// The dev environment's often-changing settings, read from its data file
+    /// ([`settings::DEV_SETTINGS_PATH`]) by the generator; the default holds the placeholder tag.
+    pub settings: settings::Settings,
 }
 
 /// What went wrong while rendering the platform.
@@ -116,6 +119,24 @@ pub enum Error {
     /// The eks, ecr or workload-identity model was rejected.
     #[error("eks: {0}")]
     Eks(#[from] bkt_eks::Error),
+    /// A settings data file is not TOML.
+    #[error("line {line}, column {column}: {message}")]
+    SettingsSyntax {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// A setting of a data file is missing, unknown or invalid.
+    #[error("{field}: {message}")]
+    Setting {
+        /// Dotted path of the setting, for example `sample_app.image_tag`.
+        field: String,
+        /// What is wrong and the expected form.
+        message: String,
+    },
     /// A JSON file could not be serialized.
     #[error("JSON serialization of {what} failed: {message}")]
     Json {
@@ -177,4 +198,5 @@ pub mod cluster_vars;
 pub mod dev;
 pub mod drift;
 mod policies;
+pub mod settings;
 mod substitution;

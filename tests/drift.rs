@@ -8,12 +8,17 @@ use std::path::Path;
 use bkt_platform::drift::{self, Drift};
 use bkt_platform::{PlatformSpec, REGENERATE, render};
 
-use crate::disk;
+use crate::{disk, environment};
 
 #[test]
 fn committed_layout_matches_the_render() {
-    let tree = render(&PlatformSpec::default()).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The committed layout is rendered from the committed data file, as the generator does.
+    let spec = PlatformSpec {
+        settings: environment::read(root).unwrap(),
+        ..PlatformSpec::default()
+    };
+    let tree = render(&spec).unwrap();
     let on_disk = disk::read_generated(root, &tree).unwrap();
     let drifts = drift::compare(&tree, &on_disk);
     let report: Vec<String> = drifts

@@ -1,9 +1,14 @@
 //! Workspace integration tests, one binary: drift of the committed layout, repository rules,
 //! snapshots of rendered output.
 
+#[path = "../examples/generate/cli.rs"]
+mod cli;
 #[path = "../examples/generate/disk.rs"]
 mod disk;
 mod drift;
+#[path = "../examples/generate/environment.rs"]
+mod environment;
+mod image_tag;
 mod rules;
 mod snapshots;
 mod tidy;

@@ -4,11 +4,17 @@
 //! cargo run --example generate                 # write the layout into this repository
 //! cargo run --example generate -- --out DIR    # write it somewhere else
 //! cargo run --example generate -- --check      # write nothing; diff and exit 1 on drift
+//! cargo run --example generate -- --set-image-tag SHA   # bump environments/dev.toml, regenerate
+//! cargo run --example generate -- --print-image-tag     # print the tag it holds
 //! ```
 //!
-//! Only files whose bytes changed are written; generated files no longer rendered are removed.
+//! The platform spec is the embedded default completed by the checkout's data file,
+//! `environments/dev.toml` (`bkt_platform::settings`). Only files whose bytes changed are
+//! written; generated files no longer rendered are removed.
 
+mod cli;
 mod disk;
+mod environment;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -17,40 +23,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use bkt_platform::drift::{self, Drift};
+use bkt_platform::settings::Settings;
 use bkt_platform::{PlatformSpec, REGENERATE};
-
-const USAGE: &str = "usage: generate [--out DIR] [--check]
-
-  --out DIR   write the layout into DIR (default: the repository this example belongs to)
-  --check     write nothing; print a unified diff for every changed, missing or stale
-              generated file and exit 1 if there is any
-  -h, --help  show this help";
-
-struct Args {
-    out: PathBuf,
-    check: bool,
-}
-
-fn parse_args() -> Result<Args, lexopt::Error> {
-    use lexopt::prelude::*;
-    let mut args = Args {
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        check: false,
-    };
-    let mut parser = lexopt::Parser::from_env();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("out") => args.out = PathBuf::from(parser.value()?),
-            Long("check") => args.check = true,
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(arg.unexpected()),
-        }
-    }
-    Ok(args)
-}
 
 fn unified_diff(drift: &Drift) -> String {
     let (old, new) = match drift {
@@ -77,7 +51,15 @@ fn kind_of(path: &str) -> &str {
         .unwrap_or("other")
 }
 
-fn write(root: &Path, drifts: &[Drift]) -> std::io::Result<()> {
+fn write(
+    root: &Path,
+    tag_change: Option<&environment::TagChange>,
+    drifts: &[Drift],
+) -> std::io::Result<()> {
+    // The data file first: the generated files follow from it.
+    if let Some(change) = tag_change {
+        change.write()?;
+    }
     for drift in drifts {
         let path = root.join(drift.path());
         match drift {
@@ -93,16 +75,51 @@ fn write(root: &Path, drifts: &[Drift]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The checkout's settings, and the image-tag change asked for (validated, not yet written).
+fn load_settings(
+    args: &cli::Args,
+) -> Result<(Settings, Option<environment::TagChange>), environment::Failure> {
+    match &args.set_image_tag {
+        Some(tag) => {
+            let change = environment::set_image_tag(&args.out, tag)?;
+            println!("{}", change.summary());
+            Ok((change.edit.settings.clone(), Some(change)))
+        }
+        None => Ok((environment::read(&args.out)?, None)),
+    }
+}
+
 fn main() -> ExitCode {
-    let args = match parse_args() {
+    let default_out = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let args = match cli::parse(std::env::args_os().skip(1), default_out) {
         Ok(args) => args,
         Err(error) => {
-            eprintln!("generate: {error}\n\n{USAGE}");
+            eprintln!("generate: {error}\n\n{}", cli::USAGE);
             return ExitCode::from(2);
         }
     };
+    if args.help {
+        println!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
     let started = Instant::now();
-    let tree = match bkt_platform::render(&PlatformSpec::default()) {
+    // The data file completes the spec; a bad one stops everything before anything is written.
+    let (settings, tag_change) = match load_settings(&args) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            eprintln!("generate: {failure}");
+            return ExitCode::from(failure.exit_code());
+        }
+    };
+    if args.print_image_tag {
+        println!("{}", settings.sample_app.image_tag);
+        return ExitCode::SUCCESS;
+    }
+    let spec = PlatformSpec {
+        settings,
+        ..PlatformSpec::default()
+    };
+    let tree = match bkt_platform::render(&spec) {
         Ok(tree) => tree,
         Err(error) => {
             eprintln!("generate: the platform spec is invalid: {error}");
@@ -155,7 +172,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
 
-    if let Err(error) = write(&args.out, &drifts) {
+    if let Err(error) = write(&args.out, tag_change.as_ref(), &drifts) {
         eprintln!("generate: writing {}: {error}", args.out.display());
         return ExitCode::FAILURE;
     }

@@ -1,0 +1,87 @@
+//! The `generate` example's command line: what to do, parsed from the arguments alone (so the
+//! workspace tests can check every combination without running the binary).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// The help text, also printed after a usage error.
+pub const USAGE: &str = "usage: generate [--out DIR] [--check]
+       generate [--out DIR] --set-image-tag SHA
+       generate [--out DIR] --print-image-tag
+
+  --out DIR              the checkout to work on: its environments/dev.toml is read and the
+                         layout written into it (default: the repository this example belongs to)
+  --check                write nothing; print a unified diff for every changed, missing or stale
+                         generated file and exit 1 if there is any
+  --set-image-tag SHA    set the sample app's image tag (sample_app.image_tag in
+                         environments/dev.toml) to SHA, a full 40-hex commit SHA, keeping the
+                         file's comments and layout, then regenerate
+  --print-image-tag      print the image tag environments/dev.toml holds, and nothing else
+  -h, --help             show this help
+
+Exit status: 0 done; 1 drift found (--check) or a file could not be read or written;
+2 bad arguments or an invalid environments/dev.toml (nothing is written then).";
+
+/// What the example was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Args {
+    /// The checkout: where the data file is read and the layout written.
+    pub out: PathBuf,
+    /// Write nothing; report drift.
+    pub check: bool,
+    /// Set the image tag in the data file, then regenerate.
+    pub set_image_tag: Option<String>,
+    /// Print the image tag and stop.
+    pub print_image_tag: bool,
+    /// Print the help and stop.
+    pub help: bool,
+}
+
+/// Parses the arguments (without the program name); `default_out` is the checkout used
+/// without `--out`.
+///
+/// # Errors
+/// An unknown or malformed argument, or two modes at once (`--check`, `--set-image-tag` and
+/// `--print-image-tag` exclude each other).
+pub fn parse(
+    args: impl IntoIterator<Item = OsString>,
+    default_out: PathBuf,
+) -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut parsed = Args {
+        out: default_out,
+        check: false,
+        set_image_tag: None,
+        print_image_tag: false,
+        help: false,
+    };
+    let mut parser = lexopt::Parser::from_args(args);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("out") => parsed.out = PathBuf::from(parser.value()?),
+            Long("check") => parsed.check = true,
+            Long("set-image-tag") => parsed.set_image_tag = Some(parser.value()?.string()?),
+            Long("print-image-tag") => parsed.print_image_tag = true,
+            Short('h') | Long("help") => parsed.help = true,
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    let modes = [
+        (parsed.check, "--check"),
+        (parsed.set_image_tag.is_some(), "--set-image-tag"),
+        (parsed.print_image_tag, "--print-image-tag"),
+    ];
+    let chosen: Vec<&str> = modes
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, flag)| *flag)
+        .collect();
+    if chosen.len() > 1 {
+        return Err(format!(
+            "{} exclude each other: pass one of them (--set-image-tag already regenerates)",
+            chosen.join(" and ")
+        )
+        .into());
+    }
+    Ok(parsed)
+}
