@@ -19,6 +19,8 @@ pub use bkt_core::Tree;
 #[doc(inline)]
 pub use bkt_eks as eks;
 #[doc(inline)]
+pub use bkt_helm as helm;
+#[doc(inline)]
 pub use bkt_network as network;
 #[doc(inline)]
 pub use bkt_oidc as oidc;
@@ -119,6 +121,9 @@ pub enum Error {
     /// The eks, ecr or workload-identity model was rejected.
     #[error("eks: {0}")]
     Eks(#[from] bkt_eks::Error),
+    /// A chart's values or the sample chart's schema was rejected.
+    #[error("helm: {0}")]
+    Helm(#[from] bkt_helm::Error),
     /// A settings data file is not TOML.
     #[error("line {line}, column {column}: {message}")]
     SettingsSyntax {
@@ -189,6 +194,11 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,
         &cluster_vars::fixture_json()?,
+    )?;
+    tree.insert(
+        bkt_helm::sample_app::SCHEMA_PATH,
+        bkt_core::FileKind::Json,
+        &bkt_helm::sample_app::values_schema_json()?,
     )?;
     Ok(tree)
 }

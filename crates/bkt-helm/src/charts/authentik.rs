@@ -1,0 +1,106 @@
+//! Authentik: single sign-on for the platform's UIs, on a `CloudNativePG` database.
+
+use serde::Serialize;
+
+use crate::common::{Enabled, EnvVar, PodSecurityContext, WithResources};
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The authentik chart.
+pub const CHART: Chart = Chart {
+    name: "authentik",
+    version: "2026.8.0",
+    repository: Repository {
+        name: "authentik",
+        url: "https://charts.goauthentik.io",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/goauthentik/helm/blob/main/charts/authentik/values.yaml",
+};
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "authentik.existingSecret: the secret key comes from authentik-env, so the chart renders no Secret of its own.",
+    "postgresql.enabled is off: the bundled Bitnami PostgreSQL stays off, CloudNativePG runs the database.",
+];
+
+/// A Secret by name (`{ secretName: … }`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretName {
+    /// The Secret's name.
+    pub secret_name: String,
+}
+
+/// Authentik's own settings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Authentik {
+    /// The Secret holding the secret key (the chart renders none of its own).
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: SecretName,
+    /// Error reports to the authentik project: off.
+    pub error_reporting: Enabled,
+}
+
+/// Settings for every authentik pod.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Global {
+    /// Environment: the database's host, name and credentials (from the `CloudNativePG` Secret).
+    pub env: Vec<EnvVar>,
+    /// The pods' security context.
+    pub security_context: PodSecurityContext,
+}
+
+/// The platform's values for Authentik.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// The objects' name.
+    pub fullname_override: String,
+    /// Authentik's own settings.
+    pub authentik: Authentik,
+    /// Settings for every pod.
+    pub global: Global,
+    /// The bundled `PostgreSQL`: off, `CloudNativePG` runs the database.
+    pub postgresql: Enabled,
+    /// The server.
+    pub server: WithResources,
+    /// The worker.
+    pub worker: WithResources,
+}
+
+impl Values {
+    /// The dev platform's values.
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {
+            fullname_override: "authentik".to_owned(),
+            authentik: Authentik {
+                existing_secret: SecretName {
+                    secret_name: "authentik-env".to_owned(),
+                },
+                error_reporting: Enabled::OFF,
+            },
+            global: Global {
+                env: vec![
+                    EnvVar::value("AUTHENTIK_POSTGRESQL__HOST", "authentik-db-rw"),
+                    EnvVar::value("AUTHENTIK_POSTGRESQL__NAME", "authentik"),
+                    EnvVar::from_secret(
+                        "AUTHENTIK_POSTGRESQL__USER",
+                        "authentik-db-app",
+                        "username",
+                    ),
+                    EnvVar::from_secret(
+                        "AUTHENTIK_POSTGRESQL__PASSWORD",
+                        "authentik-db-app",
+                        "password",
+                    ),
+                ],
+                security_context: PodSecurityContext::restricted(None, None),
+            },
+            postgresql: Enabled::OFF,
+            server: WithResources::burstable("100m", "512Mi", "1Gi"),
+            worker: WithResources::burstable("50m", "384Mi", "768Mi"),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `CloudNativePG`: the `PostgreSQL` operator that runs Authentik's database.
+
+use serde::Serialize;
+
+use crate::common::Resources;
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The `CloudNativePG` operator chart.
+pub const CHART: Chart = Chart {
+    name: "cloudnative-pg",
+    version: "0.29.0",
+    repository: Repository {
+        name: "cloudnative-pg",
+        url: "https://cloudnative-pg.github.io/charts",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/cloudnative-pg/charts/blob/main/charts/cloudnative-pg/values.yaml",
+};
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "Authentik needs PostgreSQL; CloudNativePG runs it from maintained images (the chart's bundled Bitnami PostgreSQL moved to the deprecated legacy registry) and generates its password.",
+];
+
+/// The platform's values for `CloudNativePG`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// The objects' name.
+    pub fullname_override: String,
+    /// The operator's resources.
+    pub resources: Resources,
+}
+
+impl Values {
+    /// The dev platform's values.
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {
+            fullname_override: "cloudnative-pg".to_owned(),
+            resources: Resources::burstable("20m", "64Mi", "256Mi"),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! external-dns: Route 53 records for every Ingress host.
+
+use serde::Serialize;
+
+use crate::common::{EnvVar, PodSecurityContext, Resources, SecurityContext, ServiceAccount};
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The external-dns chart (kubernetes-sigs).
+pub const CHART: Chart = Chart {
+    name: "external-dns",
+    version: "1.21.1",
+    repository: Repository {
+        name: "external-dns",
+        url: "https://kubernetes-sigs.github.io/external-dns/",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/kubernetes-sigs/external-dns/blob/master/charts/external-dns/values.yaml",
+};
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "Only our zone and our domain: the IAM role allows changes to this zone alone, and the filters keep external-dns from even listing others.",
+    "The owner id (txtOwnerId) is how `make down` and a second cluster tell our records apart.",
+];
+
+/// The DNS provider.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Provider {
+    /// Its name (`aws`).
+    pub name: String,
+}
+
+/// How external-dns treats records it owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// Create, update and delete: records follow the Ingresses.
+    #[default]
+    Sync,
+    /// Create and update, never delete.
+    UpsertOnly,
+}
+
+/// The platform's values for external-dns.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// The DNS provider.
+    pub provider: Provider,
+    /// Environment of the container.
+    pub env: Vec<EnvVar>,
+    /// The IRSA service account.
+    pub service_account: ServiceAccount,
+    /// The object kinds whose hosts become records.
+    pub sources: Vec<String>,
+    /// Only names under these domains.
+    pub domain_filters: Vec<String>,
+    /// Extra command-line arguments.
+    pub extra_args: Vec<String>,
+    /// The owner id written into the TXT ownership records.
+    pub txt_owner_id: String,
+    /// Sync or upsert-only.
+    pub policy: Policy,
+    /// The pod's security context.
+    pub pod_security_context: PodSecurityContext,
+    /// The container's security context.
+    pub security_context: SecurityContext,
+    /// The container's resources.
+    pub resources: Resources,
+}
+
+impl Values {
+    /// The dev platform's values; the arguments are the cluster's facts (Flux substitutions
+    /// in the GitOps tree).
+    #[must_use]
+    pub fn dev(
+        region: &str,
+        role_arn: &str,
+        domain: &str,
+        hosted_zone_id: &str,
+        cluster_name: &str,
+    ) -> Self {
+        Self {
+            provider: Provider {
+                name: "aws".to_owned(),
+            },
+            env: vec![EnvVar::value("AWS_DEFAULT_REGION", region)],
+            service_account: ServiceAccount::irsa("external-dns", role_arn),
+            sources: vec!["ingress".to_owned()],
+            domain_filters: vec![domain.to_owned()],
+            extra_args: vec![
+                format!("--zone-id-filter={hosted_zone_id}"),
+                "--aws-zone-type=public".to_owned(),
+            ],
+            txt_owner_id: cluster_name.to_owned(),
+            policy: Policy::Sync,
+            pod_security_context: PodSecurityContext::restricted(Some(65534), Some(65534)),
+            security_context: SecurityContext {
+                read_only_root_filesystem: Some(true),
+                ..SecurityContext::restricted()
+            },
+            resources: Resources::burstable("10m", "64Mi", "128Mi"),
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! External Secrets: turns Vault entries and in-cluster generators into Kubernetes Secrets.
+
+use serde::Serialize;
+
+use crate::common::{Resources, WithResources};
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The External Secrets Operator chart.
+pub const CHART: Chart = Chart {
+    name: "external-secrets",
+    version: "2.9.0",
+    repository: Repository {
+        name: "external-secrets",
+        url: "https://charts.external-secrets.io",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/external-secrets/external-secrets/blob/main/deploy/charts/external-secrets/values.yaml",
+};
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "External Secrets turns Vault entries and in-cluster generators into the Kubernetes Secrets that third-party charts expect; nothing secret is ever written to Git.",
+];
+
+/// The platform's values for External Secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// Install the CRDs with the chart, so upgrades update them.
+    #[serde(rename = "installCRDs")]
+    pub install_crds: bool,
+    /// The controller's resources.
+    pub resources: Resources,
+    /// The admission webhook.
+    pub webhook: WithResources,
+    /// The webhook's certificate controller.
+    pub cert_controller: WithResources,
+}
+
+impl Values {
+    /// The dev platform's values.
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {
+            install_crds: true,
+            resources: Resources::burstable("10m", "64Mi", "256Mi"),
+            webhook: WithResources::burstable("10m", "32Mi", "128Mi"),
+            cert_controller: WithResources::burstable("10m", "32Mi", "128Mi"),
+        }
+    }
+}

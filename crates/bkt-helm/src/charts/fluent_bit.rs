@@ -1,0 +1,78 @@
+//! Fluent Bit: container logs to OpenSearch.
+//!
+//! The pipeline is Fluent Bit's own configuration language, kept verbatim as the files
+//! `src/charts/fluent_bit/{inputs,filters,outputs}.conf` and included as text.
+
+use serde::Serialize;
+
+use crate::common::{EnvFromSource, NameRef, Resources};
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The fluent-bit chart.
+pub const CHART: Chart = Chart {
+    name: "fluent-bit",
+    version: "0.58.1",
+    repository: Repository {
+        name: "fluent",
+        url: "https://fluent.github.io/helm-charts",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/fluent/helm-charts/blob/main/charts/fluent-bit/values.yaml",
+};
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "Pipeline: tail container logs, add pod/namespace/labels from the API server, lift a JSON log line into fields (Merge_Log), ship to OpenSearch over TLS with the admin credentials.",
+    "The credentials' references are written with a doubled dollar sign, Flux's escape: Flux leaves one dollar sign, and Fluent Bit itself expands them from the environment.",
+    "tls.verify is off because OpenSearch serves the security plugin's self-signed demo certificate in dev; the NetworkPolicies keep this hop inside the cluster.",
+];
+
+/// Tail every container log.
+pub const INPUTS: &str = include_str!("fluent_bit/inputs.conf");
+/// Kubernetes metadata, JSON log lines lifted into fields.
+pub const FILTERS: &str = include_str!("fluent_bit/filters.conf");
+/// OpenSearch, with credentials from the environment.
+pub const OUTPUTS: &str = include_str!("fluent_bit/outputs.conf");
+
+/// The pipeline's sections.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Config {
+    /// `[INPUT]` sections.
+    pub inputs: String,
+    /// `[FILTER]` sections.
+    pub filters: String,
+    /// `[OUTPUT]` sections.
+    pub outputs: String,
+}
+
+/// The platform's values for Fluent Bit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// Resources.
+    pub resources: Resources,
+    /// Environment from Secrets: OpenSearch's credentials.
+    pub env_from: Vec<EnvFromSource>,
+    /// The pipeline.
+    pub config: Config,
+}
+
+impl Values {
+    /// The dev platform's values.
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {
+            resources: Resources::burstable("20m", "64Mi", "128Mi"),
+            env_from: vec![EnvFromSource {
+                secret_ref: NameRef {
+                    name: "opensearch-credentials".to_owned(),
+                },
+            }],
+            config: Config {
+                inputs: INPUTS.to_owned(),
+                filters: FILTERS.to_owned(),
+                outputs: OUTPUTS.to_owned(),
+            },
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! The Flux Operator (ControlPlane): installs and upgrades Flux itself from a `FluxInstance`.
+//!
+//! `make up` (`scripts/up.sh`) installs it with Helm before Flux exists, with the chart's
+//! defaults: the platform sets no values, so [`Values`] is empty (extra values go through
+//! [`crate::WithExtra`]).
+
+use serde::Serialize;
+
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The Flux Operator chart, from `ControlPlane`'s OCI registry.
+pub const CHART: Chart = Chart {
+    name: "flux-operator",
+    version: "0.59.0",
+    repository: Repository {
+        name: "controlplaneio-fluxcd",
+        url: "oci://ghcr.io/controlplaneio-fluxcd/charts",
+        kind: RepositoryKind::Oci,
+    },
+    values_reference: "https://github.com/controlplaneio-fluxcd/flux-operator/blob/main/charts/flux-operator/values.yaml",
+};
+
+/// The reasons behind the values (none: the chart's defaults).
+pub const WHY: &[&str] = &[];
+
+/// The platform's values for the Flux Operator: none, the chart's defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Values {}
+
+impl Values {
+    /// The dev platform's values (the chart's defaults).
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {}
+    }
+}

@@ -1,0 +1,150 @@
+//! kube-prometheus-stack: Prometheus, Alertmanager, the operator, and Grafana's dashboards and
+//! datasource (Grafana itself is its own release, [`super::grafana`]).
+
+use serde::Serialize;
+
+use crate::common::{Enabled, Resources, WithResources};
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The kube-prometheus-stack chart (prometheus-community).
+pub const CHART: Chart = Chart {
+    name: "kube-prometheus-stack",
+    version: "88.5.3",
+    repository: Repository {
+        name: "prometheus-community",
+        url: "https://prometheus-community.github.io/helm-charts",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/prometheus-community/helm-charts/blob/main/charts/kube-prometheus-stack/values.yaml",
+};
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "Grafana is its own release in platform/grafana (its admin password comes from a generator that needs this layer's operators first); this chart still ships its dashboards and datasource.",
+    "EKS runs kube-controller-manager, kube-scheduler, etcd and kube-proxy metrics on the managed control plane; there is nothing to scrape.",
+    "Dev keeps metrics on the pod's disk; a restart loses at most a week of dev metrics.",
+    "Prometheus picks up ServiceMonitors and rules from every release (sample-app's included), not only those labelled for this chart (the *SelectorNilUsesHelmValues settings).",
+];
+
+/// The bundled Grafana: off, but its dashboards and datasource still deployed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Grafana {
+    /// The Grafana subchart.
+    pub enabled: bool,
+    /// Ship the dashboards as `ConfigMaps` even with the subchart off.
+    pub force_deploy_dashboards: bool,
+    /// Ship the datasource as a `ConfigMap` even with the subchart off.
+    pub force_deploy_datasources: bool,
+}
+
+/// Alertmanager.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alertmanager {
+    /// The `Alertmanager` object's spec.
+    pub alertmanager_spec: AlertmanagerSpec,
+}
+
+/// The `Alertmanager` object's spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct AlertmanagerSpec {
+    /// Replicas.
+    pub replicas: u32,
+    /// Resources.
+    pub resources: Resources,
+}
+
+/// Prometheus.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Prometheus {
+    /// The `Prometheus` object's spec.
+    pub prometheus_spec: PrometheusSpec,
+}
+
+/// The `Prometheus` object's spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrometheusSpec {
+    /// Replicas.
+    pub replicas: u32,
+    /// How long metrics are kept (`7d`).
+    pub retention: String,
+    /// Resources.
+    pub resources: Resources,
+    /// `false`: select `ServiceMonitors` of every release, not only this chart's.
+    pub service_monitor_selector_nil_uses_helm_values: bool,
+    /// `false`: select `PodMonitors` of every release.
+    pub pod_monitor_selector_nil_uses_helm_values: bool,
+    /// `false`: select rules of every release.
+    pub rule_selector_nil_uses_helm_values: bool,
+}
+
+/// The platform's values for kube-prometheus-stack.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// The objects' name prefix.
+    pub fullname_override: String,
+    /// The bundled Grafana.
+    pub grafana: Grafana,
+    /// Off: EKS runs it on the managed control plane.
+    pub kube_controller_manager: Enabled,
+    /// Off: EKS runs it on the managed control plane.
+    pub kube_scheduler: Enabled,
+    /// Off: EKS runs it on the managed control plane.
+    pub kube_etcd: Enabled,
+    /// Off: nothing to scrape on EKS.
+    pub kube_proxy: Enabled,
+    /// Alertmanager.
+    pub alertmanager: Alertmanager,
+    /// The Prometheus operator.
+    pub prometheus_operator: WithResources,
+    /// Prometheus.
+    pub prometheus: Prometheus,
+    /// The kube-state-metrics subchart.
+    #[serde(rename = "kube-state-metrics")]
+    pub kube_state_metrics: WithResources,
+    /// The node exporter subchart.
+    #[serde(rename = "prometheus-node-exporter")]
+    pub prometheus_node_exporter: WithResources,
+}
+
+impl Values {
+    /// The dev platform's values.
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {
+            fullname_override: "kube-prometheus-stack".to_owned(),
+            grafana: Grafana {
+                enabled: false,
+                force_deploy_dashboards: true,
+                force_deploy_datasources: true,
+            },
+            kube_controller_manager: Enabled::OFF,
+            kube_scheduler: Enabled::OFF,
+            kube_etcd: Enabled::OFF,
+            kube_proxy: Enabled::OFF,
+            alertmanager: Alertmanager {
+                alertmanager_spec: AlertmanagerSpec {
+                    replicas: 1,
+                    resources: Resources::burstable("10m", "64Mi", "128Mi"),
+                },
+            },
+            prometheus_operator: WithResources::burstable("50m", "128Mi", "256Mi"),
+            prometheus: Prometheus {
+                prometheus_spec: PrometheusSpec {
+                    replicas: 1,
+                    retention: "7d".to_owned(),
+                    resources: Resources::burstable("200m", "1Gi", "2Gi"),
+                    service_monitor_selector_nil_uses_helm_values: false,
+                    pod_monitor_selector_nil_uses_helm_values: false,
+                    rule_selector_nil_uses_helm_values: false,
+                },
+            },
+            kube_state_metrics: WithResources::burstable("10m", "64Mi", "128Mi"),
+            prometheus_node_exporter: WithResources::burstable("10m", "32Mi", "64Mi"),
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! `HashiCorp` Vault: secrets for the platform and the sample app, HA on raft, auto-unsealed by
+//! KMS through the pod's IRSA role.
+//!
+//! Vault's own server configuration is Vault HCL (not Terraform), kept verbatim as
+//! `src/charts/vault/server.hcl` and included as text ([`SERVER_CONFIG`]); its `${AWS_REGION}` and
+//! `${VAULT_KMS_KEY_ID}` are Flux substitutions that reach Vault already replaced.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::common::{PodSecurityContext, Resources, SecurityContext, ServiceAccount};
+use crate::{Chart, Repository, RepositoryKind};
+
+/// The vault chart (`HashiCorp`).
+pub const CHART: Chart = Chart {
+    name: "vault",
+    version: "0.34.1",
+    repository: Repository {
+        name: "hashicorp",
+        url: "https://helm.releases.hashicorp.com",
+        kind: RepositoryKind::Http,
+    },
+    values_reference: "https://github.com/hashicorp/vault-helm/blob/main/values.yaml",
+};
+
+/// The Vault server image. Pinned here, not left to the chart's default, because the bootstrap
+/// Job (infrastructure/vault-bootstrap) runs the same image; 2.0.2 or newer: 2.0.1's binary
+/// carried the `cap_ipc_lock` file capability, which Pod Security `restricted` (all
+/// capabilities dropped) cannot execute.
+pub const SERVER_IMAGE_REPOSITORY: &str = "hashicorp/vault";
+
+/// The Vault server image's tag (see [`SERVER_IMAGE_REPOSITORY`]).
+pub const SERVER_IMAGE_TAG: &str = "2.0.4";
+
+/// The HA server configuration: raft storage joined through the headless service, and
+/// auto-unseal with the KMS key through the pod's IRSA role, so restarts come back unsealed.
+pub const SERVER_CONFIG: &str = include_str!("vault/server.hcl");
+
+/// The reasons behind the values.
+pub const WHY: &[&str] = &[
+    "Vault, not OpenBao: the agent injector and the Vault provider of External Secrets are the integrations the sample app and the platform use, and both are maintained against Vault. OpenBao is API-compatible; switching is a chart and image change (docs/gitops.md).",
+    "global.tlsDisable: TLS ends at the shared ALB; in the cluster NetworkPolicies limit who reaches 8200.",
+    "server.image is pinned here, not left to the chart's default, because the bootstrap Job (infrastructure/vault-bootstrap) runs the same image; tests/conformance/gitops checks they match. 2.0.2 or newer: 2.0.1's binary carried the cap_ipc_lock file capability, which Pod Security restricted (all capabilities dropped) cannot execute.",
+    "server.ha.raft.config: raft storage joined through the headless service, and auto-unseal with the KMS key through the pod's IRSA role, so restarts come back unsealed.",
+];
+
+/// Settings for every component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Global {
+    /// Plain HTTP inside the cluster: TLS ends at the shared ALB.
+    pub tls_disable: bool,
+}
+
+/// The security contexts of one workload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct SecurityContexts {
+    /// The pod's.
+    pub pod: PodSecurityContext,
+    /// The container's.
+    pub container: SecurityContext,
+}
+
+impl SecurityContexts {
+    /// Vault's user 100 and group 1000, Pod Security `restricted`.
+    #[must_use]
+    pub fn vault_user() -> Self {
+        Self {
+            pod: PodSecurityContext {
+                run_as_group: Some(1000),
+                ..PodSecurityContext::restricted(Some(100), Some(1000))
+            },
+            container: SecurityContext::restricted(),
+        }
+    }
+}
+
+/// The agent injector (a mutating webhook that adds the Vault agent to annotated pods).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Injector {
+    /// On.
+    pub enabled: bool,
+    /// Replicas.
+    pub replicas: u32,
+    /// Resources.
+    pub resources: Resources,
+    /// Security contexts.
+    pub security_context: SecurityContexts,
+}
+
+/// The UI service.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ui {
+    /// On.
+    pub enabled: bool,
+    /// `ClusterIP`: the shared ALB reaches it through an Ingress.
+    pub service_type: String,
+}
+
+/// A container image.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Image {
+    /// The repository.
+    pub repository: String,
+    /// The tag.
+    pub tag: String,
+}
+
+/// The server's data volume.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct DataStorage {
+    /// On.
+    pub enabled: bool,
+    /// Its size (`2Gi`).
+    pub size: String,
+}
+
+/// The server's `StatefulSet`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatefulSet {
+    /// Security contexts.
+    pub security_context: SecurityContexts,
+}
+
+/// High availability.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Ha {
+    /// On.
+    pub enabled: bool,
+    /// Servers.
+    pub replicas: u32,
+    /// Integrated (raft) storage.
+    pub raft: Raft,
+}
+
+/// Integrated (raft) storage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Raft {
+    /// On.
+    pub enabled: bool,
+    /// Node ids from the pod names.
+    pub set_node_id: bool,
+    /// The server configuration ([`SERVER_CONFIG`]).
+    pub config: String,
+}
+
+/// The Vault server.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Server {
+    /// The pinned image ([`SERVER_IMAGE_REPOSITORY`], [`SERVER_IMAGE_TAG`]).
+    pub image: Image,
+    /// Resources.
+    pub resources: Resources,
+    /// The IRSA service account (KMS auto-unseal, the init secret).
+    pub service_account: ServiceAccount,
+    /// Environment variables of the server.
+    pub extra_environment_vars: BTreeMap<String, String>,
+    /// The data volume.
+    pub data_storage: DataStorage,
+    /// The `StatefulSet`.
+    pub stateful_set: StatefulSet,
+    /// High availability.
+    pub ha: Ha,
+}
+
+/// The platform's values for Vault.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Values {
+    /// The objects' name.
+    pub fullname_override: String,
+    /// Settings for every component.
+    pub global: Global,
+    /// The agent injector.
+    pub injector: Injector,
+    /// The UI.
+    pub ui: Ui,
+    /// The server.
+    pub server: Server,
+}
+
+impl Values {
+    /// The dev platform's values; the arguments are the cluster's facts (Flux substitutions
+    /// in the GitOps tree).
+    #[must_use]
+    pub fn dev(role_arn: &str, region: &str) -> Self {
+        Self {
+            fullname_override: "vault".to_owned(),
+            global: Global { tls_disable: true },
+            injector: Injector {
+                enabled: true,
+                replicas: 1,
+                resources: Resources::burstable("10m", "64Mi", "128Mi"),
+                security_context: SecurityContexts::vault_user(),
+            },
+            ui: Ui {
+                enabled: true,
+                service_type: "ClusterIP".to_owned(),
+            },
+            server: Server {
+                image: Image {
+                    repository: SERVER_IMAGE_REPOSITORY.to_owned(),
+                    tag: SERVER_IMAGE_TAG.to_owned(),
+                },
+                resources: Resources::burstable("50m", "128Mi", "256Mi"),
+                service_account: ServiceAccount::irsa("vault", role_arn),
+                extra_environment_vars: BTreeMap::from([(
+                    "AWS_REGION".to_owned(),
+                    region.to_owned(),
+                )]),
+                data_storage: DataStorage {
+                    enabled: true,
+                    size: "2Gi".to_owned(),
+                },
+                stateful_set: StatefulSet {
+                    security_context: SecurityContexts::vault_user(),
+                },
+                ha: Ha {
+                    enabled: true,
+                    replicas: 3,
+                    raft: Raft {
+                        enabled: true,
+                        set_node_id: true,
+                        config: SERVER_CONFIG.to_owned(),
+                    },
+                },
+            },
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Typed Helm for the BKT platform: the charts it deploys and the values it gives them.
+//!
+//! - [`catalog`]: every upstream chart the platform installs, as a [`Chart`] — its
+//!   [`Repository`] (HTTP or OCI), chart name and exact pinned version — with a typed values
+//!   struct per chart ([`charts`]) holding exactly what the platform sets. Anything a typed struct
+//!   does not model goes through one explicit escape hatch, [`WithExtra`], which never drops a
+//!   key and refuses a key that a typed field already sets.
+//! - [`sample_app`]: the values of the hand-written sample chart as a Rust type,
+//!   [`SampleAppValues`], from which the chart's `values.schema.json` is generated; the chart's
+//!   `values.yaml` is that type's [`Default`], and a test proves the two agree.
+//!
+//! The `HelmRelease` objects that install these charts are Flux kinds and live in `bkt-flux`;
+//! this crate describes charts and values, and the platform builds releases from both.
+//!
+//! Flux substitutions (`${CLUSTER_NAME}`) are plain strings here: the `dev` constructors take
+//! them as arguments, so the caller passes the references of its cluster-vars contract.
+//!
+//! ```
+//! use bkt_helm::charts::external_secrets;
+//! use bkt_helm::{RepositoryKind, WithExtra};
+//!
+//! let chart = &external_secrets::CHART;
+//! assert_eq!((chart.name, chart.version), ("external-secrets", "2.9.0"));
+//! assert_eq!(chart.repository.kind, RepositoryKind::Http);
+//!
+//! // Typed values, plus one key the struct does not model; a typed key cannot be overridden.
+//! let values = WithExtra::new(external_secrets::Values::dev())
+//!     .extra("replicaCount", 2)?;
+//! assert!(WithExtra::new(external_secrets::Values::dev())
+//!     .extra("installCRDs", false)
+//!     .is_err());
+//! let json = serde_json::to_value(&values).map_err(|e| bkt_helm::Error::Json {
+//!     what: "values".into(),
+//!     message: e.to_string(),
+//! })?;
+//! assert_eq!(json["replicaCount"], 2);
+//! assert_eq!(json["installCRDs"], true);
+//! # Ok::<(), bkt_helm::Error>(())
+//! ```
+
+pub mod catalog;
+pub mod charts;
+pub mod common;
+mod error;
+mod extra;
+pub mod sample_app;
+
+pub use catalog::{CATALOG, Chart, Repository, RepositoryKind};
+pub use error::{Error, Result};
+pub use extra::WithExtra;
+pub use sample_app::SampleAppValues;
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
