@@ -68,12 +68,14 @@
 //! ```
 
 mod tree;
+mod value;
 
 use serde::Serialize;
 use serde_saphyr::SerializerOptions;
 
 use crate::{Error, Result};
 use tree::{Node, StrStyle};
+pub use value::{Value, ValueRef};
 
 /// Serializes `value` as one YAML document: no leading `---`, exactly one trailing newline.
 ///

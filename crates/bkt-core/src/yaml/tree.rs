@@ -29,6 +29,13 @@ pub(super) struct EnumVariant {
     variant: &'static str,
 }
 
+impl EnumVariant {
+    /// The variant's name as serialized (a unit variant is written as this string).
+    pub(super) fn name(self) -> &'static str {
+        self.variant
+    }
+}
+
 /// A value without content: `None`, `()`, a unit struct or a unit variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum UnitShape {

@@ -1,0 +1,123 @@
+//! The one error type of `bkt-flux`: every message names the object (`kind/namespace/name`) or
+//! the field, the bad value, and the fix.
+
+/// What went wrong while building or checking a GitOps tree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value failed validation: `field` is the path of the bad value.
+    #[error("{field}: {value:?} is invalid: {reason}")]
+    Invalid {
+        /// Dotted path of the offending field (for example `spec.interval`).
+        field: String,
+        /// The rejected value, as given.
+        value: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// A `sourceRef` (or `chartRef`, or a Receiver resource) names no source in the tree.
+    #[error(
+        "{object} in {file}: {field} names {source_ref}, which is neither generated in the tree nor registered as a bootstrap source; add that source to the tree, fix the reference, or register it with GitOpsTree::bootstrap_source"
+    )]
+    MissingSource {
+        /// The referring object, `kind/namespace/name`.
+        object: String,
+        /// The file holding it, relative to the tree.
+        file: String,
+        /// The referring field (`spec.sourceRef`).
+        field: String,
+        /// The missing source, `kind/namespace/name`.
+        source_ref: String,
+    },
+    /// A `dependsOn` entry names no object of the same kind in the tree.
+    #[error(
+        "{object} in {file}: dependsOn names {dependency}, which is not in the tree; add it or remove the dependency"
+    )]
+    UnknownDependency {
+        /// The depending object, `kind/namespace/name`.
+        object: String,
+        /// The file holding it.
+        file: String,
+        /// The missing dependency, `kind/namespace/name`.
+        dependency: String,
+    },
+    /// The `dependsOn` graph has a cycle; Flux would wait forever.
+    #[error("dependsOn cycle: {}; remove one of these dependencies", cycle.join(" -> "))]
+    DependencyCycle {
+        /// The objects of the cycle in order, the first repeated at the end.
+        cycle: Vec<String>,
+    },
+    /// A Flux Kustomization's `path` (or a chart path in the repository) is no folder of the tree.
+    #[error(
+        "{object} in {file}: {field} is {path:?}, which is no folder of the generated tree or of a registered hand-written folder; generate that folder, fix the path, or register it with GitOpsTree::hand_written_folder"
+    )]
+    MissingPath {
+        /// The object, `kind/namespace/name`.
+        object: String,
+        /// The file holding it.
+        file: String,
+        /// The field (`spec.path`).
+        field: String,
+        /// The path as written.
+        path: String,
+    },
+    /// A `${VAR}` reference names no key of the cluster-vars contract.
+    #[error(
+        "{object} in {file}: {variable:?} in {text:?} is not a cluster var (known: {known}); use a key of ClusterVars, or double the dollar sign for literal text (Flux's escape)"
+    )]
+    UnknownVariable {
+        /// The object, `kind/namespace/name`.
+        object: String,
+        /// The file holding it.
+        file: String,
+        /// The variable as written, without `${` and `}`.
+        variable: String,
+        /// The string that holds it.
+        text: String,
+        /// The allowed keys, comma-separated.
+        known: String,
+    },
+    /// A Secret carrying `data` or `stringData` would put a secret value into Git.
+    #[error(
+        "{object} in {file}: a Secret with {field} would be committed to Git; deliver it through External Secrets, Vault or a generator in the cluster instead"
+    )]
+    SecretInGit {
+        /// The Secret, `v1/Secret/namespace/name` style id.
+        object: String,
+        /// The file holding it.
+        file: String,
+        /// `data` or `stringData`.
+        field: String,
+    },
+    /// Two objects of the tree have the same kind, namespace and name.
+    #[error("{object}: defined in {first} and again in {second}; each object must be defined once")]
+    DuplicateObject {
+        /// The object, `kind/namespace/name`.
+        object: String,
+        /// The first file.
+        first: String,
+        /// The second file.
+        second: String,
+    },
+    /// Writing YAML or assembling the file tree failed.
+    #[error(transparent)]
+    Core(#[from] bkt_core::Error),
+}
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An [`Error::Invalid`] for `field` holding `value`, with the reason and the fix.
+    pub(crate) fn invalid(
+        field: impl Into<String>,
+        value: impl std::fmt::Display,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Serialization of each kind, compared with the exact YAML expected.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::Duration;
+use crate::kustomize::{Patch, Selector};
+
+fn yaml<T: Serialize>(value: &T) -> String {
+    bkt_core::yaml::to_string(value).unwrap()
+}
+
+fn flux_system() -> CrossNamespaceSourceReference {
+    CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system")
+}
+
+#[test]
+fn kustomization() {
+    let object = Kustomization::new(
+        "apps",
+        KustomizationSpec {
+            depends_on: vec![NamespacedObjectReference::new("platform")],
+            retry_interval: Some(Duration::minutes(1)),
+            timeout: Some(Duration::minutes(10)),
+            wait: Some(true),
+            path: Some("./gitops/apps/dev".into()),
+            patches: vec![
+                Patch::strategic_merge(&BTreeMap::from([("a", "b")]))
+                    .unwrap()
+                    .with_target(Selector::kind_name("HelmRelease", "app")),
+            ],
+            post_build: Some(PostBuild {
+                substitute_from: vec![SubstituteReference::config_map("cluster-vars")],
+                ..PostBuild::default()
+            }),
+            ..KustomizationSpec::new(Duration::minutes(10), flux_system())
+        },
+    )
+    .in_namespace("flux-system");
+    assert_eq!(
+        yaml(&object),
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  dependsOn:
+    - name: platform
+  interval: 10m
+  retryInterval: 1m
+  timeout: 10m
+  prune: true
+  wait: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  path: ./gitops/apps/dev
+  patches:
+    - target:
+        kind: HelmRelease
+        name: app
+      patch: |
+        a: b
+  postBuild:
+    substituteFrom:
+      - kind: ConfigMap
+        name: cluster-vars
+"
+    );
+}
+
+#[test]
+fn sources() {
+    let git = GitRepository::new(
+        "platform",
+        GitRepositorySpec {
+            reference: Some(GitRepositoryRef {
+                branch: Some("main".into()),
+                ..GitRepositoryRef::default()
+            }),
+            ..GitRepositorySpec::new(Duration::minutes(1), "https://github.com/o/r")
+        },
+    );
+    assert_eq!(
+        yaml(&git),
+        "apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: platform
+spec:
+  interval: 1m
+  url: https://github.com/o/r
+  ref:
+    branch: main
+"
+    );
+    let oci = OciRepository::new(
+        "podinfo",
+        OciRepositorySpec {
+            reference: Some(OciRepositoryRef {
+                tag: Some("6.9.0".into()),
+                ..OciRepositoryRef::default()
+            }),
+            ..OciRepositorySpec::new(Duration::minutes(5), "oci://ghcr.io/x/podinfo")
+        },
+    );
+    assert_eq!(
+        yaml(&oci),
+        "apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: podinfo
+spec:
+  interval: 5m
+  url: oci://ghcr.io/x/podinfo
+  ref:
+    tag: \"6.9.0\"
+"
+    );
+    let helm = HelmRepository::new(
+        "hashicorp",
+        HelmRepositorySpec::new(Duration::hours(24), "https://helm.releases.hashicorp.com"),
+    );
+    assert_eq!(
+        yaml(&helm),
+        "apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: hashicorp
+spec:
+  interval: 24h
+  url: https://helm.releases.hashicorp.com
+"
+    );
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VaultValues {
+    fullname_override: &'static str,
+    ui: Ui,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Ui {
+    enabled: bool,
+    service_type: &'static str,
+}
+
+#[test]
+fn helm_release_keeps_typed_values_and_remediation() {
+    let release = HelmRelease::new(
+        "vault",
+        HelmReleaseSpec {
+            timeout: Some(Duration::minutes(10)),
+            install: Some(Install {
+                crds: Some(Crds::CreateReplace),
+                strategy: Some(Strategy {
+                    name: StrategyName::RetryOnFailure,
+                    retry_interval: Some(Duration::minutes(2)),
+                }),
+                ..Install::default()
+            }),
+            upgrade: Some(Upgrade {
+                cleanup_on_fail: Some(true),
+                remediation: Some(UpgradeRemediation {
+                    retries: Some(3),
+                    remediate_last_failure: Some(true),
+                    ..UpgradeRemediation::default()
+                }),
+                ..Upgrade::default()
+            }),
+            drift_detection: Some(DriftDetection {
+                mode: Some(DriftDetectionMode::Enabled),
+                ..DriftDetection::default()
+            }),
+            values: Some(
+                Values::new(&VaultValues {
+                    fullname_override: "vault",
+                    ui: Ui {
+                        enabled: true,
+                        service_type: "ClusterIP",
+                    },
+                })
+                .unwrap(),
+            ),
+            ..HelmReleaseSpec::new(
+                Duration::hours(1),
+                HelmChartTemplate::new(
+                    "vault",
+                    "0.34.1",
+                    CrossNamespaceSourceReference::new(SourceKind::HelmRepository, "hashicorp"),
+                ),
+            )
+        },
+    );
+    assert_eq!(
+        yaml(&release),
+        "apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: vault
+spec:
+  interval: 1h
+  timeout: 10m
+  chart:
+    spec:
+      chart: vault
+      version: \"0.34.1\"
+      sourceRef:
+        kind: HelmRepository
+        name: hashicorp
+  driftDetection:
+    mode: enabled
+  install:
+    crds: CreateReplace
+    strategy:
+      name: RetryOnFailure
+      retryInterval: 2m
+  upgrade:
+    cleanupOnFail: true
+    remediation:
+      retries: 3
+      remediateLastFailure: true
+  values:
+    fullnameOverride: vault
+    ui:
+      enabled: true
+      serviceType: ClusterIP
+"
+    );
+}
+
+#[test]
+fn helm_release_from_a_chart_ref() {
+    let release = HelmRelease::new(
+        "podinfo",
+        HelmReleaseSpec::from_chart_ref(
+            Duration::minutes(10),
+            CrossNamespaceSourceReference::new(SourceKind::OciRepository, "podinfo")
+                .in_namespace("flux-system"),
+        ),
+    );
+    assert_eq!(
+        yaml(&release),
+        "apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+spec:
+  interval: 10m
+  chartRef:
+    kind: OCIRepository
+    name: podinfo
+    namespace: flux-system
+"
+    );
+}
+
+#[test]
+fn notifications() {
+    let receiver = Receiver::new(
+        "github",
+        ReceiverSpec {
+            receiver_type: "github".into(),
+            events: vec!["ping".into(), "push".into()],
+            secret_ref: LocalObjectReference::new("github-webhook-token"),
+            resources: vec![ObjectKindReference {
+                api_version: Some("source.toolkit.fluxcd.io/v1".into()),
+                kind: "GitRepository".into(),
+                name: "flux-system".into(),
+                namespace: None,
+            }],
+            interval: None,
+        },
+    );
+    assert_eq!(
+        yaml(&receiver),
+        "apiVersion: notification.toolkit.fluxcd.io/v1
+kind: Receiver
+metadata:
+  name: github
+spec:
+  type: github
+  events:
+    - ping
+    - push
+  secretRef:
+    name: github-webhook-token
+  resources:
+    - apiVersion: source.toolkit.fluxcd.io/v1
+      kind: GitRepository
+      name: flux-system
+"
+    );
+    let provider = Provider::new(
+        "github",
+        ProviderSpec {
+            provider_type: "github".into(),
+            address: Some("https://github.com/o/r".into()),
+            secret_ref: Some(LocalObjectReference::new("github-token")),
+            ..ProviderSpec::default()
+        },
+    );
+    assert_eq!(
+        yaml(&provider),
+        "apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: github
+spec:
+  type: github
+  address: https://github.com/o/r
+  secretRef:
+    name: github-token
+"
+    );
+    let alert = Alert::new(
+        "github-status",
+        AlertSpec {
+            provider_ref: LocalObjectReference::new("github"),
+            event_severity: Some(EventSeverity::Info),
+            event_sources: vec![ObjectKindReference {
+                kind: "Kustomization".into(),
+                name: "*".into(),
+                ..ObjectKindReference::default()
+            }],
+            ..AlertSpec::default()
+        },
+    );
+    assert_eq!(
+        yaml(&alert),
+        "apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata:
+  name: github-status
+spec:
+  providerRef:
+    name: github
+  eventSeverity: info
+  eventSources:
+    - kind: Kustomization
+      name: \"*\"
+"
+    );
+}

@@ -1,0 +1,625 @@
+//! [`GitOpsTree`]: the files of a Flux tree, checked as a graph and rendered into a
+//! [`bkt_core::Tree`].
+//!
+//! The checks run on every render and return the first problem as an [`Error`] naming the
+//! object (`kind/namespace/name`), its file and the fix; they never panic:
+//!
+//! - no `v1` Secret carries `data` or `stringData` (a secret value would be committed);
+//! - every `${VAR}` in any string of any document is a key of the cluster-vars contract given to
+//!   [`GitOpsTree::new`] (`$${` is Flux's escape, not a variable; objects annotated
+//!   `kustomize.toolkit.fluxcd.io/substitute: disabled` are skipped, as Flux skips them);
+//! - every Flux `sourceRef` (Kustomization, `HelmRelease` chart, `chartRef`) and every source a
+//!   Receiver names resolves to a source generated in the tree or registered with
+//!   [`GitOpsTree::bootstrap_source`] (the `flux-system` `GitRepository` that bootstrap makes);
+//! - every `dependsOn` names a Flux Kustomization (or, for a `HelmRelease`, a `HelmRelease`) of
+//!   the tree, and the dependencies have no cycle;
+//! - every Flux Kustomization `path` (and every chart path) in the repository that holds the tree
+//!   is a folder of the generated tree or of a folder registered with
+//!   [`GitOpsTree::hand_written_folder`].
+//!
+//! An object's namespace is its `metadata.namespace`, else the `namespace` of the
+//! `kustomization.yaml` generated in its folder; where neither says, references to it match by
+//! kind and name alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bkt_core::yaml::ValueRef;
+use bkt_core::{FileKind, Tree};
+
+use crate::kinds::SourceKind;
+use crate::manifest::ManifestFile;
+use crate::{Error, Result};
+
+/// The annotation with which Flux leaves an object's `${…}` alone.
+const SUBSTITUTE_ANNOTATION: &str = "kustomize.toolkit.fluxcd.io/substitute";
+
+/// The file name of a folder's kustomization.
+const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+
+/// The files of a Flux tree, the hand-written folders beside them and the sources bootstrap
+/// creates, with the cluster-vars keys `${VAR}`s may name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GitOpsTree {
+    dir: String,
+    cluster_vars: Vec<String>,
+    files: BTreeMap<String, ManifestFile>,
+    hand_written: BTreeSet<String>,
+    bootstrap: Vec<BootstrapSource>,
+}
+
+/// A source that exists in the cluster without being generated in the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BootstrapSource {
+    kind: SourceKind,
+    namespace: String,
+    name: String,
+    holds_tree: bool,
+}
+
+impl GitOpsTree {
+    /// An empty tree that sits at `dir` of its repository (`gitops`: Flux paths read
+    /// `./gitops/...`), whose `${VAR}`s may name only `cluster_vars`.
+    #[must_use]
+    pub fn new(dir: impl Into<String>, cluster_vars: &[&str]) -> Self {
+        Self {
+            dir: dir.into(),
+            cluster_vars: cluster_vars.iter().map(|key| (*key).to_owned()).collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a file at `path`, relative to the tree (`clusters/dev/apps.yaml`).
+    ///
+    /// # Errors
+    /// [`Error::Core`] with a duplicate-path error when the path is taken.
+    pub fn insert(&mut self, path: impl Into<String>, file: ManifestFile) -> Result<()> {
+        let path = path.into();
+        if self.files.contains_key(&path) {
+            return Err(bkt_core::Error::DuplicatePath { path }.into());
+        }
+        self.files.insert(path, file);
+        Ok(())
+    }
+
+    /// Moves every file, hand-written folder and bootstrap source of `other` into this tree,
+    /// its paths under `prefix/`.
+    ///
+    /// # Errors
+    /// As [`GitOpsTree::insert`]; nothing is moved then.
+    pub fn extend_under(&mut self, prefix: &str, other: GitOpsTree) -> Result<()> {
+        let under = |path: &str| {
+            let mut joined = prefix.trim_end_matches('/').to_owned();
+            joined.push('/');
+            joined.push_str(path);
+            joined
+        };
+        if let Some(path) = other
+            .files
+            .keys()
+            .map(|path| under(path))
+            .find(|path| self.files.contains_key(path))
+        {
+            return Err(bkt_core::Error::DuplicatePath { path }.into());
+        }
+        for (path, file) in other.files {
+            self.files.insert(under(&path), file);
+        }
+        self.hand_written
+            .extend(other.hand_written.iter().map(|folder| under(folder)));
+        for source in other.bootstrap {
+            if !self.bootstrap.contains(&source) {
+                self.bootstrap.push(source);
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers a folder of hand-written files (relative to the tree, `charts/sample-app`) as
+    /// a valid target of Flux paths.
+    pub fn hand_written_folder(&mut self, folder: impl Into<String>) {
+        self.hand_written
+            .insert(folder.into().trim_end_matches('/').to_owned());
+    }
+
+    /// Registers a source that bootstrap creates rather than the tree (the `GitRepository`
+    /// `flux-system/flux-system`). `holds_tree`: it is the repository this tree is committed
+    /// to, so paths into it are checked against the tree.
+    pub fn bootstrap_source(
+        &mut self,
+        kind: SourceKind,
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+        holds_tree: bool,
+    ) {
+        self.bootstrap.push(BootstrapSource {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+            holds_tree,
+        });
+    }
+
+    /// The files, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &ManifestFile)> {
+        self.files.iter().map(|(path, file)| (path.as_str(), file))
+    }
+
+    /// Checks the graph, then renders every file with the generated-file header naming
+    /// `generator`; paths are relative to the tree.
+    ///
+    /// # Errors
+    /// The first failed check (see the [module docs](self)), or [`Error::Core`] when a
+    /// document does not serialize.
+    pub fn to_tree(&self, generator: &str) -> Result<Tree> {
+        self.check()?;
+        let mut tree = Tree::new(generator);
+        for (path, file) in &self.files {
+            tree.insert(path, FileKind::Yaml, &file.render()?)?;
+        }
+        Ok(tree)
+    }
+
+    /// Runs every check of the [module docs](self).
+    ///
+    /// # Errors
+    /// The first problem found.
+    pub fn check(&self) -> Result<()> {
+        let objects = self.objects();
+        check_duplicates(&objects)?;
+        for object in &objects {
+            check_secret(object)?;
+            self.check_variables(object)?;
+        }
+        let graph = Graph::new(self, &objects);
+        graph.check_references()?;
+        graph.check_cycles()
+    }
+
+    /// Every document of the tree with its identity.
+    fn objects(&self) -> Vec<Object<'_>> {
+        let folder_namespaces: BTreeMap<&str, &str> = self
+            .files
+            .iter()
+            .filter_map(|(path, file)| {
+                let folder = path.strip_suffix(KUSTOMIZATION_FILE)?;
+                let namespace = file.documents().iter().find_map(|document| {
+                    let object = document.object();
+                    is_kustomize_file(object)
+                        .then(|| object.get("namespace").and_then(ValueRef::as_str))
+                        .flatten()
+                })?;
+                Some((folder, namespace))
+            })
+            .collect();
+        let mut objects = Vec::new();
+        for (path, file) in &self.files {
+            let folder = path.rfind('/').map_or("", |slash| &path[..=slash]);
+            for document in file.documents() {
+                let view = document.object();
+                let text = |key: &[&str]| view.get_path(key).and_then(ValueRef::as_str);
+                let namespace = text(&["metadata", "namespace"])
+                    .or_else(|| folder_namespaces.get(folder).copied());
+                objects.push(Object {
+                    file: path,
+                    api_version: text(&["apiVersion"]).unwrap_or_default(),
+                    kind: text(&["kind"]).unwrap_or_default(),
+                    name: text(&["metadata", "name"]).unwrap_or_default(),
+                    namespace,
+                    view,
+                });
+            }
+        }
+        objects
+    }
+
+    fn check_variables(&self, object: &Object<'_>) -> Result<()> {
+        let disabled = object
+            .view
+            .get_path(&["metadata", "annotations", SUBSTITUTE_ANNOTATION])
+            .and_then(ValueRef::as_str)
+            == Some("disabled");
+        if disabled {
+            return Ok(());
+        }
+        for text in object.view.strings() {
+            for variable in variables(text) {
+                if !self.cluster_vars.iter().any(|key| key == variable) {
+                    return Err(Error::UnknownVariable {
+                        object: object.id(),
+                        file: object.file.to_owned(),
+                        variable: variable.to_owned(),
+                        text: text.to_owned(),
+                        known: self.cluster_vars.join(", "),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the repository path `path` (`./gitops/apps/dev`) is a folder of the tree.
+    fn has_folder(&self, path: &str) -> bool {
+        let path = path.trim_start_matches("./").trim_end_matches('/');
+        if path
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return false;
+        }
+        let Some(folder) = path.strip_prefix(self.dir.as_str()) else {
+            return false;
+        };
+        let folder = folder.trim_start_matches('/');
+        if folder.is_empty() {
+            return !self.files.is_empty();
+        }
+        let inside = |base: &str| {
+            base.strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'))
+        };
+        self.files.keys().any(|file| inside(file))
+            || self.hand_written.iter().any(|written| {
+                written == folder
+                    || inside(written)
+                    || folder
+                        .strip_prefix(written.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+}
+
+/// Whether `object` is a kustomize file (`kustomization.yaml` or a component).
+fn is_kustomize_file(object: ValueRef<'_>) -> bool {
+    object
+        .get("apiVersion")
+        .and_then(ValueRef::as_str)
+        .is_some_and(|api_version| group(api_version) == "kustomize.config.k8s.io")
+}
+
+/// The API group of an `apiVersion` (`""` for the core group).
+fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// The names of the `${VAR}` substitutions in `text`, as Flux's envsubst reads them: `$$` is an
+/// escaped `$`, and a name ends at the first character that cannot be part of one (`}` or an
+/// operator such as `:=`). A `${` with no name gives `""`.
+fn variables(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        match (bytes.get(index), bytes.get(index + 1)) {
+            (Some(b'$'), Some(b'$')) => index += 2,
+            (Some(b'$'), Some(b'{')) => {
+                let start = index + 2;
+                let length = bytes
+                    .get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_')
+                    .count();
+                found.push(text.get(start..start + length).unwrap_or_default());
+                index = start + length;
+            }
+            _ => index += 1,
+        }
+    }
+    found
+}
+
+/// One document of the tree and where it is.
+struct Object<'a> {
+    file: &'a str,
+    api_version: &'a str,
+    kind: &'a str,
+    name: &'a str,
+    namespace: Option<&'a str>,
+    view: ValueRef<'a>,
+}
+
+impl Object<'_> {
+    /// `kind/namespace/name`, or `kind/name` when the namespace is not known.
+    fn id(&self) -> String {
+        object_id(self.kind, self.namespace, self.name)
+    }
+
+    fn is(&self, api_group: &str, kind: &str) -> bool {
+        group(self.api_version) == api_group && self.kind == kind
+    }
+}
+
+fn object_id(kind: &str, namespace: Option<&str>, name: &str) -> String {
+    let mut id = kind.to_owned();
+    for part in namespace.into_iter().chain([name]) {
+        id.push('/');
+        id.push_str(part);
+    }
+    id
+}
+
+const KUSTOMIZE_GROUP: &str = "kustomize.toolkit.fluxcd.io";
+const HELM_GROUP: &str = "helm.toolkit.fluxcd.io";
+const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
+const NOTIFICATION_GROUP: &str = "notification.toolkit.fluxcd.io";
+
+fn check_duplicates(objects: &[Object<'_>]) -> Result<()> {
+    let mut seen: BTreeMap<(&str, &str, &str, &str), &str> = BTreeMap::new();
+    for object in objects {
+        // Flux objects with a known namespace: others may be defined in a base and reused.
+        let flux = group(object.api_version).ends_with(".toolkit.fluxcd.io");
+        let Some(namespace) = object.namespace.filter(|_| flux) else {
+            continue;
+        };
+        let key = (
+            group(object.api_version),
+            object.kind,
+            namespace,
+            object.name,
+        );
+        if let Some(first) = seen.insert(key, object.file) {
+            return Err(Error::DuplicateObject {
+                object: object.id(),
+                first: first.to_owned(),
+                second: object.file.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_secret(object: &Object<'_>) -> Result<()> {
+    if object.api_version != "v1" || object.kind != "Secret" {
+        return Ok(());
+    }
+    match ["data", "stringData"]
+        .into_iter()
+        .find(|field| object.view.get(field).is_some())
+    {
+        Some(field) => Err(Error::SecretInGit {
+            object: object.id(),
+            file: object.file.to_owned(),
+            field: field.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A source an object may reference: generated, or registered as bootstrap.
+struct Source<'a> {
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    holds_tree: bool,
+}
+
+/// The sources and the `dependsOn` targets of the tree.
+struct Graph<'t, 'a> {
+    tree: &'t GitOpsTree,
+    objects: &'t [Object<'a>],
+    sources: Vec<Source<'t>>,
+}
+
+impl<'t, 'a: 't> Graph<'t, 'a> {
+    fn new(tree: &'t GitOpsTree, objects: &'t [Object<'a>]) -> Self {
+        let mut sources: Vec<Source<'t>> = objects
+            .iter()
+            .filter(|object| group(object.api_version) == SOURCE_GROUP)
+            .map(|object| Source {
+                kind: object.kind,
+                namespace: object.namespace,
+                name: object.name,
+                holds_tree: false,
+            })
+            .collect();
+        sources.extend(tree.bootstrap.iter().map(|source| Source {
+            kind: source.kind.as_str(),
+            namespace: Some(source.namespace.as_str()),
+            name: source.name.as_str(),
+            holds_tree: source.holds_tree,
+        }));
+        Self {
+            tree,
+            objects,
+            sources,
+        }
+    }
+
+    /// The source a reference at `field` of `object` names, or the error naming it.
+    fn source(
+        &self,
+        object: &Object<'_>,
+        field: &str,
+        reference: ValueRef<'_>,
+    ) -> Result<&Source<'t>> {
+        let text = |key: &str| reference.get(key).and_then(ValueRef::as_str);
+        let kind = text("kind").unwrap_or_default();
+        let name = text("name").unwrap_or_default();
+        let namespace = text("namespace").or(object.namespace);
+        self.sources
+            .iter()
+            .find(|source| {
+                source.kind == kind
+                    && source.name == name
+                    && match (namespace, source.namespace) {
+                        (Some(wanted), Some(has)) => wanted == has,
+                        _ => true,
+                    }
+            })
+            .ok_or_else(|| Error::MissingSource {
+                object: object.id(),
+                file: object.file.to_owned(),
+                field: field.to_owned(),
+                source_ref: object_id(kind, namespace, name),
+            })
+    }
+
+    fn check_path(
+        &self,
+        object: &Object<'_>,
+        source: &Source<'_>,
+        field: &str,
+        path: Option<&str>,
+    ) -> Result<()> {
+        match path {
+            Some(path) if source.holds_tree && !self.tree.has_folder(path) => {
+                Err(Error::MissingPath {
+                    object: object.id(),
+                    file: object.file.to_owned(),
+                    field: field.to_owned(),
+                    path: path.to_owned(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn check_references(&self) -> Result<()> {
+        for object in self.objects {
+            let spec = object.view.get("spec");
+            let at = |path: &[&str]| spec.and_then(|spec| spec.get_path(path));
+            if object.is(KUSTOMIZE_GROUP, "Kustomization") {
+                if let Some(reference) = at(&["sourceRef"]) {
+                    let source = self.source(object, "spec.sourceRef", reference)?;
+                    let path = at(&["path"]).and_then(ValueRef::as_str);
+                    self.check_path(object, source, "spec.path", path)?;
+                }
+                self.dependencies(object)?;
+            } else if object.is(HELM_GROUP, "HelmRelease") {
+                if let Some(reference) = at(&["chart", "spec", "sourceRef"]) {
+                    let source = self.source(object, "spec.chart.spec.sourceRef", reference)?;
+                    if source.kind == SourceKind::GitRepository.as_str() {
+                        let chart = at(&["chart", "spec", "chart"]).and_then(ValueRef::as_str);
+                        self.check_path(object, source, "spec.chart.spec.chart", chart)?;
+                    }
+                }
+                if let Some(reference) = at(&["chartRef"]) {
+                    self.source(object, "spec.chartRef", reference)?;
+                }
+                self.dependencies(object)?;
+            } else if object.is(NOTIFICATION_GROUP, "Receiver") {
+                for resource in at(&["resources"]).map(ValueRef::items).unwrap_or_default() {
+                    let api_version = resource.get("apiVersion").and_then(ValueRef::as_str);
+                    if api_version.is_some_and(|version| group(version) == SOURCE_GROUP) {
+                        self.source(object, "spec.resources", resource)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The objects `object`'s `dependsOn` names (of its own kind), or the error naming the first
+    /// missing one.
+    fn dependencies(&self, object: &Object<'a>) -> Result<Vec<usize>> {
+        let entries = object
+            .view
+            .get_path(&["spec", "dependsOn"])
+            .map(ValueRef::items)
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        for entry in entries {
+            let name = entry
+                .get("name")
+                .and_then(ValueRef::as_str)
+                .unwrap_or_default();
+            let namespace = entry
+                .get("namespace")
+                .and_then(ValueRef::as_str)
+                .or(object.namespace);
+            let target = self.objects.iter().position(|candidate| {
+                candidate.api_version == object.api_version
+                    && candidate.kind == object.kind
+                    && candidate.name == name
+                    && match (namespace, candidate.namespace) {
+                        (Some(wanted), Some(has)) => wanted == has,
+                        _ => true,
+                    }
+            });
+            match target {
+                Some(index) => found.push(index),
+                None => {
+                    return Err(Error::UnknownDependency {
+                        object: object.id(),
+                        file: object.file.to_owned(),
+                        dependency: object_id(object.kind, namespace, name),
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Depth-first search over `dependsOn`; the first cycle found, in order.
+    fn check_cycles(&self) -> Result<()> {
+        let edges: Vec<Vec<usize>> = self
+            .objects
+            .iter()
+            .map(|object| self.dependencies(object).unwrap_or_default())
+            .collect();
+        // 0: not visited, 1: on the current path, 2: done.
+        let mut state = vec![0_u8; self.objects.len()];
+        for start in 0..self.objects.len() {
+            let mut path = Vec::new();
+            if let Some(cycle) = visit(start, &edges, &mut state, &mut path) {
+                let mut names: Vec<String> = cycle
+                    .iter()
+                    .filter_map(|index| self.objects.get(*index).map(Object::id))
+                    .collect();
+                if let Some(first) = names.first().cloned() {
+                    names.push(first);
+                }
+                return Err(Error::DependencyCycle { cycle: names });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Visits `node`; returns the nodes of a cycle reached from it, starting where it closes.
+fn visit(
+    node: usize,
+    edges: &[Vec<usize>],
+    state: &mut [u8],
+    path: &mut Vec<usize>,
+) -> Option<Vec<usize>> {
+    match state.get(node) {
+        Some(2) | None => return None,
+        Some(1) => {
+            let start = path.iter().position(|on_path| *on_path == node)?;
+            return Some(path.get(start..)?.to_vec());
+        }
+        _ => {}
+    }
+    if let Some(slot) = state.get_mut(node) {
+        *slot = 1;
+    }
+    path.push(node);
+    for next in edges.get(node).into_iter().flatten() {
+        if let Some(cycle) = visit(*next, edges, state, path) {
+            return Some(cycle);
+        }
+    }
+    path.pop();
+    if let Some(slot) = state.get_mut(node) {
+        *slot = 2;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variables;
+
+    #[test]
+    fn reads_variables_as_flux_does() {
+        assert_eq!(
+            variables("a ${DOMAIN} b ${VPC_CIDR}"),
+            ["DOMAIN", "VPC_CIDR"]
+        );
+        assert!(variables("$${LITERAL} and $$ and $HOME").is_empty());
+        assert_eq!(variables("${X:=default}"), ["X"]);
+        assert_eq!(variables("${}"), [""]);
+        assert_eq!(variables("end ${"), [""]);
+    }
+}

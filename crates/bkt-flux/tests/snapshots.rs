@@ -1,0 +1,1 @@
+//! insta snapshots of the rendered text.

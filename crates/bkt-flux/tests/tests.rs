@@ -1,0 +1,6 @@
+//! The integration tests of bkt-flux, in one binary: the graph checks, properties, and the
+//! snapshots of the generated cluster entry.
+
+mod graph;
+mod properties;
+mod snapshots;
