@@ -150,6 +150,17 @@ def check_applied(workdir):
     c.check(secret.get("KmsKeyId") in (vault_key, cluster_vars["VAULT_KMS_KEY_ID"]),
             f"Vault's init secret is encrypted with Vault's own key (got {secret.get('KmsKeyId')})")
 
+    # The seam to terraform/atlas/dev: the secret it writes the MongoDB connection into, and the
+    # addresses it admits to Atlas.
+    mongodb = boto3.client("secretsmanager").describe_secret(SecretId=outputs["mongodb_secret_arn"]["value"])
+    mongodb_key = boto3.client("kms").describe_key(KeyId=mongodb.get("KmsKeyId", "missing"))["KeyMetadata"]
+    c.check(mongodb["Name"] == f"{name}/sample-app/mongodb" and mongodb_key.get("KeyManager") == "CUSTOMER",
+            f"the MongoDB connection secret exists under {name}/sample-app/mongodb with a customer KMS key")
+    nat_ips = outputs["nat_public_ips"]["value"]
+    eip_ips = {a["PublicIp"] for a in ec2.describe_addresses()["Addresses"]}
+    c.check(len(nat_ips) == 1 and set(nat_ips) <= eip_ips,
+            f"nat_public_ips lists the NAT gateway's Elastic IP (got {nat_ips})")
+
     vpc_id = cluster_vars["VPC_ID"]
     c.check(ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["CidrBlock"] == cluster_vars["VPC_CIDR"], "VPC_CIDR is the VPC's range")
     flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
