@@ -19,6 +19,8 @@ pub use bkt_core::Tree;
 #[doc(inline)]
 pub use bkt_eks as eks;
 #[doc(inline)]
+pub use bkt_flux as flux;
+#[doc(inline)]
 pub use bkt_helm as helm;
 #[doc(inline)]
 pub use bkt_network as network;
@@ -93,6 +95,8 @@ pub struct PlatformSpec {
     /// The dev environment's often-changing settings, read from its data file
     /// ([`settings::DEV_SETTINGS_PATH`]) by the generator; the default holds the placeholder tag.
     pub settings: settings::Settings,
+    /// The cluster entry `gitops/clusters/dev` (and its local flavour).
+    pub cluster: bkt_flux::cluster::ClusterEntry,
 }
 
 /// What went wrong while rendering the platform.
@@ -124,6 +128,10 @@ pub enum Error {
     /// A chart's values or the sample chart's schema was rejected.
     #[error("helm: {0}")]
     Helm(#[from] bkt_helm::Error),
+    /// A Flux model or the GitOps tree's graph checks rejected the tree (boxed: its errors
+    /// name object, file, field and value, and would make every `Result` of this crate large).
+    #[error("flux: {0}")]
+    Flux(Box<bkt_flux::Error>),
     /// A settings data file is not TOML.
     #[error("line {line}, column {column}: {message}")]
     SettingsSyntax {
@@ -169,6 +177,12 @@ impl Error {
     }
 }
 
+impl From<bkt_flux::Error> for Error {
+    fn from(error: bkt_flux::Error) -> Self {
+        Self::Flux(Box::new(error))
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -200,6 +214,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
         bkt_core::FileKind::Json,
         &bkt_helm::sample_app::values_schema_json()?,
     )?;
+    tree.extend_under(gitops::GITOPS_DIR, gitops::tree(spec)?.to_tree(GENERATOR)?)?;
     Ok(tree)
 }
 
@@ -207,6 +222,7 @@ pub mod bootstrap;
 pub mod cluster_vars;
 pub mod dev;
 pub mod drift;
+pub mod gitops;
 mod policies;
 pub mod settings;
 mod substitution;

@@ -63,7 +63,7 @@ pub enum Error {
     },
     /// A `${VAR}` reference names no key of the cluster-vars contract.
     #[error(
-        "{object} in {file}: {variable:?} in {text:?} is not a cluster var (known: {known}); use a key of ClusterVars, or double the dollar sign for literal text (Flux's escape)"
+        "{object} in {file}: {variable:?} in {text:?} is not a cluster var; use a key of the cluster-vars contract (ClusterVars::KEYS), or double the dollar sign for literal text (Flux's escape)"
     )]
     UnknownVariable {
         /// The object, `kind/namespace/name`.
@@ -74,8 +74,6 @@ pub enum Error {
         variable: String,
         /// The string that holds it.
         text: String,
-        /// The allowed keys, comma-separated.
-        known: String,
     },
     /// A Secret carrying `data` or `stringData` would put a secret value into Git.
     #[error(

@@ -378,7 +378,7 @@ mod tests {
         };
         assert_eq!(
             bkt_core::yaml::to_string(&file).unwrap(),
-            r#"apiVersion: kustomize.config.k8s.io/v1beta1
+            r"apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: vault
 resources:
@@ -406,7 +406,7 @@ configMapGenerator:
     options:
       annotations:
         kustomize.toolkit.fluxcd.io/substitute: disabled
-"#
+"
         );
     }
 

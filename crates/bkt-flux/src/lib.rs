@@ -12,9 +12,12 @@
 //! - [`GitOpsTree`]: the files under `gitops/`, rendered into a [`bkt_core::Tree`] only after
 //!   the graph checks pass (sources resolve, `dependsOn` is acyclic and complete, paths exist,
 //!   every `${VAR}` is a cluster var, no Secret data in Git).
+//! - [`cluster`]: the cluster entry `clusters/<env>/`: the chain of Flux Kustomizations, and
+//!   its local flavour.
 //!
 //! Library code enables no k8s-openapi version feature; the binary that renders picks one.
 
+pub mod cluster;
 mod duration;
 mod error;
 pub mod kinds;

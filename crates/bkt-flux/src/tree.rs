@@ -229,7 +229,6 @@ impl GitOpsTree {
                         file: object.file.to_owned(),
                         variable: variable.to_owned(),
                         text: text.to_owned(),
-                        known: self.cluster_vars.join(", "),
                     });
                 }
             }

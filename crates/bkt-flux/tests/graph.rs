@@ -289,7 +289,6 @@ fn an_unknown_variable_names_the_key_and_the_string() {
             file: "apps/app/extra.yaml".into(),
             variable: "DOMIAN".into(),
             text: "${DOMAIN}/${DOMIAN}".into(),
-            known: "DOMAIN, CLUSTER_NAME".into(),
         }
     );
 }

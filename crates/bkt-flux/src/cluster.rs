@@ -1,0 +1,586 @@
+//! The cluster entry `clusters/<env>/`: the chain of Flux Kustomizations a cluster reconciles
+//! (controllers → configs → vault bootstrap → platform → secrets → apps), each with its
+//! interval, retry interval, timeout, `prune`, `wait`, source, path, `dependsOn` and the
+//! cluster vars substituted from one `ConfigMap`; and the `local` flavour, an overlay that keeps
+//! only the apps layer for a cluster without AWS.
+//!
+//! [`ClusterEntry::default`] is the dev entry committed in this repository.
+
+use serde::Serialize;
+
+use crate::kinds::{
+    CrossNamespaceSourceReference, HelmRelease, Kustomization, KustomizationSpec,
+    NamespacedObjectReference, Object, PostBuild, SourceKind, SubstituteReference, Test,
+};
+use crate::kustomize::{self, JsonPatchOp, Patch, Selector};
+use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
+
+/// One Flux Kustomization of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    /// Its name (a DNS-1123 label), in the entry's namespace.
+    pub name: String,
+    /// Why it exists and why it sits where it does in the chain: the comment above it.
+    pub why: Option<String>,
+    /// The layers that must be ready first.
+    pub depends_on: Vec<String>,
+    /// How often it is applied again.
+    pub interval: Duration,
+    /// How soon a failed apply is retried.
+    pub retry_interval: Duration,
+    /// How long an apply with its health checks may take.
+    pub timeout: Duration,
+    /// The folder applied, in the repository (`./gitops/apps/dev`).
+    pub path: String,
+}
+
+/// A file of the entry and the layers it holds, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryFile {
+    /// The file name (`infrastructure.yaml`).
+    pub name: String,
+    /// Its layers.
+    pub layers: Vec<Layer>,
+}
+
+/// The `clusters/<environment>/` folder: files of Flux Kustomizations chained with
+/// `dependsOn`, listed by a `kustomization.yaml`. Every layer prunes, waits for its objects and
+/// substitutes the cluster vars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterEntry {
+    /// The environment, the folder's name (`dev`).
+    pub environment: String,
+    /// The namespace of the Flux Kustomizations (`flux-system`).
+    pub namespace: String,
+    /// The source every layer applies from (the bootstrap `GitRepository`).
+    pub source: CrossNamespaceSourceReference,
+    /// The `ConfigMap` of cluster vars (`cluster-vars`, written from Terraform's output).
+    pub cluster_vars: String,
+    /// The files, in the order the `kustomization.yaml` lists them.
+    pub files: Vec<EntryFile>,
+    /// The overlay for a cluster without AWS, written to `clusters/<name>/`.
+    pub local: Option<LocalOverlay>,
+}
+
+/// An overlay of the entry (`clusters/local/`) that deletes every layer but one, drops that
+/// layer's `dependsOn` and patches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalOverlay {
+    /// The overlay's folder name (`local`).
+    pub name: String,
+    /// Why it exists and what it leaves out: the comment at the top of its kustomization.
+    pub why: String,
+    /// The one layer kept (`apps`).
+    pub kept: String,
+    /// `HelmRelease`s of the kept layer, changed for a cluster without AWS.
+    pub releases: Vec<LocalRelease>,
+}
+
+/// A `HelmRelease` of the kept layer as the local cluster runs it: its Helm test switched on,
+/// chart features switched off, and values set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LocalRelease {
+    /// The `HelmRelease`'s name.
+    pub name: String,
+    /// Whether helm-controller runs the chart's Helm test (and reports `TestSuccess`).
+    pub test: bool,
+    /// Chart features switched off (`<feature>.enabled: false`), in order.
+    pub disabled: Vec<String>,
+    /// Values set to a text, as dotted paths (`database.type`) and values, in order.
+    pub set: Vec<(String, String)>,
+}
+
+impl ClusterEntry {
+    /// Every layer, in file order.
+    pub fn layers(&self) -> impl Iterator<Item = &Layer> {
+        self.files.iter().flat_map(|file| file.layers.iter())
+    }
+
+    /// The Flux Kustomization of `layer`.
+    #[must_use]
+    pub fn kustomization(&self, layer: &Layer) -> Kustomization {
+        Kustomization::new(
+            layer.name.clone(),
+            KustomizationSpec {
+                depends_on: layer
+                    .depends_on
+                    .iter()
+                    .map(NamespacedObjectReference::new)
+                    .collect(),
+                retry_interval: Some(layer.retry_interval.clone()),
+                timeout: Some(layer.timeout.clone()),
+                wait: Some(true),
+                path: Some(layer.path.clone()),
+                post_build: Some(PostBuild {
+                    substitute_from: vec![SubstituteReference::config_map(&self.cluster_vars)],
+                    ..PostBuild::default()
+                }),
+                ..KustomizationSpec::new(layer.interval.clone(), self.source.clone())
+            },
+        )
+        .in_namespace(self.namespace.clone())
+    }
+
+    /// Checks the entry's own rules: names are DNS-1123 labels, file names end in `.yaml`,
+    /// layers are unique, and the overlay keeps a layer of the entry.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the field and the fix.
+    pub fn validate(&self) -> Result<()> {
+        check_label("cluster.environment", &self.environment)?;
+        check_label("cluster.namespace", &self.namespace)?;
+        let mut names = Vec::new();
+        for file in &self.files {
+            let stem = file.name.strip_suffix(".yaml").unwrap_or_default();
+            if stem.is_empty() || stem.contains('/') || file.name == "kustomization.yaml" {
+                return Err(Error::invalid(
+                    "cluster.files.name",
+                    &file.name,
+                    "name each file <something>.yaml, in the entry's folder, other than kustomization.yaml",
+                ));
+            }
+            for layer in &file.layers {
+                check_label("cluster.layers.name", &layer.name)?;
+                if names.contains(&layer.name.as_str()) {
+                    return Err(Error::invalid(
+                        "cluster.layers.name",
+                        &layer.name,
+                        "each layer needs its own name",
+                    ));
+                }
+                names.push(&layer.name);
+            }
+        }
+        if let Some(local) = &self.local {
+            check_label("cluster.local.name", &local.name)?;
+            if local.name == self.environment {
+                return Err(Error::invalid(
+                    "cluster.local.name",
+                    &local.name,
+                    "the overlay needs a folder of its own; choose a name other than the environment's",
+                ));
+            }
+            if !names.contains(&local.kept.as_str()) {
+                return Err(Error::invalid(
+                    "cluster.local.kept",
+                    &local.kept,
+                    "name a layer of the entry",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `clusters/<environment>/` (and the overlay's folder) to `tree`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] from [`ClusterEntry::validate`]; [`Error::Core`] when a path is taken
+    /// or a document does not serialize.
+    pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
+        self.validate()?;
+        let folder = |name: &str, file: &str| {
+            let mut path = String::from("clusters/");
+            path.push_str(name);
+            path.push('/');
+            path.push_str(file);
+            path
+        };
+        for file in &self.files {
+            let documents = file
+                .layers
+                .iter()
+                .map(|layer| {
+                    let manifest = Manifest::new(&self.kustomization(layer))?;
+                    Ok(match &layer.why {
+                        Some(why) => manifest.why(why.clone()),
+                        None => manifest,
+                    })
+                })
+                .collect::<Result<ManifestFile>>()?;
+            tree.insert(folder(&self.environment, &file.name), documents)?;
+        }
+        let listing = kustomize::Kustomization::of(self.files.iter().map(|file| file.name.clone()));
+        tree.insert(
+            folder(&self.environment, "kustomization.yaml"),
+            ManifestFile::single(Manifest::new(&listing)?),
+        )?;
+        if let Some(local) = &self.local {
+            tree.insert(
+                folder(&local.name, "kustomization.yaml"),
+                ManifestFile::single(self.overlay(local)?),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The overlay's `kustomization.yaml`.
+    fn overlay(&self, local: &LocalOverlay) -> Result<Manifest> {
+        let mut base = String::from("../");
+        base.push_str(&self.environment);
+        let mut patches = Vec::new();
+        for layer in self.layers().filter(|layer| layer.name != local.kept) {
+            patches.push(Patch::delete(
+                <Kustomization as Object>::API_VERSION,
+                <Kustomization as Object>::KIND,
+                &layer.name,
+                Some(&self.namespace),
+            )?);
+        }
+        patches.push(Patch::json6902(
+            Selector::kind_name(<Kustomization as Object>::KIND, &local.kept),
+            &[
+                JsonPatchOp::remove("/spec/dependsOn"),
+                JsonPatchOp::add(
+                    "/spec/patches",
+                    &local
+                        .releases
+                        .iter()
+                        .map(LocalRelease::patch)
+                        .collect::<Result<Vec<_>>>()?,
+                )?,
+            ],
+        )?);
+        Ok(Manifest::new(&kustomize::Kustomization {
+            patches,
+            ..kustomize::Kustomization::of([base])
+        })?
+        .why(local.why.clone()))
+    }
+}
+
+/// Whether `value` is a DNS-1123 label (what Kubernetes names and folder names here are).
+fn check_label(field: &str, value: &str) -> Result<()> {
+    let valid = !value.is_empty()
+        && value.len() <= 63
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            value,
+            "use a DNS-1123 label: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ))
+    }
+}
+
+/// A local release patch's body: `apiVersion`, `kind`, `metadata.name`, then the spec.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReleasePatch<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: PatchMetadata<'a>,
+    spec: ReleasePatchSpec,
+}
+
+#[derive(Serialize)]
+struct PatchMetadata<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReleasePatchSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test: Option<Test>,
+    #[serde(skip_serializing_if = "Setting::is_empty")]
+    values: Setting,
+}
+
+/// An ordered tree of value settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Setting {
+    Bool(bool),
+    Text(String),
+    Map(Vec<(String, Setting)>),
+}
+
+impl Setting {
+    fn is_empty(&self) -> bool {
+        matches!(self, Setting::Map(entries) if entries.is_empty())
+    }
+
+    /// Sets `path` (keys from the root) to `value`, keeping the order keys were first set in.
+    fn set(&mut self, path: &[&str], value: Setting) {
+        let Some((first, rest)) = path.split_first() else {
+            *self = value;
+            return;
+        };
+        if !matches!(self, Setting::Map(_)) {
+            *self = Setting::Map(Vec::new());
+        }
+        if let Setting::Map(entries) = self {
+            let index = if let Some(index) = entries.iter().position(|(key, _)| key == first) {
+                index
+            } else {
+                entries.push(((*first).to_owned(), Setting::Map(Vec::new())));
+                entries.len() - 1
+            };
+            if let Some((_, child)) = entries.get_mut(index) {
+                child.set(rest, value);
+            }
+        }
+    }
+}
+
+impl Serialize for Setting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Setting::Bool(value) => serializer.serialize_bool(*value),
+            Setting::Text(value) => serializer.serialize_str(value),
+            Setting::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl LocalRelease {
+    /// The strategic-merge patch of the release.
+    fn patch(&self) -> Result<Patch> {
+        let mut values = Setting::Map(Vec::new());
+        for feature in &self.disabled {
+            values.set(&[feature.as_str(), "enabled"], Setting::Bool(false));
+        }
+        for (path, value) in &self.set {
+            let keys: Vec<&str> = path.split('.').collect();
+            values.set(&keys, Setting::Text(value.clone()));
+        }
+        let body = ReleasePatch {
+            api_version: <HelmRelease as Object>::API_VERSION,
+            kind: <HelmRelease as Object>::KIND,
+            metadata: PatchMetadata { name: &self.name },
+            spec: ReleasePatchSpec {
+                test: self.test.then(|| Test {
+                    enable: Some(true),
+                    ..Test::default()
+                }),
+                values,
+            },
+        };
+        Ok(
+            Patch::strategic_merge(&body)?.with_target(Selector::kind_name(
+                <HelmRelease as Object>::KIND,
+                &self.name,
+            )),
+        )
+    }
+}
+
+fn layer(
+    name: &str,
+    depends_on: &[&str],
+    (interval, retry_interval, timeout): (Duration, Duration, Duration),
+    path: &str,
+    why: Option<&str>,
+) -> Layer {
+    Layer {
+        name: name.to_owned(),
+        why: why.map(str::to_owned),
+        depends_on: depends_on.iter().map(|name| (*name).to_owned()).collect(),
+        interval,
+        retry_interval,
+        timeout,
+        path: path.to_owned(),
+    }
+}
+
+impl ClusterEntry {
+    /// The dev entry committed in this repository, with its local flavour.
+    #[must_use]
+    pub fn dev() -> Self {
+        Self {
+            environment: "dev".into(),
+            namespace: "flux-system".into(),
+            source: CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
+            cluster_vars: "cluster-vars".into(),
+            files: dev_files(),
+            local: Some(local_overlay()),
+        }
+    }
+}
+
+/// The files of the dev entry: infrastructure, platform, apps.
+fn dev_files() -> Vec<EntryFile> {
+    let hourly = |timeout| (Duration::hours(1), Duration::minutes(2), timeout);
+    vec![
+        EntryFile {
+            name: "infrastructure.yaml".into(),
+            layers: vec![
+                layer(
+                    "infrastructure-controllers",
+                    &[],
+                    hourly(Duration::minutes(15)),
+                    "./gitops/infrastructure/controllers",
+                    Some(
+                        "The dev cluster's reconcile chain. flux-system (created by `make up`) applies this folder;\n\
+                             each layer below waits for the previous one to be healthy, because later layers use the\n\
+                             CRDs, webhooks and StorageClass that earlier layers install.",
+                    ),
+                ),
+                layer(
+                    "infrastructure-configs",
+                    &["infrastructure-controllers"],
+                    hourly(Duration::minutes(10)),
+                    "./gitops/infrastructure/configs",
+                    None,
+                ),
+                layer(
+                    "infrastructure-vault-bootstrap",
+                    &["infrastructure-configs"],
+                    hourly(Duration::minutes(30)),
+                    "./gitops/infrastructure/vault-bootstrap",
+                    Some(
+                        "Initialises and configures Vault (a Job; wait: true holds this Kustomization until it has\n\
+                             completed). It needs Vault's volumes bound, so it follows infrastructure-configs.\n\
+                             The timeout (30m) is longer than the Job's activeDeadlineSeconds (25 min), so the Job's own\n\
+                             limit reports first.",
+                    ),
+                ),
+            ],
+        },
+        EntryFile {
+            name: "platform.yaml".into(),
+            layers: vec![
+                layer(
+                    "platform",
+                    &["infrastructure-configs"],
+                    hourly(Duration::minutes(20)),
+                    "./gitops/platform",
+                    Some(
+                        "Shared platform services (search, SSO, dashboards, databases) need the ALB, the default\n\
+                             StorageClass and the secret generators from infrastructure-configs.",
+                    ),
+                ),
+                layer(
+                    "infrastructure-vault-secrets",
+                    &["platform", "infrastructure-vault-bootstrap"],
+                    hourly(Duration::minutes(5)),
+                    "./gitops/infrastructure/vault-secrets",
+                    Some(
+                        "Objects that read or write Vault: they log in with the roles infrastructure-vault-bootstrap\n\
+                             creates, and the PushSecret reads the database secret the platform generates. Only the apps\n\
+                             wait for them.",
+                    ),
+                ),
+            ],
+        },
+        EntryFile {
+            name: "apps.yaml".into(),
+            layers: vec![layer(
+                "apps",
+                &["infrastructure-vault-secrets"],
+                (
+                    Duration::minutes(10),
+                    Duration::minutes(1),
+                    Duration::minutes(10),
+                ),
+                "./gitops/apps/dev",
+                Some(
+                    "Application workloads come last: they rely on the database operator, the ALB and a configured\n\
+                         Vault (the sample app's database DSN reaches it only through Vault).",
+                ),
+            )],
+        },
+    ]
+}
+
+/// The local flavour: only the apps layer, the sample app without AWS.
+fn local_overlay() -> LocalOverlay {
+    LocalOverlay {
+                name: "local".into(),
+                why: "The \"local\" flavour of the dev tree, for the kind e2e run (.github/workflows/e2e.yml,\n\
+                      `make e2e-local`). It is the one place that says what a cluster without AWS leaves out;\n\
+                      docs/development-workflow.md#end-to-end-on-kind explains each removal.\n\
+                      - infrastructure-controllers and -configs: the AWS Load Balancer Controller, external-dns\n  \
+                      (Route 53), EBS storage and the ALB IngressClassParams only work on AWS.\n\
+                      - platform, infrastructure-vault-bootstrap and infrastructure-vault-secrets: the services depend\n  \
+                      on those layers (ALB ingress, EBS volumes, KMS unseal, Secrets Manager), the secret stores on\n  \
+                      Vault, and they do not fit a CI runner; the apps layer therefore loses its dependsOn.\n\
+                      - sample-app: no Ingress (no ALB), no Vault, no ServiceMonitor CRD, in-memory store; its Helm\n  \
+                      test is switched on so helm-controller runs it and reports TestSuccess."
+                    .into(),
+                kept: "apps".into(),
+                releases: vec![LocalRelease {
+                    name: "sample-app".into(),
+                    test: true,
+                    disabled: vec!["ingress".into(), "vault".into(), "serviceMonitor".into()],
+                    set: vec![("database.type".into(), "memory".into())],
+                }],
+            }
+}
+
+impl Default for ClusterEntry {
+    /// [`ClusterEntry::dev`].
+    fn default() -> Self {
+        Self::dev()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev() -> ClusterEntry {
+        ClusterEntry::dev()
+    }
+
+    #[test]
+    fn the_dev_entry_is_valid_and_chained() {
+        let entry = dev();
+        entry.validate().unwrap();
+        let names: Vec<&str> = entry.layers().map(|layer| layer.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "infrastructure-controllers",
+                "infrastructure-configs",
+                "infrastructure-vault-bootstrap",
+                "platform",
+                "infrastructure-vault-secrets",
+                "apps"
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_names_are_rejected_naming_the_field() {
+        let mut entry = dev();
+        entry.files[0].layers[0].name = "Infrastructure".into();
+        assert!(matches!(entry.validate().unwrap_err(),
+            Error::Invalid { field, value, .. } if field == "cluster.layers.name" && value == "Infrastructure"));
+
+        let mut entry = dev();
+        entry.files[1].layers[0].name = "apps".into();
+        assert!(matches!(entry.validate().unwrap_err(),
+            Error::Invalid { reason, .. } if reason.contains("its own name")));
+
+        let mut entry = dev();
+        entry.files[0].name = "kustomization.yaml".into();
+        assert!(matches!(entry.validate().unwrap_err(),
+            Error::Invalid { field, .. } if field == "cluster.files.name"));
+
+        let mut entry = dev();
+        if let Some(local) = entry.local.as_mut() {
+            local.kept = "missing".into();
+        }
+        assert!(matches!(entry.validate().unwrap_err(),
+            Error::Invalid { field, .. } if field == "cluster.local.kept"));
+
+        let mut entry = dev();
+        if let Some(local) = entry.local.as_mut() {
+            local.name = "dev".into();
+        }
+        assert!(matches!(entry.validate().unwrap_err(),
+            Error::Invalid { field, .. } if field == "cluster.local.name"));
+    }
+}
