@@ -16,6 +16,70 @@
 //!   its local flavour.
 //!
 //! Library code enables no k8s-openapi version feature; the binary that renders picks one.
+//!
+//! A `HelmRelease` with typed values, in a tree whose render checks it:
+//!
+//! ```
+//! use bkt_flux::kinds::{
+//!     CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec,
+//!     HelmRepository, HelmRepositorySpec, SourceKind, Strategy, StrategyName, Upgrade, Values,
+//! };
+//! use bkt_flux::{Duration, GitOpsTree, Manifest, ManifestFile};
+//!
+//! #[derive(serde::Serialize)]
+//! struct Server {
+//!     replicas: u32,
+//!     domain: String,
+//! }
+//!
+//! let release = HelmRelease::new(
+//!     "vault",
+//!     HelmReleaseSpec {
+//!         timeout: Some(Duration::minutes(10)),
+//!         upgrade: Some(Upgrade {
+//!             strategy: Some(Strategy {
+//!                 name: StrategyName::RetryOnFailure,
+//!                 retry_interval: Some(Duration::minutes(2)),
+//!             }),
+//!             ..Upgrade::default()
+//!         }),
+//!         values: Some(Values::new(&Server { replicas: 3, domain: "vault.${DOMAIN}".into() })?),
+//!         ..HelmReleaseSpec::new(
+//!             Duration::hours(1),
+//!             HelmChartTemplate::new(
+//!                 "vault",
+//!                 "0.34.1",
+//!                 CrossNamespaceSourceReference::new(SourceKind::HelmRepository, "hashicorp"),
+//!             ),
+//!         )
+//!     },
+//! );
+//! let repository = HelmRepository::new(
+//!     "hashicorp",
+//!     HelmRepositorySpec::new(Duration::hours(24), "https://helm.releases.hashicorp.com"),
+//! );
+//!
+//! let mut tree = GitOpsTree::new("gitops", &["DOMAIN"]);
+//! tree.insert(
+//!     "infrastructure/vault/release.yaml",
+//!     ManifestFile::new([Manifest::new(&repository)?, Manifest::new(&release)?]),
+//! )?;
+//! let files = tree.to_tree("my-generator")?;
+//! let text = String::from_utf8_lossy(
+//!     files.get("infrastructure/vault/release.yaml").unwrap_or_default(),
+//! );
+//! assert!(text.contains("    strategy:\n      name: RetryOnFailure\n      retryInterval: 2m\n"));
+//! assert!(text.contains("  values:\n    replicas: 3\n    domain: vault.${DOMAIN}\n"));
+//!
+//! // The same release with a variable the cluster does not provide fails to render.
+//! let mut tree = GitOpsTree::new("gitops", &[]);
+//! tree.insert("release.yaml", ManifestFile::new([Manifest::new(&repository)?, Manifest::new(&release)?]))?;
+//! assert!(matches!(
+//!     tree.to_tree("my-generator"),
+//!     Err(bkt_flux::Error::UnknownVariable { variable, .. }) if variable == "DOMAIN"
+//! ));
+//! # Ok::<(), bkt_flux::Error>(())
+//! ```
 
 pub mod cluster;
 mod duration;
@@ -29,3 +93,8 @@ pub use duration::Duration;
 pub use error::{Error, Result};
 pub use manifest::{Manifest, ManifestFile};
 pub use tree::GitOpsTree;
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

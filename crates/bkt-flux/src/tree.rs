@@ -1,25 +1,7 @@
 //! [`GitOpsTree`]: the files of a Flux tree, checked as a graph and rendered into a
 //! [`bkt_core::Tree`].
 //!
-//! The checks run on every render and return the first problem as an [`Error`] naming the
-//! object (`kind/namespace/name`), its file and the fix; they never panic:
-//!
-//! - no `v1` Secret carries `data` or `stringData` (a secret value would be committed);
-//! - every `${VAR}` in any string of any document is a key of the cluster-vars contract given to
-//!   [`GitOpsTree::new`] (`$${` is Flux's escape, not a variable; objects annotated
-//!   `kustomize.toolkit.fluxcd.io/substitute: disabled` are skipped, as Flux skips them);
-//! - every Flux `sourceRef` (Kustomization, `HelmRelease` chart, `chartRef`) and every source a
-//!   Receiver names resolves to a source generated in the tree or registered with
-//!   [`GitOpsTree::bootstrap_source`] (the `flux-system` `GitRepository` that bootstrap makes);
-//! - every `dependsOn` names a Flux Kustomization (or, for a `HelmRelease`, a `HelmRelease`) of
-//!   the tree, and the dependencies have no cycle;
-//! - every Flux Kustomization `path` (and every chart path) in the repository that holds the tree
-//!   is a folder of the generated tree or of a folder registered with
-//!   [`GitOpsTree::hand_written_folder`].
-//!
-//! An object's namespace is its `metadata.namespace`, else the `namespace` of the
-//! `kustomization.yaml` generated in its folder; where neither says, references to it match by
-//! kind and name alone.
+//! The checks are listed on [`GitOpsTree`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,6 +20,27 @@ const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 
 /// The files of a Flux tree, the hand-written folders beside them and the sources bootstrap
 /// creates, with the cluster-vars keys `${VAR}`s may name.
+///
+/// The checks run on every render and return the first problem as an [`Error`] naming the
+/// object (`kind/namespace/name`), its file and the fix; they never panic:
+///
+/// - no Flux object is defined twice (same kind, namespace and name);
+/// - no `v1` Secret carries `data` or `stringData` (a secret value would be committed);
+/// - every `${VAR}` in any string of any document is a key of the cluster-vars contract given to
+///   [`GitOpsTree::new`] (`$${` is Flux's escape, not a variable; objects annotated
+///   `kustomize.toolkit.fluxcd.io/substitute: disabled` are skipped, as Flux skips them);
+/// - every Flux `sourceRef` (Kustomization, `HelmRelease` chart, `chartRef`) and every source a
+///   Receiver names resolves to a source generated in the tree or registered with
+///   [`GitOpsTree::bootstrap_source`] (the `flux-system` `GitRepository` that bootstrap makes);
+/// - every `dependsOn` names a Flux Kustomization (or, for a `HelmRelease`, a `HelmRelease`) of
+///   the tree, and the dependencies have no cycle;
+/// - every Flux Kustomization `path` (and every chart path) in the repository that holds the tree
+///   is a folder of the generated tree or of a folder registered with
+///   [`GitOpsTree::hand_written_folder`].
+///
+/// An object's namespace is its `metadata.namespace`, else the `namespace` of the
+/// `kustomization.yaml` generated in its folder; where neither says, references to it match by
+/// kind and name alone.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GitOpsTree {
     dir: String,
@@ -148,7 +151,7 @@ impl GitOpsTree {
     /// `generator`; paths are relative to the tree.
     ///
     /// # Errors
-    /// The first failed check (see the [module docs](self)), or [`Error::Core`] when a
+    /// The first failed check (see [`GitOpsTree`]), or [`Error::Core`] when a
     /// document does not serialize.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         self.check()?;
@@ -159,7 +162,7 @@ impl GitOpsTree {
         Ok(tree)
     }
 
-    /// Runs every check of the [module docs](self).
+    /// Runs every check listed on [`GitOpsTree`].
     ///
     /// # Errors
     /// The first problem found.
