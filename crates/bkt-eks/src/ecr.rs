@@ -16,11 +16,34 @@ use crate::aws::{
     EcrLifecyclePolicy, EcrRepository, EncryptionConfiguration, ImageScanningConfiguration,
 };
 use crate::kms::{self, Account};
-use crate::{Error, Result, rules};
+use crate::{Error, Result};
 
 /// The regular expression of the module's repository name validation (ECR's own form).
 pub const REPOSITORY_NAME_PATTERN: &str =
     "^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$";
+
+/// Whether `value` matches [`REPOSITORY_NAME_PATTERN`],
+/// `^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`, as the `validation` block
+/// does.
+///
+/// The pattern is runs of lowercase letters and digits joined by single separators (`.`, `_`, `-`
+/// within a path component, `/` between components): not empty, no separator first, last or next
+/// to another.
+pub(crate) fn matches_repository_name_pattern(value: &str) -> bool {
+    // Start as if after a separator: a name may not begin with one (nor be empty).
+    let mut after_separator = true;
+    for byte in value.bytes() {
+        if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
+            after_separator = false;
+        } else if matches!(byte, b'.' | b'_' | b'-' | b'/') && !after_separator {
+            after_separator = true;
+        } else {
+            return false;
+        }
+    }
+    !after_separator
+}
+
 /// The shortest repository name.
 pub const MIN_REPOSITORY_NAME: usize = 2;
 /// The longest repository name.
@@ -133,7 +156,7 @@ impl EcrSpec {
 /// [`Error::Invalid`] (field `ecr.repositories`) otherwise.
 pub fn check_repository_name(name: &str) -> Result<()> {
     if (MIN_REPOSITORY_NAME..=MAX_REPOSITORY_NAME).contains(&name.len())
-        && rules::matches(REPOSITORY_NAME_PATTERN, name)
+        && matches_repository_name_pattern(name)
     {
         Ok(())
     } else {

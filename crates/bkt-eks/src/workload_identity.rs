@@ -84,6 +84,30 @@ pub const CLUSTER_NAME_PATTERN: &str = "^[a-zA-Z][a-zA-Z0-9-]{0,34}$";
 pub const OIDC_PROVIDER_ARN_PATTERN: &str = "^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+$";
 /// The regular expression of the module's `hosted_zone_arn` validation.
 pub const HOSTED_ZONE_ARN_PATTERN: &str = "^arn:aws[a-z-]*:route53:::hostedzone/[A-Z0-9]+$";
+
+/// Whether `value` matches [`OIDC_PROVIDER_ARN_PATTERN`],
+/// `^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+$`, as the `validation` block does.
+pub(crate) fn matches_oidc_provider_arn_pattern(value: &str) -> bool {
+    rules::strip_arn_partition(value.as_bytes())
+        .and_then(|rest| rest.strip_prefix(b"iam::"))
+        .and_then(rules::strip_account_id)
+        .and_then(|rest| rest.strip_prefix(b":oidc-provider/"))
+        .is_some_and(rules::is_rest_of_line)
+}
+
+/// Whether `value` matches [`HOSTED_ZONE_ARN_PATTERN`],
+/// `^arn:aws[a-z-]*:route53:::hostedzone/[A-Z0-9]+$`, as the `validation` block does.
+pub(crate) fn matches_hosted_zone_arn_pattern(value: &str) -> bool {
+    rules::strip_arn_partition(value.as_bytes())
+        .and_then(|rest| rest.strip_prefix(b"route53:::hostedzone/"))
+        .is_some_and(|id| {
+            !id.is_empty()
+                && id
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
+}
+
 /// The suffix of Vault's unseal key alias, `alias/<cluster_name>-vault-unseal`.
 pub const VAULT_ALIAS_SUFFIX: &str = "-vault-unseal";
 /// The tag the Load Balancer Controller sets on everything it creates.
@@ -122,7 +146,7 @@ impl WorkloadIdentitySpec {
             MAX_CLUSTER_NAME,
             "so that the role <name>-aws-load-balancer-controller stays within 64",
         )?;
-        if !rules::matches(OIDC_PROVIDER_ARN_PATTERN, &spec.oidc_provider_arn) {
+        if !matches_oidc_provider_arn_pattern(&spec.oidc_provider_arn) {
             return Err(Error::invalid(
                 "workload_identity.oidc_provider_arn",
                 &spec.oidc_provider_arn,
@@ -136,7 +160,7 @@ impl WorkloadIdentitySpec {
                 "give the issuer host and path without the https:// scheme (eks output oidc_issuer), e.g. oidc.eks.eu-west-1.amazonaws.com/id/ABC",
             ));
         }
-        if !rules::matches(HOSTED_ZONE_ARN_PATTERN, &spec.hosted_zone_arn) {
+        if !matches_hosted_zone_arn_pattern(&spec.hosted_zone_arn) {
             return Err(Error::invalid(
                 "workload_identity.hosted_zone_arn",
                 &spec.hosted_zone_arn,

@@ -10,7 +10,7 @@ use ipnet::Ipv4Net;
 
 use super::EksInputs;
 use crate::kms;
-use crate::rules::{self, IAM_PRINCIPAL_ARN_PATTERN, MAX_IAM_ROLE_NAME};
+use crate::rules::{self, MAX_IAM_ROLE_NAME};
 use crate::{Error, Result};
 
 /// The upgrade policy: STANDARD support only (extended support costs six times more).
@@ -32,8 +32,38 @@ pub const MAX_CLUSTER_NAME: usize = MAX_IAM_ROLE_NAME - 8;
 pub const CLUSTER_NAME_PATTERN: &str = "^[a-zA-Z][a-zA-Z0-9-]{0,55}$";
 /// The regular expression of node group names.
 pub const NODE_GROUP_NAME_PATTERN: &str = "^[a-z][a-z0-9-]{0,30}$";
+
+/// Whether `value` matches [`NODE_GROUP_NAME_PATTERN`], `^[a-z][a-z0-9-]{0,30}$`, as the
+/// `validation` block does.
+pub(crate) fn matches_node_group_name_pattern(value: &str) -> bool {
+    value.as_bytes().split_first().is_some_and(|(first, rest)| {
+        first.is_ascii_lowercase()
+            && rest.len() <= 30
+            && rest
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+    })
+}
+
 /// The regular expression of exact add-on versions.
 pub const ADDON_VERSION_PATTERN: &str = "^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$";
+
+/// Whether `value` matches [`ADDON_VERSION_PATTERN`],
+/// `^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`, as the `validation` block does.
+pub(crate) fn matches_addon_version_pattern(value: &str) -> bool {
+    value
+        .as_bytes()
+        .strip_prefix(b"v")
+        .and_then(rules::strip_digits)
+        .and_then(|rest| rest.strip_prefix(b"."))
+        .and_then(rules::strip_digits)
+        .and_then(|rest| rest.strip_prefix(b"."))
+        .and_then(rules::strip_digits)
+        .and_then(|rest| rest.strip_prefix(b"-eksbuild."))
+        .and_then(rules::strip_digits)
+        .is_some_and(<[u8]>::is_empty)
+}
+
 /// The suffix of the Secrets key's alias, `alias/<cluster_name>-eks-secrets`.
 pub const SECRETS_ALIAS_SUFFIX: &str = "-eks-secrets";
 /// The smallest root volume a node group may have, in GiB.
@@ -232,7 +262,7 @@ impl AddonVersions {
     /// [`Error::Invalid`] naming the add-on (`eks.addon_versions.<name>`).
     pub fn check(&self) -> Result<()> {
         for (addon, version) in self.entries() {
-            if !rules::matches(ADDON_VERSION_PATTERN, version) {
+            if !matches_addon_version_pattern(version) {
                 return Err(Error::invalid(
                     &["eks.addon_versions.", addon].concat(),
                     version,
@@ -305,7 +335,7 @@ impl NodeGroup {
 
     fn check(&self, name: &str) -> Result<()> {
         let field = |leaf: &str| ["eks.node_groups.", name, ".", leaf].concat();
-        if !rules::matches(NODE_GROUP_NAME_PATTERN, name) {
+        if !matches_node_group_name_pattern(name) {
             return Err(Error::invalid(
                 "eks.node_groups",
                 name,
@@ -645,7 +675,7 @@ impl ClusterSpecBuilder {
         if let Some(arn) = self
             .admin_principal_arns
             .iter()
-            .find(|arn| !rules::matches(IAM_PRINCIPAL_ARN_PATTERN, arn))
+            .find(|arn| !rules::matches_iam_principal_arn_pattern(arn))
         {
             return Err(Error::invalid(
                 "eks.admin_principal_arns",

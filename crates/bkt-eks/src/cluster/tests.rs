@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use super::*;
 use std::str::FromStr;
 
+use super::spec::{matches_addon_version_pattern, matches_node_group_name_pattern};
+use crate::rules::tests::{arbitrary, near_valid, regex_matches};
 use crate::rules::{self, MAX_IAM_ROLE_NAME, check_iam_role_name};
 use crate::{Error, Result};
 
@@ -70,11 +72,11 @@ fn rejects_a_cluster_name_that_makes_role_names_too_long() {
 fn the_cluster_name_pattern_allows_exactly_max_cluster_name() {
     let longest_suffix = ROLE_SUFFIXES.iter().map(|s| s.len()).max().unwrap();
     assert_eq!(MAX_CLUSTER_NAME + longest_suffix, MAX_IAM_ROLE_NAME);
-    assert!(rules::matches(
+    assert!(regex_matches(
         CLUSTER_NAME_PATTERN,
         &"a".repeat(MAX_CLUSTER_NAME)
     ));
-    assert!(!rules::matches(
+    assert!(!regex_matches(
         CLUSTER_NAME_PATTERN,
         &"a".repeat(MAX_CLUSTER_NAME + 1)
     ));
@@ -381,7 +383,7 @@ proptest! {
     #[test]
     fn the_cluster_name_rule_agrees_with_the_pattern(name in cluster_name()) {
         let rust = rules::check_cluster_name("f", &name, MAX_CLUSTER_NAME, "why").is_ok();
-        prop_assert_eq!(rust, rules::matches(CLUSTER_NAME_PATTERN, &name));
+        prop_assert_eq!(rust, regex_matches(CLUSTER_NAME_PATTERN, &name));
     }
 
     /// Sizes are accepted exactly when min <= desired <= max and max >= 1.
@@ -421,5 +423,88 @@ proptest! {
             Err(Error::Invalid { field, .. }) => prop_assert!(field.starts_with("eks."), "{field}"),
             Err(other) => prop_assert!(false, "unexpected {other:?}"),
         }
+    }
+}
+
+/// The pieces of [`NODE_GROUP_NAME_PATTERN`] and near misses of each (the 31-character limit
+/// from both sides, a foreign character, a newline).
+const NODE_GROUP_NAME_PIECES: [(&str, &str); 2] = [
+    ("[a-z]", "|[A-Z0-9-]|é"),
+    (
+        "[a-z0-9-]{0,30}|[a-z0-9-]{28,30}",
+        "[a-z0-9-]{31,33}|[a-z0-9-]{0,5}[^a-z0-9-][a-z0-9-]{0,5}|[a-z0-9-]{0,3}\\n",
+    ),
+];
+
+/// The pieces of [`ADDON_VERSION_PATTERN`] and near misses of each.
+const ADDON_VERSION_PIECES: [(&str, &str); 8] = [
+    ("v", "|V|vv|x"),
+    ("[0-9]{1,3}", "|[a-z]|[0-9]{1,2}[a-z]|[٠-٩]"),
+    ("\\.", "|,|\\.\\."),
+    ("[0-9]{1,3}", "|[a-z]|[0-9]{1,2}[a-z]|[٠-٩]"),
+    ("\\.", "|,|\\.\\."),
+    ("[0-9]{1,3}", "|[a-z]|[0-9]{1,2}[a-z]|[٠-٩]"),
+    (
+        "-eksbuild\\.",
+        "|-eksbuild|eksbuild\\.|-EKSBUILD\\.|-eksbuild\\.\\.|-eksbuild-",
+    ),
+    ("[0-9]{1,3}", "|[0-9]\\n|\\n|x|[0-9]{1,2}[a-z]"),
+];
+
+#[test]
+fn node_group_names_and_addon_versions_match_their_patterns() {
+    for (good, bad) in [("default", "Default"), ("spot-2", "2spot"), ("a", "")] {
+        assert!(matches_node_group_name_pattern(good), "{good}");
+        assert!(!matches_node_group_name_pattern(bad), "{bad}");
+    }
+    assert!(matches_node_group_name_pattern(&"a".repeat(31)));
+    assert!(!matches_node_group_name_pattern(&"a".repeat(32)));
+    for good in [
+        "v1.20.4-eksbuild.1",
+        "v0.0.0-eksbuild.0",
+        "v10.200.3000-eksbuild.12",
+    ] {
+        assert!(matches_addon_version_pattern(good), "{good}");
+        assert!(regex_matches(ADDON_VERSION_PATTERN, good), "{good}");
+    }
+    for bad in [
+        "latest",
+        "v1.20.4",
+        "1.20.4-eksbuild.1",
+        "v1.20-eksbuild.1",
+        "v1.20.4-eksbuild.",
+        "v1.20.4-eksbuild.1\n",
+        "v1.20.4-eksbuild.1 ",
+    ] {
+        assert!(!matches_addon_version_pattern(bad), "{bad:?}");
+        assert!(!regex_matches(ADDON_VERSION_PATTERN, bad), "{bad:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The hand-written matcher accepts exactly the node group names the regular expression does.
+    #[test]
+    fn the_node_group_name_matcher_is_the_pattern(
+        value in prop_oneof![3 => near_valid(&NODE_GROUP_NAME_PIECES), 1 => arbitrary("a-zA-Z0-9-")],
+    ) {
+        prop_assert_eq!(
+            matches_node_group_name_pattern(&value),
+            regex_matches(NODE_GROUP_NAME_PATTERN, &value),
+            "{:?}", value
+        );
+    }
+
+    /// The hand-written matcher accepts exactly the add-on versions the regular expression does.
+    #[test]
+    fn the_addon_version_matcher_is_the_pattern(
+        value in prop_oneof![3 => near_valid(&ADDON_VERSION_PIECES), 1 => arbitrary("v0-9.eksbuild-")],
+    ) {
+        prop_assert_eq!(
+            matches_addon_version_pattern(&value),
+            regex_matches(ADDON_VERSION_PATTERN, &value),
+            "{:?}", value
+        );
     }
 }

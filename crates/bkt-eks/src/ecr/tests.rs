@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::cluster::tests::{output_names, variable_names};
+use crate::rules::tests::{arbitrary, near_valid, regex_matches};
 
 fn fails(result: Result<EcrSpec>, field: &str, reason: &str) {
     match result {
@@ -141,5 +142,54 @@ proptest! {
         if let Ok(spec) = result {
             let _ = spec.inputs();
         }
+    }
+}
+
+/// The pieces of [`REPOSITORY_NAME_PATTERN`] (a run, then separator-and-run three times), and near
+/// misses of each (a foreign character, an empty run, doubled or trailing separators).
+const REPOSITORY_NAME_PIECES: [(&str, &str); 4] = [
+    (
+        "[a-z0-9]{1,6}",
+        "|[A-Z]{1,2}|[a-z0-9]{0,2}[^a-z0-9._/-][a-z0-9]{0,2}|[a-z0-9]{1,3}\\n",
+    ),
+    (
+        "|[._/-][a-z0-9]{1,6}",
+        "[._/-]|[._/-]{2}[a-z0-9]{1,3}|[._/-][a-z0-9]{1,3}[._/-]",
+    ),
+    (
+        "|[._/-][a-z0-9]{1,6}",
+        "[._/-]|[._/-]{2}[a-z0-9]{1,3}|[._/-][a-z0-9]{1,3}[._/-]",
+    ),
+    (
+        "|[._/-][a-z0-9]{1,6}",
+        "[._/-]|[._/-]{2}[a-z0-9]{1,3}|\\n|[A-Z]",
+    ),
+];
+
+#[test]
+fn repository_names_match_their_pattern() {
+    for good in ["bkt-sample-app", "a", "team/app.v2_x", "0/1/2"] {
+        assert!(matches_repository_name_pattern(good), "{good}");
+        assert!(regex_matches(REPOSITORY_NAME_PATTERN, good), "{good}");
+    }
+    for bad in ["", "-a", "a-", "a//b", "a/-b", "a..b", "App", "a\n", "/a"] {
+        assert!(!matches_repository_name_pattern(bad), "{bad:?}");
+        assert!(!regex_matches(REPOSITORY_NAME_PATTERN, bad), "{bad:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The hand-written matcher accepts exactly the names the regular expression does.
+    #[test]
+    fn the_repository_name_matcher_is_the_pattern(
+        value in prop_oneof![3 => near_valid(&REPOSITORY_NAME_PIECES), 1 => arbitrary("a-zA-Z0-9._/-")],
+    ) {
+        prop_assert_eq!(
+            matches_repository_name_pattern(&value),
+            regex_matches(REPOSITORY_NAME_PATTERN, &value),
+            "{:?}", value
+        );
     }
 }

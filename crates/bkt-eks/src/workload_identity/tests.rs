@@ -6,6 +6,10 @@ use proptest::prelude::*;
 use super::*;
 use crate::cluster::tests::{output_names, variable_names};
 use crate::rules::check_iam_role_name;
+use crate::rules::tests::{
+    ACCOUNT_ID_PIECE, ARN_PARTITION_PIECES, REST_OF_LINE_PIECE, arbitrary, near_valid,
+    regex_matches,
+};
 
 const PROVIDER: &str =
     "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
@@ -69,11 +73,11 @@ fn the_cluster_name_pattern_allows_exactly_max_cluster_name() {
         .max()
         .unwrap();
     assert_eq!(MAX_CLUSTER_NAME + longest, MAX_IAM_ROLE_NAME);
-    assert!(rules::matches(
+    assert!(regex_matches(
         CLUSTER_NAME_PATTERN,
         &"a".repeat(MAX_CLUSTER_NAME)
     ));
-    assert!(!rules::matches(
+    assert!(!regex_matches(
         CLUSTER_NAME_PATTERN,
         &"a".repeat(MAX_CLUSTER_NAME + 1)
     ));
@@ -181,7 +185,7 @@ proptest! {
     #[test]
     fn the_cluster_name_rule_agrees_with_the_pattern(name in "[a-zA-Z][a-zA-Z0-9-]{0,60}|.{0,40}") {
         let rust = rules::check_cluster_name("f", &name, MAX_CLUSTER_NAME, "why").is_ok();
-        prop_assert_eq!(rust, rules::matches(CLUSTER_NAME_PATTERN, &name));
+        prop_assert_eq!(rust, regex_matches(CLUSTER_NAME_PATTERN, &name));
     }
 
     /// No input panics; every rejection names a workload_identity field.
@@ -191,5 +195,99 @@ proptest! {
             let named = matches!(error, Error::Invalid { ref field, .. } if field.starts_with("workload_identity."));
             prop_assert!(named, "{error:?}");
         }
+    }
+}
+
+/// The pieces of [`OIDC_PROVIDER_ARN_PATTERN`] after the partition, and near misses of each.
+const OIDC_PROVIDER_ARN_PIECES: [(&str, &str); 4] = [
+    (":iam::", ":iam:|:IAM::|:sts::|::iam::|:iam:::|iam::"),
+    ACCOUNT_ID_PIECE,
+    (
+        ":oidc-provider/",
+        "|:oidc-provider|:oidc_provider/|:OIDC-PROVIDER/|:role/|oidc-provider/|::oidc-provider/",
+    ),
+    REST_OF_LINE_PIECE,
+];
+
+/// The pieces of [`HOSTED_ZONE_ARN_PATTERN`] after the partition, and near misses of each.
+const HOSTED_ZONE_ARN_PIECES: [(&str, &str); 3] = [
+    (
+        ":route53:::",
+        "|:route53::|:route53::::|:ROUTE53:::|:route53:us-east-1::|route53:::|:iam::",
+    ),
+    (
+        "hostedzone/",
+        "|hostedzone|hostedzone//|HOSTEDZONE/|hosted-zone/",
+    ),
+    (
+        "[A-Z0-9]{1,14}",
+        "|[a-z0-9]{1,4}|[A-Z0-9]{1,4}[a-z \\n/-][A-Z0-9]{0,4}|[A-Z0-9]{1,6}\\n|[Ａ-Ｚ]",
+    ),
+];
+
+#[test]
+fn provider_and_zone_arns_match_their_patterns() {
+    for (good, bad) in [
+        (PROVIDER, "arn:aws:iam::123456789012:oidc-provider/"),
+        (
+            "arn:aws-cn:iam::123456789012:oidc-provider/x",
+            "arn:aws:iam::123456789012:role/x",
+        ),
+    ] {
+        assert!(matches_oidc_provider_arn_pattern(good), "{good}");
+        assert!(regex_matches(OIDC_PROVIDER_ARN_PATTERN, good), "{good}");
+        assert!(!matches_oidc_provider_arn_pattern(bad), "{bad}");
+        assert!(!regex_matches(OIDC_PROVIDER_ARN_PATTERN, bad), "{bad}");
+    }
+    for (good, bad) in [
+        (ZONE, "Z0PLATFORM"),
+        (
+            "arn:aws:route53:::hostedzone/Z1",
+            "arn:aws:route53:::hostedzone/z1",
+        ),
+        (
+            "arn:aws-us-gov:route53:::hostedzone/0",
+            "arn:aws:route53:::hostedzone/",
+        ),
+    ] {
+        assert!(matches_hosted_zone_arn_pattern(good), "{good}");
+        assert!(regex_matches(HOSTED_ZONE_ARN_PATTERN, good), "{good}");
+        assert!(!matches_hosted_zone_arn_pattern(bad), "{bad}");
+        assert!(!regex_matches(HOSTED_ZONE_ARN_PATTERN, bad), "{bad}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The hand-written matcher accepts exactly the OIDC provider ARNs the regular expression
+    /// does.
+    #[test]
+    fn the_oidc_provider_arn_matcher_is_the_pattern(
+        value in prop_oneof![
+            3 => near_valid(&[&ARN_PARTITION_PIECES[..], &OIDC_PROVIDER_ARN_PIECES].concat()),
+            1 => arbitrary("arniamwsoidc-provider0-9:/."),
+        ],
+    ) {
+        prop_assert_eq!(
+            matches_oidc_provider_arn_pattern(&value),
+            regex_matches(OIDC_PROVIDER_ARN_PATTERN, &value),
+            "{:?}", value
+        );
+    }
+
+    /// The hand-written matcher accepts exactly the hosted zone ARNs the regular expression does.
+    #[test]
+    fn the_hosted_zone_arn_matcher_is_the_pattern(
+        value in prop_oneof![
+            3 => near_valid(&[&ARN_PARTITION_PIECES[..], &HOSTED_ZONE_ARN_PIECES].concat()),
+            1 => arbitrary("arnwsoute53hdzA-Z0-9:/-"),
+        ],
+    ) {
+        prop_assert_eq!(
+            matches_hosted_zone_arn_pattern(&value),
+            regex_matches(HOSTED_ZONE_ARN_PATTERN, &value),
+            "{:?}", value
+        );
     }
 }
