@@ -163,7 +163,6 @@ bench: $(SETUP) ## Benchmarks (not part of test): render time of the layout (div
 # step a workflow takes can be run here too, except the calls to GitHub and AWS themselves.
 CHECK_TARGETS += workflows-lint
 TEST_TARGETS += tools-test workflows-test
-TAG_DIR ?= gitops/apps/dev
 REF ?= refs/heads/main
 # make check runs tests/conformance/workflows without the tests that apply Terraform to the emulator or run git.
 WORKFLOWS_SLOW_TESTS := ^(TestWorkflowNamesMatchTerraform|TestCommitImageTag.*)$$
@@ -179,12 +178,12 @@ workflows-lint: $(SETUP) ## Lint .github: actionlint (with shellcheck), zizmor -
 workflows-test: $(SETUP) ## Workflow contracts: roles/ECR/variables vs Terraform (emulator), gitops/clusters/local, the release script
 	cd tests/conformance && $(GOTEST) -count=1 ./workflows/...
 
-tools-test: $(SETUP) ## Go tests of the project's own commands in tools/ (tagbump, ...)
+tools-test: $(SETUP) ## Go tests of the project's own commands in tools/ (cost, teardown, ...)
 	cd tools && $(GOTEST) -count=1 ./...
 
-# No $(SETUP): the release workflow's deploy job has only Go, and tagbump needs nothing else.
-image-tag: ## Set the sample-app image tag: TAG=<40-hex commit SHA> [TAG_DIR=gitops/apps/dev]
-	cd tools && go run ./cmd/tagbump -tag '$(TAG)' '$(CURDIR)/$(TAG_DIR)'
+# No $(SETUP): the release workflow's deploy job has only Rust, and the generator needs nothing else.
+image-tag: ## Set the sample-app image tag in environments/dev.toml and regenerate: TAG=<40-hex commit SHA>
+	$(GENERATE) --set-image-tag '$(TAG)'
 
 # No $(SETUP): runs where kind, flux, kubectl and docker are (e2e.yml), not offline.
 e2e-local: ## Sync gitops/clusters/local into the current kind cluster and wait for sample-app [REF=refs/heads/main]

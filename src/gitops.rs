@@ -19,13 +19,12 @@ pub const BOOTSTRAP_SOURCE: (&str, &str) = ("flux-system", "flux-system");
 
 /// Folders of `gitops/` that Flux paths point into and that are not generated (yet): the
 /// graph checks accept paths into them. Each entry goes once its folder is generated.
-pub const HAND_WRITTEN_FOLDERS: [&str; 7] = [
+pub const HAND_WRITTEN_FOLDERS: [&str; 6] = [
     "infrastructure/controllers",
     "infrastructure/configs",
     "infrastructure/vault-bootstrap",
     "infrastructure/vault-secrets",
     "platform",
-    "apps/dev",
     // The sample chart stays hand-written for good: app teams edit it as a plain chart.
     "charts/sample-app",
 ];
@@ -42,5 +41,27 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     spec.cluster.add_to(&mut tree)?;
+    tree.extend_under(
+        APPS_DIR,
+        bkt_flux::apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
+    )?;
     Ok(tree)
+}
+
+/// Where the apps layer is written, under [`GITOPS_DIR`].
+pub const APPS_DIR: &str = "apps";
+
+/// The sample app of the apps layer: the image tag from the environment's data file
+/// ([`crate::settings`]), everything else the cluster substitutes.
+#[must_use]
+pub fn sample_app(spec: &PlatformSpec) -> bkt_flux::apps::SampleApp {
+    let vars = ClusterVars::references();
+    bkt_flux::apps::SampleApp {
+        image_tag: spec.settings.sample_app.image_tag.to_string(),
+        image_repository: vars.sample_app_image_repository.to_string(),
+        domain: vars.domain.to_string(),
+        vpc_cidr: vars.vpc_cidr.to_string(),
+        environment: vars.environment.to_string(),
+        cluster_name: vars.cluster_name.to_string(),
+    }
 }

@@ -9,6 +9,7 @@ mod drift;
 #[path = "../examples/generate/environment.rs"]
 mod environment;
 mod image_tag;
+mod release_flow;
 mod rules;
 mod snapshots;
 mod tidy;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets the sample-app image tag in gitops/apps/dev to TAG (through `make image-tag`)
-# and pushes that one-line commit to main, retrying when main moved meanwhile.
+# Sets the sample-app image tag to TAG in environments/dev.toml and regenerates
+# gitops/ (`make image-tag`: the Rust generator), then pushes that one commit to
+# main, retrying when main moved meanwhile. The commit holds the data file's one
+# line and the generated lines that carry the tag, nothing else.
 # Usage: commit-image-tag.sh <40-hex commit sha>
 # Needs GITHUB_TOKEN (contents: write), GITHUB_REPOSITORY and GITHUB_SERVER_URL,
 # all of which GitHub Actions provides; see docs/development-workflow.md.
@@ -27,13 +29,22 @@ for attempt in 1 2 3; do
   git fetch --quiet --depth=1 "$remote" "$branch"
   git checkout --quiet --detach FETCH_HEAD
   make image-tag TAG="$tag"
-  if git diff --quiet -- gitops/apps/dev; then
-    echo "gitops/apps/dev already deploys $tag; nothing to commit"
+  # Main is in sync with the generator (ci.yml's drift check), so only the tag
+  # moves; anything else changed means main is not, and is no job for a bot.
+  others=$(git status --porcelain --untracked-files=all -- . ':!environments/dev.toml' ':!gitops/apps')
+  if [[ -n $others ]]; then
+    echo "regenerating changed more than the image tag; run 'make generate' on main first:" >&2
+    echo "$others" >&2
+    exit 1
+  fi
+  if [[ -z $(git status --porcelain --untracked-files=all -- environments/dev.toml gitops/apps) ]]; then
+    echo "environments/dev.toml already deploys $tag; nothing to commit"
     exit 0
   fi
+  git add -- environments/dev.toml gitops/apps
   git -c user.name="github-actions[bot]" \
     -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
-    commit --quiet -m "gitops/apps/dev: deploy sample-app ${tag:0:12}" -m "Image: ${tag}" -- gitops/apps/dev
+    commit --quiet -m "dev: deploy sample-app ${tag:0:12}" -m "Image: ${tag}"
   if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
     echo "pushed $(git rev-parse HEAD) to $branch"
     exit 0

@@ -4,7 +4,7 @@
 # points flux-system at this repository, loads the locally built sample-app
 # image and waits until the app answers and its Helm test passed.
 # Usage: e2e-local.sh <git-ref>   e.g. refs/pull/12/merge or refs/heads/main
-# Needs: kind cluster named $KIND_CLUSTER (default bkt-e2e), go, flux, kubectl,
+# Needs: kind cluster named $KIND_CLUSTER (default bkt-e2e), cargo, flux, kubectl,
 # docker, jq; GITHUB_TOKEN (contents: read) for Flux to clone a private repo;
 # GITHUB_SERVER_URL and GITHUB_REPOSITORY as GitHub Actions sets them.
 set -euo pipefail
@@ -18,16 +18,16 @@ cluster=${KIND_CLUSTER:-bkt-e2e}
 : "${GITHUB_TOKEN:?set GITHUB_TOKEN so Flux can clone the repository}"
 : "${GITHUB_REPOSITORY:?set GITHUB_REPOSITORY to owner/repo}"
 : "${GITHUB_SERVER_URL:?set GITHUB_SERVER_URL, e.g. https://github.com}"
-for tool in go kind flux kubectl docker jq; do
+for tool in cargo kind flux kubectl docker jq; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 repository=e2e.local/bkt-sample-app
 
-# The tree deploys the tag committed in gitops/apps/dev; build this checkout's app
-# under that tag so the cluster runs the code under test without a registry.
-tag=$(cd "$root/tools" && go run ./cmd/tagbump -current "$root/gitops/apps/dev")
+# The tree deploys the tag committed in environments/dev.toml; build this checkout's
+# app under that tag so the cluster runs the code under test without a registry.
+tag=$(cargo run --locked --quiet --manifest-path "$root/Cargo.toml" --example generate -- --print-image-tag)
 echo "==> building $repository:$tag"
 docker build --quiet --build-arg VERSION="$tag" -t "$repository:$tag" "$root/sample-app"
 kind load docker-image --name "$cluster" "$repository:$tag"

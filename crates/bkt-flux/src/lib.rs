@@ -81,6 +81,7 @@
 //! # Ok::<(), bkt_flux::Error>(())
 //! ```
 
+pub mod apps;
 pub mod cluster;
 mod duration;
 mod error;

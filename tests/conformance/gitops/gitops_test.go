@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/BurntSushi/toml"
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -187,48 +188,35 @@ func terraformClusterVarsKeys(dir string) ([]string, string, error) {
 	return nil, "", fmt.Errorf("no output \"cluster_vars\" in %s", dir)
 }
 
-var imageTagLine = regexp.MustCompile(`^\s*tag:\s*"?([^"\s]*)"?\s*# \{"bkt":"image-tag"\}\s*$`)
-
-// CI rewrites exactly one marked line; the rendered Deployment must run that tag from the ECR
-// repository of the cluster vars.
-func TestSampleAppImageTagLine(t *testing.T) {
-	tag := markedImageTag(t)
+// CI sets the image tag in the data file environments/dev.toml and regenerates; the rendered
+// Deployment must run that tag from the ECR repository of the cluster vars.
+func TestSampleAppImageTag(t *testing.T) {
+	tag := dataFileImageTag(t)
 	if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(tag) {
 		t.Errorf("image tag %q must be a full 40-hex git SHA", tag)
 	}
 }
 
-func markedImageTag(t *testing.T) string {
+// dataFileImageTag reads sample_app.image_tag from environments/dev.toml, strictly: a key the
+// test does not know is an error, as it is for the generator.
+func dataFileImageTag(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot, "gitops/apps/dev/sample-app")
-	var found []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		for i, line := range strings.Split(string(data), "\n") {
-			if strings.Contains(line, `# {"bkt":"image-tag"}`) {
-				m := imageTagLine.FindStringSubmatch(line)
-				if m == nil {
-					t.Errorf("%s:%d: marked line must read `tag: \"<sha>\" # {\"bkt\":\"image-tag\"}`", p, i+1)
-					continue
-				}
-				found = append(found, m[1])
-			}
-		}
-		return nil
-	})
+	var settings struct {
+		SampleApp struct {
+			ImageTag string `toml:"image_tag"`
+		} `toml:"sample_app"`
+	}
+	md, err := toml.DecodeFile(filepath.Join(repoRoot, "environments/dev.toml"), &settings)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("environments/dev.toml: %v", err)
 	}
-	if len(found) != 1 {
-		t.Fatalf("gitops/apps/dev/sample-app must hold exactly one line marked # {\"bkt\":\"image-tag\"}, found %d", len(found))
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		t.Errorf("environments/dev.toml has keys this test does not know: %v", undecoded)
 	}
-	return found[0]
+	if !md.IsDefined("sample_app", "image_tag") {
+		t.Fatal("environments/dev.toml has no sample_app.image_tag")
+	}
+	return settings.SampleApp.ImageTag
 }
 
 // The sample app's chart is rendered with the values its HelmRelease gives it and the rendered
@@ -275,7 +263,7 @@ func TestSampleAppRendered(t *testing.T) {
 	report(t, CheckIngresses(sub, PlatformPolicy, vars))
 	report(t, CheckWorkloads(sub))
 
-	wantImage := vars["SAMPLE_APP_IMAGE_REPOSITORY"] + ":" + markedImageTag(t)
+	wantImage := vars["SAMPLE_APP_IMAGE_REPOSITORY"] + ":" + dataFileImageTag(t)
 	var deployments, ingresses int
 	for _, o := range rendered {
 		switch _, k := o.Kind(); k {

@@ -1,25 +1,35 @@
 package workflows
 
 import (
+	"bufio"
+	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
 const (
-	placeholderTag = "0000000000000000000000000000000000000000"
-	releaseTag     = "0123456789abcdef0123456789abcdef01234567"
-	tagFile        = "gitops/apps/dev/sample-app/kustomization.yaml"
+	releaseTag = "0123456789abcdef0123456789abcdef01234567"
+	dataFile   = "environments/dev.toml"
 )
 
 // releaseFixture is a bare "GitHub" repository holding what the deploy job
-// needs (Makefile, the tools module with tagbump, a gitops/apps/dev tag line) and a
-// checkout of it to run .github/scripts/commit-image-tag.sh in.
+// works on (the Makefile, environments/dev.toml and the generated terraform/
+// and gitops/ trees of this checkout) and a clone of it to run
+// .github/scripts/commit-image-tag.sh in. A stand-in `cargo` on PATH runs the
+// generator built once from this checkout, so `make image-tag` runs the real
+// generator without compiling the workspace in every fixture.
 type releaseFixture struct {
 	server, remote, checkout string
 	env                      []string
+	// seed is every seeded file with its content; oldTag the tag it deploys.
+	seed   map[string]string
+	oldTag string
 }
 
 func git(t *testing.T, dir string, args ...string) string {
@@ -34,33 +44,128 @@ func git(t *testing.T, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func newReleaseFixture(t *testing.T) releaseFixture {
+var (
+	generatorOnce sync.Once
+	generatorPath string
+	generatorErr  error
+)
+
+// generator builds the `generate` example of this checkout (once per test
+// binary) and returns the executable's path.
+func generator(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs(repoRoot)
+	generatorOnce.Do(func() {
+		cmd := exec.Command("cargo", "build", "--locked", "--quiet", "--example", "generate", "--message-format=json")
+		cmd.Dir = repoRoot
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			generatorErr = err
+			return
+		}
+		scanner := bufio.NewScanner(strings.NewReader(string(out)))
+		scanner.Buffer(make([]byte, 1<<20), 1<<24)
+		for scanner.Scan() {
+			var msg struct {
+				Reason     string  `json:"reason"`
+				Executable *string `json:"executable"`
+				Target     struct {
+					Name string   `json:"name"`
+					Kind []string `json:"kind"`
+				} `json:"target"`
+			}
+			if json.Unmarshal(scanner.Bytes(), &msg) == nil && msg.Reason == "compiler-artifact" &&
+				msg.Target.Name == "generate" && slices.Contains(msg.Target.Kind, "example") && msg.Executable != nil {
+				generatorPath = *msg.Executable
+			}
+		}
+	})
+	if generatorErr != nil || generatorPath == "" {
+		t.Fatalf("building the generator (cargo build --example generate): %v", generatorErr)
+	}
+	return generatorPath
+}
+
+// seedFiles copies what the deploy job's checkout needs from this checkout:
+// the Makefile, .gitignore, the data file, the generated trees (tool state in
+// dot-folders such as .terraform/ left out) and the generated files the
+// manifest .generated-files lists elsewhere.
+func seedFiles(t *testing.T) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	paths := []string{"Makefile", ".gitignore", ".generated-files"}
+	manifest, err := os.ReadFile(filepath.Join(repoRoot, ".generated-files"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmp := t.TempDir()
-	f := releaseFixture{server: tmp, remote: filepath.Join(tmp, "owner/repo.git"), checkout: filepath.Join(tmp, "checkout")}
-
-	seed := filepath.Join(tmp, "seed")
-	files := map[string]string{
-		tagFile: "images:\n  - name: sample-app\n    newTag: \"" + placeholderTag + "\" # {\"bkt\":\"image-tag\"}\n",
+	for _, line := range strings.Split(string(manifest), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			paths = append(paths, line)
+		}
 	}
-	for _, p := range []string{"Makefile", "tools/go.mod", "tools/go.sum", "tools/cmd/tagbump/main.go"} {
-		data, err := os.ReadFile(filepath.Join(root, p))
+	for _, p := range paths {
+		data, err := os.ReadFile(filepath.Join(repoRoot, p))
 		if err != nil {
 			t.Fatalf("the deploy job needs %s: %v", p, err)
 		}
 		files[p] = string(data)
 	}
-	for p, content := range files {
+	for _, dir := range []string{"environments", "terraform", "gitops"} {
+		root := filepath.Join(repoRoot, dir)
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(repoRoot, p)
+			files[filepath.ToSlash(rel)] = string(data)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
+}
+
+// currentTag is the image tag of the data file, read as the e2e script reads it.
+func currentTag(t *testing.T, generate, root string) string {
+	t.Helper()
+	out, err := exec.Command(generate, "--out", root, "--print-image-tag").Output()
+	if err != nil {
+		t.Fatalf("generate --print-image-tag: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func newReleaseFixture(t *testing.T) releaseFixture {
+	t.Helper()
+	generate := generator(t)
+	tmp := t.TempDir()
+	f := releaseFixture{server: tmp, remote: filepath.Join(tmp, "owner/repo.git"), checkout: filepath.Join(tmp, "checkout")}
+
+	seed := filepath.Join(tmp, "seed")
+	f.seed = seedFiles(t)
+	for p, content := range f.seed {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(seed, p)), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(seed, p), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	f.oldTag = currentTag(t, generate, seed)
+	if f.oldTag == releaseTag {
+		t.Fatalf("the checkout already deploys %s; the test needs another tag", releaseTag)
 	}
 	git(t, tmp, "init", "--quiet", "--bare", "--initial-branch=main", f.remote)
 	git(t, seed, "init", "--quiet", "--initial-branch=main")
@@ -69,7 +174,21 @@ func newReleaseFixture(t *testing.T) releaseFixture {
 	git(t, seed, "push", "--quiet", f.remote, "main")
 	git(t, tmp, "clone", "--quiet", "--depth=1", "file://"+f.remote, f.checkout)
 
+	// The Makefile's GENERATE is `cargo run --locked --quiet --example generate --`.
+	bin := filepath.Join(tmp, "bin")
+	stub := "#!/bin/sh\n" +
+		"if [ \"$1 $2 $3 $4 $5 $6\" != 'run --locked --quiet --example generate --' ]; then\n" +
+		"  echo \"unexpected cargo call: cargo $*\" >&2; exit 97\nfi\n" +
+		"shift 6\nexec '" + generate + "' --out \"$PWD\" \"$@\"\n"
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "cargo"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
 	f.env = append(os.Environ(),
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
 		"GITHUB_TOKEN=unused-for-file-urls",
 		"GITHUB_SERVER_URL=file://"+tmp,
@@ -95,7 +214,9 @@ func (f releaseFixture) mainTip(t *testing.T) string {
 	return git(t, f.server, "--git-dir="+f.remote, "rev-parse", "main")
 }
 
-func TestCommitImageTagPushesOneLineCommitOnce(t *testing.T) {
+// The tag commit changes the data file's tag line and every generated line
+// that carries the tag — each of them only by the tag — and no other line.
+func TestCommitImageTagPushesOneCommitOfTheTagLinesOnce(t *testing.T) {
 	f := newReleaseFixture(t)
 	before := f.mainTip(t)
 
@@ -110,18 +231,59 @@ func TestCommitImageTagPushesOneLineCommitOnce(t *testing.T) {
 	if parent := git(t, f.server, "--git-dir="+f.remote, "rev-parse", "main^"); parent != before {
 		t.Errorf("the tag commit's parent is %s, want the previous tip %s", parent, before)
 	}
-	diff := git(t, f.server, "--git-dir="+f.remote, "diff", "--unified=0", before, after)
-	changed := 0
-	for _, l := range strings.Split(diff, "\n") {
-		if (strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")) && !strings.HasPrefix(l, "+++") && !strings.HasPrefix(l, "---") {
-			changed++
+
+	var wantFiles []string
+	for p, content := range f.seed {
+		if strings.Contains(content, f.oldTag) {
+			wantFiles = append(wantFiles, p)
 		}
 	}
-	if changed != 2 || !strings.Contains(diff, "+    newTag: \""+releaseTag+"\" # {\"bkt\":\"image-tag\"}") {
-		t.Errorf("want exactly the marked line changed to the new tag, got:\n%s", diff)
+	slices.Sort(wantFiles)
+	changed := strings.Fields(git(t, f.server, "--git-dir="+f.remote, "diff", "--name-only", before, after))
+	if !slices.Equal(changed, wantFiles) || !slices.Contains(changed, dataFile) {
+		t.Errorf("the tag commit changed %v; want exactly the files that carried the old tag %s: %v (the data file %s among them)", changed, f.oldTag, wantFiles, dataFile)
+	}
+	diff := git(t, f.server, "--git-dir="+f.remote, "diff", "--unified=0", before, after)
+	var removed, added []string
+	for _, l := range strings.Split(diff, "\n") {
+		switch {
+		case strings.HasPrefix(l, "---") || strings.HasPrefix(l, "+++"):
+		case strings.HasPrefix(l, "-"):
+			removed = append(removed, l[1:])
+		case strings.HasPrefix(l, "+"):
+			added = append(added, l[1:])
+		}
+	}
+	if len(removed) != len(added) || len(removed) < len(wantFiles) {
+		t.Fatalf("want each changed line replaced by one line, got -%d +%d:\n%s", len(removed), len(added), diff)
+	}
+	// The YAML writer quotes a tag only where a YAML 1.1 reader would not see a string
+	// (forty zeros look like an integer), so quotes around the tag may come and go.
+	unquote := func(line, tag string) string {
+		return strings.NewReplacer(`"`+tag+`"`, tag, `'`+tag+`'`, tag).Replace(line)
+	}
+	for i := range removed {
+		before, after := unquote(removed[i], f.oldTag), unquote(added[i], releaseTag)
+		if !strings.Contains(before, f.oldTag) || strings.ReplaceAll(before, f.oldTag, releaseTag) != after {
+			t.Errorf("line %q became %q; want only the tag changed", removed[i], added[i])
+		}
+	}
+	if !slices.Contains(added, `image_tag = "`+releaseTag+`"`) {
+		t.Errorf("the data file's tag line is not among the added lines:\n%s", diff)
 	}
 	if author := git(t, f.server, "--git-dir="+f.remote, "log", "-1", "--format=%an"); author != "github-actions[bot]" {
 		t.Errorf("author = %q, want github-actions[bot]", author)
+	}
+
+	// The pushed tree is what the generator renders from it: a check on a
+	// clone of the new tip finds no drift.
+	verify := filepath.Join(f.server, "verify")
+	git(t, f.server, "clone", "--quiet", "--depth=1", "file://"+f.remote, verify)
+	if check, err := exec.Command(generator(t), "--out", verify, "--check").CombinedOutput(); err != nil {
+		t.Errorf("generate --check on the pushed tip: %v\n%s", err, check)
+	}
+	if tag := currentTag(t, generator(t), verify); tag != releaseTag {
+		t.Errorf("--print-image-tag on the pushed tip = %q, want %s", tag, releaseTag)
 	}
 
 	// A re-run (say, "re-run all jobs") must not add a second commit.
@@ -159,6 +321,30 @@ func TestCommitImageTagRetriesWhenThePushIsRejected(t *testing.T) {
 	}
 }
 
+// Main out of sync with the generator is no job for the bot: regenerating
+// would change more than the tag, so nothing is pushed.
+func TestCommitImageTagRefusesWhenMainHasDrift(t *testing.T) {
+	f := newReleaseFixture(t)
+	seedDir := filepath.Join(f.server, "seed")
+	edited := "terraform/modules/network/main.tf"
+	if err := os.WriteFile(filepath.Join(seedDir, edited), []byte(f.seed[edited]+"# hand edit\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(t, seedDir, "-c", "user.name=dev", "-c", "user.email=dev@example.com", "commit", "--quiet", "-am", "hand edit")
+	git(t, seedDir, "push", "--quiet", f.remote, "main")
+	before := f.mainTip(t)
+	out, err := f.run(t, releaseTag)
+	if err == nil {
+		t.Fatalf("succeeded on a main with drift:\n%s", out)
+	}
+	if !strings.Contains(out, "regenerating changed more than the image tag") || !strings.Contains(out, edited) {
+		t.Errorf("output %q does not name the drifted file", out)
+	}
+	if tip := f.mainTip(t); tip != before {
+		t.Errorf("main moved to %s", tip)
+	}
+}
+
 func TestCommitImageTagRejectsBadInputAndPushesNothing(t *testing.T) {
 	tests := []struct {
 		name string
@@ -167,8 +353,8 @@ func TestCommitImageTagRejectsBadInputAndPushesNothing(t *testing.T) {
 	}{
 		{"no argument", nil, "usage:"},
 		{"two arguments", []string{releaseTag, releaseTag}, "usage:"},
-		{"short SHA", []string{releaseTag[:7]}, "not a full commit SHA"},
-		{"branch name", []string{"main"}, "not a full commit SHA"},
+		{"short SHA", []string{releaseTag[:7]}, "is not a 40-character lowercase hex commit SHA"},
+		{"branch name", []string{"main"}, "is not a 40-character lowercase hex commit SHA"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -86,3 +86,52 @@ func TestWorkflowsPinOneVersionPerTool(t *testing.T) {
 		t.Errorf("found versions for %v only; the workflows set up Go, Python and Terraform", seen)
 	}
 }
+
+// Every job that builds the Rust workspace installs one exact toolchain, the
+// one Cargo.toml's rust-version names, so the generator CI runs is the one
+// the workspace is tested with.
+func TestWorkflowsInstallTheWorkspaceRustToolchain(t *testing.T) {
+	manifest, err := os.ReadFile(filepath.Join(repoRoot, "Cargo.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^rust-version = "(\d+\.\d+)"$`).FindSubmatch(manifest)
+	if m == nil {
+		t.Fatal(`Cargo.toml has no rust-version = "X.Y" line`)
+	}
+	want := string(m[1])
+	install := regexp.MustCompile(`rustup toolchain install (\S+)`)
+	wfs, err := LoadDir(workflowsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, wf := range wfs {
+		for _, job := range wf.Jobs() {
+			for _, step := range job.Steps() {
+				run := get(step.Node, "run")
+				if run == nil {
+					continue
+				}
+				where := wf.Name() + " job " + job.ID
+				for _, v := range install.FindAllStringSubmatch(run.Value, -1) {
+					found[where] = true
+					if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(v[1]) || !strings.HasPrefix(v[1], want+".") {
+						t.Errorf("%s installs Rust %s; want an exact %s.x release (Cargo.toml rust-version)", where, v[1], want)
+					}
+				}
+				if strings.Contains(run.Value, "cargo ") || strings.Contains(run.Value, "make image-tag") ||
+					strings.Contains(run.Value, "commit-image-tag.sh") || strings.Contains(run.Value, "make e2e-local") {
+					if !found[where] {
+						t.Errorf("%s runs cargo (directly or through make/scripts) before installing the Rust toolchain", where)
+					}
+				}
+			}
+		}
+	}
+	for _, want := range []string{"ci.yml job test", "release.yml job deploy", "e2e.yml job kind"} {
+		if !found[want] {
+			t.Errorf("%s installs no Rust toolchain; it builds the workspace", want)
+		}
+	}
+}
