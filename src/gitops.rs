@@ -41,6 +41,15 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     spec.cluster.add_to(&mut tree)?;
+    {
+        use bkt_flux::platform::{Component, Platform};
+        // The platform folder's components switch to generated one at a time.
+        Platform {
+            components: vec![Component::Mysql],
+            ..Platform::dev(ClusterVars::references().domain)
+        }
+        .add_to(&mut tree)?;
+    }
     tree.extend_under(
         APPS_DIR,
         bkt_flux::apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,

@@ -88,6 +88,7 @@ mod error;
 pub mod kinds;
 pub mod kustomize;
 mod manifest;
+pub mod platform;
 mod tree;
 
 pub use duration::Duration;

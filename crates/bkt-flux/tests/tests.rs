@@ -2,5 +2,6 @@
 //! snapshots of the generated cluster entry.
 
 mod graph;
+mod platform;
 mod properties;
 mod snapshots;

@@ -1,0 +1,47 @@
+//! The `CloudNativePG` `Cluster` (`postgresql.cnpg.io/v1`): the fields the platform sets.
+
+use serde::Serialize;
+
+use super::flux_object;
+
+flux_object! {
+    /// A `PostgreSQL` cluster run by the `CloudNativePG` operator.
+    PostgresCluster(PostgresClusterSpec) = "postgresql.cnpg.io/v1", "Cluster"
+}
+
+/// The desired state of a [`PostgresCluster`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PostgresClusterSpec {
+    /// How many instances.
+    pub instances: u32,
+    /// Each instance's volume.
+    pub storage: Storage,
+    /// How the cluster is created.
+    pub bootstrap: Bootstrap,
+    /// Each instance's resources.
+    pub resources: bkt_helm::common::Resources,
+}
+
+/// A volume's size.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Storage {
+    /// The size (`5Gi`).
+    pub size: String,
+}
+
+/// How a cluster is created.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Bootstrap {
+    /// A new, empty database.
+    pub initdb: InitDb,
+}
+
+/// A new database and its owner; the operator generates the owner's password into the Secret
+/// `<cluster>-app`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct InitDb {
+    /// The database.
+    pub database: String,
+    /// Its owner.
+    pub owner: String,
+}

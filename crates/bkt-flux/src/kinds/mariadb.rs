@@ -1,0 +1,101 @@
+//! mariadb-operator kinds (`k8s.mariadb.com/v1alpha1`): `MariaDB`, `Database`, `User`,
+//! `Grant` — the fields the platform sets.
+
+use serde::Serialize;
+
+use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
+
+use super::LocalObjectReference;
+use super::cnpg::Storage;
+use super::flux_object;
+
+flux_object! {
+    /// A `MariaDB` server.
+    MariaDb(MariaDbSpec) = "k8s.mariadb.com/v1alpha1", "MariaDB"
+}
+
+flux_object! {
+    /// A database on a [`MariaDb`].
+    MariaDbDatabase(DatabaseSpec) = "k8s.mariadb.com/v1alpha1", "Database"
+}
+
+flux_object! {
+    /// A user of a [`MariaDb`].
+    MariaDbUser(UserSpec) = "k8s.mariadb.com/v1alpha1", "User"
+}
+
+flux_object! {
+    /// Privileges of a user on a database.
+    MariaDbGrant(GrantSpec) = "k8s.mariadb.com/v1alpha1", "Grant"
+}
+
+/// A key of a Secret.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SecretKeyRef {
+    /// The Secret.
+    pub name: String,
+    /// The key.
+    pub key: String,
+}
+
+/// The desired state of a [`MariaDb`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MariaDbSpec {
+    /// The root password.
+    pub root_password_secret_key_ref: SecretKeyRef,
+    /// How many servers.
+    pub replicas: u32,
+    /// Each server's volume.
+    pub storage: Storage,
+    /// Each server's resources.
+    pub resources: Resources,
+    /// The container's security context.
+    pub security_context: SecurityContext,
+    /// The pod's security context.
+    pub pod_security_context: PodSecurityContext,
+}
+
+/// The desired state of a [`MariaDbDatabase`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatabaseSpec {
+    /// The server.
+    pub maria_db_ref: LocalObjectReference,
+    /// The character set.
+    pub character_set: String,
+    /// The collation.
+    pub collate: String,
+}
+
+/// The desired state of a [`MariaDbUser`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSpec {
+    /// The server.
+    pub maria_db_ref: LocalObjectReference,
+    /// The password.
+    pub password_secret_key_ref: SecretKeyRef,
+    /// The hosts the user may connect from (`%`: any).
+    pub host: String,
+    /// The most connections at once.
+    pub max_user_connections: u32,
+}
+
+/// The desired state of a [`MariaDbGrant`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantSpec {
+    /// The server.
+    pub maria_db_ref: LocalObjectReference,
+    /// The privileges.
+    pub privileges: Vec<String>,
+    /// The database.
+    pub database: String,
+    /// The tables (`*`: all).
+    pub table: String,
+    /// The user.
+    pub username: String,
+    /// The user's host.
+    pub host: String,
+}
