@@ -54,6 +54,7 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         APPS_DIR,
         bkt_flux::apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
     )?;
+    bkt_flux::components::add_to(&mut tree)?;
     Ok(tree)
 }
 

@@ -83,6 +83,7 @@
 
 pub mod apps;
 pub mod cluster;
+pub mod components;
 mod duration;
 mod error;
 pub mod kinds;

@@ -1,6 +1,7 @@
 //! The integration tests of bkt-flux, in one binary: the graph checks, properties, and the
 //! snapshots of the generated cluster entry.
 
+mod components;
 mod graph;
 mod platform;
 mod properties;
