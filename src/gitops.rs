@@ -19,8 +19,7 @@ pub const BOOTSTRAP_SOURCE: (&str, &str) = ("flux-system", "flux-system");
 
 /// Folders of `gitops/` that Flux paths point into and that are not generated (yet): the
 /// graph checks accept paths into them. Each entry goes once its folder is generated.
-pub const HAND_WRITTEN_FOLDERS: [&str; 6] = [
-    "infrastructure/controllers",
+pub const HAND_WRITTEN_FOLDERS: [&str; 5] = [
     "infrastructure/configs",
     "infrastructure/vault-bootstrap",
     "infrastructure/vault-secrets",
@@ -55,6 +54,7 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         bkt_flux::apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
     )?;
     bkt_flux::components::add_to(&mut tree)?;
+    bkt_flux::controllers::Controllers::dev(&controller_vars())?.add_to(&mut tree)?;
     Ok(tree)
 }
 
@@ -73,5 +73,22 @@ pub fn sample_app(spec: &PlatformSpec) -> bkt_flux::apps::SampleApp {
         vpc_cidr: vars.vpc_cidr.to_string(),
         environment: vars.environment.to_string(),
         cluster_name: vars.cluster_name.to_string(),
+    }
+}
+
+/// The cluster vars the controllers' values reference, as `${KEY}` substitutions.
+fn controller_vars() -> bkt_flux::controllers::ControllerVars {
+    let vars = ClusterVars::references();
+    bkt_flux::controllers::ControllerVars {
+        cluster_name: vars.cluster_name.to_string(),
+        aws_region: vars.aws_region.to_string(),
+        vpc_id: vars.vpc_id.to_string(),
+        domain: vars.domain.to_string(),
+        hosted_zone_id: vars.hosted_zone_id.to_string(),
+        aws_load_balancer_controller_role_arn: vars
+            .aws_load_balancer_controller_role_arn
+            .to_string(),
+        external_dns_role_arn: vars.external_dns_role_arn.to_string(),
+        vault_role_arn: vars.vault_role_arn.to_string(),
     }
 }

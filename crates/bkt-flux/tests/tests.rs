@@ -2,6 +2,7 @@
 //! snapshots of the generated cluster entry.
 
 mod components;
+mod controllers;
 mod graph;
 mod platform;
 mod properties;
