@@ -92,6 +92,7 @@ pub mod kustomize;
 mod manifest;
 pub mod platform;
 mod tree;
+pub mod vault;
 
 pub use duration::Duration;
 pub use error::{Error, Result};

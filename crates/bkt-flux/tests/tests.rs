@@ -7,3 +7,4 @@ mod graph;
 mod platform;
 mod properties;
 mod snapshots;
+mod vault;
