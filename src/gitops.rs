@@ -19,8 +19,7 @@ pub const BOOTSTRAP_SOURCE: (&str, &str) = ("flux-system", "flux-system");
 
 /// Folders of `gitops/` that Flux paths point into and that are not generated (yet): the
 /// graph checks accept paths into them. Each entry goes once its folder is generated.
-pub const HAND_WRITTEN_FOLDERS: [&str; 3] = [
-    "infrastructure/configs",
+pub const HAND_WRITTEN_FOLDERS: [&str; 2] = [
     "platform",
     // The sample chart stays hand-written for good: app teams edit it as a plain chart.
     "charts/sample-app",
@@ -42,6 +41,15 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         ClusterVars::references().vault_init_secret_arn.to_string(),
         ClusterVars::references().aws_region.to_string(),
     )
+    .add_to(&mut tree)?;
+    let vars = ClusterVars::references();
+    bkt_flux::configs::Configs {
+        domain: vars.domain.to_string(),
+        certificate_arn: vars.certificate_arn.to_string(),
+        cluster_name: vars.cluster_name.to_string(),
+        environment: vars.environment.to_string(),
+        github_repository: vars.github_repository.to_string(),
+    }
     .add_to(&mut tree)?;
     bkt_flux::vault::VaultSecrets.add_to(&mut tree)?;
     {

@@ -84,6 +84,7 @@
 pub mod apps;
 pub mod cluster;
 pub mod components;
+pub mod configs;
 pub mod controllers;
 mod duration;
 mod error;

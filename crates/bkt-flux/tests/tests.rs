@@ -2,6 +2,7 @@
 //! snapshots of the generated cluster entry.
 
 mod components;
+mod configs;
 mod controllers;
 mod graph;
 mod platform;

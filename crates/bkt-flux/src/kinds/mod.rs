@@ -10,6 +10,7 @@
 //! `new`); every optional field is an `Option` or a `Vec` and is left out of the YAML when unset
 //! or empty. Field order is the order of the hand-written manifests.
 
+pub mod aws_load_balancer;
 pub mod cnpg;
 pub mod external_secrets;
 mod helm;

@@ -1,0 +1,70 @@
+//! AWS Load Balancer Controller kinds, for exactly the fields the tree sets: the
+//! `IngressClassParams` (`elbv2.k8s.aws/v1beta1`) an `IngressClass` points at.
+
+use serde::Serialize;
+
+use super::flux_object;
+
+flux_object! {
+    /// The load balancer settings every Ingress of an `IngressClass` shares.
+    IngressClassParams(IngressClassParamsSpec) = "elbv2.k8s.aws/v1beta1", "IngressClassParams"
+}
+
+impl IngressClassParams {
+    /// The API group an `IngressClass`'s `parameters` name.
+    pub const API_GROUP: &'static str = "elbv2.k8s.aws";
+}
+
+/// The desired state of an [`IngressClassParams`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressClassParamsSpec {
+    /// The group whose Ingresses share one load balancer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<IngressGroup>,
+    /// `internet-facing` or `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// `ip` or `instance`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<String>,
+    /// The ACM certificates of the HTTPS listener.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub certificate_arn: Vec<String>,
+    /// The listener's TLS policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssl_policy: Option<String>,
+    /// The port HTTP requests are redirected to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssl_redirect_port: Option<String>,
+    /// AWS tags of the load balancer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+/// An ingress group, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct IngressGroup {
+    /// The group's name.
+    pub name: String,
+}
+
+/// An AWS tag.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Tag {
+    /// The key.
+    pub key: String,
+    /// The value.
+    pub value: String,
+}
+
+impl Tag {
+    /// The tag `key` = `value`.
+    #[must_use]
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
