@@ -37,6 +37,15 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     spec.cluster.add_to(&mut tree)?;
+    {
+        use bkt_flux::platform::{Component, Platform};
+        // The platform folder's components switch to generated one at a time.
+        Platform {
+            components: vec![Component::Mysql, Component::Headlamp],
+            ..Platform::dev(ClusterVars::references().domain)
+        }
+        .add_to(&mut tree)?;
+    }
     bkt_flux::vault::VaultBootstrap::new(
         ClusterVars::references().vault_init_secret_arn.to_string(),
         ClusterVars::references().aws_region.to_string(),
@@ -52,15 +61,6 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
     }
     .add_to(&mut tree)?;
     bkt_flux::vault::VaultSecrets.add_to(&mut tree)?;
-    {
-        use bkt_flux::platform::{Component, Platform};
-        // The platform folder's components switch to generated one at a time.
-        Platform {
-            components: vec![Component::Mysql],
-            ..Platform::dev(ClusterVars::references().domain)
-        }
-        .add_to(&mut tree)?;
-    }
     tree.extend_under(
         APPS_DIR,
         bkt_flux::apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
