@@ -41,7 +41,7 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         use bkt_flux::platform::{Component, Platform};
         // The platform folder's components switch to generated one at a time.
         Platform {
-            components: vec![Component::Mysql, Component::Headlamp],
+            components: vec![Component::Mysql, Component::Headlamp, Component::Grafana],
             ..Platform::dev(ClusterVars::references().domain)
         }
         .add_to(&mut tree)?;
