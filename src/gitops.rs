@@ -41,7 +41,12 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         use bkt_flux::platform::{Component, Platform};
         // The platform folder's components switch to generated one at a time.
         Platform {
-            components: vec![Component::Mysql, Component::Headlamp, Component::Grafana],
+            components: vec![
+                Component::Mysql,
+                Component::Headlamp,
+                Component::Grafana,
+                Component::Authentik,
+            ],
             ..Platform::dev(ClusterVars::references().domain)
         }
         .add_to(&mut tree)?;
