@@ -46,6 +46,7 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
                 Component::Headlamp,
                 Component::Grafana,
                 Component::Authentik,
+                Component::Opensearch,
             ],
             ..Platform::dev(ClusterVars::references().domain)
         }
