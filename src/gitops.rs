@@ -19,8 +19,7 @@ pub const BOOTSTRAP_SOURCE: (&str, &str) = ("flux-system", "flux-system");
 
 /// Folders of `gitops/` that Flux paths point into and that are not generated (yet): the
 /// graph checks accept paths into them. Each entry goes once its folder is generated.
-pub const HAND_WRITTEN_FOLDERS: [&str; 2] = [
-    "platform",
+pub const HAND_WRITTEN_FOLDERS: [&str; 1] = [
     // The sample chart stays hand-written for good: app teams edit it as a plain chart.
     "charts/sample-app",
 ];
@@ -37,21 +36,7 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     spec.cluster.add_to(&mut tree)?;
-    {
-        use bkt_flux::platform::{Component, Platform};
-        // The platform folder's components switch to generated one at a time.
-        Platform {
-            components: vec![
-                Component::Mysql,
-                Component::Headlamp,
-                Component::Grafana,
-                Component::Authentik,
-                Component::Opensearch,
-            ],
-            ..Platform::dev(ClusterVars::references().domain)
-        }
-        .add_to(&mut tree)?;
-    }
+    bkt_flux::platform::Platform::dev(ClusterVars::references().domain).add_to(&mut tree)?;
     bkt_flux::vault::VaultBootstrap::new(
         ClusterVars::references().vault_init_secret_arn.to_string(),
         ClusterVars::references().aws_region.to_string(),
