@@ -134,3 +134,96 @@ fn every_taggable_aws_resource_is_tagged() {
         "taggable resources without tags: {untagged:#?}"
     );
 }
+
+/// The object identity the Kubernetes API validates: `metadata.name` and `namespace`.
+#[derive(serde::Deserialize)]
+struct Object {
+    kind: Option<String>,
+    metadata: Option<Metadata>,
+}
+
+#[derive(serde::Deserialize)]
+struct Metadata {
+    name: Option<String>,
+    namespace: Option<String>,
+}
+
+/// RFC 1123 label: 1-63 lowercase letters, digits and '-', starting and ending alphanumeric.
+fn is_dns_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    (1..=63).contains(&bytes.len())
+        && bytes.first().is_some_and(edge)
+        && bytes.last().is_some_and(edge)
+        && bytes.iter().all(|b| edge(b) || *b == b'-')
+}
+
+/// RFC 1123 subdomain: at most 253 characters of dot-separated labels.
+fn is_dns_subdomain(text: &str) -> bool {
+    text.len() <= 253 && text.split('.').all(is_dns_label)
+}
+
+/// Kinds whose names must be a single DNS-1123 label, not a subdomain.
+const LABEL_NAMED: [&str; 2] = ["Namespace", "Service"];
+
+#[test]
+fn every_rendered_object_has_a_valid_name_and_namespace() {
+    let tree = render(&PlatformSpec::default()).unwrap();
+    let mut objects = 0;
+    let mut bad = Vec::new();
+    for (path, bytes) in tree.files() {
+        let is_yaml = std::path::Path::new(path)
+            .extension()
+            .is_some_and(|ext| ext == "yaml");
+        if !path.starts_with("gitops/") || !is_yaml {
+            continue;
+        }
+        let text = std::str::from_utf8(bytes).unwrap();
+        let documents: Vec<Object> = serde_saphyr::from_multiple(text)
+            .unwrap_or_else(|error| panic!("{path}: does not read back as YAML: {error}"));
+        for object in documents {
+            let Some(metadata) = object.metadata else {
+                continue;
+            };
+            objects += 1;
+            let kind = object.kind.unwrap_or_default();
+            if let Some(name) = metadata.name {
+                let ok = if LABEL_NAMED.contains(&kind.as_str()) {
+                    is_dns_label(&name)
+                } else {
+                    is_dns_subdomain(&name)
+                };
+                if !ok {
+                    bad.push(format!("{path}: {kind} name {name:?}"));
+                }
+            }
+            if let Some(namespace) = metadata.namespace.filter(|ns| !is_dns_label(ns)) {
+                bad.push(format!("{path}: {kind} namespace {namespace:?}"));
+            }
+        }
+    }
+    assert!(
+        objects > 100,
+        "only {objects} objects found: is gitops/ still rendered?"
+    );
+    assert!(
+        bad.is_empty(),
+        "names the Kubernetes API would refuse: {bad:#?}"
+    );
+}
+
+#[test]
+fn the_name_rules_reject_what_the_api_refuses() {
+    for bad in [
+        "",
+        "UPPER",
+        "-lead",
+        "trail-",
+        "under_score",
+        &"a".repeat(64),
+    ] {
+        assert!(!is_dns_label(bad), "{bad}");
+    }
+    assert!(is_dns_subdomain("flux-system.v1"));
+    assert!(!is_dns_subdomain("a..b"));
+}
