@@ -77,8 +77,9 @@ rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check 
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(GENERATE) --check
 
-rust-test: ## cargo test of the whole workspace: unit, proptest, insta snapshots, drift, tidy, doctests
+rust-test: ## cargo test of the whole workspace (unit, proptest, insta snapshots, drift, tidy, doctests) and cargo doc with warnings denied
 	$(CARGO) test --locked --workspace
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
 	$(GENERATE)
