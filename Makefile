@@ -66,11 +66,11 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 # The Cargo workspace (docs/architecture.md): typed models that generate terraform/ and gitops/.
 # --locked: Cargo.lock is committed and never rewritten by a check.
 CHECK_TARGETS += rust-check
-TEST_TARGETS += rust-test
+TEST_TARGETS += rust-test rust-downstream
 CARGO := cargo
 GENERATE := $(CARGO) run --locked --quiet --example generate --
 
-.PHONY: rust-check rust-test generate
+.PHONY: rust-check rust-test rust-downstream generate
 
 rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check of every generated file
 	$(CARGO) fmt --all --check
@@ -80,6 +80,14 @@ rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check 
 rust-test: ## cargo test of the whole workspace (unit, proptest, insta snapshots, drift, tidy, doctests) and cargo doc with warnings denied
 	$(CARGO) test --locked --workspace
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps
+
+# A user's crate outside the workspace (examples/downstream/): its own Cargo.lock, its own target dir.
+DOWNSTREAM := CARGO_TARGET_DIR=target/downstream $(CARGO)
+DOWNSTREAM_MANIFEST := --manifest-path examples/downstream/Cargo.toml
+
+rust-downstream: ## The downstream example: a crate generating a VPC module and a HelmRelease from build.rs, tested and run
+	$(DOWNSTREAM) test --locked $(DOWNSTREAM_MANIFEST)
+	$(DOWNSTREAM) run --locked $(DOWNSTREAM_MANIFEST)
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
 	$(GENERATE)
