@@ -4,7 +4,7 @@
 //! versioned, KMS-encrypted, private, TLS-only, and expires old state versions.
 
 use bkt_core::hcl::{
-    Data, Expr, File, Output, Provider, RequiredProvider, Resource, Settings, Type, Variable,
+    Data, Expr, File, Output, Provider, Resource, Type, Variable,
     func::{can, regex},
 };
 use bkt_core::{Tree, name};
@@ -237,6 +237,23 @@ fn is_region(text: &str) -> bool {
             .is_some_and(|last| last.len() == 1 && last.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Checks `region` (named `field` in the error) by [`REGION_PATTERN`], as the roots' `region`
+/// validations do.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming `field` when `region` is no AWS region name.
+pub fn check_region(field: &str, region: &str) -> Result<()> {
+    if is_region(region) {
+        Ok(())
+    } else {
+        Err(crate::Error::invalid(
+            field,
+            region,
+            "use an AWS region name (e.g. eu-west-1)",
+        ))
+    }
+}
+
 fn is_name_prefix(text: &str) -> bool {
     // ^[a-z0-9][a-z0-9-]{2,36}[a-z0-9]$
     let bytes = text.as_bytes();
@@ -253,13 +270,7 @@ impl BootstrapRoot {
     /// # Errors
     /// [`crate::Error::Invalid`] naming the first bad field and the fix.
     pub fn validate(&self) -> Result<()> {
-        if !is_region(&self.region) {
-            return Err(crate::Error::invalid(
-                "bootstrap.region",
-                &self.region,
-                "use an AWS region name (e.g. eu-west-1)",
-            ));
-        }
+        check_region("bootstrap.region", &self.region)?;
         if !is_name_prefix(&self.name_prefix) {
             return Err(crate::Error::invalid(
                 "bootstrap.name_prefix",
@@ -469,15 +480,7 @@ impl BootstrapRoot {
 
         let mut versions = File::new();
         versions.push(
-            Settings {
-                required_version: crate::TERRAFORM_VERSION.to_owned(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
+            bkt_oidc::aws::aws_settings(crate::TERRAFORM_VERSION, &self.aws_provider_version)
             .to_block()
             .why("The bucket that holds every other state cannot hold its own creation: this root keeps a local\nstate. It has a handful of resources and can be imported again (docs/terraform.md)."),
         );

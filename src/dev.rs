@@ -6,8 +6,8 @@
 //! and a module output is read only through its typed reference (`network.get().vpc_id()`).
 
 use bkt_core::hcl::{
-    Arg, Data, Expr, Field, File, Local, Locals, Module, Output, Provider, RequiredProvider,
-    Resource, Settings, Type, Variable,
+    Arg, Data, Expr, Field, File, Local, Locals, Module, Output, Provider, Resource, Settings,
+    Type, Variable,
     func::{can, regex, values},
 };
 use bkt_core::{Tree, name};
@@ -181,18 +181,7 @@ impl DevRoot {
                 "use an ECR repository name: lowercase letters, digits, '-', '_', '.', '/' (e.g. bkt-sample-app)",
             ));
         }
-        crate::bootstrap::BootstrapRoot {
-            region: self.region.clone(),
-            ..crate::bootstrap::BootstrapRoot::default()
-        }
-        .validate()
-        .map_err(|_| {
-            crate::Error::invalid(
-                "dev.region",
-                &self.region,
-                "use an AWS region name (e.g. eu-west-1)",
-            )
-        })
+        crate::bootstrap::check_region("dev.region", &self.region)
     }
 
     /// The root's files, by name, without headers.
@@ -451,12 +440,6 @@ impl DevRoot {
         let mut versions = File::new();
         versions.push(
             Settings {
-                required_version: crate::TERRAFORM_VERSION.to_owned(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
                 backend: Some(bkt_core::hcl::NestedBlock::to_block(&S3Backend {
                     bucket: Some(self.state_bucket.as_str().into()),
                     key: Some(format!("envs/{}/terraform.tfstate", self.environment).into()),
@@ -465,6 +448,7 @@ impl DevRoot {
                     use_lockfile: Some(true.into()),
                     why: Some("bucket: the state_bucket output of terraform/bootstrap (bkt-platform-tfstate-<account id>).\nReplace the account ID below with yours after the bootstrap apply; the offline emulator run\noverrides bucket and endpoint with -backend-config.".to_owned()),
                 })),
+                ..bkt_oidc::aws::aws_settings(crate::TERRAFORM_VERSION, &self.aws_provider_version)
             }
             .to_block(),
         );

@@ -13,8 +13,7 @@ use bkt_core::hcl::func::{
     values,
 };
 use bkt_core::hcl::{
-    Arg, BinOp, Data, Expr, Field, File, Lifecycle, Local, Locals, Output, RequiredProvider,
-    Resource, Settings, Type, Variable,
+    Arg, BinOp, Data, Expr, Field, File, Lifecycle, Local, Locals, Output, Resource, Type, Variable,
 };
 use bkt_core::{Name, Tree, name};
 use bkt_network::FlowLogRetention;
@@ -818,16 +817,8 @@ impl EksModule {
         }
         let mut versions = File::new();
         versions.push(
-            Settings {
-                required_version: self.required_version.clone(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
-            .to_block(),
+            bkt_oidc::aws::aws_settings(&self.required_version, &self.aws_provider_version)
+                .to_block(),
         );
         Ok(vec![
             ("addons.tf", addons_file),

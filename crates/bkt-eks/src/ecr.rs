@@ -5,10 +5,7 @@
 use std::collections::BTreeMap;
 
 use bkt_core::hcl::func::{alltrue, can, jsonencode, keys, length, regex, values};
-use bkt_core::hcl::{
-    Arg, BinOp, Data, Expr, Field, File, Output, RequiredProvider, Resource, Settings, Type,
-    Variable,
-};
+use bkt_core::hcl::{Arg, BinOp, Data, Expr, Field, File, Output, Resource, Type, Variable};
 use bkt_core::{Tree, name};
 use bkt_oidc::aws::{CallerIdentity, Partition};
 
@@ -399,16 +396,8 @@ impl EcrModule {
             .push(tags.to_block());
         let mut versions = File::new();
         versions.push(
-            Settings {
-                required_version: self.required_version.clone(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
-            .to_block(),
+            bkt_oidc::aws::aws_settings(&self.required_version, &self.aws_provider_version)
+                .to_block(),
         );
         Ok(vec![
             ("main.tf", main),

@@ -5,8 +5,7 @@
 
 use bkt_core::hcl::func::{can, jsonencode, length, regex, startswith};
 use bkt_core::hcl::{
-    Arg, BinOp, Data, Expr, File, Local, Locals, Output, RequiredProvider, Resource, Settings,
-    Type, Variable,
+    Arg, BinOp, Data, Expr, File, Local, Locals, Output, Resource, Type, Variable,
 };
 use bkt_core::{Name, Tree, name};
 use bkt_oidc::aws::{CallerIdentity, IamRole, IamRolePolicy, Partition};
@@ -773,16 +772,8 @@ impl WorkloadIdentityModule {
         }
         let mut versions = File::new();
         versions.push(
-            Settings {
-                required_version: self.required_version.clone(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
-            .to_block(),
+            bkt_oidc::aws::aws_settings(&self.required_version, &self.aws_provider_version)
+                .to_block(),
         );
         Ok(vec![
             ("external-dns.tf", external_dns_file),

@@ -5,10 +5,7 @@ use bkt_core::hcl::func::{
     can, cidrhost, cidrsubnet, contains, distinct, length, merge, regex, split, tonumber, toset,
     try_,
 };
-use bkt_core::hcl::{
-    Arg, Data, Expr, File, Local, Locals, Output, RequiredProvider, Resource, Settings, Type,
-    Variable,
-};
+use bkt_core::hcl::{Arg, Data, Expr, File, Local, Locals, Output, Resource, Type, Variable};
 use bkt_core::{Tree, name};
 
 use crate::Result;
@@ -232,16 +229,8 @@ impl NetworkModule {
             variables.push(variable.to_block());
         }
         versions.push(
-            Settings {
-                required_version: self.required_version.clone(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
-            .to_block(),
+            bkt_oidc::aws::aws_settings(&self.required_version, &self.aws_provider_version)
+                .to_block(),
         );
         Ok(vec![
             ("main.tf", main),

@@ -2,6 +2,8 @@
 //! arguments the BKT crates set (see the `hashicorp/aws` provider's documentation for their
 //! meaning), the reference types carry the attributes they read.
 
+use bkt_core::hcl::{RequiredProvider, Settings};
+
 bkt_core::terraform_kind! {
     /// `aws_iam_role`.
     pub resource IamRole => "aws_iam_role" {
@@ -108,4 +110,23 @@ bkt_core::terraform_kind! {
     }
     /// The provider exposes no attributes.
     pub ref AwsProviderRef {}
+}
+
+/// The registry source of the AWS provider.
+pub const AWS_PROVIDER_SOURCE: &str = "hashicorp/aws";
+
+/// The `terraform` block of a module or root whose only provider is `hashicorp/aws`: the
+/// Terraform version it needs and the provider's version constraint (no backend; a root sets
+/// [`Settings::backend`] on the result).
+#[must_use]
+pub fn aws_settings(required_version: &str, aws_provider_version: &str) -> Settings {
+    Settings {
+        required_version: required_version.to_owned(),
+        required_providers: vec![RequiredProvider {
+            name: bkt_core::name!("aws"),
+            source: AWS_PROVIDER_SOURCE.to_owned(),
+            version: aws_provider_version.to_owned(),
+        }],
+        backend: None,
+    }
 }

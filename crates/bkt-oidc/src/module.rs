@@ -6,8 +6,7 @@ use bkt_core::hcl::func::{
     alltrue, can, coalesce, jsondecode, keys, merge_all, regex, startswith, values,
 };
 use bkt_core::hcl::{
-    BinOp, Data, Expr, Field, File, Local, Locals, Output, RequiredProvider, Resource, Settings,
-    Type, Variable,
+    BinOp, Data, Expr, Field, File, Local, Locals, Output, Resource, Type, Variable,
 };
 use bkt_core::{Tree, name};
 
@@ -186,16 +185,7 @@ impl GithubOidcModule {
             variables.push(variable.to_block());
         }
         versions.push(
-            Settings {
-                required_version: self.required_version.clone(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
-            .to_block(),
+            crate::aws::aws_settings(&self.required_version, &self.aws_provider_version).to_block(),
         );
         Ok(vec![
             ("main.tf", main),

@@ -3,10 +3,7 @@
 //! for issuance — as typed values, rendered to `.tf` files.
 
 use bkt_core::hcl::func::{can, length, one, regex};
-use bkt_core::hcl::{
-    Data, Expr, File, Lifecycle, Local, Locals, Output, RequiredProvider, Resource, Settings, Type,
-    Variable,
-};
+use bkt_core::hcl::{Data, Expr, File, Lifecycle, Local, Locals, Output, Resource, Type, Variable};
 use bkt_core::{Tree, name};
 
 use super::spec::{
@@ -311,16 +308,8 @@ impl DnsModule {
         }
         let mut versions = File::new();
         versions.push(
-            Settings {
-                required_version: self.required_version.clone(),
-                required_providers: vec![RequiredProvider {
-                    name: name!("aws"),
-                    source: "hashicorp/aws".to_owned(),
-                    version: self.aws_provider_version.clone(),
-                }],
-                backend: None,
-            }
-            .to_block(),
+            bkt_oidc::aws::aws_settings(&self.required_version, &self.aws_provider_version)
+                .to_block(),
         );
         Ok(vec![
             ("main.tf", main),
