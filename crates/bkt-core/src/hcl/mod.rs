@@ -23,7 +23,7 @@ pub use expr::{BinOp, Expr, Key};
 pub use terraform::{
     Arg, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals, Module, ModuleKind,
     NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider, Resource, ResourceKind,
-    Settings, Type, Validation, Variable,
+    Settings, Type, Validation, Variable, unraw,
 };
 
 /// A module's or root's `.tf` files as a tree of generated files, each with its header.

@@ -851,6 +851,57 @@ impl<T> From<Expr> for Ref<T> {
     }
 }
 
+/// A field name as Terraform spells it: `r#type` is the argument `type`.
+#[doc(hidden)]
+#[must_use]
+pub const fn unraw(name: &'static str) -> &'static str {
+    match name.as_bytes() {
+        [b'r', b'#', rest @ ..] => match core::str::from_utf8(rest) {
+            Ok(bare) => bare,
+            Err(_) => name,
+        },
+        _ => name,
+    }
+}
+
+/// The `arguments` and `nested` methods [`crate::terraform_kind!`] and
+/// [`crate::terraform_block!`] both generate, from their field lists.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __terraform_fields {
+    (
+        fields [$($field:ident),*]
+        blocks [$($bfield:ident),*]
+        repeated [$($rpfield:ident),*]
+    ) => {
+            fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
+                #[allow(unused_mut)]
+                let mut arguments = ::std::vec::Vec::new();
+                $(
+                    if let ::core::option::Option::Some(arg) = &self.$field {
+                        arguments.push(($crate::hcl::unraw(stringify!($field)), arg));
+                    }
+                )*
+                arguments
+            }
+            fn nested(&self) -> ::std::vec::Vec<$crate::hcl::Block> {
+                #[allow(unused_mut)]
+                let mut blocks = ::std::vec::Vec::new();
+                $(
+                    if let ::core::option::Option::Some(block) = &self.$bfield {
+                        blocks.push($crate::hcl::NestedBlock::to_block(block));
+                    }
+                )*
+                $(
+                    for block in &self.$rpfield {
+                        blocks.push($crate::hcl::NestedBlock::to_block(block));
+                    }
+                )*
+                blocks
+            }
+    };
+}
+
 /// Declares a Terraform resource, data source, module-input or provider kind as a Rust type
 /// whose fields are its arguments (a misspelt argument fails to compile) and a reference type
 /// whose methods are its attributes (for a module: its outputs).
@@ -903,33 +954,13 @@ macro_rules! terraform_kind {
         impl $crate::hcl::Kind for $name {
             const TYPE: &'static str = $tf;
             type Ref = $refname;
-            const ARGUMENTS: &'static [&'static str] = &[$( stringify!($field) ),*];
+            const ARGUMENTS: &'static [&'static str] = &[$( $crate::hcl::unraw(stringify!($field)) ),*];
             const ATTRIBUTES: &'static [&'static str] = &[$( stringify!($attr) ),*];
-            fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
-                #[allow(unused_mut)]
-                let mut arguments = ::std::vec::Vec::new();
-                $(
-                    if let ::core::option::Option::Some(arg) = &self.$field {
-                        arguments.push((stringify!($field).trim_start_matches("r#"), arg));
-                    }
-                )*
-                arguments
-            }
-            fn nested(&self) -> ::std::vec::Vec<$crate::hcl::Block> {
-                #[allow(unused_mut)]
-                let mut blocks = ::std::vec::Vec::new();
-                $( $(
-                    if let ::core::option::Option::Some(block) = &self.$bfield {
-                        blocks.push($crate::hcl::NestedBlock::to_block(block));
-                    }
-                )* )?
-                $( $(
-                    for block in &self.$rpfield {
-                        blocks.push($crate::hcl::NestedBlock::to_block(block));
-                    }
-                )* )?
-                blocks
-            }
+            $crate::__terraform_fields!(
+                fields [$($field),*]
+                blocks [$($($bfield),*)?]
+                repeated [$($($rpfield),*)?]
+            );
         }
 
         $crate::terraform_kind!(@mode $mode $name);
@@ -1018,31 +1049,11 @@ macro_rules! terraform_block {
 
         impl $crate::hcl::NestedBlock for $name {
             const HEADER: &'static [&'static str] = &[$($header),+];
-            fn arguments(&self) -> ::std::vec::Vec<(&'static str, &$crate::hcl::Arg)> {
-                #[allow(unused_mut)]
-                let mut arguments = ::std::vec::Vec::new();
-                $(
-                    if let ::core::option::Option::Some(arg) = &self.$field {
-                        arguments.push((stringify!($field).trim_start_matches("r#"), arg));
-                    }
-                )*
-                arguments
-            }
-            fn nested(&self) -> ::std::vec::Vec<$crate::hcl::Block> {
-                #[allow(unused_mut)]
-                let mut blocks = ::std::vec::Vec::new();
-                $( $(
-                    if let ::core::option::Option::Some(block) = &self.$bfield {
-                        blocks.push($crate::hcl::NestedBlock::to_block(block));
-                    }
-                )* )?
-                $( $(
-                    for block in &self.$rpfield {
-                        blocks.push($crate::hcl::NestedBlock::to_block(block));
-                    }
-                )* )?
-                blocks
-            }
+            $crate::__terraform_fields!(
+                fields [$($field),*]
+                blocks [$($($bfield),*)?]
+                repeated [$($($rpfield),*)?]
+            );
             fn why(&self) -> ::core::option::Option<&str> {
                 self.why.as_deref()
             }

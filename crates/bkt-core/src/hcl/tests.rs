@@ -457,3 +457,28 @@ fn kitchen_sink_renders_every_construct() {
         assert!(text.contains(expected), "missing:\n{expected}\nin:\n{text}");
     }
 }
+
+crate::terraform_kind! {
+    /// A kind whose argument is a Rust keyword, for the tests.
+    resource Typed => "aws_typed" {
+        /// Written `r#type` in Rust, `type` in Terraform.
+        r#type,
+    }
+    /// Attributes.
+    pub ref TypedRef { id }
+}
+
+#[test]
+fn raw_identifier_fields_are_terraform_arguments() {
+    use super::terraform::Kind;
+    assert_eq!(Typed::ARGUMENTS, ["type"]);
+    let typed = Typed {
+        r#type: Some("gp3".into()),
+    };
+    let names: Vec<&str> = typed
+        .arguments()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["type"]);
+}
