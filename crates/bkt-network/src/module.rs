@@ -659,20 +659,6 @@ mod tests {
 
     use super::*;
 
-    fn labels(file: &File, ident: &str) -> Vec<String> {
-        file.blocks()
-            .iter()
-            .filter_map(|block| {
-                let hcl = block.to_hcl();
-                (hcl.identifier.as_str() == ident).then(|| match hcl.labels.first() {
-                    Some(hcl::BlockLabel::String(label)) => label.clone(),
-                    Some(hcl::BlockLabel::Identifier(label)) => label.to_string(),
-                    None => String::new(),
-                })
-            })
-            .collect()
-    }
-
     #[test]
     fn module_call_matches_the_module() {
         let files = NetworkModule::default().files().unwrap();
@@ -685,11 +671,11 @@ mod tests {
         };
         assert_eq!(
             NetworkInputs::ARGUMENTS,
-            labels(&file("variables.tf"), "variable")
+            file("variables.tf").labels("variable")
         );
         assert_eq!(
             NetworkInputs::ATTRIBUTES,
-            labels(&file("outputs.tf"), "output")
+            file("outputs.tf").labels("output")
         );
     }
 }

@@ -32,13 +32,17 @@ fn dns_module() {
 }
 
 /// The second label of every `<keyword> "<label>"` line of a rendered file.
-fn labels(text: &str, keyword: &str) -> Vec<String> {
-    let prefix = format!("{keyword} \"");
-    text.lines()
-        .filter_map(|line| line.strip_prefix(prefix.as_str()))
-        .filter_map(|rest| rest.split('"').next())
-        .map(str::to_owned)
-        .collect()
+/// The first label of every `<keyword>` block of the module's file `file`.
+fn labels(file: &str, keyword: &str) -> Vec<String> {
+    DnsModule::default()
+        .files()
+        .unwrap()
+        .into_iter()
+        .find(|(name, _)| *name == file)
+        .map_or_else(
+            || panic!("{file} is not rendered"),
+            |(_, rendered)| rendered.labels(keyword),
+        )
 }
 
 #[test]
@@ -54,7 +58,7 @@ fn module_call_inputs_are_the_module_variables() {
         .into_iter()
         .map(|(name, _)| name.to_owned())
         .collect();
-    assert_eq!(inputs, labels(&rendered("variables.tf"), "variable"));
+    assert_eq!(inputs, labels("variables.tf", "variable"));
 }
 
 #[test]
@@ -77,7 +81,7 @@ fn module_call_outputs_are_the_module_outputs() {
         value.to_owned()
     })
     .collect();
-    assert_eq!(read, labels(&rendered("outputs.tf"), "output"));
+    assert_eq!(read, labels("outputs.tf", "output"));
 }
 
 #[test]

@@ -805,6 +805,17 @@ impl File {
         &self.blocks
     }
 
+    /// The first label of every top-level block named `ident`, in order: the variables of a
+    /// `variables.tf` (`labels("variable")`), the outputs of an `outputs.tf`.
+    #[must_use]
+    pub fn labels(&self, ident: &str) -> Vec<String> {
+        self.blocks
+            .iter()
+            .filter(|block| block.ident == ident)
+            .filter_map(|block| block.labels.first().cloned())
+            .collect()
+    }
+
     /// The file's text as `terraform fmt` writes it (without the generated-file header).
     #[must_use]
     pub fn render(&self) -> String {

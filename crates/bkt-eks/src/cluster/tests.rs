@@ -295,25 +295,20 @@ fn spot_groups_render_into_the_inputs() {
 
 /// The variable names of a rendered `variables.tf`, in order.
 pub(crate) fn variable_names(files: &[(&str, File)]) -> Vec<String> {
-    names_of(files, "variables.tf", "variable \"")
+    names_of(files, "variables.tf", "variable")
 }
 
 /// The output names of a rendered `outputs.tf`, in order.
 pub(crate) fn output_names(files: &[(&str, File)]) -> Vec<String> {
-    names_of(files, "outputs.tf", "output \"")
+    names_of(files, "outputs.tf", "output")
 }
 
-fn names_of(files: &[(&str, File)], path: &str, prefix: &str) -> Vec<String> {
-    let text = files
+fn names_of(files: &[(&str, File)], path: &str, ident: &str) -> Vec<String> {
+    files
         .iter()
         .find(|(name, _)| *name == path)
-        .map(|(_, file)| file.render())
-        .unwrap();
-    text.lines()
-        .filter_map(|line| line.strip_prefix(prefix))
-        .filter_map(|rest| rest.split('"').next())
-        .map(str::to_owned)
-        .collect()
+        .map(|(_, file)| file.labels(ident))
+        .unwrap()
 }
 
 #[test]
