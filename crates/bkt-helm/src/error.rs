@@ -36,6 +36,14 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// A configuration file could not be serialized as YAML.
+    #[error("YAML serialization of {what} failed: {message}")]
+    Yaml {
+        /// What was being serialized.
+        what: String,
+        /// The writer's message.
+        message: String,
+    },
     /// A value could not be serialized as JSON.
     #[error("JSON serialization of {what} failed: {message}")]
     Json {

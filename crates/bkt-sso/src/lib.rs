@@ -205,6 +205,19 @@ impl Sso {
         })
     }
 
+    /// The Secret holding `application`'s client secret (see [`Client::secret`]).
+    #[must_use]
+    pub fn secret_of(&self, application: &Application) -> SecretRef {
+        secret_ref(application)
+    }
+
+    /// The variable of Authentik's worker holding `application`'s client secret (see
+    /// [`Client::secret_env`]).
+    #[must_use]
+    pub fn secret_env_of(&self, application: &Application) -> String {
+        secret_env(application)
+    }
+
     /// `https://<provider host>.<domain>`.
     fn provider_url(&self, domain: &str) -> String {
         format!("https://{}.{domain}", self.provider_host)
@@ -310,10 +323,7 @@ impl<'a, K: Consumer> Client<'a, K> {
     /// (where it is generated) and in the consumer's (where it is copied).
     #[must_use]
     pub fn secret(&self) -> SecretRef {
-        SecretRef {
-            name: format!("sso-{}", self.client_id()),
-            key: SECRET_KEY,
-        }
+        secret_ref(self.application)
     }
 
     /// The environment variable of Authentik's worker that holds the client secret.
@@ -347,6 +357,14 @@ impl<'a, K: Consumer> Client<'a, K> {
                 actual: ingress_host.to_owned(),
             })
         }
+    }
+}
+
+/// `sso-<name>`, key [`SECRET_KEY`].
+fn secret_ref(application: &Application) -> SecretRef {
+    SecretRef {
+        name: format!("sso-{}", application.name()),
+        key: SECRET_KEY,
     }
 }
 

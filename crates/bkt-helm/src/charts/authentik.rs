@@ -1,5 +1,6 @@
 //! Authentik: single sign-on for the platform's UIs, on a `CloudNativePG` database.
 
+use bkt_sso::Sso;
 use serde::Serialize;
 
 use crate::common::{Enabled, EnvVar, PodSecurityContext, WithResources};
@@ -21,7 +22,21 @@ pub const CHART: Chart = Chart {
 pub const WHY: &[&str] = &[
     "authentik.existingSecret: the secret key comes from authentik-env, so the chart renders no Secret of its own.",
     "postgresql.enabled is off: the bundled Bitnami PostgreSQL stays off, CloudNativePG runs the database.",
+    "blueprints.configMaps: the worker applies the SSO blueprint (groups, OIDC providers and applications, bindings) from the ConfigMap, and re-applies it when it changes; each client secret comes from its generated Secret through a BKT_SSO_* variable the blueprint reads with !Env.",
 ];
+
+/// The `ConfigMap` holding the SSO blueprint.
+pub const BLUEPRINT_CONFIG_MAP: &str = "authentik-blueprints-sso";
+/// Its key (the chart mounts keys ending in `.yaml`).
+pub const BLUEPRINT_KEY: &str = "sso.yaml";
+
+/// Blueprints the chart mounts into the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Blueprints {
+    /// `ConfigMaps` whose `.yaml` keys are blueprints.
+    pub config_maps: Vec<String>,
+}
 
 /// A Secret by name (`{ secretName: … }`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
@@ -67,6 +82,9 @@ pub struct Values {
     pub server: WithResources,
     /// The worker.
     pub worker: WithResources,
+    /// Blueprints: the SSO declaration, when wired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blueprints: Option<Blueprints>,
 }
 
 impl Values {
@@ -101,6 +119,26 @@ impl Values {
             postgresql: Enabled::OFF,
             server: WithResources::burstable("100m", "512Mi", "1Gi"),
             worker: WithResources::burstable("50m", "384Mi", "768Mi"),
+            blueprints: None,
         }
+    }
+
+    /// Applies the SSO declaration: mounts [`BLUEPRINT_CONFIG_MAP`] and gives the pods each
+    /// application's client secret, from the Secret the declaration names, in the variable its
+    /// blueprint entry reads.
+    #[must_use]
+    pub fn with_sso(mut self, sso: &Sso) -> Self {
+        self.blueprints = Some(Blueprints {
+            config_maps: vec![BLUEPRINT_CONFIG_MAP.to_owned()],
+        });
+        for application in sso.applications() {
+            let secret = sso.secret_of(application);
+            self.global.env.push(EnvVar::from_secret(
+                &sso.secret_env_of(application),
+                &secret.name,
+                secret.key,
+            ));
+        }
+        self
     }
 }

@@ -1,5 +1,6 @@
 //! Headlamp: the Kubernetes web UI.
 
+use bkt_sso::{Client, Kubernetes};
 use serde::Serialize;
 
 use crate::common::{Create, PodSecurityContext, Resources, SecurityContext};
@@ -19,8 +20,66 @@ pub const CHART: Chart = Chart {
 
 /// The reasons behind the values.
 pub const WHY: &[&str] = &[
-    "Users sign in with their own Kubernetes token (or OIDC through Authentik once configured); Headlamp's service account gets no cluster-admin binding.",
+    "Users sign in through Authentik (OIDC); Headlamp passes their ID token to the API server, which maps their groups to cluster roles (the EKS OIDC identity provider), so Headlamp's service account gets no cluster-admin binding.",
 ];
+
+/// The variable Headlamp reads the OIDC client secret from.
+pub const CLIENT_SECRET_VARIABLE: &str = "OIDC_CLIENT_SECRET";
+
+/// Headlamp's own settings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Config {
+    /// Sign-in through OIDC.
+    pub oidc: Oidc,
+}
+
+/// Headlamp's OIDC settings: everything comes from one Secret (`externalSecret`), which holds
+/// `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`, `OIDC_ISSUER_URL`, `OIDC_SCOPES` and
+/// `OIDC_CALLBACK_URL` ([`oidc_environment`] gives all but the secret).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Oidc {
+    /// The chart's own Secret from values: not created (the secret would be in Git).
+    pub secret: Create,
+    /// The Secret the settings come from.
+    pub external_secret: ExternalOidcSecret,
+    /// The callback URL; set so the chart passes `-oidc-callback-url` (its value comes from the
+    /// Secret's `OIDC_CALLBACK_URL`).
+    #[serde(rename = "callbackURL")]
+    pub callback_url: String,
+}
+
+/// The Secret Headlamp's OIDC settings come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalOidcSecret {
+    /// On.
+    pub enabled: bool,
+    /// The Secret's name.
+    pub name: String,
+    /// The Secret has `OIDC_SCOPES` (otherwise the chart leaves the scopes at Headlamp's
+    /// default).
+    pub has_scopes: bool,
+}
+
+/// The non-secret keys of the Secret Headlamp's OIDC settings come from, with their values;
+/// the Secret also needs [`CLIENT_SECRET_VARIABLE`], the client secret itself.
+#[must_use]
+pub fn oidc_environment(domain: &str, sso: &Client<'_, Kubernetes>) -> Vec<(&'static str, String)> {
+    vec![
+        ("OIDC_CLIENT_ID", sso.client_id().to_owned()),
+        ("OIDC_ISSUER_URL", sso.issuer(domain)),
+        ("OIDC_SCOPES", sso.scopes().join(",")),
+        ("OIDC_CALLBACK_URL", callback_url(domain, sso)),
+    ]
+}
+
+fn callback_url(domain: &str, sso: &Client<'_, Kubernetes>) -> String {
+    sso.redirect_uris(domain)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
 
 /// The platform's values for Headlamp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
@@ -36,6 +95,9 @@ pub struct Values {
     pub security_context: SecurityContext,
     /// The container's resources.
     pub resources: Resources,
+    /// Headlamp's settings: OIDC, when wired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Config>,
 }
 
 impl Values {
@@ -51,6 +113,26 @@ impl Values {
                 ..SecurityContext::restricted()
             },
             resources: Resources::burstable("10m", "64Mi", "128Mi"),
+            config: None,
         }
+    }
+
+    /// Signs users in through the SSO application `sso`, reading the settings from the Secret
+    /// the declaration names (in Headlamp's namespace it must hold the keys of
+    /// [`oidc_environment`] and [`CLIENT_SECRET_VARIABLE`]).
+    #[must_use]
+    pub fn with_sso(mut self, domain: &str, sso: &Client<'_, Kubernetes>) -> Self {
+        self.config = Some(Config {
+            oidc: Oidc {
+                secret: Create { create: false },
+                external_secret: ExternalOidcSecret {
+                    enabled: true,
+                    name: sso.secret().name,
+                    has_scopes: true,
+                },
+                callback_url: callback_url(domain, sso),
+            },
+        });
+        self
     }
 }
