@@ -150,6 +150,47 @@ bkt_core::terraform_kind! {
 }
 
 bkt_core::terraform_block! {
+    /// `oidc` of an EKS identity provider configuration: whose ID tokens the API server accepts,
+    /// and how a token's claims become a Kubernetes user and groups.
+    pub struct OidcIdentityProvider => "oidc" {
+        /// The configuration's name within the cluster.
+        identity_provider_config_name,
+        /// The issuer (`https://…`, no query or fragment): the `iss` claim of the tokens, below
+        /// which `.well-known/openid-configuration` is served.
+        issuer_url,
+        /// The client ID the tokens are issued to (their `aud` claim).
+        client_id,
+        /// The claim that becomes the username (EKS's default: `sub`).
+        username_claim,
+        /// The claim that lists the user's groups.
+        groups_claim,
+        /// Prepended to the username (`-` turns prefixing off).
+        username_prefix,
+        /// Prepended to every group name.
+        groups_prefix,
+        /// Claims a token must carry with exactly these values (a map).
+        required_claims,
+    }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_eks_identity_provider_config`: an OIDC identity provider associated with a cluster,
+    /// so the API server accepts that issuer's ID tokens besides IAM.
+    pub resource EksIdentityProviderConfig => "aws_eks_identity_provider_config" {
+        /// The cluster.
+        cluster_name,
+        /// Resource tags.
+        tags,
+    }
+    blocks {
+        /// The provider.
+        oidc: OidcIdentityProvider,
+    }
+    /// Attributes of an `aws_eks_identity_provider_config`.
+    pub ref EksIdentityProviderConfigRef { id, arn, status }
+}
+
+bkt_core::terraform_block! {
     /// `launch_template` of a node group.
     pub struct NodeGroupLaunchTemplate => "launch_template" {
         /// ID of the launch template.

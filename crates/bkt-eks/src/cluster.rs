@@ -1,6 +1,7 @@
 //! The eks Terraform module (`terraform/modules/eks`): inputs, the cluster, its KMS key, access
-//! entries, node groups, the IRSA provider and the core add-ons — as typed values — and
-//! ([`ClusterSpec`]) the validated values a root passes to it.
+//! entries, node groups, the IRSA provider, the core add-ons and the optional OIDC identity
+//! provider — as typed values — and ([`ClusterSpec`], [`IdentityProvider`]) the validated values a
+//! root passes to it.
 //!
 //! The pitfalls this module exists to avoid stay visible in the model: the upgrade policy is
 //! [`SUPPORT_TYPE`] (`STANDARD`; without it a version leaving standard support is billed at six
@@ -10,7 +11,7 @@
 
 use bkt_core::hcl::func::{
     alltrue, can, cidrhost, contains, keys, length, merge, regex, setsubtract, toset, trimprefix,
-    values,
+    try_, values,
 };
 use bkt_core::hcl::{
     Arg, BinOp, Data, Expr, Field, File, Lifecycle, Local, Locals, Output, Resource, Type, Variable,
@@ -26,14 +27,20 @@ use bkt_oidc::policy::{IrsaTrust, PolicyDocument, Principal, Statement};
 use crate::Result;
 use crate::aws::{
     AccessConfig, AccessScope, BlockDeviceMappings, Ebs, EksAccessEntry,
-    EksAccessPolicyAssociation, EksAddon, EksCluster, EksNodeGroup, EncryptionConfig,
-    EncryptionProvider, LaunchTemplate, MetadataOptions, NodeGroupLaunchTemplate, ScalingConfig,
-    TagSpecifications, UpdateConfig, UpgradePolicy, VpcConfig,
+    EksAccessPolicyAssociation, EksAddon, EksCluster, EksIdentityProviderConfig, EksNodeGroup,
+    EncryptionConfig, EncryptionProvider, LaunchTemplate, MetadataOptions, NodeGroupLaunchTemplate,
+    OidcIdentityProvider, ScalingConfig, TagSpecifications, UpdateConfig, UpgradePolicy, VpcConfig,
 };
 use crate::kms::{self, Account};
 use crate::rules::IAM_PRINCIPAL_ARN_PATTERN;
 
+mod identity_provider;
 mod spec;
+
+pub use identity_provider::{
+    DEFAULT_GROUPS_CLAIM, DEFAULT_PREFIX, DEFAULT_USERNAME_CLAIM, IDENTITY_PROVIDER_NAME_PATTERN,
+    ISSUER_URL_PATTERN, IdentityProvider, IdentityProviderBuilder, IssuerUrl, RESERVED_PREFIX,
+};
 
 pub use spec::{
     ADDON_VERSION_PATTERN, AMI_TYPE, ANYWHERE, AUTHENTICATION_MODE, AddonVersions,
@@ -64,6 +71,8 @@ bkt_core::terraform_kind! {
         node_groups,
         /// `addon_versions`.
         addon_versions,
+        /// `oidc_identity_provider` (an [`IdentityProvider::to_expr`]).
+        oidc_identity_provider,
         /// `tags`.
         tags,
     }
@@ -78,6 +87,7 @@ bkt_core::terraform_kind! {
         oidc_issuer,
         node_role_arn,
         secrets_kms_key_arn,
+        oidc_identity_provider_arn,
     }
 }
 
@@ -119,6 +129,7 @@ struct Inputs {
     log_retention_days: Variable,
     node_groups: Variable,
     addon_versions: Variable,
+    oidc_identity_provider: Variable,
     tags: Variable,
 }
 
@@ -144,6 +155,67 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Expr {
 
 fn for_all(item: &Name, collection: Expr, condition: impl FnOnce(Expr) -> Expr) -> Expr {
     alltrue(Expr::for_list(item, collection, condition))
+}
+
+/// `oidc_identity_provider`: an object or `null` (no provider). Each rule reads an attribute of
+/// a value that may be `null`, which fails inside `can`/`try` and so counts as false; `||` does
+/// not short-circuit in Terraform 1.11, so `var == null ||` alone would not protect it.
+fn oidc_identity_provider_variable() -> Variable {
+    let unset = |provider: &Expr| provider.clone().equals(Expr::null());
+    let attr = |provider: &Expr, field: Name| provider.clone().attr(&field);
+    let no_reserved_prefix = |provider: &Expr, field: Name| {
+        unset(provider).or(!can(regex(RESERVED_PREFIX, attr(provider, field))))
+    };
+    Variable::new(
+        name!("oidc_identity_provider"),
+        "An OIDC issuer whose ID tokens the API server accepts besides IAM (null: none). Usernames and\n\
+         groups from the tokens get the prefixes (default oidc:), so RBAC binds oidc:<group>.",
+        Type::Object(vec![
+            Field::required(name!("name"), Type::String),
+            Field::required(name!("issuer_url"), Type::String),
+            Field::required(name!("client_id"), Type::String),
+            Field::defaulted(name!("username_claim"), Type::String, DEFAULT_USERNAME_CLAIM),
+            Field::defaulted(name!("groups_claim"), Type::String, DEFAULT_GROUPS_CLAIM),
+            Field::defaulted(name!("username_prefix"), Type::String, DEFAULT_PREFIX),
+            Field::defaulted(name!("groups_prefix"), Type::String, DEFAULT_PREFIX),
+        ]),
+    )
+    .default(Expr::null())
+    .validate(
+        |provider| {
+            unset(&provider).or(can(regex(
+                ISSUER_URL_PATTERN,
+                attr(&provider, name!("issuer_url")),
+            )))
+        },
+        "oidc_identity_provider.issuer_url must be the issuer's https:// URL without a query or fragment (EKS rejects any other), e.g. https://auth.example.com/application/o/kubernetes/.",
+    )
+    .validate(
+        |provider| {
+            unset(&provider).or(can(regex(
+                IDENTITY_PROVIDER_NAME_PATTERN,
+                attr(&provider, name!("name")),
+            )))
+        },
+        "oidc_identity_provider.name must start with a letter or digit and contain only letters, digits, hyphens and underscores (max 100), e.g. authentik.",
+    )
+    .validate(
+        |provider| {
+            unset(&provider).or(try_([
+                length(attr(&provider, name!("client_id"))).binary(BinOp::Greater, 0),
+                false.into(),
+            ]))
+        },
+        "oidc_identity_provider.client_id must not be empty: give the client ID the issuer puts in its tokens' aud claim.",
+    )
+    .validate(
+        |provider| no_reserved_prefix(&provider, name!("username_prefix")),
+        "oidc_identity_provider.username_prefix must not contain system: (EKS rejects it; Kubernetes' own users use it); keep the default oidc:.",
+    )
+    .validate(
+        |provider| no_reserved_prefix(&provider, name!("groups_prefix")),
+        "oidc_identity_provider.groups_prefix must not contain system: (EKS rejects it; Kubernetes' own groups use it); keep the default oidc:.",
+    )
 }
 
 impl EksModule {
@@ -337,6 +409,7 @@ impl EksModule {
                 },
                 "addon_versions values must be exact add-on versions like v1.20.4-eksbuild.1 (no \"latest\").",
             ),
+            oidc_identity_provider: oidc_identity_provider_variable(),
             tags: Variable::new(
                 name!("tags"),
                 "Tags added to every resource of the module.",
@@ -741,6 +814,33 @@ impl EksModule {
             .push(ebs_attachment.to_block())
             .push(addons.to_block());
 
+        // identity_provider.tf
+        let provider = || inputs.oidc_identity_provider.reference();
+        let provider_attr = |field: Name| Arg::from(provider().attr(&field));
+        let unset = provider().equals(Expr::null());
+        let identity_provider = Resource::new(
+            name!("this"),
+            EksIdentityProviderConfig {
+                cluster_name: Some(cluster.get().name().into()),
+                tags: Some(var_tags()),
+                oidc: Some(OidcIdentityProvider {
+                    identity_provider_config_name: Some(provider_attr(name!("name"))),
+                    issuer_url: Some(provider_attr(name!("issuer_url"))),
+                    client_id: Some(provider_attr(name!("client_id"))),
+                    username_claim: Some(provider_attr(name!("username_claim"))),
+                    groups_claim: Some(provider_attr(name!("groups_claim"))),
+                    username_prefix: Some(provider_attr(name!("username_prefix"))),
+                    groups_prefix: Some(provider_attr(name!("groups_prefix"))),
+                    required_claims: None,
+                    why: Some("Users and groups arrive prefixed (oidc:alice@example.com, oidc:<group>), so RBAC bindings name\noidc:<group> and no token can claim a built-in group such as system:masters.".into()),
+                }),
+            },
+        )
+        .count(unset.then_else(0, 1))
+        .why("Besides IAM, the API server accepts ID tokens of this issuer issued to this client (kubectl and\nHeadlamp sign in through the same SSO as every other UI). Only when the variable is set.");
+        let mut identity_provider_file = File::new();
+        identity_provider_file.push(identity_provider.to_block());
+
         let mut outputs = File::new();
         for output in [
             Output::new(
@@ -796,6 +896,13 @@ impl EksModule {
                 "KMS key encrypting Kubernetes Secrets.",
                 secrets_key.key().get().arn(),
             ),
+            Output::new(
+                name!("oidc_identity_provider_arn"),
+                "ARN of the OIDC identity provider configuration (null without oidc_identity_provider).",
+                // Not `var == null ? …`: zero instances with the variable set (the emulator run
+                // overrides the count to 0) would make `[0]` fail.
+                try_([identity_provider.at(0).arn(), Expr::null()]),
+            ),
         ] {
             outputs.push(output.to_block());
         }
@@ -811,6 +918,7 @@ impl EksModule {
             &inputs.log_retention_days,
             &inputs.node_groups,
             &inputs.addon_versions,
+            &inputs.oidc_identity_provider,
             &inputs.tags,
         ] {
             variables.push(variable.to_block());
@@ -822,6 +930,7 @@ impl EksModule {
         );
         Ok(vec![
             ("addons.tf", addons_file),
+            ("identity_provider.tf", identity_provider_file),
             ("irsa.tf", irsa),
             ("kms.tf", kms_file),
             ("main.tf", main),

@@ -5,8 +5,9 @@
 //! - [`EksModule`] (`terraform/modules/eks`; spec [`ClusterSpec`], call [`EksInputs`]): the
 //!   cluster with KMS envelope encryption of Secrets, API authentication through access entries,
 //!   the STANDARD support policy, a private endpoint that is always on, managed node groups built
-//!   from a launch template that requires `IMDSv2` with a hop limit of 1, the IRSA OIDC provider
-//!   and the pinned core add-ons.
+//!   from a launch template that requires `IMDSv2` with a hop limit of 1, the IRSA OIDC provider,
+//!   the pinned core add-ons and, optionally, an OIDC identity provider whose ID tokens the API
+//!   server accepts ([`IdentityProvider`]).
 //! - [`EcrModule`] (`terraform/modules/ecr`; spec [`EcrSpec`], call [`EcrInputs`]):
 //!   repositories with immutable tags, scan on push, KMS encryption and a lifecycle policy.
 //! - [`WorkloadIdentityModule`] (`terraform/modules/workload-identity`; spec
@@ -40,7 +41,7 @@ pub mod workload_identity;
 
 pub use cluster::{
     AddonVersions, CapacityType, ClusterSpec, ClusterSpecBuilder, EksInputs, EksModule, EksOutputs,
-    KubernetesVersion, LogType, NodeGroup,
+    IdentityProvider, IdentityProviderBuilder, IssuerUrl, KubernetesVersion, LogType, NodeGroup,
 };
 pub use ecr::{EcrInputs, EcrModule, EcrOutputs, EcrSpec, Repository};
 pub use rules::{MAX_IAM_ROLE_NAME, check_iam_role_name};

@@ -28,7 +28,19 @@ fn eks_module_call() {
         .admin_principal_arns(["arn:aws:iam::123456789012:role/platform-admin"])
         .build()
         .unwrap();
-    let call = Module::new(name!("eks"), "../../modules/eks", spec.inputs());
+    // The identity provider is the root's to add (its issuer is usually a reference).
+    let authentik = bkt_eks::IdentityProvider::builder(
+        "authentik",
+        "https://auth.example.com/application/o/kubernetes/",
+        "kubernetes",
+    )
+    .build()
+    .unwrap();
+    let inputs = bkt_eks::EksInputs {
+        oidc_identity_provider: Some(authentik.to_expr().into()),
+        ..spec.inputs()
+    };
+    let call = Module::new(name!("eks"), "../../modules/eks", inputs);
     insta::assert_snapshot!("eks__module_call", to_string(&call.to_block()));
 }
 

@@ -44,3 +44,8 @@ output "secrets_kms_key_arn" {
   description = "KMS key encrypting Kubernetes Secrets."
   value       = aws_kms_key.secrets.arn
 }
+
+output "oidc_identity_provider_arn" {
+  description = "ARN of the OIDC identity provider configuration (null without oidc_identity_provider)."
+  value       = try(aws_eks_identity_provider_config.this[0].arn, null)
+}

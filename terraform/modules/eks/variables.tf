@@ -145,6 +145,48 @@ variable "addon_versions" {
   }
 }
 
+variable "oidc_identity_provider" {
+  description = <<-EOT
+    An OIDC issuer whose ID tokens the API server accepts besides IAM (null: none). Usernames and
+    groups from the tokens get the prefixes (default oidc:), so RBAC binds oidc:<group>.
+  EOT
+  type = object({
+    name            = string
+    issuer_url      = string
+    client_id       = string
+    username_claim  = optional(string, "email")
+    groups_claim    = optional(string, "groups")
+    username_prefix = optional(string, "oidc:")
+    groups_prefix   = optional(string, "oidc:")
+  })
+  default = null
+
+  validation {
+    condition     = var.oidc_identity_provider == null || can(regex("^https://[^/?#[:space:]]+[^?#[:space:]]*$", var.oidc_identity_provider.issuer_url))
+    error_message = "oidc_identity_provider.issuer_url must be the issuer's https:// URL without a query or fragment (EKS rejects any other), e.g. https://auth.example.com/application/o/kubernetes/."
+  }
+
+  validation {
+    condition     = var.oidc_identity_provider == null || can(regex("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$", var.oidc_identity_provider.name))
+    error_message = "oidc_identity_provider.name must start with a letter or digit and contain only letters, digits, hyphens and underscores (max 100), e.g. authentik."
+  }
+
+  validation {
+    condition     = var.oidc_identity_provider == null || try(length(var.oidc_identity_provider.client_id) > 0, false)
+    error_message = "oidc_identity_provider.client_id must not be empty: give the client ID the issuer puts in its tokens' aud claim."
+  }
+
+  validation {
+    condition     = var.oidc_identity_provider == null || !can(regex("system:", var.oidc_identity_provider.username_prefix))
+    error_message = "oidc_identity_provider.username_prefix must not contain system: (EKS rejects it; Kubernetes' own users use it); keep the default oidc:."
+  }
+
+  validation {
+    condition     = var.oidc_identity_provider == null || !can(regex("system:", var.oidc_identity_provider.groups_prefix))
+    error_message = "oidc_identity_provider.groups_prefix must not contain system: (EKS rejects it; Kubernetes' own groups use it); keep the default oidc:."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

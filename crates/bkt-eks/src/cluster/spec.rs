@@ -579,6 +579,9 @@ impl ClusterSpec {
                 .into(),
             ),
             addon_versions: Some(self.addon_versions.to_expr().into()),
+            // A root adds its identity provider itself (`IdentityProvider::to_expr`): its issuer
+            // is usually a reference to the root's domain, which a spec cannot hold.
+            oidc_identity_provider: None,
             tags: None,
         }
     }

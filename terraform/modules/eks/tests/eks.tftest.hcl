@@ -24,6 +24,9 @@ mock_provider "aws" {
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0123456789abcdef0", latest_version = 1 }
   }
+  mock_resource "aws_eks_identity_provider_config" {
+    defaults = { arn = "arn:aws:eks:eu-west-1:123456789012:identityproviderconfig/bkt-test/oidc/authentik/00000000" }
+  }
 }
 
 variables {
@@ -319,4 +322,105 @@ run "rejects_an_unpinned_addon_version" {
     }
   }
   expect_failures = [var.addon_versions]
+}
+
+run "no_identity_provider_unless_asked_for" {
+  command = plan
+
+  assert {
+    condition     = length(aws_eks_identity_provider_config.this) == 0
+    error_message = "without oidc_identity_provider the cluster must accept no OIDC tokens"
+  }
+  assert {
+    condition     = output.oidc_identity_provider_arn == null
+    error_message = "oidc_identity_provider_arn must be null without an identity provider"
+  }
+}
+
+run "identity_provider_carries_the_inputs_and_prefixes_groups" {
+  command = apply
+  variables {
+    oidc_identity_provider = {
+      name       = "authentik"
+      issuer_url = "https://auth.example.com/application/o/kubernetes/"
+      client_id  = "kubernetes"
+    }
+  }
+
+  assert {
+    condition     = length(aws_eks_identity_provider_config.this) == 1 && aws_eks_identity_provider_config.this[0].cluster_name == aws_eks_cluster.this.name
+    error_message = "one identity provider configuration must be associated with the cluster"
+  }
+  assert {
+    condition = { for key, value in aws_eks_identity_provider_config.this[0].oidc[0] : key => value if value != null } == {
+      identity_provider_config_name = "authentik"
+      issuer_url                    = "https://auth.example.com/application/o/kubernetes/"
+      client_id                     = "kubernetes"
+      username_claim                = "email"
+      groups_claim                  = "groups"
+      username_prefix               = "oidc:"
+      groups_prefix                 = "oidc:"
+    }
+    error_message = "the oidc block must carry exactly the inputs, with claims email/groups and both prefixes oidc:"
+  }
+  assert {
+    condition     = output.oidc_identity_provider_arn == "arn:aws:eks:eu-west-1:123456789012:identityproviderconfig/bkt-test/oidc/authentik/00000000"
+    error_message = "oidc_identity_provider_arn must be the configuration's ARN"
+  }
+}
+
+run "rejects_an_http_issuer" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "authentik", issuer_url = "http://auth.example.com/application/o/kubernetes/", client_id = "kubernetes" }
+  }
+  expect_failures = [var.oidc_identity_provider]
+}
+
+run "rejects_an_issuer_with_a_query" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "authentik", issuer_url = "https://auth.example.com/application/o/kubernetes/?x=1", client_id = "kubernetes" }
+  }
+  expect_failures = [var.oidc_identity_provider]
+}
+
+run "rejects_an_issuer_with_a_fragment" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "authentik", issuer_url = "https://auth.example.com/#kubernetes", client_id = "kubernetes" }
+  }
+  expect_failures = [var.oidc_identity_provider]
+}
+
+run "rejects_an_identity_provider_name_outside_the_eks_rule" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "-authentik.io", issuer_url = "https://auth.example.com/application/o/kubernetes/", client_id = "kubernetes" }
+  }
+  expect_failures = [var.oidc_identity_provider]
+}
+
+run "rejects_an_empty_client_id" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "authentik", issuer_url = "https://auth.example.com/application/o/kubernetes/", client_id = "" }
+  }
+  expect_failures = [var.oidc_identity_provider]
+}
+
+run "rejects_a_system_username_prefix" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "authentik", issuer_url = "https://auth.example.com/application/o/kubernetes/", client_id = "kubernetes", username_prefix = "system:" }
+  }
+  expect_failures = [var.oidc_identity_provider]
+}
+
+run "rejects_a_groups_prefix_containing_system" {
+  command = plan
+  variables {
+    oidc_identity_provider = { name = "authentik", issuer_url = "https://auth.example.com/application/o/kubernetes/", client_id = "kubernetes", groups_prefix = "oidc:system:" }
+  }
+  expect_failures = [var.oidc_identity_provider]
 }
