@@ -27,12 +27,17 @@ work="$(cd "$work" && pwd)"
 tf="$work/terraform"
 rsync -a --delete --exclude .terraform --exclude '*.tfstate*' --exclude .terraform.lock.hcl "$root/terraform/" "$tf/"
 
-# EMULATOR GAPS: moto has no API for EKS add-ons or access entries (and we use no pod identity
-# associations), so in this copy only those resources are overridden to zero instances. The
-# real module code is unchanged; docs/terraform.md lists what this leaves unproven.
+# EMULATOR GAPS: moto has no API for EKS add-ons, access entries or identity provider configs
+# (and we use no pod identity associations), so in this copy only those resources are overridden
+# to zero instances. The real module code is unchanged; docs/terraform.md lists what this leaves
+# unproven.
 cat >"$tf/modules/eks/emulator_override.tf" <<'HCL'
 resource "aws_eks_addon" "this" {
   for_each = {}
+}
+
+resource "aws_eks_identity_provider_config" "this" {
+  count = 0
 }
 
 resource "aws_eks_access_entry" "admin" {
