@@ -13,11 +13,12 @@ use bkt_core::hcl::{
 use bkt_core::{Tree, name};
 use bkt_eks::aws::SecretsmanagerSecret;
 use bkt_eks::kms::{Account, Key};
-use bkt_eks::{EcrInputs, EksInputs, WorkloadIdentityInputs};
+use bkt_eks::{EcrInputs, EksInputs, IdentityProvider, WorkloadIdentityInputs};
 use bkt_network::{DnsInputs, NetworkInputs};
 use bkt_oidc::GithubOidcInputs;
 use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
 use bkt_oidc::policy::{PolicyDocument, Statement};
+use bkt_sso::{Kubernetes, Sso};
 
 use crate::Result;
 use crate::bootstrap::REGION_PATTERN;
@@ -264,6 +265,21 @@ impl DevRoot {
         );
         let nodes = vars.nodes.reference();
         let node = |field| nodes.clone().attr(&field);
+        // The API server accepts Authentik's ID tokens for the application the declaration
+        // gives Kubernetes; issuer, client and claims come from that one declaration.
+        let sso = Sso::dev()?;
+        let kubernetes = sso.client::<Kubernetes>("eks identity provider", "kubernetes")?;
+        let (before, after) = kubernetes.issuer_around_domain();
+        let identity_provider = IdentityProvider::builder(
+            "authentik",
+            Expr::template([before.into(), vars.domain.reference(), after.into()]),
+            kubernetes.client_id(),
+        )
+        .username_claim(kubernetes.username_claim())
+        .groups_claim(bkt_sso::GROUPS_CLAIM)
+        .username_prefix(kubernetes.prefix())
+        .groups_prefix(kubernetes.prefix())
+        .build()?;
         let eks = Module::new(
             name!("eks"),
             "../../modules/eks",
@@ -291,6 +307,7 @@ impl DevRoot {
                     )])
                     .into(),
                 ),
+                oidc_identity_provider: Some(identity_provider.to_expr().into()),
                 ..EksInputs::default()
             },
         );

@@ -128,6 +128,9 @@ pub enum Error {
     /// A chart's values or the sample chart's schema was rejected.
     #[error("helm: {0}")]
     Helm(#[from] bkt_helm::Error),
+    /// The SSO declaration or a consumer's wiring to it is invalid.
+    #[error("sso: {0}")]
+    Sso(#[from] bkt_sso::Error),
     /// A Flux model or the GitOps tree's graph checks rejected the tree (boxed: its errors
     /// name object, file, field and value, and would make every `Result` of this crate large).
     #[error("flux: {0}")]

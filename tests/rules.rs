@@ -49,6 +49,7 @@ fn kinds() -> BTreeMap<&'static str, bool> {
         EksAccessEntry,
         EksAccessPolicyAssociation,
         EksAddon,
+        EksIdentityProviderConfig,
         LaunchTemplate,
         KmsKey,
         KmsAlias,

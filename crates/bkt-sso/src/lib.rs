@@ -258,10 +258,18 @@ impl<'a, K: Consumer> Client<'a, K> {
     /// per application).
     #[must_use]
     pub fn issuer(&self, domain: &str) -> String {
-        format!(
-            "{}/application/o/{}/",
-            self.sso.provider_url(domain),
-            self.client_id()
+        let (before, after) = self.issuer_around_domain();
+        format!("{before}{domain}{after}")
+    }
+
+    /// The issuer split around the domain, `(before, after)`: the issuer is
+    /// `before + domain + after`, for where the domain is only known as an expression (a
+    /// Terraform variable).
+    #[must_use]
+    pub fn issuer_around_domain(&self) -> (String, String) {
+        (
+            format!("https://{}.", self.sso.provider_host),
+            format!("/application/o/{}/", self.client_id()),
         )
     }
 

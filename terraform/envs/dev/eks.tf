@@ -16,4 +16,13 @@ module "eks" {
       max_size       = var.nodes.max_size
     }
   }
+  oidc_identity_provider = {
+    name            = "authentik"
+    issuer_url      = "https://auth.${var.domain}/application/o/kubernetes/"
+    client_id       = "kubernetes"
+    username_claim  = "preferred_username"
+    groups_claim    = "groups"
+    username_prefix = "oidc:"
+    groups_prefix   = "oidc:"
+  }
 }
