@@ -27,7 +27,7 @@ pub const HAND_WRITTEN_FOLDERS: [&str; 1] = [
 /// The generated part of `gitops/`, ready to render (paths relative to [`GITOPS_DIR`]).
 ///
 /// # Errors
-/// The first model error of the cluster entry.
+/// The first model error of the cluster entry or a layer, the SSO declaration's included.
 pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
     let mut tree = GitOpsTree::new(GITOPS_DIR, ClusterVars::<()>::KEYS);
     let (namespace, name) = BOOTSTRAP_SOURCE;
@@ -36,19 +36,23 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     spec.cluster.add_to(&mut tree)?;
-    bkt_flux::platform::Platform::dev(ClusterVars::references().domain).add_to(&mut tree)?;
+    let vars = ClusterVars::references();
+    let domain = vars.domain.to_string();
+    let sso = bkt_sso::Sso::dev().map_err(bkt_flux::Error::from)?;
+    bkt_flux::platform::Platform::dev(&domain, sso.clone()).add_to(&mut tree)?;
     bkt_flux::vault::VaultBootstrap::new(
-        ClusterVars::references().vault_init_secret_arn.to_string(),
-        ClusterVars::references().aws_region.to_string(),
+        vars.vault_init_secret_arn.to_string(),
+        vars.aws_region.to_string(),
+        bkt_flux::vault::VaultOidc::new(&sso, &domain)?,
     )
     .add_to(&mut tree)?;
-    let vars = ClusterVars::references();
     bkt_flux::configs::Configs {
         domain: vars.domain.to_string(),
         certificate_arn: vars.certificate_arn.to_string(),
         cluster_name: vars.cluster_name.to_string(),
         environment: vars.environment.to_string(),
         github_repository: vars.github_repository.to_string(),
+        sso,
     }
     .add_to(&mut tree)?;
     bkt_flux::vault::VaultSecrets.add_to(&mut tree)?;

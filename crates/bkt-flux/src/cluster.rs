@@ -1,5 +1,5 @@
 //! The cluster entry `clusters/<env>/`: the chain of Flux Kustomizations a cluster reconciles
-//! (controllers → configs → vault bootstrap → platform → secrets → apps), each with its
+//! (controllers → configs → platform → vault bootstrap → secrets → apps), each with its
 //! interval, retry interval, timeout, `prune`, `wait`, source, path, `dependsOn` and the
 //! cluster vars substituted from one `ConfigMap`; and the `local` flavour, an overlay that keeps
 //! only the apps layer for a cluster without AWS.
@@ -436,12 +436,14 @@ fn dev_files() -> Vec<EntryFile> {
                 ),
                 layer(
                     "infrastructure-vault-bootstrap",
-                    &["infrastructure-configs"],
+                    &["infrastructure-configs", "platform"],
                     hourly(Duration::minutes(30)),
                     "./gitops/infrastructure/vault-bootstrap",
                     Some(
                         "Initialises and configures Vault (a Job; wait: true holds this Kustomization until it has\n\
-                             completed). It needs Vault's volumes bound, so it follows infrastructure-configs.\n\
+                             completed). It needs Vault's volumes bound, so it follows infrastructure-configs, and the\n\
+                             SSO client secret sso-vault and a running Authentik for OIDC sign-in, so it follows the\n\
+                             platform. No deadlock: nothing in the platform needs Vault.\n\
                              The timeout (30m) is longer than the Job's activeDeadlineSeconds (25 min), so the Job's own\n\
                              limit reports first.",
                     ),

@@ -2,7 +2,8 @@
 //! `StorageClass` (`storage/`), the shared ALB's `IngressClass` and its `IngressClassParams` with
 //! Vault's Ingress on it (`ingress/`), and Flux's notifications (`flux-notifications/`: the GitHub
 //! webhook `Receiver` with its generated token and Ingress, the commit-status `Provider` and
-//! `Alert`).
+//! `Alert`), and the cluster roles of the SSO groups (`oidc-access/`: one `ClusterRoleBinding`
+//! per grant of the `kubernetes` SSO application).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use k8s_openapi::api::networking::v1::{
     IngressClassParametersReference, IngressClassSpec, IngressRule, IngressServiceBackend,
     IngressSpec, ServiceBackendPort,
 };
+use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleRef, Subject};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -26,6 +28,7 @@ use crate::kinds::{
     ProviderSpec, Receiver, ReceiverSpec,
 };
 use crate::kustomize::Kustomization;
+use crate::sso;
 use crate::{GitOpsTree, Manifest, ManifestFile, Result};
 
 /// The name of the shared ALB's `IngressClass`, which every UI's Ingress names.
@@ -47,6 +50,8 @@ pub struct Configs {
     pub environment: String,
     /// `owner/repo` of the GitHub repository (`${GITHUB_REPOSITORY}`): where commit statuses go.
     pub github_repository: String,
+    /// The SSO declaration: the groups' cluster roles, and Vault's redirect host.
+    pub sso: bkt_sso::Sso,
 }
 
 impl Configs {
@@ -140,6 +145,46 @@ impl Configs {
         );
         ingress.metadata.namespace = Some("vault".into());
         ingress
+    }
+
+    /// One `ClusterRoleBinding` per grant of the `kubernetes` SSO application: the group, as the
+    /// API server names it (`oidc:<group>`), bound to its cluster role.
+    ///
+    /// # Errors
+    /// [`crate::Error::Sso`] when the declaration has no `kubernetes` application of the
+    /// Kubernetes kind.
+    pub fn oidc_cluster_role_bindings(&self) -> Result<Vec<ClusterRoleBinding>> {
+        let client = sso::client::<bkt_sso::Kubernetes>(
+            &self.sso,
+            OIDC_ACCESS,
+            "the ClusterRoleBindings of the SSO groups",
+            sso::KUBERNETES,
+        )?;
+        Ok(client
+            .grants()
+            .into_iter()
+            .map(|(group, role)| {
+                let mut name = String::from("oidc-");
+                name.push_str(group.as_str());
+                ClusterRoleBinding {
+                    metadata: ObjectMeta {
+                        name: Some(name),
+                        ..ObjectMeta::default()
+                    },
+                    role_ref: RoleRef {
+                        api_group: "rbac.authorization.k8s.io".into(),
+                        kind: "ClusterRole".into(),
+                        name: role.as_str().into(),
+                    },
+                    subjects: Some(vec![Subject {
+                        api_group: Some("rbac.authorization.k8s.io".into()),
+                        kind: "Group".into(),
+                        name: client.subject(group),
+                        namespace: None,
+                    }]),
+                }
+            })
+            .collect())
     }
 
     /// The HMAC token generator of the GitHub webhook.
@@ -256,8 +301,23 @@ impl Configs {
     /// Adds the folder's files to `tree`.
     ///
     /// # Errors
-    /// [`crate::Error::Core`] when a path is taken or a document does not serialize.
+    /// [`crate::Error::Core`] when a path is taken or a document does not serialize;
+    /// [`crate::Error::Sso`] when the declaration lacks the `kubernetes` or `vault` application,
+    /// or Vault's Ingress serves another host than its redirect URIs go to.
     pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
+        let vault_ui = ManifestFile::single(Manifest::new(&self.vault_ingress())?.why(
+            "Vault's UI and API on the shared ALB. It lives here rather than in the Vault release because\n\
+             the IngressClass it names is created in this layer. The health check path\n\
+             /v1/sys/health: standby and sealed nodes answer 429/503; the ALB should send traffic to the\n\
+             active node only.",
+        ));
+        sso::consumer::<bkt_sso::Vault>(
+            &self.sso,
+            &self.domain,
+            (VAULT_INGRESS, "Ingress/vault/vault"),
+            sso::VAULT,
+            &vault_ui,
+        )?;
         let mut insert = |path: &str, file: ManifestFile| {
             let mut full = String::from(Self::FOLDER);
             full.push('/');
@@ -270,6 +330,7 @@ impl Configs {
                 "storage",
                 "ingress",
                 "flux-notifications",
+                "oidc-access",
             ]))?),
         )?;
 
@@ -303,15 +364,7 @@ impl Configs {
                 Manifest::new(&Self::ingress_class())?,
             ]),
         )?;
-        insert(
-            "ingress/vault-ui.yaml",
-            ManifestFile::single(Manifest::new(&self.vault_ingress())?.why(
-                "Vault's UI and API on the shared ALB. It lives here rather than in the Vault release because\n\
-                 the IngressClass it names is created in this layer. The health check path\n\
-                 /v1/sys/health: standby and sealed nodes answer 429/503; the ALB should send traffic to the\n\
-                 active node only.",
-            )),
-        )?;
+        insert("ingress/vault-ui.yaml", vault_ui)?;
 
         let mut notifications = Kustomization::of(["receiver.yaml", "github-status.yaml"]);
         notifications.namespace = Some("flux-system".into());
@@ -349,9 +402,49 @@ impl Configs {
                 Manifest::new(&Self::github_status())?,
             ]),
         )?;
-        Ok(())
+        self.add_oidc_access(tree)
+    }
+
+    /// Adds `oidc-access/`: the SSO groups' `ClusterRoleBindings`.
+    fn add_oidc_access(&self, tree: &mut GitOpsTree) -> Result<()> {
+        let bindings = self
+            .oidc_cluster_role_bindings()?
+            .iter()
+            .map(Manifest::new)
+            .collect::<Result<Vec<_>>>()?;
+        let insert = |tree: &mut GitOpsTree, file: &str, documents: ManifestFile| {
+            let mut path = String::from(OIDC_ACCESS);
+            path.push('/');
+            path.push_str(file);
+            tree.insert(path, documents)
+        };
+        insert(
+            tree,
+            "kustomization.yaml",
+            ManifestFile::single(Manifest::new(&Kustomization::of([
+                "cluster-role-bindings.yaml",
+            ]))?),
+        )?;
+        let mut bindings = bindings.into_iter();
+        let mut file = ManifestFile::new(bindings.next().map(|first| {
+            first.why(
+                "Who may do what in the cluster after signing in through SSO (application kubernetes of\n\
+                 the declaration in crate bkt-sso). The EKS OIDC identity provider (terraform/modules/eks)\n\
+                 prefixes the groups of the ID token with oidc:, so no SSO group can pose as an IAM-mapped or\n\
+                 built-in (system:) group; these bindings name the prefixed groups.",
+            )
+        }));
+        for binding in bindings {
+            file.push(binding);
+        }
+        insert(tree, "cluster-role-bindings.yaml", file)
     }
 }
+
+/// The folder of the SSO groups' `ClusterRoleBindings`, relative to the tree.
+const OIDC_ACCESS: &str = "infrastructure/configs/oidc-access";
+/// The folder of Vault's Ingress, relative to the tree.
+const VAULT_INGRESS: &str = "infrastructure/configs/ingress";
 
 /// An Ingress of class [`ALB_INGRESS_CLASS`] routing the `path` prefix of `host` to port `port`
 /// of service `service`.

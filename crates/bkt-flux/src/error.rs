@@ -97,6 +97,22 @@ pub enum Error {
         /// The second file.
         second: String,
     },
+    /// The SSO declaration, or an object wired to it, was rejected by `bkt-sso`.
+    #[error("{object}: {source}")]
+    Sso {
+        /// The object being built (`HelmRelease/grafana/grafana`), or `SSO declaration`.
+        object: String,
+        /// What `bkt-sso` found, naming the application or group and the fix.
+        source: bkt_sso::Error,
+    },
+    /// A chart's values were rejected by `bkt-helm`.
+    #[error("{object}: {source}")]
+    Helm {
+        /// The release whose values were built (`HelmRelease/opensearch/opensearch`).
+        object: String,
+        /// What `bkt-helm` found.
+        source: bkt_helm::Error,
+    },
     /// Writing YAML or assembling the file tree failed.
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
@@ -104,6 +120,17 @@ pub enum Error {
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A declaration that fails to build (an undeclared group, a duplicate name) fails the layer
+/// that was given it.
+impl From<bkt_sso::Error> for Error {
+    fn from(source: bkt_sso::Error) -> Self {
+        Self::Sso {
+            object: "SSO declaration".to_owned(),
+            source,
+        }
+    }
+}
 
 impl Error {
     /// An [`Error::Invalid`] for `field` holding `value`, with the reason and the fix.

@@ -92,13 +92,14 @@ pub mod kinds;
 pub mod kustomize;
 mod manifest;
 pub mod platform;
+pub mod sso;
 mod tree;
 pub mod vault;
 
 pub use duration::Duration;
 pub use error::{Error, Result};
 pub use manifest::{Manifest, ManifestFile};
-pub use tree::GitOpsTree;
+pub use tree::{GitOpsTree, escaped_reference};
 
 /// The README's examples, compiled and run as doctests so they cannot go stale.
 #[cfg(doctest)]

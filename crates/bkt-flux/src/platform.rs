@@ -23,6 +23,7 @@ use serde::Serialize;
 use bkt_helm::Chart;
 use bkt_helm::charts;
 use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
+use bkt_sso::Sso;
 
 use crate::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
 use crate::kinds::external_secrets::{
@@ -41,6 +42,7 @@ use crate::kinds::{
     NamespacedObjectReference, SourceKind, Upgrade, UpgradeRemediation, Values,
 };
 use crate::kustomize::Kustomization;
+use crate::sso::{self, secret_path};
 use crate::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
 
 /// The folder of the layer, relative to the tree.
@@ -121,16 +123,20 @@ pub struct Platform {
     /// The components generated; the layer's own `kustomization.yaml` is generated once all
     /// of them are.
     pub components: Vec<Component>,
+    /// The SSO declaration: Authentik's blueprint and client secrets, and the consumers
+    /// (Grafana, Headlamp, OpenSearch) wired to it.
+    pub sso: Sso,
 }
 
 impl Platform {
     /// The dev layer, every component generated; `domain` is the cluster-vars reference of the
-    /// DNS zone.
+    /// DNS zone, `sso` the platform's SSO declaration.
     #[must_use]
-    pub fn dev(domain: impl std::fmt::Display) -> Self {
+    pub fn dev(domain: impl std::fmt::Display, sso: Sso) -> Self {
         Self {
             domain: domain.to_string(),
             components: Component::ALL.to_vec(),
+            sso,
         }
     }
 
@@ -138,7 +144,8 @@ impl Platform {
     /// `kustomization.yaml`) to `tree` under [`FOLDER`].
     ///
     /// # Errors
-    /// A path already taken, or a document that does not serialize.
+    /// A path already taken, a document that does not serialize, or a consumer whose SSO
+    /// wiring is broken (see [`Platform::files`]).
     pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
         for component in &self.components {
             for (file, documents) in self.files(*component)? {
@@ -161,14 +168,17 @@ impl Platform {
     /// The files of one component's folder, by name.
     ///
     /// # Errors
-    /// A document that does not serialize.
+    /// A document that does not serialize; [`crate::Error::Sso`] naming the folder when a
+    /// consumer (Grafana, Headlamp, OpenSearch) is wired to an application the declaration
+    /// lacks, or its Ingress serves another host than its redirect URIs go to;
+    /// [`crate::Error::Invalid`] when a declared application has no consumer.
     pub fn files(&self, component: Component) -> Result<Vec<(&'static str, ManifestFile)>> {
         match component {
-            Component::Opensearch => opensearch(&self.domain),
+            Component::Opensearch => opensearch(&self.domain, &self.sso),
             Component::Logging => logging(),
-            Component::Grafana => grafana(&self.domain),
-            Component::Authentik => authentik(&self.domain),
-            Component::Headlamp => headlamp(&self.domain),
+            Component::Grafana => grafana(&self.domain, &self.sso),
+            Component::Authentik => authentik(&self.domain, &self.sso),
+            Component::Headlamp => headlamp(&self.domain, &self.sso),
             Component::Mysql => mysql(),
         }
     }
@@ -179,7 +189,7 @@ fn path<const N: usize>(parts: [&str; N]) -> String {
     parts.join("/")
 }
 
-fn authentik(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
+fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
     let chart = &charts::authentik::CHART;
     let database = PostgresCluster::new(
         "authentik-db",
@@ -221,7 +231,7 @@ fn authentik(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
             Some(vec![]),
         ))?,
     ]);
-    Ok(vec![
+    let mut files = vec![
         ("namespace.yaml", namespace_file("authentik", None)?),
         ("repository.yaml", repository(chart)?),
         (
@@ -232,12 +242,15 @@ fn authentik(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
             )),
         ),
         ("secrets.yaml", secrets),
+    ];
+    files.extend(sso::authentik_files(sso, domain)?);
+    files.extend([
         (
             "release.yaml",
             release(
                 chart,
                 Duration::minutes(15),
-                &charts::authentik::Values::dev(),
+                &charts::authentik::Values::dev().with_sso(sso),
                 charts::authentik::WHY,
                 None,
             )?,
@@ -262,6 +275,8 @@ fn authentik(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
                     "repository.yaml",
                     "database.yaml",
                     "secrets.yaml",
+                    "blueprints.yaml",
+                    "sso-clients.yaml",
                     "release.yaml",
                     "ingress.yaml",
                     "networkpolicy.yaml",
@@ -270,11 +285,27 @@ fn authentik(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
                 None,
             )?,
         ),
-    ])
+    ]);
+    Ok(files)
 }
 
-fn grafana(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
+fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    const FOLDER_OF: &str = "platform/grafana";
     let chart = &charts::grafana::CHART;
+    let ingress_file = ingress(
+        "grafana",
+        &host("grafana", domain),
+        ("grafana", 80),
+        &[(ALB_HEALTHCHECK_PATH, "/api/health")],
+        None,
+    )?;
+    let client = sso::consumer::<bkt_sso::Grafana>(
+        sso,
+        domain,
+        (FOLDER_OF, "HelmRelease/grafana/grafana"),
+        sso::GRAFANA,
+        &ingress_file,
+    )?;
     let credentials = ManifestFile::new([
         Manifest::new(&Password::new("grafana-admin", alphanumeric(32, 6)))?,
         Manifest::new(&ExternalSecret::new(
@@ -307,21 +338,13 @@ fn grafana(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
             release(
                 chart,
                 Duration::minutes(10),
-                &charts::grafana::Values::dev(domain),
+                &charts::grafana::Values::dev(domain).with_sso(domain, &client),
                 charts::grafana::WHY,
                 None,
             )?,
         ),
-        (
-            "ingress.yaml",
-            ingress(
-                "grafana",
-                &host("grafana", domain),
-                ("grafana", 80),
-                &[(ALB_HEALTHCHECK_PATH, "/api/health")],
-                None,
-            )?,
-        ),
+        ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
+        ("ingress.yaml", ingress_file),
         (
             "networkpolicy.yaml",
             ManifestFile::single(Manifest::new(&policy)?.why(
@@ -337,6 +360,7 @@ fn grafana(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
                     "namespace.yaml",
                     "repository.yaml",
                     "admin-credentials.yaml",
+                    "sso-client.yaml",
                     "release.yaml",
                     "ingress.yaml",
                     "networkpolicy.yaml",
@@ -348,8 +372,23 @@ fn grafana(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
     ])
 }
 
-fn headlamp(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
+fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    const FOLDER_OF: &str = "platform/headlamp";
     let chart = &charts::headlamp::CHART;
+    let ingress_file = ingress(
+        "headlamp",
+        &host("headlamp", domain),
+        ("headlamp", 80),
+        &[],
+        None,
+    )?;
+    let client = sso::consumer::<bkt_sso::Kubernetes>(
+        sso,
+        domain,
+        (FOLDER_OF, "HelmRelease/headlamp/headlamp"),
+        sso::KUBERNETES,
+        &ingress_file,
+    )?;
     let policy = NetworkPolicy {
         metadata: named("allow-alb"),
         spec: Some(NetworkPolicySpec {
@@ -367,21 +406,16 @@ fn headlamp(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
             release(
                 chart,
                 Duration::minutes(5),
-                &charts::headlamp::Values::dev(),
+                &charts::headlamp::Values::dev().with_sso(domain, &client),
                 charts::headlamp::WHY,
                 None,
             )?,
         ),
         (
-            "ingress.yaml",
-            ingress(
-                "headlamp",
-                &host("headlamp", domain),
-                ("headlamp", 80),
-                &[],
-                None,
-            )?,
+            "sso-client.yaml",
+            secret_path(&client)?.consumer_file_with(headlamp_oidc_secret(domain, &client))?,
         ),
+        ("ingress.yaml", ingress_file),
         (
             "networkpolicy.yaml",
             ManifestFile::single(Manifest::new(&policy)?),
@@ -393,6 +427,7 @@ fn headlamp(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
                 &[
                     "namespace.yaml",
                     "repository.yaml",
+                    "sso-client.yaml",
                     "release.yaml",
                     "ingress.yaml",
                     "networkpolicy.yaml",
@@ -404,30 +439,31 @@ fn headlamp(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
     ])
 }
 
+/// The keys of Headlamp's copy of its client secret: the chart reads all its OIDC settings from
+/// that one Secret, so the copy is templated with the settings next to the secret.
+fn headlamp_oidc_secret(
+    domain: &str,
+    client: &bkt_sso::Client<'_, bkt_sso::Kubernetes>,
+) -> BTreeMap<String, String> {
+    let secret = client.secret();
+    let mut value = String::from("{{ index . \"");
+    value.push_str(secret.key);
+    value.push_str("\" }}");
+    let mut data: BTreeMap<String, String> = charts::headlamp::oidc_environment(domain, client)
+        .into_iter()
+        .map(|(key, setting)| (key.to_owned(), setting))
+        .collect();
+    data.insert(
+        charts::headlamp::CLIENT_SECRET_VARIABLE.to_owned(),
+        value.clone(),
+    );
+    data.insert(secret.key.to_owned(), value);
+    data
+}
+
 fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
     let chart = &charts::fluent_bit::CHART;
-    let reader = "opensearch-credentials-reader";
-    let store = SecretStore::new(
-        "opensearch",
-        SecretStoreSpec {
-            provider: SecretStoreProvider {
-                kubernetes: Some(KubernetesProvider {
-                    remote_namespace: "opensearch".to_owned(),
-                    server: KubernetesServer {
-                        ca_provider: CaProvider::kube_root_ca(),
-                    },
-                    auth: KubernetesProviderAuth {
-                        service_account: ServiceAccountRef {
-                            name: reader.to_owned(),
-                            namespace: None,
-                        },
-                    },
-                }),
-                ..SecretStoreProvider::default()
-            },
-        },
-    );
-    let credentials = opensearch_credentials_copy();
+    let credentials = opensearch_credentials();
     let policy = network_policy_egress_only(
         "allow-opensearch",
         vec![egress_rule(vec![namespace("opensearch")], &[9200])],
@@ -446,18 +482,11 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
         ("repository.yaml", repository(chart)?),
         (
             "credentials.yaml",
-            ManifestFile::new([
-                Manifest::new(&ServiceAccount {
-                    metadata: named(reader),
-                    ..ServiceAccount::default()
-                })?
-                .why(
-                    "Copies OpenSearch's generated admin credentials into this namespace, read with a service\n\
-                     account that may get exactly that one Secret (Role in platform/opensearch).",
-                ),
-                Manifest::new(&store)?,
-                Manifest::new(&credentials)?,
-            ]),
+            credentials.files(
+                "Copies OpenSearch's generated admin credentials into this namespace, read with a service\n\
+                 account that may get exactly that one Secret (Role in platform/opensearch).",
+                None,
+            )?,
         ),
         (
             "release.yaml",
@@ -573,36 +602,41 @@ fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
     ])
 }
 
-fn opensearch(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
+fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    const FOLDER_OF: &str = "platform/opensearch";
     let chart = &charts::opensearch::CHART;
-    let dashboards_chart = &charts::opensearch_dashboards::CHART;
-    let admin = "opensearch-admin";
-    let (role, binding) = opensearch_admin_reader(admin);
-    let credentials = ManifestFile::new([
-        Manifest::new(&Password::new(
-            admin,
-            PasswordSpec {
-                symbols: Some(4),
-                symbol_characters: Some("-_.+".to_owned()),
-                ..alphanumeric(32, 6)
-            },
-        ))?
-        .why(
-            "The admin password is generated in the cluster once. OpenSearch requires at least one digit,\n\
-             upper and lower case letters and a symbol. Fluent Bit (namespace logging) reads it through the\n\
-             Role below.",
+    let ingress_file = ingress(
+        "opensearch-dashboards",
+        &host("logs", domain),
+        ("opensearch-dashboards", 5601),
+        &[
+            (ALB_HEALTHCHECK_PATH, "/api/status"),
+            (ALB_SUCCESS_CODES, "200,401"),
+        ],
+        Some(
+            "alb.ingress.kubernetes.io/success-codes: Dashboards answers 401 until the user logs in.",
         ),
-        Manifest::new(&ExternalSecret::new(
-            admin,
-            generated_once(
-                admin,
-                template([("username", "admin"), ("password", GENERATED_PASSWORD)]),
-                admin,
-            ),
-        ))?,
-        Manifest::new(&role)?,
-        Manifest::new(&binding)?,
-    ]);
+    )?;
+    let client = sso::consumer::<bkt_sso::OpenSearch>(
+        sso,
+        domain,
+        (FOLDER_OF, "HelmRelease/opensearch/opensearch-dashboards"),
+        sso::OPENSEARCH,
+        &ingress_file,
+    )?;
+    let dashboards_chart = &charts::opensearch_dashboards::CHART;
+    let opensearch_values = charts::opensearch::Values::dev()
+        .with_sso(domain, &client)
+        .map_err(|source| crate::Error::Helm {
+            object: "HelmRelease/opensearch/opensearch".to_owned(),
+            source,
+        })?;
+    // The Dashboards read the client secret from their environment, not from a cluster var.
+    let secret_reference =
+        crate::escaped_reference(charts::opensearch_dashboards::CLIENT_SECRET_VARIABLE);
+    let dashboards_values =
+        charts::opensearch_dashboards::Values::dev().with_sso(domain, &client, &secret_reference);
+    let credentials = opensearch_admin()?;
     let policies = opensearch_policies()?;
     Ok(vec![
         ("namespace.yaml", namespace_file("opensearch", None)?),
@@ -613,7 +647,7 @@ fn opensearch(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
             release(
                 chart,
                 Duration::minutes(15),
-                &charts::opensearch::Values::dev(),
+                &opensearch_values,
                 charts::opensearch::WHY,
                 None,
             )?,
@@ -623,26 +657,13 @@ fn opensearch(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
             release(
                 dashboards_chart,
                 Duration::minutes(10),
-                &charts::opensearch_dashboards::Values::dev(),
+                &dashboards_values,
                 charts::opensearch_dashboards::WHY,
                 Some(chart.name),
             )?,
         ),
-        (
-            "ingress.yaml",
-            ingress(
-                "opensearch-dashboards",
-                &host("logs", domain),
-                ("opensearch-dashboards", 5601),
-                &[
-                    (ALB_HEALTHCHECK_PATH, "/api/status"),
-                    (ALB_SUCCESS_CODES, "200,401"),
-                ],
-                Some(
-                    "alb.ingress.kubernetes.io/success-codes: Dashboards answers 401 until the user logs in.",
-                ),
-            )?,
-        ),
+        ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
+        ("ingress.yaml", ingress_file),
         ("networkpolicy.yaml", policies),
         (
             "kustomization.yaml",
@@ -652,13 +673,17 @@ fn opensearch(domain: &str) -> Result<Vec<(&'static str, ManifestFile)>> {
                     "namespace.yaml",
                     "repository.yaml",
                     "admin-credentials.yaml",
+                    "sso-client.yaml",
                     "opensearch.yaml",
                     "dashboards.yaml",
                     "ingress.yaml",
                     "networkpolicy.yaml",
                 ],
-                false,
-                None,
+                true,
+                Some(
+                    "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
+                     provider's discovery document and signing keys from https://auth.<domain> (the public ALB).",
+                ),
             )?,
         ),
     ])
@@ -679,32 +704,6 @@ fn authentik_secrets() -> Result<ManifestFile> {
             ),
         ))?,
     ]))
-}
-
-/// OpenSearch's admin credentials, copied from its namespace through `store`.
-fn opensearch_credentials_copy() -> ExternalSecret {
-    ExternalSecret::new(
-        "opensearch-credentials",
-        ExternalSecretSpec {
-            refresh_interval: Some(Duration::hours(1)),
-            secret_store_ref: Some(SecretStoreRef {
-                kind: SecretStore::KIND_NAME.to_owned(),
-                name: "opensearch".to_owned(),
-            }),
-            target: Some(ExternalSecretTarget {
-                name: Some("opensearch-credentials".to_owned()),
-                template: None,
-            }),
-            data_from: vec![ExternalSecretDataFrom {
-                extract: Some(RemoteReference {
-                    key: "opensearch-admin".to_owned(),
-                    property: None,
-                }),
-                ..ExternalSecretDataFrom::default()
-            }],
-            ..ExternalSecretSpec::default()
-        },
-    )
 }
 
 /// The sample app's password, DSN, database, user and grant on the shared server.
@@ -773,34 +772,160 @@ fn sample_app_database(server: LocalObjectReference) -> Result<ManifestFile> {
     ]))
 }
 
-/// The Role that may read exactly the admin Secret, and its binding to the logging
-/// namespace's reader.
-fn opensearch_admin_reader(admin: &str) -> (Role, RoleBinding) {
-    let role = Role {
-        metadata: named("read-opensearch-admin"),
-        rules: Some(vec![PolicyRule {
-            api_groups: Some(vec![String::new()]),
-            resources: Some(vec!["secrets".to_owned()]),
-            resource_names: Some(vec![admin.to_owned()]),
-            verbs: vec!["get".to_owned()],
-            non_resource_urls: None,
-        }]),
-    };
-    let binding = RoleBinding {
-        metadata: named("logging-reads-opensearch-admin"),
-        role_ref: RoleRef {
-            api_group: "rbac.authorization.k8s.io".to_owned(),
-            kind: "Role".to_owned(),
-            name: "read-opensearch-admin".to_owned(),
-        },
-        subjects: Some(vec![Subject {
-            kind: "ServiceAccount".to_owned(),
-            name: "opensearch-credentials-reader".to_owned(),
-            namespace: Some("logging".to_owned()),
-            api_group: None,
-        }]),
-    };
-    (role, binding)
+/// A Secret of one namespace copied into another through External Secrets, read with a service
+/// account that may get exactly that one Secret: the copying side (the reader `ServiceAccount`,
+/// the namespaced `SecretStore` of the Kubernetes provider, the `ExternalSecret`) and the Role and
+/// `RoleBinding` that the Secret's own namespace grants the reader.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SecretCopy<'a> {
+    /// The copying namespace's service account the store reads as.
+    pub reader: &'a str,
+    /// The `SecretStore`'s name.
+    pub store: &'a str,
+    /// The namespace that holds the Secret.
+    pub remote_namespace: &'a str,
+    /// The Secret copied.
+    pub secret: &'a str,
+    /// The name of the copy (and of its `ExternalSecret`).
+    pub target: &'a str,
+}
+
+impl SecretCopy<'_> {
+    /// The copying side: the reader (with `why` above it), the store and the `ExternalSecret`.
+    pub(crate) fn files(
+        &self,
+        why: &str,
+        template: Option<BTreeMap<String, String>>,
+    ) -> Result<ManifestFile> {
+        let store = SecretStore::new(
+            self.store,
+            SecretStoreSpec {
+                provider: SecretStoreProvider {
+                    kubernetes: Some(KubernetesProvider {
+                        remote_namespace: self.remote_namespace.to_owned(),
+                        server: KubernetesServer {
+                            ca_provider: CaProvider::kube_root_ca(),
+                        },
+                        auth: KubernetesProviderAuth {
+                            service_account: ServiceAccountRef {
+                                name: self.reader.to_owned(),
+                                namespace: None,
+                            },
+                        },
+                    }),
+                    ..SecretStoreProvider::default()
+                },
+            },
+        );
+        let copy = ExternalSecret::new(
+            self.target,
+            ExternalSecretSpec {
+                refresh_interval: Some(Duration::hours(1)),
+                secret_store_ref: Some(SecretStoreRef {
+                    kind: SecretStore::KIND_NAME.to_owned(),
+                    name: self.store.to_owned(),
+                }),
+                target: Some(ExternalSecretTarget {
+                    name: Some(self.target.to_owned()),
+                    template: template.map(|data| ExternalSecretTemplate { data }),
+                }),
+                data_from: vec![ExternalSecretDataFrom {
+                    extract: Some(RemoteReference {
+                        key: self.secret.to_owned(),
+                        property: None,
+                    }),
+                    ..ExternalSecretDataFrom::default()
+                }],
+                ..ExternalSecretSpec::default()
+            },
+        );
+        Ok(ManifestFile::new([
+            Manifest::new(&ServiceAccount {
+                metadata: named(self.reader),
+                ..ServiceAccount::default()
+            })?
+            .why(why),
+            Manifest::new(&store)?,
+            Manifest::new(&copy)?,
+        ]))
+    }
+
+    /// The Secret's side: the Role `read-<secret>` that may `get` exactly that Secret, and its
+    /// binding `<copying namespace>-reads-<secret>` to the reader of `namespace`.
+    pub(crate) fn reader_role(&self, namespace: &str) -> (Role, RoleBinding) {
+        let mut role_name = String::from("read-");
+        role_name.push_str(self.secret);
+        let mut binding_name = String::from(namespace);
+        binding_name.push_str("-reads-");
+        binding_name.push_str(self.secret);
+        let binding = RoleBinding {
+            metadata: named(&binding_name),
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".to_owned(),
+                kind: "Role".to_owned(),
+                name: role_name.clone(),
+            },
+            subjects: Some(vec![Subject {
+                kind: "ServiceAccount".to_owned(),
+                name: self.reader.to_owned(),
+                namespace: Some(namespace.to_owned()),
+                api_group: None,
+            }]),
+        };
+        let role = Role {
+            metadata: named(&role_name),
+            rules: Some(vec![PolicyRule {
+                api_groups: Some(vec![String::new()]),
+                resources: Some(vec!["secrets".to_owned()]),
+                resource_names: Some(vec![self.secret.to_owned()]),
+                verbs: vec!["get".to_owned()],
+                non_resource_urls: None,
+            }]),
+        };
+        (role, binding)
+    }
+}
+
+/// How logging reads OpenSearch's admin credentials.
+fn opensearch_credentials() -> SecretCopy<'static> {
+    SecretCopy {
+        reader: "opensearch-credentials-reader",
+        store: "opensearch",
+        remote_namespace: "opensearch",
+        secret: "opensearch-admin",
+        target: "opensearch-credentials",
+    }
+}
+
+/// OpenSearch's admin credentials, generated once, and the Role that lets logging read them.
+fn opensearch_admin() -> Result<ManifestFile> {
+    let admin = opensearch_credentials().secret;
+    let (role, binding) = opensearch_credentials().reader_role("logging");
+    Ok(ManifestFile::new([
+        Manifest::new(&Password::new(
+            admin,
+            PasswordSpec {
+                symbols: Some(4),
+                symbol_characters: Some("-_.+".to_owned()),
+                ..alphanumeric(32, 6)
+            },
+        ))?
+        .why(
+            "The admin password is generated in the cluster once. OpenSearch requires at least one digit,\n\
+             upper and lower case letters and a symbol. Fluent Bit (namespace logging) reads it through the\n\
+             Role below.",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            admin,
+            generated_once(
+                admin,
+                template([("username", "admin"), ("password", GENERATED_PASSWORD)]),
+                admin,
+            ),
+        ))?,
+        Manifest::new(&role)?,
+        Manifest::new(&binding)?,
+        ]))
 }
 
 /// OpenSearch takes clients' queries and its peers' transport; Dashboards takes the ALB.
@@ -835,7 +960,7 @@ fn opensearch_policies() -> Result<ManifestFile> {
 
 /// `length` characters with `digits` digits, letters of both cases, no symbols, repeats
 /// allowed.
-fn alphanumeric(length: u32, digits: u32) -> PasswordSpec {
+pub(crate) fn alphanumeric(length: u32, digits: u32) -> PasswordSpec {
     PasswordSpec {
         length,
         digits: Some(digits),
@@ -848,7 +973,7 @@ fn alphanumeric(length: u32, digits: u32) -> PasswordSpec {
 
 /// The Secret `target` written once from the `Password` generator `generator`, its keys
 /// templated from the generated `{{ .password }}`.
-fn generated_once(
+pub(crate) fn generated_once(
     target: &str,
     template: BTreeMap<String, String>,
     generator: &str,
@@ -870,10 +995,10 @@ fn generated_once(
 }
 
 /// The generator's output in an `ExternalSecret` template.
-const GENERATED_PASSWORD: &str = "{{ .password }}";
+pub(crate) const GENERATED_PASSWORD: &str = "{{ .password }}";
 
 /// An `ExternalSecret` template of `(key, template)` pairs.
-fn template<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+pub(crate) fn template<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
     pairs
         .into_iter()
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
@@ -889,7 +1014,7 @@ fn host(name: &str, domain: &str) -> String {
 }
 
 /// Metadata with only a name (the folder's kustomization sets the namespace).
-fn named(name: &str) -> ObjectMeta {
+pub(crate) fn named(name: &str) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_owned()),
         ..ObjectMeta::default()
@@ -999,7 +1124,7 @@ fn release<V: Serialize>(
 }
 
 /// `text` broken into lines of at most [`WRAP`] characters (a longer word stays whole).
-fn wrap(text: &str) -> String {
+pub(crate) fn wrap(text: &str) -> String {
     let mut wrapped = String::new();
     let mut line_length = 0;
     for word in text.split_whitespace() {
@@ -1206,6 +1331,7 @@ mod tests {
         Platform {
             domain: "example.org".into(),
             components: vec![Component::Headlamp],
+            sso: Sso::dev().unwrap(),
         }
         .add_to(&mut tree)
         .unwrap();

@@ -283,6 +283,18 @@ fn group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
+/// A `${NAME}` reference that Flux's substitution leaves for the workload to resolve (an
+/// environment variable in a chart's configuration file): written with Flux's escape, `$$`, so
+/// [`GitOpsTree`]'s check and Flux itself skip it, and Flux writes `${NAME}`.
+#[must_use]
+pub fn escaped_reference(name: &str) -> String {
+    let mut text = String::from("$$");
+    text.push('{');
+    text.push_str(name);
+    text.push('}');
+    text
+}
+
 /// The names of the `${VAR}` substitutions in `text`, as Flux's envsubst reads them: `$$` is an
 /// escaped `$`, and a name ends at the first character that cannot be part of one (`}` or an
 /// operator such as `:=`). A `${` with no name gives `""`.
@@ -611,7 +623,7 @@ fn visit(
 
 #[cfg(test)]
 mod tests {
-    use super::variables;
+    use super::{escaped_reference, variables};
 
     #[test]
     fn reads_variables_as_flux_does() {
@@ -623,5 +635,16 @@ mod tests {
         assert_eq!(variables("${X:=default}"), ["X"]);
         assert_eq!(variables("${}"), [""]);
         assert_eq!(variables("end ${"), [""]);
+    }
+
+    #[test]
+    fn an_escaped_reference_is_no_variable() {
+        let reference = escaped_reference("OPENSEARCH_OIDC_CLIENT_SECRET");
+        assert!(variables(&reference).is_empty(), "{reference}");
+        // What Flux writes for it: every `$$` becomes `$`.
+        assert_eq!(
+            reference.replace("$$", "$"),
+            ["$", "{OPENSEARCH_OIDC_CLIENT_SECRET}"].concat()
+        );
     }
 }

@@ -7,14 +7,20 @@
 //! `configMapGenerator` reads them); they are compiled in here too, so the Job's name carries
 //! the same content hash kustomize gives the generated `ConfigMap` ([`config_map_hash`]): a
 //! changed script renders a Job of a new name, which runs it.
+//!
+//! The bootstrap also configures Vault's OIDC sign-in from the SSO declaration ([`VaultOidc`]):
+//! the Job gets the `vault` application's issuer, client ID, redirect URIs and group → policy
+//! mapping as environment variables, and its client secret as a file from the Secret `sso-vault`,
+//! copied into namespace vault by the folder's `sso-client.yaml`.
 
 use std::collections::BTreeMap;
 
+use bkt_sso::{SecretRef, Sso};
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
     PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile,
-    SecurityContext, Volume, VolumeMount,
+    SecretVolumeSource, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
@@ -30,7 +36,8 @@ use crate::kinds::external_secrets::{
     SecretStoreSpec, ServiceAccountRef, VaultAuth, VaultKubernetesAuth, VaultProvider,
 };
 use crate::kustomize::{ConfigMapGenerator, GeneratorOptions, Kustomization};
-use crate::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
+use crate::sso::{self, SecretPath, secret_path};
+use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
 
 /// The label every object of the bootstrap carries, and the name of its `ConfigMap`.
 const BOOTSTRAP_NAME: &str = "vault-bootstrap";
@@ -45,8 +52,9 @@ const VAULT_NAMESPACE: &str = "vault";
 const VAULT_ACTIVE_ADDR: &str = "http://vault-active.vault.svc:8200";
 
 /// The hand-written files the bootstrap's `configMapGenerator` reads, in its order: the three
-/// scripts the Job runs and the Vault policies `configure.sh` writes (one per role).
-pub const BOOTSTRAP_FILES: [(&str, &str); 5] = [
+/// scripts the Job runs and the Vault policies `configure.sh` writes (one per Kubernetes role,
+/// one per [`bkt_sso::VaultRole`]).
+pub const BOOTSTRAP_FILES: [(&str, &str); 7] = [
     (
         "init.sh",
         include_str!("../../../gitops/infrastructure/vault-bootstrap/init.sh"),
@@ -67,7 +75,110 @@ pub const BOOTSTRAP_FILES: [(&str, &str); 5] = [
         "sample-app.hcl",
         include_str!("../../../gitops/infrastructure/vault-bootstrap/sample-app.hcl"),
     ),
+    (
+        "sso-admin.hcl",
+        include_str!("../../../gitops/infrastructure/vault-bootstrap/sso-admin.hcl"),
+    ),
+    (
+        "sso-read.hcl",
+        include_str!("../../../gitops/infrastructure/vault-bootstrap/sso-read.hcl"),
+    ),
 ];
+
+/// Where the `configure` container finds the `vault` application's client secret.
+const SSO_MOUNT: &str = "/sso";
+
+/// Vault's OIDC sign-in, from the `vault` application of the SSO declaration: what the
+/// bootstrap Job passes to `configure.sh`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultOidc {
+    /// The issuer; Vault reads `<issuer>.well-known/openid-configuration`.
+    pub discovery_url: String,
+    /// The client ID.
+    pub client_id: String,
+    /// The client secret's way into namespace vault.
+    pub secret: SecretPath,
+    /// Where Authentik may send the browser back to (the UI and `vault login -method=oidc`).
+    pub redirect_uris: Vec<String>,
+    /// The scopes requested.
+    pub scopes: Vec<String>,
+    /// The claim holding the user's groups.
+    pub groups_claim: String,
+    /// `(group, policy)`: the external identity group of each granted group, with its policy.
+    pub group_policies: Vec<(String, String)>,
+}
+
+impl VaultOidc {
+    /// The wiring of the `vault` application of `sso`, its URLs under `domain`.
+    ///
+    /// # Errors
+    /// [`Error::Sso`] when the declaration has no `vault` application of the Vault kind;
+    /// [`Error::Invalid`] when a granted policy has no file in [`BOOTSTRAP_FILES`] (the group
+    /// would sign in to a policy that does not exist).
+    pub fn new(sso: &Sso, domain: &str) -> Result<Self> {
+        let client = sso::client::<bkt_sso::Vault>(
+            sso,
+            VaultBootstrap::FOLDER,
+            "Job/vault/vault-bootstrap",
+            sso::VAULT,
+        )?;
+        let mut group_policies = Vec::new();
+        for (group, role) in client.grants() {
+            let policy = role.policy();
+            let shipped = BOOTSTRAP_FILES
+                .iter()
+                .any(|(file, _)| file.strip_suffix(".hcl") == Some(policy));
+            if !shipped {
+                return Err(Error::invalid(
+                    "sso.applications.vault.grants",
+                    policy,
+                    "no policy file of this name is in infrastructure/vault-bootstrap; write <policy>.hcl                      there and list it in bkt_flux::vault::BOOTSTRAP_FILES",
+                ));
+            }
+            group_policies.push((group.as_str().to_owned(), policy.to_owned()));
+        }
+        Ok(Self {
+            discovery_url: client.issuer(domain),
+            client_id: client.client_id().to_owned(),
+            secret: secret_path(&client)?,
+            redirect_uris: client.redirect_uris(domain),
+            scopes: client
+                .scopes()
+                .iter()
+                .map(|scope| (*scope).to_owned())
+                .collect(),
+            groups_claim: bkt_sso::GROUPS_CLAIM.to_owned(),
+            group_policies,
+        })
+    }
+
+    /// The `configure` container's variables.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        let mut secret_file = String::from(SSO_MOUNT);
+        secret_file.push('/');
+        secret_file.push_str(self.secret.secret.key);
+        let pairs: Vec<String> = self
+            .group_policies
+            .iter()
+            .map(|(group, policy)| [group.as_str(), policy.as_str()].join("="))
+            .collect();
+        vec![
+            ("OIDC_DISCOVERY_URL", self.discovery_url.clone()),
+            ("OIDC_CLIENT_ID", self.client_id.clone()),
+            ("OIDC_CLIENT_SECRET_FILE", secret_file),
+            ("OIDC_REDIRECT_URIS", self.redirect_uris.join(",")),
+            ("OIDC_SCOPES", self.scopes.join(",")),
+            ("OIDC_GROUPS_CLAIM", self.groups_claim.clone()),
+            ("OIDC_GROUP_POLICIES", pairs.join(",")),
+        ]
+    }
+
+    /// The Secret the Job mounts.
+    #[must_use]
+    pub fn secret(&self) -> &SecretRef {
+        &self.secret.secret
+    }
+}
 
 /// The AWS CLI image the `store` container runs (an exact version: the conformance suite
 /// checks it).
@@ -149,6 +260,8 @@ pub struct VaultBootstrap {
     pub aws_region: String,
     /// The Vault image, the one the vault `HelmRelease` runs.
     pub vault_image: String,
+    /// Vault's OIDC sign-in.
+    pub oidc: VaultOidc,
 }
 
 impl VaultBootstrap {
@@ -156,9 +269,13 @@ impl VaultBootstrap {
     pub const FOLDER: &'static str = "infrastructure/vault-bootstrap";
 
     /// The bootstrap with the given cluster var references, running the Vault image of the
-    /// catalog's vault chart.
+    /// catalog's vault chart, configuring OIDC sign-in as `oidc` says.
     #[must_use]
-    pub fn new(vault_init_secret_arn: impl Into<String>, aws_region: impl Into<String>) -> Self {
+    pub fn new(
+        vault_init_secret_arn: impl Into<String>,
+        aws_region: impl Into<String>,
+        oidc: VaultOidc,
+    ) -> Self {
         let mut vault_image = String::from(bkt_helm::charts::vault::SERVER_IMAGE_REPOSITORY);
         vault_image.push(':');
         vault_image.push_str(bkt_helm::charts::vault::SERVER_IMAGE_TAG);
@@ -166,6 +283,7 @@ impl VaultBootstrap {
             vault_init_secret_arn: vault_init_secret_arn.into(),
             aws_region: aws_region.into(),
             vault_image,
+            oidc,
         }
     }
 
@@ -241,20 +359,8 @@ impl VaultBootstrap {
                                 "256Mi",
                             ),
                         ]),
-                        containers: vec![container(
-                            "configure",
-                            &self.vault_image,
-                            ["/bin/sh", "/scripts/configure.sh"],
-                            &[
-                                ("VAULT_ADDR", VAULT_ACTIVE_ADDR),
-                                ("BOOTSTRAP_DIR", "/bootstrap"),
-                                ("POLICY_DIR", "/scripts"),
-                                ("WAIT_SECONDS", "300"),
-                                ("HOME", "/tmp"),
-                            ],
-                            "128Mi",
-                        )],
-                        volumes: Some(volumes()),
+                        containers: vec![self.configure()],
+                        volumes: Some(self.volumes()),
                         ..PodSpec::default()
                     }),
                 },
@@ -262,6 +368,51 @@ impl VaultBootstrap {
             }),
             ..Job::default()
         }
+    }
+
+    /// The `configure` container: the common environment, the OIDC settings, and the client
+    /// secret mounted read-only.
+    fn configure(&self) -> Container {
+        let oidc = self.oidc.env();
+        let mut env: Vec<(&str, &str)> = vec![
+            ("VAULT_ADDR", VAULT_ACTIVE_ADDR),
+            ("BOOTSTRAP_DIR", "/bootstrap"),
+            ("POLICY_DIR", "/scripts"),
+            ("WAIT_SECONDS", "300"),
+            ("HOME", "/tmp"),
+        ];
+        env.extend(oidc.iter().map(|(name, value)| (*name, value.as_str())));
+        let mut configure = container(
+            "configure",
+            &self.vault_image,
+            ["/bin/sh", "/scripts/configure.sh"],
+            &env,
+            "128Mi",
+        );
+        if let Some(mounts) = configure.volume_mounts.as_mut() {
+            mounts.push(VolumeMount {
+                name: "sso".into(),
+                mount_path: SSO_MOUNT.into(),
+                read_only: Some(true),
+                ..VolumeMount::default()
+            });
+        }
+        configure
+    }
+
+    /// The common volumes, and the `vault` application's client secret: not optional, so the
+    /// pod starts only once the Secret has been copied.
+    fn volumes(&self) -> Vec<Volume> {
+        let mut all = volumes();
+        all.push(Volume {
+            name: "sso".into(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(self.oidc.secret().name.clone()),
+                ..SecretVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+        all
     }
 
     /// The Job's egress: the Vault API and AWS APIs.
@@ -319,7 +470,7 @@ impl VaultBootstrap {
                 }),
                 ..ConfigMapGenerator::default()
             }],
-            ..Kustomization::of(["job.yaml", "networkpolicy.yaml"])
+            ..Kustomization::of(["sso-client.yaml", "job.yaml", "networkpolicy.yaml"])
         }
     }
 
@@ -337,6 +488,10 @@ impl VaultBootstrap {
             ManifestFile::single(Manifest::new(&self.job())?.why(JOB_WHY)),
         )?;
         tree.insert(
+            in_folder(Self::FOLDER, "sso-client.yaml"),
+            self.oidc.secret.consumer_file()?,
+        )?;
+        tree.insert(
             in_folder(Self::FOLDER, "networkpolicy.yaml"),
             ManifestFile::single(Manifest::new(&Self::network_policy())?.why(NETWORK_POLICY_WHY)),
         )?;
@@ -348,7 +503,9 @@ impl VaultBootstrap {
 const KUSTOMIZATION_WHY: &str = "\
 Initialises and configures Vault with no manual step (docs/gitops.md, section Vault bootstrap).
 Its own Flux Kustomization: after infrastructure-configs (Vault's volumes need the default
-StorageClass), before infrastructure-vault-secrets (which logs in with the roles made here).
+StorageClass) and the platform (Authentik serves OIDC sign-in, and namespace authentik generates
+the client secret that sso-client.yaml copies here as sso-vault), before
+infrastructure-vault-secrets (which logs in with the roles made here).
 
 configMapGenerator vault-bootstrap: the generated name carries a hash of these files; the Job's
 name carries the same hash (tests/conformance/gitops checks it), so editing a script or policy
@@ -608,7 +765,7 @@ mod tests {
         // kustomize's own test vector (api/hasher: TestConfigMapHash, "one key").
         assert_eq!(config_map_hash([("one", "")]), "9g67k2htb6");
         // What kustomize names the ConfigMap of today's scripts (build/rendered).
-        assert_eq!(VaultBootstrap::job_name(), "vault-bootstrap-gf7ck9gbd4");
+        assert_eq!(VaultBootstrap::job_name(), "vault-bootstrap-g64htft48d");
     }
 
     #[test]

@@ -12,6 +12,7 @@ fn configs() -> Configs {
         cluster_name: "${CLUSTER_NAME}".into(),
         environment: "${ENVIRONMENT}".into(),
         github_repository: "${GITHUB_REPOSITORY}".into(),
+        sso: bkt_sso::Sso::dev().unwrap(),
     }
 }
 
@@ -45,6 +46,8 @@ fn configs_folder() {
             "infrastructure/configs/ingress/kustomization.yaml",
             "infrastructure/configs/ingress/vault-ui.yaml",
             "infrastructure/configs/kustomization.yaml",
+            "infrastructure/configs/oidc-access/cluster-role-bindings.yaml",
+            "infrastructure/configs/oidc-access/kustomization.yaml",
             "infrastructure/configs/storage/gp3.yaml",
             "infrastructure/configs/storage/kustomization.yaml",
         ]

@@ -8,4 +8,5 @@ mod graph;
 mod platform;
 mod properties;
 mod snapshots;
+mod sso;
 mod vault;

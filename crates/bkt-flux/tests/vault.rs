@@ -2,11 +2,16 @@
 //! the bootstrap Job's name following its scripts.
 
 use bkt_flux::GitOpsTree;
-use bkt_flux::vault::{BOOTSTRAP_FILES, VaultBootstrap, VaultSecrets, config_map_hash};
+use bkt_flux::vault::{BOOTSTRAP_FILES, VaultBootstrap, VaultOidc, VaultSecrets, config_map_hash};
+
+fn bootstrap(arn: &str, region: &str) -> VaultBootstrap {
+    let sso = bkt_sso::Sso::dev().unwrap();
+    VaultBootstrap::new(arn, region, VaultOidc::new(&sso, "${DOMAIN}").unwrap())
+}
 
 fn rendered() -> bkt_core::Tree {
-    let mut tree = GitOpsTree::new("gitops", &["VAULT_INIT_SECRET_ARN", "AWS_REGION"]);
-    VaultBootstrap::new("${VAULT_INIT_SECRET_ARN}", "${AWS_REGION}")
+    let mut tree = GitOpsTree::new("gitops", &["VAULT_INIT_SECRET_ARN", "AWS_REGION", "DOMAIN"]);
+    bootstrap("${VAULT_INIT_SECRET_ARN}", "${AWS_REGION}")
         .add_to(&mut tree)
         .unwrap();
     VaultSecrets.add_to(&mut tree).unwrap();
@@ -23,6 +28,7 @@ fn vault_folders() {
             "infrastructure/vault-bootstrap/job.yaml",
             "infrastructure/vault-bootstrap/kustomization.yaml",
             "infrastructure/vault-bootstrap/networkpolicy.yaml",
+            "infrastructure/vault-bootstrap/sso-client.yaml",
             "infrastructure/vault-secrets/cluster-secret-store.yaml",
             "infrastructure/vault-secrets/kustomization.yaml",
             "infrastructure/vault-secrets/sample-app-database.yaml",
@@ -35,7 +41,7 @@ fn vault_folders() {
 
 #[test]
 fn the_job_runs_the_catalogs_vault_image() {
-    let job = VaultBootstrap::new("arn", "region").job();
+    let job = bootstrap("arn", "region").job();
     let pod = job.spec.unwrap().template.spec.unwrap();
     let images: Vec<String> = pod
         .init_containers

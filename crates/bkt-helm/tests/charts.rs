@@ -14,6 +14,11 @@ use bkt_helm::{CATALOG, Chart, Error, RepositoryKind, WithExtra};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+/// The platform's SSO declaration, which the platform layer wires its releases to.
+fn sso() -> bkt_sso::Sso {
+    bkt_sso::Sso::dev().unwrap()
+}
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -173,7 +178,7 @@ fn authentik_values_are_todays() {
         &authentik::CHART,
         "gitops/platform/authentik/release.yaml",
         "gitops/platform/authentik/repository.yaml",
-        &authentik::Values::dev(),
+        &authentik::Values::dev().with_sso(&sso()),
     );
 }
 
@@ -183,7 +188,10 @@ fn grafana_values_are_todays() {
         &grafana::CHART,
         "gitops/platform/grafana/release.yaml",
         "gitops/platform/grafana/repository.yaml",
-        &grafana::Values::dev("${DOMAIN}"),
+        &grafana::Values::dev("${DOMAIN}").with_sso(
+            "${DOMAIN}",
+            &sso().client("grafana values", "grafana").unwrap(),
+        ),
     );
 }
 
@@ -193,7 +201,10 @@ fn headlamp_values_are_todays() {
         &headlamp::CHART,
         "gitops/platform/headlamp/release.yaml",
         "gitops/platform/headlamp/repository.yaml",
-        &headlamp::Values::dev(),
+        &headlamp::Values::dev().with_sso(
+            "${DOMAIN}",
+            &sso().client("headlamp values", "kubernetes").unwrap(),
+        ),
     );
 }
 
@@ -213,7 +224,12 @@ fn opensearch_values_are_todays() {
         &opensearch::CHART,
         "gitops/platform/opensearch/opensearch.yaml",
         "gitops/platform/opensearch/repository.yaml",
-        &opensearch::Values::dev(),
+        &opensearch::Values::dev()
+            .with_sso(
+                "${DOMAIN}",
+                &sso().client("opensearch values", "opensearch").unwrap(),
+            )
+            .unwrap(),
     );
 }
 
@@ -223,7 +239,11 @@ fn opensearch_dashboards_values_are_todays() {
         &opensearch_dashboards::CHART,
         "gitops/platform/opensearch/dashboards.yaml",
         "gitops/platform/opensearch/repository.yaml",
-        &opensearch_dashboards::Values::dev(),
+        &opensearch_dashboards::Values::dev().with_sso(
+            "${DOMAIN}",
+            &sso().client("dashboards values", "opensearch").unwrap(),
+            "$${OPENSEARCH_OIDC_CLIENT_SECRET}",
+        ),
     );
 }
 

@@ -97,8 +97,8 @@ func dependsOnClosure(tree *Tree, name string) map[string]bool {
 	return seen
 }
 
-// The bootstrap runs after what it needs (Vault's release and its StorageClass) and before
-// everything that logs in to Vault; Flux waits for the Job to complete.
+// The bootstrap runs after what it needs (Vault's release, its StorageClass, the generated SSO
+// client secret) and before everything that logs in to Vault; Flux waits for the Job to complete.
 func TestVaultBootstrapReconcileOrder(t *testing.T) {
 	tree, _, _ := dev(t)
 	var ks *FluxKustomization
@@ -130,6 +130,21 @@ func TestVaultBootstrapReconcileOrder(t *testing.T) {
 			_, k := o.Kind()
 			return k == "StorageClass" && o.Unstructured().GetAnnotations()["storageclass.kubernetes.io/is-default-class"] == "true"
 		},
+	}
+	// Each Secret the Job mounts (the SSO client secret) is copied in its own folder from a
+	// Secret generated in namespace authentik; the pod starts only once the copy exists, so the
+	// generating ExternalSecret must be applied first. The platform never logs in to Vault (checked
+	// below), so waiting for it cannot deadlock.
+	for _, v := range job.Spec.Template.Spec.Volumes {
+		if v.Secret == nil {
+			continue
+		}
+		name := v.Secret.SecretName
+		needs["the Secret "+name+" the Job mounts, generated in namespace authentik"] = func(o Object) bool {
+			_, k := o.Kind()
+			u := o.Unstructured()
+			return k == "ExternalSecret" && u.GetNamespace() == "authentik" && u.GetName() == name
+		}
 	}
 	for _, what := range SortedKeys(needs) {
 		owner := kustomizationOf(tree, needs[what])

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	batchv1 "k8s.io/api/batch/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // The bootstrap scripts run here against stand-ins for the vault and aws CLIs that keep Vault's
@@ -32,7 +35,20 @@ case "$*" in
   "read -field=options sys/mounts/secret") cat "$FAKE_STATE/kv-options" 2>/dev/null || echo 'map[version:2]' ;;
   "secrets enable "*) echo '{"secret/": {}}' >"$FAKE_STATE/mounts" ;;
   "auth list -format=json") cat "$FAKE_STATE/auths" 2>/dev/null || echo '{"token/": {}}' ;;
-  "auth enable kubernetes") echo '{"kubernetes/": {}}' >"$FAKE_STATE/auths" ;;
+  "auth enable "*) echo "\"$3/\": {}" >>"$FAKE_STATE/auths" ;;
+  "write auth/oidc/config "*) [ ! -f "$FAKE_STATE/no-discovery" ] ;;
+  "read -field=accessor sys/auth/oidc") echo auth_oidc_fake ;;
+  "write identity/group/name/"*) touch "$FAKE_STATE/group-$(basename "$2")" ;;
+  "read -field=id identity/group/name/"*)
+    group=$(basename "$3")
+    if [ -f "$FAKE_STATE/group-$group" ]; then echo "id-$group"; else exit 2; fi ;;
+  "write -format=json identity/lookup/group "*)
+    group=$(echo "$*" | sed -n 's|.*alias_name=\([^ ]*\).*|\1|p')
+    if [ -f "$FAKE_STATE/alias-$group" ]; then printf '{"data": {"id": "%s"}}\n' "$(cat "$FAKE_STATE/alias-$group")"; fi ;;
+  "write identity/group-alias "*)
+    group=$(echo "$*" | sed -n 's|.*name=\([^ ]*\) mount_accessor.*|\1|p')
+    id=$(echo "$*" | sed -n 's|.*canonical_id=\([^ ]*\).*|\1|p')
+    echo "$id" >"$FAKE_STATE/alias-$group" ;;
 esac
 `
 
@@ -52,6 +68,38 @@ type bootstrapRig struct {
 	t     *testing.T
 	state string
 	bin   string
+	// oidc: the OIDC_* variables the generated Job gives configure.sh, its client secret file
+	// moved into the rig.
+	oidc []string
+}
+
+// jobOIDCEnv reads the OIDC_* variables of the configure container from the generated Job, so
+// the scripts run with what ships.
+func jobOIDCEnv(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(bootstrapDir, "job.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job batchv1.Job
+	if err := yaml.Unmarshal(data, &job); err != nil {
+		t.Fatalf("job.yaml: %v", err)
+	}
+	var env []string
+	for _, c := range job.Spec.Template.Spec.Containers {
+		if c.Name != "configure" {
+			continue
+		}
+		for _, e := range c.Env {
+			if strings.HasPrefix(e.Name, "OIDC_") {
+				env = append(env, e.Name+"="+e.Value)
+			}
+		}
+	}
+	if len(env) == 0 {
+		t.Fatal("job.yaml: the configure container has no OIDC_* variables")
+	}
+	return env
 }
 
 func newBootstrapRig(t *testing.T) *bootstrapRig {
@@ -62,12 +110,38 @@ func newBootstrapRig(t *testing.T) *bootstrapRig {
 		}
 	}
 	r := &bootstrapRig{t: t, state: t.TempDir(), bin: t.TempDir()}
+	secret := filepath.Join(t.TempDir(), "client-secret")
+	if err := os.WriteFile(secret, []byte("generated-client-secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range jobOIDCEnv(t) {
+		if strings.HasPrefix(e, "OIDC_CLIENT_SECRET_FILE=") {
+			e = "OIDC_CLIENT_SECRET_FILE=" + secret
+		}
+		r.oidc = append(r.oidc, e)
+	}
 	for name, body := range map[string]string{"vault": fakeVault, "aws": fakeAWS} {
 		if err := os.WriteFile(filepath.Join(r.bin, name), []byte(body), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return r
+}
+
+// rootToken leaves the valid root token in the memory volume, as store.sh does.
+func rootToken(pod string) {
+	_ = os.WriteFile(filepath.Join(pod, "root-token"), []byte("hvs.root\n"), 0o600)
+}
+
+// setOIDC replaces one OIDC_* variable of the Job.
+func (r *bootstrapRig) setOIDC(name, value string) {
+	for i, e := range r.oidc {
+		if strings.HasPrefix(e, name+"=") {
+			r.oidc[i] = name + "=" + value
+			return
+		}
+	}
+	r.t.Fatalf("the Job sets no %s", name)
 }
 
 // newPod returns a fresh memory volume, as a new Job pod gets.
@@ -100,6 +174,7 @@ func (r *bootstrapRig) run(script, pod string) (int, string) {
 		"WAIT_SECONDS=0",
 		"VAULT_INIT_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:test",
 	}
+	cmd.Env = append(cmd.Env, r.oidc...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()
@@ -145,6 +220,15 @@ func TestVaultBootstrapScriptsFirstAndLaterRuns(t *testing.T) {
 		"vault policy write sample-app",
 		"vault write auth/kubernetes/role/external-secrets bound_service_account_namespaces=external-secrets bound_service_account_names=external-secrets token_policies=external-secrets",
 		"vault write auth/kubernetes/role/sample-app bound_service_account_namespaces=sample-app bound_service_account_names=sample-app token_policies=sample-app",
+		"vault policy write sso-admin",
+		"vault policy write sso-read",
+		"vault auth enable oidc",
+		"vault write auth/oidc/config oidc_discovery_url=https://auth.${DOMAIN}/application/o/vault/ oidc_client_id=vault oidc_client_secret=@",
+		"vault write auth/oidc/role/default user_claim=sub groups_claim=groups oidc_scopes=openid,email,profile allowed_redirect_uris=https://vault.${DOMAIN}/ui/vault/auth/oidc/oidc/callback,http://localhost:8250/oidc/callback token_policies=default",
+		"vault write identity/group/name/bkt-platform-engineers type=external policies=sso-admin",
+		"vault write identity/group/name/bkt-developers type=external policies=sso-read",
+		"vault write identity/group-alias name=bkt-platform-engineers mount_accessor=auth_oidc_fake canonical_id=id-bkt-platform-engineers",
+		"vault write identity/group-alias name=bkt-developers mount_accessor=auth_oidc_fake canonical_id=id-bkt-developers",
 	} {
 		if !strings.Contains(calls, want) {
 			t.Errorf("first run: no call %q; calls were:\n%s", want, calls)
@@ -162,12 +246,13 @@ func TestVaultBootstrapScriptsFirstAndLaterRuns(t *testing.T) {
 	pod = r.newPod()
 	r.mustRun(pod, "init.sh", "store.sh", "configure.sh")
 	calls = r.log()
-	for _, unwanted := range []string{"vault operator init -recovery", "put-secret-value", "secrets enable", "auth enable"} {
+	for _, unwanted := range []string{"vault operator init -recovery", "put-secret-value", "secrets enable", "auth enable", "identity/group-alias"} {
 		if strings.Contains(calls, unwanted) {
 			t.Errorf("later run: must not repeat %q; calls were:\n%s", unwanted, calls)
 		}
 	}
-	for _, want := range []string{"aws secretsmanager get-secret-value", "vault policy write sample-app", "vault write auth/kubernetes/role/sample-app"} {
+	for _, want := range []string{"aws secretsmanager get-secret-value", "vault policy write sample-app", "vault write auth/kubernetes/role/sample-app",
+		"vault write auth/oidc/config", "vault write identity/group/name/bkt-developers type=external policies=sso-read"} {
 		if !strings.Contains(calls, want) {
 			t.Errorf("later run: no call %q; calls were:\n%s", want, calls)
 		}
@@ -218,14 +303,30 @@ func TestVaultBootstrapScriptsFailClearly(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(pod, "root-token"), []byte("hvs.revoked\n"), 0o600)
 		}, 1, "is not valid (revoked?)"},
 		{"KV version 1 at secret/", "configure.sh", func(r *bootstrapRig, pod string) {
-			_ = os.WriteFile(filepath.Join(pod, "root-token"), []byte("hvs.root\n"), 0o600)
+			rootToken(pod)
 			r.touch("mounts", `{"secret/": {}}`)
 			r.touch("kv-options", "map[version:1]")
 		}, 1, "vault kv enable-versioning secret/"},
 		{"sealed", "configure.sh", func(r *bootstrapRig, pod string) {
-			_ = os.WriteFile(filepath.Join(pod, "root-token"), []byte("hvs.root\n"), 0o600)
+			rootToken(pod)
 			r.touch("sealed", "")
 		}, 1, "is not unsealed within 0 s"},
+		{"SSO client secret not copied", "configure.sh", func(r *bootstrapRig, pod string) {
+			rootToken(pod)
+			r.setOIDC("OIDC_CLIENT_SECRET_FILE", filepath.Join(pod, "missing"))
+		}, 1, "check the Secret sso-vault in namespace vault"},
+		{"OIDC discovery unreachable", "configure.sh", func(r *bootstrapRig, pod string) {
+			rootToken(pod)
+			r.touch("no-discovery", "")
+		}, 1, "that its worker applied the blueprint"},
+		{"group granted a policy the Job does not ship", "configure.sh", func(r *bootstrapRig, pod string) {
+			rootToken(pod)
+			r.setOIDC("OIDC_GROUP_POLICIES", "bkt-developers=sso-write")
+		}, 1, "sso-write.hcl is not in the ConfigMap"},
+		{"group mapping without a policy", "configure.sh", func(r *bootstrapRig, pod string) {
+			rootToken(pod)
+			r.setOIDC("OIDC_GROUP_POLICIES", "bkt-developers")
+		}, 2, "is not group=policy"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
