@@ -12,4 +12,5 @@ mod image_tag;
 mod release_flow;
 mod rules;
 mod snapshots;
+mod sso;
 mod tidy;
