@@ -169,38 +169,26 @@ const LABEL_NAMED: [&str; 2] = ["Namespace", "Service"];
 
 #[test]
 fn every_rendered_object_has_a_valid_name_and_namespace() {
-    let tree = render(&PlatformSpec::default()).unwrap();
     let mut objects = 0;
     let mut bad = Vec::new();
-    for (path, bytes) in tree.files() {
-        let is_yaml = std::path::Path::new(path)
-            .extension()
-            .is_some_and(|ext| ext == "yaml");
-        if !path.starts_with("gitops/") || !is_yaml {
+    for (path, object) in crate::rendered::gitops_documents::<Object>() {
+        let Some(metadata) = object.metadata else {
             continue;
-        }
-        let text = std::str::from_utf8(bytes).unwrap();
-        let documents: Vec<Object> = serde_saphyr::from_multiple(text)
-            .unwrap_or_else(|error| panic!("{path}: does not read back as YAML: {error}"));
-        for object in documents {
-            let Some(metadata) = object.metadata else {
-                continue;
+        };
+        objects += 1;
+        let kind = object.kind.unwrap_or_default();
+        if let Some(name) = metadata.name {
+            let ok = if LABEL_NAMED.contains(&kind.as_str()) {
+                is_dns_label(&name)
+            } else {
+                is_dns_subdomain(&name)
             };
-            objects += 1;
-            let kind = object.kind.unwrap_or_default();
-            if let Some(name) = metadata.name {
-                let ok = if LABEL_NAMED.contains(&kind.as_str()) {
-                    is_dns_label(&name)
-                } else {
-                    is_dns_subdomain(&name)
-                };
-                if !ok {
-                    bad.push(format!("{path}: {kind} name {name:?}"));
-                }
+            if !ok {
+                bad.push(format!("{path}: {kind} name {name:?}"));
             }
-            if let Some(namespace) = metadata.namespace.filter(|ns| !is_dns_label(ns)) {
-                bad.push(format!("{path}: {kind} namespace {namespace:?}"));
-            }
+        }
+        if let Some(namespace) = metadata.namespace.filter(|ns| !is_dns_label(ns)) {
+            bad.push(format!("{path}: {kind} namespace {namespace:?}"));
         }
     }
     assert!(

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use bkt_platform::{PlatformSpec, render};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Tagged;
@@ -28,22 +27,7 @@ struct Shipped(Vec<Doc>);
 
 impl Shipped {
     fn render() -> Self {
-        let tree = render(&PlatformSpec::default()).unwrap();
-        let mut parsed = Vec::new();
-        for (path, bytes) in tree.files() {
-            let is_yaml = std::path::Path::new(path)
-                .extension()
-                .is_some_and(|ext| ext == "yaml");
-            if !path.starts_with("gitops/") || !is_yaml {
-                continue;
-            }
-            let text = std::str::from_utf8(bytes).unwrap();
-            let documents: Vec<Value> =
-                serde_saphyr::from_multiple(text).unwrap_or_else(|error| panic!("{path}: {error}"));
-            for value in documents {
-                parsed.push((path.to_owned(), value));
-            }
-        }
+        let parsed = crate::rendered::gitops_documents::<Value>();
         // A folder's kustomization.yaml sets the namespace of what it lists.
         let folders: BTreeMap<String, String> = parsed
             .iter()

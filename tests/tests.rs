@@ -10,6 +10,7 @@ mod drift;
 mod environment;
 mod image_tag;
 mod release_flow;
+mod rendered;
 mod rules;
 mod snapshots;
 mod sso;
