@@ -228,4 +228,5 @@ pub mod drift;
 pub mod gitops;
 mod policies;
 pub mod settings;
+pub mod spec;
 mod substitution;

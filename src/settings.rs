@@ -38,7 +38,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
@@ -48,18 +48,130 @@ pub const DEV_SETTINGS_PATH: &str = "environments/dev.toml";
 /// The dotted path of the image tag in the data file.
 pub const IMAGE_TAG_FIELD: &str = "sample_app.image_tag";
 
-/// The often-changing settings of one environment: the contents of its data file.
+/// The settings of one environment: the contents of its data file, which is also the platform
+/// spec file (`generate --spec FILE`).
 ///
-/// Unknown keys are rejected, so a misspelt setting fails instead of being ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+/// `[sample_app]` is required (the release flow rewrites its image tag); every other table and
+/// key is optional and, when absent, keeps the embedded default (the dev platform, which
+/// `generate --print-default-spec` prints in full). Unknown keys are rejected, so a misspelt
+/// setting fails instead of being ignored. [`crate::PlatformSpec::from_settings`] checks the
+/// values and names the dotted path of a bad one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The sample application (`[sample_app]`).
     pub sample_app: SampleAppSettings,
+    /// The dev environment root (`[dev]`).
+    #[serde(default, skip_serializing_if = "DevSettings::is_empty")]
+    pub dev: DevSettings,
+    /// The bootstrap root: the state bucket (`[bootstrap]`).
+    #[serde(default, skip_serializing_if = "BootstrapSettings::is_empty")]
+    pub bootstrap: BootstrapSettings,
+    /// The network module's defaults (`[network]`).
+    #[serde(default, skip_serializing_if = "NetworkSettings::is_empty")]
+    pub network: NetworkSettings,
+    /// The dns module's defaults (`[dns]`).
+    #[serde(default, skip_serializing_if = "DnsSettings::is_empty")]
+    pub dns: DnsSettings,
+    /// The eks module's defaults (`[eks]`).
+    #[serde(default, skip_serializing_if = "EksSettings::is_empty")]
+    pub eks: EksSettings,
+    /// The github-oidc module's defaults (`[github_oidc]`).
+    #[serde(default, skip_serializing_if = "GithubOidcSettings::is_empty")]
+    pub github_oidc: GithubOidcSettings,
 }
 
+macro_rules! optional_table {
+    ($(#[$doc:meta])* $name:ident { $($(#[$field_doc:meta])* $field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$field_doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$ty>,
+            )*
+        }
+
+        impl $name {
+            /// Whether no key is set.
+            #[must_use]
+            pub fn is_empty(&self) -> bool {
+                true $(&& self.$field.is_none())*
+            }
+        }
+    };
+}
+
+optional_table!(
+    /// `[dev]`: the dev environment root's fixed values.
+    DevSettings {
+        /// The default AWS region of the root.
+        region: String,
+        /// The state bucket in the backend block (the bootstrap root's output).
+        state_bucket: String,
+        /// The ECR repository of the sample application.
+        sample_app_repository: String,
+    }
+);
+
+optional_table!(
+    /// `[bootstrap]`: the state bucket's root.
+    BootstrapSettings {
+        /// The default AWS region of the root.
+        region: String,
+        /// The bucket's name prefix (the account ID follows it).
+        name_prefix: String,
+        /// Days an overwritten state version is kept.
+        noncurrent_version_retention_days: u32,
+    }
+);
+
+optional_table!(
+    /// `[network]`: the network module's defaults.
+    NetworkSettings {
+        /// The VPC range, /16 to /20.
+        cidr_block: String,
+        /// `single` or `per_az` NAT gateways.
+        nat_gateway_mode: String,
+        /// Flow log retention in days (a CloudWatch Logs value).
+        flow_log_retention_days: u16,
+    }
+);
+
+optional_table!(
+    /// `[dns]`: the dns module's defaults.
+    DnsSettings {
+        /// Whether the module creates the Route 53 zone.
+        create_zone: bool,
+        /// How long the apply waits for the certificate's DNS validation (`45m`, `1h`).
+        validation_timeout: String,
+    }
+);
+
+optional_table!(
+    /// `[eks]`: the eks module's defaults.
+    EksSettings {
+        /// The Kubernetes version (`1.33`, `1.34`, `1.35`).
+        kubernetes_version: String,
+        /// Control-plane log retention in days (a CloudWatch Logs value).
+        log_retention_days: u16,
+    }
+);
+
+optional_table!(
+    /// `[github_oidc]`: the github-oidc module's defaults.
+    GithubOidcSettings {
+        /// Whether the module creates the account's GitHub OIDC provider.
+        create_provider: bool,
+        /// The roles' maximum session in seconds (3600-43200).
+        max_session_duration: u32,
+    }
+);
+
 /// The sample application's settings (`[sample_app]` in the data file).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SampleAppSettings {
     /// The image tag Flux deploys: the commit SHA whose image the release workflow pushed.
@@ -70,9 +182,15 @@ pub struct SampleAppSettings {
 ///
 /// The ECR repository is immutable and the release workflow tags each image with the commit it
 /// was built from, so anything shorter, upper case, a branch or a version is a mistake.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct ImageTag(String);
+
+impl From<ImageTag> for String {
+    fn from(tag: ImageTag) -> Self {
+        tag.0
+    }
+}
 
 impl ImageTag {
     /// The tag committed before the first release: forty zeros, a SHA no commit has.

@@ -14,10 +14,7 @@ use crate::{disk, environment};
 fn committed_layout_matches_the_render() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // The committed layout is rendered from the committed data file, as the generator does.
-    let spec = PlatformSpec {
-        settings: environment::read(root).unwrap(),
-        ..PlatformSpec::default()
-    };
+    let spec = PlatformSpec::from_settings(environment::read(root).unwrap()).unwrap();
     let tree = render(&spec).unwrap();
     let on_disk = disk::read_generated(root, &tree).unwrap();
     let drifts = drift::compare(&tree, &on_disk);

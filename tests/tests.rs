@@ -1,6 +1,8 @@
 //! Workspace integration tests, one binary: drift of the committed layout, repository rules,
 //! snapshots of rendered output.
 
+#[path = "../examples/generate/app.rs"]
+mod app;
 #[path = "../examples/generate/cli.rs"]
 mod cli;
 #[path = "../examples/generate/disk.rs"]
@@ -13,5 +15,6 @@ mod release_flow;
 mod rendered;
 mod rules;
 mod snapshots;
+mod spec_file;
 mod sso;
 mod tidy;

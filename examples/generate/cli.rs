@@ -5,12 +5,18 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// The help text, also printed after a usage error.
-pub const USAGE: &str = "usage: generate [--out DIR] [--check]
-       generate [--out DIR] --set-image-tag SHA
-       generate [--out DIR] --print-image-tag
+pub const USAGE: &str = "usage: generate [--out DIR] [--spec FILE] [--check]
+       generate [--out DIR] [--spec FILE] --set-image-tag SHA
+       generate [--out DIR] [--spec FILE] --print-image-tag
+       generate --print-default-spec
 
   --out DIR              the checkout to work on: its environments/dev.toml is read and the
                          layout written into it (default: the repository this example belongs to)
+  --spec FILE            read the platform spec from FILE instead of environments/dev.toml: a TOML
+                         file whose keys replace values of the embedded default (unknown keys are
+                         errors); --set-image-tag then edits FILE
+  --print-default-spec   print the embedded default (the dev platform) as a complete, commented
+                         spec file to start from, and nothing else
   --check                write nothing; print a unified diff for every changed, missing or stale
                          generated file and exit 1 if there is any
   --set-image-tag SHA    set the sample app's image tag (sample_app.image_tag in
@@ -20,9 +26,13 @@ pub const USAGE: &str = "usage: generate [--out DIR] [--check]
   -h, --help             show this help
 
 Exit status: 0 done; 1 drift found (--check) or a file could not be read or written;
-2 bad arguments or an invalid environments/dev.toml (nothing is written then).";
+2 bad arguments or an invalid spec (environments/dev.toml or FILE; nothing is written then).";
 
 /// What the example was asked to do.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one field per command-line switch, as parsed"
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Args {
     /// The checkout: where the data file is read and the layout written.
@@ -33,6 +43,10 @@ pub struct Args {
     pub set_image_tag: Option<String>,
     /// Print the image tag and stop.
     pub print_image_tag: bool,
+    /// The spec file to read instead of the checkout's `environments/dev.toml`.
+    pub spec: Option<PathBuf>,
+    /// Print the embedded default spec and stop.
+    pub print_default_spec: bool,
     /// Print the help and stop.
     pub help: bool,
 }
@@ -53,6 +67,8 @@ pub fn parse(
         check: false,
         set_image_tag: None,
         print_image_tag: false,
+        spec: None,
+        print_default_spec: false,
         help: false,
     };
     let mut parser = lexopt::Parser::from_args(args);
@@ -62,6 +78,8 @@ pub fn parse(
             Long("check") => parsed.check = true,
             Long("set-image-tag") => parsed.set_image_tag = Some(parser.value()?.string()?),
             Long("print-image-tag") => parsed.print_image_tag = true,
+            Long("spec") => parsed.spec = Some(PathBuf::from(parser.value()?)),
+            Long("print-default-spec") => parsed.print_default_spec = true,
             Short('h') | Long("help") => parsed.help = true,
             _ => return Err(arg.unexpected()),
         }
@@ -70,6 +88,7 @@ pub fn parse(
         (parsed.check, "--check"),
         (parsed.set_image_tag.is_some(), "--set-image-tag"),
         (parsed.print_image_tag, "--print-image-tag"),
+        (parsed.print_default_spec, "--print-default-spec"),
     ];
     let chosen: Vec<&str> = modes
         .iter()

@@ -64,7 +64,15 @@ fn read_text(path: &Path) -> Result<String, Failure> {
 /// # Errors
 /// The file is missing, unreadable or invalid.
 pub fn read(root: &Path) -> Result<Settings, Failure> {
-    let path = path(root);
+    read_file(&path(root))
+}
+
+/// Reads and validates the data (spec) file at `path`.
+///
+/// # Errors
+/// The file is missing, unreadable or invalid.
+pub fn read_file(path: &Path) -> Result<Settings, Failure> {
+    let path = path.to_owned();
     let text = read_text(&path)?;
     settings::parse(&text).map_err(|error| Failure::Invalid(path, error))
 }
@@ -118,7 +126,15 @@ impl TagChange {
 /// The tag is not a full commit SHA, or the file is missing, unreadable or invalid after the
 /// change.
 pub fn set_image_tag(root: &Path, tag: &str) -> Result<TagChange, Failure> {
-    let path = path(root);
+    set_image_tag_in(&path(root), tag)
+}
+
+/// Validates `tag` and computes the data (spec) file at `path` with it; writes nothing.
+///
+/// # Errors
+/// As [`set_image_tag`].
+pub fn set_image_tag_in(path: &Path, tag: &str) -> Result<TagChange, Failure> {
+    let path = path.to_owned();
     let tag = ImageTag::new(tag).map_err(|error| Failure::Invalid(path.clone(), error))?;
     let text = read_text(&path)?;
     let edit = settings::with_image_tag(&text, &tag)

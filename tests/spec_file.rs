@@ -1,0 +1,158 @@
+//! `generate --spec FILE` and `--print-default-spec`, run in-process as the example runs
+//! them: the printed default describes the committed layout exactly; a bad spec exits 2 naming
+//! the bad key's path and writes nothing; `--set-image-tag` edits the spec file given.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{app, cli};
+
+/// What one run of `generate` printed and returned.
+struct Output {
+    code: u8,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+fn run(list: &[&str]) -> Output {
+    let args = cli::parse(list.iter().map(OsString::from).collect::<Vec<_>>(), repo()).unwrap();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = app::run(&args, &mut stdout, &mut stderr);
+    Output {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        for entry in fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_printed_default_spec_describes_the_committed_layout() {
+    let printed = run(&["--print-default-spec"]);
+    assert_eq!(printed.code, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("platform.toml");
+    fs::write(&file, &printed.stdout).unwrap();
+    let repo = repo();
+    let check = run(&[
+        "--check",
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        repo.to_str().unwrap(),
+    ]);
+    assert!(
+        check.code == 0,
+        "{}\n{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn a_bad_spec_exits_2_naming_the_key_and_writes_nothing() {
+    for (body, field) in [
+        (
+            "[network]\ncidr_block = \"10.0.0.0/8\"\n",
+            "network.cidr_block",
+        ),
+        ("[network]\ncidr = \"10.0.0.0/16\"\n", "network.cidr"),
+        (
+            "[eks]\nkubernetes_version = 1.34\n",
+            "eks.kubernetes_version",
+        ),
+        ("[sample_app]\n", "sample_app.image_tag"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        let file = dir.path().join("bad.toml");
+        let text = if body.starts_with("[sample_app]") {
+            body.to_owned()
+        } else {
+            format!("[sample_app]\nimage_tag = \"{}\"\n{body}", "0".repeat(40))
+        };
+        fs::write(&file, &text).unwrap();
+        let output = run(&[
+            "--spec",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.code, 2, "{body}: {stderr}");
+        assert!(stderr.contains(field), "{body}: {stderr}");
+        assert!(stderr.contains("bad.toml"), "the file is named: {stderr}");
+        assert!(
+            files_under(&out).is_empty(),
+            "{body}: something was written"
+        );
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            text,
+            "the spec is untouched"
+        );
+    }
+}
+
+#[test]
+fn a_spec_file_renders_another_platform_and_takes_the_image_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let file = dir.path().join("staging.toml");
+    fs::write(
+        &file,
+        format!(
+            "# kept\n[sample_app]\nimage_tag = \"{}\"\n\n[network]\ncidr_block = \"10.7.0.0/16\"\n",
+            "0".repeat(40)
+        ),
+    )
+    .unwrap();
+    let tag = "0123456789abcdef0123456789abcdef01234567";
+    let output = run(&[
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--set-image-tag",
+        tag,
+    ]);
+    assert_eq!(
+        output.code,
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let spec = fs::read_to_string(&file).unwrap();
+    assert!(spec.starts_with("# kept\n") && spec.contains(tag), "{spec}");
+    assert!(
+        !out.join("environments").exists(),
+        "environments/dev.toml is not touched"
+    );
+    let variables = fs::read_to_string(out.join("terraform/modules/network/variables.tf")).unwrap();
+    assert!(variables.contains("\"10.7.0.0/16\""));
+    let release =
+        fs::read_to_string(out.join("gitops/apps/dev/sample-app/kustomization.yaml")).unwrap();
+    assert!(release.contains(tag));
+}
