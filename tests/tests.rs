@@ -11,6 +11,7 @@ mod drift;
 #[path = "../examples/generate/environment.rs"]
 mod environment;
 mod image_tag;
+mod package;
 mod release_flow;
 mod rendered;
 mod rules;

@@ -1,0 +1,139 @@
+//! Publish-readiness: `cargo package --list` of every library crate and of the root package
+//! ships exactly its sources, README and license (and the crate's declared data), nothing of
+//! the repository around it; and every crate's metadata is complete.
+
+use std::process::Command;
+
+/// The crates published from this workspace, with the folders each ships beside `src/`.
+const PACKAGES: [(&str, &[&str]); 9] = [
+    ("bkt-core", &[]),
+    ("bkt-network", &[]),
+    ("bkt-oidc", &[]),
+    ("bkt-eks", &[]),
+    ("bkt-atlas", &["data/"]),
+    ("bkt-flux", &[]),
+    ("bkt-helm", &[]),
+    ("bkt-sso", &[]),
+    ("bkt-platform", &["examples/generate/", "benches/"]),
+];
+
+/// Files cargo itself adds to every package.
+const CARGO_FILES: [&str; 4] = [
+    ".cargo_vcs_info.json",
+    "Cargo.lock",
+    "Cargo.toml",
+    "Cargo.toml.orig",
+];
+
+fn cargo(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn every_package_ships_exactly_its_sources_readme_and_license() {
+    for (package, extra) in PACKAGES {
+        let listed = cargo(&[
+            "package",
+            "--list",
+            "--allow-dirty",
+            "--offline",
+            "-p",
+            package,
+        ]);
+        let files: Vec<&str> = listed.lines().collect();
+        for required in ["README.md", "LICENSE", "Cargo.toml", "src/lib.rs"] {
+            assert!(
+                files.contains(&required),
+                "{package} does not ship {required}"
+            );
+        }
+        let unexpected: Vec<&&str> = files
+            .iter()
+            .filter(|file| {
+                !(CARGO_FILES.contains(file)
+                    || ["README.md", "LICENSE"].contains(file)
+                    || file.starts_with("src/")
+                    || extra.iter().any(|folder| file.starts_with(folder)))
+            })
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{package} would ship files outside its sources: {unexpected:?}"
+        );
+    }
+}
+
+#[test]
+fn every_package_has_the_metadata_a_registry_shows() {
+    let metadata = cargo(&[
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--offline",
+    ]);
+    let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let version = |name: &str| {
+        packages
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["version"].as_str())
+            .unwrap_or_else(|| panic!("{name} is not in the workspace"))
+            .to_owned()
+    };
+    let lockstep = version("bkt-platform");
+    for (name, _) in PACKAGES {
+        let package = packages.iter().find(|p| p["name"] == name).unwrap();
+        for field in [
+            "description",
+            "license",
+            "repository",
+            "readme",
+            "rust_version",
+        ] {
+            assert!(
+                package[field]
+                    .as_str()
+                    .is_some_and(|value| !value.is_empty()),
+                "{name}: {field} is missing"
+            );
+        }
+        for field in ["keywords", "categories"] {
+            assert!(
+                package[field]
+                    .as_array()
+                    .is_some_and(|list| !list.is_empty()),
+                "{name}: {field} is missing"
+            );
+        }
+        assert_eq!(
+            version(name),
+            lockstep,
+            "{name} is not versioned in lockstep"
+        );
+        // A sibling dependency names the exact lockstep version, so a published crate never
+        // pairs with a sibling of another release.
+        for dependency in package["dependencies"].as_array().unwrap() {
+            let dependency_name = dependency["name"].as_str().unwrap();
+            if dependency_name.starts_with("bkt-") {
+                assert_eq!(
+                    dependency["req"].as_str(),
+                    Some(format!("={lockstep}").as_str()),
+                    "{name} -> {dependency_name}"
+                );
+            }
+        }
+    }
+}
