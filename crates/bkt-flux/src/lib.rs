@@ -14,6 +14,9 @@
 //!   every `${VAR}` is a cluster var, no Secret data in Git).
 //! - [`cluster`]: the cluster entry `clusters/<env>/`: the chain of Flux Kustomizations, and
 //!   its local flavour.
+//! - [`sso`]: the SSO declaration (`bkt_sso`) in the tree: Authentik's blueprint and generated
+//!   client secrets, each consumer's copy, and the render-time checks of the wiring (declared
+//!   applications, redirect hosts against the consumers' Ingresses).
 //!
 //! Library code enables no k8s-openapi version feature; the binary that renders picks one.
 //!
