@@ -179,31 +179,11 @@ pub fn secret_paths(sso: &Sso) -> Result<Vec<SecretPath>> {
             let name = application.name().as_str();
             Ok(SecretPath {
                 application: name.to_owned(),
-                secret: secret_of(sso, name)?,
                 namespace: consumer_namespace(name)?,
+                secret: sso.secret_of(application),
             })
         })
         .collect()
-}
-
-/// The client secret of application `name`, through the client of its kind.
-fn secret_of(sso: &Sso, name: &str) -> Result<SecretRef> {
-    let object = "platform/authentik";
-    let consumer = "the client secrets in namespace authentik";
-    let secret = match name {
-        GRAFANA => client::<bkt_sso::Grafana>(sso, object, consumer, name)?.secret(),
-        KUBERNETES => client::<bkt_sso::Kubernetes>(sso, object, consumer, name)?.secret(),
-        OPENSEARCH => client::<bkt_sso::OpenSearch>(sso, object, consumer, name)?.secret(),
-        VAULT => client::<bkt_sso::Vault>(sso, object, consumer, name)?.secret(),
-        other => {
-            return Err(Error::invalid(
-                "sso.applications",
-                other,
-                "no consumer kind is known for this application; wire it in bkt_flux::sso",
-            ));
-        }
-    };
-    Ok(secret)
 }
 
 /// Authentik's side: the blueprint `ConfigMap` (`blueprints.yaml`) and, per application, the
