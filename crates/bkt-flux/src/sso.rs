@@ -296,3 +296,32 @@ pub fn check_ingress<K: Consumer>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_consumer_without_an_ingress_cannot_be_checked() {
+        let sso = Sso::dev().unwrap();
+        let grafana =
+            client::<bkt_sso::Grafana>(&sso, "platform/grafana", "test", GRAFANA).unwrap();
+        let error = check_ingress(
+            &grafana,
+            "example.org",
+            "platform/grafana",
+            &ManifestFile::new([]),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&error, Error::Invalid { field, value, .. } if field == "platform/grafana" && value == "grafana"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_declared_application_without_a_consumer_namespace_is_named() {
+        let error = consumer_namespace("argo").unwrap_err();
+        assert!(error.to_string().contains("\"argo\""), "{error}");
+    }
+}
