@@ -14,10 +14,11 @@
 //! consumer whose Ingress serves another host than its redirect URIs go to are errors that name
 //! the object.
 
+use bkt_core::yaml::ValueRef;
+/// The blueprint `ConfigMap` and its key, as the Authentik release mounts them.
+pub use bkt_helm::charts::authentik::{BLUEPRINT_CONFIG_MAP, BLUEPRINT_KEY};
 use bkt_sso::{Client, Consumer, SecretRef, Sso};
 use k8s_openapi::api::core::v1::ConfigMap;
-
-use bkt_core::yaml::ValueRef;
 
 use crate::kinds::external_secrets::{ExternalSecret, Password};
 use crate::platform::{
@@ -31,7 +32,6 @@ pub const AUTHENTIK_NAMESPACE: &str = "authentik";
 pub const READER: &str = "sso-reader";
 /// The consumer namespace's `SecretStore` of Authentik's namespace.
 pub const STORE: &str = "authentik-sso";
-pub use bkt_helm::charts::authentik::{BLUEPRINT_CONFIG_MAP, BLUEPRINT_KEY};
 
 /// The application Grafana signs users in with.
 pub const GRAFANA: &str = "grafana";
