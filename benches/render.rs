@@ -153,6 +153,13 @@ fn helm_sample_chart_schema() -> String {
     bkt_helm::sample_app::values_schema_json().unwrap()
 }
 
+/// `bkt_sso`: the SSO declaration built and checked, and its Authentik blueprint written.
+#[divan::bench]
+fn sso_declaration_and_blueprint() -> String {
+    let sso = bkt_sso::Sso::dev().unwrap();
+    bkt_core::yaml::to_string(&sso.blueprint("${DOMAIN}")).unwrap()
+}
+
 /// `bkt_core`: the two writers alone, on inputs built once.
 mod core {
     use super::{GitOpsTree, Manifest, PlatformSpec};
