@@ -26,7 +26,7 @@ GOTEST := $(CURDIR)/$(GOTOOL) gotestsum --format pkgname --format-hide-empty-pkg
 # The setup stamp: redone when a pinned tool list changes, or when .venv disappears.
 SETUP := .venv/.setup-stamp
 SETUP_INPUTS := scripts/setup.sh requirements.txt constraints.txt tools/go.mod tools/go.sum \
-	$(wildcard tests/conformance/go.sum sample-app/go.sum)
+	$(wildcard tests/conformance/go.sum)
 
 # checkov never reaches the network: guideline download off, output short.
 CHECKOV := $(VENV)/checkov --skip-download --compact --quiet
@@ -77,8 +77,9 @@ rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check 
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(GENERATE) --check
 
-rust-test: ## cargo test of the whole workspace (unit, proptest, insta snapshots, drift, tidy, doctests) and cargo doc with warnings denied
-	$(CARGO) test --locked --workspace
+# The sample app's tests start database servers, so they run in app-test, after make setup.
+rust-test: ## cargo test of the whole workspace but the sample app (unit, proptest, insta snapshots, drift, tidy, doctests) and cargo doc with warnings denied
+	$(CARGO) test --locked --workspace --exclude sample-app
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps
 
 # A user's crate outside the workspace (examples/downstream/): its own Cargo.lock, its own target dir.
@@ -140,29 +141,34 @@ security-kubernetes: render ## checkov over build/rendered with .checkov/kuberne
 ## ---- end gitops ----
 
 ## ---- app ----
-# The sample application (sample-app/README.md) and its chart (gitops/charts/sample-app).
+# The sample application (sample-app/README.md), a member of the Cargo workspace, and its chart
+# (gitops/charts/sample-app).
 CHECK_TARGETS += app-lint
 TEST_TARGETS += app-test chart-test
-APP_FUZZTIME ?= 10s
-APP_GO_DIRS := sample-app tests/conformance/chart tools/cmd/mongowire
+# Go code of the tests around the app: the chart's conformance tests and the FerretDB launcher.
+APP_GO_DIRS := tests/conformance/chart tools/cmd/mongowire
+# app-test runs the process tests against the image's build (profile app-release, as
+# sample-app/Dockerfile builds it), with a version injected the way the image build does.
+APP_TEST_VERSION := app-test-$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo local)
 
 .PHONY: app-lint app-test chart-test bench
 
-app-lint: $(SETUP) ## Sample app: go vet, gofmt, hadolint on its Dockerfile
-	cd sample-app && go vet ./...
+app-lint: $(SETUP) ## Sample app: rustfmt, clippy (warnings denied), gofmt of its Go test helpers, hadolint on its Dockerfile
+	$(CARGO) fmt -p sample-app --check
+	$(CARGO) clippy --locked -p sample-app --all-targets -- -D warnings
 	@unformatted=$$(gofmt -l $(APP_GO_DIRS)); \
 	  if [[ -n $$unformatted ]]; then echo "gofmt -w needed on: $$unformatted" >&2; exit 1; fi
 	$(VENV)/hadolint sample-app/Dockerfile
 
-# The fuzz run is bounded by APP_FUZZTIME; it runs without -race, which would slow it tenfold.
-app-test: $(SETUP) ## Sample app: unit, MariaDB/FerretDB integration, SIGTERM-under-load and static-binary tests (-race), bounded fuzz
-	cd sample-app && $(GOTEST) -race -count=1 ./...
-	cd sample-app && go test -run '^$$' -fuzz '^FuzzDecodeEntry$$' -fuzztime $(APP_FUZZTIME) ./internal/httpapi
+app-test: $(SETUP) ## Sample app: handlers in-process, decoding proptest, MariaDB/FerretDB integration, SIGTERM under load, secret rotation, the image's binary
+	SAMPLE_APP_VERSION=$(APP_TEST_VERSION) $(CARGO) build --locked --quiet --profile app-release -p sample-app
+	SAMPLE_APP_BINARY=$(CURDIR)/target/app-release/sample-app SAMPLE_APP_EXPECTED_VERSION=$(APP_TEST_VERSION) \
+	  $(CARGO) test --locked -p sample-app
 
 chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combination rendered, strict decoding, PSA restricted, schema negatives
 	cd tests/conformance && $(GOTEST) -count=1 ./chart/...
 
-bench: $(SETUP) ## Benchmarks (not part of test): render time of the layout (divan); the app on loopback with wrk
+bench: $(SETUP) ## Benchmarks (not part of test): render time of the layout (divan); the app beside the Go service it replaced, with wrk
 	$(CARGO) bench --locked --bench render
 	scripts/bench.sh
 ## ---- end app ----

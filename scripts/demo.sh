@@ -47,7 +47,8 @@ step "4/6 run the verification suite (make gitops-test)"
 make -C "$root" --no-print-directory gitops-test >"$work/gitops-test.log" 2>&1 || { tail -n 60 "$work/gitops-test.log"; exit 1; }
 
 step "5/6 start the sample app (in-memory store)"
-(cd "$root/sample-app" && go build -o "$work/sample-app" .)
+(cd "$root" && cargo build --locked --quiet -p sample-app)
+cp "$root/target/debug/sample-app" "$work/sample-app"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
 ADDR="127.0.0.1:$port" DATABASE_TYPE=memory MESSAGE="Hello from make demo" "$work/sample-app" >"$work/sample-app.log" 2>&1 &

@@ -51,7 +51,7 @@ echo "setup: installing Python tools from requirements.txt (constraints.txt pins
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 
 echo "setup: downloading Go modules and building Go tools"
-for mod in tools tests/conformance sample-app; do
+for mod in tools tests/conformance; do
   [[ -f $mod/go.mod ]] && (cd "$mod" && go mod download)
 done
 # Compiling the tools once fills the build cache, so the first `go tool` call is fast.

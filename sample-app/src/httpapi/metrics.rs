@@ -10,6 +10,22 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
+const REQUESTS: &str = "sample_app_http_requests_total";
+const DURATION: &str = "sample_app_http_request_duration_seconds";
+const IN_FLIGHT: &str = "sample_app_http_requests_in_flight";
+const CREATED: &str = "sample_app_entries_created_total";
+const BUILD_INFO: &str = "sample_app_build_info";
+
+/// Every `sample_app_` series as it is named in the exposition. These constants are the only
+/// place the names are written: the chart's dashboard test (`tests/conformance/chart`) reads
+/// them from this file and requires every panel to query one of them and each to be shown.
+pub const SERIES: [&str; 5] = [REQUESTS, DURATION, IN_FLIGHT, CREATED, BUILD_INFO];
+
+/// The name to register a counter under: the client library appends `_total` itself.
+fn counter(name: &'static str) -> &'static str {
+    name.strip_suffix("_total").unwrap_or(name)
+}
+
 /// Latency buckets in seconds, from half a millisecond to five seconds.
 const DURATION_BUCKETS: [f64; 13] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -70,25 +86,25 @@ impl Metrics {
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
-            "sample_app_http_requests",
+            counter(REQUESTS),
             "HTTP requests served, by route pattern, method and status code",
             requests.clone(),
         );
         let duration: HistogramFamily = Family::new_with_constructor(duration_histogram);
         registry.register(
-            "sample_app_http_request_duration_seconds",
+            DURATION,
             "Time to serve an HTTP request, by route pattern, method and status code",
             duration.clone(),
         );
         let in_flight = Gauge::default();
         registry.register(
-            "sample_app_http_requests_in_flight",
+            IN_FLIGHT,
             "HTTP requests being served now",
             in_flight.clone(),
         );
         let created = Counter::default();
         registry.register(
-            "sample_app_entries_created",
+            counter(CREATED),
             "Entries stored through POST /api/entries",
             created.clone(),
         );
@@ -100,7 +116,7 @@ impl Metrics {
             })
             .set(1);
         registry.register(
-            "sample_app_build_info",
+            BUILD_INFO,
             "Always 1; the labels say which build is running",
             build,
         );
@@ -203,5 +219,48 @@ impl ProcessGauges {
         if let (Some(boot), Some(start)) = (boot_time, field(19)) {
             self.start_time.set(boot + start / TICKS_PER_SECOND);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list the dashboard test reads is exactly what the exposition carries.
+    #[test]
+    fn series_lists_every_exported_sample_app_series() {
+        let metrics = Metrics::new("v1");
+        metrics
+            .requests
+            .get_or_create(&RequestLabels {
+                method: "GET",
+                route: "/",
+                status: 200,
+            })
+            .inc();
+        metrics
+            .duration
+            .get_or_create(&RequestLabels {
+                method: "GET",
+                route: "/",
+                status: 200,
+            })
+            .observe(0.1);
+        let text = metrics.encode();
+        let mut exported: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("sample_app_"))
+            .filter_map(|l| l.split(['{', ' ']).next())
+            .map(|name| {
+                ["_bucket", "_count", "_sum", "_created"]
+                    .iter()
+                    .fold(name, |n, s| n.strip_suffix(s).unwrap_or(n))
+            })
+            .collect();
+        exported.sort_unstable();
+        exported.dedup();
+        let mut listed = SERIES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(exported, listed, "{text}");
     }
 }

@@ -22,7 +22,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
 
 pub use decode::{MAX_BODY_BYTES, MAX_MESSAGE_CHARS, ValidationError, decode_entry};
-pub use metrics::{Metrics, RequestLabels};
+pub use metrics::{Metrics, RequestLabels, SERIES};
 
 use crate::store::{Kind, Store};
 

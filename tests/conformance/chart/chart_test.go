@@ -480,12 +480,13 @@ func checkDashboard(t *testing.T, raw string) {
 	if err := json.Unmarshal([]byte(raw), &dash); err != nil {
 		t.Fatalf("dashboard JSON: %v", err)
 	}
-	src, err := os.ReadFile(filepath.Join(mustRoot(), "sample-app/internal/httpapi/metrics.go"))
+	src, err := os.ReadFile(filepath.Join(mustRoot(), "sample-app/src/httpapi/metrics.rs"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	exported := map[string]bool{}
-	for _, m := range regexp.MustCompile(`Name:\s+"(sample_app_[a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+	// The app writes each series name once, as a quoted constant, full exposition name included.
+	for _, m := range regexp.MustCompile(`"(sample_app_[a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
 		exported[m[1]] = true
 	}
 	if dash.UID == "" || len(dash.Panels) == 0 || len(exported) == 0 {
