@@ -40,12 +40,14 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
     let domain = vars.domain.to_string();
     let sso = bkt_sso::Sso::dev().map_err(bkt_flux::Error::from)?;
     bkt_flux::platform::Platform::dev(&domain, sso.clone()).add_to(&mut tree)?;
-    bkt_flux::vault::VaultBootstrap::new(
+    let vault = bkt_flux::vault::VaultBootstrap::new(
         vars.vault_init_secret_arn.to_string(),
         vars.aws_region.to_string(),
-        bkt_flux::vault::VaultOidc::new(&sso, &domain)?,
-    )
-    .add_to(&mut tree)?;
+    );
+    vault.add_to(&mut tree)?;
+    vault
+        .with_oidc(bkt_flux::vault::VaultOidc::new(&sso, &domain)?)
+        .add_to(&mut tree)?;
     bkt_flux::configs::Configs {
         domain: vars.domain.to_string(),
         certificate_arn: vars.certificate_arn.to_string(),

@@ -409,15 +409,33 @@ fn opensearch_agrees_with_authentik() {
 fn vault_agrees_with_authentik() {
     let shipped = Shipped::render();
     let side = provider_side(&shipped, "vault");
-    let job = shipped.one("Job", "vault", "the bootstrap Job", |_| true);
+    // The one Job in namespace vault that configures OIDC sign-in; the bootstrap Job of Vault's
+    // core must not (it would wait for Authentik).
+    let sets_oidc = |container: &Value| {
+        container["env"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|entry| text(&entry["name"]).starts_with("OIDC_"))
+    };
+    let job = shipped.one(
+        "Job",
+        "vault",
+        "the Job that configures OIDC sign-in",
+        |job| {
+            let pod = &job["spec"]["template"]["spec"];
+            ["containers", "initContainers"]
+                .iter()
+                .filter_map(|list| pod[*list].as_array())
+                .flatten()
+                .any(sets_oidc)
+        },
+    );
     let pod = &job["spec"]["template"]["spec"];
-    let configure = pod["containers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|container| container["name"] == "configure")
-        .unwrap();
-    let env: BTreeMap<String, String> = configure["env"]
+    let containers = pod["containers"].as_array().unwrap();
+    assert_eq!(containers.len(), 1);
+    let oidc = &containers[0];
+    let env: BTreeMap<String, String> = oidc["env"]
         .as_array()
         .unwrap()
         .iter()
@@ -435,7 +453,7 @@ fn vault_agrees_with_authentik() {
     // The secret file is the copied key, in the volume of the copied Secret.
     let (directory, file) = env["OIDC_CLIENT_SECRET_FILE"].rsplit_once('/').unwrap();
     assert_eq!(file, side.secret.1);
-    let mount = configure["volumeMounts"]
+    let mount = oidc["volumeMounts"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,8 +1,9 @@
 //! The cluster entry `clusters/<env>/`: the chain of Flux Kustomizations a cluster reconciles
-//! (controllers → configs → platform → vault bootstrap → secrets → apps), each with its
-//! interval, retry interval, timeout, `prune`, `wait`, source, path, `dependsOn` and the
-//! cluster vars substituted from one `ConfigMap`; and the `local` flavour, an overlay that keeps
-//! only the apps layer for a cluster without AWS.
+//! (controllers → configs → vault bootstrap and platform → vault secrets → apps, with Vault's
+//! OIDC sign-in after the bootstrap and the platform), each with its interval, retry interval,
+//! timeout, `prune`, `wait`, source, path, `dependsOn` and the cluster vars substituted from one
+//! `ConfigMap`; and the `local` flavour, an overlay that keeps only the apps layer for a cluster
+//! without AWS.
 //!
 //! [`ClusterEntry::default`] is the dev entry committed in this repository.
 
@@ -436,14 +437,15 @@ fn dev_files() -> Vec<EntryFile> {
                 ),
                 layer(
                     "infrastructure-vault-bootstrap",
-                    &["infrastructure-configs", "platform"],
+                    &["infrastructure-configs"],
                     hourly(Duration::minutes(30)),
                     "./gitops/infrastructure/vault-bootstrap",
                     Some(
-                        "Initialises and configures Vault (a Job; wait: true holds this Kustomization until it has\n\
-                             completed). It needs Vault's volumes bound, so it follows infrastructure-configs, and the\n\
-                             SSO client secret sso-vault and a running Authentik for OIDC sign-in, so it follows the\n\
-                             platform. No deadlock: nothing in the platform needs Vault.\n\
+                        "Initialises and configures Vault's core: KV store, Kubernetes auth, the policies and roles of\n\
+                             the tree's clients (a Job; wait: true holds this Kustomization until it has completed). It\n\
+                             needs Vault's volumes bound, so it follows infrastructure-configs, and nothing else: people's\n\
+                             OIDC sign-in, which needs Authentik, is infrastructure-vault-oidc, so no platform service\n\
+                             holds back Vault's init, its KV store or Kubernetes auth.\n\
                              The timeout (30m) is longer than the Job's activeDeadlineSeconds (25 min), so the Job's own\n\
                              limit reports first.",
                     ),
@@ -471,7 +473,22 @@ fn dev_files() -> Vec<EntryFile> {
                     Some(
                         "Objects that read or write Vault: they log in with the roles infrastructure-vault-bootstrap\n\
                              creates, and the PushSecret reads the database secret the platform generates. Only the apps\n\
-                             wait for them.",
+                             wait for them. Not infrastructure-vault-oidc: these objects and the apps log in with\n\
+                             Kubernetes auth, never through OIDC, so people's sign-in failing must not hold them back.",
+                    ),
+                ),
+                layer(
+                    "infrastructure-vault-oidc",
+                    &["platform", "infrastructure-vault-bootstrap"],
+                    hourly(Duration::minutes(25)),
+                    "./gitops/infrastructure/vault-oidc",
+                    Some(
+                        "Configures Vault's OIDC sign-in for people (a Job). It needs Authentik's discovery document\n\
+                             and the client secret generated in namespace authentik, so it follows the platform, and an\n\
+                             initialised Vault whose root token is in Secrets Manager, so it follows\n\
+                             infrastructure-vault-bootstrap. No deadlock: nothing in the platform needs Vault, and nothing\n\
+                             depends on this layer. The timeout (25m) is longer than the Job's activeDeadlineSeconds (20\n\
+                             min).",
                     ),
                 ),
             ],
@@ -505,9 +522,10 @@ fn local_overlay() -> LocalOverlay {
                       docs/development-workflow.md#end-to-end-on-kind explains each removal.\n\
                       - infrastructure-controllers and -configs: the AWS Load Balancer Controller, external-dns\n  \
                       (Route 53), EBS storage and the ALB IngressClassParams only work on AWS.\n\
-                      - platform, infrastructure-vault-bootstrap and infrastructure-vault-secrets: the services depend\n  \
-                      on those layers (ALB ingress, EBS volumes, KMS unseal, Secrets Manager), the secret stores on\n  \
-                      Vault, and they do not fit a CI runner; the apps layer therefore loses its dependsOn.\n\
+                      - platform and infrastructure-vault-bootstrap, -vault-secrets and -vault-oidc: the services\n  \
+                      depend on those layers (ALB ingress, EBS volumes, KMS unseal, Secrets Manager), the secret\n  \
+                      stores and sign-in on Vault, and they do not fit a CI runner; the apps layer therefore loses\n  \
+                      its dependsOn.\n\
                       - sample-app: no Ingress (no ALB), no Vault, no ServiceMonitor CRD, in-memory store; its Helm\n  \
                       test is switched on so helm-controller runs it and reports TestSuccess."
                     .into(),
@@ -549,9 +567,39 @@ mod tests {
                 "infrastructure-vault-bootstrap",
                 "platform",
                 "infrastructure-vault-secrets",
+                "infrastructure-vault-oidc",
                 "apps"
             ]
         );
+    }
+
+    #[test]
+    fn vaults_core_waits_for_its_volumes_only_and_no_client_for_oidc_sign_in() {
+        let entry = dev();
+        let depends_on = |name: &str| -> Vec<String> {
+            entry
+                .layers()
+                .find(|layer| layer.name == name)
+                .map(|layer| layer.depends_on.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            depends_on("infrastructure-vault-bootstrap"),
+            ["infrastructure-configs"]
+        );
+        assert_eq!(
+            depends_on("infrastructure-vault-oidc"),
+            ["platform", "infrastructure-vault-bootstrap"]
+        );
+        for layer in entry.layers() {
+            assert!(
+                !layer
+                    .depends_on
+                    .contains(&"infrastructure-vault-oidc".to_owned()),
+                "{} waits for people's sign-in",
+                layer.name
+            );
+        }
     }
 
     #[test]

@@ -1,17 +1,23 @@
 //! The Vault folders of `infrastructure/`: [`VaultBootstrap`] (`vault-bootstrap/`, the Job that
-//! initialises and configures Vault, its `NetworkPolicy`, and the `ConfigMap` of its scripts) and
-//! [`VaultSecrets`] (`vault-secrets/`, the `ClusterSecretStore` External Secrets reads and writes
-//! Vault through, and the `PushSecret` that publishes the sample app's DSN).
+//! initialises Vault and configures its core — KV store, Kubernetes auth, the policies and roles
+//! of the tree's clients — with its `NetworkPolicy` and the `ConfigMap` of its scripts),
+//! [`VaultOidcBootstrap`] (`vault-oidc/`, the Job that configures people's OIDC sign-in from the
+//! SSO declaration, and the copy of its client secret) and [`VaultSecrets`] (`vault-secrets/`,
+//! the `ClusterSecretStore` External Secrets reads and writes Vault through, and the
+//! `PushSecret` that publishes the sample app's DSN).
 //!
-//! The bootstrap scripts and Vault policies stay hand-written files beside the generated YAML (a
-//! `configMapGenerator` reads them); they are compiled in here too, so the Job's name carries
-//! the same content hash kustomize gives the generated `ConfigMap` ([`config_map_hash`]): a
+//! The scripts and Vault policies stay hand-written files beside the generated YAML (a
+//! `configMapGenerator` reads them); they are compiled in here too, so each Job's name carries
+//! the same content hash kustomize gives its generated `ConfigMap` ([`config_map_hash`]): a
 //! changed script renders a Job of a new name, which runs it.
 //!
-//! The bootstrap also configures Vault's OIDC sign-in from the SSO declaration ([`VaultOidc`]):
-//! the Job gets the `vault` application's issuer, client ID, redirect URIs and group → policy
-//! mapping as environment variables, and its client secret as a file from the Secret `sso-vault`,
-//! copied into namespace vault by the folder's `sso-client.yaml`.
+//! The two Jobs are apart so that Vault's core waits only for its volumes, never for the
+//! platform: the OIDC Job needs Authentik (its discovery document, and the client secret
+//! generated in namespace authentik), so its Flux Kustomization follows the platform. It gets
+//! the `vault` application's issuer, client ID, redirect URIs and group → policy mapping
+//! ([`VaultOidc`]) as environment variables, its client secret as a file from the Secret
+//! `sso-vault` (copied into namespace vault by its folder's `sso-client.yaml`), and the root
+//! token the way the bootstrap's later runs do: `store.sh` reads it from Secrets Manager.
 
 use std::collections::BTreeMap;
 
@@ -39,10 +45,7 @@ use crate::kustomize::{ConfigMapGenerator, GeneratorOptions, Kustomization};
 use crate::sso::{self, SecretPath, secret_path};
 use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
 
-/// The label every object of the bootstrap carries, and the name of its `ConfigMap`.
-const BOOTSTRAP_NAME: &str = "vault-bootstrap";
-
-/// The label key the bootstrap's objects are selected by.
+/// The label key the Jobs' objects are selected by.
 const NAME_LABEL: &str = "app.kubernetes.io/name";
 
 /// The namespace Vault runs in.
@@ -51,10 +54,10 @@ const VAULT_NAMESPACE: &str = "vault";
 /// The in-cluster address of Vault's active node.
 const VAULT_ACTIVE_ADDR: &str = "http://vault-active.vault.svc:8200";
 
-/// The hand-written files the bootstrap's `configMapGenerator` reads, in its order: the three
-/// scripts the Job runs and the Vault policies `configure.sh` writes (one per Kubernetes role,
-/// one per [`bkt_sso::VaultRole`]).
-pub const BOOTSTRAP_FILES: [(&str, &str); 7] = [
+/// The hand-written files the bootstrap's `configMapGenerator` reads, in its order, as
+/// `(path relative to the folder, content)`: the scripts the Job runs (`connect.sh` is sourced by
+/// `configure.sh`) and the Vault policies `configure.sh` writes, one per Kubernetes role.
+pub const BOOTSTRAP_FILES: [(&str, &str); 6] = [
     (
         "init.sh",
         include_str!("../../../gitops/infrastructure/vault-bootstrap/init.sh"),
@@ -62,6 +65,10 @@ pub const BOOTSTRAP_FILES: [(&str, &str); 7] = [
     (
         "store.sh",
         include_str!("../../../gitops/infrastructure/vault-bootstrap/store.sh"),
+    ),
+    (
+        "connect.sh",
+        include_str!("../../../gitops/infrastructure/vault-bootstrap/connect.sh"),
     ),
     (
         "configure.sh",
@@ -75,21 +82,40 @@ pub const BOOTSTRAP_FILES: [(&str, &str); 7] = [
         "sample-app.hcl",
         include_str!("../../../gitops/infrastructure/vault-bootstrap/sample-app.hcl"),
     ),
+];
+
+/// The files the OIDC Job's `configMapGenerator` reads, as [`BOOTSTRAP_FILES`]: `oidc.sh`, the
+/// bootstrap's `store.sh` (which reads the root token back) and `connect.sh`, read from the
+/// bootstrap's folder (kustomize keys each by its file name), and the policies of the SSO
+/// groups, one per [`bkt_sso::VaultRole`].
+pub const OIDC_FILES: [(&str, &str); 5] = [
+    (
+        "oidc.sh",
+        include_str!("../../../gitops/infrastructure/vault-oidc/oidc.sh"),
+    ),
+    (
+        "../vault-bootstrap/store.sh",
+        include_str!("../../../gitops/infrastructure/vault-bootstrap/store.sh"),
+    ),
+    (
+        "../vault-bootstrap/connect.sh",
+        include_str!("../../../gitops/infrastructure/vault-bootstrap/connect.sh"),
+    ),
     (
         "sso-admin.hcl",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/sso-admin.hcl"),
+        include_str!("../../../gitops/infrastructure/vault-oidc/sso-admin.hcl"),
     ),
     (
         "sso-read.hcl",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/sso-read.hcl"),
+        include_str!("../../../gitops/infrastructure/vault-oidc/sso-read.hcl"),
     ),
 ];
 
-/// Where the `configure` container finds the `vault` application's client secret.
+/// Where the `oidc` container finds the `vault` application's client secret.
 const SSO_MOUNT: &str = "/sso";
 
-/// Vault's OIDC sign-in, from the `vault` application of the SSO declaration: what the
-/// bootstrap Job passes to `configure.sh`.
+/// Vault's OIDC sign-in, from the `vault` application of the SSO declaration: what the OIDC
+/// Job passes to `oidc.sh`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultOidc {
     /// The issuer; Vault reads `<issuer>.well-known/openid-configuration`.
@@ -113,26 +139,27 @@ impl VaultOidc {
     ///
     /// # Errors
     /// [`Error::Sso`] when the declaration has no `vault` application of the Vault kind;
-    /// [`Error::Invalid`] when a granted policy has no file in [`BOOTSTRAP_FILES`] (the group
-    /// would sign in to a policy that does not exist).
+    /// [`Error::Invalid`] when a granted policy has no file in [`OIDC_FILES`] (the group would
+    /// sign in to a policy that does not exist).
     pub fn new(sso: &Sso, domain: &str) -> Result<Self> {
         let client = sso::client::<bkt_sso::Vault>(
             sso,
-            VaultBootstrap::FOLDER,
-            "Job/vault/vault-bootstrap",
+            VaultOidcBootstrap::FOLDER,
+            "Job/vault/vault-oidc",
             sso::VAULT,
         )?;
         let mut group_policies = Vec::new();
         for (group, role) in client.grants() {
             let policy = role.policy();
-            let shipped = BOOTSTRAP_FILES
+            let shipped = OIDC_FILES
                 .iter()
-                .any(|(file, _)| file.strip_suffix(".hcl") == Some(policy));
+                .any(|(path, _)| file_name(path).strip_suffix(".hcl") == Some(policy));
             if !shipped {
                 return Err(Error::invalid(
                     "sso.applications.vault.grants",
                     policy,
-                    "no policy file of this name is in infrastructure/vault-bootstrap; write <policy>.hcl                      there and list it in bkt_flux::vault::BOOTSTRAP_FILES",
+                    "no policy file of this name is in infrastructure/vault-oidc; write \
+                     <policy>.hcl there and list it in bkt_flux::vault::OIDC_FILES",
                 ));
             }
             group_policies.push((group.as_str().to_owned(), policy.to_owned()));
@@ -152,7 +179,7 @@ impl VaultOidc {
         })
     }
 
-    /// The `configure` container's variables.
+    /// The `oidc` container's variables.
     fn env(&self) -> Vec<(&'static str, String)> {
         let mut secret_file = String::from(SSO_MOUNT);
         secret_file.push('/');
@@ -251,7 +278,8 @@ fn push_go_json_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// `infrastructure/vault-bootstrap/`: initialises Vault with no manual step and configures it.
+/// `infrastructure/vault-bootstrap/`: initialises Vault with no manual step and configures its
+/// core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultBootstrap {
     /// The Secrets Manager secret holding Vault's init output (the cluster var reference).
@@ -260,8 +288,6 @@ pub struct VaultBootstrap {
     pub aws_region: String,
     /// The Vault image, the one the vault `HelmRelease` runs.
     pub vault_image: String,
-    /// Vault's OIDC sign-in.
-    pub oidc: VaultOidc,
 }
 
 impl VaultBootstrap {
@@ -269,13 +295,9 @@ impl VaultBootstrap {
     pub const FOLDER: &'static str = "infrastructure/vault-bootstrap";
 
     /// The bootstrap with the given cluster var references, running the Vault image of the
-    /// catalog's vault chart, configuring OIDC sign-in as `oidc` says.
+    /// catalog's vault chart.
     #[must_use]
-    pub fn new(
-        vault_init_secret_arn: impl Into<String>,
-        aws_region: impl Into<String>,
-        oidc: VaultOidc,
-    ) -> Self {
+    pub fn new(vault_init_secret_arn: impl Into<String>, aws_region: impl Into<String>) -> Self {
         let mut vault_image = String::from(bkt_helm::charts::vault::SERVER_IMAGE_REPOSITORY);
         vault_image.push(':');
         vault_image.push_str(bkt_helm::charts::vault::SERVER_IMAGE_TAG);
@@ -283,6 +305,14 @@ impl VaultBootstrap {
             vault_init_secret_arn: vault_init_secret_arn.into(),
             aws_region: aws_region.into(),
             vault_image,
+        }
+    }
+
+    /// The OIDC Job configuring `oidc`, with this bootstrap's secret, region and image.
+    #[must_use]
+    pub fn with_oidc(&self, oidc: VaultOidc) -> VaultOidcBootstrap {
+        VaultOidcBootstrap {
+            bootstrap: self.clone(),
             oidc,
         }
     }
@@ -290,20 +320,188 @@ impl VaultBootstrap {
     /// The Job's name: the `ConfigMap`'s, ending in the same content hash.
     #[must_use]
     pub fn job_name() -> String {
-        let mut name = String::from(BOOTSTRAP_NAME);
-        name.push('-');
-        name.push_str(&config_map_hash(BOOTSTRAP_FILES));
-        name
+        BOOTSTRAP.job_name()
     }
 
     /// The Job: `init` and `store` as init containers, then `configure`.
     #[must_use]
     pub fn job(&self) -> Job {
-        let labels = name_label();
-        let vault_addr_0 = "http://vault-0.vault-internal:8200";
+        ScriptedJob {
+            folder: &BOOTSTRAP,
+            active_deadline_seconds: 1500,
+            init_containers: vec![
+                container(
+                    "init",
+                    &self.vault_image,
+                    ["/bin/sh", "/scripts/init.sh"],
+                    &[
+                        ("VAULT_ADDR", "http://vault-0.vault-internal:8200"),
+                        ("BOOTSTRAP_DIR", "/bootstrap"),
+                        ("WAIT_SECONDS", "600"),
+                        ("HOME", "/tmp"),
+                    ],
+                    "128Mi",
+                ),
+                self.store(),
+            ],
+            container: container(
+                "configure",
+                &self.vault_image,
+                ["/bin/sh", "/scripts/configure.sh"],
+                &vault_env(),
+                "128Mi",
+            ),
+            secret: None,
+        }
+        .job()
+    }
+
+    /// The `store` container: after a fresh init it saves the init output to Secrets Manager, on
+    /// every later run (and in the OIDC Job) it reads the root token back into the memory volume.
+    fn store(&self) -> Container {
+        container(
+            "store",
+            AWS_CLI_IMAGE,
+            ["/bin/bash", "/scripts/store.sh"],
+            &[
+                ("VAULT_INIT_SECRET_ARN", &self.vault_init_secret_arn),
+                ("AWS_REGION", &self.aws_region),
+                ("BOOTSTRAP_DIR", "/bootstrap"),
+                ("HOME", "/tmp"),
+            ],
+            "256Mi",
+        )
+    }
+
+    /// The Job's egress: the Vault API and AWS APIs.
+    #[must_use]
+    pub fn network_policy() -> NetworkPolicy {
+        BOOTSTRAP.network_policy()
+    }
+
+    /// The folder's `kustomization.yaml`: the Job, its policy, and the generated `ConfigMap`.
+    #[must_use]
+    pub fn kustomization() -> Kustomization {
+        BOOTSTRAP.kustomization()
+    }
+
+    /// Adds the folder's files to `tree`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Core`] when a path is taken or a document does not serialize.
+    pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
+        BOOTSTRAP.add_to(tree, &self.job(), None)
+    }
+}
+
+/// `infrastructure/vault-oidc/`: configures Vault's OIDC sign-in for people, once the bootstrap
+/// has configured Vault's core and the platform runs Authentik.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultOidcBootstrap {
+    /// Where the root token is read from, and the Vault image.
+    pub bootstrap: VaultBootstrap,
+    /// The sign-in configured.
+    pub oidc: VaultOidc,
+}
+
+impl VaultOidcBootstrap {
+    /// The folder, relative to the tree.
+    pub const FOLDER: &'static str = "infrastructure/vault-oidc";
+
+    /// The Job's name: the `ConfigMap`'s, ending in the same content hash.
+    #[must_use]
+    pub fn job_name() -> String {
+        OIDC.job_name()
+    }
+
+    /// The Job: `store` as init container (the root token), then `oidc`, which mounts the client
+    /// secret.
+    #[must_use]
+    pub fn job(&self) -> Job {
+        let oidc = self.oidc.env();
+        let mut env = vault_env();
+        env.extend(oidc.iter().map(|(name, value)| (*name, value.as_str())));
+        let mut container = container(
+            "oidc",
+            &self.bootstrap.vault_image,
+            ["/bin/sh", "/scripts/oidc.sh"],
+            &env,
+            "128Mi",
+        );
+        if let Some(mounts) = container.volume_mounts.as_mut() {
+            mounts.push(VolumeMount {
+                name: "sso".into(),
+                mount_path: SSO_MOUNT.into(),
+                read_only: Some(true),
+                ..VolumeMount::default()
+            });
+        }
+        ScriptedJob {
+            folder: &OIDC,
+            active_deadline_seconds: 1200,
+            init_containers: vec![self.bootstrap.store()],
+            container,
+            secret: Some(Volume {
+                name: "sso".into(),
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some(self.oidc.secret().name.clone()),
+                    ..SecretVolumeSource::default()
+                }),
+                ..Volume::default()
+            }),
+        }
+        .job()
+    }
+
+    /// The Job's egress: the Vault API and AWS APIs (Vault itself fetches Authentik's discovery
+    /// document).
+    #[must_use]
+    pub fn network_policy() -> NetworkPolicy {
+        OIDC.network_policy()
+    }
+
+    /// The folder's `kustomization.yaml`: the client secret's copy, the Job, its policy, and the
+    /// generated `ConfigMap`.
+    #[must_use]
+    pub fn kustomization() -> Kustomization {
+        OIDC.kustomization()
+    }
+
+    /// Adds the folder's files to `tree`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Core`] when a path is taken or a document does not serialize.
+    pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
+        OIDC.add_to(tree, &self.job(), Some(self.oidc.secret.consumer_file()?))
+    }
+}
+
+/// What both Jobs share: a `ConfigMap` of scripts generated from their folder, run as service
+/// account `vault` (the Vault IRSA role), one container after its init containers, a memory
+/// volume between them.
+struct ScriptedJob<'a> {
+    /// The folder: the label, the `ConfigMap` and its files, which the Job's name hashes.
+    folder: &'a JobFolder,
+    /// How long the Job may run, retries included.
+    active_deadline_seconds: i64,
+    /// The containers that run first, in order.
+    init_containers: Vec<Container>,
+    /// The container that runs last.
+    container: Container,
+    /// A Secret volume besides the common ones: not optional, so the pod starts only once the
+    /// Secret exists.
+    secret: Option<Volume>,
+}
+
+impl ScriptedJob<'_> {
+    /// The Job.
+    fn job(self) -> Job {
+        let labels = name_label(self.folder.name);
+        let mut volumes = volumes(self.folder.name);
+        volumes.extend(self.secret);
         Job {
             metadata: ObjectMeta {
-                name: Some(Self::job_name()),
+                name: Some(self.folder.job_name()),
                 labels: Some(labels.clone()),
                 annotations: Some(BTreeMap::from([(
                     "kustomize.toolkit.fluxcd.io/force".to_owned(),
@@ -313,7 +511,7 @@ impl VaultBootstrap {
             },
             spec: Some(JobSpec {
                 backoff_limit: Some(4),
-                active_deadline_seconds: Some(1500),
+                active_deadline_seconds: Some(self.active_deadline_seconds),
                 template: PodTemplateSpec {
                     metadata: Some(ObjectMeta {
                         labels: Some(labels),
@@ -333,34 +531,9 @@ impl VaultBootstrap {
                             }),
                             ..PodSecurityContext::default()
                         }),
-                        init_containers: Some(vec![
-                            container(
-                                "init",
-                                &self.vault_image,
-                                ["/bin/sh", "/scripts/init.sh"],
-                                &[
-                                    ("VAULT_ADDR", vault_addr_0),
-                                    ("BOOTSTRAP_DIR", "/bootstrap"),
-                                    ("WAIT_SECONDS", "600"),
-                                    ("HOME", "/tmp"),
-                                ],
-                                "128Mi",
-                            ),
-                            container(
-                                "store",
-                                AWS_CLI_IMAGE,
-                                ["/bin/bash", "/scripts/store.sh"],
-                                &[
-                                    ("VAULT_INIT_SECRET_ARN", &self.vault_init_secret_arn),
-                                    ("AWS_REGION", &self.aws_region),
-                                    ("BOOTSTRAP_DIR", "/bootstrap"),
-                                    ("HOME", "/tmp"),
-                                ],
-                                "256Mi",
-                            ),
-                        ]),
-                        containers: vec![self.configure()],
-                        volumes: Some(self.volumes()),
+                        init_containers: Some(self.init_containers),
+                        containers: vec![self.container],
+                        volumes: Some(volumes),
                         ..PodSpec::default()
                     }),
                 },
@@ -369,55 +542,82 @@ impl VaultBootstrap {
             ..Job::default()
         }
     }
+}
 
-    /// The `configure` container: the common environment, the OIDC settings, and the client
-    /// secret mounted read-only.
-    fn configure(&self) -> Container {
-        let oidc = self.oidc.env();
-        let mut env: Vec<(&str, &str)> = vec![
-            ("VAULT_ADDR", VAULT_ACTIVE_ADDR),
-            ("BOOTSTRAP_DIR", "/bootstrap"),
-            ("POLICY_DIR", "/scripts"),
-            ("WAIT_SECONDS", "300"),
-            ("HOME", "/tmp"),
-        ];
-        env.extend(oidc.iter().map(|(name, value)| (*name, value.as_str())));
-        let mut configure = container(
-            "configure",
-            &self.vault_image,
-            ["/bin/sh", "/scripts/configure.sh"],
-            &env,
-            "128Mi",
-        );
-        if let Some(mounts) = configure.volume_mounts.as_mut() {
-            mounts.push(VolumeMount {
-                name: "sso".into(),
-                mount_path: SSO_MOUNT.into(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            });
-        }
-        configure
-    }
+/// The last segment of `path`: the key kustomize gives the file in a generated `ConfigMap`.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
 
-    /// The common volumes, and the `vault` application's client secret: not optional, so the
-    /// pod starts only once the Secret has been copied.
-    fn volumes(&self) -> Vec<Volume> {
-        let mut all = volumes();
-        all.push(Volume {
-            name: "sso".into(),
-            secret: Some(SecretVolumeSource {
-                secret_name: Some(self.oidc.secret().name.clone()),
-                ..SecretVolumeSource::default()
-            }),
-            ..Volume::default()
-        });
-        all
+/// The environment both Vault containers that configure share: the active node, the memory
+/// volume with the root token, the policies beside the scripts, and how long to wait.
+fn vault_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("VAULT_ADDR", VAULT_ACTIVE_ADDR),
+        ("BOOTSTRAP_DIR", "/bootstrap"),
+        ("POLICY_DIR", "/scripts"),
+        ("WAIT_SECONDS", "300"),
+        ("HOME", "/tmp"),
+    ]
+}
+
+/// A Vault Job's folder: its Job's label, the `ConfigMap` generated from its files, what else it
+/// lists, and the comments of its generated files.
+struct JobFolder {
+    /// The folder, relative to the tree.
+    folder: &'static str,
+    /// The label of every object, the `ConfigMap`'s name, the Job name's prefix.
+    name: &'static str,
+    /// The `ConfigMap`'s files, which the Job's name hashes (paths relative to the folder).
+    files: &'static [(&'static str, &'static str)],
+    /// The folder's files listed before `job.yaml` and `networkpolicy.yaml`.
+    resources: &'static [&'static str],
+    /// The comments above `kustomization.yaml`, `job.yaml` and `networkpolicy.yaml`.
+    whys: [&'static str; 3],
+}
+
+/// `infrastructure/vault-bootstrap/`.
+const BOOTSTRAP: JobFolder = JobFolder {
+    folder: VaultBootstrap::FOLDER,
+    name: "vault-bootstrap",
+    files: &BOOTSTRAP_FILES,
+    resources: &[],
+    whys: [
+        BOOTSTRAP_KUSTOMIZATION_WHY,
+        BOOTSTRAP_JOB_WHY,
+        BOOTSTRAP_NETWORK_POLICY_WHY,
+    ],
+};
+
+/// `infrastructure/vault-oidc/`.
+const OIDC: JobFolder = JobFolder {
+    folder: VaultOidcBootstrap::FOLDER,
+    name: "vault-oidc",
+    files: &OIDC_FILES,
+    resources: &["sso-client.yaml"],
+    whys: [
+        OIDC_KUSTOMIZATION_WHY,
+        OIDC_JOB_WHY,
+        OIDC_NETWORK_POLICY_WHY,
+    ],
+};
+
+impl JobFolder {
+    /// `name-<hash>`: the name of the `ConfigMap` kustomize generates from the files (each keyed
+    /// by its file name), and of the Job that runs it.
+    fn job_name(&self) -> String {
+        let mut job = String::from(self.name);
+        job.push('-');
+        job.push_str(&config_map_hash(
+            self.files
+                .iter()
+                .map(|(path, content)| (file_name(path), *content)),
+        ));
+        job
     }
 
     /// The Job's egress: the Vault API and AWS APIs.
-    #[must_use]
-    pub fn network_policy() -> NetworkPolicy {
+    fn network_policy(&self) -> NetworkPolicy {
         let tcp = |port: i32| NetworkPolicyPort {
             protocol: Some("TCP".into()),
             port: Some(IntOrString::Int(port)),
@@ -425,11 +625,11 @@ impl VaultBootstrap {
         };
         NetworkPolicy {
             metadata: ObjectMeta {
-                name: Some("allow-vault-bootstrap".into()),
+                name: Some(["allow-", self.name].concat()),
                 ..ObjectMeta::default()
             },
             spec: Some(NetworkPolicySpec {
-                pod_selector: Some(selector(BOOTSTRAP_NAME)),
+                pod_selector: Some(selector(self.name)),
                 policy_types: Some(vec!["Egress".into()]),
                 egress: Some(vec![
                     NetworkPolicyEgressRule {
@@ -449,19 +649,22 @@ impl VaultBootstrap {
         }
     }
 
-    /// The folder's `kustomization.yaml`: the Job, its policy, and the generated `ConfigMap`.
-    #[must_use]
-    pub fn kustomization() -> Kustomization {
+    /// The folder's `kustomization.yaml`: the resources, the Job and its policy, and the
+    /// generated `ConfigMap`, which Flux must not substitute.
+    fn kustomization(&self) -> Kustomization {
+        let mut listed: Vec<&str> = self.resources.to_vec();
+        listed.extend(["job.yaml", "networkpolicy.yaml"]);
         Kustomization {
             namespace: Some(VAULT_NAMESPACE.into()),
             config_map_generator: vec![ConfigMapGenerator {
-                name: BOOTSTRAP_NAME.into(),
-                files: BOOTSTRAP_FILES
+                name: self.name.into(),
+                files: self
+                    .files
                     .iter()
-                    .map(|(file, _)| (*file).to_owned())
+                    .map(|(path, _)| (*path).to_owned())
                     .collect(),
                 options: Some(GeneratorOptions {
-                    labels: name_label(),
+                    labels: name_label(self.name),
                     annotations: BTreeMap::from([(
                         "kustomize.toolkit.fluxcd.io/substitute".to_owned(),
                         "disabled".to_owned(),
@@ -470,50 +673,55 @@ impl VaultBootstrap {
                 }),
                 ..ConfigMapGenerator::default()
             }],
-            ..Kustomization::of(["sso-client.yaml", "job.yaml", "networkpolicy.yaml"])
+            ..Kustomization::of(listed)
         }
     }
 
-    /// Adds the folder's files to `tree`.
-    ///
-    /// # Errors
-    /// [`crate::Error::Core`] when a path is taken or a document does not serialize.
-    pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
-        tree.insert(
-            in_folder(Self::FOLDER, "kustomization.yaml"),
-            ManifestFile::single(Manifest::new(&Self::kustomization())?.why(KUSTOMIZATION_WHY)),
-        )?;
-        tree.insert(
-            in_folder(Self::FOLDER, "job.yaml"),
-            ManifestFile::single(Manifest::new(&self.job())?.why(JOB_WHY)),
-        )?;
-        tree.insert(
-            in_folder(Self::FOLDER, "sso-client.yaml"),
-            self.oidc.secret.consumer_file()?,
-        )?;
-        tree.insert(
-            in_folder(Self::FOLDER, "networkpolicy.yaml"),
-            ManifestFile::single(Manifest::new(&Self::network_policy())?.why(NETWORK_POLICY_WHY)),
-        )?;
+    /// Adds the folder to `tree`: `kustomization.yaml`, `job.yaml` (`job`), `networkpolicy.yaml`,
+    /// and `sso-client.yaml` when given.
+    fn add_to(
+        &self,
+        tree: &mut GitOpsTree,
+        job: &Job,
+        sso_client: Option<ManifestFile>,
+    ) -> Result<()> {
+        let [kustomization, job_why, policy] = self.whys;
+        let documents = [
+            (
+                "kustomization.yaml",
+                Manifest::new(&self.kustomization())?.why(kustomization),
+            ),
+            ("job.yaml", Manifest::new(job)?.why(job_why)),
+            (
+                "networkpolicy.yaml",
+                Manifest::new(&self.network_policy())?.why(policy),
+            ),
+        ];
+        for (file, document) in documents {
+            tree.insert(in_folder(self.folder, file), ManifestFile::single(document))?;
+        }
+        if let Some(sso_client) = sso_client {
+            tree.insert(in_folder(self.folder, "sso-client.yaml"), sso_client)?;
+        }
         Ok(())
     }
 }
 
 /// Why the bootstrap folder is its own Flux Kustomization, and why its `ConfigMap` is generated.
-const KUSTOMIZATION_WHY: &str = "\
-Initialises and configures Vault with no manual step (docs/gitops.md, section Vault bootstrap).
-Its own Flux Kustomization: after infrastructure-configs (Vault's volumes need the default
-StorageClass) and the platform (Authentik serves OIDC sign-in, and namespace authentik generates
-the client secret that sso-client.yaml copies here as sso-vault), before
-infrastructure-vault-secrets (which logs in with the roles made here).
+const BOOTSTRAP_KUSTOMIZATION_WHY: &str = "\
+Initialises and configures Vault's core with no manual step (docs/gitops.md, section Vault
+bootstrap). Its own Flux Kustomization: after infrastructure-configs (Vault's volumes need the
+default StorageClass) and nothing else, before infrastructure-vault-secrets (which logs in with
+the roles made here) and infrastructure-vault-oidc (people's sign-in, which also waits for the
+platform).
 
 configMapGenerator vault-bootstrap: the generated name carries a hash of these files; the Job's
 name carries the same hash (tests/conformance/gitops checks it), so editing a script or policy
 runs a new Job. Its annotation kustomize.toolkit.fluxcd.io/substitute: disabled, because shell
 variables in the scripts are not cluster vars.";
 
-/// Why the Job looks the way it does.
-const JOB_WHY: &str = "\
+/// Why the bootstrap Job looks the way it does.
+const BOOTSTRAP_JOB_WHY: &str = "\
 Initialises Vault on the first run and (re)applies its configuration on every new revision of
 the scripts: the name ends in the hash of the generated ConfigMap, so a script change makes a
 new Job (and prune removes the old one). ttlSecondsAfterFinished stays unset: the finished Job
@@ -536,12 +744,46 @@ must remain for Flux's health check (wait: true) to see it Complete.
   the cluster.";
 
 /// Why the bootstrap's `NetworkPolicy` admits what it admits.
-const NETWORK_POLICY_WHY: &str = "\
+const BOOTSTRAP_NETWORK_POLICY_WHY: &str = "\
 The bootstrap Job talks to the Vault API and to AWS (STS for its IRSA role, Secrets Manager);
 namespace vault denies everything else (namespace-baseline). AWS API endpoints have no fixed
 addresses to select, so for them the port (443) is the limit.";
 
-/// One bootstrap container: its command, environment, resources, the restricted security
+/// Why the OIDC folder is its own Flux Kustomization.
+const OIDC_KUSTOMIZATION_WHY: &str = "\
+Configures Vault's OIDC sign-in for people through Authentik (docs/gitops.md, section Vault
+bootstrap). Its own Flux Kustomization, after the platform (Authentik serves the discovery
+document, and namespace authentik generates the client secret that sso-client.yaml copies here
+as sso-vault) and infrastructure-vault-bootstrap (Vault initialised, its root token in Secrets
+Manager), so that Vault's core never waits for the platform. Nothing depends on it.
+
+configMapGenerator vault-oidc: oidc.sh and the SSO groups' policies from here, store.sh and
+connect.sh from infrastructure/vault-bootstrap (one copy of each script); the Job's name carries
+the generated name's hash, so editing any of them runs a new Job. Substitution is disabled for
+the same reason as there.";
+
+/// Why the OIDC Job looks the way it does.
+const OIDC_JOB_WHY: &str = "\
+(Re)applies Vault's OIDC configuration on every new revision of its scripts or policies (the
+name ends in the hash of the generated ConfigMap, as the bootstrap Job's does).
+
+- store runs the bootstrap's store.sh: Vault is initialised, so it reads the root token from
+  Secrets Manager into the memory volume bootstrap, as service account vault (the Vault IRSA
+  role), like the bootstrap Job's later runs.
+- oidc runs the Vault image of the vault HelmRelease and mounts the client secret sso-vault:
+  not optional, so the pod waits until the copy exists.
+- activeDeadlineSeconds: oidc waits up to 5 min for the active node and up to 5 min for
+  Authentik's discovery document, with restarts in the same pod (restartPolicy: OnFailure).
+- force, ttlSecondsAfterFinished, automountServiceAccountToken and the security context: as for
+  the bootstrap Job.";
+
+/// Why the OIDC Job's `NetworkPolicy` admits what it admits.
+const OIDC_NETWORK_POLICY_WHY: &str = "\
+The OIDC Job talks to the Vault API and to AWS (STS for its IRSA role, Secrets Manager for the
+root token); Authentik's discovery document is fetched by Vault, not by the Job. AWS API
+endpoints have no fixed addresses to select, so for them the port (443) is the limit.";
+
+/// One container of a Vault Job: its command, environment, resources, the restricted security
 /// context, and the three volumes mounted.
 fn container<const N: usize>(
     name: &str,
@@ -599,13 +841,14 @@ fn container<const N: usize>(
     }
 }
 
-/// The scripts' `ConfigMap`, the memory volume of the init output and root token, and `/tmp`.
-fn volumes() -> Vec<Volume> {
+/// The scripts' `ConfigMap` `name`, the memory volume of the init output and root token, and
+/// `/tmp`.
+fn volumes(name: &str) -> Vec<Volume> {
     vec![
         Volume {
             name: "scripts".into(),
             config_map: Some(ConfigMapVolumeSource {
-                name: BOOTSTRAP_NAME.into(),
+                name: name.into(),
                 ..ConfigMapVolumeSource::default()
             }),
             ..Volume::default()
@@ -629,9 +872,9 @@ fn volumes() -> Vec<Volume> {
     ]
 }
 
-/// `app.kubernetes.io/name: vault-bootstrap`.
-fn name_label() -> BTreeMap<String, String> {
-    BTreeMap::from([(NAME_LABEL.to_owned(), BOOTSTRAP_NAME.to_owned())])
+/// `app.kubernetes.io/name: <name>`.
+fn name_label(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(NAME_LABEL.to_owned(), name.to_owned())])
 }
 
 /// A selector of the pods labelled `app.kubernetes.io/name: <name>`.
@@ -765,7 +1008,7 @@ mod tests {
         // kustomize's own test vector (api/hasher: TestConfigMapHash, "one key").
         assert_eq!(config_map_hash([("one", "")]), "9g67k2htb6");
         // What kustomize names the ConfigMap of today's scripts (build/rendered).
-        assert_eq!(VaultBootstrap::job_name(), "vault-bootstrap-g64htft48d");
+        assert_eq!(VaultBootstrap::job_name(), "vault-bootstrap-fgkcgk696m");
     }
 
     #[test]

@@ -17,6 +17,7 @@ fn dev_tree() -> bkt_core::Tree {
         "infrastructure/controllers",
         "infrastructure/configs",
         "infrastructure/vault-bootstrap",
+        "infrastructure/vault-oidc",
         "infrastructure/vault-secrets",
         "platform",
         "apps/dev",

@@ -6,7 +6,7 @@
 use bkt_flux::configs::Configs;
 use bkt_flux::kinds::SourceKind;
 use bkt_flux::platform::Platform;
-use bkt_flux::vault::{BOOTSTRAP_FILES, VaultBootstrap, VaultOidc};
+use bkt_flux::vault::{OIDC_FILES, VaultBootstrap, VaultOidc, VaultOidcBootstrap};
 use bkt_flux::{Error, GitOpsTree};
 use bkt_sso::{
     ApplicationSpec, ClusterRole, Consumer, Grafana, GrafanaRole, Kubernetes, OpenSearch,
@@ -101,7 +101,11 @@ fn layers(declaration: SsoBuilder) -> Result<GitOpsTree, Error> {
     let mut tree = GitOpsTree::new("gitops", &["DOMAIN"]);
     Platform::dev("${DOMAIN}", sso.clone()).add_to(&mut tree)?;
     configs(sso.clone()).add_to(&mut tree)?;
-    VaultBootstrap::new("arn", "region", VaultOidc::new(&sso, "${DOMAIN}")?).add_to(&mut tree)?;
+    let bootstrap = VaultBootstrap::new("arn", "region");
+    bootstrap.add_to(&mut tree)?;
+    bootstrap
+        .with_oidc(VaultOidc::new(&sso, "${DOMAIN}")?)
+        .add_to(&mut tree)?;
     Ok(tree)
 }
 
@@ -192,7 +196,7 @@ fn a_consumer_wired_to_an_application_of_another_kind_is_refused() {
     let error = VaultOidc::new(&sso, "${DOMAIN}").unwrap_err();
     assert_sso(
         &error,
-        "infrastructure/vault-bootstrap",
+        "infrastructure/vault-oidc",
         |source| matches!(source, bkt_sso::Error::WrongKind { application, .. } if application == "vault"),
     );
 }
@@ -228,7 +232,7 @@ fn a_declared_application_no_consumer_takes_is_refused() {
 fn every_granted_vault_policy_is_a_file_the_job_ships() {
     let sso = Sso::dev().unwrap();
     let vault = sso.client::<Vault>("test", "vault").unwrap();
-    let kustomization = VaultBootstrap::kustomization();
+    let kustomization = VaultOidcBootstrap::kustomization();
     let shipped: Vec<&str> = kustomization
         .config_map_generator
         .iter()
@@ -244,7 +248,7 @@ fn every_granted_vault_policy_is_a_file_the_job_ships() {
             role.policy()
         );
         assert!(
-            BOOTSTRAP_FILES.iter().any(|(name, _)| *name == file),
+            OIDC_FILES.iter().any(|(name, _)| *name == file),
             "{file} is not compiled into the Job's hash"
         );
     }

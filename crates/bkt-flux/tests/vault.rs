@@ -1,19 +1,26 @@
-//! insta snapshots of `infrastructure/vault-bootstrap/` and `infrastructure/vault-secrets/`, and
-//! the bootstrap Job's name following its scripts.
+//! insta snapshots of `infrastructure/vault-bootstrap/`, `infrastructure/vault-oidc/` and
+//! `infrastructure/vault-secrets/`, and each Job's name following its scripts.
 
 use bkt_flux::GitOpsTree;
-use bkt_flux::vault::{BOOTSTRAP_FILES, VaultBootstrap, VaultOidc, VaultSecrets, config_map_hash};
+use bkt_flux::vault::{
+    BOOTSTRAP_FILES, OIDC_FILES, VaultBootstrap, VaultOidc, VaultOidcBootstrap, VaultSecrets,
+    config_map_hash,
+};
 
 fn bootstrap(arn: &str, region: &str) -> VaultBootstrap {
+    VaultBootstrap::new(arn, region)
+}
+
+fn oidc(bootstrap: &VaultBootstrap) -> VaultOidcBootstrap {
     let sso = bkt_sso::Sso::dev().unwrap();
-    VaultBootstrap::new(arn, region, VaultOidc::new(&sso, "${DOMAIN}").unwrap())
+    bootstrap.with_oidc(VaultOidc::new(&sso, "${DOMAIN}").unwrap())
 }
 
 fn rendered() -> bkt_core::Tree {
     let mut tree = GitOpsTree::new("gitops", &["VAULT_INIT_SECRET_ARN", "AWS_REGION", "DOMAIN"]);
-    bootstrap("${VAULT_INIT_SECRET_ARN}", "${AWS_REGION}")
-        .add_to(&mut tree)
-        .unwrap();
+    let bootstrap = bootstrap("${VAULT_INIT_SECRET_ARN}", "${AWS_REGION}");
+    bootstrap.add_to(&mut tree).unwrap();
+    oidc(&bootstrap).add_to(&mut tree).unwrap();
     VaultSecrets.add_to(&mut tree).unwrap();
     tree.to_tree("bkt-platform").unwrap()
 }
@@ -28,7 +35,10 @@ fn vault_folders() {
             "infrastructure/vault-bootstrap/job.yaml",
             "infrastructure/vault-bootstrap/kustomization.yaml",
             "infrastructure/vault-bootstrap/networkpolicy.yaml",
-            "infrastructure/vault-bootstrap/sso-client.yaml",
+            "infrastructure/vault-oidc/job.yaml",
+            "infrastructure/vault-oidc/kustomization.yaml",
+            "infrastructure/vault-oidc/networkpolicy.yaml",
+            "infrastructure/vault-oidc/sso-client.yaml",
             "infrastructure/vault-secrets/cluster-secret-store.yaml",
             "infrastructure/vault-secrets/kustomization.yaml",
             "infrastructure/vault-secrets/sample-app-database.yaml",
@@ -39,30 +49,56 @@ fn vault_folders() {
     }
 }
 
-#[test]
-fn the_job_runs_the_catalogs_vault_image() {
-    let job = bootstrap("arn", "region").job();
+/// The images of `job`'s containers, init containers first.
+fn images(job: k8s_openapi::api::batch::v1::Job) -> Vec<String> {
     let pod = job.spec.unwrap().template.spec.unwrap();
-    let images: Vec<String> = pod
-        .init_containers
+    pod.init_containers
         .unwrap()
         .into_iter()
         .chain(pod.containers)
         .map(|c| c.image.unwrap())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_jobs_run_the_catalogs_vault_image() {
     let vault = [
         bkt_helm::charts::vault::SERVER_IMAGE_REPOSITORY,
         bkt_helm::charts::vault::SERVER_IMAGE_TAG,
     ]
     .join(":");
+    let bootstrap = bootstrap("arn", "region");
     assert_eq!(
-        images,
+        images(bootstrap.job()),
         [
             vault.as_str(),
             bkt_flux::vault::AWS_CLI_IMAGE,
             vault.as_str()
         ]
     );
+    assert_eq!(
+        images(oidc(&bootstrap).job()),
+        [bkt_flux::vault::AWS_CLI_IMAGE, vault.as_str()]
+    );
+}
+
+#[test]
+fn only_the_oidc_job_mounts_the_sso_client_secret() {
+    let secrets = |job: k8s_openapi::api::batch::v1::Job| -> Vec<String> {
+        job.spec
+            .unwrap()
+            .template
+            .spec
+            .unwrap()
+            .volumes
+            .unwrap()
+            .into_iter()
+            .filter_map(|volume| volume.secret?.secret_name)
+            .collect()
+    };
+    let bootstrap = bootstrap("arn", "region");
+    assert!(secrets(bootstrap.job()).is_empty());
+    assert_eq!(secrets(oidc(&bootstrap).job()), ["sso-vault"]);
 }
 
 #[test]
@@ -75,4 +111,31 @@ fn a_changed_script_renames_the_job() {
     reversed.reverse();
     assert_eq!(config_map_hash(reversed), config_map_hash(BOOTSTRAP_FILES));
     assert!(VaultBootstrap::job_name().ends_with(&config_map_hash(BOOTSTRAP_FILES)));
+}
+
+#[test]
+fn the_oidc_job_is_named_by_every_file_of_its_config_map() {
+    // The shared scripts come from the bootstrap's folder and are keyed by their file name.
+    let keyed = OIDC_FILES.map(|(path, content)| (path.rsplit('/').next().unwrap(), content));
+    let keys: Vec<&str> = keyed.iter().map(|(key, _)| *key).collect();
+    assert_eq!(
+        keys,
+        [
+            "oidc.sh",
+            "store.sh",
+            "connect.sh",
+            "sso-admin.hcl",
+            "sso-read.hcl"
+        ]
+    );
+    let name = VaultOidcBootstrap::job_name();
+    assert_eq!(name, ["vault-oidc-", &config_map_hash(keyed)].concat());
+    // The shared scripts are the bootstrap's own: a change to one renames both Jobs.
+    for (key, content) in &keyed[1..3] {
+        let shipped = BOOTSTRAP_FILES
+            .iter()
+            .find(|(path, _)| path == key)
+            .unwrap();
+        assert_eq!(shipped.1, *content, "{key}");
+    }
 }

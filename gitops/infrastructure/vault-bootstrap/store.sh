@@ -1,12 +1,13 @@
 #!/bin/bash
 # Keeps Vault's recovery keys and root token in AWS Secrets Manager (encrypted with the Vault KMS
 # key; readable only by the Vault IRSA role and account admins), from the AWS CLI image. After a
-# fresh init it saves them; on every later run it reads the root token back for configure.sh.
+# fresh init it saves them; on every later run it reads the root token back for configure.sh (and
+# in the Job of infrastructure/vault-oidc, which runs this script too, for oidc.sh).
 set -euo pipefail
 
 for name in VAULT_INIT_SECRET_ARN BOOTSTRAP_DIR; do
   if ! printenv "$name" >/dev/null; then
-    echo "store: environment variable $name is not set; the Job in infrastructure/vault-bootstrap sets it" >&2
+    echo "store: environment variable $name is not set; the Job that runs it (infrastructure/vault-bootstrap or vault-oidc) sets it" >&2
     exit 2
   fi
 done

@@ -23,26 +23,30 @@ import (
 )
 
 const (
-	vaultNamespace     = "vault"
-	vaultBootstrapKS   = "infrastructure-vault-bootstrap"
-	vaultBootstrapName = "vault-bootstrap"
+	vaultNamespace   = "vault"
+	vaultBootstrapKS = "infrastructure-vault-bootstrap"
+	vaultOidcKS      = "infrastructure-vault-oidc"
 )
+
+// vaultJobs are the Kustomizations that each apply one Job in namespace vault running scripts
+// from a generated ConfigMap.
+var vaultJobs = []string{vaultBootstrapKS, vaultOidcKS}
 
 // The labels the vault chart gives its server pods (templates/server-statefulset.yaml); the
 // chart is not rendered here, so they are stated, and the tree's allow-vault-api selects them.
 var vaultServerPodLabels = map[string]string{"app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "vault", "component": "server"}
 
-// vaultBootstrapJob returns the one bootstrap Job of the dev tree and the ConfigMap it runs.
-func vaultBootstrapJob(t *testing.T, tree *Tree) (Object, *batchv1.Job, *corev1.ConfigMap) {
+// vaultJob returns the one Job Kustomization ks applies and the ConfigMap it runs.
+func vaultJob(t *testing.T, tree *Tree, ks string) (Object, *batchv1.Job, *corev1.ConfigMap) {
 	t.Helper()
 	var found []Object
 	for _, o := range objectsOfKind(tree, "Job") {
-		if o.Kustomization == vaultBootstrapKS {
+		if o.Kustomization == ks {
 			found = append(found, o)
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("Kustomization %s must apply exactly one Job, found %d", vaultBootstrapKS, len(found))
+		t.Fatalf("Kustomization %s must apply exactly one Job, found %d", ks, len(found))
 	}
 	job, err := decodeAs[batchv1.Job](found[0])
 	if err != nil {
@@ -97,71 +101,113 @@ func dependsOnClosure(tree *Tree, name string) map[string]bool {
 	return seen
 }
 
-// The bootstrap runs after what it needs (Vault's release, its StorageClass, the generated SSO
-// client secret) and before everything that logs in to Vault; Flux waits for the Job to complete.
+// kustomizationNamed returns the Flux Kustomization name of the dev tree.
+func kustomizationNamed(t *testing.T, tree *Tree, name string) *FluxKustomization {
+	t.Helper()
+	for i, k := range tree.Kustomizations {
+		if k.Spec.Name == name {
+			return &tree.Kustomizations[i]
+		}
+	}
+	t.Fatalf("gitops/clusters/dev declares no Kustomization %s", name)
+	return nil
+}
+
+// isRelease matches the HelmRelease name.
+func isRelease(name string) func(Object) bool {
+	return func(o Object) bool {
+		_, k := o.Kind()
+		return k == helmv2.HelmReleaseKind && o.Unstructured().GetName() == name
+	}
+}
+
+// Each Vault Job runs after what it needs and Flux waits for it to complete: the bootstrap after
+// Vault's release and its StorageClass only (Vault's core must not wait for the platform), the
+// OIDC Job after the bootstrap (the root token) and Authentik (the discovery document, the
+// generated client secret it mounts); everything that logs in to Vault waits for the bootstrap's
+// roles and for nothing of people's sign-in.
 func TestVaultBootstrapReconcileOrder(t *testing.T) {
 	tree, _, _ := dev(t)
-	var ks *FluxKustomization
-	for i, k := range tree.Kustomizations {
-		if k.Spec.Name == vaultBootstrapKS {
-			ks = &tree.Kustomizations[i]
-		}
-	}
-	if ks == nil {
-		t.Fatalf("gitops/clusters/dev declares no Kustomization %s", vaultBootstrapKS)
-	}
-	if ks.Spec.Spec.Path != "./gitops/infrastructure/vault-bootstrap" || !ks.Spec.Spec.Wait {
-		t.Errorf("%s: Kustomization %s must apply ./gitops/infrastructure/vault-bootstrap with wait: true (Ready only once the Job completed); has path %q, wait %v",
-			ks.File, vaultBootstrapKS, ks.Spec.Spec.Path, ks.Spec.Spec.Wait)
-	}
-	_, job, _ := vaultBootstrapJob(t, tree)
-	if job.Spec.ActiveDeadlineSeconds != nil && ks.Spec.Spec.Timeout != nil &&
-		float64(*job.Spec.ActiveDeadlineSeconds) >= ks.Spec.Spec.Timeout.Seconds() {
-		t.Errorf("%s: Kustomization %s times out after %s, before the Job's own deadline of %ds reports", ks.File, vaultBootstrapKS, ks.Spec.Spec.Timeout.Duration, *job.Spec.ActiveDeadlineSeconds)
-	}
-
-	before := dependsOnClosure(tree, vaultBootstrapKS)
-	needs := map[string]func(Object) bool{
-		"the vault HelmRelease": func(o Object) bool {
-			_, k := o.Kind()
-			return k == helmv2.HelmReleaseKind && o.Unstructured().GetName() == "vault"
+	needs := map[string]map[string]func(Object) bool{
+		vaultBootstrapKS: {
+			"the vault HelmRelease": isRelease("vault"),
+			"the default StorageClass (Vault's volumes)": func(o Object) bool {
+				_, k := o.Kind()
+				return k == "StorageClass" && o.Unstructured().GetAnnotations()["storageclass.kubernetes.io/is-default-class"] == "true"
+			},
 		},
-		"the default StorageClass (Vault's volumes)": func(o Object) bool {
-			_, k := o.Kind()
-			return k == "StorageClass" && o.Unstructured().GetAnnotations()["storageclass.kubernetes.io/is-default-class"] == "true"
+		vaultOidcKS: {
+			"the Vault bootstrap Job (Vault initialised, the root token in Secrets Manager)": func(o Object) bool {
+				_, k := o.Kind()
+				return k == "Job" && o.Kustomization == vaultBootstrapKS
+			},
+			"the authentik HelmRelease (the OIDC discovery document)": isRelease("authentik"),
 		},
 	}
-	// Each Secret the Job mounts (the SSO client secret) is copied in its own folder from a
-	// Secret generated in namespace authentik; the pod starts only once the copy exists, so the
-	// generating ExternalSecret must be applied first. The platform never logs in to Vault (checked
-	// below), so waiting for it cannot deadlock.
-	for _, v := range job.Spec.Template.Spec.Volumes {
-		if v.Secret == nil {
-			continue
+	for _, name := range vaultJobs {
+		ks := kustomizationNamed(t, tree, name)
+		wantPath := "./gitops/infrastructure/" + strings.TrimPrefix(name, "infrastructure-")
+		if ks.Spec.Spec.Path != wantPath || !ks.Spec.Spec.Wait {
+			t.Errorf("%s: Kustomization %s must apply %s with wait: true (Ready only once the Job completed); has path %q, wait %v",
+				ks.File, name, wantPath, ks.Spec.Spec.Path, ks.Spec.Spec.Wait)
 		}
-		name := v.Secret.SecretName
-		needs["the Secret "+name+" the Job mounts, generated in namespace authentik"] = func(o Object) bool {
-			_, k := o.Kind()
-			u := o.Unstructured()
-			return k == "ExternalSecret" && u.GetNamespace() == "authentik" && u.GetName() == name
+		_, job, _ := vaultJob(t, tree, name)
+		if job.Spec.ActiveDeadlineSeconds != nil && ks.Spec.Spec.Timeout != nil &&
+			float64(*job.Spec.ActiveDeadlineSeconds) >= ks.Spec.Spec.Timeout.Seconds() {
+			t.Errorf("%s: Kustomization %s times out after %s, before the Job's own deadline of %ds reports", ks.File, name, ks.Spec.Spec.Timeout.Duration, *job.Spec.ActiveDeadlineSeconds)
+		}
+		// Each Secret a Job mounts (the SSO client secret) is copied in its own folder from a
+		// Secret generated in namespace authentik; the pod starts only once the copy exists, so
+		// the generating ExternalSecret must be applied first.
+		var mounted int
+		for _, v := range job.Spec.Template.Spec.Volumes {
+			if v.Secret == nil {
+				continue
+			}
+			mounted++
+			secret := v.Secret.SecretName
+			needs[name]["the Secret "+secret+" the Job mounts, generated in namespace authentik"] = func(o Object) bool {
+				_, k := o.Kind()
+				u := o.Unstructured()
+				return k == "ExternalSecret" && u.GetNamespace() == "authentik" && u.GetName() == secret
+			}
+		}
+		if name == vaultOidcKS && mounted == 0 {
+			t.Errorf("the Job of %s mounts no Secret; it needs the vault application's client secret (sso-vault)", name)
+		}
+		before := dependsOnClosure(tree, name)
+		for _, what := range SortedKeys(needs[name]) {
+			owner := kustomizationOf(tree, needs[name][what])
+			if owner == "" || !before[owner] {
+				t.Errorf("Kustomization %s must depend (directly or through others) on %q, which applies %s; its dependsOn closure is %v", name, owner, what, SortedKeys(before))
+			}
 		}
 	}
-	for _, what := range SortedKeys(needs) {
-		owner := kustomizationOf(tree, needs[what])
-		if owner == "" || !before[owner] {
-			t.Errorf("Kustomization %s must depend (directly or through others) on %q, which applies %s; its dependsOn closure is %v", vaultBootstrapKS, owner, what, SortedKeys(before))
-		}
+	// Vault's core waits for no platform service: one unhealthy release must not hold back Vault's
+	// init, its KV store and Kubernetes auth. The platform never logs in to Vault (checked below),
+	// so the OIDC Job waiting for it cannot deadlock.
+	platform := kustomizationOf(tree, isRelease("authentik"))
+	if platform == "" {
+		t.Fatal("no Kustomization applies the authentik HelmRelease")
+	}
+	if before := dependsOnClosure(tree, vaultBootstrapKS); before[platform] {
+		t.Errorf("Kustomization %s depends on %s (the platform): Vault would not be initialised until every platform service is healthy; move what needs the platform to %s", vaultBootstrapKS, platform, vaultOidcKS)
 	}
 
-	// Everything that logs in to Vault must wait for the roles the bootstrap writes.
+	// Everything that logs in to Vault must wait for the roles the bootstrap writes, and not for
+	// people's sign-in: it logs in with Kubernetes auth.
 	var clients int
 	for _, o := range tree.Objects {
 		if !logsInToVault(o) {
 			continue
 		}
 		clients++
-		if !dependsOnClosure(tree, o.Kustomization)[vaultBootstrapKS] {
+		before := dependsOnClosure(tree, o.Kustomization)
+		if !before[vaultBootstrapKS] {
 			t.Errorf("%s: %s logs in to Vault, but its Kustomization %s does not depend on %s", o.File, o.ID(), o.Kustomization, vaultBootstrapKS)
+		}
+		if before[vaultOidcKS] || o.Kustomization == vaultOidcKS {
+			t.Errorf("%s: %s logs in to Vault with Kubernetes auth, but its Kustomization %s waits for %s (people's OIDC sign-in)", o.File, o.ID(), o.Kustomization, vaultOidcKS)
 		}
 	}
 	if clients == 0 {
@@ -195,21 +241,13 @@ func logsInToVault(o Object) bool {
 	return false
 }
 
+// Both Vault Jobs run as the Vault IRSA role, Pod Security restricted, the Vault image of the
+// release and an exact AWS CLI image, with the root token only in a memory volume; the OIDC Job
+// reads the root token with the bootstrap's own store.sh.
 func TestVaultBootstrapJob(t *testing.T) {
 	tree, vars, _ := dev(t)
-	o, job, cm := vaultBootstrapJob(t, tree)
-	fail := func(format string, args ...any) { t.Errorf("%s: %s: %s", o.File, o.ID(), fmt.Sprintf(format, args...)) }
-	if job.Namespace != vaultNamespace || job.Spec.Template.Spec.ServiceAccountName != "vault" {
-		fail("must run in namespace vault as service account vault (the one with the Vault IRSA role)")
-	}
-	if v := kube.CheckPodSecurityRestricted(job); len(v) > 0 {
-		fail("violates Pod Security restricted: %v", v)
-	}
-	if job.Spec.Template.Spec.RestartPolicy != corev1.RestartPolicyOnFailure {
-		fail("restartPolicy must be OnFailure: a replaced pod would lose the recovery keys held in its memory volume before store.sh saved them")
-	}
 
-	// The Vault IRSA role reaches the Job only through the chart's service account.
+	// The Vault IRSA role reaches the Jobs only through the chart's service account.
 	var hr *helmv2.HelmRelease
 	for _, h := range objectsOfKind(tree, helmv2.HelmReleaseKind) {
 		if u := h.Unstructured(); u.GetNamespace() == vaultNamespace && u.GetName() == "vault" {
@@ -226,7 +264,7 @@ func TestVaultBootstrapJob(t *testing.T) {
 	sa, _, _ := unstructured.NestedString(values, "server", "serviceAccount", "name")
 	role, _, _ := unstructured.NestedString(values, "server", "serviceAccount", "annotations", "eks.amazonaws.com/role-arn")
 	if sa != "vault" || role != vars["VAULT_ROLE_ARN"] {
-		t.Errorf("HelmRelease vault: server.serviceAccount must be vault with the IRSA role %s (the Job runs as it); has %q with %q", vars["VAULT_ROLE_ARN"], sa, role)
+		t.Errorf("HelmRelease vault: server.serviceAccount must be vault with the IRSA role %s (the Jobs run as it); has %q with %q", vars["VAULT_ROLE_ARN"], sa, role)
 	}
 	// The Job initialises vault-0 only; the other replicas must join the raft cluster by themselves.
 	replicas, _, _ := unstructured.NestedFieldNoCopy(values, "server", "ha", "replicas")
@@ -239,57 +277,90 @@ func TestVaultBootstrapJob(t *testing.T) {
 	tag, _, _ := unstructured.NestedString(values, "server", "image", "tag")
 	vaultImage := repo + ":" + tag
 	if repo == "" || !exactSemver.MatchString(tag) {
-		t.Errorf("HelmRelease vault: pin server.image.repository and an exact server.image.tag, so the bootstrap Job can run the same Vault; has %q", vaultImage)
+		t.Errorf("HelmRelease vault: pin server.image.repository and an exact server.image.tag, so the Vault Jobs can run the same Vault; has %q", vaultImage)
 	}
 
-	pod := job.Spec.Template.Spec
-	containers := map[string]corev1.Container{}
-	var order []string
-	for _, c := range append(slices.Clone(pod.InitContainers), pod.Containers...) {
-		containers[c.Name] = c
-		order = append(order, c.Name)
+	cases := []struct {
+		ks      string
+		order   []string // init containers, then the container
+		vault   []string // the containers that run the release's Vault image
+		scripts []string // what the ConfigMap must hold
+	}{
+		{vaultBootstrapKS, []string{"init", "store", "configure"}, []string{"init", "configure"}, []string{"init.sh", "store.sh", "connect.sh", "configure.sh"}},
+		{vaultOidcKS, []string{"store", "oidc"}, []string{"oidc"}, []string{"store.sh", "connect.sh", "oidc.sh"}},
 	}
-	if want := []string{"init", "store", "configure"}; !slices.Equal(order, want) {
-		fail("containers must run in the order %v (init containers, then configure), have %v", want, order)
-	}
-	for _, name := range []string{"init", "configure"} {
-		if got := containers[name].Image; got != vaultImage {
-			fail("container %s runs %s, want the image of HelmRelease vault, %s", name, got, vaultImage)
+	configMaps := map[string]*corev1.ConfigMap{}
+	for _, c := range cases {
+		o, job, cm := vaultJob(t, tree, c.ks)
+		configMaps[c.ks] = cm
+		fail := func(format string, args ...any) { t.Errorf("%s: %s: %s", o.File, o.ID(), fmt.Sprintf(format, args...)) }
+		if job.Namespace != vaultNamespace || job.Spec.Template.Spec.ServiceAccountName != "vault" {
+			fail("must run in namespace vault as service account vault (the one with the Vault IRSA role)")
 		}
-	}
-	if img := containers["store"].Image; !regexp.MustCompile(`^[a-z0-9./-]+/aws-cli:\d+\.\d+\.\d+$`).MatchString(img) {
-		fail("container store must run an AWS CLI image with an exact version tag, runs %q", img)
-	}
-	env := map[string]string{}
-	for _, e := range containers["store"].Env {
-		env[e.Name] = e.Value
-	}
-	if env["VAULT_INIT_SECRET_ARN"] != vars["VAULT_INIT_SECRET_ARN"] || env["AWS_REGION"] != vars["AWS_REGION"] {
-		fail("container store must get VAULT_INIT_SECRET_ARN and AWS_REGION from the cluster vars, has %v", env)
-	}
+		if v := kube.CheckPodSecurityRestricted(job); len(v) > 0 {
+			fail("violates Pod Security restricted: %v", v)
+		}
+		if job.Spec.Template.Spec.RestartPolicy != corev1.RestartPolicyOnFailure {
+			fail("restartPolicy must be OnFailure: a replaced pod would lose what its memory volume holds (the recovery keys before store.sh saved them, the root token)")
+		}
+		pod := job.Spec.Template.Spec
+		containers := map[string]corev1.Container{}
+		var order []string
+		for _, c := range append(slices.Clone(pod.InitContainers), pod.Containers...) {
+			containers[c.Name] = c
+			order = append(order, c.Name)
+		}
+		if !slices.Equal(order, c.order) {
+			fail("containers must run in the order %v (init containers, then the last), have %v", c.order, order)
+		}
+		for _, name := range c.vault {
+			if got := containers[name].Image; got != vaultImage {
+				fail("container %s runs %s, want the image of HelmRelease vault, %s", name, got, vaultImage)
+			}
+		}
+		if img := containers["store"].Image; !regexp.MustCompile(`^[a-z0-9./-]+/aws-cli:\d+\.\d+\.\d+$`).MatchString(img) {
+			fail("container store must run an AWS CLI image with an exact version tag, runs %q", img)
+		}
+		if cmd := containers["store"].Command; !slices.Equal(cmd, []string{"/bin/bash", "/scripts/store.sh"}) {
+			fail("container store must run /scripts/store.sh with bash, runs %v", cmd)
+		}
+		env := map[string]string{}
+		for _, e := range containers["store"].Env {
+			env[e.Name] = e.Value
+		}
+		if env["VAULT_INIT_SECRET_ARN"] != vars["VAULT_INIT_SECRET_ARN"] || env["AWS_REGION"] != vars["AWS_REGION"] {
+			fail("container store must get VAULT_INIT_SECRET_ARN and AWS_REGION from the cluster vars, has %v", env)
+		}
 
-	// The root token and recovery keys live only in a memory volume every container shares.
-	var memoryVolume string
-	for _, v := range pod.Volumes {
-		if v.EmptyDir != nil && v.EmptyDir.Medium == corev1.StorageMediumMemory {
-			memoryVolume = v.Name
+		// The root token (and the recovery keys) live only in a memory volume every container shares.
+		var memoryVolume string
+		for _, v := range pod.Volumes {
+			if v.EmptyDir != nil && v.EmptyDir.Medium == corev1.StorageMediumMemory {
+				memoryVolume = v.Name
+			}
+		}
+		if memoryVolume == "" {
+			fail("needs an emptyDir with medium Memory for the init output and root token")
+		}
+		for _, name := range order {
+			if !slices.ContainsFunc(containers[name].VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == memoryVolume }) {
+				fail("container %s does not mount the memory volume %q", name, memoryVolume)
+			}
+		}
+		for _, key := range c.scripts {
+			if _, ok := cm.Data[key]; !ok {
+				fail("ConfigMap %s has no %s", cm.Name, key)
+			}
+		}
+		if cm.Annotations["kustomize.toolkit.fluxcd.io/substitute"] != "disabled" {
+			fail("ConfigMap %s must carry kustomize.toolkit.fluxcd.io/substitute: disabled (shell variables are not cluster vars)", cm.Name)
 		}
 	}
-	if memoryVolume == "" {
-		fail("needs an emptyDir with medium Memory for the init output and root token")
-	}
-	for _, name := range order {
-		if !slices.ContainsFunc(containers[name].VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == memoryVolume }) {
-			fail("container %s does not mount the memory volume %q", name, memoryVolume)
+	// One copy of each shared script: the OIDC Job runs the bootstrap's.
+	for _, key := range []string{"store.sh", "connect.sh"} {
+		if configMaps[vaultOidcKS].Data[key] != configMaps[vaultBootstrapKS].Data[key] {
+			t.Errorf("ConfigMap %s holds another %s than ConfigMap %s: read it from infrastructure/vault-bootstrap", configMaps[vaultOidcKS].Name, key, configMaps[vaultBootstrapKS].Name)
 		}
-	}
-	for _, key := range []string{"init.sh", "store.sh", "configure.sh"} {
-		if _, ok := cm.Data[key]; !ok {
-			fail("ConfigMap %s has no %s", cm.Name, key)
-		}
-	}
-	if cm.Annotations["kustomize.toolkit.fluxcd.io/substitute"] != "disabled" {
-		fail("ConfigMap %s must carry kustomize.toolkit.fluxcd.io/substitute: disabled (shell variables are not cluster vars)", cm.Name)
 	}
 }
 
@@ -297,7 +368,7 @@ func TestVaultBootstrapJob(t *testing.T) {
 // to its own service account, with a policy that allows what it does.
 func TestVaultBootstrapRolesMatchConsumers(t *testing.T) {
 	tree, _, _ := dev(t)
-	o, _, cm := vaultBootstrapJob(t, tree)
+	o, _, cm := vaultJob(t, tree, vaultBootstrapKS)
 	roles := map[string][2]string{}
 	for _, m := range regexp.MustCompile(`(?m)^role (\S+) (\S+) (\S+)$`).FindAllStringSubmatch(cm.Data["configure.sh"], -1) {
 		roles[m[1]] = [2]string{m[2], m[3]}
@@ -477,38 +548,40 @@ func TestVaultPolicyPathMatching(t *testing.T) {
 	}
 }
 
-// Namespace vault denies by default; the Job's own policy admits exactly what it needs.
+// Namespace vault denies by default; each Job's own policy admits exactly what it needs.
 func TestVaultBootstrapNetworkPolicies(t *testing.T) {
 	tree, _, _ := dev(t)
-	_, job, _ := vaultBootstrapJob(t, tree)
-	jobPod := endpoint{namespace: vaultNamespace, labels: job.Spec.Template.Labels}
+	policies := networkPolicies(t, tree)
+	nsLabels := namespaceLabels(tree)
 	vaultPod := endpoint{namespace: vaultNamespace, labels: vaultServerPodLabels}
 	otherPod := endpoint{namespace: vaultNamespace, labels: map[string]string{"app.kubernetes.io/name": "something-else"}}
 	dns := endpoint{namespace: "kube-system", labels: map[string]string{"k8s-app": "kube-dns"}}
 	aws := endpoint{ip: netip.MustParseAddr("52.94.0.10")} // an AWS API address: not a pod
-	cases := []struct {
-		what     string
-		from, to endpoint
-		port     int32
-		protocol corev1.Protocol
-		want     bool
-	}{
-		{"the Job reaches the Vault API", jobPod, vaultPod, 8200, corev1.ProtocolTCP, true},
-		{"the Job reaches AWS APIs (STS, Secrets Manager)", jobPod, aws, 443, corev1.ProtocolTCP, true},
-		{"the Job resolves names", jobPod, dns, 53, corev1.ProtocolUDP, true},
-		{"the Job reaches nothing else", jobPod, aws, 80, corev1.ProtocolTCP, false},
-		{"the Job cannot join raft", jobPod, vaultPod, 8201, corev1.ProtocolTCP, false},
-		{"another pod in vault cannot reach the API (default deny)", otherPod, vaultPod, 8200, corev1.ProtocolTCP, false},
-	}
-	policies := networkPolicies(t, tree)
-	nsLabels := namespaceLabels(tree)
-	for _, c := range cases {
-		got := allowed(policies, nsLabels, networkingv1.PolicyTypeEgress, c.from, c.to, c.port, c.protocol)
-		if c.to.ip == (netip.Addr{}) {
-			got = got && allowed(policies, nsLabels, networkingv1.PolicyTypeIngress, c.to, c.from, c.port, c.protocol)
+	for _, ks := range vaultJobs {
+		_, job, _ := vaultJob(t, tree, ks)
+		jobPod := endpoint{namespace: vaultNamespace, labels: job.Spec.Template.Labels}
+		cases := []struct {
+			what     string
+			from, to endpoint
+			port     int32
+			protocol corev1.Protocol
+			want     bool
+		}{
+			{"the Job reaches the Vault API", jobPod, vaultPod, 8200, corev1.ProtocolTCP, true},
+			{"the Job reaches AWS APIs (STS, Secrets Manager)", jobPod, aws, 443, corev1.ProtocolTCP, true},
+			{"the Job resolves names", jobPod, dns, 53, corev1.ProtocolUDP, true},
+			{"the Job reaches nothing else", jobPod, aws, 80, corev1.ProtocolTCP, false},
+			{"the Job cannot join raft", jobPod, vaultPod, 8201, corev1.ProtocolTCP, false},
+			{"another pod in vault cannot reach the API (default deny)", otherPod, vaultPod, 8200, corev1.ProtocolTCP, false},
 		}
-		if got != c.want {
-			t.Errorf("%s: %v -> %v port %d/%s: allowed = %v, want %v", c.what, c.from, c.to, c.port, c.protocol, got, c.want)
+		for _, c := range cases {
+			got := allowed(policies, nsLabels, networkingv1.PolicyTypeEgress, c.from, c.to, c.port, c.protocol)
+			if c.to.ip == (netip.Addr{}) {
+				got = got && allowed(policies, nsLabels, networkingv1.PolicyTypeIngress, c.to, c.from, c.port, c.protocol)
+			}
+			if got != c.want {
+				t.Errorf("%s, %s: %v -> %v port %d/%s: allowed = %v, want %v", ks, c.what, c.from, c.to, c.port, c.protocol, got, c.want)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,12 +13,17 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The bootstrap scripts run here against stand-ins for the vault and aws CLIs that keep Vault's
-// and Secrets Manager's state in files. They prove the scripts' decisions (initialise once, save
-// then reuse the root token, configure idempotently, fail clearly); the real CLIs and APIs are
-// proven only on a cluster. The scripts run under dash and bash here, busybox sh in the image.
+// The Vault scripts run here against stand-ins for the vault and aws CLIs that keep Vault's and
+// Secrets Manager's state in files. They prove the scripts' decisions (initialise once, save then
+// reuse the root token, configure idempotently, fail clearly); the real CLIs and APIs are proven
+// only on a cluster. The scripts run under dash and bash here, busybox sh in the image, each from
+// a folder holding exactly what its Job's ConfigMap holds (the configMapGenerator's files, keyed
+// by file name), so a script sourcing a file its ConfigMap lacks fails here too.
 
-const bootstrapDir = "../../../gitops/infrastructure/vault-bootstrap"
+const (
+	bootstrapDir = "../../../gitops/infrastructure/vault-bootstrap"
+	oidcDir      = "../../../gitops/infrastructure/vault-oidc"
+)
 
 const fakeVault = `#!/bin/sh
 echo "vault $*" >>"$FAKE_STATE/log"
@@ -68,16 +74,19 @@ type bootstrapRig struct {
 	t     *testing.T
 	state string
 	bin   string
-	// oidc: the OIDC_* variables the generated Job gives configure.sh, its client secret file
+	// configMaps: per Job (vault-bootstrap, vault-oidc), the folder of its ConfigMap's files
+	// (also its POLICY_DIR).
+	configMaps map[string]string
+	// oidc: the OIDC_* variables the generated OIDC Job gives oidc.sh, its client secret file
 	// moved into the rig.
 	oidc []string
 }
 
-// jobOIDCEnv reads the OIDC_* variables of the configure container from the generated Job, so
-// the scripts run with what ships.
+// jobOIDCEnv reads the OIDC_* variables of the oidc container from the generated Job, so the
+// script runs with what ships.
 func jobOIDCEnv(t *testing.T) []string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(bootstrapDir, "job.yaml"))
+	data, err := os.ReadFile(filepath.Join(oidcDir, "job.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +96,7 @@ func jobOIDCEnv(t *testing.T) []string {
 	}
 	var env []string
 	for _, c := range job.Spec.Template.Spec.Containers {
-		if c.Name != "configure" {
+		if c.Name != "oidc" {
 			continue
 		}
 		for _, e := range c.Env {
@@ -97,9 +106,42 @@ func jobOIDCEnv(t *testing.T) []string {
 		}
 	}
 	if len(env) == 0 {
-		t.Fatal("job.yaml: the configure container has no OIDC_* variables")
+		t.Fatal("vault-oidc/job.yaml: the oidc container has no OIDC_* variables")
 	}
 	return env
+}
+
+// configMapFiles copies the files the configMapGenerator of folder's kustomization.yaml reads
+// into a new folder, each under its key (its file name), as the Job's ConfigMap volume holds
+// them.
+func configMapFiles(t *testing.T, folder string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(folder, "kustomization.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct {
+		ConfigMapGenerator []struct {
+			Files []string `json:"files"`
+		} `json:"configMapGenerator"`
+	}
+	if err := yaml.Unmarshal(data, &k); err != nil {
+		t.Fatalf("%s/kustomization.yaml: %v", folder, err)
+	}
+	if len(k.ConfigMapGenerator) != 1 {
+		t.Fatalf("%s/kustomization.yaml: want one configMapGenerator (the Job's scripts), have %d", folder, len(k.ConfigMapGenerator))
+	}
+	out := t.TempDir()
+	for _, file := range k.ConfigMapGenerator[0].Files {
+		body, err := os.ReadFile(filepath.Join(folder, filepath.FromSlash(file)))
+		if err != nil {
+			t.Fatalf("%s/kustomization.yaml lists %s: %v", folder, file, err)
+		}
+		if err := os.WriteFile(filepath.Join(out, path.Base(file)), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 func newBootstrapRig(t *testing.T) *bootstrapRig {
@@ -109,7 +151,10 @@ func newBootstrapRig(t *testing.T) *bootstrapRig {
 			t.Fatalf("%s is needed to run the bootstrap scripts (the AWS CLI image ships jq): %v", tool, err)
 		}
 	}
-	r := &bootstrapRig{t: t, state: t.TempDir(), bin: t.TempDir()}
+	r := &bootstrapRig{t: t, state: t.TempDir(), bin: t.TempDir(), configMaps: map[string]string{
+		"vault-bootstrap": configMapFiles(t, bootstrapDir),
+		"vault-oidc":      configMapFiles(t, oidcDir),
+	}}
 	secret := filepath.Join(t.TempDir(), "client-secret")
 	if err := os.WriteFile(secret, []byte("generated-client-secret"), 0o600); err != nil {
 		t.Fatal(err)
@@ -126,6 +171,24 @@ func newBootstrapRig(t *testing.T) *bootstrapRig {
 		}
 	}
 	return r
+}
+
+// script returns the path of script in its Job's ConfigMap folder: "JOB/NAME" (vault-oidc/store.sh)
+// or NAME alone for the bootstrap Job's.
+func (r *bootstrapRig) script(script string) string {
+	job, name, ok := strings.Cut(script, "/")
+	if !ok {
+		job, name = "vault-bootstrap", script
+	}
+	dir, ok := r.configMaps[job]
+	if !ok {
+		r.t.Fatalf("no Job %s", job)
+	}
+	file := filepath.Join(dir, name)
+	if _, err := os.Stat(file); err != nil {
+		r.t.Fatalf("the ConfigMap of Job %s holds no %s: %v", job, name, err)
+	}
+	return file
 }
 
 // rootToken leaves the valid root token in the memory volume, as store.sh does.
@@ -153,31 +216,31 @@ func (r *bootstrapRig) touch(name, content string) {
 	}
 }
 
-// run runs one script with the interpreter the Job uses and returns its exit code and stderr.
+// run runs one script ("JOB/NAME" or NAME, as script takes it) with the interpreter the Job uses
+// and returns its exit code and stderr; oidc.sh also gets the OIDC Job's OIDC_* variables.
 func (r *bootstrapRig) run(script, pod string) (int, string) {
 	r.t.Helper()
 	shell := "sh"
-	if script == "store.sh" {
+	if path.Base(script) == "store.sh" {
 		shell = "bash"
 	}
-	abs, err := filepath.Abs(filepath.Join(bootstrapDir, script))
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	cmd := exec.Command(shell, abs)
+	file := r.script(script)
+	cmd := exec.Command(shell, file)
 	cmd.Env = []string{
 		"PATH=" + r.bin + ":" + os.Getenv("PATH"),
 		"FAKE_STATE=" + r.state,
 		"VAULT_ADDR=http://vault.test:8200",
 		"BOOTSTRAP_DIR=" + pod,
-		"POLICY_DIR=" + filepath.Dir(abs),
+		"POLICY_DIR=" + filepath.Dir(file),
 		"WAIT_SECONDS=0",
 		"VAULT_INIT_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:test",
 	}
-	cmd.Env = append(cmd.Env, r.oidc...)
+	if path.Base(script) == "oidc.sh" {
+		cmd.Env = append(cmd.Env, r.oidc...)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	if exit, ok := err.(*exec.ExitError); ok {
 		return exit.ExitCode(), stderr.String()
 	}
@@ -204,9 +267,23 @@ func (r *bootstrapRig) mustRun(pod string, scripts ...string) {
 	}
 }
 
+// oidcCalls are the CLI calls that configure OIDC sign-in, made by the OIDC Job only.
+var oidcCalls = []string{
+	"vault policy write sso-admin",
+	"vault policy write sso-read",
+	"vault auth enable oidc",
+	"vault write auth/oidc/config oidc_discovery_url=https://auth.${DOMAIN}/application/o/vault/ oidc_client_id=vault oidc_client_secret=@",
+	"vault write auth/oidc/role/default user_claim=sub groups_claim=groups oidc_scopes=openid,email,profile allowed_redirect_uris=https://vault.${DOMAIN}/ui/vault/auth/oidc/oidc/callback,http://localhost:8250/oidc/callback token_policies=default",
+	"vault write identity/group/name/bkt-platform-engineers type=external policies=sso-admin",
+	"vault write identity/group/name/bkt-developers type=external policies=sso-read",
+	"vault write identity/group-alias name=bkt-platform-engineers mount_accessor=auth_oidc_fake canonical_id=id-bkt-platform-engineers",
+	"vault write identity/group-alias name=bkt-developers mount_accessor=auth_oidc_fake canonical_id=id-bkt-developers",
+}
+
 func TestVaultBootstrapScriptsFirstAndLaterRuns(t *testing.T) {
 	r := newBootstrapRig(t)
 
+	// The bootstrap Job configures Vault's core and nothing of OIDC sign-in.
 	pod := r.newPod()
 	r.mustRun(pod, "init.sh", "store.sh", "configure.sh")
 	calls := r.log()
@@ -220,18 +297,14 @@ func TestVaultBootstrapScriptsFirstAndLaterRuns(t *testing.T) {
 		"vault policy write sample-app",
 		"vault write auth/kubernetes/role/external-secrets bound_service_account_namespaces=external-secrets bound_service_account_names=external-secrets token_policies=external-secrets",
 		"vault write auth/kubernetes/role/sample-app bound_service_account_namespaces=sample-app bound_service_account_names=sample-app token_policies=sample-app",
-		"vault policy write sso-admin",
-		"vault policy write sso-read",
-		"vault auth enable oidc",
-		"vault write auth/oidc/config oidc_discovery_url=https://auth.${DOMAIN}/application/o/vault/ oidc_client_id=vault oidc_client_secret=@",
-		"vault write auth/oidc/role/default user_claim=sub groups_claim=groups oidc_scopes=openid,email,profile allowed_redirect_uris=https://vault.${DOMAIN}/ui/vault/auth/oidc/oidc/callback,http://localhost:8250/oidc/callback token_policies=default",
-		"vault write identity/group/name/bkt-platform-engineers type=external policies=sso-admin",
-		"vault write identity/group/name/bkt-developers type=external policies=sso-read",
-		"vault write identity/group-alias name=bkt-platform-engineers mount_accessor=auth_oidc_fake canonical_id=id-bkt-platform-engineers",
-		"vault write identity/group-alias name=bkt-developers mount_accessor=auth_oidc_fake canonical_id=id-bkt-developers",
 	} {
 		if !strings.Contains(calls, want) {
 			t.Errorf("first run: no call %q; calls were:\n%s", want, calls)
+		}
+	}
+	for _, unwanted := range append([]string{"sso-", "oidc"}, oidcCalls...) {
+		if strings.Contains(calls, unwanted) {
+			t.Errorf("first run: the bootstrap Job must leave OIDC sign-in to the OIDC Job, made call %q; calls were:\n%s", unwanted, calls)
 		}
 	}
 	saved, err := os.ReadFile(filepath.Join(r.state, "secret"))
@@ -242,19 +315,39 @@ func TestVaultBootstrapScriptsFirstAndLaterRuns(t *testing.T) {
 		t.Error("first run: init.json stays in the memory volume after it was saved")
 	}
 
-	// A later run (a script change, a new cluster node) finds Vault initialised and configured.
+	// The OIDC Job, in its own pod: store.sh reads the root token back, oidc.sh configures sign-in.
+	pod = r.newPod()
+	r.mustRun(pod, "vault-oidc/store.sh", "vault-oidc/oidc.sh")
+	calls = r.log()
+	for _, want := range append([]string{"aws secretsmanager get-secret-value"}, oidcCalls...) {
+		if !strings.Contains(calls, want) {
+			t.Errorf("first OIDC run: no call %q; calls were:\n%s", want, calls)
+		}
+	}
+	for _, unwanted := range []string{"operator init -recovery", "put-secret-value", "secrets enable", "auth enable kubernetes", "auth/kubernetes", "policy write sample-app"} {
+		if strings.Contains(calls, unwanted) {
+			t.Errorf("first OIDC run: must leave Vault's core to the bootstrap Job, made call %q; calls were:\n%s", unwanted, calls)
+		}
+	}
+	if token, _ := os.ReadFile(filepath.Join(pod, "root-token")); string(token) != "hvs.root\n" {
+		t.Errorf("OIDC run: root token in the memory volume is %q, want the saved one", token)
+	}
+
+	// Later runs (a script change, a new cluster node) find Vault initialised and configured.
 	pod = r.newPod()
 	r.mustRun(pod, "init.sh", "store.sh", "configure.sh")
+	pod = r.newPod()
+	r.mustRun(pod, "vault-oidc/store.sh", "vault-oidc/oidc.sh")
 	calls = r.log()
 	for _, unwanted := range []string{"vault operator init -recovery", "put-secret-value", "secrets enable", "auth enable", "identity/group-alias"} {
 		if strings.Contains(calls, unwanted) {
-			t.Errorf("later run: must not repeat %q; calls were:\n%s", unwanted, calls)
+			t.Errorf("later runs: must not repeat %q; calls were:\n%s", unwanted, calls)
 		}
 	}
 	for _, want := range []string{"aws secretsmanager get-secret-value", "vault policy write sample-app", "vault write auth/kubernetes/role/sample-app",
-		"vault write auth/oidc/config", "vault write identity/group/name/bkt-developers type=external policies=sso-read"} {
+		"vault write auth/oidc/config", "vault policy write sso-read", "vault write identity/group/name/bkt-developers type=external policies=sso-read"} {
 		if !strings.Contains(calls, want) {
-			t.Errorf("later run: no call %q; calls were:\n%s", want, calls)
+			t.Errorf("later runs: no call %q; calls were:\n%s", want, calls)
 		}
 	}
 	if token, _ := os.ReadFile(filepath.Join(pod, "root-token")); string(token) != "hvs.root\n" {
@@ -286,47 +379,55 @@ func TestVaultBootstrapStoreRetriesAfterFailedPut(t *testing.T) {
 	}
 }
 
+// scriptFailure is one way a script must fail: what breaks, the exit code and the message.
+type scriptFailure struct {
+	name, script string
+	setup        func(r *bootstrapRig, pod string)
+	code         int
+	message      string
+}
+
 func TestVaultBootstrapScriptsFailClearly(t *testing.T) {
-	cases := []struct {
-		name, script string
-		setup        func(r *bootstrapRig, pod string)
-		code         int
-		message      string
-	}{
+	cases := []scriptFailure{
 		{"vault never answers", "init.sh", func(r *bootstrapRig, _ string) { r.touch("unreachable", "") },
 			1, "did not answer within 0 s"},
 		{"initialised elsewhere, nothing saved", "store.sh", func(r *bootstrapRig, _ string) { r.touch("initialised", "") },
 			1, "cannot be read"},
 		{"saved value without a root token", "store.sh", func(r *bootstrapRig, _ string) { r.touch("secret", `{"recovery_keys_b64": []}`) },
 			1, "holds no root_token"},
-		{"revoked root token", "configure.sh", func(r *bootstrapRig, pod string) {
-			_ = os.WriteFile(filepath.Join(pod, "root-token"), []byte("hvs.revoked\n"), 0o600)
-		}, 1, "is not valid (revoked?)"},
 		{"KV version 1 at secret/", "configure.sh", func(r *bootstrapRig, pod string) {
 			rootToken(pod)
 			r.touch("mounts", `{"secret/": {}}`)
 			r.touch("kv-options", "map[version:1]")
 		}, 1, "vault kv enable-versioning secret/"},
-		{"sealed", "configure.sh", func(r *bootstrapRig, pod string) {
-			rootToken(pod)
-			r.touch("sealed", "")
-		}, 1, "is not unsealed within 0 s"},
-		{"SSO client secret not copied", "configure.sh", func(r *bootstrapRig, pod string) {
+		{"SSO client secret not copied", "vault-oidc/oidc.sh", func(r *bootstrapRig, pod string) {
 			rootToken(pod)
 			r.setOIDC("OIDC_CLIENT_SECRET_FILE", filepath.Join(pod, "missing"))
 		}, 1, "check the Secret sso-vault in namespace vault"},
-		{"OIDC discovery unreachable", "configure.sh", func(r *bootstrapRig, pod string) {
+		{"OIDC discovery unreachable", "vault-oidc/oidc.sh", func(r *bootstrapRig, pod string) {
 			rootToken(pod)
 			r.touch("no-discovery", "")
 		}, 1, "that its worker applied the blueprint"},
-		{"group granted a policy the Job does not ship", "configure.sh", func(r *bootstrapRig, pod string) {
+		{"group granted a policy the Job does not ship", "vault-oidc/oidc.sh", func(r *bootstrapRig, pod string) {
 			rootToken(pod)
 			r.setOIDC("OIDC_GROUP_POLICIES", "bkt-developers=sso-write")
 		}, 1, "sso-write.hcl is not in the ConfigMap"},
-		{"group mapping without a policy", "configure.sh", func(r *bootstrapRig, pod string) {
+		{"group mapping without a policy", "vault-oidc/oidc.sh", func(r *bootstrapRig, pod string) {
 			rootToken(pod)
 			r.setOIDC("OIDC_GROUP_POLICIES", "bkt-developers")
 		}, 2, "is not group=policy"},
+	}
+	// connect.sh's checks, as both scripts that source it meet them.
+	for _, script := range []string{"configure.sh", "vault-oidc/oidc.sh"} {
+		cases = append(cases, []scriptFailure{
+			{"revoked root token, " + script, script, func(r *bootstrapRig, pod string) {
+				_ = os.WriteFile(filepath.Join(pod, "root-token"), []byte("hvs.revoked\n"), 0o600)
+			}, 1, "is not valid (revoked?)"},
+			{"sealed, " + script, script, func(r *bootstrapRig, pod string) {
+				rootToken(pod)
+				r.touch("sealed", "")
+			}, 1, "is not unsealed within 0 s"},
+		}...)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -344,9 +445,9 @@ func TestVaultBootstrapScriptsFailClearly(t *testing.T) {
 }
 
 func TestVaultBootstrapScriptsNameMissingInput(t *testing.T) {
-	for _, script := range []string{"init.sh", "store.sh", "configure.sh"} {
+	for _, script := range []string{"init.sh", "store.sh", "configure.sh", "vault-oidc/store.sh", "vault-oidc/oidc.sh"} {
 		r := newBootstrapRig(t)
-		cmd := exec.Command(map[bool]string{true: "bash", false: "sh"}[script == "store.sh"], filepath.Join(bootstrapDir, script))
+		cmd := exec.Command(map[bool]string{true: "bash", false: "sh"}[path.Base(script) == "store.sh"], r.script(script))
 		cmd.Env = []string{"PATH=" + r.bin + ":" + os.Getenv("PATH"), "FAKE_STATE=" + r.state}
 		out, err := cmd.CombinedOutput()
 		exit, ok := err.(*exec.ExitError)
