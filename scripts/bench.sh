@@ -26,13 +26,18 @@ echo "bench: building the Rust service (cargo build --profile app-release -p sam
 (cd "$root" && SAMPLE_APP_VERSION=bench cargo build --locked --quiet --profile app-release -p sample-app)
 cp "$root/target/app-release/sample-app" "$out/sample-app-rust"
 
-# The newest commit whose tree still has the Go service: the one that deleted it, minus one.
-go_commit=$(git -C "$root" rev-list -1 HEAD -- sample-app/go.mod)
-if [[ -z $go_commit ]]; then
-  echo "bench: no commit in this history has sample-app/go.mod; nothing to compare with" >&2
-  exit 1
+# The newest commit whose tree still has the Go service: HEAD while it is there, otherwise the
+# parent of the commit that deleted it (the last one to touch its go.mod).
+if git -C "$root" cat-file -e HEAD:sample-app/go.mod 2>/dev/null; then
+  go_commit=$(git -C "$root" rev-parse HEAD)
+else
+  go_commit=$(git -C "$root" rev-list -1 HEAD -- sample-app/go.mod)
+  if [[ -z $go_commit ]]; then
+    echo "bench: no commit in this history has sample-app/go.mod; nothing to compare with" >&2
+    exit 1
+  fi
+  go_commit=$(git -C "$root" rev-parse "$go_commit^")
 fi
-git -C "$root" cat-file -e "$go_commit:sample-app/go.mod" 2>/dev/null || go_commit=$(git -C "$root" rev-parse "$go_commit^")
 echo "bench: building the Go service from $(git -C "$root" log -1 --format='%h (%cs)' "$go_commit")"
 mkdir -p "$out/go-src"
 git -C "$root" archive "$go_commit" sample-app | tar -x -C "$out/go-src"

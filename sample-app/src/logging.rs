@@ -2,7 +2,7 @@
 //! ships to OpenSearch as filterable fields. A small `tracing` layer, so every line the process
 //! writes (including the database drivers' events) has that shape.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -39,11 +39,10 @@ pub fn subscriber(level: Level, sink: Sink) -> impl Subscriber + Send + Sync {
 impl<S: Subscriber> Layer<S> for JsonLines {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let mut line = Vec::with_capacity(256);
-        let now = OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .unwrap_or_default();
-        line.extend_from_slice(b"{\"time\":");
-        write_json_str(&mut line, &now);
+        line.extend_from_slice(b"{\"time\":\"");
+        // RFC 3339 text needs no JSON escaping.
+        let _ = OffsetDateTime::now_utc().format_into(&mut line, &Rfc3339);
+        line.push(b'"');
         line.extend_from_slice(b",\"level\":");
         write_json_str(&mut line, level_name(*event.metadata().level()));
         let mut fields = JsonFields {
@@ -85,6 +84,44 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
     drop(serde_json::to_writer(&mut *out, s));
 }
 
+/// Formats `value` straight into a JSON string literal: every request's line carries a few
+/// `Display` fields (path, id, peer), and an intermediate `String` for each is measurable.
+fn write_json_debug(out: &mut Vec<u8>, value: &dyn fmt::Debug) {
+    out.push(b'"');
+    let _ = write!(JsonEscaped(out), "{value:?}");
+    out.push(b'"');
+}
+
+/// Escapes what it is given for the inside of a JSON string.
+struct JsonEscaped<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for JsonEscaped<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..0x20 | 0x7f => b"",
+                _ => continue,
+            };
+            self.0.extend_from_slice(&bytes[start..i]);
+            if escape.is_empty() {
+                let _ = write!(self.0, "\\u{b:04x}");
+            } else {
+                self.0.extend_from_slice(escape);
+            }
+            start = i + 1;
+        }
+        self.0.extend_from_slice(&bytes[start..]);
+        Ok(())
+    }
+}
+
 struct JsonFields {
     line: Vec<u8>,
     message_written: bool,
@@ -112,7 +149,9 @@ impl Visit for MessageOnly<'_> {
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         if field.name() == "message" {
-            self.record_str(field, &format!("{value:?}"));
+            self.0.line.extend_from_slice(b",\"msg\":");
+            write_json_debug(&mut self.0.line, value);
+            self.0.message_written = true;
         }
     }
 }
@@ -152,7 +191,8 @@ impl Visit for JsonFields {
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         if field.name() != "message" {
-            self.record_str(field, &format!("{value:?}"));
+            self.key(field);
+            write_json_debug(&mut self.line, value);
         }
     }
 }
@@ -168,7 +208,7 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             tracing::info!(status = 200_u16, route = "/healthz", duration_ms = 0.25, ok = true, addr = %"1.2.3.4:5", "request");
             tracing::debug!("not written at info");
-            tracing::warn!(error = "say \"why\"\n", "database connection failed");
+            tracing::warn!(error = "say \"why\"\n", detail = %"tab\tquote\" back\\ bell\u{7} é", "database connection failed");
         });
         let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
         let lines: Vec<serde_json::Value> = text
@@ -193,5 +233,6 @@ mod tests {
             lines[1].get("message").is_none(),
             "the message is written once, as msg"
         );
+        assert_eq!(lines[1]["detail"], "tab\tquote\" back\\ bell\u{7} é");
     }
 }

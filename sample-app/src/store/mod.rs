@@ -61,8 +61,14 @@ pub struct Entry {
 }
 
 fn serialize_rfc3339<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-    let text = t.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
-    s.serialize_str(&text)
+    // On the stack: every listed entry is formatted, and `YYYY-MM-DDTHH:MM:SS.fffffffffZ` fits.
+    let mut buffer = [0_u8; 40];
+    let mut free = &mut buffer[..];
+    t.format_into(&mut free, &Rfc3339)
+        .map_err(serde::ser::Error::custom)?;
+    let written = 40 - free.len();
+    let text = std::str::from_utf8(&buffer[..written]).map_err(serde::ser::Error::custom)?;
+    s.serialize_str(text)
 }
 
 /// Implemented by every backend. Methods return boxed futures so that the service can hold any
