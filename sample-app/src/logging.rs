@@ -20,6 +20,8 @@ pub enum Sink {
     Stdout,
     /// A shared buffer (tests read the lines back).
     Buffer(Arc<Mutex<Vec<u8>>>),
+    /// Nowhere: the line is formatted and dropped (benchmarks of the request path).
+    Discard,
 }
 
 /// The layer that writes each event as a JSON line.
@@ -61,6 +63,7 @@ impl<S: Subscriber> Layer<S> for JsonLines {
         // A line that cannot be written has nowhere better to go; the service keeps serving.
         match &self.sink {
             Sink::Stdout => drop(std::io::stdout().lock().write_all(&line)),
+            Sink::Discard => {}
             Sink::Buffer(buffer) => buffer
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
