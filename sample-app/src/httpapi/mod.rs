@@ -32,6 +32,9 @@ const PAGE_ENTRIES: usize = 10;
 /// Bounds every database call a request makes, so that a hung database turns into a 503
 /// instead of piling up requests.
 const STORE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Bounds how long a client may take to send a request body, so that a stalled upload cannot
+/// hold a connection (and a drain) for ever.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The page's message, shared with the task that follows the message file.
 #[derive(Debug, Clone)]
@@ -335,13 +338,15 @@ impl Server {
             return too_large();
         }
         // A body without Content-Length that grows past the limit is cut off while being read.
-        let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
-            .collect()
-            .await
-        {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) if e.is::<LengthLimitError>() => return too_large(),
-            Err(e) => {
+        let read = Limited::new(req.into_body(), MAX_BODY_BYTES).collect();
+        let body = match tokio::time::timeout(BODY_READ_TIMEOUT, read).await {
+            Err(_) => {
+                let message = format!("request body not received within {BODY_READ_TIMEOUT:?}");
+                return error(StatusCode::REQUEST_TIMEOUT, &message);
+            }
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(e)) if e.is::<LengthLimitError>() => return too_large(),
+            Ok(Err(e)) => {
                 return error(
                     StatusCode::BAD_REQUEST,
                     &format!("could not read request body: {e}"),

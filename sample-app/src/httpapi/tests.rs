@@ -336,6 +336,24 @@ async fn oversized_bodies_are_refused_early() {
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// A body that stops arriving gets a 408 instead of holding the connection for ever.
+#[tokio::test(start_paused = true)]
+async fn a_stalled_body_times_out() {
+    let f = fixture(memory());
+    let stalled = futures_util::stream::iter([Ok::<_, Infallible>(Frame::data(
+        Bytes::from_static(b"{\"mess"),
+    ))])
+    .chain(futures_util::stream::pending());
+    let req = Request::post("/api/entries")
+        .header("content-type", "application/json")
+        .body(StreamBody::new(stalled))
+        .unwrap();
+    let a = f.send(req).await;
+    assert_eq!(a.status, StatusCode::REQUEST_TIMEOUT, "{}", a.body);
+    assert_eq!(a.error(), "request body not received within 15s");
+    assert_eq!(f.store.list(10).await, Ok(vec![]));
+}
+
 #[tokio::test]
 async fn list_limit_is_validated() {
     let f = fixture(memory());
