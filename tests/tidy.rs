@@ -156,8 +156,9 @@ fn templated_lines(text: &str) -> Vec<(usize, String)> {
 }
 
 /// The writers are where text is made; everywhere else output comes from typed values.
-const WRITERS: [&str; 5] = [
+const WRITERS: [&str; 6] = [
     "src/substitution.rs",
+    "crates/bkt-flux/src/escape.rs",
     "crates/bkt-core/src/hcl/print.rs",
     "crates/bkt-core/src/hcl/expr.rs",
     "crates/bkt-core/src/yaml",

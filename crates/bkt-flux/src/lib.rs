@@ -91,6 +91,7 @@ pub mod configs;
 pub mod controllers;
 mod duration;
 mod error;
+mod escape;
 pub mod kinds;
 pub mod kustomize;
 mod manifest;
@@ -101,8 +102,9 @@ pub mod vault;
 
 pub use duration::Duration;
 pub use error::{Error, Result};
+pub use escape::escaped_reference;
 pub use manifest::{Manifest, ManifestFile};
-pub use tree::{GitOpsTree, escaped_reference};
+pub use tree::GitOpsTree;
 
 /// The README's examples, compiled and run as doctests so they cannot go stale.
 #[cfg(doctest)]

@@ -283,18 +283,6 @@ fn group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
-/// A `${NAME}` reference that Flux's substitution leaves for the workload to resolve (an
-/// environment variable in a chart's configuration file): written with Flux's escape, `$$`, so
-/// [`GitOpsTree`]'s check and Flux itself skip it, and Flux writes `${NAME}`.
-#[must_use]
-pub fn escaped_reference(name: &str) -> String {
-    let mut text = String::from("$$");
-    text.push('{');
-    text.push_str(name);
-    text.push('}');
-    text
-}
-
 /// The names of the `${VAR}` substitutions in `text`, as Flux's envsubst reads them: `$$` is an
 /// escaped `$`, and a name ends at the first character that cannot be part of one (`}` or an
 /// operator such as `:=`). A `${` with no name gives `""`.
@@ -623,7 +611,8 @@ fn visit(
 
 #[cfg(test)]
 mod tests {
-    use super::{escaped_reference, variables};
+    use super::variables;
+    use crate::escaped_reference;
 
     #[test]
     fn reads_variables_as_flux_does() {
