@@ -41,6 +41,7 @@ pub const GENERATED_ROOTS: [&str; 2] = ["terraform", "gitops"];
 pub const TERRAFORM_VERSION: &str = ">= 1.11.0";
 
 /// The exact `hashicorp/aws` provider version the roots pin (modules require at least it).
+// renovate: datasource=terraform-provider depName=hashicorp/aws
 pub const AWS_PROVIDER_VERSION: &str = "5.100.0";
 
 /// Where the bootstrap root is written.

@@ -14,6 +14,7 @@ mod image_tag;
 mod package;
 mod release_flow;
 mod rendered;
+mod renovate;
 mod rules;
 mod snapshots;
 mod spec_file;

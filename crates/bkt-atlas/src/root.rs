@@ -24,10 +24,13 @@ use crate::spec::{
 
 /// The `mongodb/mongodbatlas` provider version the root pins (the newest release when the
 /// root was written; `data/mongodbatlas-<version>.hcl` holds its documented arguments).
+// renovate: datasource=terraform-provider depName=mongodb/mongodbatlas
 pub const MONGODBATLAS_VERSION: &str = "2.16.0";
 /// The `hashicorp/random` provider version the root pins.
+// renovate: datasource=terraform-provider depName=hashicorp/random
 pub const RANDOM_VERSION: &str = "3.9.0";
 /// The `hashicorp/aws` provider version the root pins: the one `terraform/envs/dev` pins.
+// renovate: datasource=terraform-provider depName=hashicorp/aws
 pub const AWS_VERSION: &str = "5.100.0";
 /// Length of the generated database password: 32 letters and digits, about 190 bits.
 pub const PASSWORD_LENGTH: u8 = 32;

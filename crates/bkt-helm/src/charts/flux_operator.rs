@@ -11,6 +11,7 @@ use crate::{Chart, Repository, RepositoryKind};
 /// The Flux Operator chart, from `ControlPlane`'s OCI registry.
 pub const CHART: Chart = Chart {
     name: "flux-operator",
+    // renovate: datasource=docker depName=ghcr.io/controlplaneio-fluxcd/charts/flux-operator
     version: "0.59.0",
     repository: Repository {
         name: "controlplaneio-fluxcd",
