@@ -170,16 +170,9 @@ fn nat_gateway_mode(text: &str) -> Result<NatGatewayMode> {
         })
 }
 
-/// S3's bucket-name rule: 3-63 lowercase letters, digits, `.` and `-`, starting and ending with
-/// a letter or digit.
+/// The state bucket's name, by the rule the Atlas root's `state_bucket` uses (S3's).
 fn check_bucket(field: &str, bucket: &str) -> Result<()> {
-    let bytes = bucket.as_bytes();
-    let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    let valid = (3..=63).contains(&bytes.len())
-        && bytes.first().is_some_and(edge)
-        && bytes.last().is_some_and(edge)
-        && bytes.iter().all(|b| edge(b) || matches!(b, b'.' | b'-'));
-    if valid {
+    if bkt_atlas::is_bucket(bucket) {
         Ok(())
     } else {
         Err(Error::Setting {

@@ -307,8 +307,10 @@ fn is_org_id(id: &str) -> bool {
     id.len() == 24 && all_bytes(id, |b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// `STATE_BUCKET_PATTERN`.
-fn is_bucket(name: &str) -> bool {
+/// Whether `name` is an S3 bucket name, by `STATE_BUCKET_PATTERN`: 3-63 lowercase letters,
+/// digits, `.` or `-`, starting and ending with a letter or digit.
+#[must_use]
+pub fn is_bucket(name: &str) -> bool {
     let bytes = name.as_bytes();
     let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     (3..=63).contains(&bytes.len())
