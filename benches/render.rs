@@ -7,7 +7,8 @@
 use bkt_flux::{GitOpsTree, Manifest};
 use bkt_oidc::GitHubRole;
 use bkt_oidc::policy::{Operator, PolicyDocument, Statement};
-use bkt_platform::{GENERATOR, PlatformSpec, Tree, render};
+use bkt_platform::Tree;
+use bkt_reference::{GENERATOR, PlatformSpec, render};
 
 fn main() {
     divan::main();
@@ -141,7 +142,7 @@ fn atlas_root() -> Tree {
 /// `bkt_flux`: the whole gitops tree, from the spec to the rendered files.
 #[divan::bench]
 fn flux_gitops_tree() -> Tree {
-    bkt_platform::gitops::tree(divan::black_box(&PlatformSpec::default()))
+    bkt_reference::gitops::tree(divan::black_box(&PlatformSpec::default()))
         .unwrap()
         .to_tree(GENERATOR)
         .unwrap()
@@ -178,7 +179,7 @@ mod core {
 
     /// Every manifest of the gitops tree, repeated up to 300 documents.
     fn manifests(count: usize) -> Vec<Manifest> {
-        let tree: GitOpsTree = bkt_platform::gitops::tree(&PlatformSpec::default()).unwrap();
+        let tree: GitOpsTree = bkt_reference::gitops::tree(&PlatformSpec::default()).unwrap();
         let all: Vec<Manifest> = tree
             .files()
             .flat_map(|(_, file)| file.documents().iter().cloned())

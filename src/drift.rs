@@ -61,7 +61,7 @@ pub fn expected_files(tree: &Tree) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Compares the tree with `on_disk`: the checkout's bytes for every rendered path that exists,
-/// plus every file under [`crate::GENERATED_ROOTS`] that carries the generated header (or is
+/// plus every file under the generated roots the caller names that carries the generated header (or is
 /// listed in the manifest).
 #[must_use]
 pub fn compare(tree: &Tree, on_disk: &BTreeMap<String, Vec<u8>>) -> Vec<Drift> {

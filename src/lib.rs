@@ -1,13 +1,19 @@
-//! The BKT reference platform as one typed model: a [`PlatformSpec`] rendered into the
-//! repository layout (`terraform/`, `gitops/`) as an in-memory [`Tree`].
+//! BKT Platform: typed infrastructure models for GitOps developer platforms on AWS, in one
+//! facade over the workspace's crates.
 //!
-//! This crate composes the others; it performs no I/O. The `generate` example writes the tree
-//! to disk and checks a checkout for drift.
+//! Each crate is re-exported under a short name ([`core`], [`network`], [`eks`], [`oidc`],
+//! [`atlas`], [`flux`], [`helm`], [`sso`]); [`drift`] compares a rendered [`Tree`] with a
+//! checkout. The facade holds no platform of its own: a platform (its environments, components,
+//! chart values and sign-on) is data a user builds through this API — the repository's reference
+//! platform (`reference/`, the `bkt-reference` crate) is one such user.
 //!
 //! ```
-//! let tree = bkt_platform::render(&bkt_platform::PlatformSpec::default())?;
-//! assert!(tree.get("terraform/modules/network/main.tf").is_some());
-//! # Ok::<(), bkt_platform::Error>(())
+//! use bkt_platform::core::{FileKind, Tree};
+//!
+//! let mut tree = Tree::new("my-generator");
+//! tree.insert("notes/hello.json", FileKind::Json, "{}\n")?;
+//! assert!(tree.get("notes/hello.json").is_some());
+//! # Ok::<(), bkt_platform::core::Error>(())
 //! ```
 
 #[doc(inline)]
@@ -26,208 +32,14 @@ pub use bkt_helm as helm;
 pub use bkt_network as network;
 #[doc(inline)]
 pub use bkt_oidc as oidc;
-
-/// The name every generated file's header gives as its generator.
-pub const GENERATOR: &str = "bkt-platform";
-
-/// The command that regenerates the committed layout, printed by every drift report.
-pub const REGENERATE: &str = "cargo run --example generate";
-
-/// The folders of the repository whose generated files the tree owns: a file there that
-/// carries the generated header but is not in the tree is stale.
-pub const GENERATED_ROOTS: [&str; 2] = ["terraform", "gitops"];
+#[doc(inline)]
+pub use bkt_sso as sso;
 
 /// The Terraform version every module and root requires.
 pub const TERRAFORM_VERSION: &str = ">= 1.11.0";
 
-/// The exact `hashicorp/aws` provider version the roots pin (modules require at least it).
+/// The exact `hashicorp/aws` provider version roots pin (modules require at least it).
 // renovate: datasource=terraform-provider depName=hashicorp/aws
 pub const AWS_PROVIDER_VERSION: &str = "5.100.0";
 
-/// Where the bootstrap root is written.
-pub const BOOTSTRAP_DIR: &str = "terraform/bootstrap";
-
-/// Where the dev environment root is written.
-pub const DEV_ROOT_DIR: &str = "terraform/envs/dev";
-
-/// Where the MongoDB Atlas root is written: a root of its own, outside tf-check's
-/// `terraform/envs/*`, because its providers are not in the offline mirror.
-pub const ATLAS_ROOT_DIR: &str = "terraform/atlas/dev";
-
-/// Where the network module is written.
-pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
-
-/// Where the dns module (Route 53 zone, ACM certificate) is written.
-pub const DNS_MODULE_DIR: &str = "terraform/modules/dns";
-
-/// Where the github-oidc module (GitHub Actions OIDC provider and roles) is written.
-pub const GITHUB_OIDC_MODULE_DIR: &str = "terraform/modules/github-oidc";
-
-/// Where the eks module is written.
-pub const EKS_MODULE_DIR: &str = "terraform/modules/eks";
-
-/// Where the ecr module is written.
-pub const ECR_MODULE_DIR: &str = "terraform/modules/ecr";
-
-/// Where the workload-identity module is written.
-pub const WORKLOAD_IDENTITY_MODULE_DIR: &str = "terraform/modules/workload-identity";
-
-/// Everything the platform is made from; the default is the dev platform committed here.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PlatformSpec {
-    /// The network module (its input defaults).
-    pub network: bkt_network::NetworkModule,
-    /// The dns module (its input defaults).
-    pub dns: bkt_network::DnsModule,
-    /// The bootstrap root (the state bucket).
-    pub bootstrap: bootstrap::BootstrapRoot,
-    /// The dev environment root.
-    pub dev: dev::DevRoot,
-    /// The MongoDB Atlas root (project, cluster, access list, database user).
-    pub atlas: bkt_atlas::AtlasRoot,
-    /// The github-oidc module (its input defaults).
-    pub github_oidc: bkt_oidc::GithubOidcModule,
-    /// The eks module (its input defaults).
-    pub eks: bkt_eks::EksModule,
-    /// The ecr module (its input defaults).
-    pub ecr: bkt_eks::EcrModule,
-    /// The workload-identity module.
-    pub workload_identity: bkt_eks::WorkloadIdentityModule,
-    /// The dev environment's often-changing settings, read from its data file
-    /// ([`settings::DEV_SETTINGS_PATH`]) by the generator; the default holds the placeholder tag.
-    pub settings: settings::Settings,
-    /// The cluster entry `gitops/clusters/dev` (and its local flavour).
-    pub cluster: bkt_flux::cluster::ClusterEntry,
-}
-
-/// What went wrong while rendering the platform.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// A value of the platform spec failed validation.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the field, for example `bootstrap.region`.
-        field: String,
-        /// The rejected value.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
-    /// The network model was rejected.
-    #[error("network: {0}")]
-    Network(#[from] bkt_network::Error),
-    /// The Atlas model was rejected.
-    #[error("atlas: {0}")]
-    Atlas(#[from] bkt_atlas::Error),
-    /// The github-oidc model or a policy document was rejected.
-    #[error("oidc: {0}")]
-    Oidc(#[from] bkt_oidc::Error),
-    /// The eks, ecr or workload-identity model was rejected.
-    #[error("eks: {0}")]
-    Eks(#[from] bkt_eks::Error),
-    /// A chart's values or the sample chart's schema was rejected.
-    #[error("helm: {0}")]
-    Helm(#[from] bkt_helm::Error),
-    /// The SSO declaration or a consumer's wiring to it is invalid.
-    #[error("sso: {0}")]
-    Sso(#[from] bkt_sso::Error),
-    /// A Flux model or the GitOps tree's graph checks rejected the tree (boxed: its errors
-    /// name object, file, field and value, and would make every `Result` of this crate large).
-    #[error("flux: {0}")]
-    Flux(Box<bkt_flux::Error>),
-    /// A settings data file is not TOML.
-    #[error("line {line}, column {column}: {message}")]
-    SettingsSyntax {
-        /// 1-based line of the error.
-        line: usize,
-        /// 1-based column of the error.
-        column: usize,
-        /// The TOML parser's message.
-        message: String,
-    },
-    /// A setting of a data file is missing, unknown or invalid.
-    #[error("{field}: {message}")]
-    Setting {
-        /// Dotted path of the setting, for example `sample_app.image_tag`.
-        field: String,
-        /// What is wrong and the expected form.
-        message: String,
-    },
-    /// A JSON file could not be serialized.
-    #[error("JSON serialization of {what} failed: {message}")]
-    Json {
-        /// The file.
-        what: String,
-        /// The serializer's message.
-        message: String,
-    },
-    /// The tree could not be assembled.
-    #[error(transparent)]
-    Core(#[from] bkt_core::Error),
-}
-
-impl Error {
-    pub(crate) fn invalid(
-        field: &str,
-        value: impl std::fmt::Display,
-        reason: impl Into<String>,
-    ) -> Self {
-        Self::Invalid {
-            field: field.to_owned(),
-            value: value.to_string(),
-            reason: reason.into(),
-        }
-    }
-}
-
-impl From<bkt_flux::Error> for Error {
-    fn from(error: bkt_flux::Error) -> Self {
-        Self::Flux(Box::new(error))
-    }
-}
-
-/// `Result` with this crate's [`Error`].
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Renders the whole layout. The same spec gives the same bytes, always.
-///
-/// # Errors
-/// The first model error, naming the field and the fix.
-pub fn render(spec: &PlatformSpec) -> Result<Tree> {
-    let mut tree = Tree::new(GENERATOR);
-    tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
-    tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
-    tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
-    tree.extend_under(DEV_ROOT_DIR, spec.dev.to_tree(GENERATOR)?)?;
-    tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
-    tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
-    tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
-    tree.extend_under(ECR_MODULE_DIR, spec.ecr.to_tree(GENERATOR)?)?;
-    tree.extend_under(
-        WORKLOAD_IDENTITY_MODULE_DIR,
-        spec.workload_identity.to_tree(GENERATOR)?,
-    )?;
-    tree.insert(
-        cluster_vars::FIXTURE_PATH,
-        bkt_core::FileKind::Json,
-        &cluster_vars::fixture_json()?,
-    )?;
-    tree.insert(
-        bkt_helm::sample_app::SCHEMA_PATH,
-        bkt_core::FileKind::Json,
-        &bkt_helm::sample_app::values_schema_json()?,
-    )?;
-    tree.extend_under(gitops::GITOPS_DIR, gitops::tree(spec)?.to_tree(GENERATOR)?)?;
-    Ok(tree)
-}
-
-pub mod bootstrap;
-pub mod cluster_vars;
-pub mod dev;
 pub mod drift;
-pub mod gitops;
-mod policies;
-pub mod settings;
-pub mod spec;
-mod substitution;

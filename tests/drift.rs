@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use bkt_platform::drift::{self, Drift};
-use bkt_platform::{PlatformSpec, REGENERATE, render};
+use bkt_reference::{PlatformSpec, REGENERATE, render};
 
 use crate::{disk, environment};
 

@@ -7,8 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use bkt_platform::drift::{self, Drift};
-use bkt_platform::settings::DEV_SETTINGS_PATH;
-use bkt_platform::{PlatformSpec, render};
+use bkt_reference::settings::DEV_SETTINGS_PATH;
+use bkt_reference::{PlatformSpec, render};
 
 use crate::{disk, environment};
 

@@ -1,7 +1,7 @@
 //! The rendered layout's manifests (every `.yaml` under `gitops/`), read back as YAML: what
 //! the rules over the whole tree check, rather than the Rust values that made them.
 
-use bkt_platform::{PlatformSpec, render};
+use bkt_reference::{PlatformSpec, render};
 use serde::de::DeserializeOwned;
 
 /// Every document of every rendered `gitops/**/*.yaml`, with its path, in path order.

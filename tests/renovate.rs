@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use bkt_platform::helm::{CATALOG, RepositoryKind};
-use bkt_platform::{PlatformSpec, render};
+use bkt_reference::{PlatformSpec, render};
 use serde_json::Value;
 
 fn root() -> PathBuf {

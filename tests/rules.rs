@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bkt_platform::core::hcl::Kind;
-use bkt_platform::{PlatformSpec, render};
+use bkt_reference::{PlatformSpec, render};
 
 macro_rules! taggable {
     ($($kind:ty),* $(,)?) => {{
@@ -19,10 +19,10 @@ macro_rules! taggable {
 
 /// Every resource kind the crates model: type name -> whether it takes `tags`.
 fn kinds() -> BTreeMap<&'static str, bool> {
-    use bkt_platform::bootstrap::*;
     use bkt_platform::eks::aws::*;
     use bkt_platform::network::aws::*;
     use bkt_platform::oidc::aws::*;
+    use bkt_reference::bootstrap::*;
     taggable!(
         Vpc,
         DefaultSecurityGroup,

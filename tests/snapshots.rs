@@ -1,7 +1,7 @@
 //! Snapshots of rendered text (never of a re-serialized value): a change to a model shows up
 //! as a reviewable diff of the HCL it writes.
 
-use bkt_platform::{BOOTSTRAP_DIR, DEV_ROOT_DIR, NETWORK_MODULE_DIR, PlatformSpec, render};
+use bkt_reference::{BOOTSTRAP_DIR, DEV_ROOT_DIR, NETWORK_MODULE_DIR, PlatformSpec, render};
 
 fn snapshot_dir(dir: &str, prefix: &str) {
     let tree = render(&PlatformSpec::default()).unwrap();

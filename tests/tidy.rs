@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use bkt_platform::core::header;
-use bkt_platform::{PlatformSpec, render};
+use bkt_reference::{PlatformSpec, render};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use bkt_platform::drift::{self, Drift};
-use bkt_platform::settings::Settings;
-use bkt_platform::{PlatformSpec, REGENERATE};
+use bkt_reference::settings::Settings;
+use bkt_reference::{PlatformSpec, REGENERATE};
 
 use crate::{cli, disk, environment};
 
@@ -107,7 +107,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
         return 0;
     }
     if args.print_default_spec {
-        return match bkt_platform::spec::default_spec_text() {
+        return match bkt_reference::spec::default_spec_text() {
             Ok(text) => {
                 said!(out, "{text}");
                 0
@@ -142,7 +142,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
             return 2;
         }
     };
-    let tree = match bkt_platform::render(&spec) {
+    let tree = match bkt_reference::render(&spec) {
         Ok(tree) => tree,
         Err(error) => {
             say!(err, "generate: the platform spec is invalid: {error}");

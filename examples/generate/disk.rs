@@ -6,8 +6,9 @@ use std::fs;
 use std::io::{self, Read as _};
 use std::path::Path;
 
+use bkt_platform::Tree;
 use bkt_platform::core::{MANIFEST_PATH, header};
-use bkt_platform::{GENERATED_ROOTS, Tree};
+use bkt_reference::GENERATED_ROOTS;
 
 /// Enough of a file to see its first line.
 const HEADER_PROBE: u64 = 512;

@@ -1,13 +1,13 @@
 //! The data file's I/O half: reading a checkout's `environments/dev.toml`, and replacing it
 //! atomically after an image-tag change. The rules and the edit itself are pure and live in
-//! `bkt_platform::settings`; shared by the `generate` example and the workspace tests.
+//! `bkt_reference::settings`; shared by the `generate` example and the workspace tests.
 
 use std::fmt;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use bkt_platform::settings::{self, ImageTag, ImageTagEdit, Settings};
+use bkt_reference::settings::{self, ImageTag, ImageTagEdit, Settings};
 
 /// Why the data file could not be used.
 #[derive(Debug)]
@@ -17,7 +17,7 @@ pub enum Failure {
     /// The file could not be read or written.
     Io(PathBuf, io::Error),
     /// The file, or the tag asked for, breaks a rule.
-    Invalid(PathBuf, bkt_platform::Error),
+    Invalid(PathBuf, bkt_reference::Error),
 }
 
 impl Failure {

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! The platform spec is the embedded default completed by a spec file: the checkout's
-//! `environments/dev.toml` (`bkt_platform::settings`, `bkt_platform::spec`), or `--spec FILE`.
+//! `environments/dev.toml` (`bkt_reference::settings`, `bkt_reference::spec`), or `--spec FILE`.
 //! Only files whose bytes changed are written; generated files no longer rendered are removed.
 
 mod app;

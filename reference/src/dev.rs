@@ -66,7 +66,7 @@ impl Default for DevRoot {
             sample_app_repository: "bkt-sample-app".to_owned(),
             state_bucket: "bkt-platform-tfstate-123456789012".to_owned(),
             region: "eu-west-1".to_owned(),
-            aws_provider_version: crate::AWS_PROVIDER_VERSION.to_owned(),
+            aws_provider_version: bkt_platform::AWS_PROVIDER_VERSION.to_owned(),
         }
     }
 }
@@ -465,7 +465,7 @@ impl DevRoot {
                     use_lockfile: Some(true.into()),
                     why: Some("bucket: the state_bucket output of terraform/bootstrap (bkt-platform-tfstate-<account id>).\nReplace the account ID below with yours after the bootstrap apply; the offline emulator run\noverrides bucket and endpoint with -backend-config.".to_owned()),
                 })),
-                ..bkt_oidc::aws::aws_settings(crate::TERRAFORM_VERSION, &self.aws_provider_version)
+                ..bkt_oidc::aws::aws_settings(bkt_platform::TERRAFORM_VERSION, &self.aws_provider_version)
             }
             .to_block(),
         );

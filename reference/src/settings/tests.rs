@@ -22,7 +22,7 @@ fn new_tag() -> ImageTag {
 
 #[test]
 fn the_committed_dev_file_is_valid() {
-    let settings = parse(include_str!("../../environments/dev.toml")).unwrap();
+    let settings = parse(include_str!("../../../environments/dev.toml")).unwrap();
     assert_eq!(settings.sample_app.image_tag.as_str().len(), 40);
 }
 

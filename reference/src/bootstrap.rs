@@ -211,7 +211,7 @@ impl Default for BootstrapRoot {
             region: "eu-west-1".to_owned(),
             name_prefix: "bkt-platform-tfstate".to_owned(),
             noncurrent_version_retention_days: 90,
-            aws_provider_version: crate::AWS_PROVIDER_VERSION.to_owned(),
+            aws_provider_version: bkt_platform::AWS_PROVIDER_VERSION.to_owned(),
         }
     }
 }
@@ -480,7 +480,7 @@ impl BootstrapRoot {
 
         let mut versions = File::new();
         versions.push(
-            bkt_oidc::aws::aws_settings(crate::TERRAFORM_VERSION, &self.aws_provider_version)
+            bkt_oidc::aws::aws_settings(bkt_platform::TERRAFORM_VERSION, &self.aws_provider_version)
             .to_block()
             .why("The bucket that holds every other state cannot hold its own creation: this root keeps a local\nstate. It has a handful of resources and can be imported again (docs/terraform.md)."),
         );
