@@ -19,7 +19,7 @@
 //! - It is the format Rust users already edit (`Cargo.toml`), and the file is small and flat.
 //!
 //! ```
-//! use bkt_platform::settings;
+//! use bkt_reference::settings;
 //!
 //! let text = "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n";
 //! let settings = settings::parse(text)?;
@@ -32,7 +32,7 @@
 //! assert!(error.to_string().starts_with(
 //!     "sample_app.image_tag: \"abc\" is not a 40-character lowercase hex commit SHA"
 //! ));
-//! # Ok::<(), bkt_platform::Error>(())
+//! # Ok::<(), bkt_reference::Error>(())
 //! ```
 
 use std::fmt;

@@ -8,7 +8,7 @@
 //! embedded default as a complete, commented file to start from.
 //!
 //! ```
-//! use bkt_platform::{PlatformSpec, settings, spec};
+//! use bkt_reference::{PlatformSpec, settings, spec};
 //!
 //! // The default written out and read back is the default.
 //! let text = spec::default_spec_text()?;
@@ -20,7 +20,7 @@
 //!            [network]\nnat_gateway_mode = \"two\"\n";
 //! let error = PlatformSpec::from_settings(settings::parse(bad)?).unwrap_err();
 //! assert!(error.to_string().starts_with("network.nat_gateway_mode: \"two\""));
-//! # Ok::<(), bkt_platform::Error>(())
+//! # Ok::<(), bkt_reference::Error>(())
 //! ```
 
 use bkt_eks::KubernetesVersion;
