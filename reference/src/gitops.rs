@@ -39,16 +39,16 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
     let vars = ClusterVars::references();
     let domain = vars.domain.to_string();
     let sso = bkt_sso::Sso::dev().map_err(bkt_flux::Error::from)?;
-    bkt_flux::platform::Platform::dev(&domain, sso.clone()).add_to(&mut tree)?;
-    let vault = bkt_flux::vault::VaultBootstrap::new(
+    platform::Platform::new(&domain, sso.clone()).add_to(&mut tree)?;
+    let vault = vault::VaultBootstrap::new(
         vars.vault_init_secret_arn.to_string(),
         vars.aws_region.to_string(),
     );
     vault.add_to(&mut tree)?;
     vault
-        .with_oidc(bkt_flux::vault::VaultOidc::new(&sso, &domain)?)
+        .with_oidc(vault::VaultOidc::new(&sso, &domain)?)
         .add_to(&mut tree)?;
-    bkt_flux::configs::Configs {
+    configs::Configs {
         domain: vars.domain.to_string(),
         certificate_arn: vars.certificate_arn.to_string(),
         cluster_name: vars.cluster_name.to_string(),
@@ -57,13 +57,13 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
         sso,
     }
     .add_to(&mut tree)?;
-    bkt_flux::vault::VaultSecrets.add_to(&mut tree)?;
+    vault::VaultSecrets.add_to(&mut tree)?;
     tree.extend_under(
         APPS_DIR,
-        bkt_flux::apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
+        apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
     )?;
     bkt_flux::components::add_to(&mut tree)?;
-    bkt_flux::controllers::Controllers::dev(&controller_vars())?.add_to(&mut tree)?;
+    controllers::controllers(&controller_vars())?.add_to(&mut tree)?;
     Ok(tree)
 }
 
@@ -73,9 +73,9 @@ pub const APPS_DIR: &str = "apps";
 /// The sample app of the apps layer: the image tag from the environment's data file
 /// ([`crate::settings`]), everything else the cluster substitutes.
 #[must_use]
-pub fn sample_app(spec: &PlatformSpec) -> bkt_flux::apps::SampleApp {
+pub fn sample_app(spec: &PlatformSpec) -> apps::SampleApp {
     let vars = ClusterVars::references();
-    bkt_flux::apps::SampleApp {
+    apps::SampleApp {
         image_tag: spec.settings.sample_app.image_tag.to_string(),
         image_repository: vars.sample_app_image_repository.to_string(),
         domain: vars.domain.to_string(),
@@ -86,9 +86,9 @@ pub fn sample_app(spec: &PlatformSpec) -> bkt_flux::apps::SampleApp {
 }
 
 /// The cluster vars the controllers' values reference, as `${KEY}` substitutions.
-fn controller_vars() -> bkt_flux::controllers::ControllerVars {
+fn controller_vars() -> controllers::ControllerVars {
     let vars = ClusterVars::references();
-    bkt_flux::controllers::ControllerVars {
+    controllers::ControllerVars {
         cluster_name: vars.cluster_name.to_string(),
         aws_region: vars.aws_region.to_string(),
         vpc_id: vars.vpc_id.to_string(),
@@ -101,3 +101,11 @@ fn controller_vars() -> bkt_flux::controllers::ControllerVars {
         vault_role_arn: vars.vault_role_arn.to_string(),
     }
 }
+
+pub mod apps;
+pub mod cluster;
+pub mod configs;
+pub mod controllers;
+pub mod platform;
+pub mod sso;
+pub mod vault;

@@ -53,7 +53,7 @@ pub const ECR_MODULE_DIR: &str = "terraform/modules/ecr";
 pub const WORKLOAD_IDENTITY_MODULE_DIR: &str = "terraform/modules/workload-identity";
 
 /// Everything the platform is made from; the default is the dev platform committed here.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlatformSpec {
     /// The network module (its input defaults).
     pub network: bkt_network::NetworkModule,
@@ -78,6 +78,24 @@ pub struct PlatformSpec {
     pub settings: settings::Settings,
     /// The cluster entry `gitops/clusters/dev` (and its local flavour).
     pub cluster: bkt_flux::cluster::ClusterEntry,
+}
+
+impl Default for PlatformSpec {
+    fn default() -> Self {
+        Self {
+            network: bkt_network::NetworkModule::default(),
+            dns: bkt_network::DnsModule::default(),
+            bootstrap: bootstrap::BootstrapRoot::default(),
+            dev: dev::DevRoot::default(),
+            atlas: bkt_atlas::AtlasRoot::default(),
+            github_oidc: bkt_oidc::GithubOidcModule::default(),
+            eks: bkt_eks::EksModule::default(),
+            ecr: bkt_eks::EcrModule::default(),
+            workload_identity: bkt_eks::WorkloadIdentityModule::default(),
+            settings: settings::Settings::default(),
+            cluster: gitops::cluster::entry(),
+        }
+    }
 }
 
 /// What went wrong while rendering the platform.

@@ -134,7 +134,8 @@ impl From<bkt_sso::Error> for Error {
 
 impl Error {
     /// An [`Error::Invalid`] for `field` holding `value`, with the reason and the fix.
-    pub(crate) fn invalid(
+    #[must_use]
+    pub fn invalid(
         field: impl Into<String>,
         value: impl std::fmt::Display,
         reason: impl Into<String>,

@@ -84,10 +84,9 @@
 //! # Ok::<(), bkt_flux::Error>(())
 //! ```
 
-pub mod apps;
 pub mod cluster;
 pub mod components;
-pub mod configs;
+pub mod compose;
 pub mod controllers;
 mod duration;
 mod error;
@@ -95,10 +94,7 @@ mod escape;
 pub mod kinds;
 pub mod kustomize;
 mod manifest;
-pub mod platform;
-pub mod sso;
 mod tree;
-pub mod vault;
 
 pub use duration::Duration;
 pub use error::{Error, Result};

@@ -95,7 +95,10 @@ fn entry(names: &[String], depends_on: &[Vec<usize>]) -> bkt_flux::cluster::Clus
             layers,
         }],
         local: None,
-        ..ClusterEntry::dev()
+        environment: "dev".into(),
+        namespace: "flux-system".into(),
+        source: CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
+        cluster_vars: "cluster-vars".into(),
     }
 }
 

@@ -1,0 +1,609 @@
+//! Building blocks of a platform component, as the reference platform composes its own: a
+//! Pod Security-labelled namespace, a chart's `HelmRepository` and a `HelmRelease` with
+//! remediation and the reasons behind its values, an Ingress on the shared ALB, a folder's
+//! `kustomization.yaml` with the namespace baseline, `NetworkPolicy` rules, secrets generated once
+//! in the cluster (External Secrets `Password` generators) and a Secret copied between namespaces.
+//!
+//! Each helper returns typed objects or [`ManifestFile`]s; a component is the files a user
+//! inserts into a [`crate::GitOpsTree`] folder, and the tree's graph checks apply to them as to
+//! any other file.
+//!
+//! ```
+//! use bkt_flux::compose;
+//! use bkt_flux::{Duration, GitOpsTree};
+//! use bkt_helm::charts::external_secrets;
+//!
+//! let chart = &external_secrets::CHART;
+//! let mut tree = GitOpsTree::new("gitops", &[]);
+//! tree.insert("platform/secrets/namespace.yaml", compose::namespace_file("secrets", None)?)?;
+//! tree.insert("platform/secrets/repository.yaml", compose::repository(chart)?)?;
+//! let values = external_secrets::Values::default();
+//! tree.insert(
+//!     "platform/secrets/release.yaml",
+//!     compose::release(chart, Duration::minutes(10), &values, &["Why these values."], None)?,
+//! )?;
+//! tree.insert(
+//!     "platform/secrets/kustomization.yaml",
+//!     compose::folder_kustomization(
+//!         "secrets",
+//!         &["namespace.yaml", "repository.yaml", "release.yaml"],
+//!         false,
+//!         None,
+//!     )?,
+//! )?;
+//! tree.check()?;
+//! # Ok::<(), bkt_flux::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
+use k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, NetworkPolicy, NetworkPolicyEgressRule,
+    NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+    ServiceBackendPort,
+};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde::Serialize;
+
+use bkt_helm::Chart;
+
+use crate::kinds::external_secrets::{
+    CaProvider, DataFromSourceRef, ExternalSecret, ExternalSecretDataFrom, ExternalSecretSpec,
+    ExternalSecretTarget, ExternalSecretTemplate, GeneratorRef, KubernetesProvider,
+    KubernetesProviderAuth, KubernetesServer, PasswordSpec, RemoteReference, SecretStore,
+    SecretStoreProvider, SecretStoreRef, SecretStoreSpec, ServiceAccountRef,
+};
+use crate::kinds::{
+    CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec, HelmRepository,
+    HelmRepositorySpec, Install, InstallRemediation, NamespacedObjectReference, SourceKind,
+    Upgrade, UpgradeRemediation, Values,
+};
+use crate::kustomize::Kustomization;
+use crate::{Duration, Manifest, ManifestFile, Result};
+
+/// The kustomize component every platform namespace includes (default-deny, DNS egress).
+pub const NAMESPACE_BASELINE: &str = "../../infrastructure/components/namespace-baseline";
+/// The kustomize component that allows HTTPS egress (the API server, external endpoints).
+pub const EGRESS_HTTPS: &str = "../../infrastructure/components/egress-https";
+
+/// The annotation that makes the ALB listen on both ports (HTTP redirects to HTTPS).
+pub const ALB_LISTEN_PORTS: &str = "alb.ingress.kubernetes.io/listen-ports";
+/// The ALB's health-check path annotation.
+pub const ALB_HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
+/// The ALB's accepted health-check status codes.
+pub const ALB_SUCCESS_CODES: &str = "alb.ingress.kubernetes.io/success-codes";
+/// The shared ALB's ingress class.
+pub const ALB_CLASS: &str = "alb";
+
+/// The label that names an app (`app.kubernetes.io/name`).
+pub const APP_NAME: &str = "app.kubernetes.io/name";
+/// The label every namespace carries with its own name.
+pub const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
+/// The label of a `CloudNativePG` cluster's pods.
+pub const CNPG_CLUSTER: &str = "cnpg.io/cluster";
+
+/// Comment lines wrap at this width.
+pub const WRAP: usize = 98;
+
+/// A Secret of one namespace copied into another through External Secrets, read with a service
+/// account that may get exactly that one Secret: the copying side (the reader `ServiceAccount`,
+/// the namespaced `SecretStore` of the Kubernetes provider, the `ExternalSecret`) and the Role and
+/// `RoleBinding` that the Secret's own namespace grants the reader.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretCopy<'a> {
+    /// The copying namespace's service account the store reads as.
+    pub reader: &'a str,
+    /// The `SecretStore`'s name.
+    pub store: &'a str,
+    /// The namespace that holds the Secret.
+    pub remote_namespace: &'a str,
+    /// The Secret copied.
+    pub secret: &'a str,
+    /// The name of the copy (and of its `ExternalSecret`).
+    pub target: &'a str,
+}
+
+impl SecretCopy<'_> {
+    /// The copying side: the reader (with `why` above it), the store and the `ExternalSecret`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Core`] when a document does not serialize.
+    pub fn files(
+        &self,
+        why: &str,
+        template: Option<BTreeMap<String, String>>,
+    ) -> Result<ManifestFile> {
+        let store = SecretStore::new(
+            self.store,
+            SecretStoreSpec {
+                provider: SecretStoreProvider {
+                    kubernetes: Some(KubernetesProvider {
+                        remote_namespace: self.remote_namespace.to_owned(),
+                        server: KubernetesServer {
+                            ca_provider: CaProvider::kube_root_ca(),
+                        },
+                        auth: KubernetesProviderAuth {
+                            service_account: ServiceAccountRef {
+                                name: self.reader.to_owned(),
+                                namespace: None,
+                            },
+                        },
+                    }),
+                    ..SecretStoreProvider::default()
+                },
+            },
+        );
+        let copy = ExternalSecret::new(
+            self.target,
+            ExternalSecretSpec {
+                refresh_interval: Some(Duration::hours(1)),
+                secret_store_ref: Some(SecretStoreRef {
+                    kind: SecretStore::KIND_NAME.to_owned(),
+                    name: self.store.to_owned(),
+                }),
+                target: Some(ExternalSecretTarget {
+                    name: Some(self.target.to_owned()),
+                    template: template.map(|data| ExternalSecretTemplate { data }),
+                }),
+                data_from: vec![ExternalSecretDataFrom {
+                    extract: Some(RemoteReference {
+                        key: self.secret.to_owned(),
+                        property: None,
+                    }),
+                    ..ExternalSecretDataFrom::default()
+                }],
+                ..ExternalSecretSpec::default()
+            },
+        );
+        Ok(ManifestFile::new([
+            Manifest::new(&ServiceAccount {
+                metadata: named(self.reader),
+                ..ServiceAccount::default()
+            })?
+            .why(why),
+            Manifest::new(&store)?,
+            Manifest::new(&copy)?,
+        ]))
+    }
+
+    /// The Secret's side: the Role `read-<secret>` that may `get` exactly that Secret, and its
+    /// binding `<copying namespace>-reads-<secret>` to the reader of `namespace`.
+    #[must_use]
+    pub fn reader_role(&self, namespace: &str) -> (Role, RoleBinding) {
+        let mut role_name = String::from("read-");
+        role_name.push_str(self.secret);
+        let mut binding_name = String::from(namespace);
+        binding_name.push_str("-reads-");
+        binding_name.push_str(self.secret);
+        let binding = RoleBinding {
+            metadata: named(&binding_name),
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".to_owned(),
+                kind: "Role".to_owned(),
+                name: role_name.clone(),
+            },
+            subjects: Some(vec![Subject {
+                kind: "ServiceAccount".to_owned(),
+                name: self.reader.to_owned(),
+                namespace: Some(namespace.to_owned()),
+                api_group: None,
+            }]),
+        };
+        let role = Role {
+            metadata: named(&role_name),
+            rules: Some(vec![PolicyRule {
+                api_groups: Some(vec![String::new()]),
+                resources: Some(vec!["secrets".to_owned()]),
+                resource_names: Some(vec![self.secret.to_owned()]),
+                verbs: vec!["get".to_owned()],
+                non_resource_urls: None,
+            }]),
+        };
+        (role, binding)
+    }
+}
+
+/// `length` characters with `digits` digits, letters of both cases, no symbols, repeats
+/// allowed.
+#[must_use]
+pub fn alphanumeric(length: u32, digits: u32) -> PasswordSpec {
+    PasswordSpec {
+        length,
+        digits: Some(digits),
+        symbols: Some(0),
+        symbol_characters: None,
+        no_upper: Some(false),
+        allow_repeat: Some(true),
+    }
+}
+
+/// The Secret `target` written once from the `Password` generator `generator`, its keys
+/// templated from the generated `{{ .password }}`.
+#[must_use]
+pub fn generated_once(
+    target: &str,
+    template: BTreeMap<String, String>,
+    generator: &str,
+) -> ExternalSecretSpec {
+    ExternalSecretSpec {
+        refresh_policy: Some("CreatedOnce".to_owned()),
+        target: Some(ExternalSecretTarget {
+            name: Some(target.to_owned()),
+            template: Some(ExternalSecretTemplate { data: template }),
+        }),
+        data_from: vec![ExternalSecretDataFrom {
+            source_ref: Some(DataFromSourceRef {
+                generator_ref: Some(GeneratorRef::password(generator)),
+            }),
+            ..ExternalSecretDataFrom::default()
+        }],
+        ..ExternalSecretSpec::default()
+    }
+}
+
+/// The generator's output in an `ExternalSecret` template.
+pub const GENERATED_PASSWORD: &str = "{{ .password }}";
+
+/// An `ExternalSecret` template of `(key, template)` pairs.
+#[must_use]
+pub fn template<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .collect()
+}
+
+/// `name.` in front of `domain`.
+#[must_use]
+pub fn host(name: &str, domain: &str) -> String {
+    let mut host = String::from(name);
+    host.push('.');
+    host.push_str(domain);
+    host
+}
+
+/// Metadata with only a name (the folder's kustomization sets the namespace).
+#[must_use]
+pub fn named(name: &str) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.to_owned()),
+        ..ObjectMeta::default()
+    }
+}
+
+/// The namespace `name` at Pod Security `restricted` (audit and warn always; enforce too
+/// unless `why_privileged` says why it is `privileged`).
+///
+/// # Errors
+/// [`crate::Error::Core`] when a document does not serialize.
+pub fn namespace_file(name: &str, why_privileged: Option<&str>) -> Result<ManifestFile> {
+    let enforce = if why_privileged.is_some() {
+        "privileged"
+    } else {
+        "restricted"
+    };
+    let object = Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            labels: Some(BTreeMap::from([
+                (
+                    "pod-security.kubernetes.io/enforce".to_owned(),
+                    enforce.to_owned(),
+                ),
+                (
+                    "pod-security.kubernetes.io/audit".to_owned(),
+                    "restricted".to_owned(),
+                ),
+                (
+                    "pod-security.kubernetes.io/warn".to_owned(),
+                    "restricted".to_owned(),
+                ),
+            ])),
+            ..ObjectMeta::default()
+        },
+        ..Namespace::default()
+    };
+    let manifest = Manifest::new(&object)?;
+    Ok(ManifestFile::single(match why_privileged {
+        Some(why) => manifest.why(why),
+        None => manifest,
+    }))
+}
+
+/// The chart's `HelmRepository`, named as the catalog names it.
+///
+/// # Errors
+/// [`crate::Error::Core`] when a document does not serialize.
+pub fn repository(chart: &Chart) -> Result<ManifestFile> {
+    let source = HelmRepository::new(
+        chart.repository.name,
+        HelmRepositorySpec::new(Duration::hours(24), chart.repository.url),
+    );
+    Ok(ManifestFile::single(Manifest::new(&source)?))
+}
+
+/// The release of `chart` with `values`: reconciled hourly, install retried three times, a
+/// failed upgrade cleaned up and rolled back after three retries. The comment names the values
+/// reference and the reasons behind the values (`why`).
+///
+/// # Errors
+/// [`crate::Error::Core`] when a document does not serialize.
+pub fn release<V: Serialize>(
+    chart: &Chart,
+    timeout: Duration,
+    values: &V,
+    why: &[&str],
+    depends_on: Option<&str>,
+) -> Result<ManifestFile> {
+    let object = HelmRelease::new(
+        chart.name,
+        HelmReleaseSpec {
+            depends_on: depends_on
+                .map(NamespacedObjectReference::new)
+                .into_iter()
+                .collect(),
+            timeout: Some(timeout),
+            install: Some(Install {
+                remediation: Some(InstallRemediation {
+                    retries: Some(3),
+                    ..InstallRemediation::default()
+                }),
+                ..Install::default()
+            }),
+            upgrade: Some(Upgrade {
+                cleanup_on_fail: Some(true),
+                remediation: Some(UpgradeRemediation {
+                    retries: Some(3),
+                    remediate_last_failure: Some(true),
+                    ..UpgradeRemediation::default()
+                }),
+                ..Upgrade::default()
+            }),
+            values: Some(Values::new(values)?),
+            ..HelmReleaseSpec::new(
+                Duration::hours(1),
+                HelmChartTemplate::new(
+                    chart.name,
+                    chart.version,
+                    CrossNamespaceSourceReference::new(
+                        SourceKind::HelmRepository,
+                        chart.repository.name,
+                    ),
+                ),
+            )
+        },
+    );
+    let mut comment = String::from("Values reference: ");
+    comment.push_str(chart.values_reference);
+    for reason in why {
+        comment.push('\n');
+        comment.push_str(&wrap(reason));
+    }
+    Ok(ManifestFile::single(Manifest::new(&object)?.why(comment)))
+}
+
+/// `text` broken into lines of at most [`WRAP`] characters (a longer word stays whole).
+#[must_use]
+pub fn wrap(text: &str) -> String {
+    let mut wrapped = String::new();
+    let mut line_length = 0;
+    for word in text.split_whitespace() {
+        if line_length > 0 && line_length + 1 + word.len() > WRAP {
+            wrapped.push('\n');
+            line_length = 0;
+        } else if line_length > 0 {
+            wrapped.push(' ');
+            line_length += 1;
+        }
+        wrapped.push_str(word);
+        line_length += word.len();
+    }
+    wrapped
+}
+
+/// An Ingress on the shared ALB: `host`, every path to `service`'s `port`, listening on HTTP
+/// and HTTPS, with extra ALB `annotations`; `why` explains an annotation.
+///
+/// # Errors
+/// [`crate::Error::Core`] when a document does not serialize.
+pub fn ingress(
+    name: &str,
+    host: &str,
+    (service, port): (&str, i32),
+    annotations: &[(&str, &str)],
+    why: Option<&str>,
+) -> Result<ManifestFile> {
+    let mut all = BTreeMap::from([(
+        ALB_LISTEN_PORTS.to_owned(),
+        r#"[{"HTTP": 80}, {"HTTPS": 443}]"#.to_owned(),
+    )]);
+    all.extend(
+        annotations
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned())),
+    );
+    let object = Ingress {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            annotations: Some(all),
+            ..ObjectMeta::default()
+        },
+        spec: Some(IngressSpec {
+            ingress_class_name: Some(ALB_CLASS.to_owned()),
+            rules: Some(vec![IngressRule {
+                host: Some(host.to_owned()),
+                http: Some(HTTPIngressRuleValue {
+                    paths: vec![HTTPIngressPath {
+                        path: Some("/".to_owned()),
+                        path_type: "Prefix".to_owned(),
+                        backend: IngressBackend {
+                            service: Some(IngressServiceBackend {
+                                name: service.to_owned(),
+                                port: Some(ServiceBackendPort {
+                                    number: Some(port),
+                                    name: None,
+                                }),
+                            }),
+                            resource: None,
+                        },
+                    }],
+                }),
+            }]),
+            ..IngressSpec::default()
+        }),
+        ..Ingress::default()
+    };
+    let manifest = Manifest::new(&object)?;
+    Ok(ManifestFile::single(match why {
+        Some(why) => manifest.why(why),
+        None => manifest,
+    }))
+}
+
+/// A component folder's `kustomization.yaml`: everything in `namespace`, the baseline
+/// component, and HTTPS egress when the component needs it.
+///
+/// # Errors
+/// [`crate::Error::Core`] when a document does not serialize.
+pub fn folder_kustomization(
+    namespace: &str,
+    resources: &[&str],
+    egress_https: bool,
+    why: Option<&str>,
+) -> Result<ManifestFile> {
+    let mut components = vec![NAMESPACE_BASELINE.to_owned()];
+    if egress_https {
+        components.push(EGRESS_HTTPS.to_owned());
+    }
+    let file = Kustomization {
+        namespace: Some(namespace.to_owned()),
+        components,
+        ..Kustomization::of(resources.iter().copied())
+    };
+    let manifest = Manifest::new(&file)?;
+    Ok(ManifestFile::single(match why {
+        Some(why) => manifest.why(why),
+        None => manifest,
+    }))
+}
+
+/// A selector of one label.
+#[must_use]
+pub fn labels(key: &str, value: &str) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(BTreeMap::from([(key.to_owned(), value.to_owned())])),
+        match_expressions: None,
+    }
+}
+
+/// The pods of the app `name` (`app.kubernetes.io/name`).
+#[must_use]
+pub fn app(name: &str) -> LabelSelector {
+    labels(APP_NAME, name)
+}
+
+/// A peer: the pods `selector` selects, in the policy's namespace.
+#[must_use]
+pub fn pods(selector: LabelSelector) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        pod_selector: Some(selector),
+        ..NetworkPolicyPeer::default()
+    }
+}
+
+/// A peer: every pod of the namespace `name`.
+#[must_use]
+pub fn namespace(name: &str) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        namespace_selector: Some(labels(NAMESPACE_NAME, name)),
+        ..NetworkPolicyPeer::default()
+    }
+}
+
+/// TCP `ports`.
+#[must_use]
+pub fn tcp(ports: &[i32]) -> Vec<NetworkPolicyPort> {
+    ports
+        .iter()
+        .map(|port| NetworkPolicyPort {
+            protocol: Some("TCP".to_owned()),
+            port: Some(IntOrString::Int(*port)),
+            end_port: None,
+        })
+        .collect()
+}
+
+/// Ingress from `from` (anywhere when empty) to TCP `ports`.
+#[must_use]
+pub fn ingress_rule(from: Vec<NetworkPolicyPeer>, ports: &[i32]) -> NetworkPolicyIngressRule {
+    NetworkPolicyIngressRule {
+        from: (!from.is_empty()).then_some(from),
+        ports: Some(tcp(ports)),
+    }
+}
+
+/// Egress to `to` on TCP `ports`.
+#[must_use]
+pub fn egress_rule(to: Vec<NetworkPolicyPeer>, ports: &[i32]) -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(to),
+        ports: Some(tcp(ports)),
+    }
+}
+
+/// A policy of the pods `selector` selects, for ingress, and for egress when `egress` is given
+/// (an empty list: no egress beyond the namespace's baseline).
+#[must_use]
+pub fn network_policy(
+    name: &str,
+    selector: LabelSelector,
+    ingress: Vec<NetworkPolicyIngressRule>,
+    egress: Option<Vec<NetworkPolicyEgressRule>>,
+) -> NetworkPolicy {
+    let mut policy_types = vec!["Ingress".to_owned()];
+    if egress.is_some() {
+        policy_types.push("Egress".to_owned());
+    }
+    NetworkPolicy {
+        metadata: named(name),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(selector),
+            policy_types: Some(policy_types),
+            ingress: Some(ingress),
+            egress: egress.filter(|rules| !rules.is_empty()),
+        }),
+    }
+}
+
+/// An egress-only policy of every pod of the namespace.
+#[must_use]
+pub fn network_policy_egress_only(
+    name: &str,
+    egress: Vec<NetworkPolicyEgressRule>,
+) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: named(name),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Egress".to_owned()]),
+            ingress: None,
+            egress: Some(egress),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_wrap_at_the_width() {
+        let text = wrap(&"word ".repeat(40));
+        assert!(text.lines().all(|line| line.len() <= WRAP));
+        assert_eq!(text.split_whitespace().count(), 40);
+    }
+}

@@ -1,0 +1,379 @@
+//! The apps layer of the tree (`gitops/apps/`): the sample app's base — its namespace with Pod
+//! Security labels and its `HelmRelease` of the chart kept in this repository — and the dev
+//! overlay, whose patch sets the image tag.
+//!
+//! The tag is the one value CI changes on every release. It comes from the environment's data
+//! file (`environments/dev.toml`), which the platform reads and hands over as
+//! [`SampleApp::image_tag`]; the generated overlay carries it in a strategic-merge patch made
+//! from a typed partial `HelmRelease`, so no YAML is written by hand and no line is marked for
+//! a text edit.
+//!
+//! ```
+//! use bkt_flux::GitOpsTree;
+//! use bkt_reference::gitops::apps::{SAMPLE_APP_CHART_DIR, SampleApp, apps_tree};
+//!
+//! let app = SampleApp {
+//!     image_tag: "0123456789abcdef0123456789abcdef01234567".to_owned(),
+//!     image_repository: "registry.example/sample-app".to_owned(),
+//!     domain: "dev.example.com".to_owned(),
+//!     vpc_cidr: "10.0.0.0/16".to_owned(),
+//!     environment: "dev".to_owned(),
+//!     cluster_name: "bkt-dev".to_owned(),
+//! };
+//! let mut gitops = GitOpsTree::new("gitops", &[]);
+//! gitops.hand_written_folder(SAMPLE_APP_CHART_DIR);
+//! gitops.extend_under("apps", apps_tree(&app, &[])?)?;
+//! let tree = gitops.to_tree("example")?;
+//! let overlay = tree.get("apps/dev/sample-app/kustomization.yaml").unwrap_or_default();
+//! let overlay = String::from_utf8_lossy(overlay);
+//! assert!(overlay.contains("tag: 0123456789abcdef0123456789abcdef01234567"));
+//! # Ok::<(), bkt_flux::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use bkt_flux::kinds::{
+    CrossNamespaceSourceReference, HelmChartTemplate, HelmChartTemplateSpec, HelmRelease,
+    HelmReleaseSpec, Install, InstallRemediation, Object, ReconcileStrategy, SourceKind, Upgrade,
+    UpgradeRemediation, Values,
+};
+use bkt_flux::kustomize::{Kustomization, Patch, Selector};
+use bkt_flux::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
+
+/// The sample app's name: its namespace, its `HelmRelease` and its folders.
+pub const SAMPLE_APP: &str = "sample-app";
+
+/// The sample chart's folder, relative to the `gitops/` tree: hand-written, edited by the app
+/// team (register it with [`GitOpsTree::hand_written_folder`]).
+pub const SAMPLE_APP_CHART_DIR: &str = "charts/sample-app";
+
+/// The chart's path in the repository, as the `HelmRelease` names it.
+pub const SAMPLE_APP_CHART_PATH: &str = "./gitops/charts/sample-app";
+
+/// The `GitRepository` bootstrap creates, which holds this tree and the chart.
+const FLUX_SYSTEM: &str = "flux-system";
+
+/// The kustomize component every namespace of the platform includes (default-deny and the
+/// baseline policies), relative to the base folder.
+const NAMESPACE_BASELINE: &str = "../../../infrastructure/components/namespace-baseline";
+
+/// What the apps layer needs from the platform. Every string but the tag is a value the
+/// cluster substitutes (`${DOMAIN}` …): the platform passes its `ClusterVars` references, so a
+/// renamed cluster var fails to compile there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct SampleApp {
+    /// The image tag dev deploys: the 40-hex commit SHA the release workflow pushed.
+    pub image_tag: String,
+    /// The image repository (the ECR repository URL of the cluster vars).
+    pub image_repository: String,
+    /// The platform's DNS domain; the app is served at `sample-app.<domain>`.
+    pub domain: String,
+    /// The VPC's IPv4 range, from which the ALB reaches the pods.
+    pub vpc_cidr: String,
+    /// The environment's name, shown in the app's greeting.
+    pub environment: String,
+    /// The cluster's name, shown in the app's greeting.
+    pub cluster_name: String,
+}
+
+/// The apps layer: files relative to `gitops/apps/`, with the `flux-system` `GitRepository`
+/// registered as the bootstrap source the release's chart comes from. `cluster_vars` are the
+/// keys substitutions may name (checked when the tree renders). Put it under `apps` of the
+/// `gitops` tree, which registers [`SAMPLE_APP_CHART_DIR`] as a hand-written folder.
+///
+/// # Errors
+/// [`Error::Invalid`] naming `sample_app.image_tag` when the tag is not a full lowercase
+/// 40-hex commit SHA; [`Error::Core`] when a document does not serialize.
+pub fn apps_tree(app: &SampleApp, cluster_vars: &[&str]) -> Result<GitOpsTree> {
+    check_image_tag(&app.image_tag)?;
+    let mut tree = GitOpsTree::new("gitops/apps", cluster_vars);
+    tree.bootstrap_source(SourceKind::GitRepository, FLUX_SYSTEM, FLUX_SYSTEM, true);
+
+    let base = format!("base/{SAMPLE_APP}");
+    tree.insert(
+        format!("{base}/kustomization.yaml"),
+        ManifestFile::single(Manifest::new(&Kustomization {
+            namespace: Some(SAMPLE_APP.to_owned()),
+            resources: vec!["namespace.yaml".to_owned(), "release.yaml".to_owned()],
+            components: vec![NAMESPACE_BASELINE.to_owned()],
+            ..Kustomization::default()
+        })?),
+    )?;
+    tree.insert(
+        format!("{base}/namespace.yaml"),
+        ManifestFile::single(Manifest::new(&namespace())?),
+    )?;
+    tree.insert(
+        format!("{base}/release.yaml"),
+        ManifestFile::single(Manifest::new(&release(app)?)?.why(
+            "Values reference: gitops/charts/sample-app/values.yaml in this repository. The chart\n\
+             comes from the same commit Flux is applying, so chart and values change together in one\n\
+             reviewed commit; reconcileStrategy Revision releases a new chart revision whenever the\n\
+             Git revision changes.\n\
+             The entries live in the shared MariaDB; the connection string reaches the pod only\n\
+             through the Vault agent (database.yaml pushes it to Vault). The ALB reaches the pods\n\
+             from its ENIs anywhere in the VPC (IP targets), hence the VPC range in\n\
+             loadBalancerCIDRs.",
+        )),
+    )?;
+
+    tree.insert(
+        "dev/kustomization.yaml",
+        ManifestFile::single(Manifest::new(&Kustomization::of([SAMPLE_APP]))?),
+    )?;
+    tree.insert(
+        format!("dev/{SAMPLE_APP}/kustomization.yaml"),
+        ManifestFile::single(
+            Manifest::new(&Kustomization {
+                resources: vec![format!("../../{base}")],
+                patches: vec![
+                    Patch::strategic_merge(&dev_patch(app))?
+                        .with_target(Selector::kind_name(HelmRelease::KIND, SAMPLE_APP)),
+                ],
+                ..Kustomization::default()
+            })?
+            .why(
+                "Dev differences only. The image tag comes from environments/dev.toml, where CI's\n\
+                 release workflow sets the commit SHA it built and pushed (make image-tag) before\n\
+                 regenerating this file.",
+            ),
+        ),
+    )?;
+    Ok(tree)
+}
+
+/// The tag must be what the release workflow pushes: a full lowercase 40-hex commit SHA.
+fn check_image_tag(tag: &str) -> Result<()> {
+    if tag.len() == 40 && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(())
+    } else {
+        Err(Error::Invalid {
+            field: "sample_app.image_tag".to_owned(),
+            value: tag.to_owned(),
+            reason: "not a 40-character lowercase hex commit SHA; set it in environments/dev.toml \
+                     (make image-tag TAG=<sha>)"
+                .to_owned(),
+        })
+    }
+}
+
+/// The app's namespace, enforcing the restricted Pod Security level.
+fn namespace() -> Namespace {
+    let labels = ["enforce", "audit", "warn"]
+        .into_iter()
+        .map(|mode| {
+            (
+                format!("pod-security.kubernetes.io/{mode}"),
+                "restricted".to_owned(),
+            )
+        })
+        .collect::<BTreeMap<_, _>>();
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(SAMPLE_APP.to_owned()),
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        },
+        ..Namespace::default()
+    }
+}
+
+/// The release of the in-repository chart, with the values every environment shares.
+fn release(app: &SampleApp) -> Result<HelmRelease> {
+    let chart = HelmChartTemplate {
+        spec: HelmChartTemplateSpec {
+            chart: SAMPLE_APP_CHART_PATH.to_owned(),
+            version: None,
+            reconcile_strategy: Some(ReconcileStrategy::Revision),
+            source_ref: CrossNamespaceSourceReference::new(SourceKind::GitRepository, FLUX_SYSTEM)
+                .in_namespace(FLUX_SYSTEM),
+            interval: None,
+            values_files: Vec::new(),
+        },
+    };
+    let mut spec = HelmReleaseSpec::new(Duration::minutes(10), chart);
+    spec.timeout = Some(Duration::minutes(5));
+    spec.install = Some(Install {
+        remediation: Some(InstallRemediation {
+            retries: Some(3),
+            ..InstallRemediation::default()
+        }),
+        ..Install::default()
+    });
+    spec.upgrade = Some(Upgrade {
+        cleanup_on_fail: Some(true),
+        remediation: Some(UpgradeRemediation {
+            retries: Some(3),
+            remediate_last_failure: Some(true),
+            ..UpgradeRemediation::default()
+        }),
+        ..Upgrade::default()
+    });
+    spec.values = Some(Values::new(&BaseValues::of(app))?);
+    Ok(HelmRelease::new(SAMPLE_APP, spec))
+}
+
+/// The sample chart's values the base release sets (the chart's `values.yaml` has the rest).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BaseValues<'a> {
+    image: Image<'a>,
+    ingress: Ingress,
+    service_monitor: Enabled,
+    database: Database,
+    vault: Vault,
+    network_policy: NetworkPolicy<'a>,
+}
+
+impl<'a> BaseValues<'a> {
+    fn of(app: &'a SampleApp) -> Self {
+        Self {
+            image: Image {
+                repository: Some(&app.image_repository),
+                tag: None,
+            },
+            ingress: Ingress {
+                enabled: true,
+                host: format!("{SAMPLE_APP}.{}", app.domain),
+            },
+            service_monitor: Enabled { enabled: true },
+            database: Database { kind: "mysql" },
+            vault: Vault {
+                enabled: true,
+                role: SAMPLE_APP,
+                secret_path: "secret/data/sample-app/database",
+                secret_key: "dsn",
+            },
+            network_policy: NetworkPolicy {
+                ingress: PolicyIngress {
+                    load_balancer_cidrs: vec![&app.vpc_cidr],
+                },
+                egress: PolicyEgress {
+                    database: DatabaseEgress {
+                        namespace: "mysql",
+                        pod_labels: BTreeMap::from([("app.kubernetes.io/name", "mariadb")]),
+                    },
+                },
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Image<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Ingress {
+    enabled: bool,
+    host: String,
+}
+
+#[derive(Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct Database {
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Vault {
+    enabled: bool,
+    role: &'static str,
+    secret_path: &'static str,
+    secret_key: &'static str,
+}
+
+#[derive(Serialize)]
+struct NetworkPolicy<'a> {
+    ingress: PolicyIngress<'a>,
+    egress: PolicyEgress,
+}
+
+#[derive(Serialize)]
+struct PolicyIngress<'a> {
+    #[serde(rename = "loadBalancerCIDRs")]
+    load_balancer_cidrs: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PolicyEgress {
+    database: DatabaseEgress,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DatabaseEgress {
+    namespace: &'static str,
+    pod_labels: BTreeMap<&'static str, &'static str>,
+}
+
+/// The dev overlay's patch: a partial `HelmRelease` — `apiVersion`, `kind`, the name, and the
+/// values dev changes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HelmReleasePatch<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: PatchMetadata,
+    spec: PatchSpec<'a>,
+}
+
+#[derive(Serialize)]
+struct PatchMetadata {
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct PatchSpec<'a> {
+    values: DevValues<'a>,
+}
+
+#[derive(Serialize)]
+struct DevValues<'a> {
+    image: Image<'a>,
+    config: Config,
+}
+
+#[derive(Serialize)]
+struct Config {
+    message: String,
+}
+
+fn dev_patch(app: &SampleApp) -> HelmReleasePatch<'_> {
+    HelmReleasePatch {
+        api_version: HelmRelease::API_VERSION,
+        kind: HelmRelease::KIND,
+        metadata: PatchMetadata { name: SAMPLE_APP },
+        spec: PatchSpec {
+            values: DevValues {
+                image: Image {
+                    repository: None,
+                    tag: Some(&app.image_tag),
+                },
+                config: Config {
+                    message: format!(
+                        "Hello from the {} cluster {}",
+                        app.environment, app.cluster_name
+                    ),
+                },
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

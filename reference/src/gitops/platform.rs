@@ -1,0 +1,832 @@
+//! The platform layer `platform/`: the services the platform runs for its users, one folder per
+//! component (OpenSearch, Fluent Bit, Grafana, Authentik, Headlamp, the shared `MariaDB`), each
+//! with its Pod Security-labelled namespace, `NetworkPolicies`, chart source and release (chart
+//! and values from the `bkt_helm` catalog), Ingress on the shared ALB, and secrets generated in
+//! the cluster (External Secrets `Password` generators; no Secret with data is ever written).
+//!
+//! The whole folder is one Flux path (the `platform` Kustomization of the cluster entry).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use bkt_flux::compose::{
+    ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, GENERATED_PASSWORD, SecretCopy, alphanumeric, app,
+    egress_rule, folder_kustomization, generated_once, host, ingress, ingress_rule, labels, named,
+    namespace, namespace_file, network_policy, network_policy_egress_only, pods, release,
+    repository, template,
+};
+use bkt_flux::kinds::LocalObjectReference;
+use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
+use bkt_flux::kinds::external_secrets::{ExternalSecret, Password, PasswordSpec};
+use bkt_flux::kinds::mariadb::{
+    DatabaseSpec, GrantSpec, MariaDb, MariaDbDatabase, MariaDbGrant, MariaDbSpec, MariaDbUser,
+    SecretKeyRef, UserSpec,
+};
+use bkt_flux::kustomize::Kustomization;
+use bkt_flux::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
+use bkt_helm::charts;
+use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
+use bkt_sso::Sso;
+
+use super::sso::{self, secret_path};
+
+/// The folder of the layer, relative to the tree.
+pub const FOLDER: &str = "platform";
+
+/// The label of a `CloudNativePG` cluster's pods.
+const CNPG_CLUSTER: &str = "cnpg.io/cluster";
+
+/// One component of the layer: a folder of `platform/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Component {
+    /// OpenSearch and its Dashboards: the log store and its UI.
+    Opensearch,
+    /// Fluent Bit: ships container logs to OpenSearch.
+    Logging,
+    /// Grafana: dashboards over Prometheus.
+    Grafana,
+    /// Authentik: single sign-on.
+    Authentik,
+    /// Headlamp: the Kubernetes UI.
+    Headlamp,
+    /// The shared `MariaDB` (the sample app's database).
+    Mysql,
+}
+
+impl Component {
+    /// Every component, in the order the layer's `kustomization.yaml` lists them.
+    pub const ALL: [Self; 6] = [
+        Self::Opensearch,
+        Self::Logging,
+        Self::Grafana,
+        Self::Authentik,
+        Self::Headlamp,
+        Self::Mysql,
+    ];
+
+    /// The component's folder (and namespace).
+    #[must_use]
+    pub fn folder(self) -> &'static str {
+        match self {
+            Self::Opensearch => "opensearch",
+            Self::Logging => "logging",
+            Self::Grafana => "grafana",
+            Self::Authentik => "authentik",
+            Self::Headlamp => "headlamp",
+            Self::Mysql => "mysql",
+        }
+    }
+}
+
+/// The platform layer: its components and the cluster facts they use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    /// The DNS zone the UIs are served under (`${DOMAIN}`, substituted by Flux).
+    pub domain: String,
+    /// The components generated; the layer's own `kustomization.yaml` is generated once all
+    /// of them are.
+    pub components: Vec<Component>,
+    /// The SSO declaration: Authentik's blueprint and client secrets, and the consumers
+    /// (Grafana, Headlamp, OpenSearch) wired to it.
+    pub sso: Sso,
+}
+
+impl Platform {
+    /// The layer with every component generated; `domain` is the cluster-vars reference of the
+    /// DNS zone, `sso` the platform's SSO declaration.
+    #[must_use]
+    pub fn new(domain: impl std::fmt::Display, sso: Sso) -> Self {
+        Self {
+            domain: domain.to_string(),
+            components: Component::ALL.to_vec(),
+            sso,
+        }
+    }
+
+    /// Adds the components' files (and, when every component is generated, the layer's
+    /// `kustomization.yaml`) to `tree` under [`FOLDER`].
+    ///
+    /// # Errors
+    /// A path already taken, a document that does not serialize, or a consumer whose SSO
+    /// wiring is broken (see [`Platform::files`]).
+    pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
+        for component in &self.components {
+            for (file, documents) in self.files(*component)? {
+                tree.insert(path([FOLDER, component.folder(), file]), documents)?;
+            }
+        }
+        if Component::ALL
+            .iter()
+            .all(|component| self.components.contains(component))
+        {
+            let listing = Kustomization::of(Component::ALL.map(Component::folder));
+            tree.insert(
+                path([FOLDER, "kustomization.yaml"]),
+                ManifestFile::single(Manifest::new(&listing)?),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The files of one component's folder, by name.
+    ///
+    /// # Errors
+    /// A document that does not serialize; [`bkt_flux::Error::Sso`] naming the folder when a
+    /// consumer (Grafana, Headlamp, OpenSearch) is wired to an application the declaration
+    /// lacks, or its Ingress serves another host than its redirect URIs go to;
+    /// [`bkt_flux::Error::Invalid`] when a declared application has no consumer.
+    pub fn files(&self, component: Component) -> Result<Vec<(&'static str, ManifestFile)>> {
+        match component {
+            Component::Opensearch => opensearch(&self.domain, &self.sso),
+            Component::Logging => logging(),
+            Component::Grafana => grafana(&self.domain, &self.sso),
+            Component::Authentik => authentik(&self.domain, &self.sso),
+            Component::Headlamp => headlamp(&self.domain, &self.sso),
+            Component::Mysql => mysql(),
+        }
+    }
+}
+
+/// `parts` joined with `/`.
+fn path<const N: usize>(parts: [&str; N]) -> String {
+    parts.join("/")
+}
+
+fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    let chart = &charts::authentik::CHART;
+    let database = PostgresCluster::new(
+        "authentik-db",
+        PostgresClusterSpec {
+            instances: 1,
+            storage: Storage {
+                size: "5Gi".to_owned(),
+            },
+            bootstrap: Bootstrap {
+                initdb: InitDb {
+                    database: "authentik".to_owned(),
+                    owner: "authentik".to_owned(),
+                },
+            },
+            resources: Resources::burstable("50m", "256Mi", "512Mi"),
+        },
+    );
+    let secrets = authentik_secrets()?;
+    let server = app("authentik");
+    let db = labels(CNPG_CLUSTER, "authentik-db");
+    let policies = ManifestFile::new([
+        Manifest::new(&network_policy(
+            "allow-authentik-server",
+            server.clone(),
+            vec![ingress_rule(vec![], &[9000])],
+            Some(vec![egress_rule(vec![pods(db.clone())], &[5432])]),
+        ))?
+        .why(
+            "The ALB reaches the server; server and worker use PostgreSQL; the operator (cnpg-system)\n\
+             manages the database pods; external HTTPS egress covers identity providers and outposts.",
+        ),
+        Manifest::new(&network_policy(
+            "allow-authentik-db",
+            db,
+            vec![
+                ingress_rule(vec![pods(server)], &[5432]),
+                ingress_rule(vec![namespace("cnpg-system")], &[8000]),
+            ],
+            Some(vec![]),
+        ))?,
+    ]);
+    let mut files = vec![
+        ("namespace.yaml", namespace_file("authentik", None)?),
+        ("repository.yaml", repository(chart)?),
+        (
+            "database.yaml",
+            ManifestFile::single(Manifest::new(&database)?.why(
+                "Authentik's PostgreSQL, run by CloudNativePG. The operator generates the owner's password into\n\
+                 the Secret authentik-db-app; nothing about it is in Git.",
+            )),
+        ),
+        ("secrets.yaml", secrets),
+    ];
+    files.extend(sso::authentik_files(sso, domain)?);
+    files.extend([
+        (
+            "release.yaml",
+            release(
+                chart,
+                Duration::minutes(15),
+                &charts::authentik::Values::dev().with_sso(sso),
+                charts::authentik::WHY,
+                None,
+            )?,
+        ),
+        (
+            "ingress.yaml",
+            ingress(
+                "authentik",
+                &host("auth", domain),
+                ("authentik-server", 80),
+                &[(ALB_HEALTHCHECK_PATH, "/-/health/live/")],
+                None,
+            )?,
+        ),
+        ("networkpolicy.yaml", policies),
+        (
+            "kustomization.yaml",
+            folder_kustomization(
+                "authentik",
+                &[
+                    "namespace.yaml",
+                    "repository.yaml",
+                    "database.yaml",
+                    "secrets.yaml",
+                    "blueprints.yaml",
+                    "sso-clients.yaml",
+                    "release.yaml",
+                    "ingress.yaml",
+                    "networkpolicy.yaml",
+                ],
+                true,
+                None,
+            )?,
+        ),
+    ]);
+    Ok(files)
+}
+
+fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    const FOLDER_OF: &str = "platform/grafana";
+    let chart = &charts::grafana::CHART;
+    let ingress_file = ingress(
+        "grafana",
+        &host("grafana", domain),
+        ("grafana", 80),
+        &[(ALB_HEALTHCHECK_PATH, "/api/health")],
+        None,
+    )?;
+    let client = sso::consumer::<bkt_sso::Grafana>(
+        sso,
+        domain,
+        (FOLDER_OF, "HelmRelease/grafana/grafana"),
+        sso::GRAFANA,
+        &ingress_file,
+    )?;
+    let credentials = ManifestFile::new([
+        Manifest::new(&Password::new("grafana-admin", alphanumeric(32, 6)))?,
+        Manifest::new(&ExternalSecret::new(
+            "grafana-admin",
+            generated_once(
+                "grafana-admin",
+                template([
+                    ("admin-user", "admin"),
+                    ("admin-password", GENERATED_PASSWORD),
+                ]),
+                "grafana-admin",
+            ),
+        ))?,
+    ]);
+    let policy = network_policy(
+        "allow-grafana",
+        app("grafana"),
+        vec![ingress_rule(vec![], &[3000])],
+        Some(vec![egress_rule(
+            vec![namespace("monitoring")],
+            &[9090, 9093],
+        )]),
+    );
+    Ok(vec![
+        ("namespace.yaml", namespace_file("grafana", None)?),
+        ("repository.yaml", repository(chart)?),
+        ("admin-credentials.yaml", credentials),
+        (
+            "release.yaml",
+            release(
+                chart,
+                Duration::minutes(10),
+                &charts::grafana::Values::dev(domain).with_sso(domain, &client),
+                charts::grafana::WHY,
+                None,
+            )?,
+        ),
+        ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
+        ("ingress.yaml", ingress_file),
+        (
+            "networkpolicy.yaml",
+            ManifestFile::single(Manifest::new(&policy)?.why(
+                "The ALB reaches the UI; Grafana queries Prometheus and Alertmanager, and its sidecars watch\n\
+                 ConfigMaps through the API server (allow-https-egress).",
+            )),
+        ),
+        (
+            "kustomization.yaml",
+            folder_kustomization(
+                "grafana",
+                &[
+                    "namespace.yaml",
+                    "repository.yaml",
+                    "admin-credentials.yaml",
+                    "sso-client.yaml",
+                    "release.yaml",
+                    "ingress.yaml",
+                    "networkpolicy.yaml",
+                ],
+                true,
+                None,
+            )?,
+        ),
+    ])
+}
+
+fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    const FOLDER_OF: &str = "platform/headlamp";
+    let chart = &charts::headlamp::CHART;
+    let ingress_file = ingress(
+        "headlamp",
+        &host("headlamp", domain),
+        ("headlamp", 80),
+        &[],
+        None,
+    )?;
+    let client = sso::consumer::<bkt_sso::Kubernetes>(
+        sso,
+        domain,
+        (FOLDER_OF, "HelmRelease/headlamp/headlamp"),
+        sso::KUBERNETES,
+        &ingress_file,
+    )?;
+    let policy = NetworkPolicy {
+        metadata: named("allow-alb"),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(app("headlamp")),
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ingress: Some(vec![ingress_rule(vec![], &[4466])]),
+            egress: None,
+        }),
+    };
+    Ok(vec![
+        ("namespace.yaml", namespace_file("headlamp", None)?),
+        ("repository.yaml", repository(chart)?),
+        (
+            "release.yaml",
+            release(
+                chart,
+                Duration::minutes(5),
+                &charts::headlamp::Values::dev().with_sso(domain, &client),
+                charts::headlamp::WHY,
+                None,
+            )?,
+        ),
+        (
+            "sso-client.yaml",
+            secret_path(&client)?.consumer_file_with(headlamp_oidc_secret(domain, &client))?,
+        ),
+        ("ingress.yaml", ingress_file),
+        (
+            "networkpolicy.yaml",
+            ManifestFile::single(Manifest::new(&policy)?),
+        ),
+        (
+            "kustomization.yaml",
+            folder_kustomization(
+                "headlamp",
+                &[
+                    "namespace.yaml",
+                    "repository.yaml",
+                    "sso-client.yaml",
+                    "release.yaml",
+                    "ingress.yaml",
+                    "networkpolicy.yaml",
+                ],
+                true,
+                None,
+            )?,
+        ),
+    ])
+}
+
+/// The keys of Headlamp's copy of its client secret: the chart reads all its OIDC settings from
+/// that one Secret, so the copy is templated with the settings next to the secret.
+fn headlamp_oidc_secret(
+    domain: &str,
+    client: &bkt_sso::Client<'_, bkt_sso::Kubernetes>,
+) -> BTreeMap<String, String> {
+    let secret = client.secret();
+    let mut value = String::from("{{ index . \"");
+    value.push_str(secret.key);
+    value.push_str("\" }}");
+    let mut data: BTreeMap<String, String> = charts::headlamp::oidc_environment(domain, client)
+        .into_iter()
+        .map(|(key, setting)| (key.to_owned(), setting))
+        .collect();
+    data.insert(
+        charts::headlamp::CLIENT_SECRET_VARIABLE.to_owned(),
+        value.clone(),
+    );
+    data.insert(secret.key.to_owned(), value);
+    data
+}
+
+fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
+    let chart = &charts::fluent_bit::CHART;
+    let credentials = opensearch_credentials();
+    let policy = network_policy_egress_only(
+        "allow-opensearch",
+        vec![egress_rule(vec![namespace("opensearch")], &[9200])],
+    );
+    Ok(vec![
+        (
+            "namespace.yaml",
+            namespace_file(
+                "logging",
+                Some(
+                    "enforce is privileged because Fluent Bit reads container logs from the node through hostPath\n\
+                     mounts (/var/log); audit and warn stay at restricted so any other workload here is reported.",
+                ),
+            )?,
+        ),
+        ("repository.yaml", repository(chart)?),
+        (
+            "credentials.yaml",
+            credentials.files(
+                "Copies OpenSearch's generated admin credentials into this namespace, read with a service\n\
+                 account that may get exactly that one Secret (Role in platform/opensearch).",
+                None,
+            )?,
+        ),
+        (
+            "release.yaml",
+            release(
+                chart,
+                Duration::minutes(10),
+                &charts::fluent_bit::Values::dev(),
+                charts::fluent_bit::WHY,
+                None,
+            )?,
+        ),
+        (
+            "networkpolicy.yaml",
+            ManifestFile::single(Manifest::new(&policy)?),
+        ),
+        (
+            "kustomization.yaml",
+            folder_kustomization(
+                "logging",
+                &[
+                    "namespace.yaml",
+                    "repository.yaml",
+                    "credentials.yaml",
+                    "release.yaml",
+                    "networkpolicy.yaml",
+                ],
+                true,
+                Some(
+                    "Fluent Bit sits next to OpenSearch in the platform layer, not in infrastructure/controllers;\n\
+                     its output credentials are OpenSearch's generated admin password, which exists only once this\n\
+                     layer runs (docs/gitops.md).",
+                ),
+            )?,
+        ),
+    ])
+}
+
+fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
+    let server = LocalObjectReference::new("mariadb");
+    let mariadb = MariaDb::new(
+        "mariadb",
+        MariaDbSpec {
+            root_password_secret_key_ref: SecretKeyRef {
+                name: "mariadb-root".to_owned(),
+                key: "password".to_owned(),
+            },
+            replicas: 1,
+            storage: Storage {
+                size: "5Gi".to_owned(),
+            },
+            resources: Resources::burstable("100m", "256Mi", "512Mi"),
+            security_context: SecurityContext::restricted(),
+            pod_security_context: PodSecurityContext::restricted(Some(999), Some(999)),
+        },
+    );
+    let root = ManifestFile::new([
+        Manifest::new(&Password::new("mariadb-root", alphanumeric(32, 6)))?,
+        Manifest::new(&ExternalSecret::new(
+            "mariadb-root",
+            generated_once(
+                "mariadb-root",
+                template([("password", GENERATED_PASSWORD)]),
+                "mariadb-root",
+            ),
+        ))?,
+    ]);
+    let sample_app = sample_app_database(server.clone())?;
+    let policy = NetworkPolicy {
+        metadata: named("allow-mariadb-clients"),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ingress: Some(vec![ingress_rule(
+                vec![namespace("sample-app"), namespace("mariadb-operator")],
+                &[3306],
+            )]),
+            egress: None,
+        }),
+    };
+    Ok(vec![
+        ("namespace.yaml", namespace_file("mysql", None)?),
+        ("root-credentials.yaml", root),
+        (
+            "mariadb.yaml",
+            ManifestFile::single(Manifest::new(&mariadb)?.why(
+                "The shared MySQL-compatible server. Applications declare their own Database, User and Grant\n\
+                 objects next to their release (see apps/base/sample-app).",
+            )),
+        ),
+        ("sample-app-database.yaml", sample_app),
+        (
+            "networkpolicy.yaml",
+            ManifestFile::single(
+                Manifest::new(&policy)?
+                    .why("Clients: the sample app and the operator that manages users and grants."),
+            ),
+        ),
+        (
+            "kustomization.yaml",
+            folder_kustomization(
+                "mysql",
+                &[
+                    "namespace.yaml",
+                    "root-credentials.yaml",
+                    "mariadb.yaml",
+                    "sample-app-database.yaml",
+                    "networkpolicy.yaml",
+                ],
+                false,
+                None,
+            )?,
+        ),
+    ])
+}
+
+fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    const FOLDER_OF: &str = "platform/opensearch";
+    let chart = &charts::opensearch::CHART;
+    let ingress_file = ingress(
+        "opensearch-dashboards",
+        &host("logs", domain),
+        ("opensearch-dashboards", 5601),
+        &[
+            (ALB_HEALTHCHECK_PATH, "/api/status"),
+            (ALB_SUCCESS_CODES, "200,401"),
+        ],
+        Some(
+            "alb.ingress.kubernetes.io/success-codes: Dashboards answers 401 until the user logs in.",
+        ),
+    )?;
+    let client = sso::consumer::<bkt_sso::OpenSearch>(
+        sso,
+        domain,
+        (FOLDER_OF, "HelmRelease/opensearch/opensearch-dashboards"),
+        sso::OPENSEARCH,
+        &ingress_file,
+    )?;
+    let dashboards_chart = &charts::opensearch_dashboards::CHART;
+    let opensearch_values = charts::opensearch::Values::dev()
+        .with_sso(domain, &client)
+        .map_err(|source| bkt_flux::Error::Helm {
+            object: "HelmRelease/opensearch/opensearch".to_owned(),
+            source,
+        })?;
+    // The Dashboards read the client secret from their environment, not from a cluster var.
+    let secret_reference =
+        bkt_flux::escaped_reference(charts::opensearch_dashboards::CLIENT_SECRET_VARIABLE);
+    let dashboards_values =
+        charts::opensearch_dashboards::Values::dev().with_sso(domain, &client, &secret_reference);
+    let credentials = opensearch_admin()?;
+    let policies = opensearch_policies()?;
+    Ok(vec![
+        ("namespace.yaml", namespace_file("opensearch", None)?),
+        ("repository.yaml", repository(chart)?),
+        ("admin-credentials.yaml", credentials),
+        (
+            "opensearch.yaml",
+            release(
+                chart,
+                Duration::minutes(15),
+                &opensearch_values,
+                charts::opensearch::WHY,
+                None,
+            )?,
+        ),
+        (
+            "dashboards.yaml",
+            release(
+                dashboards_chart,
+                Duration::minutes(10),
+                &dashboards_values,
+                charts::opensearch_dashboards::WHY,
+                Some(chart.name),
+            )?,
+        ),
+        ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
+        ("ingress.yaml", ingress_file),
+        ("networkpolicy.yaml", policies),
+        (
+            "kustomization.yaml",
+            folder_kustomization(
+                "opensearch",
+                &[
+                    "namespace.yaml",
+                    "repository.yaml",
+                    "admin-credentials.yaml",
+                    "sso-client.yaml",
+                    "opensearch.yaml",
+                    "dashboards.yaml",
+                    "ingress.yaml",
+                    "networkpolicy.yaml",
+                ],
+                true,
+                Some(
+                    "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
+                     provider's discovery document and signing keys from https://auth.<domain> (the public ALB).",
+                ),
+            )?,
+        ),
+    ])
+}
+
+/// Authentik's secret key, generated once in the cluster.
+fn authentik_secrets() -> Result<ManifestFile> {
+    Ok(ManifestFile::new([
+        Manifest::new(&Password::new("authentik-secret-key", alphanumeric(60, 10)))?.why(
+            "Authentik signs sessions and tokens with this key; generated once in the cluster.",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            "authentik-env",
+            generated_once(
+                "authentik-env",
+                template([("AUTHENTIK_SECRET_KEY", GENERATED_PASSWORD)]),
+                "authentik-secret-key",
+            ),
+        ))?,
+    ]))
+}
+
+/// The sample app's password, DSN, database, user and grant on the shared server.
+fn sample_app_database(server: LocalObjectReference) -> Result<ManifestFile> {
+    Ok(ManifestFile::new([
+        Manifest::new(&Password::new(
+            "sample-app-db",
+            alphanumeric(32, 6),
+        ))?
+        .why(
+            "The sample app's database on the shared MariaDB, with no credential in Git: the password is\n\
+             generated here, the operator creates the database, user and grant with it, and\n\
+             infrastructure/vault-secrets pushes the DSN to Vault (secret/sample-app/database, key dsn),\n\
+             where the app's Vault agent reads it. Kept here, next to the server, so a cluster without the\n\
+             platform layer (clusters/local) runs the app without any of it.",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            "sample-app-db",
+            generated_once(
+                "sample-app-db",
+                template([
+                    ("password", GENERATED_PASSWORD),
+                    (
+                        "dsn",
+                        "sampleapp:{{ .password }}@tcp(mariadb.mysql.svc.cluster.local:3306)/sampleapp?parseTime=true",
+                    ),
+                ]),
+                "sample-app-db",
+            ),
+        ))?,
+        Manifest::new(&MariaDbDatabase::new(
+            "sampleapp",
+            DatabaseSpec {
+                maria_db_ref: server.clone(),
+                character_set: "utf8mb4".to_owned(),
+                collate: "utf8mb4_unicode_ci".to_owned(),
+            },
+        ))?,
+        Manifest::new(&MariaDbUser::new(
+            "sampleapp",
+            UserSpec {
+                maria_db_ref: server.clone(),
+                password_secret_key_ref: SecretKeyRef {
+                    name: "sample-app-db".to_owned(),
+                    key: "password".to_owned(),
+                },
+                host: "%".to_owned(),
+                max_user_connections: 20,
+            },
+        ))?,
+        Manifest::new(&MariaDbGrant::new(
+            "sampleapp",
+            GrantSpec {
+                maria_db_ref: server,
+                privileges: [
+                    "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                database: "sampleapp".to_owned(),
+                table: "*".to_owned(),
+                username: "sampleapp".to_owned(),
+                host: "%".to_owned(),
+            },
+        ))?,
+    ]))
+}
+
+/// How logging reads OpenSearch's admin credentials.
+fn opensearch_credentials() -> SecretCopy<'static> {
+    SecretCopy {
+        reader: "opensearch-credentials-reader",
+        store: "opensearch",
+        remote_namespace: "opensearch",
+        secret: "opensearch-admin",
+        target: "opensearch-credentials",
+    }
+}
+
+/// OpenSearch's admin credentials, generated once, and the Role that lets logging read them.
+fn opensearch_admin() -> Result<ManifestFile> {
+    let admin = opensearch_credentials().secret;
+    let (role, binding) = opensearch_credentials().reader_role("logging");
+    Ok(ManifestFile::new([
+        Manifest::new(&Password::new(
+            admin,
+            PasswordSpec {
+                symbols: Some(4),
+                symbol_characters: Some("-_.+".to_owned()),
+                ..alphanumeric(32, 6)
+            },
+        ))?
+        .why(
+            "The admin password is generated in the cluster once. OpenSearch requires at least one digit,\n\
+             upper and lower case letters and a symbol. Fluent Bit (namespace logging) reads it through the\n\
+             Role below.",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            admin,
+            generated_once(
+                admin,
+                template([("username", "admin"), ("password", GENERATED_PASSWORD)]),
+                admin,
+            ),
+        ))?,
+        Manifest::new(&role)?,
+        Manifest::new(&binding)?,
+        ]))
+}
+
+/// OpenSearch takes clients' queries and its peers' transport; Dashboards takes the ALB.
+fn opensearch_policies() -> Result<ManifestFile> {
+    let opensearch = app("opensearch");
+    let dashboards = app("opensearch-dashboards");
+    Ok(ManifestFile::new([
+        Manifest::new(&network_policy(
+            "allow-opensearch-clients",
+            opensearch.clone(),
+            vec![
+                ingress_rule(
+                    vec![namespace("logging"), pods(dashboards.clone())],
+                    &[9200],
+                ),
+                ingress_rule(vec![pods(opensearch.clone())], &[9300]),
+            ],
+            Some(vec![egress_rule(vec![pods(opensearch.clone())], &[9300])]),
+        ))?
+        .why(
+            "OpenSearch takes writes from Fluent Bit (logging) and queries from Dashboards; the ALB reaches\n\
+             Dashboards only.",
+        ),
+        Manifest::new(&network_policy(
+            "allow-dashboards",
+            dashboards,
+            vec![ingress_rule(vec![], &[5601])],
+            Some(vec![egress_rule(vec![pods(opensearch)], &[9200])]),
+        ))?,
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layer_listing_comes_only_with_every_component() {
+        let mut tree = GitOpsTree::new("gitops", &["DOMAIN"]);
+        Platform {
+            domain: "example.org".into(),
+            components: vec![Component::Headlamp],
+            sso: bkt_sso::Sso::dev().unwrap(),
+        }
+        .add_to(&mut tree)
+        .unwrap();
+        assert!(
+            tree.files()
+                .all(|(path, _)| path.starts_with("platform/headlamp/"))
+        );
+    }
+}

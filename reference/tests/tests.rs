@@ -1,0 +1,8 @@
+//! The reference platform's integration tests, in one binary: its controllers, configs, platform
+//! layer, SSO wiring and Vault folders as a user of the `bkt_flux` API builds them.
+
+mod configs;
+mod controllers;
+mod platform;
+mod sso;
+mod vault;
