@@ -157,7 +157,7 @@ fn helm_sample_chart_schema() -> String {
 /// `bkt_sso`: the SSO declaration built and checked, and its Authentik blueprint written.
 #[divan::bench]
 fn sso_declaration_and_blueprint() -> String {
-    let sso = bkt_sso::Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     bkt_core::yaml::to_string(&sso.blueprint("${DOMAIN}")).unwrap()
 }
 

@@ -18,7 +18,7 @@ use bkt_network::{DnsInputs, NetworkInputs};
 use bkt_oidc::GithubOidcInputs;
 use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
 use bkt_oidc::policy::{PolicyDocument, Statement};
-use bkt_sso::{Kubernetes, Sso};
+use bkt_sso::Kubernetes;
 
 use crate::Result;
 use crate::bootstrap::REGION_PATTERN;
@@ -267,7 +267,7 @@ impl DevRoot {
         let node = |field| nodes.clone().attr(&field);
         // The API server accepts Authentik's ID tokens for the application the declaration
         // gives Kubernetes; issuer, client and claims come from that one declaration.
-        let sso = Sso::dev()?;
+        let sso = crate::sso::sso()?;
         let kubernetes = sso.client::<Kubernetes>("eks identity provider", "kubernetes")?;
         let (before, after) = kubernetes.issuer_around_domain();
         let identity_provider = IdentityProvider::builder(

@@ -38,7 +38,7 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
     spec.cluster.add_to(&mut tree)?;
     let vars = ClusterVars::references();
     let domain = vars.domain.to_string();
-    let sso = bkt_sso::Sso::dev().map_err(bkt_flux::Error::from)?;
+    let sso = crate::sso::sso().map_err(bkt_flux::Error::from)?;
     platform::Platform::new(&domain, sso.clone()).add_to(&mut tree)?;
     let vault = vault::VaultBootstrap::new(
         vars.vault_init_secret_arn.to_string(),

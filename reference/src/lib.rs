@@ -227,4 +227,6 @@ pub mod gitops;
 mod policies;
 pub mod settings;
 pub mod spec;
+pub mod sso;
 mod substitution;
+pub mod values;

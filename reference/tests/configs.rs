@@ -12,7 +12,7 @@ fn configs() -> Configs {
         cluster_name: "${CLUSTER_NAME}".into(),
         environment: "${ENVIRONMENT}".into(),
         github_repository: "${GITHUB_REPOSITORY}".into(),
-        sso: bkt_sso::Sso::dev().unwrap(),
+        sso: bkt_reference::sso::sso().unwrap(),
     }
 }
 

@@ -15,7 +15,11 @@ fn platform_tree(platform: &Platform) -> Result<bkt_core::Tree, bkt_flux::Error>
 
 #[test]
 fn platform_layer() {
-    let tree = platform_tree(&Platform::new("${DOMAIN}", bkt_sso::Sso::dev().unwrap())).unwrap();
+    let tree = platform_tree(&Platform::new(
+        "${DOMAIN}",
+        bkt_reference::sso::sso().unwrap(),
+    ))
+    .unwrap();
     let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();
     assert_eq!(paths.len(), 47, "{paths:#?}");
     assert!(paths.contains(&"platform/kustomization.yaml"));
@@ -23,7 +27,7 @@ fn platform_layer() {
 
 #[test]
 fn every_component_has_a_namespace_a_kustomization_and_network_policies() {
-    let platform = Platform::new("${DOMAIN}", bkt_sso::Sso::dev().unwrap());
+    let platform = Platform::new("${DOMAIN}", bkt_reference::sso::sso().unwrap());
     for component in Component::ALL {
         let files = platform.files(component).unwrap();
         let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
@@ -35,7 +39,11 @@ fn every_component_has_a_namespace_a_kustomization_and_network_policies() {
 
 #[test]
 fn a_domain_that_is_not_a_cluster_var_fails_the_render() {
-    let error = platform_tree(&Platform::new("${ZONE}", bkt_sso::Sso::dev().unwrap())).unwrap_err();
+    let error = platform_tree(&Platform::new(
+        "${ZONE}",
+        bkt_reference::sso::sso().unwrap(),
+    ))
+    .unwrap_err();
     assert!(
         matches!(&error, bkt_flux::Error::UnknownVariable { variable, .. } if variable == "ZONE"),
         "{error}"
@@ -46,7 +54,7 @@ fn a_domain_that_is_not_a_cluster_var_fails_the_render() {
 fn the_layer_listing_waits_for_every_component() {
     let partial = Platform {
         components: vec![Component::Mysql],
-        ..Platform::new("${DOMAIN}", bkt_sso::Sso::dev().unwrap())
+        ..Platform::new("${DOMAIN}", bkt_reference::sso::sso().unwrap())
     };
     let tree = platform_tree(&partial).unwrap();
     let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();

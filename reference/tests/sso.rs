@@ -230,7 +230,7 @@ fn a_declared_application_no_consumer_takes_is_refused() {
 
 #[test]
 fn every_granted_vault_policy_is_a_file_the_job_ships() {
-    let sso = Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     let vault = sso.client::<Vault>("test", "vault").unwrap();
     let kustomization = VaultOidcBootstrap::kustomization();
     let shipped: Vec<&str> = kustomization
@@ -261,7 +261,7 @@ fn every_granted_vault_policy_is_a_file_the_job_ships() {
 
 #[test]
 fn each_kubernetes_grant_is_one_cluster_role_binding_of_the_prefixed_group() {
-    let sso = Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     let configs = configs(sso.clone());
     let bindings = configs.oidc_cluster_role_bindings().unwrap();
     let found: Vec<(String, String)> = bindings

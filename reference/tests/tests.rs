@@ -3,6 +3,9 @@
 
 mod configs;
 mod controllers;
+mod helm_charts;
+mod helm_properties;
+mod helm_sso;
 mod platform;
 mod sso;
 mod vault;

@@ -12,7 +12,7 @@ fn bootstrap(arn: &str, region: &str) -> VaultBootstrap {
 }
 
 fn oidc(bootstrap: &VaultBootstrap) -> VaultOidcBootstrap {
-    let sso = bkt_sso::Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     bootstrap.with_oidc(VaultOidc::new(&sso, "${DOMAIN}").unwrap())
 }
 

@@ -12,8 +12,10 @@
 //! The `HelmRelease` objects that install these charts are Flux kinds and live in `bkt-flux`;
 //! this crate describes charts and values, and the platform builds releases from both.
 //!
-//! Flux substitutions (`${CLUSTER_NAME}`) are plain strings here: the `dev` constructors take
-//! them as arguments, so the caller passes the references of its cluster-vars contract.
+//! The crate holds no platform's values: a platform builds each chart's typed values itself (the
+//! repository's reference platform does so in `reference/src/values/`). Flux substitutions
+//! (`${CLUSTER_NAME}`) are plain strings here, so the caller passes the references of its
+//! cluster-vars contract.
 //!
 //! ```
 //! use bkt_helm::charts::external_secrets;
@@ -24,11 +26,12 @@
 //! assert_eq!(chart.repository.kind, RepositoryKind::Http);
 //!
 //! // Typed values, plus one key the struct does not model; a typed key cannot be overridden.
-//! let values = WithExtra::new(external_secrets::Values::dev())
-//!     .extra("replicaCount", 2)?;
-//! assert!(WithExtra::new(external_secrets::Values::dev())
-//!     .extra("installCRDs", false)
-//!     .is_err());
+//! let typed = external_secrets::Values {
+//!     install_crds: true,
+//!     ..external_secrets::Values::default()
+//! };
+//! let values = WithExtra::new(typed.clone()).extra("replicaCount", 2)?;
+//! assert!(WithExtra::new(typed).extra("installCRDs", false).is_err());
 //! let json = serde_json::to_value(&values).map_err(|e| bkt_helm::Error::Json {
 //!     what: "values".into(),
 //!     message: e.to_string(),

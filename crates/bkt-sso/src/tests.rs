@@ -5,8 +5,42 @@ use proptest::prelude::*;
 
 use crate::{
     ApplicationSpec, Attrs, ClusterRole, Error, Grafana, GrafanaRole, Identifiers, Kubernetes,
-    OpenSearch, Sso, Tag, Vault, VaultRole,
+    OpenSearch, OpenSearchRole, Sso, Tag, Vault, VaultRole,
 };
+
+/// A declaration of the shape platforms use: two groups, one application per consumer kind.
+fn declaration() -> Sso {
+    const ENGINEERS: &str = "platform-engineers";
+    const DEVELOPERS: &str = "developers";
+    Sso::builder("auth")
+        .group(ENGINEERS, "Administer the cluster and every UI.")
+        .group(
+            DEVELOPERS,
+            "Read the cluster, build dashboards, read logs and secrets.",
+        )
+        .application(
+            ApplicationSpec::<Grafana>::new("grafana", "Grafana", "grafana")
+                .grant(ENGINEERS, GrafanaRole::Admin)
+                .grant(DEVELOPERS, GrafanaRole::Editor),
+        )
+        .application(
+            ApplicationSpec::<Kubernetes>::new("kubernetes", "Headlamp (Kubernetes)", "headlamp")
+                .grant(ENGINEERS, ClusterRole::ClusterAdmin)
+                .grant(DEVELOPERS, ClusterRole::View),
+        )
+        .application(
+            ApplicationSpec::<OpenSearch>::new("opensearch", "OpenSearch Dashboards", "logs")
+                .grant(ENGINEERS, OpenSearchRole::AllAccess)
+                .grant(DEVELOPERS, OpenSearchRole::ReadAll),
+        )
+        .application(
+            ApplicationSpec::<Vault>::new("vault", "Vault", "vault")
+                .grant(ENGINEERS, VaultRole::Admin)
+                .grant(DEVELOPERS, VaultRole::Read),
+        )
+        .build()
+        .unwrap()
+}
 
 fn one_group() -> crate::SsoBuilder {
     Sso::builder("auth").group("admins", "Run everything")
@@ -40,7 +74,7 @@ fn a_grant_to_an_undeclared_group_names_the_application_and_the_group() {
 
 #[test]
 fn a_consumer_wired_to_an_undeclared_application_is_an_error_naming_it() {
-    let sso = Sso::dev().unwrap();
+    let sso = declaration();
     let error = sso
         .client::<Grafana>("grafana values", "grafana-next")
         .unwrap_err();
@@ -56,7 +90,7 @@ fn a_consumer_wired_to_an_undeclared_application_is_an_error_naming_it() {
 
 #[test]
 fn a_consumer_wired_to_an_application_of_another_kind_is_an_error() {
-    let sso = Sso::dev().unwrap();
+    let sso = declaration();
     let error = sso
         .client::<Vault>("vault bootstrap", "grafana")
         .unwrap_err();
@@ -73,7 +107,7 @@ fn a_consumer_wired_to_an_application_of_another_kind_is_an_error() {
 
 #[test]
 fn an_ingress_on_another_host_than_the_redirects_is_an_error_naming_both() {
-    let sso = Sso::dev().unwrap();
+    let sso = declaration();
     let grafana = sso.client::<Grafana>("grafana ingress", "grafana").unwrap();
     assert_eq!(grafana.check_host("${DOMAIN}", "grafana.${DOMAIN}"), Ok(()));
     assert_eq!(
@@ -157,7 +191,7 @@ fn duplicates_bad_names_and_empty_grants_are_rejected() {
 
 #[test]
 fn grants_come_back_typed_by_the_consumer_kind() {
-    let sso = Sso::dev().unwrap();
+    let sso = declaration();
     let kubernetes = sso.client::<Kubernetes>("rbac", "kubernetes").unwrap();
     let grants: Vec<(&str, ClusterRole)> = kubernetes
         .grants()
@@ -167,8 +201,8 @@ fn grants_come_back_typed_by_the_consumer_kind() {
     assert_eq!(
         grants,
         [
-            ("bkt-platform-engineers", ClusterRole::ClusterAdmin),
-            ("bkt-developers", ClusterRole::View)
+            ("platform-engineers", ClusterRole::ClusterAdmin),
+            ("developers", ClusterRole::View)
         ]
     );
 }
@@ -179,7 +213,7 @@ fn grants_come_back_typed_by_the_consumer_kind() {
 /// alike.
 #[test]
 fn the_blueprint_and_every_consumer_carry_the_documented_wiring() {
-    let sso = Sso::dev().unwrap();
+    let sso = declaration();
     let domain = "example.com";
     let blueprint = sso.blueprint(domain);
     let expected: [(&str, &[&str]); 4] = [
@@ -264,7 +298,7 @@ fn view<K: crate::Consumer>(
 
 #[test]
 fn every_key_of_reference_points_to_an_earlier_entry() {
-    let blueprint = Sso::dev().unwrap().blueprint("example.com");
+    let blueprint = declaration().blueprint("example.com");
     let mut seen = Vec::new();
     for entry in &blueprint.entries {
         let mut refs = Vec::new();
@@ -290,7 +324,7 @@ fn every_key_of_reference_points_to_an_earlier_entry() {
 
 #[test]
 fn the_blueprint_renders_as_authentik_yaml() {
-    let blueprint = Sso::dev().unwrap().blueprint("${DOMAIN}");
+    let blueprint = declaration().blueprint("${DOMAIN}");
     let yaml = bkt_core::yaml::to_string(&blueprint).unwrap();
     insta::assert_snapshot!(yaml);
 }

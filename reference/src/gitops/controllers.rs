@@ -73,7 +73,7 @@ fn aws_load_balancer_controller(vars: &ControllerVars) -> Result<Controller> {
                 &aws_load_balancer_controller::CHART,
                 aws_load_balancer_controller::WHY,
                 ReleaseSettings::new(Duration::minutes(10), true),
-                &aws_load_balancer_controller::Values::dev(
+                &crate::values::aws_load_balancer_controller::values(
                     &vars.cluster_name,
                     &vars.aws_region,
                     &vars.vpc_id,
@@ -91,7 +91,7 @@ fn external_dns(vars: &ControllerVars) -> Result<Controller> {
         &external_dns::CHART,
         external_dns::WHY,
         ReleaseSettings::new(Duration::minutes(5), false),
-        &external_dns::Values::dev(
+        &crate::values::external_dns::values(
             &vars.aws_region,
             &vars.external_dns_role_arn,
             &vars.domain,
@@ -115,7 +115,7 @@ fn kube_prometheus_stack() -> Result<Controller> {
                 &kube_prometheus_stack::CHART,
                 kube_prometheus_stack::WHY,
                 ReleaseSettings::new(Duration::minutes(15), true),
-                &kube_prometheus_stack::Values::dev(),
+                &crate::values::kube_prometheus_stack::values(),
             )?
         }
         .policy(
@@ -161,7 +161,7 @@ fn vault(vars: &ControllerVars) -> Result<Controller> {
                 why: Some("Helm does not wait for readiness (install and upgrade disableWait): Vault pods report ready only after infrastructure-vault-bootstrap has initialised Vault, and their volumes bind once infrastructure-configs creates the default gp3 StorageClass. Waiting here would block that very layer.".to_owned()),
                 ..ReleaseSettings::new(Duration::minutes(10), false)
             },
-            &vault::Values::dev(&vars.vault_role_arn, &vars.aws_region),
+            &crate::values::vault::values(&vars.vault_role_arn, &vars.aws_region),
         )?
         .policy(
             Policy::new("allow-vault-api")
@@ -189,7 +189,7 @@ fn external_secrets() -> Result<Controller> {
             &external_secrets::CHART,
             external_secrets::WHY,
             ReleaseSettings::new(Duration::minutes(10), true),
-            &external_secrets::Values::dev(),
+            &crate::values::external_secrets::values(),
         )?
         .policy(
             webhook(10250),
@@ -209,7 +209,7 @@ fn cloudnative_pg() -> Result<Controller> {
             &cloudnative_pg::CHART,
             cloudnative_pg::WHY,
             ReleaseSettings::new(Duration::minutes(10), true),
-            &cloudnative_pg::Values::dev(),
+            &crate::values::cloudnative_pg::values(),
         )?
         .policy(
             webhook(9443),
@@ -230,7 +230,7 @@ fn mariadb_operator() -> Result<Controller> {
             &mariadb_operator::CHART,
             mariadb_operator::WHY,
             ReleaseSettings::new(Duration::minutes(10), true),
-            &mariadb_operator::Values::dev(),
+            &crate::values::mariadb_operator::values(),
         )?
         .policy(
             webhook(9443),

@@ -216,7 +216,7 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
             release(
                 chart,
                 Duration::minutes(15),
-                &charts::authentik::Values::dev().with_sso(sso),
+                &crate::values::authentik::values().with_sso(sso),
                 charts::authentik::WHY,
                 None,
             )?,
@@ -304,7 +304,7 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
             release(
                 chart,
                 Duration::minutes(10),
-                &charts::grafana::Values::dev(domain).with_sso(domain, &client),
+                &crate::values::grafana::values(domain).with_sso(domain, &client),
                 charts::grafana::WHY,
                 None,
             )?,
@@ -372,7 +372,7 @@ fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>
             release(
                 chart,
                 Duration::minutes(5),
-                &charts::headlamp::Values::dev().with_sso(domain, &client),
+                &crate::values::headlamp::values().with_sso(domain, &client),
                 charts::headlamp::WHY,
                 None,
             )?,
@@ -459,7 +459,7 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
             release(
                 chart,
                 Duration::minutes(10),
-                &charts::fluent_bit::Values::dev(),
+                &crate::values::fluent_bit::values(),
                 charts::fluent_bit::WHY,
                 None,
             )?,
@@ -591,7 +591,7 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
         &ingress_file,
     )?;
     let dashboards_chart = &charts::opensearch_dashboards::CHART;
-    let opensearch_values = charts::opensearch::Values::dev()
+    let opensearch_values = crate::values::opensearch::values()
         .with_sso(domain, &client)
         .map_err(|source| bkt_flux::Error::Helm {
             object: "HelmRelease/opensearch/opensearch".to_owned(),
@@ -601,7 +601,7 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
     let secret_reference =
         bkt_flux::escaped_reference(charts::opensearch_dashboards::CLIENT_SECRET_VARIABLE);
     let dashboards_values =
-        charts::opensearch_dashboards::Values::dev().with_sso(domain, &client, &secret_reference);
+        crate::values::opensearch_dashboards::values().with_sso(domain, &client, &secret_reference);
     let credentials = opensearch_admin()?;
     let policies = opensearch_policies()?;
     Ok(vec![
@@ -820,7 +820,7 @@ mod tests {
         Platform {
             domain: "example.org".into(),
             components: vec![Component::Headlamp],
-            sso: bkt_sso::Sso::dev().unwrap(),
+            sso: crate::sso::sso().unwrap(),
         }
         .add_to(&mut tree)
         .unwrap();

@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_consumer_without_an_ingress_cannot_be_checked() {
-        let sso = Sso::dev().unwrap();
+        let sso = crate::sso::sso().unwrap();
         let grafana =
             client::<bkt_sso::Grafana>(&sso, "platform/grafana", "test", GRAFANA).unwrap();
         let error = check_ingress(

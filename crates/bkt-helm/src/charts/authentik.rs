@@ -88,41 +88,6 @@ pub struct Values {
 }
 
 impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            fullname_override: "authentik".to_owned(),
-            authentik: Authentik {
-                existing_secret: SecretName {
-                    secret_name: "authentik-env".to_owned(),
-                },
-                error_reporting: Enabled::OFF,
-            },
-            global: Global {
-                env: vec![
-                    EnvVar::value("AUTHENTIK_POSTGRESQL__HOST", "authentik-db-rw"),
-                    EnvVar::value("AUTHENTIK_POSTGRESQL__NAME", "authentik"),
-                    EnvVar::from_secret(
-                        "AUTHENTIK_POSTGRESQL__USER",
-                        "authentik-db-app",
-                        "username",
-                    ),
-                    EnvVar::from_secret(
-                        "AUTHENTIK_POSTGRESQL__PASSWORD",
-                        "authentik-db-app",
-                        "password",
-                    ),
-                ],
-                security_context: PodSecurityContext::restricted(None, None),
-            },
-            postgresql: Enabled::OFF,
-            server: WithResources::burstable("100m", "512Mi", "1Gi"),
-            worker: WithResources::burstable("50m", "384Mi", "768Mi"),
-            blueprints: None,
-        }
-    }
-
     /// Applies the SSO declaration: mounts [`BLUEPRINT_CONFIG_MAP`] and gives the pods each
     /// application's client secret, from the Secret the declaration names, in the variable its
     /// blueprint entry reads.

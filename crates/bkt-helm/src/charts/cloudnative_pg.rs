@@ -31,14 +31,3 @@ pub struct Values {
     /// The operator's resources.
     pub resources: Resources,
 }
-
-impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            fullname_override: "cloudnative-pg".to_owned(),
-            resources: Resources::burstable("20m", "64Mi", "256Mi"),
-        }
-    }
-}

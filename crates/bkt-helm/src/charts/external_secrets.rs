@@ -36,16 +36,3 @@ pub struct Values {
     /// The webhook's certificate controller.
     pub cert_controller: WithResources,
 }
-
-impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            install_crds: true,
-            resources: Resources::burstable("10m", "64Mi", "256Mi"),
-            webhook: WithResources::burstable("10m", "32Mi", "128Mi"),
-            cert_controller: WithResources::burstable("10m", "32Mi", "128Mi"),
-        }
-    }
-}

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::common::{EnvFromSource, NameRef, Resources};
+use crate::common::{EnvFromSource, Resources};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The fluent-bit chart.
@@ -26,13 +26,6 @@ pub const WHY: &[&str] = &[
     "The credentials' references are written with a doubled dollar sign, Flux's escape: Flux leaves one dollar sign, and Fluent Bit itself expands them from the environment.",
     "tls.verify is off because OpenSearch serves the security plugin's self-signed demo certificate in dev; the NetworkPolicies keep this hop inside the cluster.",
 ];
-
-/// Tail every container log.
-pub const INPUTS: &str = include_str!("fluent_bit/inputs.conf");
-/// Kubernetes metadata, JSON log lines lifted into fields.
-pub const FILTERS: &str = include_str!("fluent_bit/filters.conf");
-/// OpenSearch, with credentials from the environment.
-pub const OUTPUTS: &str = include_str!("fluent_bit/outputs.conf");
 
 /// The pipeline's sections.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
@@ -55,24 +48,4 @@ pub struct Values {
     pub env_from: Vec<EnvFromSource>,
     /// The pipeline.
     pub config: Config,
-}
-
-impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            resources: Resources::burstable("20m", "64Mi", "128Mi"),
-            env_from: vec![EnvFromSource {
-                secret_ref: NameRef {
-                    name: "opensearch-credentials".to_owned(),
-                },
-            }],
-            config: Config {
-                inputs: INPUTS.to_owned(),
-                filters: FILTERS.to_owned(),
-                outputs: OUTPUTS.to_owned(),
-            },
-        }
-    }
 }

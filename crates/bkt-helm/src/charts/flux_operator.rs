@@ -27,11 +27,3 @@ pub const WHY: &[&str] = &[];
 /// The platform's values for the Flux Operator: none, the chart's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Values {}
-
-impl Values {
-    /// The dev platform's values (the chart's defaults).
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {}
-    }
-}

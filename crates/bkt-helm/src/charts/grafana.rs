@@ -148,32 +148,6 @@ pub struct Values {
 }
 
 impl Values {
-    /// The dev platform's values; `domain` is the platform's DNS domain (a Flux substitution in
-    /// the GitOps tree).
-    #[must_use]
-    pub fn dev(domain: &str) -> Self {
-        Self {
-            fullname_override: "grafana".to_owned(),
-            admin: Admin {
-                existing_secret: "grafana-admin".to_owned(),
-                user_key: "admin-user".to_owned(),
-                password_key: "admin-password".to_owned(),
-            },
-            grafana_ini: GrafanaIni {
-                server: IniServer {
-                    root_url: format!("https://grafana.{domain}"),
-                },
-                generic_oauth: None,
-            },
-            sidecar: Sidecar {
-                dashboards: SidecarWatch::everywhere("grafana_dashboard"),
-                datasources: SidecarWatch::everywhere("grafana_datasource"),
-            },
-            resources: Resources::burstable("50m", "128Mi", "256Mi"),
-            env_value_from: BTreeMap::new(),
-        }
-    }
-
     /// Signs users in through the SSO application `sso`: generic OAuth against its provider,
     /// the declared groups mapped to Grafana roles (a user in none is refused), and the client
     /// secret read from the Secret the declaration names. The admin user from

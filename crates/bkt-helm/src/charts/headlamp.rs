@@ -101,22 +101,6 @@ pub struct Values {
 }
 
 impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            fullname_override: "headlamp".to_owned(),
-            cluster_role_binding: Create { create: false },
-            pod_security_context: PodSecurityContext::restricted(Some(100), None),
-            security_context: SecurityContext {
-                read_only_root_filesystem: Some(true),
-                ..SecurityContext::restricted()
-            },
-            resources: Resources::burstable("10m", "64Mi", "128Mi"),
-            config: None,
-        }
-    }
-
     /// Signs users in through the SSO application `sso`, reading the settings from the Secret
     /// the declaration names (in Headlamp's namespace it must hold the keys of
     /// [`oidc_environment`] and [`CLIENT_SECRET_VARIABLE`]).

@@ -40,15 +40,10 @@ pub struct Persistence {
     pub enable_init_chown: bool,
 }
 
-/// `opensearch.yml`, the node's configuration: OpenSearch's own file, kept verbatim as
-/// `src/charts/opensearch/opensearch.yml`. `node.store.allow_mmap: false` turns mmap off, so the
-/// node's `vm.max_map_count` does not matter.
-pub const OPENSEARCH_YML: &str = include_str!("opensearch/opensearch.yml");
-
 /// Configuration files of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Config {
-    /// `opensearch.yml` ([`OPENSEARCH_YML`]).
+    /// `opensearch.yml`, the node's configuration file.
     #[serde(rename = "opensearch.yml")]
     pub opensearch_yml: String,
 }
@@ -224,38 +219,6 @@ pub struct Values {
 }
 
 impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            single_node: true,
-            replicas: 1,
-            opensearch_java_opts: "-Xms1g -Xmx1g".to_owned(),
-            resources: Resources::burstable("250m", "2Gi", "2Gi"),
-            persistence: Persistence {
-                enabled: true,
-                size: "10Gi".to_owned(),
-                enable_init_chown: false,
-            },
-            sysctl_init: Enabled::OFF,
-            config: Config {
-                opensearch_yml: OPENSEARCH_YML.to_owned(),
-            },
-            extra_envs: vec![EnvVar::from_secret(
-                "OPENSEARCH_INITIAL_ADMIN_PASSWORD",
-                "opensearch-admin",
-                "password",
-            )],
-            pod_security_context: PodSecurityContext::restricted(Some(1000), Some(1000)),
-            security_context: SecurityContext {
-                run_as_non_root: Some(true),
-                run_as_user: Some(1000),
-                ..SecurityContext::restricted()
-            },
-            security_config: None,
-        }
-    }
-
     /// Accepts ID tokens of the SSO application `sso` (the Dashboards pass them on): an
     /// `OpenID` authentication domain after the internal users, with the token's `groups` as
     /// backend roles, mapped to the security plugin's roles as the declaration grants.

@@ -98,23 +98,6 @@ pub struct Values {
 }
 
 impl Values {
-    /// The dev platform's values.
-    #[must_use]
-    pub fn dev() -> Self {
-        Self {
-            fullname_override: "opensearch-dashboards".to_owned(),
-            opensearch_hosts: "https://opensearch-cluster-master:9200".to_owned(),
-            extra_envs: vec![
-                EnvVar::from_secret("OPENSEARCH_USERNAME", "opensearch-admin", "username"),
-                EnvVar::from_secret("OPENSEARCH_PASSWORD", "opensearch-admin", "password"),
-            ],
-            resources: Resources::burstable("100m", "512Mi", "1Gi"),
-            pod_security_context: PodSecurityContext::restricted(Some(1000), Some(1000)),
-            security_context: SecurityContext::restricted(),
-            config: None,
-        }
-    }
-
     /// Offers sign-in through the SSO application `sso` next to the internal users: the
     /// `OpenID` settings in `opensearch_dashboards.yml`, the client secret from the Secret the
     /// declaration names. `escaped_secret_reference` is how the configuration refers to

@@ -2,8 +2,8 @@
 //! carries its application's issuer (or endpoints), client ID, redirect and secret reference
 //! from the one declaration, at the keys the chart reads.
 
-use bkt_helm::charts::{authentik, grafana, headlamp, opensearch, opensearch_dashboards};
-use bkt_sso::{Grafana, Kubernetes, OpenSearch, Sso};
+use bkt_helm::charts::{authentik, grafana, headlamp, opensearch_dashboards};
+use bkt_sso::{Grafana, Kubernetes, OpenSearch};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -17,9 +17,9 @@ fn written<T: Serialize>(values: &T) -> Value {
 
 #[test]
 fn grafana_signs_in_through_its_application_and_maps_groups_to_roles() {
-    let sso = Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     let client = sso.client::<Grafana>("test", "grafana").unwrap();
-    let values = written(&grafana::Values::dev(DOMAIN).with_sso(DOMAIN, &client));
+    let values = written(&bkt_reference::values::grafana::values(DOMAIN).with_sso(DOMAIN, &client));
     let oauth = &values["grafana.ini"]["auth.generic_oauth"];
     assert_eq!(oauth["enabled"], json!(true));
     assert_eq!(oauth["client_id"], json!("grafana"));
@@ -63,16 +63,16 @@ fn grafana_signs_in_through_its_application_and_maps_groups_to_roles() {
 
 #[test]
 fn grafana_without_sso_has_no_oauth_section() {
-    let values = written(&grafana::Values::dev(DOMAIN));
+    let values = written(&bkt_reference::values::grafana::values(DOMAIN));
     assert!(values["grafana.ini"].get("auth.generic_oauth").is_none());
     assert!(values.get("envValueFrom").is_none());
 }
 
 #[test]
 fn headlamp_reads_its_oidc_settings_from_the_declared_secret() {
-    let sso = Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     let client = sso.client::<Kubernetes>("test", "kubernetes").unwrap();
-    let values = written(&headlamp::Values::dev().with_sso(DOMAIN, &client));
+    let values = written(&bkt_reference::values::headlamp::values().with_sso(DOMAIN, &client));
     let oidc = &values["config"]["oidc"];
     assert_eq!(oidc["secret"]["create"], json!(false));
     assert_eq!(
@@ -105,13 +105,15 @@ fn headlamp_reads_its_oidc_settings_from_the_declared_secret() {
 
 #[test]
 fn opensearch_dashboards_offer_openid_with_the_secret_from_the_environment() {
-    let sso = Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     let client = sso.client::<OpenSearch>("test", "opensearch").unwrap();
-    let values = written(&opensearch_dashboards::Values::dev().with_sso(
-        DOMAIN,
-        &client,
-        "$${OPENSEARCH_OIDC_CLIENT_SECRET}",
-    ));
+    let values = written(
+        &bkt_reference::values::opensearch_dashboards::values().with_sso(
+            DOMAIN,
+            &client,
+            "$${OPENSEARCH_OIDC_CLIENT_SECRET}",
+        ),
+    );
     let yml = &values["config"]["opensearch_dashboards.yml"];
     assert_eq!(
         yml["opensearch_security.openid.connect_url"],
@@ -146,9 +148,13 @@ fn opensearch_dashboards_offer_openid_with_the_secret_from_the_environment() {
 
 #[test]
 fn opensearch_accepts_the_applications_tokens_and_maps_groups_to_roles() {
-    let sso = Sso::dev().unwrap();
+    let sso = bkt_reference::sso::sso().unwrap();
     let client = sso.client::<OpenSearch>("test", "opensearch").unwrap();
-    let values = written(&opensearch::Values::dev().with_sso(DOMAIN, &client).unwrap());
+    let values = written(
+        &bkt_reference::values::opensearch::values()
+            .with_sso(DOMAIN, &client)
+            .unwrap(),
+    );
     let security = &values["securityConfig"];
     assert_eq!(security["config"]["dataComplete"], json!(false));
     let config: Value =
@@ -188,8 +194,8 @@ fn opensearch_accepts_the_applications_tokens_and_maps_groups_to_roles() {
 
 #[test]
 fn authentik_mounts_the_blueprint_and_gets_every_client_secret() {
-    let sso = Sso::dev().unwrap();
-    let values = written(&authentik::Values::dev().with_sso(&sso));
+    let sso = bkt_reference::sso::sso().unwrap();
+    let values = written(&bkt_reference::values::authentik::values().with_sso(&sso));
     assert_eq!(
         values["blueprints"]["configMaps"],
         json!([authentik::BLUEPRINT_CONFIG_MAP])

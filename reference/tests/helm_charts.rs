@@ -16,11 +16,11 @@ use serde_json::{Value, json};
 
 /// The platform's SSO declaration, which the platform layer wires its releases to.
 fn sso() -> bkt_sso::Sso {
-    bkt_sso::Sso::dev().unwrap()
+    bkt_reference::sso::sso().unwrap()
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// A hand-written manifest of one document, parsed into a generic value.
@@ -75,7 +75,7 @@ fn aws_load_balancer_controller_values_are_todays() {
         &aws_load_balancer_controller::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &aws_load_balancer_controller::Values::dev(
+        &bkt_reference::values::aws_load_balancer_controller::values(
             "${CLUSTER_NAME}",
             "${AWS_REGION}",
             "${VPC_ID}",
@@ -91,7 +91,7 @@ fn cloudnative_pg_values_are_todays() {
         &cloudnative_pg::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &cloudnative_pg::Values::dev(),
+        &bkt_reference::values::cloudnative_pg::values(),
     );
 }
 
@@ -102,7 +102,7 @@ fn external_dns_values_are_todays() {
         &external_dns::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &external_dns::Values::dev(
+        &bkt_reference::values::external_dns::values(
             "${AWS_REGION}",
             "${EXTERNAL_DNS_ROLE_ARN}",
             "${DOMAIN}",
@@ -119,7 +119,7 @@ fn external_secrets_values_are_todays() {
         &external_secrets::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &external_secrets::Values::dev(),
+        &bkt_reference::values::external_secrets::values(),
     );
 }
 
@@ -130,7 +130,7 @@ fn kube_prometheus_stack_values_are_todays() {
         &kube_prometheus_stack::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &kube_prometheus_stack::Values::dev(),
+        &bkt_reference::values::kube_prometheus_stack::values(),
     );
 }
 
@@ -141,7 +141,7 @@ fn mariadb_operator_values_are_todays() {
         &mariadb_operator::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &mariadb_operator::Values::dev(),
+        &bkt_reference::values::mariadb_operator::values(),
     );
 }
 
@@ -152,7 +152,7 @@ fn vault_values_are_todays() {
         &vault::CHART,
         &controller(dir, "release.yaml"),
         &controller(dir, "repository.yaml"),
-        &vault::Values::dev("${VAULT_ROLE_ARN}", "${AWS_REGION}"),
+        &bkt_reference::values::vault::values("${VAULT_ROLE_ARN}", "${AWS_REGION}"),
     );
 }
 
@@ -178,7 +178,7 @@ fn authentik_values_are_todays() {
         &authentik::CHART,
         "gitops/platform/authentik/release.yaml",
         "gitops/platform/authentik/repository.yaml",
-        &authentik::Values::dev().with_sso(&sso()),
+        &bkt_reference::values::authentik::values().with_sso(&sso()),
     );
 }
 
@@ -188,7 +188,7 @@ fn grafana_values_are_todays() {
         &grafana::CHART,
         "gitops/platform/grafana/release.yaml",
         "gitops/platform/grafana/repository.yaml",
-        &grafana::Values::dev("${DOMAIN}").with_sso(
+        &bkt_reference::values::grafana::values("${DOMAIN}").with_sso(
             "${DOMAIN}",
             &sso().client("grafana values", "grafana").unwrap(),
         ),
@@ -201,7 +201,7 @@ fn headlamp_values_are_todays() {
         &headlamp::CHART,
         "gitops/platform/headlamp/release.yaml",
         "gitops/platform/headlamp/repository.yaml",
-        &headlamp::Values::dev().with_sso(
+        &bkt_reference::values::headlamp::values().with_sso(
             "${DOMAIN}",
             &sso().client("headlamp values", "kubernetes").unwrap(),
         ),
@@ -214,7 +214,7 @@ fn fluent_bit_values_are_todays() {
         &fluent_bit::CHART,
         "gitops/platform/logging/release.yaml",
         "gitops/platform/logging/repository.yaml",
-        &fluent_bit::Values::dev(),
+        &bkt_reference::values::fluent_bit::values(),
     );
 }
 
@@ -224,7 +224,7 @@ fn opensearch_values_are_todays() {
         &opensearch::CHART,
         "gitops/platform/opensearch/opensearch.yaml",
         "gitops/platform/opensearch/repository.yaml",
-        &opensearch::Values::dev()
+        &bkt_reference::values::opensearch::values()
             .with_sso(
                 "${DOMAIN}",
                 &sso().client("opensearch values", "opensearch").unwrap(),
@@ -239,7 +239,7 @@ fn opensearch_dashboards_values_are_todays() {
         &opensearch_dashboards::CHART,
         "gitops/platform/opensearch/dashboards.yaml",
         "gitops/platform/opensearch/repository.yaml",
-        &opensearch_dashboards::Values::dev().with_sso(
+        &bkt_reference::values::opensearch_dashboards::values().with_sso(
             "${DOMAIN}",
             &sso().client("dashboards values", "opensearch").unwrap(),
             "$${OPENSEARCH_OIDC_CLIENT_SECRET}",
@@ -263,7 +263,10 @@ fn flux_operator_is_installed_at_the_catalog_pin() {
         script.contains(&url),
         "scripts/up.sh installs from elsewhere than {url}"
     );
-    assert_eq!(written(&flux_operator::Values::dev()), json!({}));
+    assert_eq!(
+        written(&bkt_reference::values::flux_operator::values()),
+        json!({})
+    );
 }
 
 /// Every chart of the catalog is checked above (a new entry needs its test).
@@ -337,7 +340,7 @@ fn collect_releases(dir: &Path, found: &mut Vec<(String, String, String)>) {
 
 #[test]
 fn an_extra_key_reaches_the_output_after_the_typed_fields() {
-    let values = WithExtra::new(cloudnative_pg::Values::dev())
+    let values = WithExtra::new(bkt_reference::values::cloudnative_pg::values())
         .extra("monitoring", json!({ "podMonitorEnabled": true }))
         .unwrap()
         .extra("replicaCount", 2)
@@ -358,12 +361,15 @@ replicaCount: 2
 "
     );
     assert_eq!(values.extras().len(), 2);
-    assert_eq!(values.typed(), &cloudnative_pg::Values::dev());
+    assert_eq!(
+        values.typed(),
+        &bkt_reference::values::cloudnative_pg::values()
+    );
 }
 
 #[test]
 fn an_extra_key_colliding_with_a_typed_field_is_an_error() {
-    let error = WithExtra::new(cloudnative_pg::Values::dev())
+    let error = WithExtra::new(bkt_reference::values::cloudnative_pg::values())
         .extra("fullnameOverride", "other")
         .unwrap_err();
     assert_eq!(
@@ -376,12 +382,12 @@ fn an_extra_key_colliding_with_a_typed_field_is_an_error() {
     assert!(error.to_string().contains("set the typed field instead"));
     // Renamed keys collide by their chart name, not the Rust field name.
     assert!(
-        WithExtra::new(kube_prometheus_stack::Values::dev())
+        WithExtra::new(bkt_reference::values::kube_prometheus_stack::values())
             .extra("kube-state-metrics", json!({}))
             .is_err()
     );
     assert!(
-        WithExtra::new(grafana::Values::dev("example.com"))
+        WithExtra::new(bkt_reference::values::grafana::values("example.com"))
             .extra("grafana.ini", json!({}))
             .is_err()
     );
@@ -389,7 +395,7 @@ fn an_extra_key_colliding_with_a_typed_field_is_an_error() {
 
 #[test]
 fn an_extra_key_given_twice_is_an_error() {
-    let error = WithExtra::new(headlamp::Values::dev())
+    let error = WithExtra::new(bkt_reference::values::headlamp::values())
         .extra("replicaCount", 1)
         .unwrap()
         .extra("replicaCount", 2)
@@ -411,12 +417,12 @@ fn extras_need_values_that_are_a_mapping() {
 /// Flux substitutions pass through the writer unchanged, and Flux's escape `$${…}` too.
 #[test]
 fn substitutions_stay_strings() {
-    let values = written(&external_dns::Values::dev(
+    let values = written(&bkt_reference::values::external_dns::values(
         "${A}", "${B}", "${C}", "${D}", "${E}",
     ));
     assert_eq!(values["txtOwnerId"], json!("${E}"));
     assert_eq!(values["extraArgs"][0], json!("--zone-id-filter=${D}"));
-    let fluent = written(&fluent_bit::Values::dev());
+    let fluent = written(&bkt_reference::values::fluent_bit::values());
     assert!(
         fluent["config"]["outputs"]
             .as_str()

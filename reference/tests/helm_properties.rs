@@ -4,7 +4,6 @@
 
 use std::sync::OnceLock;
 
-use bkt_helm::charts::{headlamp, vault};
 use bkt_helm::sample_app::{DatabaseType, values_schema};
 use bkt_helm::{Error, SampleAppValues, WithExtra};
 use proptest::prelude::*;
@@ -58,14 +57,14 @@ proptest! {
         value in any::<i64>(),
     ) {
         for typed in [
-            serde_json::to_value(headlamp::Values::dev()).unwrap(),
-            serde_json::to_value(vault::Values::dev("arn", "eu-west-1")).unwrap(),
+            serde_json::to_value(bkt_reference::values::headlamp::values()).unwrap(),
+            serde_json::to_value(bkt_reference::values::vault::values("arn", "eu-west-1")).unwrap(),
         ] {
             let collides = typed.get(&key).is_some();
             let result = if typed.get("injector").is_some() {
-                WithExtra::new(vault::Values::dev("arn", "eu-west-1")).extra(key.clone(), value).map(|v| serde_json::to_value(v).unwrap())
+                WithExtra::new(bkt_reference::values::vault::values("arn", "eu-west-1")).extra(key.clone(), value).map(|v| serde_json::to_value(v).unwrap())
             } else {
-                WithExtra::new(headlamp::Values::dev()).extra(key.clone(), value).map(|v| serde_json::to_value(v).unwrap())
+                WithExtra::new(bkt_reference::values::headlamp::values()).extra(key.clone(), value).map(|v| serde_json::to_value(v).unwrap())
             };
             match result {
                 Ok(out) => {
