@@ -142,7 +142,9 @@ fn atlas_root() -> Tree {
 /// `bkt_flux`: the whole gitops tree, from the spec to the rendered files.
 #[divan::bench]
 fn flux_gitops_tree() -> Tree {
-    bkt_reference::gitops::tree(divan::black_box(&PlatformSpec::default()))
+    let spec = PlatformSpec::default();
+    let environments = spec.checked_environments().unwrap();
+    bkt_reference::gitops::tree(divan::black_box(&environments))
         .unwrap()
         .to_tree(GENERATOR)
         .unwrap()
@@ -168,7 +170,10 @@ mod core {
     /// The HCL writer on the dev root's files (the models are built once; only `render` is timed).
     #[divan::bench]
     fn hcl_writer_dev_root(bencher: divan::Bencher) {
-        let files = PlatformSpec::default().dev.files().unwrap();
+        let files = bkt_reference::Environment::named("dev")
+            .root
+            .files()
+            .unwrap();
         bencher.bench(|| {
             divan::black_box(&files)
                 .iter()
@@ -179,7 +184,9 @@ mod core {
 
     /// Every manifest of the gitops tree, repeated up to 300 documents.
     fn manifests(count: usize) -> Vec<Manifest> {
-        let tree: GitOpsTree = bkt_reference::gitops::tree(&PlatformSpec::default()).unwrap();
+        let spec = PlatformSpec::default();
+        let tree: GitOpsTree =
+            bkt_reference::gitops::tree(&spec.checked_environments().unwrap()).unwrap();
         let all: Vec<Manifest> = tree
             .files()
             .flat_map(|(_, file)| file.documents().iter().cloned())

@@ -8,14 +8,13 @@ use std::path::Path;
 use bkt_platform::drift::{self, Drift};
 use bkt_reference::{PlatformSpec, REGENERATE, render};
 
-use crate::{disk, environment};
+use crate::{app, disk, environment};
 
 #[test]
 fn committed_layout_matches_the_render() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // The committed layout is rendered from the committed data file, as the generator does.
-    let spec = PlatformSpec::from_settings(environment::read(root).unwrap()).unwrap();
-    let tree = render(&spec).unwrap();
+    let tree = app::layout(&environment::platform(root).unwrap(), true).unwrap();
     let on_disk = disk::read_generated(root, &tree).unwrap();
     let drifts = drift::compare(&tree, &on_disk);
     let report: Vec<String> = drifts

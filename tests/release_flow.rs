@@ -7,35 +7,32 @@ use std::fs;
 use std::path::Path;
 
 use bkt_platform::drift::{self, Drift};
-use bkt_reference::settings::DEV_SETTINGS_PATH;
-use bkt_reference::{PlatformSpec, render};
+use bkt_reference::settings::{DEV_SETTINGS_PATH, ENVIRONMENTS_DIR};
 
-use crate::{disk, environment};
+use crate::{app, disk, environment};
 
 const NEW: &str = "fedcba9876543210fedcba9876543210fedcba98";
 
 /// The files the generator reads and writes in the checkout at `root`: the data file and every
 /// generated file.
 fn generator_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let spec = PlatformSpec {
-        settings: environment::read(root).unwrap(),
-        ..PlatformSpec::default()
-    };
-    let mut files = disk::read_generated(root, &render(&spec).unwrap()).unwrap();
-    files.insert(
-        DEV_SETTINGS_PATH.to_owned(),
-        fs::read(root.join(DEV_SETTINGS_PATH)).unwrap(),
-    );
+    let spec = environment::platform(root).unwrap();
+    let mut files = disk::read_generated(root, &app::layout(&spec, true).unwrap()).unwrap();
+    for path in environment::files(&root.join(ENVIRONMENTS_DIR)).unwrap() {
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        files.insert(relative, fs::read(&path).unwrap());
+    }
     files
 }
 
 /// What `generate` does after reading the settings: render, and write every drifted file.
 fn regenerate(root: &Path) -> Vec<Drift> {
-    let spec = PlatformSpec {
-        settings: environment::read(root).unwrap(),
-        ..PlatformSpec::default()
-    };
-    let tree = render(&spec).unwrap();
+    let spec = environment::platform(root).unwrap();
+    let tree = app::layout(&spec, true).unwrap();
     let drifts = drift::compare(&tree, &disk::read_generated(root, &tree).unwrap());
     for drift in &drifts {
         let path = root.join(drift.path());

@@ -1,12 +1,16 @@
 //! `generate --spec FILE` and `--print-default-spec`, run in-process as the example runs
-//! them: the printed default describes the committed layout exactly; a bad spec exits 2 naming
-//! the bad key's path and writes nothing; `--set-image-tag` edits the spec file given.
+//! them: the printed default describes the committed dev environment; a bad spec exits 2 naming
+//! the bad key's path and writes nothing; `--set-image-tag` edits the spec file given; a layout
+//! written into an empty folder is the committed one.
 
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{app, cli};
+use bkt_reference::Environment;
+use bkt_reference::settings::{self, Settings};
+
+use crate::{app, cli, environment};
 
 /// What one run of `generate` printed and returned.
 struct Output {
@@ -47,25 +51,19 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn the_printed_default_spec_describes_the_committed_layout() {
+fn the_printed_default_spec_describes_the_committed_dev_environment() {
     let printed = run(&["--print-default-spec"]);
     assert_eq!(printed.code, 0);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("platform.toml");
-    fs::write(&file, &printed.stdout).unwrap();
-    let repo = repo();
-    let check = run(&[
-        "--check",
-        "--spec",
-        file.to_str().unwrap(),
-        "--out",
-        repo.to_str().unwrap(),
-    ]);
-    assert!(
-        check.code == 0,
-        "{}\n{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
+    let printed = settings::parse(&String::from_utf8(printed.stdout).unwrap()).unwrap();
+    let committed = environment::read_file(&environment::path(&repo())).unwrap();
+    // The image tag is the one value CI changes; everything else is the default.
+    let printed = Settings {
+        sample_app: committed.sample_app.clone(),
+        ..printed
+    };
+    assert_eq!(
+        Environment::from_settings("dev", printed).unwrap(),
+        Environment::from_settings("dev", committed).unwrap()
     );
 }
 
@@ -135,6 +133,8 @@ fn a_spec_file_renders_another_platform_and_takes_the_image_tag() {
         file.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--env",
+        "staging",
         "--set-image-tag",
         tag,
     ]);
@@ -150,9 +150,13 @@ fn a_spec_file_renders_another_platform_and_takes_the_image_tag() {
         !out.join("environments").exists(),
         "environments/dev.toml is not touched"
     );
-    let variables = fs::read_to_string(out.join("terraform/modules/network/variables.tf")).unwrap();
-    assert!(variables.contains("\"10.7.0.0/16\""));
+    let network = fs::read_to_string(out.join("terraform/envs/staging/network.tf")).unwrap();
+    assert!(network.contains("\"10.7.0.0/16\""));
     let release =
-        fs::read_to_string(out.join("gitops/apps/dev/sample-app/kustomization.yaml")).unwrap();
+        fs::read_to_string(out.join("gitops/apps/staging/sample-app/kustomization.yaml")).unwrap();
     assert!(release.contains(tag));
+    assert!(
+        !out.join("terraform/envs/dev").exists(),
+        "only the environments given are rendered"
+    );
 }

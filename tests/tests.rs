@@ -1,5 +1,5 @@
-//! Workspace integration tests, one binary: drift of the committed layout, repository rules,
-//! snapshots of rendered output.
+//! Workspace integration tests, one binary: drift of the committed layout and repository rules,
+//! the generator run in-process.
 
 #[path = "../examples/generate/app.rs"]
 mod app;
@@ -16,7 +16,6 @@ mod release_flow;
 mod rendered;
 mod renovate;
 mod rules;
-mod snapshots;
 mod spec_file;
 mod sso;
 mod tidy;

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use bkt_platform::Tree;
 use bkt_platform::drift::{self, Drift};
-use bkt_reference::settings::Settings;
-use bkt_reference::{PlatformSpec, REGENERATE};
+use bkt_reference::settings::{ENVIRONMENTS_DIR, Settings};
+use bkt_reference::{Environment, PlatformSpec, REGENERATE};
 
 use crate::{cli, disk, environment};
 
@@ -45,6 +46,15 @@ fn unified_diff(drift: &Drift) -> String {
         .to_string()
 }
 
+/// Whether `a` and `b` are the same folder (both resolved; a folder that does not exist is
+/// another).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 fn kind_of(path: &str) -> &str {
     Path::new(path)
         .extension()
@@ -76,23 +86,66 @@ fn write(
     Ok(())
 }
 
-/// The spec file's settings, and the image-tag change asked for (validated, not yet written).
-fn load_settings(
-    args: &cli::Args,
-    out: &mut impl Write,
-) -> Result<(Settings, Option<environment::TagChange>), environment::Failure> {
-    match (&args.set_image_tag, &args.spec) {
-        (Some(tag), spec) => {
-            let change = match spec {
-                Some(file) => environment::set_image_tag_in(file, tag)?,
-                None => environment::set_image_tag(&args.out, tag)?,
-            };
-            say!(out, "{}", change.summary());
-            Ok((change.edit.settings.clone(), Some(change)))
-        }
-        (None, Some(file)) => Ok((environment::read_file(file)?, None)),
-        (None, None) => Ok((environment::read(&args.out)?, None)),
+/// The repository this example belongs to: where the committed layout and the reference
+/// platform's environments live.
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The layout of `spec`; with `repository`, also this repository's own files (the test
+/// fixtures), which go only into this repository.
+///
+/// # Errors
+/// The render's first error.
+pub fn layout(spec: &PlatformSpec, repository: bool) -> Result<Tree, bkt_reference::Error> {
+    let mut tree = bkt_reference::render(spec)?;
+    if repository {
+        tree.extend(bkt_reference::repository_files()?)?;
     }
+    Ok(tree)
+}
+
+/// The environments' files: `--spec` files, else the output folder's `environments/`, else the
+/// repository's.
+fn environment_files(args: &cli::Args) -> Result<Vec<PathBuf>, environment::Failure> {
+    if !args.spec.is_empty() {
+        return Ok(args.spec.clone());
+    }
+    let local = args.out.join(ENVIRONMENTS_DIR);
+    let dir = if local.is_dir() {
+        local
+    } else {
+        repository().join(ENVIRONMENTS_DIR)
+    };
+    environment::files(&dir)
+}
+
+/// Every environment's file and settings, and the image-tag change.
+type Loaded = (Vec<(PathBuf, Settings)>, Option<environment::TagChange>);
+
+/// Every environment's file and settings, and the image-tag change asked for (validated, not
+/// yet written, and already in the settings returned).
+fn load_settings(args: &cli::Args, out: &mut impl Write) -> Result<Loaded, environment::Failure> {
+    let mut loaded = Vec::new();
+    for path in environment_files(args)? {
+        let settings = environment::read_file(&path)?;
+        loaded.push((path, settings));
+    }
+    let Some(tag) = &args.set_image_tag else {
+        return Ok((loaded, None));
+    };
+    let Some((path, settings)) = loaded
+        .iter_mut()
+        .find(|(path, _)| environment::name_of(path) == args.env)
+    else {
+        return Err(environment::Failure::Missing(
+            PathBuf::from(ENVIRONMENTS_DIR).join(format!("{}.toml", args.env)),
+        ));
+    };
+    let change = environment::set_image_tag_in(path, tag)?;
+    say!(out, "{}", change.summary());
+    settings.clone_from(&change.edit.settings);
+    Ok((loaded, Some(change)))
 }
 
 /// Everything after the arguments are parsed: what `generate` does, writing its report to
@@ -119,7 +172,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
         };
     }
     let started = Instant::now();
-    // The data file completes the spec; a bad one stops everything before anything is written.
+    // The environment files make the spec; a bad one stops everything before anything is written.
     let (settings, tag_change) = match load_settings(args, out) {
         Ok(loaded) => loaded,
         Err(failure) => {
@@ -128,21 +181,32 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
         }
     };
     if args.print_image_tag {
-        say!(out, "{}", settings.sample_app.image_tag);
-        return 0;
-    }
-    let spec_file = args
-        .spec
-        .clone()
-        .unwrap_or_else(|| environment::path(&args.out));
-    let spec = match PlatformSpec::from_settings(settings) {
-        Ok(spec) => spec,
-        Err(error) => {
-            say!(err, "generate: {}: {error}", spec_file.display());
-            return 2;
+        let found = settings
+            .iter()
+            .find(|(path, _)| environment::name_of(path) == args.env);
+        if let Some((_, settings)) = found {
+            say!(out, "{}", settings.sample_app.image_tag);
+            return 0;
         }
-    };
-    let tree = match bkt_reference::render(&spec) {
+        say!(
+            err,
+            "generate: no environment {:?} (environments/{0}.toml)",
+            args.env
+        );
+        return 2;
+    }
+    let mut environments = Vec::new();
+    for (path, settings) in settings {
+        match Environment::from_settings(&environment::name_of(&path), settings) {
+            Ok(environment) => environments.push(environment),
+            Err(error) => {
+                say!(err, "generate: {}: {error}", path.display());
+                return 2;
+            }
+        }
+    }
+    let spec = PlatformSpec::with_environments(environments);
+    let tree = match layout(&spec, same_folder(&args.out, &repository())) {
         Ok(tree) => tree,
         Err(error) => {
             say!(err, "generate: the platform spec is invalid: {error}");

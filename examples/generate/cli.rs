@@ -5,28 +5,30 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// The help text, also printed after a usage error.
-pub const USAGE: &str = "usage: generate [--out DIR] [--spec FILE] [--check]
-       generate [--out DIR] [--spec FILE] --set-image-tag SHA
-       generate [--out DIR] [--spec FILE] --print-image-tag
+pub const USAGE: &str = "usage: generate [--out DIR] [--spec FILE]... [--check]
+       generate [--out DIR] [--spec FILE]... [--env NAME] --set-image-tag SHA
+       generate [--out DIR] [--spec FILE]... [--env NAME] --print-image-tag
        generate --print-default-spec
 
-  --out DIR              the checkout to work on: its environments/dev.toml is read and the
-                         layout written into it (default: the repository this example belongs to)
-  --spec FILE            read the platform spec from FILE instead of environments/dev.toml: a TOML
-                         file whose keys replace values of the embedded default (unknown keys are
-                         errors); --set-image-tag then edits FILE
-  --print-default-spec   print the embedded default (the dev platform) as a complete, commented
-                         spec file to start from, and nothing else
+  --out DIR              where the layout is written (any folder, an empty one included; default:
+                         the repository this example belongs to)
+  --spec FILE            an environment's file, named by its stem (prod.toml: prod); repeat it for
+                         more. Without --spec, every DIR/environments/*.toml is one environment,
+                         or, when DIR has no environments/ folder, every file of this repository's
+                         environments/
+  --env NAME             the environment --set-image-tag and --print-image-tag act on (default dev)
+  --print-default-spec   print an environment's defaults (dev's values) as a complete, commented
+                         file to start from, and nothing else
   --check                write nothing; print a unified diff for every changed, missing or stale
                          generated file and exit 1 if there is any
-  --set-image-tag SHA    set the sample app's image tag (sample_app.image_tag in
-                         environments/dev.toml) to SHA, a full 40-hex commit SHA, keeping the
-                         file's comments and layout, then regenerate
-  --print-image-tag      print the image tag environments/dev.toml holds, and nothing else
+  --set-image-tag SHA    set the sample app's image tag (sample_app.image_tag) in the file of
+                         environment NAME to SHA, a full 40-hex commit SHA, keeping the file's
+                         comments and layout, then regenerate
+  --print-image-tag      print the image tag the file of environment NAME holds, and nothing else
   -h, --help             show this help
 
 Exit status: 0 done; 1 drift found (--check) or a file could not be read or written;
-2 bad arguments or an invalid spec (environments/dev.toml or FILE; nothing is written then).";
+2 bad arguments, an invalid environment file or environments that clash (nothing is written then).";
 
 /// What the example was asked to do.
 #[allow(
@@ -35,7 +37,7 @@ Exit status: 0 done; 1 drift found (--check) or a file could not be read or writ
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Args {
-    /// The checkout: where the data file is read and the layout written.
+    /// Where the layout is written (and, when it has an `environments/` folder, read from).
     pub out: PathBuf,
     /// Write nothing; report drift.
     pub check: bool,
@@ -43,8 +45,10 @@ pub struct Args {
     pub set_image_tag: Option<String>,
     /// Print the image tag and stop.
     pub print_image_tag: bool,
-    /// The spec file to read instead of the checkout's `environments/dev.toml`.
-    pub spec: Option<PathBuf>,
+    /// The environments' files to read instead of a folder's `environments/*.toml`.
+    pub spec: Vec<PathBuf>,
+    /// The environment the image-tag switches act on.
+    pub env: String,
     /// Print the embedded default spec and stop.
     pub print_default_spec: bool,
     /// Print the help and stop.
@@ -67,7 +71,8 @@ pub fn parse(
         check: false,
         set_image_tag: None,
         print_image_tag: false,
-        spec: None,
+        spec: Vec::new(),
+        env: "dev".to_owned(),
         print_default_spec: false,
         help: false,
     };
@@ -78,7 +83,8 @@ pub fn parse(
             Long("check") => parsed.check = true,
             Long("set-image-tag") => parsed.set_image_tag = Some(parser.value()?.string()?),
             Long("print-image-tag") => parsed.print_image_tag = true,
-            Long("spec") => parsed.spec = Some(PathBuf::from(parser.value()?)),
+            Long("spec") => parsed.spec.push(PathBuf::from(parser.value()?)),
+            Long("env") => parsed.env = parser.value()?.string()?,
             Long("print-default-spec") => parsed.print_default_spec = true,
             Short('h') | Long("help") => parsed.help = true,
             _ => return Err(arg.unexpected()),

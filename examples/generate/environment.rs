@@ -1,5 +1,5 @@
-//! The data file's I/O half: reading a checkout's `environments/dev.toml`, and replacing it
-//! atomically after an image-tag change. The rules and the edit itself are pure and live in
+//! The environment files' I/O half: finding and reading a folder's `environments/*.toml`, and
+//! replacing one atomically after an image-tag change. The rules and the edit itself are pure and live in
 //! `bkt_reference::settings`; shared by the `generate` example and the workspace tests.
 
 use std::fmt;
@@ -7,6 +7,7 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+use bkt_reference::PlatformSpec;
 use bkt_reference::settings::{self, ImageTag, ImageTagEdit, Settings};
 
 /// Why the data file could not be used.
@@ -36,8 +37,8 @@ impl fmt::Display for Failure {
         match self {
             Self::Missing(path) => write!(
                 f,
-                "{} does not exist: the generator reads the environment's settings from it \
-                 (--out names the checkout that holds it)",
+                "{} does not exist: the generator reads the environments from \
+                 environments/<name>.toml (or --spec FILE)",
                 path.display()
             ),
             Self::Io(path, error) => write!(f, "{}: {error}", path.display()),
@@ -46,10 +47,64 @@ impl fmt::Display for Failure {
     }
 }
 
-/// The data file of the checkout at `root`.
+/// The dev environment's file of the checkout at `root`.
 #[must_use]
 pub fn path(root: &Path) -> PathBuf {
     root.join(settings::DEV_SETTINGS_PATH)
+}
+
+/// The environment a file describes: its name without `.toml`.
+#[must_use]
+pub fn name_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Every environment file (`*.toml`) of the folder `dir`, sorted by name.
+///
+/// # Errors
+/// The folder is missing or unreadable, or holds no environment file.
+pub fn files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = fs::read_dir(dir).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => Failure::Missing(dir.to_owned()),
+        _ => Failure::Io(dir.to_owned(), error),
+    })?;
+    let mut found = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|error| Failure::Io(dir.to_owned(), error))?
+            .path();
+        if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
+            found.push(path);
+        }
+    }
+    found.sort();
+    if found.is_empty() {
+        return Err(Failure::Missing(dir.join("<name>.toml")));
+    }
+    Ok(found)
+}
+
+/// The reference platform with every environment of the checkout at `root`.
+///
+/// # Errors
+/// As [`read_all`]; an environment's bad value as [`Failure::Invalid`] of its folder.
+pub fn platform(root: &Path) -> Result<PlatformSpec, Failure> {
+    PlatformSpec::from_environments(read_all(root)?)
+        .map_err(|error| Failure::Invalid(root.join(settings::ENVIRONMENTS_DIR), error))
+}
+
+/// Reads and validates every environment file of the checkout at `root`
+/// (`environments/*.toml`), each with its environment's name.
+///
+/// # Errors
+/// As [`files`] and [`read_file`].
+pub fn read_all(root: &Path) -> Result<Vec<(String, Settings)>, Failure> {
+    files(&root.join(settings::ENVIRONMENTS_DIR))?
+        .into_iter()
+        .map(|path| read_file(&path).map(|settings| (name_of(&path), settings)))
+        .collect()
 }
 
 fn read_text(path: &Path) -> Result<String, Failure> {

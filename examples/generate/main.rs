@@ -17,6 +17,10 @@
 mod app;
 mod cli;
 mod disk;
+#[allow(
+    dead_code,
+    reason = "the workspace tests include this module and use the helpers the binary does not"
+)]
 mod environment;
 
 use std::path::PathBuf;

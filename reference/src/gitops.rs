@@ -7,7 +7,7 @@ use bkt_flux::GitOpsTree;
 use bkt_flux::kinds::SourceKind;
 
 use crate::cluster_vars::ClusterVars;
-use crate::{PlatformSpec, Result};
+use crate::{Environment, Result};
 
 /// Where the Flux tree is written; Flux paths read `./gitops/...`.
 pub const GITOPS_DIR: &str = "gitops";
@@ -28,14 +28,16 @@ pub const HAND_WRITTEN_FOLDERS: [&str; 1] = [
 ///
 /// # Errors
 /// The first model error of the cluster entry or a layer, the SSO declaration's included.
-pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
+pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
     let mut tree = GitOpsTree::new(GITOPS_DIR, ClusterVars::<()>::KEYS);
     let (namespace, name) = BOOTSTRAP_SOURCE;
     tree.bootstrap_source(SourceKind::GitRepository, namespace, name, true);
     for folder in HAND_WRITTEN_FOLDERS {
         tree.hand_written_folder(folder);
     }
-    spec.cluster.add_to(&mut tree)?;
+    for environment in environments {
+        cluster::entry(environment.name(), environment.local_flavour).add_to(&mut tree)?;
+    }
     let vars = ClusterVars::references();
     let domain = vars.domain.to_string();
     let sso = crate::sso::sso().map_err(bkt_flux::Error::from)?;
@@ -60,8 +62,18 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
     vault::VaultSecrets.add_to(&mut tree)?;
     tree.extend_under(
         APPS_DIR,
-        apps::apps_tree(&sample_app(spec), ClusterVars::<()>::KEYS)?,
+        apps::base_tree(&sample_app(""), ClusterVars::<()>::KEYS)?,
     )?;
+    for environment in environments {
+        tree.extend_under(
+            APPS_DIR,
+            apps::overlay_tree(
+                environment.name(),
+                &sample_app(environment.image_tag.as_str()),
+                ClusterVars::<()>::KEYS,
+            )?,
+        )?;
+    }
     bkt_flux::components::add_to(&mut tree)?;
     controllers::controllers(&controller_vars())?.add_to(&mut tree)?;
     Ok(tree)
@@ -70,13 +82,13 @@ pub fn tree(spec: &PlatformSpec) -> Result<GitOpsTree> {
 /// Where the apps layer is written, under [`GITOPS_DIR`].
 pub const APPS_DIR: &str = "apps";
 
-/// The sample app of the apps layer: the image tag from the environment's data file
+/// The sample app of the apps layer: the image tag from the environment's file
 /// ([`crate::settings`]), everything else the cluster substitutes.
 #[must_use]
-pub fn sample_app(spec: &PlatformSpec) -> apps::SampleApp {
+pub fn sample_app(image_tag: &str) -> apps::SampleApp {
     let vars = ClusterVars::references();
     apps::SampleApp {
-        image_tag: spec.settings.sample_app.image_tag.to_string(),
+        image_tag: image_tag.to_owned(),
         image_repository: vars.sample_app_image_repository.to_string(),
         domain: vars.domain.to_string(),
         vpc_cidr: vars.vpc_cidr.to_string(),

@@ -27,12 +27,16 @@ pub const GENERATED_ROOTS: [&str; 2] = ["terraform", "gitops"];
 /// Where the bootstrap root is written.
 pub const BOOTSTRAP_DIR: &str = "terraform/bootstrap";
 
+/// Where an environment's root is written: `terraform/envs/<name>`.
+pub const ENV_ROOTS_DIR: &str = "terraform/envs";
+
 /// Where the dev environment root is written.
 pub const DEV_ROOT_DIR: &str = "terraform/envs/dev";
 
-/// Where the MongoDB Atlas root is written: a root of its own, outside tf-check's
-/// `terraform/envs/*`, because its providers are not in the offline mirror.
-pub const ATLAS_ROOT_DIR: &str = "terraform/atlas/dev";
+/// Where an environment's MongoDB Atlas root is written (`terraform/atlas/<name>`): a root of
+/// its own, outside tf-check's `terraform/envs/*`, because its providers are not in the offline
+/// mirror.
+pub const ATLAS_ROOTS_DIR: &str = "terraform/atlas";
 
 /// Where the network module is written.
 pub const NETWORK_MODULE_DIR: &str = "terraform/modules/network";
@@ -52,19 +56,16 @@ pub const ECR_MODULE_DIR: &str = "terraform/modules/ecr";
 /// Where the workload-identity module is written.
 pub const WORKLOAD_IDENTITY_MODULE_DIR: &str = "terraform/modules/workload-identity";
 
-/// Everything the platform is made from; the default is the dev platform committed here.
+/// Everything the platform is made from: the modules' defaults, the shared bootstrap root, and
+/// one [`Environment`] per `environments/<name>.toml`. The default holds dev alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlatformSpec {
     /// The network module (its input defaults).
     pub network: bkt_network::NetworkModule,
     /// The dns module (its input defaults).
     pub dns: bkt_network::DnsModule,
-    /// The bootstrap root (the state bucket).
+    /// The bootstrap root (the state bucket every environment's state lives in).
     pub bootstrap: bootstrap::BootstrapRoot,
-    /// The dev environment root.
-    pub dev: dev::DevRoot,
-    /// The MongoDB Atlas root (project, cluster, access list, database user).
-    pub atlas: bkt_atlas::AtlasRoot,
     /// The github-oidc module (its input defaults).
     pub github_oidc: bkt_oidc::GithubOidcModule,
     /// The eks module (its input defaults).
@@ -73,28 +74,98 @@ pub struct PlatformSpec {
     pub ecr: bkt_eks::EcrModule,
     /// The workload-identity module.
     pub workload_identity: bkt_eks::WorkloadIdentityModule,
-    /// The dev environment's often-changing settings, read from its data file
-    /// ([`settings::DEV_SETTINGS_PATH`]) by the generator; the default holds the placeholder tag.
-    pub settings: settings::Settings,
-    /// The cluster entry `gitops/clusters/dev` (and its local flavour).
-    pub cluster: bkt_flux::cluster::ClusterEntry,
+    /// The environments, each rendered into its own root, Atlas root, cluster entry and apps
+    /// overlay; their order does not change a byte.
+    pub environments: Vec<Environment>,
 }
 
 impl Default for PlatformSpec {
     fn default() -> Self {
+        Self::with_environments(vec![Environment::named("dev")])
+    }
+}
+
+impl PlatformSpec {
+    /// The reference platform's modules and bootstrap with `environments`.
+    #[must_use]
+    pub fn with_environments(environments: Vec<Environment>) -> Self {
         Self {
             network: bkt_network::NetworkModule::default(),
             dns: bkt_network::DnsModule::default(),
             bootstrap: bootstrap::BootstrapRoot::default(),
-            dev: dev::DevRoot::default(),
-            atlas: bkt_atlas::AtlasRoot::default(),
             github_oidc: bkt_oidc::GithubOidcModule::default(),
             eks: bkt_eks::EksModule::default(),
             ecr: bkt_eks::EcrModule::default(),
             workload_identity: bkt_eks::WorkloadIdentityModule::default(),
-            settings: settings::Settings::default(),
-            cluster: gitops::cluster::entry(),
+            environments,
         }
+    }
+
+    /// The environments sorted by name, after the rules across them: unique names, domains and
+    /// cluster names, non-overlapping VPC ranges (environments may be peered or share a transit
+    /// gateway later; overlapping ranges would forbid it), one `local` flavour at most.
+    ///
+    /// # Errors
+    /// [`Error::Environments`] naming both environments and what they share.
+    pub fn checked_environments(&self) -> Result<Vec<&Environment>> {
+        let mut environments: Vec<&Environment> = self.environments.iter().collect();
+        environments.sort_by(|a, b| a.name().cmp(b.name()));
+        if environments.is_empty() {
+            return Err(Error::Environments {
+                first: String::new(),
+                second: String::new(),
+                reason: "no environment: add environments/<name>.toml (generate --print-default-spec prints one)".to_owned(),
+            });
+        }
+        for (index, first) in environments.iter().enumerate() {
+            for second in &environments[index + 1..] {
+                let clash = |reason: String| Error::Environments {
+                    first: first.name().to_owned(),
+                    second: second.name().to_owned(),
+                    reason,
+                };
+                let (a, b) = (&first.root, &second.root);
+                if a.environment == b.environment {
+                    return Err(clash(
+                        "two environments of one name: rename one file".to_owned(),
+                    ));
+                }
+                if a.domain == b.domain {
+                    return Err(clash(format!(
+                        "both use the domain {:?}: give each environment its own (dns.domain), as their records and certificates would collide",
+                        a.domain
+                    )));
+                }
+                if a.cluster_name() == b.cluster_name() {
+                    return Err(clash(format!(
+                        "both name their cluster {:?}: rename one environment",
+                        a.cluster_name()
+                    )));
+                }
+                if (a.state_bucket.as_str(), a.state_key())
+                    == (b.state_bucket.as_str(), b.state_key())
+                {
+                    return Err(clash(
+                        "both keep their state in the same object: rename one environment"
+                            .to_owned(),
+                    ));
+                }
+                let (x, y) = (a.cidr_block.net(), b.cidr_block.net());
+                if x.contains(&y.network()) || y.contains(&x.network()) {
+                    return Err(clash(format!(
+                        "their VPC ranges {} and {} overlap: give each environment its own range (network.cidr_block), so they can be peered",
+                        a.cidr_block, b.cidr_block
+                    )));
+                }
+                if first.local_flavour && second.local_flavour {
+                    return Err(clash(
+                        "both ask for the local flavour (flux.local_flavour): keep it on one"
+                            .to_owned(),
+                    ));
+                }
+            }
+        }
+        Ok(environments)
     }
 }
 
@@ -163,6 +234,16 @@ pub enum Error {
     /// The tree could not be assembled.
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
+    /// Two environments break a rule across environments.
+    #[error("environments {first:?} and {second:?}: {reason}")]
+    Environments {
+        /// The first environment, by name.
+        first: String,
+        /// The second environment, by name.
+        second: String,
+        /// What they share and how to fix it.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -193,12 +274,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// # Errors
 /// The first model error, naming the field and the fix.
 pub fn render(spec: &PlatformSpec) -> Result<Tree> {
+    let environments = spec.checked_environments()?;
     let mut tree = Tree::new(GENERATOR);
     tree.extend_under(NETWORK_MODULE_DIR, spec.network.to_tree(GENERATOR)?)?;
     tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
-    tree.extend_under(DEV_ROOT_DIR, spec.dev.to_tree(GENERATOR)?)?;
-    tree.extend_under(ATLAS_ROOT_DIR, spec.atlas.to_tree(GENERATOR)?)?;
+    for environment in &environments {
+        let name = environment.name();
+        tree.extend_under(
+            &format!("{ENV_ROOTS_DIR}/{name}"),
+            environment.root.to_tree(GENERATOR)?,
+        )?;
+        tree.extend_under(
+            &format!("{ATLAS_ROOTS_DIR}/{name}"),
+            atlas_root(environment)?.to_tree(GENERATOR)?,
+        )?;
+    }
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
     tree.extend_under(ECR_MODULE_DIR, spec.ecr.to_tree(GENERATOR)?)?;
@@ -207,26 +298,56 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
         spec.workload_identity.to_tree(GENERATOR)?,
     )?;
     tree.insert(
-        cluster_vars::FIXTURE_PATH,
-        bkt_core::FileKind::Json,
-        &cluster_vars::fixture_json()?,
-    )?;
-    tree.insert(
         bkt_helm::sample_app::SCHEMA_PATH,
         bkt_core::FileKind::Json,
         &bkt_helm::sample_app::values_schema_json()?,
     )?;
-    tree.extend_under(gitops::GITOPS_DIR, gitops::tree(spec)?.to_tree(GENERATOR)?)?;
+    tree.extend_under(
+        gitops::GITOPS_DIR,
+        gitops::tree(&environments)?.to_tree(GENERATOR)?,
+    )?;
     Ok(tree)
+}
+
+/// The files of this repository that are not part of the layout a user's checkout needs: the
+/// conformance suite's fixture of the cluster vars. The generator writes them only into this
+/// repository.
+///
+/// # Errors
+/// [`Error::Json`] if the fixture cannot be written.
+pub fn repository_files() -> Result<Tree> {
+    let mut tree = Tree::new(GENERATOR);
+    tree.insert(
+        cluster_vars::FIXTURE_PATH,
+        bkt_core::FileKind::Json,
+        &cluster_vars::fixture_json()?,
+    )?;
+    Ok(tree)
+}
+
+/// An environment's Atlas root: project and cluster named like its EKS cluster, in its region,
+/// its state beside the environment's.
+fn atlas_root(environment: &Environment) -> Result<bkt_atlas::AtlasRoot> {
+    let root = &environment.root;
+    let spec = bkt_atlas::AtlasSpec::builder()
+        .project_name(root.cluster_name())
+        .cluster_name(root.cluster_name())
+        .region(root.region.clone())
+        .state_bucket(root.state_bucket.clone())
+        .state_key(root.state_key())
+        .build()?;
+    Ok(bkt_atlas::AtlasRoot::new(spec))
 }
 
 pub mod bootstrap;
 pub mod cluster_vars;
-pub mod dev;
+pub mod environment;
 pub mod gitops;
 mod policies;
 pub mod settings;
 pub mod spec;
+
+pub use spec::Environment;
 pub mod sso;
 mod substitution;
 pub mod values;

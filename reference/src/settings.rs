@@ -42,43 +42,49 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// The folder of the environments' files (`<name>.toml`), relative to the repository root.
+pub const ENVIRONMENTS_DIR: &str = "environments";
+
 /// Where the dev environment's data file lives, relative to the repository root.
 pub const DEV_SETTINGS_PATH: &str = "environments/dev.toml";
 
 /// The dotted path of the image tag in the data file.
 pub const IMAGE_TAG_FIELD: &str = "sample_app.image_tag";
 
-/// The settings of one environment: the contents of its data file, which is also the platform
-/// spec file (`generate --spec FILE`).
+/// The settings of one environment: the contents of its file `environments/<name>.toml`.
 ///
 /// `[sample_app]` is required (the release flow rewrites its image tag); every other table and
-/// key is optional and, when absent, keeps the embedded default (the dev platform, which
-/// `generate --print-default-spec` prints in full). Unknown keys are rejected, so a misspelt
-/// setting fails instead of being ignored. [`crate::PlatformSpec::from_settings`] checks the
-/// values and names the dotted path of a bad one.
+/// key is optional and, when absent, keeps the reference platform's default for an environment
+/// (dev's values, which `generate --print-default-spec` prints in full). Every key sets a value
+/// of this environment only: its Terraform root (`terraform/envs/<name>`) or its cluster entry
+/// and apps overlay (`gitops/clusters/<name>`, `gitops/apps/<name>`). Module defaults are not
+/// settings: a module's default applies only where an environment says nothing, and every
+/// environment says everything. Unknown keys are rejected, so a misspelt setting fails instead
+/// of being ignored; [`crate::Environment::from_settings`] checks the values and names the
+/// dotted path of a bad one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The sample application (`[sample_app]`).
     pub sample_app: SampleAppSettings,
-    /// The dev environment root (`[dev]`).
-    #[serde(default, skip_serializing_if = "DevSettings::is_empty")]
-    pub dev: DevSettings,
-    /// The bootstrap root: the state bucket (`[bootstrap]`).
-    #[serde(default, skip_serializing_if = "BootstrapSettings::is_empty")]
-    pub bootstrap: BootstrapSettings,
-    /// The network module's defaults (`[network]`).
+    /// The environment's Terraform root (`[terraform]`).
+    #[serde(default, skip_serializing_if = "TerraformSettings::is_empty")]
+    pub terraform: TerraformSettings,
+    /// The environment's network (`[network]`).
     #[serde(default, skip_serializing_if = "NetworkSettings::is_empty")]
     pub network: NetworkSettings,
-    /// The dns module's defaults (`[dns]`).
+    /// The environment's DNS zone and certificate (`[dns]`).
     #[serde(default, skip_serializing_if = "DnsSettings::is_empty")]
     pub dns: DnsSettings,
-    /// The eks module's defaults (`[eks]`).
+    /// The environment's cluster (`[eks]`, `[eks.nodes]`).
     #[serde(default, skip_serializing_if = "EksSettings::is_empty")]
     pub eks: EksSettings,
-    /// The github-oidc module's defaults (`[github_oidc]`).
+    /// The environment's GitHub Actions roles (`[github_oidc]`).
     #[serde(default, skip_serializing_if = "GithubOidcSettings::is_empty")]
     pub github_oidc: GithubOidcSettings,
+    /// The environment's Flux entry (`[flux]`).
+    #[serde(default, skip_serializing_if = "FluxSettings::is_empty")]
+    pub flux: FluxSettings,
 }
 
 macro_rules! optional_table {
@@ -105,8 +111,8 @@ macro_rules! optional_table {
 }
 
 optional_table!(
-    /// `[dev]`: the dev environment root's fixed values.
-    DevSettings {
+    /// `[terraform]`: the environment root's fixed values.
+    TerraformSettings {
         /// The default AWS region of the root.
         region: String,
         /// The state bucket in the backend block (the bootstrap root's output).
@@ -117,22 +123,12 @@ optional_table!(
 );
 
 optional_table!(
-    /// `[bootstrap]`: the state bucket's root.
-    BootstrapSettings {
-        /// The default AWS region of the root.
-        region: String,
-        /// The bucket's name prefix (the account ID follows it).
-        name_prefix: String,
-        /// Days an overwritten state version is kept.
-        noncurrent_version_retention_days: u32,
-    }
-);
-
-optional_table!(
-    /// `[network]`: the network module's defaults.
+    /// `[network]`: the environment's VPC.
     NetworkSettings {
-        /// The VPC range, /16 to /20.
+        /// The VPC range, /16 to /20, without host bits.
         cidr_block: String,
+        /// How many availability zones the subnets span (2 or 3).
+        availability_zones: u8,
         /// `single` or `per_az` NAT gateways.
         nat_gateway_mode: String,
         /// Flow log retention in days (a CloudWatch Logs value).
@@ -141,9 +137,11 @@ optional_table!(
 );
 
 optional_table!(
-    /// `[dns]`: the dns module's defaults.
+    /// `[dns]`: the environment's zone and certificate.
     DnsSettings {
-        /// Whether the module creates the Route 53 zone.
+        /// The environment's base domain; every UI is served at `<service>.<domain>`.
+        domain: String,
+        /// Whether the root creates the Route 53 zone (false: use an existing public zone).
         create_zone: bool,
         /// How long the apply waits for the certificate's DNS validation (`45m`, `1h`).
         validation_timeout: String,
@@ -151,22 +149,48 @@ optional_table!(
 );
 
 optional_table!(
-    /// `[eks]`: the eks module's defaults.
+    /// `[eks]`: the environment's cluster.
     EksSettings {
         /// The Kubernetes version (`1.33`, `1.34`, `1.35`).
         kubernetes_version: String,
         /// Control-plane log retention in days (a CloudWatch Logs value).
         log_retention_days: u16,
+        /// The node group (`[eks.nodes]`).
+        nodes: NodeSettings,
     }
 );
 
 optional_table!(
-    /// `[github_oidc]`: the github-oidc module's defaults.
+    /// `[eks.nodes]`: the environment's node group, the default of the root's `nodes` input.
+    NodeSettings {
+        /// EC2 instance types, in order of preference.
+        instance_types: Vec<String>,
+        /// `ON_DEMAND` or `SPOT`.
+        capacity_type: String,
+        /// The fewest nodes.
+        min_size: u16,
+        /// The nodes wanted.
+        desired_size: u16,
+        /// The most nodes.
+        max_size: u16,
+    }
+);
+
+optional_table!(
+    /// `[github_oidc]`: the environment's GitHub Actions roles.
     GithubOidcSettings {
-        /// Whether the module creates the account's GitHub OIDC provider.
+        /// Whether the root creates the account's GitHub OIDC provider (one per AWS account: an
+        /// environment sharing an account with another that creates it sets false).
         create_provider: bool,
-        /// The roles' maximum session in seconds (3600-43200).
-        max_session_duration: u32,
+    }
+);
+
+optional_table!(
+    /// `[flux]`: the environment's Flux entry.
+    FluxSettings {
+        /// Whether the entry gets the `local` flavour (`gitops/clusters/local`), the apps layer
+        /// alone for a cluster without AWS (the kind end-to-end run). One environment at most.
+        local_flavour: bool,
     }
 );
 

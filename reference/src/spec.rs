@@ -1,160 +1,248 @@
-//! The platform spec file: an environment's data file ([`crate::settings`]) grown into the
-//! whole spec. Every key it sets replaces one value of the embedded default (the dev platform);
-//! every key it leaves out keeps it.
+//! An environment's spec file (`environments/<name>.toml`): every key sets one value of that
+//! environment; every key left out keeps the reference platform's default for an environment
+//! (dev's values, named after the environment).
 //!
-//! [`PlatformSpec::from_settings`] checks each value with the rule of the model it goes into
+//! [`Environment::from_settings`] checks each value with the rule of the model it goes into
 //! (the same rule as the Terraform `validation` it becomes) and names the dotted path of a bad
-//! one; [`PlatformSpec::to_settings`] is the reverse, and [`default_spec_text`] writes the
-//! embedded default as a complete, commented file to start from.
+//! one; [`Environment::to_settings`] is the reverse, and [`default_spec_text`] writes the
+//! default environment as a complete, commented file to start from.
 //!
 //! ```
-//! use bkt_reference::{PlatformSpec, settings, spec};
+//! use bkt_reference::{Environment, settings, spec};
 //!
 //! // The default written out and read back is the default.
 //! let text = spec::default_spec_text()?;
-//! let spec = PlatformSpec::from_settings(settings::parse(&text)?)?;
-//! assert_eq!(spec, PlatformSpec::default());
+//! let dev = Environment::from_settings("dev", settings::parse(&text)?)?;
+//! assert_eq!(dev, Environment::named("dev"));
 //!
 //! // A bad value names its path and the expected form.
 //! let bad = "[sample_app]\nimage_tag = \"0000000000000000000000000000000000000000\"\n\
 //!            [network]\nnat_gateway_mode = \"two\"\n";
-//! let error = PlatformSpec::from_settings(settings::parse(bad)?).unwrap_err();
+//! let error = Environment::from_settings("dev", settings::parse(bad)?).unwrap_err();
 //! assert!(error.to_string().starts_with("network.nat_gateway_mode: \"two\""));
 //! # Ok::<(), bkt_reference::Error>(())
 //! ```
 
-use bkt_eks::KubernetesVersion;
+use bkt_eks::{CapacityType, KubernetesVersion};
 use bkt_network::dns::ValidationTimeout;
 use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode};
 
+use crate::environment::{EnvironmentRoot, Nodes};
 use crate::settings::{
-    BootstrapSettings, DevSettings, DnsSettings, EksSettings, GithubOidcSettings, NetworkSettings,
-    Settings,
+    DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag, NetworkSettings,
+    NodeSettings, SampleAppSettings, Settings, TerraformSettings,
 };
-use crate::{Error, PlatformSpec, Result};
+use crate::{Error, Result};
 
-/// The IAM limits of a role's maximum session, in seconds.
-pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43_200;
+/// One environment of the platform: its Terraform root, its image tag and its Flux entry's
+/// flavour. Its name is its file's (`environments/<name>.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// The Terraform root (`terraform/envs/<name>`), whose `environment` is the name.
+    pub root: EnvironmentRoot,
+    /// The sample app's image tag (`gitops/apps/<name>`).
+    pub image_tag: ImageTag,
+    /// Whether the cluster entry gets the `local` flavour (`gitops/clusters/local`).
+    pub local_flavour: bool,
+}
 
-impl PlatformSpec {
-    /// The embedded default with every value `settings` sets put in, each checked.
+impl Environment {
+    /// The reference platform's defaults for an environment called `name` (dev's values; the
+    /// placeholder image tag; the `local` flavour only for `dev`).
+    #[must_use]
+    pub fn named(name: &str) -> Self {
+        Self {
+            root: EnvironmentRoot::named(name),
+            image_tag: ImageTag::default(),
+            local_flavour: name == "dev",
+        }
+    }
+
+    /// The environment's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.root.environment
+    }
+
+    /// The environment `name` with every value `settings` sets put in, each checked.
     ///
     /// # Errors
     /// The first bad value: [`Error::Setting`] or the model's own invalid-value error, naming
     /// the value's dotted path in the file (`network.cidr_block`) and the expected form.
-    pub fn from_settings(settings: Settings) -> Result<Self> {
-        let mut spec = Self::default();
+    pub fn from_settings(name: &str, settings: Settings) -> Result<Self> {
+        let mut environment = Self::named(name);
         let Settings {
-            sample_app: _,
-            dev,
-            bootstrap,
+            sample_app,
+            terraform,
             network,
             dns,
             eks,
             github_oidc,
-        } = &settings;
-        if let Some(region) = &dev.region {
-            spec.dev.region.clone_from(region);
+            flux,
+        } = settings;
+        let root = &mut environment.root;
+        environment.image_tag = sample_app.image_tag;
+        if let Some(region) = terraform.region {
+            root.region = region;
         }
-        if let Some(bucket) = &dev.state_bucket {
-            check_bucket("dev.state_bucket", bucket)?;
-            spec.dev.state_bucket.clone_from(bucket);
+        if let Some(bucket) = terraform.state_bucket {
+            check_bucket("terraform.state_bucket", &bucket)?;
+            root.state_bucket = bucket;
         }
-        if let Some(repository) = &dev.sample_app_repository {
-            spec.dev.sample_app_repository.clone_from(repository);
+        if let Some(repository) = terraform.sample_app_repository {
+            root.sample_app_repository = repository;
         }
-        spec.dev.validate()?;
-        if let Some(region) = &bootstrap.region {
-            spec.bootstrap.region.clone_from(region);
-        }
-        if let Some(prefix) = &bootstrap.name_prefix {
-            spec.bootstrap.name_prefix.clone_from(prefix);
-        }
-        if let Some(days) = bootstrap.noncurrent_version_retention_days {
-            spec.bootstrap.noncurrent_version_retention_days = days;
-        }
-        spec.bootstrap.validate()?;
         if let Some(cidr) = &network.cidr_block {
-            spec.network.cidr_block = Cidr::parse("network.cidr_block", cidr)?;
+            root.cidr_block = Cidr::parse("network.cidr_block", cidr)?;
+        }
+        if let Some(zones) = network.availability_zones {
+            root.availability_zones = zones;
         }
         if let Some(mode) = &network.nat_gateway_mode {
-            spec.network.nat_gateway_mode = nat_gateway_mode(mode)?;
+            root.nat_gateway_mode = nat_gateway_mode(mode)?;
         }
         if let Some(days) = network.flow_log_retention_days {
-            spec.network.flow_log_retention_days =
+            root.flow_log_retention_days =
                 FlowLogRetention::new("network.flow_log_retention_days", days)?;
         }
+        if let Some(domain) = dns.domain {
+            check_domain("dns.domain", &domain)?;
+            root.domain = domain;
+        }
         if let Some(create) = dns.create_zone {
-            spec.dns.create_zone = create;
+            root.create_dns_zone = create;
         }
         if let Some(timeout) = &dns.validation_timeout {
-            spec.dns.validation_timeout =
-                ValidationTimeout::parse("dns.validation_timeout", timeout)?;
+            root.validation_timeout = ValidationTimeout::parse("dns.validation_timeout", timeout)?;
         }
         if let Some(version) = &eks.kubernetes_version {
-            spec.eks.kubernetes_version = version.parse::<KubernetesVersion>()?;
+            root.kubernetes_version = version.parse::<KubernetesVersion>()?;
         }
         if let Some(days) = eks.log_retention_days {
-            spec.eks.log_retention_days = FlowLogRetention::new("eks.log_retention_days", days)?;
+            root.log_retention_days = FlowLogRetention::new("eks.log_retention_days", days)?;
+        }
+        if let Some(nodes) = eks.nodes {
+            apply_nodes(&mut root.nodes, nodes)?;
         }
         if let Some(create) = github_oidc.create_provider {
-            spec.github_oidc.create_provider = create;
+            root.create_github_oidc_provider = create;
         }
-        if let Some(seconds) = github_oidc.max_session_duration {
-            if !SESSION_DURATION.contains(&seconds) {
-                return Err(Error::Setting {
-                    field: "github_oidc.max_session_duration".to_owned(),
-                    message: format!(
-                        "{seconds} is outside IAM's limits: use 3600 to 43200 seconds (1 to 12 hours)"
-                    ),
-                });
-            }
-            spec.github_oidc.max_session_duration = seconds;
+        if let Some(local) = flux.local_flavour {
+            environment.local_flavour = local;
         }
-        // The spec keeps what only the file holds; the rest now lives in the models.
-        spec.settings = Settings {
-            sample_app: settings.sample_app,
-            ..Settings::default()
-        };
-        Ok(spec)
+        environment.root.validate()?;
+        Ok(environment)
     }
 
-    /// Every value the spec file can set, as this spec has it: the complete file that
-    /// [`Self::from_settings`] turns back into this spec.
+    /// Every value the spec file can set, as this environment has it: the complete file that
+    /// [`Self::from_settings`] turns back into this environment.
     #[must_use]
     pub fn to_settings(&self) -> Settings {
+        let root = &self.root;
         Settings {
-            sample_app: self.settings.sample_app.clone(),
-            dev: DevSettings {
-                region: Some(self.dev.region.clone()),
-                state_bucket: Some(self.dev.state_bucket.clone()),
-                sample_app_repository: Some(self.dev.sample_app_repository.clone()),
+            sample_app: SampleAppSettings {
+                image_tag: self.image_tag.clone(),
             },
-            bootstrap: BootstrapSettings {
-                region: Some(self.bootstrap.region.clone()),
-                name_prefix: Some(self.bootstrap.name_prefix.clone()),
-                noncurrent_version_retention_days: Some(
-                    self.bootstrap.noncurrent_version_retention_days,
-                ),
+            terraform: TerraformSettings {
+                region: Some(root.region.clone()),
+                state_bucket: Some(root.state_bucket.clone()),
+                sample_app_repository: Some(root.sample_app_repository.clone()),
             },
             network: NetworkSettings {
-                cidr_block: Some(self.network.cidr_block.to_string()),
-                nat_gateway_mode: Some(self.network.nat_gateway_mode.as_str().to_owned()),
-                flow_log_retention_days: Some(self.network.flow_log_retention_days.days()),
+                cidr_block: Some(root.cidr_block.to_string()),
+                availability_zones: Some(root.availability_zones),
+                nat_gateway_mode: Some(root.nat_gateway_mode.as_str().to_owned()),
+                flow_log_retention_days: Some(root.flow_log_retention_days.days()),
             },
             dns: DnsSettings {
-                create_zone: Some(self.dns.create_zone),
-                validation_timeout: Some(self.dns.validation_timeout.to_string()),
+                domain: Some(root.domain.clone()),
+                create_zone: Some(root.create_dns_zone),
+                validation_timeout: Some(root.validation_timeout.to_string()),
             },
             eks: EksSettings {
-                kubernetes_version: Some(self.eks.kubernetes_version.as_str().to_owned()),
-                log_retention_days: Some(self.eks.log_retention_days.days()),
+                kubernetes_version: Some(root.kubernetes_version.as_str().to_owned()),
+                log_retention_days: Some(root.log_retention_days.days()),
+                nodes: Some(NodeSettings {
+                    instance_types: Some(root.nodes.instance_types.clone()),
+                    capacity_type: Some(root.nodes.capacity_type.as_str().to_owned()),
+                    min_size: Some(root.nodes.min_size),
+                    desired_size: Some(root.nodes.desired_size),
+                    max_size: Some(root.nodes.max_size),
+                }),
             },
             github_oidc: GithubOidcSettings {
-                create_provider: Some(self.github_oidc.create_provider),
-                max_session_duration: Some(self.github_oidc.max_session_duration),
+                create_provider: Some(root.create_github_oidc_provider),
+            },
+            flux: FluxSettings {
+                local_flavour: Some(self.local_flavour),
             },
         }
+    }
+}
+
+impl crate::PlatformSpec {
+    /// The reference platform with one environment per `(name, settings)`: what
+    /// `environments/<name>.toml` files describe.
+    ///
+    /// # Errors
+    /// The first environment's bad value, as [`Environment::from_settings`] names it.
+    pub fn from_environments(
+        environments: impl IntoIterator<Item = (String, Settings)>,
+    ) -> Result<Self> {
+        let environments = environments
+            .into_iter()
+            .map(|(name, settings)| Environment::from_settings(&name, settings))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self::with_environments(environments))
+    }
+}
+
+fn apply_nodes(nodes: &mut Nodes, settings: NodeSettings) -> Result<()> {
+    if let Some(types) = settings.instance_types {
+        nodes.instance_types = types;
+    }
+    if let Some(capacity) = &settings.capacity_type {
+        nodes.capacity_type = CapacityType::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == capacity)
+            .ok_or_else(|| Error::Setting {
+                field: "eks.nodes.capacity_type".to_owned(),
+                message: format!(
+                    "{capacity:?} is not a capacity type: use \"ON_DEMAND\" (stateful services) or \"SPOT\" (cheaper, reclaimable)"
+                ),
+            })?;
+    }
+    if let Some(size) = settings.min_size {
+        nodes.min_size = size;
+    }
+    if let Some(size) = settings.desired_size {
+        nodes.desired_size = size;
+    }
+    if let Some(size) = settings.max_size {
+        nodes.max_size = size;
+    }
+    Ok(())
+}
+
+/// A DNS name of at least two labels, each 1-63 lowercase letters, digits or '-'.
+fn check_domain(field: &str, domain: &str) -> Result<()> {
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if domain.len() <= 253 && domain.split('.').count() >= 2 && domain.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err(Error::Setting {
+            field: field.to_owned(),
+            message: format!(
+                "{domain:?} is not a DNS domain: use lowercase labels of letters, digits and '-' joined by dots (e.g. dev.example.com)"
+            ),
+        })
     }
 }
 
@@ -192,33 +280,32 @@ const TABLE_COMMENTS: [(&str, &str); 7] = [
          (generate --set-image-tag SHA changes it and keeps this file's comments).",
     ),
     (
-        "dev",
-        "The dev environment root (terraform/envs/dev): default region, the state bucket of its\n\
+        "terraform",
+        "The environment's root (terraform/envs/<name>): default region, the state bucket of its\n\
          backend (the bootstrap root's output) and the sample app's ECR repository.",
     ),
     (
-        "bootstrap",
-        "The bootstrap root (terraform/bootstrap): the state bucket.",
-    ),
-    (
         "network",
-        "The network module's defaults: VPC range (/16 to /20), NAT gateways (single or per_az),\n\
-         flow log retention (a CloudWatch Logs value, in days).",
+        "The VPC: range (/16 to /20, no host bits; environments may not overlap), zones (2 or 3),\n\
+         NAT gateways (single or per_az), flow log retention (a CloudWatch Logs value, in days).",
     ),
     (
         "dns",
-        "The dns module's defaults: create the Route 53 zone, and how long to wait for the\n\
-         certificate's DNS validation (45m, 1h).",
+        "The environment's domain (UIs at <service>.<domain>; one per environment), whether the\n\
+         root creates its Route 53 zone, and how long to wait for the certificate (45m, 1h).",
     ),
     (
         "eks",
-        "The eks module's defaults: Kubernetes version (1.33, 1.34, 1.35) and control-plane log\n\
-         retention (a CloudWatch Logs value, in days).",
+        "The cluster: Kubernetes version (1.33, 1.34, 1.35), control-plane log retention (days),\n\
+         and [eks.nodes], the node group (instance types, ON_DEMAND or SPOT, min/desired/max).",
     ),
     (
         "github_oidc",
-        "The github-oidc module's defaults: create the account's GitHub OIDC provider, and the\n\
-         roles' maximum session (3600-43200 seconds).",
+        "Whether the root creates the account's GitHub OIDC provider (one per AWS account).",
+    ),
+    (
+        "flux",
+        "Whether the cluster entry gets the local flavour (gitops/clusters/local, the kind run).",
     ),
 ];
 
@@ -228,7 +315,7 @@ const TABLE_COMMENTS: [(&str, &str); 7] = [
 /// # Errors
 /// [`Error::Setting`] if the default cannot be written as TOML (never for these types).
 pub fn default_spec_text() -> Result<String> {
-    let settings = PlatformSpec::default().to_settings();
+    let settings = Environment::named("dev").to_settings();
     let mut document = toml_edit::ser::to_document(&settings).map_err(|error| Error::Setting {
         field: "(top level)".to_owned(),
         message: format!("the default spec cannot be written as TOML: {error}"),
@@ -245,9 +332,9 @@ pub fn default_spec_text() -> Result<String> {
         }
     }
     document.decor_mut().set_prefix(
-        "# The BKT platform spec: the embedded default (the dev platform), complete.\n\
-         # Every key is optional except sample_app.image_tag: a key left out keeps the default.\n\
-         # Unknown keys are errors. Use it with: cargo run --example generate -- --spec FILE\n\n",
+        "# An environment of the BKT reference platform: the defaults (dev's values), complete.\n\
+         # Save it as environments/<name>.toml. Every key is optional except sample_app.image_tag:\n\
+         # a key left out keeps the default. Unknown keys are errors.\n\n",
     );
     for (index, (table, comment)) in TABLE_COMMENTS.into_iter().enumerate() {
         if let Some(item) = document

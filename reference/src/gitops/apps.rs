@@ -22,7 +22,7 @@
 //! };
 //! let mut gitops = GitOpsTree::new("gitops", &[]);
 //! gitops.hand_written_folder(SAMPLE_APP_CHART_DIR);
-//! gitops.extend_under("apps", apps_tree(&app, &[])?)?;
+//! gitops.extend_under("apps", apps_tree("dev", &app, &[])?)?;
 //! let tree = gitops.to_tree("example")?;
 //! let overlay = tree.get("apps/dev/sample-app/kustomization.yaml").unwrap_or_default();
 //! let overlay = String::from_utf8_lossy(overlay);
@@ -80,16 +80,15 @@ pub struct SampleApp {
     pub cluster_name: String,
 }
 
-/// The apps layer: files relative to `gitops/apps/`, with the `flux-system` `GitRepository`
-/// registered as the bootstrap source the release's chart comes from. `cluster_vars` are the
-/// keys substitutions may name (checked when the tree renders). Put it under `apps` of the
-/// `gitops` tree, which registers [`SAMPLE_APP_CHART_DIR`] as a hand-written folder.
+/// The apps layer's base: files relative to `gitops/apps/`, with the `flux-system`
+/// `GitRepository` registered as the bootstrap source the release's chart comes from.
+/// `cluster_vars` are the keys substitutions may name (checked when the tree renders). Put it
+/// under `apps` of the `gitops` tree, which registers [`SAMPLE_APP_CHART_DIR`] as a
+/// hand-written folder. The image tag of `app` is not used: each environment's overlay sets it.
 ///
 /// # Errors
-/// [`Error::Invalid`] naming `sample_app.image_tag` when the tag is not a full lowercase
-/// 40-hex commit SHA; [`Error::Core`] when a document does not serialize.
-pub fn apps_tree(app: &SampleApp, cluster_vars: &[&str]) -> Result<GitOpsTree> {
-    check_image_tag(&app.image_tag)?;
+/// [`Error::Core`] when a document does not serialize.
+pub fn base_tree(app: &SampleApp, cluster_vars: &[&str]) -> Result<GitOpsTree> {
     let mut tree = GitOpsTree::new("gitops/apps", cluster_vars);
     tree.bootstrap_source(SourceKind::GitRepository, FLUX_SYSTEM, FLUX_SYSTEM, true);
 
@@ -120,29 +119,57 @@ pub fn apps_tree(app: &SampleApp, cluster_vars: &[&str]) -> Result<GitOpsTree> {
              loadBalancerCIDRs.",
         )),
     )?;
+    Ok(tree)
+}
 
+/// The overlay of the environment `environment` (`gitops/apps/<environment>/`): the base with
+/// the environment's image tag and greeting.
+///
+/// # Errors
+/// [`Error::Invalid`] naming `sample_app.image_tag` when the tag is not a full lowercase
+/// 40-hex commit SHA; [`Error::Core`] when a document does not serialize.
+pub fn overlay_tree(
+    environment: &str,
+    app: &SampleApp,
+    cluster_vars: &[&str],
+) -> Result<GitOpsTree> {
+    check_image_tag(&app.image_tag)?;
+    let mut tree = GitOpsTree::new("gitops/apps", cluster_vars);
+    let base = format!("base/{SAMPLE_APP}");
     tree.insert(
-        "dev/kustomization.yaml",
+        format!("{environment}/kustomization.yaml"),
         ManifestFile::single(Manifest::new(&Kustomization::of([SAMPLE_APP]))?),
     )?;
     tree.insert(
-        format!("dev/{SAMPLE_APP}/kustomization.yaml"),
+        format!("{environment}/{SAMPLE_APP}/kustomization.yaml"),
         ManifestFile::single(
             Manifest::new(&Kustomization {
                 resources: vec![format!("../../{base}")],
                 patches: vec![
-                    Patch::strategic_merge(&dev_patch(app))?
+                    Patch::strategic_merge(&overlay_patch(app))?
                         .with_target(Selector::kind_name(HelmRelease::KIND, SAMPLE_APP)),
                 ],
                 ..Kustomization::default()
             })?
-            .why(
-                "Dev differences only. The image tag comes from environments/dev.toml, where CI's\n\
-                 release workflow sets the commit SHA it built and pushed (make image-tag) before\n\
-                 regenerating this file.",
-            ),
+            .why(format!(
+                "The environment's differences only. The image tag comes from environments/{environment}.toml,\n\
+                 where CI's release workflow sets the commit SHA it built and pushed (make image-tag)\n\
+                 before regenerating this file."
+            )),
         ),
     )?;
+    Ok(tree)
+}
+
+/// The base and one overlay, `environment`'s: what [`base_tree`] and [`overlay_tree`] give.
+///
+/// # Errors
+/// As [`overlay_tree`].
+pub fn apps_tree(environment: &str, app: &SampleApp, cluster_vars: &[&str]) -> Result<GitOpsTree> {
+    let mut tree = base_tree(app, cluster_vars)?;
+    for (path, file) in overlay_tree(environment, app, cluster_vars)?.files() {
+        tree.insert(path, file.clone())?;
+    }
     Ok(tree)
 }
 
@@ -154,9 +181,10 @@ fn check_image_tag(tag: &str) -> Result<()> {
         Err(Error::Invalid {
             field: "sample_app.image_tag".to_owned(),
             value: tag.to_owned(),
-            reason: "not a 40-character lowercase hex commit SHA; set it in environments/dev.toml \
+            reason:
+                "not a 40-character lowercase hex commit SHA; set it in the environment's file \
                      (make image-tag TAG=<sha>)"
-                .to_owned(),
+                    .to_owned(),
         })
     }
 }
@@ -321,8 +349,8 @@ struct DatabaseEgress {
     pod_labels: BTreeMap<&'static str, &'static str>,
 }
 
-/// The dev overlay's patch: a partial `HelmRelease` — `apiVersion`, `kind`, the name, and the
-/// values dev changes.
+/// An environment overlay's patch: a partial `HelmRelease` — `apiVersion`, `kind`, the name,
+/// and the values the environment changes.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct HelmReleasePatch<'a> {
@@ -353,7 +381,7 @@ struct Config {
     message: String,
 }
 
-fn dev_patch(app: &SampleApp) -> HelmReleasePatch<'_> {
+fn overlay_patch(app: &SampleApp) -> HelmReleasePatch<'_> {
     HelmReleasePatch {
         api_version: HelmRelease::API_VERSION,
         kind: HelmRelease::KIND,

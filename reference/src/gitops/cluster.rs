@@ -25,21 +25,22 @@ fn layer(
     }
 }
 
-/// The dev entry committed in this repository, with its local flavour.
+/// The entry of the environment `environment` (`clusters/<environment>/`), with the local
+/// flavour when `local_flavour`.
 #[must_use]
-pub fn entry() -> ClusterEntry {
+pub fn entry(environment: &str, local_flavour: bool) -> ClusterEntry {
     ClusterEntry {
-        environment: "dev".into(),
+        environment: environment.into(),
         namespace: "flux-system".into(),
         source: CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
         cluster_vars: "cluster-vars".into(),
-        files: dev_files(),
-        local: Some(local_overlay()),
+        files: files(environment),
+        local: local_flavour.then(local_overlay),
     }
 }
 
-/// The files of the dev entry: infrastructure, platform, apps.
-fn dev_files() -> Vec<EntryFile> {
+/// The files of an environment's entry: infrastructure, platform, apps.
+fn files(environment: &str) -> Vec<EntryFile> {
     let hourly = |timeout| (Duration::hours(1), Duration::minutes(2), timeout);
     vec![
         EntryFile {
@@ -51,7 +52,7 @@ fn dev_files() -> Vec<EntryFile> {
                     hourly(Duration::minutes(15)),
                     "./gitops/infrastructure/controllers",
                     Some(
-                        "The dev cluster's reconcile chain. flux-system (created by `make up`) applies this folder;\n\
+                        "The cluster's reconcile chain. flux-system (created by `make up`) applies this folder;\n\
                              each layer below waits for the previous one to be healthy, because later layers use the\n\
                              CRDs, webhooks and StorageClass that earlier layers install.",
                     ),
@@ -131,7 +132,7 @@ fn dev_files() -> Vec<EntryFile> {
                     Duration::minutes(1),
                     Duration::minutes(10),
                 ),
-                "./gitops/apps/dev",
+                &format!("./gitops/apps/{environment}"),
                 Some(
                     "Application workloads come last: they rely on the database operator, the ALB and a configured\n\
                          Vault (the sample app's database DSN reaches it only through Vault).",
@@ -173,7 +174,7 @@ mod tests {
     use bkt_flux::Error;
 
     fn dev() -> ClusterEntry {
-        entry()
+        entry("dev", true)
     }
 
     #[test]

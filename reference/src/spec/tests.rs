@@ -1,15 +1,18 @@
-//! The spec file: the default round-trips, every key reaches its model, every bad value names
-//! its path, and no input makes `from_settings` or `render` panic.
+//! The environment file: the default round-trips; every key changes that environment's files
+//! and nothing else; every bad value names its path; no input makes `from_settings` or
+//! `render` panic.
+
+use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 
 use super::default_spec_text;
-use crate::{PlatformSpec, render, settings};
+use crate::{Environment, PlatformSpec, render, settings};
 
 const TAG: &str = "[sample_app]\nimage_tag = \"0000000000000000000000000000000000000000\"\n";
 
-fn spec(extra: &str) -> crate::Result<PlatformSpec> {
-    PlatformSpec::from_settings(settings::parse(&format!("{TAG}{extra}"))?)
+fn dev(extra: &str) -> crate::Result<Environment> {
+    Environment::from_settings("dev", settings::parse(&format!("{TAG}{extra}"))?)
 }
 
 #[test]
@@ -17,69 +20,191 @@ fn the_default_spec_text_reads_back_as_the_default() {
     let text = default_spec_text().unwrap();
     let parsed = settings::parse(&text).unwrap();
     assert_eq!(
-        PlatformSpec::from_settings(parsed).unwrap(),
-        PlatformSpec::default()
+        Environment::from_settings("dev", parsed).unwrap(),
+        Environment::named("dev")
     );
-    // Every table is written out, each with its comment.
     for table in [
         "sample_app",
-        "dev",
-        "bootstrap",
+        "terraform",
         "network",
         "dns",
         "eks",
         "github_oidc",
+        "flux",
     ] {
         assert!(
             text.contains(&format!("\n[{table}]\n")),
             "{table} missing:\n{text}"
         );
     }
-    assert!(text.starts_with("# The BKT platform spec"));
+    assert!(text.starts_with("# An environment of the BKT reference platform"));
 }
 
 #[test]
 fn a_file_with_only_the_image_tag_is_the_default() {
-    assert_eq!(spec("").unwrap(), PlatformSpec::default());
+    assert_eq!(dev("").unwrap(), Environment::named("dev"));
+}
+
+/// Each key of the file, with a value other than the default, as a TOML snippet.
+const KEY_FLIPS: [(&str, &str); 19] = [
+    (
+        "sample_app.image_tag",
+        "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
+    ),
+    ("terraform.region", "[terraform]\nregion = \"us-east-2\"\n"),
+    (
+        "terraform.state_bucket",
+        "[terraform]\nstate_bucket = \"acme-tfstate-1\"\n",
+    ),
+    (
+        "terraform.sample_app_repository",
+        "[terraform]\nsample_app_repository = \"acme/app\"\n",
+    ),
+    (
+        "network.cidr_block",
+        "[network]\ncidr_block = \"10.42.0.0/16\"\n",
+    ),
+    (
+        "network.availability_zones",
+        "[network]\navailability_zones = 3\n",
+    ),
+    (
+        "network.nat_gateway_mode",
+        "[network]\nnat_gateway_mode = \"per_az\"\n",
+    ),
+    (
+        "network.flow_log_retention_days",
+        "[network]\nflow_log_retention_days = 90\n",
+    ),
+    ("dns.domain", "[dns]\ndomain = \"dev.acme.example\"\n"),
+    ("dns.create_zone", "[dns]\ncreate_zone = false\n"),
+    (
+        "dns.validation_timeout",
+        "[dns]\nvalidation_timeout = \"1h\"\n",
+    ),
+    (
+        "eks.kubernetes_version",
+        "[eks]\nkubernetes_version = \"1.35\"\n",
+    ),
+    ("eks.log_retention_days", "[eks]\nlog_retention_days = 14\n"),
+    (
+        "eks.nodes.instance_types",
+        "[eks.nodes]\ninstance_types = [\"m6i.large\"]\n",
+    ),
+    (
+        "eks.nodes.capacity_type",
+        "[eks.nodes]\ncapacity_type = \"ON_DEMAND\"\n",
+    ),
+    ("eks.nodes.min_size", "[eks.nodes]\nmin_size = 1\n"),
+    ("eks.nodes.desired_size", "[eks.nodes]\ndesired_size = 3\n"),
+    ("eks.nodes.max_size", "[eks.nodes]\nmax_size = 6\n"),
+    (
+        "github_oidc.create_provider",
+        "[github_oidc]\ncreate_provider = false\n",
+    ),
+];
+
+/// `flux.local_flavour` is tested apart: it adds or removes `clusters/local`.
+const LOCAL_FLAVOUR: &str = "flux.local_flavour";
+
+/// The dotted path of every key the default spec text writes.
+fn documented_keys() -> BTreeSet<String> {
+    fn walk(prefix: &str, table: &toml_edit::Table, keys: &mut BTreeSet<String>) {
+        for (key, item) in table {
+            let path = if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match item {
+                toml_edit::Item::Table(inner) => walk(&path, inner, keys),
+                toml_edit::Item::Value(toml_edit::Value::InlineTable(inner)) => {
+                    walk(&path, &inner.clone().into_table(), keys);
+                }
+                _ => {
+                    keys.insert(path);
+                }
+            }
+        }
+    }
+    let document: toml_edit::DocumentMut = default_spec_text().unwrap().parse().unwrap();
+    let mut keys = BTreeSet::new();
+    walk("", document.as_table(), &mut keys);
+    keys
 }
 
 #[test]
-fn every_key_reaches_its_model_and_the_rendered_layout() {
-    let changed = spec(
-        "[dev]\nregion = \"us-east-2\"\nstate_bucket = \"acme-tfstate-1\"\nsample_app_repository = \"acme/app\"\n\
-         [bootstrap]\nregion = \"us-east-2\"\nname_prefix = \"acme-state\"\nnoncurrent_version_retention_days = 30\n\
-         [network]\ncidr_block = \"10.42.0.0/16\"\nnat_gateway_mode = \"per_az\"\nflow_log_retention_days = 90\n\
-         [dns]\ncreate_zone = false\nvalidation_timeout = \"1h\"\n\
-         [eks]\nkubernetes_version = \"1.35\"\nlog_retention_days = 14\n\
-         [github_oidc]\ncreate_provider = false\nmax_session_duration = 7200\n",
+fn every_documented_key_has_a_flip_test() {
+    let mut tested: BTreeSet<String> = KEY_FLIPS.iter().map(|(key, _)| (*key).to_owned()).collect();
+    tested.insert(LOCAL_FLAVOUR.to_owned());
+    assert_eq!(documented_keys(), tested);
+}
+
+/// The files of `environment` in a rendered layout: its roots, cluster entry and apps overlay.
+fn owned_by(environment: &str, path: &str) -> bool {
+    [
+        format!("terraform/envs/{environment}/"),
+        format!("terraform/atlas/{environment}/"),
+        format!("gitops/clusters/{environment}/"),
+        format!("gitops/apps/{environment}/"),
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix.as_str()))
+}
+
+/// A layout of dev and prod, dev changed by `extra`.
+fn two_environments(extra: &str) -> bkt_core::Tree {
+    let prod = Environment::from_settings(
+        "prod",
+        settings::parse(&format!(
+            "{TAG}[network]\ncidr_block = \"10.80.0.0/16\"\n[dns]\ndomain = \"prod.example.com\"\n"
+        ))
+        .unwrap(),
     )
     .unwrap();
-    let default = PlatformSpec::default();
-    // Every value the file can set differs from the default, so each assertion can fail.
-    let (a, b) = (changed.to_settings(), default.to_settings());
-    assert_ne!(a.dev.region, b.dev.region);
-    assert_ne!(a.dev.state_bucket, b.dev.state_bucket);
-    assert_ne!(a.dev.sample_app_repository, b.dev.sample_app_repository);
-    assert_ne!(a.bootstrap.region, b.bootstrap.region);
-    assert_ne!(a.bootstrap.name_prefix, b.bootstrap.name_prefix);
-    assert_ne!(
-        a.bootstrap.noncurrent_version_retention_days,
-        b.bootstrap.noncurrent_version_retention_days
+    let dev = dev(extra).unwrap_or_else(|error| panic!("{extra}: {error}"));
+    render(&PlatformSpec::with_environments(vec![dev, prod])).unwrap()
+}
+
+#[test]
+fn every_key_changes_its_environments_files_and_no_other() {
+    let before = two_environments("");
+    for (key, extra) in KEY_FLIPS {
+        let after = two_environments(extra);
+        let paths: BTreeSet<&str> = before
+            .files()
+            .chain(after.files())
+            .map(|(path, _)| path)
+            .collect();
+        let changed: Vec<&str> = paths
+            .into_iter()
+            .filter(|path| before.get(path) != after.get(path))
+            .collect();
+        assert!(!changed.is_empty(), "{key} changes no rendered byte");
+        let elsewhere: Vec<&&str> = changed
+            .iter()
+            .filter(|path| !owned_by("dev", path))
+            .collect();
+        assert!(
+            elsewhere.is_empty(),
+            "{key} changes files outside dev's: {elsewhere:?}"
+        );
+    }
+}
+
+#[test]
+fn the_local_flavour_follows_its_key() {
+    let with = two_environments("");
+    let without = two_environments("[flux]\nlocal_flavour = false\n");
+    assert!(
+        with.get("gitops/clusters/local/kustomization.yaml")
+            .is_some()
     );
-    assert_ne!(a.network, b.network);
-    assert_ne!(a.dns.create_zone, b.dns.create_zone);
-    assert_ne!(a.dns.validation_timeout, b.dns.validation_timeout);
-    assert_ne!(a.eks.kubernetes_version, b.eks.kubernetes_version);
-    assert_ne!(a.eks.log_retention_days, b.eks.log_retention_days);
-    assert_ne!(a.github_oidc, b.github_oidc);
-    // And they are in what ships.
-    let tree = render(&changed).unwrap();
-    let text = |path: &str| String::from_utf8(tree.get(path).unwrap().to_vec()).unwrap();
-    assert!(text("terraform/modules/network/variables.tf").contains("\"10.42.0.0/16\""));
-    assert!(text("terraform/modules/network/variables.tf").contains("\"per_az\""));
-    assert!(text("terraform/modules/eks/variables.tf").contains("\"1.35\""));
-    assert!(text("terraform/envs/dev/versions.tf").contains("\"acme-tfstate-1\""));
-    assert!(text("terraform/modules/github-oidc/main.tf").contains("7200"));
+    assert!(
+        without
+            .get("gitops/clusters/local/kustomization.yaml")
+            .is_none()
+    );
 }
 
 #[test]
@@ -95,9 +220,14 @@ fn every_bad_value_names_its_path_and_the_expected_form() {
             "network.nat_gateway_mode",
         ),
         (
+            "[network]\navailability_zones = 4\n",
+            "network.availability_zones",
+        ),
+        (
             "[network]\nflow_log_retention_days = 31\n",
             "network.flow_log_retention_days",
         ),
+        ("[dns]\ndomain = \"Not A Domain\"\n", "dns.domain"),
         (
             "[dns]\nvalidation_timeout = \"45\"\n",
             "dns.validation_timeout",
@@ -108,26 +238,26 @@ fn every_bad_value_names_its_path_and_the_expected_form() {
         ),
         ("[eks]\nlog_retention_days = 2\n", "eks.log_retention_days"),
         (
-            "[github_oidc]\nmax_session_duration = 60\n",
-            "github_oidc.max_session_duration",
-        ),
-        ("[dev]\nregion = \"europe\"\n", "dev.region"),
-        ("[dev]\nstate_bucket = \"Bad_Bucket\"\n", "dev.state_bucket"),
-        (
-            "[dev]\nsample_app_repository = \"App\"\n",
-            "dev.sample_app_repository",
+            "[eks.nodes]\ncapacity_type = \"CHEAP\"\n",
+            "eks.nodes.capacity_type",
         ),
         (
-            "[bootstrap]\nname_prefix = \"-x\"\n",
-            "bootstrap.name_prefix",
+            "[eks.nodes]\ninstance_types = []\n",
+            "eks.nodes.instance_types",
+        ),
+        ("[eks.nodes]\nmin_size = 5\n", "eks.nodes"),
+        ("[terraform]\nregion = \"europe\"\n", "terraform.region"),
+        (
+            "[terraform]\nstate_bucket = \"Bad_Bucket\"\n",
+            "terraform.state_bucket",
         ),
         (
-            "[bootstrap]\nnoncurrent_version_retention_days = 1\n",
-            "bootstrap.noncurrent_version_retention_days",
+            "[terraform]\nsample_app_repository = \"App\"\n",
+            "terraform.sample_app_repository",
         ),
     ];
     for (extra, field) in cases {
-        let error = spec(extra).unwrap_err().to_string();
+        let error = dev(extra).unwrap_err().to_string();
         // The model's own error (behind its crate's prefix) or the file's: the path comes first.
         assert!(
             error.starts_with(&format!("{field}: ")) || error.contains(&format!(": {field}: ")),
@@ -138,16 +268,16 @@ fn every_bad_value_names_its_path_and_the_expected_form() {
 
 #[test]
 fn unknown_and_mistyped_keys_are_rejected_with_their_path() {
-    let unknown = spec("[network]\ncidr = \"10.0.0.0/16\"\n")
+    let unknown = dev("[network]\ncidr = \"10.0.0.0/16\"\n")
         .unwrap_err()
         .to_string();
     assert!(
         unknown.starts_with("network.cidr: unknown field `cidr`"),
         "{unknown}"
     );
-    let table = spec("[networks]\n").unwrap_err().to_string();
+    let table = dev("[networks]\n").unwrap_err().to_string();
     assert!(table.contains("unknown field `networks`"), "{table}");
-    let typed = spec("[network]\nflow_log_retention_days = \"30\"\n")
+    let typed = dev("[network]\nflow_log_retention_days = \"30\"\n")
         .unwrap_err()
         .to_string();
     assert!(
@@ -156,35 +286,76 @@ fn unknown_and_mistyped_keys_are_rejected_with_their_path() {
     );
 }
 
+#[test]
+fn environments_that_clash_are_rejected_naming_both() {
+    let named = |name: &str, extra: &str| {
+        Environment::from_settings(name, settings::parse(&format!("{TAG}{extra}")).unwrap())
+            .unwrap()
+    };
+    let cases = [
+        (
+            named(
+                "prod",
+                "[dns]\ndomain = \"dev.example.com\"\n[network]\ncidr_block = \"10.80.0.0/16\"\n",
+            ),
+            "domain",
+        ),
+        (
+            named(
+                "prod",
+                "[dns]\ndomain = \"prod.example.com\"\n[network]\ncidr_block = \"10.0.128.0/17\"\n",
+            ),
+            "overlap",
+        ),
+        (
+            named(
+                "prod",
+                "[dns]\ndomain = \"prod.example.com\"\n[network]\ncidr_block = \"10.80.0.0/16\"\n[flux]\nlocal_flavour = true\n",
+            ),
+            "local flavour",
+        ),
+    ];
+    for (prod, reason) in cases {
+        let spec = PlatformSpec::with_environments(vec![Environment::named("dev"), prod]);
+        let error = render(&spec).unwrap_err().to_string();
+        assert!(
+            error.starts_with("environments \"dev\" and \"prod\": ") && error.contains(reason),
+            "{error}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
-    /// Whatever the values, reading the spec and rendering it returns a value or an error,
-    /// never a panic; and a spec that reads renders.
+    /// Whatever the values, reading the file and rendering it returns a value or an error,
+    /// never a panic; and an environment that reads renders.
     #[test]
     fn any_spec_reads_and_renders_or_fails_cleanly(
         cidr in "[0-9./a-z]{0,20}",
         mode in "[a-z_]{0,8}",
         days in any::<u16>(),
+        zones in any::<u8>(),
         version in "[0-9.]{0,5}",
         timeout in "[0-9mh]{0,5}",
-        seconds in any::<u32>(),
         region in "[a-z0-9-]{0,16}",
         bucket in "[a-zA-Z0-9.-]{0,70}",
-        prefix in "[a-z0-9-]{0,40}",
+        domain in "[a-z0-9.-]{0,30}",
+        sizes in (any::<u16>(), any::<u16>(), any::<u16>()),
     ) {
+        let (min, desired, max) = sizes;
         let text = format!(
             "{TAG}[network]\ncidr_block = {cidr:?}\nnat_gateway_mode = {mode:?}\nflow_log_retention_days = {days}\n\
+             availability_zones = {zones}\n\
              [eks]\nkubernetes_version = {version:?}\nlog_retention_days = {days}\n\
-             [dns]\nvalidation_timeout = {timeout:?}\n\
-             [github_oidc]\nmax_session_duration = {seconds}\n\
-             [dev]\nregion = {region:?}\nstate_bucket = {bucket:?}\n\
-             [bootstrap]\nname_prefix = {prefix:?}\n"
+             [eks.nodes]\nmin_size = {min}\ndesired_size = {desired}\nmax_size = {max}\n\
+             [dns]\nvalidation_timeout = {timeout:?}\ndomain = {domain:?}\n\
+             [terraform]\nregion = {region:?}\nstate_bucket = {bucket:?}\n"
         );
         let parsed = settings::parse(&text);
         prop_assert!(parsed.is_ok(), "{parsed:?}");
-        if let Ok(spec) = PlatformSpec::from_settings(parsed.unwrap_or_default()) {
-            prop_assert!(render(&spec).is_ok());
+        if let Ok(environment) = Environment::from_settings("dev", parsed.unwrap_or_default()) {
+            prop_assert!(render(&PlatformSpec::with_environments(vec![environment])).is_ok());
         }
     }
 }

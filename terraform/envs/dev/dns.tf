@@ -3,6 +3,7 @@
 module "dns" {
   source = "../../modules/dns"
 
-  domain      = var.domain
-  create_zone = var.create_dns_zone
+  domain             = var.domain
+  create_zone        = var.create_dns_zone
+  validation_timeout = "45m"
 }

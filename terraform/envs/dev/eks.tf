@@ -4,9 +4,11 @@ module "eks" {
   source = "../../modules/eks"
 
   cluster_name         = local.cluster_name
+  kubernetes_version   = "1.34"
   subnet_ids           = module.network.private_subnet_ids
   endpoint             = { public_access_cidrs = var.api_public_access_cidrs }
   admin_principal_arns = var.admin_principal_arns
+  log_retention_days   = 30
   node_groups = {
     default = {
       instance_types = var.nodes.instance_types

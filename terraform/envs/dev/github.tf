@@ -9,6 +9,7 @@ data "aws_partition" "current" {}
 module "github_oidc" {
   source = "../../modules/github-oidc"
 
+  create_provider = true
   roles = {
     "bkt-${local.environment}-github-ci" = {
       repository = var.github_repository

@@ -4,8 +4,10 @@ module "network" {
   source = "../../modules/network"
 
   name               = local.cluster_name
+  cidr_block         = "10.0.0.0/16"
   availability_zones = local.availability_zones
-  # One NAT gateway (~$32/month plus traffic) instead of one per zone: dev tolerates a zone outage.
-  nat_gateway_mode = "single"
-  cluster_name     = local.cluster_name
+  # One NAT gateway (~$32/month plus traffic) instead of one per zone: the environment tolerates a zone outage.
+  nat_gateway_mode        = "single"
+  cluster_name            = local.cluster_name
+  flow_log_retention_days = 30
 }

@@ -14,6 +14,7 @@ variable "region" {
 variable "domain" {
   description = "Base domain of the environment (e.g. dev.example.com); UIs live at <service>.<domain>."
   type        = string
+  default     = "dev.example.com"
 }
 
 variable "create_dns_zone" {
@@ -51,7 +52,7 @@ variable "api_public_access_cidrs" {
 }
 
 variable "nodes" {
-  description = "Sizing of the single dev node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice."
+  description = "Sizing of the environment's node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice."
   type = object({
     instance_types = optional(list(string), ["t3.large", "t3a.large"])
     capacity_type  = optional(string, "SPOT")

@@ -30,7 +30,7 @@ fn app(tag: &str) -> SampleApp {
 fn gitops(app: &SampleApp, vars: &[&str]) -> Result<bkt_core::Tree> {
     let mut gitops = GitOpsTree::new("gitops", vars);
     gitops.hand_written_folder(SAMPLE_APP_CHART_DIR);
-    gitops.extend_under("apps", apps_tree(app, vars)?)?;
+    gitops.extend_under("apps", apps_tree("dev", app, vars)?)?;
     gitops.to_tree("bkt-platform")
 }
 
@@ -90,12 +90,12 @@ fn a_tag_that_is_not_a_full_commit_sha_is_rejected_naming_the_field() {
         "v1.2.3",
         "0123456789abcdef0123456789abcdef0123456g",
     ] {
-        let error = apps_tree(&app(tag), &VARS).unwrap_err();
+        let error = apps_tree("dev", &app(tag), &VARS).unwrap_err();
         assert_eq!(
             error.to_string(),
             format!(
                 "sample_app.image_tag: {tag:?} is invalid: not a 40-character lowercase hex commit \
-                 SHA; set it in environments/dev.toml (make image-tag TAG=<sha>)"
+                 SHA; set it in the environment's file (make image-tag TAG=<sha>)"
             )
         );
     }
@@ -104,7 +104,7 @@ fn a_tag_that_is_not_a_full_commit_sha_is_rejected_naming_the_field() {
 #[test]
 fn the_release_uses_only_cluster_vars_and_the_bootstrap_source() {
     // Without the keys it names, the graph check fails naming the variable.
-    let error = apps_tree(&app(TAG), &VARS[1..])
+    let error = apps_tree("dev", &app(TAG), &VARS[1..])
         .unwrap()
         .to_tree("x")
         .unwrap_err();
@@ -116,7 +116,7 @@ fn the_release_uses_only_cluster_vars_and_the_bootstrap_source() {
     let mut gitops = GitOpsTree::new("gitops", &VARS);
     gitops.hand_written_folder(SAMPLE_APP_CHART_DIR);
     gitops
-        .extend_under("apps", apps_tree(&app(TAG), &VARS).unwrap())
+        .extend_under("apps", apps_tree("dev", &app(TAG), &VARS).unwrap())
         .unwrap();
     assert!(gitops.to_tree("x").is_ok());
 }

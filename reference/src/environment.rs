@@ -1,6 +1,6 @@
-//! The dev environment root (`terraform/envs/dev`): every module called through its typed
-//! inputs, the AWS provider, the S3 backend, and the `cluster_vars` output made from
-//! [`ClusterVars`].
+//! An environment's root (`terraform/envs/<name>`): every module called through its typed
+//! inputs with the environment's values, the AWS provider, the S3 backend, and the
+//! `cluster_vars` output made from [`ClusterVars`].
 //!
 //! A wrong input name does not compile (each module's inputs are a [`bkt_core::hcl::ModuleKind`]),
 //! and a module output is read only through its typed reference (`network.get().vpc_id()`).
@@ -13,8 +13,11 @@ use bkt_core::hcl::{
 use bkt_core::{Tree, name};
 use bkt_eks::aws::SecretsmanagerSecret;
 use bkt_eks::kms::{Account, Key};
-use bkt_eks::{EcrInputs, EksInputs, IdentityProvider, WorkloadIdentityInputs};
-use bkt_network::{DnsInputs, NetworkInputs};
+use bkt_eks::{
+    CapacityType, EcrInputs, EksInputs, IdentityProvider, KubernetesVersion, WorkloadIdentityInputs,
+};
+use bkt_network::dns::ValidationTimeout;
+use bkt_network::{Cidr, DnsInputs, FlowLogRetention, NatGatewayMode, NetworkInputs};
 use bkt_oidc::GithubOidcInputs;
 use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
 use bkt_oidc::policy::{PolicyDocument, Statement};
@@ -43,10 +46,11 @@ bkt_core::terraform_block! {
 /// The regular expression of `owner/repo`, as the root's `github_repository` validation uses it.
 pub const GITHUB_REPOSITORY_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$";
 
-/// The dev environment root: the values that are fixed in it (everything else is a variable
-/// set per deployment in `terraform.tfvars`).
+/// An environment's root: the values that are fixed in it (everything else is a variable set
+/// per deployment in `terraform.tfvars`). Every field reaches the root's files: as a literal of
+/// a module call, a local, the backend, or the default of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DevRoot {
+pub struct EnvironmentRoot {
     /// The environment's name (`dev`): the cluster is `bkt-<environment>`.
     pub environment: String,
     /// The ECR repository of the sample application.
@@ -57,19 +61,98 @@ pub struct DevRoot {
     pub region: String,
     /// Exact `hashicorp/aws` provider version.
     pub aws_provider_version: String,
+    /// The environment's base domain: the default of the `domain` input.
+    pub domain: String,
+    /// Whether the root creates the Route 53 zone: the default of `create_dns_zone`.
+    pub create_dns_zone: bool,
+    /// How long the apply waits for the certificate's DNS validation.
+    pub validation_timeout: ValidationTimeout,
+    /// The VPC range.
+    pub cidr_block: Cidr,
+    /// How many availability zones (the region's `a`, `b`, `c`, …) the subnets span.
+    pub availability_zones: u8,
+    /// One NAT gateway, or one per zone.
+    pub nat_gateway_mode: NatGatewayMode,
+    /// Days CloudWatch keeps the VPC's flow logs.
+    pub flow_log_retention_days: FlowLogRetention,
+    /// The cluster's Kubernetes version.
+    pub kubernetes_version: KubernetesVersion,
+    /// Days CloudWatch keeps the control plane's logs.
+    pub log_retention_days: FlowLogRetention,
+    /// The node group: the default of the `nodes` input.
+    pub nodes: Nodes,
+    /// Whether the root creates the account's GitHub OIDC provider.
+    pub create_github_oidc_provider: bool,
 }
 
-impl Default for DevRoot {
+/// The environment's node group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nodes {
+    /// EC2 instance types, in order of preference.
+    pub instance_types: Vec<String>,
+    /// `ON_DEMAND` or `SPOT`.
+    pub capacity_type: CapacityType,
+    /// The fewest nodes.
+    pub min_size: u16,
+    /// The nodes wanted.
+    pub desired_size: u16,
+    /// The most nodes.
+    pub max_size: u16,
+}
+
+impl Default for EnvironmentRoot {
+    /// The dev environment committed here.
     fn default() -> Self {
+        Self::named("dev")
+    }
+}
+
+impl EnvironmentRoot {
+    /// The reference platform's defaults for an environment called `name`: dev's values, with
+    /// the cluster, the domain and the state key named after it.
+    #[must_use]
+    pub fn named(name: &str) -> Self {
         Self {
-            environment: "dev".to_owned(),
+            environment: name.to_owned(),
             sample_app_repository: "bkt-sample-app".to_owned(),
             state_bucket: "bkt-platform-tfstate-123456789012".to_owned(),
             region: "eu-west-1".to_owned(),
             aws_provider_version: bkt_platform::AWS_PROVIDER_VERSION.to_owned(),
+            domain: format!("{name}.example.com"),
+            create_dns_zone: true,
+            validation_timeout: ValidationTimeout::DEFAULT,
+            cidr_block: Cidr::DEFAULT,
+            availability_zones: 2,
+            nat_gateway_mode: NatGatewayMode::Single,
+            flow_log_retention_days: FlowLogRetention::DEFAULT,
+            kubernetes_version: KubernetesVersion::default(),
+            log_retention_days: FlowLogRetention::DEFAULT,
+            nodes: Nodes {
+                instance_types: vec!["t3.large".to_owned(), "t3a.large".to_owned()],
+                capacity_type: CapacityType::Spot,
+                min_size: 2,
+                desired_size: 2,
+                max_size: 4,
+            },
+            create_github_oidc_provider: true,
         }
     }
+
+    /// The state object's key in the bucket: one per environment.
+    #[must_use]
+    pub fn state_key(&self) -> String {
+        format!("envs/{}/terraform.tfstate", self.environment)
+    }
+
+    /// The EKS cluster's name.
+    #[must_use]
+    pub fn cluster_name(&self) -> String {
+        format!("bkt-{}", self.environment)
+    }
 }
+
+/// The zones' letters, in the order an environment takes them.
+const ZONE_LETTERS: [&str; 3] = ["a", "b", "c"];
 
 /// The root's input variables.
 struct Inputs {
@@ -87,7 +170,7 @@ fn string_list() -> Type {
     Type::List(Box::new(Type::String))
 }
 
-fn inputs(root: &DevRoot) -> Inputs {
+fn inputs(root: &EnvironmentRoot) -> Inputs {
     Inputs {
         region: Variable::new(name!("region"), "AWS region of the environment.", Type::String)
             .default(root.region.as_str())
@@ -99,13 +182,14 @@ fn inputs(root: &DevRoot) -> Inputs {
             name!("domain"),
             "Base domain of the environment (e.g. dev.example.com); UIs live at <service>.<domain>.",
             Type::String,
-        ),
+        )
+        .default(root.domain.as_str()),
         create_dns_zone: Variable::new(
             name!("create_dns_zone"),
             "true: create the Route 53 zone for domain and delegate to its name servers; false: use an existing public zone.",
             Type::Bool,
         )
-        .default(true),
+        .default(root.create_dns_zone),
         github_repository: Variable::new(
             name!("github_repository"),
             "This repository as owner/repo; GitHub Actions roles trust only it and Flux reports commit status to it.",
@@ -135,24 +219,28 @@ fn inputs(root: &DevRoot) -> Inputs {
         .default(Expr::list(Vec::<Expr>::new())),
         nodes: Variable::new(
             name!("nodes"),
-            "Sizing of the single dev node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice.",
+            "Sizing of the environment's node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice.",
             Type::Object(vec![
                 Field::defaulted(
                     name!("instance_types"),
                     string_list(),
-                    Expr::list(["t3.large", "t3a.large"]),
+                    Expr::list(root.nodes.instance_types.iter().map(String::as_str)),
                 ),
-                Field::defaulted(name!("capacity_type"), Type::String, "SPOT"),
-                Field::defaulted(name!("min_size"), Type::Number, 2),
-                Field::defaulted(name!("desired_size"), Type::Number, 2),
-                Field::defaulted(name!("max_size"), Type::Number, 4),
+                Field::defaulted(
+                    name!("capacity_type"),
+                    Type::String,
+                    root.nodes.capacity_type.as_str(),
+                ),
+                Field::defaulted(name!("min_size"), Type::Number, root.nodes.min_size),
+                Field::defaulted(name!("desired_size"), Type::Number, root.nodes.desired_size),
+                Field::defaulted(name!("max_size"), Type::Number, root.nodes.max_size),
             ]),
         )
         .default(Expr::object::<&str, Expr>([])),
     }
 }
 
-impl DevRoot {
+impl EnvironmentRoot {
     /// Checks the fixed values by the rules the modules and AWS apply to them.
     ///
     /// # Errors
@@ -165,7 +253,7 @@ impl DevRoot {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
         if !environment_ok {
             return Err(crate::Error::invalid(
-                "dev.environment",
+                "environment",
                 &self.environment,
                 "use 1-16 lowercase letters or digits (e.g. dev); the cluster is named bkt-<environment>",
             ));
@@ -177,12 +265,41 @@ impl DevRoot {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_./".contains(&b));
         if !repository_ok {
             return Err(crate::Error::invalid(
-                "dev.sample_app_repository",
+                "terraform.sample_app_repository",
                 &self.sample_app_repository,
                 "use an ECR repository name: lowercase letters, digits, '-', '_', '.', '/' (e.g. bkt-sample-app)",
             ));
         }
-        crate::bootstrap::check_region("dev.region", &self.region)
+        crate::bootstrap::check_region("terraform.region", &self.region)?;
+        if !(2..=3).contains(&self.availability_zones) {
+            return Err(crate::Error::invalid(
+                "network.availability_zones",
+                self.availability_zones,
+                "use 2 (the EKS minimum) or 3 zones",
+            ));
+        }
+        let nodes = &self.nodes;
+        if nodes.instance_types.is_empty() {
+            return Err(crate::Error::invalid(
+                "eks.nodes.instance_types",
+                "[]",
+                "name at least one EC2 instance type (e.g. [\"t3.large\"])",
+            ));
+        }
+        if !(1 <= nodes.min_size
+            && nodes.min_size <= nodes.desired_size
+            && nodes.desired_size <= nodes.max_size)
+        {
+            return Err(crate::Error::invalid(
+                "eks.nodes",
+                format!(
+                    "min_size {}, desired_size {}, max_size {}",
+                    nodes.min_size, nodes.desired_size, nodes.max_size
+                ),
+                "use 1 <= min_size <= desired_size <= max_size (e.g. 2, 2, 4)",
+            ));
+        }
+        Ok(())
     }
 
     /// The root's files, by name, without headers.
@@ -202,12 +319,18 @@ impl DevRoot {
         );
         let availability_zones = Local::new(
             name!("availability_zones"),
-            Expr::list([
-                Expr::template([vars.region.reference(), "a".into()]),
-                Expr::template([vars.region.reference(), "b".into()]),
-            ]),
+            Expr::list(
+                ZONE_LETTERS
+                    .iter()
+                    .take(usize::from(self.availability_zones))
+                    .map(|letter| Expr::template([vars.region.reference(), (*letter).into()])),
+            ),
         )
-        .why("Two fixed zones: the EKS minimum, enough for dev, and they never move when AWS adds a zone.");
+        .why(if self.availability_zones == 2 {
+            "Two fixed zones: the EKS minimum, and they never move when AWS adds a zone."
+        } else {
+            "Fixed zones, one subnet pair each: they never move when AWS adds a zone."
+        });
         let sample_app_repository = Local::new(
             name!("sample_app_repository"),
             self.sample_app_repository.as_str(),
@@ -234,9 +357,14 @@ impl DevRoot {
                 name: Some(cluster_name.reference().into()),
                 cluster_name: Some(cluster_name.reference().into()),
                 availability_zones: Some(availability_zones.reference().into()),
-                nat_gateway_mode: Some(Arg::from("single").why(
-                    "One NAT gateway (~$32/month plus traffic) instead of one per zone: dev tolerates a zone outage.",
+                cidr_block: Some(self.cidr_block.to_string().into()),
+                nat_gateway_mode: Some(Arg::from(self.nat_gateway_mode.as_str()).why(
+                    match self.nat_gateway_mode {
+                        NatGatewayMode::Single => "One NAT gateway (~$32/month plus traffic) instead of one per zone: the environment tolerates a zone outage.",
+                        NatGatewayMode::PerAz => "One NAT gateway per zone: a zone outage leaves the other zones their egress.",
+                    },
                 )),
+                flow_log_retention_days: Some(self.flow_log_retention_days.days().into()),
                 ..NetworkInputs::default()
             },
         );
@@ -246,6 +374,7 @@ impl DevRoot {
             DnsInputs {
                 domain: Some(vars.domain.reference().into()),
                 create_zone: Some(vars.create_dns_zone.reference().into()),
+                validation_timeout: Some(self.validation_timeout.to_string().into()),
                 ..DnsInputs::default()
             },
         );
@@ -285,6 +414,8 @@ impl DevRoot {
             "../../modules/eks",
             EksInputs {
                 cluster_name: Some(cluster_name.reference().into()),
+                kubernetes_version: Some(self.kubernetes_version.as_str().into()),
+                log_retention_days: Some(self.log_retention_days.days().into()),
                 subnet_ids: Some(network.get().private_subnet_ids().into()),
                 admin_principal_arns: Some(vars.admin_principal_arns.reference().into()),
                 endpoint: Some(
@@ -344,6 +475,7 @@ impl DevRoot {
             name!("github_oidc"),
             "../../modules/github-oidc",
             GithubOidcInputs {
+                create_provider: Some(self.create_github_oidc_provider.into()),
                 roles: Some(
                     Expr::object([
                         (
@@ -459,7 +591,7 @@ impl DevRoot {
             Settings {
                 backend: Some(bkt_core::hcl::NestedBlock::to_block(&S3Backend {
                     bucket: Some(self.state_bucket.as_str().into()),
-                    key: Some(format!("envs/{}/terraform.tfstate", self.environment).into()),
+                    key: Some(self.state_key().into()),
                     region: Some(self.region.as_str().into()),
                     encrypt: Some(true.into()),
                     use_lockfile: Some(true.into()),
@@ -601,7 +733,7 @@ impl DevRoot {
     /// The root as a tree of generated files.
     ///
     /// # Errors
-    /// A validation error ([`DevRoot::validate`]) or a tree error.
+    /// A validation error ([`EnvironmentRoot::validate`]) or a tree error.
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         self.validate()?;
         Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
@@ -621,7 +753,7 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_render() {
-        let root = DevRoot::default();
+        let root = EnvironmentRoot::default();
         root.validate().unwrap();
         let files = root.files().unwrap();
         assert!(files.iter().any(|(path, _)| *path == "mongodb.tf"));
@@ -631,39 +763,39 @@ mod tests {
     fn each_rule_names_its_field() {
         let cases = [
             (
-                DevRoot {
+                EnvironmentRoot {
                     environment: String::new(),
-                    ..DevRoot::default()
+                    ..EnvironmentRoot::default()
                 },
-                "dev.environment",
+                "environment",
             ),
             (
-                DevRoot {
+                EnvironmentRoot {
                     environment: "Dev".into(),
-                    ..DevRoot::default()
+                    ..EnvironmentRoot::default()
                 },
-                "dev.environment",
+                "environment",
             ),
             (
-                DevRoot {
+                EnvironmentRoot {
                     environment: "a".repeat(17),
-                    ..DevRoot::default()
+                    ..EnvironmentRoot::default()
                 },
-                "dev.environment",
+                "environment",
             ),
             (
-                DevRoot {
+                EnvironmentRoot {
                     sample_app_repository: "Sample App".into(),
-                    ..DevRoot::default()
+                    ..EnvironmentRoot::default()
                 },
-                "dev.sample_app_repository",
+                "terraform.sample_app_repository",
             ),
             (
-                DevRoot {
+                EnvironmentRoot {
                     region: "europe".into(),
-                    ..DevRoot::default()
+                    ..EnvironmentRoot::default()
                 },
-                "dev.region",
+                "terraform.region",
             ),
         ];
         for (root, field) in cases {
@@ -676,7 +808,7 @@ mod tests {
 
     #[test]
     fn cluster_vars_output_has_every_key() {
-        let files = DevRoot::default().files().unwrap();
+        let files = EnvironmentRoot::default().files().unwrap();
         let outputs = files
             .iter()
             .find(|(path, _)| *path == "outputs.tf")
