@@ -215,7 +215,8 @@ impl GitOpsTree {
             return None;
         }
         let folder = path.strip_prefix(self.dir.as_str())?;
-        Some(folder.trim_start_matches('/'))
+        // `./gitopsapps` shares the tree's prefix but is another folder.
+        (folder.is_empty() || folder.starts_with('/')).then(|| folder.trim_start_matches('/'))
     }
 
     /// Every document of the tree with its identity.

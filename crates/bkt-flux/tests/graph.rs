@@ -223,6 +223,7 @@ fn a_path_must_be_a_folder_of_the_tree_or_registered() {
         "./gitops/apps/missing",
         "./gitops/apps/ap",
         "./other/apps",
+        "./gitopsapps/app",
         "./gitops/../gitops/apps",
     ] {
         let tree = tree_with(&[entry("apps", path, &[])]);
