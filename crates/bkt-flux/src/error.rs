@@ -61,6 +61,60 @@ pub enum Error {
         /// The path as written.
         path: String,
     },
+    /// A file under a folder Flux applies is listed by no `kustomization.yaml`, so Flux never
+    /// applies it.
+    #[error(
+        "{file}: no kustomization.yaml lists it, so Flux never applies it; add it to the resources of {kustomization}, or remove it"
+    )]
+    UnlistedFile {
+        /// The unlisted file, or the folder (with its own `kustomization.yaml`) that holds it.
+        file: String,
+        /// The `kustomization.yaml` that should list it: the nearest one Flux builds.
+        kustomization: String,
+    },
+    /// A `kustomization.yaml` lists a file or folder that is not in the tree.
+    #[error(
+        "{kustomization}: {field} is {entry:?}, which is neither a file nor a folder of the generated tree nor inside a registered hand-written folder; generate it, fix the entry, or register the folder with GitOpsTree::hand_written_folder"
+    )]
+    MissingResource {
+        /// The listing `kustomization.yaml`.
+        kustomization: String,
+        /// The list and index (`resources[2]`, `components[0]`).
+        field: String,
+        /// The entry as written.
+        entry: String,
+    },
+    /// A `kustomization.yaml` lists a folder that has no `kustomization.yaml`: kustomize cannot
+    /// build it.
+    #[error(
+        "{kustomization}: {field} is {entry:?}, a folder without kustomization.yaml, which kustomize cannot build; give the folder a kustomization.yaml or list its files"
+    )]
+    FolderWithoutKustomization {
+        /// The listing `kustomization.yaml`.
+        kustomization: String,
+        /// The list and index (`resources[2]`).
+        field: String,
+        /// The entry as written.
+        entry: String,
+    },
+    /// A reference (`sourceRef`, `dependsOn`) names an object that is defined only in a file
+    /// Flux never applies.
+    #[error(
+        "{object} in {file}: {field} names {target}, defined in {target_file}, which no Flux Kustomization applies (no kustomization.yaml followed from a cluster entry lists it); list {target_file} in the kustomization.yaml of a folder a Kustomization's path builds"
+    )]
+    NotApplied {
+        /// The referring object, `kind/namespace/name`.
+        object: String,
+        /// The file holding it.
+        file: String,
+        /// The referring field (`spec.sourceRef`, `spec.dependsOn`); one of the fields the
+        /// checks read, so the error stays small.
+        field: &'static str,
+        /// The named object, `kind/namespace/name`.
+        target: String,
+        /// The file defining it.
+        target_file: String,
+    },
     /// A `${VAR}` reference names no key of the cluster-vars contract.
     #[error(
         "{object} in {file}: {variable:?} in {text:?} is not a cluster var; use a key of the cluster-vars contract (ClusterVars::KEYS), or double the dollar sign for literal text (Flux's escape)"

@@ -12,6 +12,8 @@ use crate::kinds::SourceKind;
 use crate::manifest::ManifestFile;
 use crate::{Error, Result};
 
+mod follow;
+
 /// The annotation with which Flux leaves an object's `${…}` alone.
 const SUBSTITUTE_ANNOTATION: &str = "kustomize.toolkit.fluxcd.io/substitute";
 
@@ -36,7 +38,17 @@ const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 ///   the tree, and the dependencies have no cycle;
 /// - every Flux Kustomization `path` (and every chart path) in the repository that holds the tree
 ///   is a folder of the generated tree or of a folder registered with
-///   [`GitOpsTree::hand_written_folder`].
+///   [`GitOpsTree::hand_written_folder`];
+/// - Flux applies only what a Kustomization's path builds, and the checks follow the same way:
+///   from each Flux Kustomization's `path` through the `resources` and `components` of the
+///   folders' `kustomization.yaml` (a folder without one is applied as every YAML file below
+///   it, as kustomize-controller generates it). The cluster entries, the Kustomizations no other
+///   one applies, are applied by bootstrap through the folder holding them, followed the same
+///   way. Every entry a followed `kustomization.yaml` lists is a file or a folder (with its own
+///   `kustomization.yaml`) of the tree or inside a hand-written folder; every file under a
+///   followed folder is listed; and a `sourceRef` or `dependsOn` is satisfied only by an object
+///   Flux applies. A tree with no Flux Kustomization (one layer, checked alone) is not followed:
+///   whoever applies it is outside the tree.
 ///
 /// An object's namespace is its `metadata.namespace`, else the `namespace` of the
 /// `kustomization.yaml` generated in its folder; where neither says, references to it match by
@@ -173,9 +185,38 @@ impl GitOpsTree {
             check_secret(object)?;
             self.check_variables(object)?;
         }
-        let graph = Graph::new(self, &objects);
+        let mut graph = Graph::new(self, &objects);
+        let kustomizations = graph.kustomization_targets();
+        if !kustomizations.is_empty() {
+            graph.followed = Some(follow::Followed::new(self, &kustomizations)?);
+        }
         graph.check_references()?;
         graph.check_cycles()
+    }
+
+    /// Whether `path` (relative to the tree) is a registered hand-written folder or inside one.
+    fn is_hand_written(&self, path: &str) -> bool {
+        self.hand_written.iter().any(|written| {
+            written == path
+                || path
+                    .strip_prefix(written.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
+    /// The folder of the tree (`apps/dev`, `""` for the tree itself) that the repository path
+    /// `path` (`./gitops/apps/dev`) names, when it names one inside the tree.
+    fn tree_folder<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let path = path.trim_start_matches("./").trim_end_matches('/');
+        if path
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return None;
+        }
+        let folder = path.strip_prefix(self.dir.as_str())?;
+        // `./gitopsapps` shares the tree's prefix but is another folder.
+        (folder.is_empty() || folder.starts_with('/')).then(|| folder.trim_start_matches('/'))
     }
 
     /// Every document of the tree with its identity.
@@ -241,17 +282,9 @@ impl GitOpsTree {
 
     /// Whether the repository path `path` (`./gitops/apps/dev`) is a folder of the tree.
     fn has_folder(&self, path: &str) -> bool {
-        let path = path.trim_start_matches("./").trim_end_matches('/');
-        if path
-            .split('/')
-            .any(|part| part.is_empty() || part == "." || part == "..")
-        {
-            return false;
-        }
-        let Some(folder) = path.strip_prefix(self.dir.as_str()) else {
+        let Some(folder) = self.tree_folder(path) else {
             return false;
         };
-        let folder = folder.trim_start_matches('/');
         if folder.is_empty() {
             return !self.files.is_empty();
         }
@@ -393,6 +426,8 @@ struct Source<'a> {
     namespace: Option<&'a str>,
     name: &'a str,
     holds_tree: bool,
+    /// The file defining it; `None` for a bootstrap source.
+    file: Option<&'a str>,
 }
 
 /// The sources and the `dependsOn` targets of the tree.
@@ -400,6 +435,8 @@ struct Graph<'t, 'a> {
     tree: &'t GitOpsTree,
     objects: &'t [Object<'a>],
     sources: Vec<Source<'t>>,
+    /// What Flux applies, once followed; `None` for a tree with no Flux Kustomization.
+    followed: Option<follow::Followed>,
 }
 
 impl<'t, 'a: 't> Graph<'t, 'a> {
@@ -412,6 +449,7 @@ impl<'t, 'a: 't> Graph<'t, 'a> {
                 namespace: object.namespace,
                 name: object.name,
                 holds_tree: false,
+                file: Some(object.file),
             })
             .collect();
         sources.extend(tree.bootstrap.iter().map(|source| Source {
@@ -419,11 +457,43 @@ impl<'t, 'a: 't> Graph<'t, 'a> {
             namespace: Some(source.namespace.as_str()),
             name: source.name.as_str(),
             holds_tree: source.holds_tree,
+            file: None,
         }));
         Self {
             tree,
             objects,
             sources,
+            followed: None,
+        }
+    }
+
+    /// Every Flux Kustomization's file, with the folder of the tree its path names when its
+    /// source holds the tree.
+    fn kustomization_targets(&self) -> Vec<(&'a str, Option<String>)> {
+        self.objects
+            .iter()
+            .filter(|object| object.is(KUSTOMIZE_GROUP, "Kustomization"))
+            .map(|object| {
+                let spec = object.view.get("spec");
+                let folder = spec
+                    .and_then(|spec| spec.get("sourceRef"))
+                    .and_then(|reference| self.source(object, "spec.sourceRef", reference).ok())
+                    .filter(|source| source.holds_tree)
+                    .and(spec.and_then(|spec| spec.get("path")))
+                    .and_then(ValueRef::as_str)
+                    .and_then(|path| self.tree.tree_folder(path))
+                    .map(str::to_owned);
+                (object.file, folder)
+            })
+            .collect()
+    }
+
+    /// Whether Flux creates what `file` defines (always, for a bootstrap source or a tree that
+    /// is not followed).
+    fn applies(&self, file: Option<&str>) -> bool {
+        match (&self.followed, file) {
+            (Some(followed), Some(file)) => followed.applies(file),
+            _ => true,
         }
     }
 
@@ -431,29 +501,44 @@ impl<'t, 'a: 't> Graph<'t, 'a> {
     fn source(
         &self,
         object: &Object<'_>,
-        field: &str,
+        field: &'static str,
         reference: ValueRef<'_>,
     ) -> Result<&Source<'t>> {
         let text = |key: &str| reference.get(key).and_then(ValueRef::as_str);
         let kind = text("kind").unwrap_or_default();
         let name = text("name").unwrap_or_default();
         let namespace = text("namespace").or(object.namespace);
-        self.sources
-            .iter()
-            .find(|source| {
-                source.kind == kind
-                    && source.name == name
-                    && match (namespace, source.namespace) {
-                        (Some(wanted), Some(has)) => wanted == has,
-                        _ => true,
-                    }
-            })
-            .ok_or_else(|| Error::MissingSource {
+        let mut matching = self.sources.iter().filter(|source| {
+            source.kind == kind
+                && source.name == name
+                && match (namespace, source.namespace) {
+                    (Some(wanted), Some(has)) => wanted == has,
+                    _ => true,
+                }
+        });
+        let first = matching.next();
+        if let Some(source) = first
+            .into_iter()
+            .chain(matching)
+            .find(|source| self.applies(source.file))
+        {
+            return Ok(source);
+        }
+        Err(match first.and_then(|source| source.file) {
+            Some(defined_in) => Error::NotApplied {
+                object: object.id(),
+                file: object.file.to_owned(),
+                field,
+                target: object_id(kind, namespace, name),
+                target_file: defined_in.to_owned(),
+            },
+            None => Error::MissingSource {
                 object: object.id(),
                 file: object.file.to_owned(),
                 field: field.to_owned(),
                 source_ref: object_id(kind, namespace, name),
-            })
+            },
+        })
     }
 
     fn check_path(
@@ -476,18 +561,24 @@ impl<'t, 'a: 't> Graph<'t, 'a> {
         }
     }
 
+    /// The Flux Kustomizations first: every other object hangs on what they apply.
     fn check_references(&self) -> Result<()> {
         for object in self.objects {
-            let spec = object.view.get("spec");
-            let at = |path: &[&str]| spec.and_then(|spec| spec.get_path(path));
             if object.is(KUSTOMIZE_GROUP, "Kustomization") {
+                let spec = object.view.get("spec");
+                let at = |path: &[&str]| spec.and_then(|spec| spec.get_path(path));
                 if let Some(reference) = at(&["sourceRef"]) {
                     let source = self.source(object, "spec.sourceRef", reference)?;
                     let path = at(&["path"]).and_then(ValueRef::as_str);
                     self.check_path(object, source, "spec.path", path)?;
                 }
                 self.dependencies(object)?;
-            } else if object.is(HELM_GROUP, "HelmRelease") {
+            }
+        }
+        for object in self.objects {
+            let spec = object.view.get("spec");
+            let at = |path: &[&str]| spec.and_then(|spec| spec.get_path(path));
+            if object.is(HELM_GROUP, "HelmRelease") {
                 if let Some(reference) = at(&["chart", "spec", "sourceRef"]) {
                     let source = self.source(object, "spec.chart.spec.sourceRef", reference)?;
                     if source.kind == SourceKind::GitRepository.as_str() {
@@ -529,7 +620,7 @@ impl<'t, 'a: 't> Graph<'t, 'a> {
                 .get("namespace")
                 .and_then(ValueRef::as_str)
                 .or(object.namespace);
-            let target = self.objects.iter().position(|candidate| {
+            let matches = |candidate: &Object<'_>| {
                 candidate.api_version == object.api_version
                     && candidate.kind == object.kind
                     && candidate.name == name
@@ -537,17 +628,29 @@ impl<'t, 'a: 't> Graph<'t, 'a> {
                         (Some(wanted), Some(has)) => wanted == has,
                         _ => true,
                     }
-            });
-            match target {
-                Some(index) => found.push(index),
-                None => {
-                    return Err(Error::UnknownDependency {
-                        object: object.id(),
-                        file: object.file.to_owned(),
-                        dependency: object_id(object.kind, namespace, name),
-                    });
-                }
+            };
+            let target = self
+                .objects
+                .iter()
+                .position(|candidate| matches(candidate) && self.applies(Some(candidate.file)));
+            if let Some(index) = target {
+                found.push(index);
+                continue;
             }
+            if let Some(unapplied) = self.objects.iter().find(|candidate| matches(candidate)) {
+                return Err(Error::NotApplied {
+                    object: object.id(),
+                    file: object.file.to_owned(),
+                    field: "spec.dependsOn",
+                    target: unapplied.id(),
+                    target_file: unapplied.file.to_owned(),
+                });
+            }
+            return Err(Error::UnknownDependency {
+                object: object.id(),
+                file: object.file.to_owned(),
+                dependency: object_id(object.kind, namespace, name),
+            });
         }
         Ok(found)
     }

@@ -223,6 +223,7 @@ fn a_path_must_be_a_folder_of_the_tree_or_registered() {
         "./gitops/apps/missing",
         "./gitops/apps/ap",
         "./other/apps",
+        "./gitopsapps/app",
         "./gitops/../gitops/apps",
     ] {
         let tree = tree_with(&[entry("apps", path, &[])]);
@@ -244,7 +245,10 @@ fn a_path_must_be_a_folder_of_the_tree_or_registered() {
         "./gitops/charts/app/templates",
         "./gitops",
     ] {
-        let tree = tree_with(&[entry("apps", path, &[])]);
+        let tree = tree_with(&[
+            entry("infrastructure", "./gitops/apps/app", &[]),
+            entry("apps", path, &[]),
+        ]);
         assert_eq!(tree.check(), Ok(()), "{path}");
     }
 }
@@ -314,8 +318,8 @@ fn objects_with_substitution_disabled_are_skipped() {
         )]
         .into(),
     );
-    tree.insert("apps/app/scripts.yaml", file(&[disabled]))
-        .unwrap();
+    // Under `apps`, which the `apps` entry applies file by file (no kustomization.yaml there).
+    tree.insert("apps/scripts.yaml", file(&[disabled])).unwrap();
     assert_eq!(tree.check(), Ok(()));
 }
 
@@ -362,8 +366,7 @@ fn a_secret_without_data_is_allowed() {
         },
         ..Secret::default()
     };
-    tree.insert("apps/app/secret.yaml", file(&[secret]))
-        .unwrap();
+    tree.insert("apps/secret.yaml", file(&[secret])).unwrap();
     assert_eq!(tree.check(), Ok(()));
 }
 
@@ -406,11 +409,242 @@ fn extend_under_moves_files_and_registrations() {
             ManifestFile::single(Manifest::new(&kustomize::Kustomization::of(["a.yaml"])).unwrap()),
         )
         .unwrap();
-    let mut tree = tree_with(&[entry("apps", "./gitops/apps/sample/chart/templates", &[])]);
+    let mut tree = tree_with(&[
+        entry("infrastructure", "./gitops/apps/app", &[]),
+        entry("apps", "./gitops/apps/sample/chart/templates", &[]),
+    ]);
     tree.extend_under("apps/sample", component).unwrap();
     assert_eq!(tree.check(), Ok(()));
     assert!(
         tree.files()
             .any(|(path, _)| path == "apps/sample/kustomization.yaml")
     );
+}
+
+fn kustomization_file(resources: &[&str]) -> ManifestFile {
+    ManifestFile::single(
+        Manifest::new(&kustomize::Kustomization::of(resources.iter().copied())).unwrap(),
+    )
+}
+
+fn repository(name: &str) -> HelmRepository {
+    HelmRepository::new(
+        name,
+        HelmRepositorySpec::new(Duration::hours(24), "https://charts.example.com"),
+    )
+    .in_namespace("app")
+}
+
+fn release(name: &str, repository: &str, depends_on: &[&str]) -> HelmRelease {
+    HelmRelease::new(
+        name,
+        HelmReleaseSpec {
+            depends_on: depends_on
+                .iter()
+                .map(|name| NamespacedObjectReference::new(*name))
+                .collect(),
+            ..HelmReleaseSpec::new(
+                Duration::hours(1),
+                HelmChartTemplate::new(
+                    name,
+                    "1.0.0",
+                    CrossNamespaceSourceReference::new(SourceKind::HelmRepository, repository),
+                ),
+            )
+        },
+    )
+    .in_namespace("app")
+}
+
+#[test]
+fn a_file_no_kustomization_lists_is_named_with_the_kustomization_that_should() {
+    let mut tree = valid();
+    // A source in a file `apps/app/kustomization.yaml` does not list: Flux never creates it,
+    // so the release that names it (applied: `apps` has no kustomization.yaml) would wait.
+    tree.insert("apps/app/extra.yaml", file(&[repository("extra")]))
+        .unwrap();
+    tree.insert(
+        "apps/extra-release.yaml",
+        file(&[release("extra", "extra", &[])]),
+    )
+    .unwrap();
+    let error = tree.check().unwrap_err();
+    assert_eq!(
+        error,
+        Error::UnlistedFile {
+            file: "apps/app/extra.yaml".into(),
+            kustomization: "apps/app/kustomization.yaml".into(),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "apps/app/extra.yaml: no kustomization.yaml lists it, so Flux never applies it; add it to the resources of apps/app/kustomization.yaml, or remove it"
+    );
+}
+
+#[test]
+fn an_unlisted_folder_with_its_own_kustomization_is_named() {
+    let mut tree = valid();
+    tree.insert(
+        "apps/app/sub/kustomization.yaml",
+        kustomization_file(&["a.yaml"]),
+    )
+    .unwrap();
+    tree.insert("apps/app/sub/a.yaml", file(&[config_map("a", "x")]))
+        .unwrap();
+    assert_eq!(
+        tree.check().unwrap_err(),
+        Error::UnlistedFile {
+            file: "apps/app/sub".into(),
+            kustomization: "apps/app/kustomization.yaml".into(),
+        }
+    );
+}
+
+#[test]
+fn the_cluster_folder_is_followed_from_its_kustomization() {
+    // Bootstrap applies the folder of the cluster entries: an entry its kustomization.yaml does
+    // not list is never applied.
+    let mut tree = valid();
+    tree.insert(
+        "clusters/dev/kustomization.yaml",
+        kustomization_file(&["cluster.yaml"]),
+    )
+    .unwrap();
+    tree.insert(
+        "clusters/dev/extra.yaml",
+        file(&[entry("extra", "./gitops/apps", &[])]),
+    )
+    .unwrap();
+    assert_eq!(
+        tree.check().unwrap_err(),
+        Error::UnlistedFile {
+            file: "clusters/dev/extra.yaml".into(),
+            kustomization: "clusters/dev/kustomization.yaml".into(),
+        }
+    );
+}
+
+#[test]
+fn a_listed_entry_missing_from_the_tree_is_named_with_its_kustomization() {
+    let mut tree = valid();
+    // `apps/extra` is built through its kustomization.yaml (the `apps` entry walks into it).
+    tree.insert(
+        "apps/extra/kustomization.yaml",
+        kustomization_file(&["config.yaml", "../../charts/app", "../missing"]),
+    )
+    .unwrap();
+    tree.insert("apps/extra/config.yaml", file(&[config_map("extra", "x")]))
+        .unwrap();
+    let error = tree.check().unwrap_err();
+    assert_eq!(
+        error,
+        Error::MissingResource {
+            kustomization: "apps/extra/kustomization.yaml".into(),
+            field: "resources[2]".into(),
+            entry: "../missing".into(),
+        }
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("apps/extra/kustomization.yaml: resources[2] is \"../missing\", which is neither a file nor a folder of the generated tree"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_listed_folder_without_a_kustomization_cannot_be_built() {
+    let mut tree = valid();
+    tree.insert(
+        "apps/extra/kustomization.yaml",
+        kustomization_file(&["../plain"]),
+    )
+    .unwrap();
+    tree.insert("apps/plain/a.yaml", file(&[config_map("plain", "x")]))
+        .unwrap();
+    let error = tree.check().unwrap_err();
+    assert_eq!(
+        error,
+        Error::FolderWithoutKustomization {
+            kustomization: "apps/extra/kustomization.yaml".into(),
+            field: "resources[0]".into(),
+            entry: "../plain".into(),
+        }
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("give the folder a kustomization.yaml"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_source_no_kustomization_applies_does_not_satisfy_a_source_ref() {
+    let mut tree = valid();
+    // `orphan/` is a folder no Flux Kustomization's path reaches.
+    tree.insert("orphan/repository.yaml", file(&[repository("orphan")]))
+        .unwrap();
+    tree.insert(
+        "apps/extra-release.yaml",
+        file(&[release("extra", "orphan", &[])]),
+    )
+    .unwrap();
+    let error = tree.check().unwrap_err();
+    assert_eq!(
+        error,
+        Error::NotApplied {
+            object: "HelmRelease/app/extra".into(),
+            file: "apps/extra-release.yaml".into(),
+            field: "spec.chart.spec.sourceRef",
+            target: "HelmRepository/app/orphan".into(),
+            target_file: "orphan/repository.yaml".into(),
+        }
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("defined in orphan/repository.yaml, which no Flux Kustomization applies"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_release_no_kustomization_applies_does_not_satisfy_depends_on() {
+    let mut tree = valid();
+    tree.insert(
+        "orphan/release.yaml",
+        file(&[release("database", "charts", &[])]),
+    )
+    .unwrap();
+    tree.insert(
+        "apps/extra-release.yaml",
+        file(&[release("extra", "charts", &["database"])]),
+    )
+    .unwrap();
+    assert_eq!(
+        tree.check().unwrap_err(),
+        Error::NotApplied {
+            object: "HelmRelease/app/extra".into(),
+            file: "apps/extra-release.yaml".into(),
+            field: "spec.dependsOn",
+            target: "HelmRelease/app/database".into(),
+            target_file: "orphan/release.yaml".into(),
+        }
+    );
+}
+
+#[test]
+fn a_tree_without_flux_kustomizations_is_not_followed() {
+    // One layer checked alone: whoever applies it is outside the tree.
+    let mut tree = GitOpsTree::new("gitops", VARS);
+    tree.insert("apps/app/repository.yaml", file(&[repository("charts")]))
+        .unwrap();
+    tree.insert(
+        "apps/app/release.yaml",
+        file(&[release("app", "charts", &[])]),
+    )
+    .unwrap();
+    assert_eq!(tree.check(), Ok(()));
 }

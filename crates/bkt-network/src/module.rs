@@ -147,6 +147,17 @@ impl NetworkModule {
                     ]))
                 },
                 "cidr_block must be an IPv4 CIDR with a prefix between /16 and /20 (e.g. 10.0.0.0/16).",
+            )
+            .validate(
+                // The rule of `Cidr::parse`: the address is the range's own network address.
+                // A value that is no CIDR at all fails the rule above, not this one.
+                |cidr| {
+                    try_([
+                        cidrhost(cidr.clone(), 0).equals(split("/", cidr).index(0)),
+                        true.into(),
+                    ])
+                },
+                "cidr_block must be the network address of its range, with no host bits set (e.g. 10.40.0.0/16, not 10.40.0.1/16).",
             ),
             availability_zones: Variable::new(
                 name!("availability_zones"),

@@ -25,7 +25,8 @@ pub const SUBNET_NEWBITS: u8 = 4;
 /// Public subnets start at this block number, the upper half of the VPC range.
 pub const PRIVATE_OFFSET: u32 = 8;
 
-/// An IPv4 VPC range with a prefix between /16 and /20.
+/// An IPv4 VPC range with a prefix between /16 and /20, written as its network address (no
+/// host bits set: `10.40.0.0/16`, never `10.40.0.1/16`, which the AWS provider rejects at plan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Cidr(Ipv4Net);
 
@@ -43,7 +44,8 @@ impl Cidr {
     /// Parses and validates `field` (named in the error).
     ///
     /// # Errors
-    /// [`Error::Invalid`] when `text` is not an IPv4 CIDR or its prefix is outside /16–/20.
+    /// [`Error::Invalid`] when `text` is not an IPv4 CIDR, its prefix is outside /16–/20, or
+    /// it has host bits set (the error names the network address to write instead).
     pub fn parse(field: &str, text: &str) -> Result<Self> {
         let net = Ipv4Net::from_str(text)
             .map_err(|_| Error::invalid(field, text, "write an IPv4 CIDR (e.g. 10.0.0.0/16)"))?;
@@ -52,6 +54,17 @@ impl Cidr {
                 field,
                 text,
                 "use a prefix between /16 and /20, which leaves room for the /4-smaller subnets (e.g. 10.0.0.0/16)",
+            ));
+        }
+        if net.addr() != net.network() {
+            return Err(Error::invalid(
+                field,
+                text,
+                format!(
+                    "host bits are set after the /{} prefix; use {}, the network address of this range",
+                    net.prefix_len(),
+                    net.trunc()
+                ),
             ));
         }
         Ok(Self(net))

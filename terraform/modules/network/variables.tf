@@ -19,6 +19,11 @@ variable "cidr_block" {
     condition     = can(cidrhost(var.cidr_block, 0)) && try(tonumber(split("/", var.cidr_block)[1]) >= 16 && tonumber(split("/", var.cidr_block)[1]) <= 20, false)
     error_message = "cidr_block must be an IPv4 CIDR with a prefix between /16 and /20 (e.g. 10.0.0.0/16)."
   }
+
+  validation {
+    condition     = try(cidrhost(var.cidr_block, 0) == split("/", var.cidr_block)[0], true)
+    error_message = "cidr_block must be the network address of its range, with no host bits set (e.g. 10.40.0.0/16, not 10.40.0.1/16)."
+  }
 }
 
 variable "availability_zones" {

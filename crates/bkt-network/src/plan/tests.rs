@@ -59,6 +59,10 @@ fn each_rule_names_its_field() {
             "network.cidr_block",
         ),
         (
+            NetworkSpec::builder("bkt-dev", two).cidr_block("10.40.0.1/16"),
+            "network.cidr_block",
+        ),
+        (
             NetworkSpec::builder("bkt-dev", ["eu-west-1a"]),
             "network.availability_zones",
         ),
@@ -87,6 +91,34 @@ fn each_rule_names_its_field() {
             "{error}"
         );
     }
+}
+
+#[test]
+fn a_cidr_with_host_bits_set_is_rejected_with_its_network_address() {
+    let error = NetworkSpec::builder("bkt-dev", ["eu-west-1a", "eu-west-1b"])
+        .cidr_block("10.40.0.1/16")
+        .build()
+        .unwrap_err();
+    let Error::Invalid {
+        field,
+        value,
+        reason,
+    } = &error
+    else {
+        panic!("expected Error::Invalid, got {error:?}");
+    };
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("network.cidr_block", "10.40.0.1/16")
+    );
+    assert!(reason.contains("host bits are set"), "{reason}");
+    assert!(reason.contains("use 10.40.0.0/16"), "{reason}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("network.cidr_block: \"10.40.0.1/16\" is invalid: host bits are set"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -139,6 +171,31 @@ proptest! {
         for zone in SubnetPlan::new(cidr, &zones).zones() {
             prop_assert!(u32::from(zone.private.broadcast()) < middle);
             prop_assert!(u32::from(zone.public.network()) >= middle);
+        }
+    }
+
+    #[test]
+    fn a_cidr_is_accepted_only_as_its_network_address(
+        addr in any::<u32>(),
+        prefix in Cidr::MIN_PREFIX..=Cidr::MAX_PREFIX,
+        network_address in any::<bool>(),
+    ) {
+        let net = Ipv4Net::new(Ipv4Addr::from(addr), prefix).unwrap();
+        let net = if network_address { net.trunc() } else { net };
+        let text = net.to_string();
+        match Cidr::parse("network.cidr_block", &text) {
+            Ok(cidr) => {
+                prop_assert_eq!(net.addr(), net.network());
+                prop_assert_eq!(cidr.to_string(), text);
+            }
+            Err(Error::Invalid { field, value, reason }) => {
+                prop_assert_ne!(net.addr(), net.network());
+                prop_assert_eq!(field, "network.cidr_block");
+                prop_assert_eq!(value, text);
+                let fix = format!("use {}, the network address", net.trunc());
+                prop_assert!(reason.contains(&fix), "{}", reason);
+            }
+            Err(other) => prop_assert!(false, "unexpected error {}", other),
         }
     }
 

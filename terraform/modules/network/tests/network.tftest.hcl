@@ -145,6 +145,25 @@ run "rejects_a_vpc_cidr_that_is_too_small" {
   expect_failures = [var.cidr_block]
 }
 
+run "rejects_a_vpc_cidr_with_host_bits_set" {
+  command = plan
+  variables {
+    cidr_block = "10.40.0.1/16"
+  }
+  expect_failures = [var.cidr_block]
+}
+
+run "accepts_a_vpc_cidr_written_as_its_network_address" {
+  command = plan
+  variables {
+    cidr_block = "10.40.0.0/16"
+  }
+  assert {
+    condition     = aws_vpc.this.cidr_block == "10.40.0.0/16"
+    error_message = "a /16 written as its network address must reach the VPC unchanged"
+  }
+}
+
 run "rejects_a_single_availability_zone" {
   command = plan
   variables {
