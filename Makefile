@@ -197,8 +197,8 @@ tools-test: $(SETUP) ## Go tests of the project's own commands in tools/ (cost, 
 	cd tools && $(GOTEST) -count=1 ./...
 
 # No $(SETUP): the release workflow's deploy job has only Rust, and the generator needs nothing else.
-image-tag: ## Set the sample-app image tag in environments/dev.toml and regenerate: TAG=<40-hex commit SHA>
-	$(GENERATE) --set-image-tag '$(TAG)'
+image-tag: ## Set the sample-app image tag in environments/<ENV>.toml and regenerate: TAG=<40-hex commit SHA> [ENV=dev]
+	$(GENERATE) --env '$(or $(ENV),dev)' --set-image-tag '$(TAG)'
 
 # No $(SETUP): runs where kind, flux, kubectl and docker are (e2e.yml), not offline.
 e2e-local: ## Sync gitops/clusters/local into the current kind cluster and wait for sample-app [REF=refs/heads/main]

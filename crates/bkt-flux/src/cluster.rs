@@ -179,6 +179,9 @@ impl ClusterEntry {
     /// or a document does not serialize.
     pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
         self.validate()?;
+        let mut entry = String::from("clusters/");
+        entry.push_str(&self.environment);
+        tree.cluster_folder(entry);
         let folder = |name: &str, file: &str| {
             let mut path = String::from("clusters/");
             path.push_str(name);

@@ -26,7 +26,8 @@ const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 /// The checks run on every render and return the first problem as an [`Error`] naming the
 /// object (`kind/namespace/name`), its file and the fix; they never panic:
 ///
-/// - no Flux object is defined twice (same kind, namespace and name);
+/// - no Flux object is defined twice (same kind, namespace and name) in what one cluster applies:
+///   shared folders and one entry folder ([`GitOpsTree::cluster_folder`]);
 /// - no `v1` Secret carries `data` or `stringData` (a secret value would be committed);
 /// - every `${VAR}` in any string of any document is a key of the cluster-vars contract given to
 ///   [`GitOpsTree::new`] (`$${` is Flux's escape, not a variable; objects annotated
@@ -60,6 +61,7 @@ pub struct GitOpsTree {
     files: BTreeMap<String, ManifestFile>,
     hand_written: BTreeSet<String>,
     bootstrap: Vec<BootstrapSource>,
+    cluster_folders: BTreeSet<String>,
 }
 
 /// A source that exists in the cluster without being generated in the tree.
@@ -121,6 +123,8 @@ impl GitOpsTree {
         }
         self.hand_written
             .extend(other.hand_written.iter().map(|folder| under(folder)));
+        self.cluster_folders
+            .extend(other.cluster_folders.iter().map(|folder| under(folder)));
         for source in other.bootstrap {
             if !self.bootstrap.contains(&source) {
                 self.bootstrap.push(source);
@@ -133,6 +137,15 @@ impl GitOpsTree {
     /// a valid target of Flux paths.
     pub fn hand_written_folder(&mut self, folder: impl Into<String>) {
         self.hand_written
+            .insert(folder.into().trim_end_matches('/').to_owned());
+    }
+
+    /// Registers `folder` (relative to the tree, `clusters/dev`) as one cluster's entry: its
+    /// objects exist in that cluster only, so two entries may define the same Flux object (each
+    /// cluster's `Kustomization/flux-system/apps`) without a duplicate error. Objects of shared
+    /// folders are checked against every entry's.
+    pub fn cluster_folder(&mut self, folder: impl Into<String>) {
+        self.cluster_folders
             .insert(folder.into().trim_end_matches('/').to_owned());
     }
 
@@ -180,7 +193,7 @@ impl GitOpsTree {
     /// The first problem found.
     pub fn check(&self) -> Result<()> {
         let objects = self.objects();
-        check_duplicates(&objects)?;
+        check_duplicates(&objects, &self.cluster_folders)?;
         for object in &objects {
             check_secret(object)?;
             self.check_variables(object)?;
@@ -378,8 +391,21 @@ const HELM_GROUP: &str = "helm.toolkit.fluxcd.io";
 const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
 const NOTIFICATION_GROUP: &str = "notification.toolkit.fluxcd.io";
 
-fn check_duplicates(objects: &[Object<'_>]) -> Result<()> {
-    let mut seen: BTreeMap<(&str, &str, &str, &str), &str> = BTreeMap::new();
+// (group, kind, namespace, name) → every (file, cluster) that defines it.
+type Definitions<'o> = BTreeMap<(&'o str, &'o str, &'o str, &'o str), Vec<(&'o str, &'o str)>>;
+
+fn check_duplicates(objects: &[Object<'_>], cluster_folders: &BTreeSet<String>) -> Result<()> {
+    // The cluster entry a file belongs to ("" for shared folders, which every cluster applies).
+    let cluster_of = |file: &str| {
+        cluster_folders
+            .iter()
+            .find(|folder| {
+                file.strip_prefix(folder.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map_or("", String::as_str)
+    };
+    let mut seen: Definitions<'_> = BTreeMap::new();
     for object in objects {
         // Flux objects with a known namespace: others may be defined in a base and reused.
         let flux = group(object.api_version).ends_with(".toolkit.fluxcd.io");
@@ -392,13 +418,20 @@ fn check_duplicates(objects: &[Object<'_>]) -> Result<()> {
             namespace,
             object.name,
         );
-        if let Some(first) = seen.insert(key, object.file) {
+        let cluster = cluster_of(object.file);
+        let defined = seen.entry(key).or_default();
+        // Shared folders meet every cluster; an entry's folder meets itself and the shared ones.
+        if let Some((first, _)) = defined
+            .iter()
+            .find(|(_, other)| other.is_empty() || cluster.is_empty() || *other == cluster)
+        {
             return Err(Error::DuplicateObject {
                 object: object.id(),
-                first: first.to_owned(),
+                first: (*first).to_owned(),
                 second: object.file.to_owned(),
             });
         }
+        defined.push((object.file, cluster));
     }
     Ok(())
 }

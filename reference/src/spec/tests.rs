@@ -12,7 +12,12 @@ use crate::{Environment, PlatformSpec, render, settings};
 const TAG: &str = "[sample_app]\nimage_tag = \"0000000000000000000000000000000000000000\"\n";
 
 fn dev(extra: &str) -> crate::Result<Environment> {
-    Environment::from_settings("dev", settings::parse(&format!("{TAG}{extra}"))?)
+    let text = if extra.starts_with("[sample_app]") {
+        extra.to_owned()
+    } else {
+        format!("{TAG}{extra}")
+    };
+    Environment::from_settings("dev", settings::parse(&text)?)
 }
 
 #[test]
