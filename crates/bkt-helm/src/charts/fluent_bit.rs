@@ -35,7 +35,7 @@ pub const FILTERS: &str = include_str!("fluent_bit/filters.conf");
 pub const OUTPUTS: &str = include_str!("fluent_bit/outputs.conf");
 
 /// The pipeline's sections.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// `[INPUT]` sections.
     pub inputs: String,
@@ -46,7 +46,7 @@ pub struct Config {
 }
 
 /// The platform's values for Fluent Bit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// Resources.
