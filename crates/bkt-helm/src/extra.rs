@@ -441,6 +441,56 @@ mod tests {
         assert!(error(vault_values(), r"server\ha", 1).contains("a backslash escapes only"));
     }
 
+    /// Every leaf `T`'s values write, set to itself: each written path is a path of the type
+    /// and each written value fits it (the schema walk agrees with serde on every chart).
+    fn every_written_leaf_is_a_path_of_the_type<T>(values: &T)
+    where
+        T: serde::Serialize + schemars::JsonSchema + Clone + std::fmt::Debug,
+    {
+        fn leaves(value: &Value, path: &mut Vec<String>, found: &mut Vec<(String, Value)>) {
+            match value {
+                Value::Object(entries) if !entries.is_empty() => {
+                    for (key, entry) in entries {
+                        path.push(key.replace('\\', "\\\\").replace('.', "\\."));
+                        leaves(entry, path, found);
+                        path.pop();
+                    }
+                }
+                leaf => found.push((path.join("."), leaf.clone())),
+            }
+        }
+        let mut found = Vec::new();
+        leaves(&json(values), &mut Vec::new(), &mut found);
+        assert!(!found.is_empty());
+        for (path, leaf) in found {
+            let with = WithExtra::new(values.clone())
+                .set(&path, &leaf)
+                .unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(json(&with), json(values), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_chart_accepts_the_paths_its_values_write() {
+        use crate::charts::{
+            cloudnative_pg, external_dns, external_secrets, fluent_bit, headlamp,
+            kube_prometheus_stack, mariadb_operator, opensearch, opensearch_dashboards,
+        };
+        every_written_leaf_is_a_path_of_the_type(&vault_values());
+        every_written_leaf_is_a_path_of_the_type(&authentik::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&aws_load_balancer_controller::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&cloudnative_pg::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&external_dns::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&external_secrets::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&fluent_bit::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&grafana::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&headlamp::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&kube_prometheus_stack::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&mariadb_operator::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&opensearch::Values::default());
+        every_written_leaf_is_a_path_of_the_type(&opensearch_dashboards::Values::default());
+    }
+
     #[test]
     fn overlapping_overrides_and_extras_are_refused() {
         let values = WithExtra::new(vault_values())
