@@ -14,6 +14,34 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// An override names a block the file does not have.
+    #[error(
+        "override of {address:?}: no such block in this file; its blocks are: {}. Write a resource as TYPE.NAME, a data source as data.TYPE.NAME, a module call as module.NAME, a provider as provider.TYPE (provider.TYPE.ALIAS when aliased)",
+        .blocks.join(", ")
+    )]
+    NoSuchBlock {
+        /// The address given.
+        address: String,
+        /// The addresses of the file's blocks that can be overridden.
+        blocks: Vec<String>,
+    },
+    /// An override names an argument or nested block that the kind does not model.
+    #[error(
+        "override of {address} {path:?}: {segment:?} is not an argument or nested block of {of} as the crates model it; it has: {}. Fix the name, or add the argument to the kind's declaration (terraform_kind! / terraform_block!)",
+        .known.join(", ")
+    )]
+    UnknownArgument {
+        /// The block's address.
+        address: String,
+        /// The override path, as given.
+        path: String,
+        /// The first name that is not modelled.
+        segment: String,
+        /// Where it was looked up: `aws_vpc.this (aws_vpc)`, or a nested block of it.
+        of: String,
+        /// The arguments and nested blocks (`name {}`) modelled there, in declaration order.
+        known: Vec<String>,
+    },
     /// Two generated files claim the same path.
     #[error("{path}: generated twice; each path in the tree must come from exactly one model")]
     DuplicatePath {
