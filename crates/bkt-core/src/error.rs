@@ -27,18 +27,17 @@ pub enum Error {
     },
     /// An override names an argument or nested block that the kind does not model.
     #[error(
-        "override of {address} {path:?}: {segment:?} is not an argument or nested block of {of} as the crates model it; it has: {}. Fix the name, or add the argument to the kind's declaration (terraform_kind! / terraform_block!)",
+        "override of {address}: {:?} is not an argument or nested block of {} as the crates model it; it has: {}. Fix the name, or add the argument to the kind's declaration (terraform_kind! / terraform_block!)",
+        .at.last().map_or("", String::as_str),
+        where_in(.address, .at),
         .known.join(", ")
     )]
     UnknownArgument {
         /// The block's address.
         address: String,
-        /// The override path, as given.
-        path: String,
-        /// The first name that is not modelled.
-        segment: String,
-        /// Where it was looked up: `aws_vpc.this (aws_vpc)`, or a nested block of it.
-        of: String,
+        /// The names followed from the block: the nested blocks on the way, then the first name
+        /// that is not modelled.
+        at: Vec<String>,
         /// The arguments and nested blocks (`name {}`) modelled there, in declaration order.
         known: Vec<String>,
     },
@@ -56,6 +55,16 @@ pub enum Error {
         /// The serializer's message.
         message: String,
     },
+}
+
+/// Where an [`Error::UnknownArgument`] looked: the block at `address`, or a nested block of it.
+fn where_in(address: &str, at: &[String]) -> String {
+    match at.split_last() {
+        Some((_, blocks)) if !blocks.is_empty() => {
+            format!("the `{}` block of {address}", blocks.join("."))
+        }
+        _ => address.to_owned(),
+    }
 }
 
 /// `Result` with [`Error`] as the default error type.

@@ -29,38 +29,36 @@ pub enum Error {
     /// An override path that the typed values do not model (decided from the type: an unset
     /// `Option` field is still modelled).
     #[error(
-        "{values}: override path {path:?} is not in the typed model: {segment:?} is not a key of {parent}; {there}. Fix the path (keys as the chart spells them, camelCase; a dot inside a key as `\\.`), or, for a top-level key the type does not model, use `WithExtra::extra`",
-        there = what_is_there(.known)
+        "{values}: override path {path:?} is not in the typed model: {:?} is not a key of {}; {}. Fix the path (keys as the chart spells them, camelCase; a dot inside a key as `\\.`), or, for a top-level key the type does not model, use `WithExtra::extra`",
+        .at.last().map_or("", String::as_str),
+        crate::values_path::shown(.at.split_last().map_or(&[][..], |(_, parent)| parent)),
+        what_is_there(.known)
     )]
     UnknownValuesPath {
         /// The values type.
-        values: String,
+        values: &'static str,
         /// The override path, as given.
         path: String,
-        /// The first key that is not modelled.
-        segment: String,
-        /// Where that key was looked up: `` `server.ha` `` or `the top level`, followed by the
-        /// JSON type modelled there when it is not a mapping (`` `server.ha.replicas` (modelled
-        /// as integer) ``).
-        parent: String,
-        /// The keys the type models there, sorted; empty below a scalar or a list.
+        /// The keys followed to the first one that is not modelled, that one last (it can be
+        /// inside the value given, when that is an object).
+        at: Vec<String>,
+        /// The keys the type models where that key was looked up, sorted; empty below a scalar
+        /// or a list.
         known: Vec<String>,
     },
     /// An override's value has a JSON type (or a text) the typed model does not allow there.
     #[error(
-        "{values}: override {path:?}: {at} is modelled as {expected}, the override gives {found}: give {expected}"
+        "{values}: {at} is modelled as {expected}, the override gives {found}: give {expected}"
     )]
     OverrideTypeMismatch {
         /// The values type.
-        values: String,
-        /// The override path, as given.
-        path: String,
-        /// Where the mismatch is: the path, or a key inside the value given.
+        values: &'static str,
+        /// Where the mismatch is: the override path, or a key inside the value given.
         at: String,
         /// What the type allows there: JSON types (`integer or null`) or the allowed texts.
         expected: String,
         /// The JSON type given.
-        found: String,
+        found: &'static str,
     },
     /// An override path that is not a path of keys.
     #[error("override path {path:?} is malformed: {reason}")]
@@ -129,7 +127,7 @@ impl Error {
 /// looked up.
 fn what_is_there(known: &[String]) -> String {
     if known.is_empty() {
-        "the type models no key there: set the value there as a whole".to_owned()
+        "the type models a scalar or a list there, which has no keys: set the value there as a whole".to_owned()
     } else {
         format!("the keys there are: {}", known.join(", "))
     }

@@ -353,7 +353,7 @@ mod tests {
     fn a_key_below_a_scalar_fails_naming_its_type() {
         assert!(
             error(vault_values(), "server.ha.replicas.count", 1).contains(
-                "\"count\" is not a key of `server.ha.replicas` (modelled as integer); the type models no key there: set the value there as a whole"
+                "\"count\" is not a key of `server.ha.replicas`; the type models a scalar or a list there, which has no keys: set the value there as a whole"
             )
         );
     }
@@ -362,8 +362,8 @@ mod tests {
     fn a_value_of_another_json_type_fails() {
         assert_eq!(
             error(vault_values(), "server.ha.replicas", "five"),
-            "bkt_helm::charts::vault::Values: override \"server.ha.replicas\": \
-             `server.ha.replicas` is modelled as integer, the override gives string: give integer"
+            "bkt_helm::charts::vault::Values: `server.ha.replicas` is modelled as integer, the \
+             override gives string: give integer"
         );
         // A field that is not an `Option` cannot be unset.
         assert!(

@@ -78,9 +78,8 @@ pub(crate) fn check<T: JsonSchema>(path: &str, keys: &[String], value: &Value) -
         path,
     };
     let mut at: &Value = &schema;
-    for (depth, key) in keys.iter().enumerate() {
-        let parent = keys.get(..depth).unwrap_or_default();
-        at = walk.child(at, parent, key)?;
+    for depth in 1..=keys.len() {
+        at = walk.child(at, keys.get(..depth).unwrap_or_default())?;
     }
     walk.fits(at, keys, value)
 }
@@ -88,7 +87,7 @@ pub(crate) fn check<T: JsonSchema>(path: &str, keys: &[String], value: &Value) -
 /// One lookup through one root schema.
 struct Walk<'a> {
     root: &'a Value,
-    values: &'a str,
+    values: &'static str,
     path: &'a str,
 }
 
@@ -143,10 +142,10 @@ impl<'a> Walk<'a> {
         parts
     }
 
-    /// The schema of `key` below `schema`, reached through `parent`.
-    fn child(&self, schema: &'a Value, parent: &[String], key: &str) -> Result<&'a Value> {
+    /// The schema of the last key of `at` below `schema`, which the keys before it reached.
+    fn child(&self, schema: &'a Value, at: &[String]) -> Result<&'a Value> {
+        let key = at.last().map_or("", String::as_str);
         let mut known = BTreeSet::new();
-        let mut kinds = BTreeSet::new();
         for alternative in self.alternatives(schema) {
             if is_any(alternative) {
                 return Ok(&ANY);
@@ -162,19 +161,12 @@ impl<'a> Walk<'a> {
                     Some(Value::Bool(false)) | None => {}
                     Some(additional) => return Ok(additional),
                 }
-                kinds.extend(types(part).filter(|kind| *kind != "null"));
             }
         }
-        let mut parent = shown(parent);
-        if known.is_empty() && !kinds.is_empty() {
-            let kinds: Vec<&str> = kinds.into_iter().collect();
-            parent = format!("{parent} (modelled as {})", kinds.join(" or "));
-        }
         Err(Error::UnknownValuesPath {
-            values: self.values.to_owned(),
+            values: self.values,
             path: self.path.to_owned(),
-            segment: key.to_owned(),
-            parent,
+            at: at.to_vec(),
             known: known.into_iter().collect(),
         })
     }
@@ -187,19 +179,18 @@ impl<'a> Walk<'a> {
             .any(|alternative| accepts(alternative, value))
         {
             return Err(Error::OverrideTypeMismatch {
-                values: self.values.to_owned(),
-                path: self.path.to_owned(),
+                values: self.values,
                 at: shown(at),
                 expected: expected(&alternatives),
-                found: json_type(value).to_owned(),
+                found: json_type(value),
             });
         }
         match value {
             Value::Object(entries) => {
                 for (key, entry) in entries {
-                    let below = self.child(schema, at, key)?;
                     let mut deeper = at.to_vec();
                     deeper.push(key.clone());
+                    let below = self.child(schema, &deeper)?;
                     self.fits(below, &deeper, entry)?;
                 }
             }
@@ -314,7 +305,7 @@ fn expected(alternatives: &[&Value]) -> String {
 
 /// A path of keys as the errors show it: `` `server.ha` `` (a dot inside a key escaped, as
 /// the override path writes it), or `the top level` when empty.
-fn shown(keys: &[String]) -> String {
+pub(crate) fn shown(keys: &[String]) -> String {
     if keys.is_empty() {
         "the top level".to_owned()
     } else {

@@ -105,21 +105,7 @@ pub(super) fn in_block(block: &mut Block, address: &str, path: &str, value: Arg)
         path,
         value: Some(value),
     };
-    walk.block(
-        block,
-        model,
-        &keys,
-        &format!("{address} ({})", kind_name(block)),
-    )
-}
-
-/// What a block is, for the errors: `aws_vpc`, `module`, `provider aws`.
-fn kind_name(block: &Block) -> String {
-    match (block.ident.as_str(), block.labels.first()) {
-        ("resource" | "data", Some(kind)) => kind.clone(),
-        ("provider", Some(kind)) => format!("provider {kind}"),
-        (ident, _) => ident.to_owned(),
-    }
+    walk.block(block, model, &keys, &[])
 }
 
 /// One override on its way down.
@@ -140,7 +126,7 @@ impl Walk<'_> {
         block: &mut Block,
         model: &'static BlockModel,
         keys: &[&str],
-        what: &str,
+        reached: &[&str],
     ) -> Result<()> {
         let Some((&key, rest)) = keys.split_first() else {
             return Ok(());
@@ -151,9 +137,11 @@ impl Walk<'_> {
         let Some(nested) = model.blocks.iter().find(|nested| nested.ident() == key) else {
             return Err(Error::UnknownArgument {
                 address: self.address.to_owned(),
-                path: self.path.to_owned(),
-                segment: key.to_owned(),
-                of: what.to_owned(),
+                at: reached
+                    .iter()
+                    .chain([&key])
+                    .map(|name| (*name).to_owned())
+                    .collect(),
                 known: model
                     .arguments
                     .iter()
@@ -173,7 +161,7 @@ impl Walk<'_> {
                 format!("`{key}` is a nested block, not an argument: set one of its arguments, `{key}.<argument>`"),
             ));
         }
-        let what = format!("the `{key}` block of {what}");
+        let reached = [reached, &[key]].concat();
         let matching: Vec<usize> = block
             .body
             .items
@@ -204,7 +192,7 @@ impl Walk<'_> {
             }
         };
         match block.body.items.get_mut(index) {
-            Some(Item::Block(inner)) => self.block(inner, nested, rest, &what),
+            Some(Item::Block(inner)) => self.block(inner, nested, rest, &reached),
             _ => Err(self.invalid(key, "the block vanished while it was set".to_owned())),
         }
     }

@@ -932,7 +932,7 @@ impl File {
     ///
     /// // An argument the kind does not model, or a block the file does not have, is an error.
     /// let error = file.set_argument("aws_instance.this", "instance_typ", "t3.large").unwrap_err();
-    /// assert!(error.to_string().contains("\"instance_typ\" is not an argument or nested block of aws_instance.this (aws_instance)"));
+    /// assert!(error.to_string().contains("\"instance_typ\" is not an argument or nested block of aws_instance.this as"));
     /// assert!(file.set_argument("aws_instance.that", "ami", "ami-456").is_err());
     /// # Ok::<(), bkt_core::Error>(())
     /// ```

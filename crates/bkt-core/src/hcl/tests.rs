@@ -583,28 +583,26 @@ fn an_override_of_an_argument_the_kind_lacks_names_the_ones_it_has() {
         file.set_argument("aws_thing.this", "nmae", "x")
             .unwrap_err()
             .to_string(),
-        "override of aws_thing.this \"nmae\": \"nmae\" is not an argument or nested block of \
-         aws_thing.this (aws_thing) as the crates model it; it has: name, tags, outer {}, inner {}. \
-         Fix the name, or add the argument to the kind's declaration (terraform_kind! / \
-         terraform_block!)"
+        "override of aws_thing.this: \"nmae\" is not an argument or nested block of \
+         aws_thing.this as the crates model it; it has: name, tags, outer {}, inner {}. Fix the \
+         name, or add the argument to the kind's declaration (terraform_kind! / terraform_block!)"
     );
     assert_eq!(
         file.set_argument("aws_thing.this", "outer.inner.depth", 1)
             .unwrap_err()
             .to_string(),
-        "override of aws_thing.this \"outer.inner.depth\": \"depth\" is not an argument or \
-         nested block of the `inner` block of the `outer` block of aws_thing.this (aws_thing) as \
-         the crates model it; it has: size. Fix the name, or add the argument to the kind's \
-         declaration (terraform_kind! / terraform_block!)"
+        "override of aws_thing.this: \"depth\" is not an argument or nested block of the \
+         `outer.inner` block of aws_thing.this as the crates model it; it has: size. Fix the \
+         name, or add the argument to the kind's declaration (terraform_kind! / terraform_block!)"
     );
     // Meta-arguments come from the typed builders, not from overrides.
     assert!(matches!(
         file.set_argument("aws_thing.this", "for_each", Expr::null()),
-        Err(crate::Error::UnknownArgument { segment, .. }) if segment == "for_each"
+        Err(crate::Error::UnknownArgument { at, .. }) if at == ["for_each"]
     ));
     assert!(matches!(
         file.set_argument("module.child", "source", "../other"),
-        Err(crate::Error::UnknownArgument { segment, .. }) if segment == "source"
+        Err(crate::Error::UnknownArgument { at, .. }) if at == ["source"]
     ));
 }
 
@@ -679,5 +677,30 @@ fn terraform_fmt_leaves_an_overridden_file_unchanged() {
         "terraform fmt would change the overridden file:\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_single_block_is_overridden_in_place_and_a_variable_cannot_be() {
+    use super::terraform::{Resource, Type, Variable};
+    let mut block = Resource::new(
+        Name::new("one").unwrap(),
+        Thing {
+            name: Some("a".into()),
+            ..Thing::default()
+        },
+    )
+    .to_block();
+    block.set_argument("name", "b").unwrap();
+    assert_eq!(
+        super::to_string(&block),
+        "resource \"aws_thing\" \"one\" {\n  name = \"b\"\n}\n"
+    );
+    let mut variable =
+        Variable::new(Name::new("size").unwrap(), "A size.", Type::Number).to_block();
+    assert_eq!(
+        variable.set_argument("default", 1).unwrap_err().to_string(),
+        "variable default: \"variable\" is invalid: this block was not lowered from a typed \
+         kind, so it has no modelled arguments to override: change the model that builds it"
     );
 }
