@@ -174,13 +174,16 @@ impl Walk<'_> {
             .collect();
         let index = match matching.as_slice() {
             [] => {
-                // A block the model declares but left unset is added, after the others.
+                // A block the model declares but left unset is added, after the others, once
+                // the rest of the path is set in it (a failed override changes nothing).
                 let labels = nested.header.get(1..).unwrap_or_default();
+                let mut created = Block::new(key, labels).with_model(nested);
+                self.block(&mut created, nested, rest, &reached)?;
                 block.body.group();
-                block.body.block(Block::new(key, labels).with_model(nested));
-                block.body.items.len() - 1
+                block.body.block(created);
+                return Ok(());
             }
-            [index] => *index,
+            [index] => index,
             more => {
                 return Err(self.invalid(
                     key,
@@ -191,7 +194,7 @@ impl Walk<'_> {
                 ));
             }
         };
-        match block.body.items.get_mut(index) {
+        match block.body.items.get_mut(*index) {
             Some(Item::Block(inner)) => self.block(inner, nested, rest, &reached),
             _ => Err(self.invalid(key, "the block vanished while it was set".to_owned())),
         }

@@ -655,7 +655,13 @@ fn an_override_path_that_cannot_be_followed_says_why() {
             .to_string()
             .contains("a comment goes above a whole argument")
     );
-    // A failed override changes nothing.
+    // A failed override changes nothing, not even a nested block it would have created.
+    assert!(
+        counted
+            .set_argument("aws_thing.maybe", "outer.inner.depth", 1)
+            .is_err()
+    );
+    assert_eq!(counted.render(), kitchen_sink());
     assert_eq!(file.render(), kitchen_sink());
 }
 
