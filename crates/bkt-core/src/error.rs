@@ -14,6 +14,33 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// An override names a block the file does not have.
+    #[error(
+        "override of {address:?}: no such block in this file; its blocks are: {}. Write a resource as TYPE.NAME, a data source as data.TYPE.NAME, a module call as module.NAME, a provider as provider.TYPE (provider.TYPE.ALIAS when aliased)",
+        .blocks.join(", ")
+    )]
+    NoSuchBlock {
+        /// The address given.
+        address: String,
+        /// The addresses of the file's blocks that can be overridden.
+        blocks: Vec<String>,
+    },
+    /// An override names an argument or nested block that the kind does not model.
+    #[error(
+        "override of {address}: {:?} is not an argument or nested block of {} as the crates model it; it has: {}. Fix the name, or add the argument to the kind's declaration (terraform_kind! / terraform_block!)",
+        .at.last().map_or("", String::as_str),
+        where_in(.address, .at),
+        .known.join(", ")
+    )]
+    UnknownArgument {
+        /// The block's address.
+        address: String,
+        /// The names followed from the block: the nested blocks on the way, then the first name
+        /// that is not modelled.
+        at: Vec<String>,
+        /// The arguments and nested blocks (`name {}`) modelled there, in declaration order.
+        known: Vec<String>,
+    },
     /// Two generated files claim the same path.
     #[error("{path}: generated twice; each path in the tree must come from exactly one model")]
     DuplicatePath {
@@ -28,6 +55,16 @@ pub enum Error {
         /// The serializer's message.
         message: String,
     },
+}
+
+/// Where an [`Error::UnknownArgument`] looked: the block at `address`, or a nested block of it.
+fn where_in(address: &str, at: &[String]) -> String {
+    match at.split_last() {
+        Some((_, blocks)) if !blocks.is_empty() => {
+            format!("the `{}` block of {address}", blocks.join("."))
+        }
+        _ => address.to_owned(),
+    }
 }
 
 /// `Result` with [`Error`] as the default error type.

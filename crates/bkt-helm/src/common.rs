@@ -9,7 +9,7 @@ use serde::Serialize;
 pub const IRSA_ROLE_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
 /// CPU and memory requests and limits of a container.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Resources {
     /// What the scheduler reserves.
     pub requests: ResourceList,
@@ -36,7 +36,7 @@ impl Resources {
 }
 
 /// Quantities of CPU and memory (`10m`, `64Mi`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct ResourceList {
     /// CPU.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +47,7 @@ pub struct ResourceList {
 }
 
 /// A pod's security context (the fields the platform sets).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PodSecurityContext {
     /// Refuse to start a container as root.
@@ -83,7 +83,7 @@ impl PodSecurityContext {
 }
 
 /// A container's security context (the fields the platform sets).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityContext {
     /// Whether a process may gain more privileges than its parent.
@@ -116,7 +116,7 @@ impl SecurityContext {
 }
 
 /// Linux capabilities to drop.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Capabilities {
     /// Dropped capabilities.
     pub drop: Vec<String>,
@@ -133,7 +133,7 @@ impl Capabilities {
 }
 
 /// A seccomp profile.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct SeccompProfile {
     /// `RuntimeDefault`, `Localhost` or `Unconfined`.
     #[serde(rename = "type")]
@@ -151,7 +151,7 @@ impl SeccompProfile {
 }
 
 /// An environment variable: a literal value or a reference.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvVar {
     /// The variable's name.
@@ -192,7 +192,7 @@ impl EnvVar {
 }
 
 /// Where an environment variable's value comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvVarSource {
     /// A key of a Secret.
@@ -200,7 +200,7 @@ pub struct EnvVarSource {
 }
 
 /// A key of a named object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct KeyRef {
     /// The object's name.
     pub name: String,
@@ -209,7 +209,7 @@ pub struct KeyRef {
 }
 
 /// All keys of a Secret as environment variables (`envFrom`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvFromSource {
     /// The Secret.
@@ -217,14 +217,14 @@ pub struct EnvFromSource {
 }
 
 /// A reference to an object by name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct NameRef {
     /// The object's name.
     pub name: String,
 }
 
 /// The service account a chart creates.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct ServiceAccount {
     /// Whether the chart creates it.
     pub create: bool,
@@ -248,7 +248,7 @@ impl ServiceAccount {
 }
 
 /// A section that is only switched on or off (`{ enabled: … }`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Enabled {
     /// On or off.
     pub enabled: bool,
@@ -262,14 +262,14 @@ impl Enabled {
 }
 
 /// A section that only creates something or not (`{ create: … }`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Create {
     /// Whether the chart creates the object.
     pub create: bool,
 }
 
 /// A component of a chart that only gets resources (`{ resources: … }`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct WithResources {
     /// Its resources.
     pub resources: Resources,

@@ -4,7 +4,8 @@
 //!   [`Repository`] (HTTP or OCI), chart name and exact pinned version — with a typed values
 //!   struct per chart ([`charts`]) holding exactly what the platform sets. Anything a typed struct
 //!   does not model goes through one explicit escape hatch, [`WithExtra`], which never drops a
-//!   key and refuses a key that a typed field already sets.
+//!   key and refuses a key that a typed field already sets; a value the struct does model is
+//!   overridden at any depth with [`WithExtra::set`], whose path is checked against the type.
 //! - [`sample_app`]: the values of the hand-written sample chart as a Rust type,
 //!   [`SampleAppValues`], from which the chart's `values.schema.json` is generated; the chart's
 //!   `values.yaml` is that type's [`Default`], and a test proves the two agree.
@@ -47,6 +48,7 @@ pub mod common;
 mod error;
 mod extra;
 pub mod sample_app;
+mod values_path;
 
 pub use catalog::{CATALOG, Chart, Repository, RepositoryKind};
 pub use error::{Error, Result};

@@ -5,6 +5,7 @@
 //! key: they declare typed kinds with [`crate::terraform_kind!`].
 
 use super::expr::Expr;
+use super::terraform::BlockModel;
 
 /// The content of a block or a file: attributes, nested blocks and blank lines, in order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,6 +37,9 @@ pub struct Block {
     pub(crate) labels: Vec<String>,
     pub(crate) body: Body,
     pub(crate) comment: Option<String>,
+    /// What the typed kind or block type it was lowered from can set; `None` for the blocks
+    /// that are not a kind's (variables, outputs, locals, settings, lifecycle).
+    pub(crate) model: Option<&'static BlockModel>,
 }
 
 impl Body {
@@ -92,7 +96,13 @@ impl Block {
             labels: labels.iter().map(|label| (*label).to_owned()).collect(),
             body: Body::default(),
             comment: None,
+            model: None,
         }
+    }
+
+    pub(crate) fn with_model(mut self, model: &'static BlockModel) -> Self {
+        self.model = Some(model);
+        self
     }
 
     pub(crate) fn with_comment(mut self, comment: Option<&str>) -> Self {
@@ -105,6 +115,21 @@ impl Block {
     pub fn why(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
+    }
+
+    /// Sets one argument of this block, as [`crate::hcl::File::set_argument`] does for a block
+    /// of a file (see there); the errors name the block by its address.
+    ///
+    /// # Errors
+    /// As [`crate::hcl::File::set_argument`]'s, except that the block is this one.
+    pub fn set_argument(
+        &mut self,
+        path: &str,
+        value: impl Into<super::terraform::Arg>,
+    ) -> crate::Result<&mut Self> {
+        let address = super::set::address(self).unwrap_or_else(|| self.ident.clone());
+        super::set::in_block(self, &address, path, value.into())?;
+        Ok(self)
     }
 
     /// The block as hcl-rs structures (comments and blank lines dropped).

@@ -8,6 +8,12 @@
 //! (`vpc.get().id()` is `aws_vpc.this.id`), functions from [`func`], interpolation from
 //! [`Expr::template`]. Comments that say why survive as `why` on blocks, arguments and locals.
 //!
+//! Every block lowered from a typed kind carries the kind's [`BlockModel`] (its argument names
+//! and nested block types), so a user of a generated [`File`] can change one argument of one
+//! block without forking the model that built it: [`File::set_argument`] takes the block's
+//! address and a path (`metadata_options.http_put_response_hop_limit`), refuses a name the kind
+//! does not declare, and the file still renders as `terraform fmt` writes it.
+//!
 //! Two faults of writing HCL with hcl-rs alone are avoided here: hcl-rs does not align the
 //! `=` of adjacent attributes as `terraform fmt` does, and a `${` inside a plain string would be
 //! escaped to `$${`, so text is never a way to write a reference.
@@ -16,14 +22,15 @@ mod body;
 mod expr;
 pub mod func;
 mod print;
+mod set;
 mod terraform;
 
 pub use body::{Block, Body};
 pub use expr::{BinOp, Expr, Key};
 pub use terraform::{
-    Arg, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals, Module, ModuleKind,
-    NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider, Resource, ResourceKind,
-    Settings, Type, Validation, Variable, unraw,
+    Arg, BlockModel, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals, Module,
+    ModuleKind, NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider, Resource,
+    ResourceKind, Settings, Type, Validation, Variable, unraw,
 };
 
 /// A module's or root's `.tf` files as a tree of generated files, each with its header.

@@ -34,6 +34,31 @@ impl<T: Into<Expr>> From<T> for Arg {
     }
 }
 
+/// What a typed kind or nested block type can set, as the crates model it: its argument names
+/// and its nested block types, each with its own model.
+///
+/// [`crate::terraform_kind!`] and [`crate::terraform_block!`] record it from their field lists
+/// ([`Kind::MODEL`], [`NestedBlock::MODEL`]), and every block a typed model lowers to carries
+/// it, so [`File::set_argument`] can refuse an override of an argument the kind does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BlockModel {
+    /// A nested block's identifier and labels (`["vpc_config"]`, `["backend", "s3"]`); empty for
+    /// a kind, whose block header comes from its mode and name.
+    pub header: &'static [&'static str],
+    /// The argument names, as Terraform spells them, in declaration order.
+    pub arguments: &'static [&'static str],
+    /// The nested block types, in declaration order.
+    pub blocks: &'static [&'static BlockModel],
+}
+
+impl BlockModel {
+    /// The identifier of a nested block type (`vpc_config`); empty for a kind.
+    #[must_use]
+    pub fn ident(&self) -> &'static str {
+        self.header.first().copied().unwrap_or_default()
+    }
+}
+
 /// A kind of Terraform object (`aws_vpc`, `aws_region` …) whose fields are its arguments.
 ///
 /// Implemented by [`crate::terraform_kind!`]; see there.
@@ -46,6 +71,13 @@ pub trait Kind {
     const ARGUMENTS: &'static [&'static str] = &[];
     /// Every attribute its reference type reads (for a module: its outputs).
     const ATTRIBUTES: &'static [&'static str] = &[];
+    /// The arguments and nested block types the kind models, recorded on its blocks for
+    /// [`File::set_argument`].
+    const MODEL: &'static BlockModel = &BlockModel {
+        header: &[],
+        arguments: Self::ARGUMENTS,
+        blocks: &[],
+    };
     /// The arguments that are set, in declaration order.
     fn arguments(&self) -> Vec<(&'static str, &Arg)>;
     /// The nested blocks that are set, in declaration order.
@@ -70,6 +102,15 @@ pub trait ProviderKind: Kind {}
 pub trait NestedBlock {
     /// The block's identifier and labels, for example `["vpc_config"]` or `["backend", "s3"]`.
     const HEADER: &'static [&'static str];
+    /// Every argument the block type can set, in declaration order.
+    const ARGUMENTS: &'static [&'static str] = &[];
+    /// The arguments and nested block types the block type models, recorded on its blocks for
+    /// [`File::set_argument`].
+    const MODEL: &'static BlockModel = &BlockModel {
+        header: Self::HEADER,
+        arguments: Self::ARGUMENTS,
+        blocks: &[],
+    };
     /// The arguments that are set, in declaration order.
     fn arguments(&self) -> Vec<(&'static str, &Arg)>;
     /// The nested blocks that are set, in declaration order.
@@ -80,7 +121,9 @@ pub trait NestedBlock {
     /// The block.
     fn to_block(&self) -> Block {
         let (ident, labels) = Self::HEADER.split_first().unwrap_or((&"block", &[]));
-        let mut block = Block::new(ident, labels).with_comment(self.why());
+        let mut block = Block::new(ident, labels)
+            .with_comment(self.why())
+            .with_model(Self::MODEL);
         for (key, arg) in self.arguments() {
             block.body.attr(key, arg.value.clone(), arg.why.as_deref());
         }
@@ -241,7 +284,8 @@ impl<T: ResourceKind> Resource<T> {
     #[must_use]
     pub fn to_block(&self) -> Block {
         let mut block = Block::new("resource", &[T::TYPE, self.name.as_str()])
-            .with_comment(self.why.as_deref());
+            .with_comment(self.why.as_deref())
+            .with_model(T::MODEL);
         if let Some(collection) = &self.for_each {
             block.body.attr("for_each", collection.clone(), None);
         }
@@ -308,7 +352,7 @@ impl<T: DataKind> Data<T> {
     /// The block.
     #[must_use]
     pub fn to_block(&self) -> Block {
-        let mut block = Block::new("data", &[T::TYPE, self.name.as_str()]);
+        let mut block = Block::new("data", &[T::TYPE, self.name.as_str()]).with_model(T::MODEL);
         if let Some(count) = &self.count {
             block.body.attr("count", count.clone(), None);
         }
@@ -369,8 +413,9 @@ impl<T: ModuleKind> Module<T> {
     /// The block.
     #[must_use]
     pub fn to_block(&self) -> Block {
-        let mut block =
-            Block::new("module", &[self.name.as_str()]).with_comment(self.why.as_deref());
+        let mut block = Block::new("module", &[self.name.as_str()])
+            .with_comment(self.why.as_deref())
+            .with_model(T::MODEL);
         block.body.attr("source", self.source.as_str().into(), None);
         kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
         if !self.depends_on.is_empty() {
@@ -407,7 +452,7 @@ impl<T: ProviderKind> Provider<T> {
     /// The block.
     #[must_use]
     pub fn to_block(&self) -> Block {
-        let mut block = Block::new("provider", &[T::TYPE]);
+        let mut block = Block::new("provider", &[T::TYPE]).with_model(T::MODEL);
         if let Some(alias) = &self.alias {
             block.body.attr("alias", alias.as_str().into(), None);
         }
@@ -816,6 +861,98 @@ impl File {
             .collect()
     }
 
+    /// Sets one argument of the block at `address`, replacing what the typed model gave it,
+    /// without forking the crate that built the file.
+    ///
+    /// `address` is the block's Terraform address: `TYPE.NAME` for a resource, `data.TYPE.NAME`,
+    /// `module.NAME`, `provider.TYPE` (`provider.TYPE.ALIAS` for an aliased one). `path` is an
+    /// argument of that kind as the crates model it (its `terraform_kind!` field), a nested
+    /// block's argument (`metadata_options.http_put_response_hop_limit`, any depth), or a key
+    /// inside an argument whose value is an object (`tags.Owner`; `\.` for a dot inside a key).
+    /// Meta-arguments (`count`, `for_each`, `depends_on`, `lifecycle`, a module's `source`) are
+    /// not overridable here: they come from the typed builders.
+    ///
+    /// The value takes the place of the old one (with the `why` comment of the [`Arg`], if any,
+    /// instead of the old comment); an argument or nested block the model left unset is added,
+    /// in declaration order among the arguments, after the others for a block. The file still
+    /// renders byte-identical to `terraform fmt`: alignment is redone when it is written.
+    ///
+    /// ```
+    /// use bkt_core::hcl::{Expr, File, Resource};
+    ///
+    /// bkt_core::terraform_block! {
+    ///     /// `metadata_options` of an instance.
+    ///     pub struct MetadataOptions => "metadata_options" {
+    ///         /// `required` for IMDSv2.
+    ///         http_tokens,
+    ///         /// How far the token travels.
+    ///         http_put_response_hop_limit,
+    ///     }
+    /// }
+    /// bkt_core::terraform_kind! {
+    ///     /// An `aws_instance`.
+    ///     pub resource Instance => "aws_instance" {
+    ///         /// The AMI.
+    ///         ami,
+    ///         /// The size.
+    ///         instance_type,
+    ///     }
+    ///     blocks {
+    ///         /// Instance metadata service settings.
+    ///         metadata_options: MetadataOptions,
+    ///     }
+    ///     /// Attributes of an `aws_instance`.
+    ///     pub ref InstanceRef { id }
+    /// }
+    ///
+    /// let instance = Resource::new(bkt_core::name!("this"), Instance {
+    ///     ami: Some("ami-123".into()),
+    ///     metadata_options: Some(MetadataOptions {
+    ///         http_tokens: Some("required".into()),
+    ///         http_put_response_hop_limit: Some(1.into()),
+    ///         ..Default::default()
+    ///     }),
+    ///     ..Default::default()
+    /// });
+    /// let mut file = File::new();
+    /// file.push(instance.to_block());
+    /// file.set_argument("aws_instance.this", "instance_type", Expr::from("t3.small"))?
+    ///     .set_argument("aws_instance.this", "metadata_options.http_put_response_hop_limit", 2)?;
+    /// assert_eq!(file.render(), "\
+    /// resource \"aws_instance\" \"this\" {
+    ///   ami           = \"ami-123\"
+    ///   instance_type = \"t3.small\"
+    ///
+    ///   metadata_options {
+    ///     http_tokens                 = \"required\"
+    ///     http_put_response_hop_limit = 2
+    ///   }
+    /// }
+    /// ");
+    ///
+    /// // An argument the kind does not model, or a block the file does not have, is an error.
+    /// let error = file.set_argument("aws_instance.this", "instance_typ", "t3.large").unwrap_err();
+    /// assert!(error.to_string().contains("\"instance_typ\" is not an argument or nested block of aws_instance.this as"));
+    /// assert!(file.set_argument("aws_instance.that", "ami", "ami-456").is_err());
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::Error::NoSuchBlock`] when the file has no block at `address`,
+    /// [`crate::Error::UnknownArgument`] when the kind (or the nested block on the way) does
+    /// not model a name of `path`, and [`crate::Error::Invalid`] when `path` is malformed,
+    /// stops at a nested block, goes into a value that is not an object literal (or an unset
+    /// argument), or when the nested block on the way is repeated and so ambiguous.
+    pub fn set_argument(
+        &mut self,
+        address: &str,
+        path: &str,
+        value: impl Into<Arg>,
+    ) -> crate::Result<&mut Self> {
+        super::set::in_file(&mut self.blocks, address, path, value.into())?;
+        Ok(self)
+    }
+
     /// The file's text as `terraform fmt` writes it (without the generated-file header).
     #[must_use]
     pub fn render(&self) -> String {
@@ -967,6 +1104,14 @@ macro_rules! terraform_kind {
             type Ref = $refname;
             const ARGUMENTS: &'static [&'static str] = &[$( $crate::hcl::unraw(stringify!($field)) ),*];
             const ATTRIBUTES: &'static [&'static str] = &[$( stringify!($attr) ),*];
+            const MODEL: &'static $crate::hcl::BlockModel = &$crate::hcl::BlockModel {
+                header: &[],
+                arguments: <Self as $crate::hcl::Kind>::ARGUMENTS,
+                blocks: &[
+                    $( $( <$bty as $crate::hcl::NestedBlock>::MODEL, )* )?
+                    $( $( <$rpty as $crate::hcl::NestedBlock>::MODEL, )* )?
+                ],
+            };
             $crate::__terraform_fields!(
                 fields [$($field),*]
                 blocks [$($($bfield),*)?]
@@ -1060,6 +1205,15 @@ macro_rules! terraform_block {
 
         impl $crate::hcl::NestedBlock for $name {
             const HEADER: &'static [&'static str] = &[$($header),+];
+            const ARGUMENTS: &'static [&'static str] = &[$( $crate::hcl::unraw(stringify!($field)) ),*];
+            const MODEL: &'static $crate::hcl::BlockModel = &$crate::hcl::BlockModel {
+                header: <Self as $crate::hcl::NestedBlock>::HEADER,
+                arguments: <Self as $crate::hcl::NestedBlock>::ARGUMENTS,
+                blocks: &[
+                    $( $( <$bty as $crate::hcl::NestedBlock>::MODEL, )* )?
+                    $( $( <$rpty as $crate::hcl::NestedBlock>::MODEL, )* )?
+                ],
+            };
             $crate::__terraform_fields!(
                 fields [$($field),*]
                 blocks [$($($bfield),*)?]

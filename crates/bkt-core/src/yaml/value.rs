@@ -45,6 +45,102 @@ impl Value {
     pub fn view(&self) -> ValueRef<'_> {
         ValueRef(&self.0)
     }
+
+    /// Puts `value` at `path` (a path of mapping keys), replacing what is there.
+    ///
+    /// Every other key keeps its place and its order. A key that is absent is added after the
+    /// keys its mapping already has, and a key on the way that is absent or null (an unset
+    /// `Option`) becomes a mapping holding the rest of the path. An empty path replaces the
+    /// whole value. This is the primitive under typed overrides (`bkt_helm::WithExtra::set`),
+    /// which decide first, from the type, whether the path exists.
+    ///
+    /// ```
+    /// # fn main() -> bkt_core::Result<()> {
+    /// use std::collections::BTreeMap;
+    ///
+    /// let mut values = bkt_core::yaml::Value::new(&BTreeMap::from([("replicas", 3)]))?;
+    /// values.set(&["server", "ha", "enabled"], bkt_core::yaml::Value::new(&true)?)?;
+    /// assert_eq!(
+    ///     bkt_core::yaml::to_string(&values)?,
+    ///     "replicas: 3\nserver:\n  ha:\n    enabled: true\n"
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the path up to the first key whose parent holds something
+    /// other than a mapping (a string, a number, a list), which has no keys to set.
+    pub fn set(&mut self, path: &[&str], value: Value) -> Result<()> {
+        set_node(&mut self.0, path, value.0).map_err(|depth| {
+            let reached = path.get(..depth).unwrap_or(path).join(".");
+            let parent = if depth == 0 {
+                "the value itself".to_owned()
+            } else {
+                format!("{reached:?}")
+            };
+            Error::invalid(
+                path.join("."),
+                reached,
+                format!(
+                    "{parent} holds a scalar or a list, which has no keys to set: set {parent} as a whole instead"
+                ),
+            )
+        })
+    }
+}
+
+/// The content under `Some(…)` and plain newtype wrappers, where a mapping's keys live.
+fn content_mut(node: &mut Node) -> &mut Node {
+    match node {
+        Node::Newtype(NewtypeShape::Some | NewtypeShape::Struct(_), inner) => content_mut(inner),
+        other => other,
+    }
+}
+
+/// Puts `value` at `path` under `node`; on failure, the number of keys followed before a
+/// node that is not a mapping.
+fn set_node(node: &mut Node, path: &[&str], value: Node) -> Result<(), usize> {
+    let Some((key, rest)) = path.split_first() else {
+        *node = value;
+        return Ok(());
+    };
+    let node = content_mut(node);
+    if matches!(node, Node::Unit(UnitShape::None | UnitShape::Unit)) {
+        *node = Node::Map(Vec::new());
+    }
+    if let Node::Struct(_, fields) = node
+        && !fields.iter().any(|(name, _)| name == key)
+    {
+        // A struct's field names are `'static`; a key it did not serialize (a skipped `None`)
+        // turns it into the mapping it serializes as, with the same keys in the same order.
+        let entries = std::mem::take(fields)
+            .into_iter()
+            .map(|(name, value)| (Node::Str(name.to_owned()), value))
+            .collect();
+        *node = Node::Map(entries);
+    }
+    let child = match node {
+        Node::Struct(_, fields) => fields
+            .iter_mut()
+            .find(|(name, _)| name == key)
+            .map(|(_, child)| child),
+        Node::Map(entries) => {
+            let position = entries
+                .iter()
+                .position(|(name, _)| ValueRef(name).as_str() == Some(key));
+            let position = position.unwrap_or_else(|| {
+                entries.push((Node::Str((*key).to_owned()), Node::Unit(UnitShape::None)));
+                entries.len() - 1
+            });
+            entries.get_mut(position).map(|(_, child)| child)
+        }
+        _ => None,
+    };
+    let Some(child) = child else {
+        return Err(0);
+    };
+    set_node(child, rest, value).map_err(|depth| depth + 1)
 }
 
 impl Serialize for Value {
@@ -229,5 +325,36 @@ mod tests {
         assert_eq!(view.get("mode").and_then(ValueRef::as_str), Some("Enabled"));
         assert!(view.strings().contains(&"on"));
         assert!(view.get("missing").is_none());
+    }
+
+    #[test]
+    fn set_replaces_in_place_and_adds_after() {
+        let mut value = Value::new(&object()).unwrap();
+        value
+            .set(&["spec", "text"], Value::new("three").unwrap())
+            .unwrap();
+        // `note` is a `None` that serializes as null: it becomes a mapping.
+        value
+            .set(&["spec", "note", "why"], Value::new(&1).unwrap())
+            .unwrap();
+        value
+            .set(&["spec", "added"], Value::new(&true).unwrap())
+            .unwrap();
+        assert_eq!(
+            crate::yaml::to_string(&value).unwrap(),
+            "apiVersion: v1\nkind: Thing\nspec:\n  note:\n    why: 1\n  items:\n    - a\n    - \"on\"\n  text: three\n  added: true\nmode: Enabled\n"
+        );
+    }
+
+    #[test]
+    fn set_below_a_scalar_names_the_scalar() {
+        let mut value = Value::new(&object()).unwrap();
+        let error = value
+            .set(&["spec", "text", "deeper"], Value::new(&1).unwrap())
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "spec.text.deeper: \"spec.text\" is invalid: \"spec.text\" holds a scalar or a list, which has no keys to set: set \"spec.text\" as a whole instead"
+        );
     }
 }

@@ -31,7 +31,7 @@ pub const BLUEPRINT_CONFIG_MAP: &str = "authentik-blueprints-sso";
 pub const BLUEPRINT_KEY: &str = "sso.yaml";
 
 /// Blueprints the chart mounts into the worker.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Blueprints {
     /// `ConfigMaps` whose `.yaml` keys are blueprints.
@@ -39,7 +39,7 @@ pub struct Blueprints {
 }
 
 /// A Secret by name (`{ secretName: … }`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecretName {
     /// The Secret's name.
@@ -47,7 +47,7 @@ pub struct SecretName {
 }
 
 /// Authentik's own settings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Authentik {
     /// The Secret holding the secret key (the chart renders none of its own).
     #[serde(rename = "existingSecret")]
@@ -57,7 +57,7 @@ pub struct Authentik {
 }
 
 /// Settings for every authentik pod.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Global {
     /// Environment: the database's host, name and credentials (from the `CloudNativePG` Secret).
@@ -67,7 +67,7 @@ pub struct Global {
 }
 
 /// The platform's values for Authentik.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.

@@ -25,7 +25,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// How the ALB reaches pods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetType {
     /// Straight to pod IPs (no `NodePort` hop).
@@ -36,7 +36,7 @@ pub enum TargetType {
 }
 
 /// A `PodDisruptionBudget` by the number of pods that may be down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MaxUnavailable {
     /// Pods that may be unavailable at once.
@@ -44,7 +44,7 @@ pub struct MaxUnavailable {
 }
 
 /// The platform's values for the AWS Load Balancer Controller.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The EKS cluster's name.

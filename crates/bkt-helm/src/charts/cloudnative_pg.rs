@@ -23,7 +23,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for `CloudNativePG`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.

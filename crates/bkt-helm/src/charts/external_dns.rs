@@ -24,14 +24,14 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The DNS provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Provider {
     /// Its name (`aws`).
     pub name: String,
 }
 
 /// How external-dns treats records it owns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Policy {
     /// Create, update and delete: records follow the Ingresses.
@@ -42,7 +42,7 @@ pub enum Policy {
 }
 
 /// The platform's values for external-dns.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The DNS provider.

@@ -28,7 +28,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The pipeline's sections.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// `[INPUT]` sections.
     pub inputs: String,
@@ -39,7 +39,7 @@ pub struct Config {
 }
 
 /// The platform's values for Fluent Bit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// Resources.

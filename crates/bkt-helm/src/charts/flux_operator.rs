@@ -25,5 +25,5 @@ pub const CHART: Chart = Chart {
 pub const WHY: &[&str] = &[];
 
 /// The platform's values for the Flux Operator: none, the chart's defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Values {}

@@ -27,7 +27,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The admin credentials, from an existing Secret.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Admin {
     /// The Secret.
@@ -39,7 +39,7 @@ pub struct Admin {
 }
 
 /// `grafana.ini`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct GrafanaIni {
     /// The `[server]` section.
     pub server: IniServer,
@@ -54,7 +54,7 @@ pub const CLIENT_SECRET_VARIABLE: &str = "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET";
 
 /// The `[auth.generic_oauth]` section of `grafana.ini` (the flags are the section's own keys).
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct GenericOauth {
     /// On.
     pub enabled: bool,
@@ -85,14 +85,14 @@ pub struct GenericOauth {
 }
 
 /// The `[server]` section of `grafana.ini`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct IniServer {
     /// The public URL (behind the shared ALB).
     pub root_url: String,
 }
 
 /// A sidecar that loads labelled `ConfigMaps`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SidecarWatch {
     /// On.
@@ -119,7 +119,7 @@ impl SidecarWatch {
 }
 
 /// The sidecars.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Sidecar {
     /// Dashboards.
     pub dashboards: SidecarWatch,
@@ -128,7 +128,7 @@ pub struct Sidecar {
 }
 
 /// The platform's values for Grafana.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.

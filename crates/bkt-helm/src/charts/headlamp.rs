@@ -27,7 +27,7 @@ pub const WHY: &[&str] = &[
 pub const CLIENT_SECRET_VARIABLE: &str = "OIDC_CLIENT_SECRET";
 
 /// Headlamp's own settings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// Sign-in through OIDC.
     pub oidc: Oidc,
@@ -36,7 +36,7 @@ pub struct Config {
 /// Headlamp's OIDC settings: everything comes from one Secret (`externalSecret`), which holds
 /// `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`, `OIDC_ISSUER_URL`, `OIDC_SCOPES` and
 /// `OIDC_CALLBACK_URL` ([`oidc_environment`] gives all but the secret).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Oidc {
     /// The chart's own Secret from values: not created (the secret would be in Git).
@@ -50,7 +50,7 @@ pub struct Oidc {
 }
 
 /// The Secret Headlamp's OIDC settings come from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalOidcSecret {
     /// On.
@@ -82,7 +82,7 @@ fn callback_url(domain: &str, sso: &Client<'_, Kubernetes>) -> String {
 }
 
 /// The platform's values for Headlamp.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.

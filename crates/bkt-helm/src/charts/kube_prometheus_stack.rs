@@ -27,7 +27,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The bundled Grafana: off, but its dashboards and datasource still deployed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Grafana {
     /// The Grafana subchart.
@@ -39,7 +39,7 @@ pub struct Grafana {
 }
 
 /// Alertmanager.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Alertmanager {
     /// The `Alertmanager` object's spec.
@@ -47,7 +47,7 @@ pub struct Alertmanager {
 }
 
 /// The `Alertmanager` object's spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct AlertmanagerSpec {
     /// Replicas.
     pub replicas: u32,
@@ -56,7 +56,7 @@ pub struct AlertmanagerSpec {
 }
 
 /// Prometheus.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Prometheus {
     /// The `Prometheus` object's spec.
@@ -64,7 +64,7 @@ pub struct Prometheus {
 }
 
 /// The `Prometheus` object's spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PrometheusSpec {
     /// Replicas.
@@ -82,7 +82,7 @@ pub struct PrometheusSpec {
 }
 
 /// The platform's values for kube-prometheus-stack.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name prefix.

@@ -24,7 +24,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for the `MariaDB` operator.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The bundled CRD subchart: on, so upgrades update the CRDs too.

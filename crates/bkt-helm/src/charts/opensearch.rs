@@ -29,7 +29,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The data volume.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Persistence {
     /// On.
@@ -41,7 +41,7 @@ pub struct Persistence {
 }
 
 /// Configuration files of the node.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// `opensearch.yml`, the node's configuration file.
     #[serde(rename = "opensearch.yml")]
@@ -49,7 +49,7 @@ pub struct Config {
 }
 
 /// The security plugin's configuration files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityConfig {
     /// The plugin: on.
@@ -59,7 +59,7 @@ pub struct SecurityConfig {
 }
 
 /// The security plugin's files, given as data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityConfigFiles {
     /// Off: each file is mounted on its own, the others (internal users, roles) stay the
@@ -190,7 +190,7 @@ fn yaml<T: Serialize>(what: &str, value: &T) -> Result<String> {
 }
 
 /// The platform's values for OpenSearch.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// One node, no cluster formation.

@@ -30,7 +30,7 @@ pub const WHY: &[&str] = &[
 pub const CLIENT_SECRET_VARIABLE: &str = "OPENSEARCH_OIDC_CLIENT_SECRET";
 
 /// The chart's configuration files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Config {
     /// `opensearch_dashboards.yml`.
     #[serde(rename = "opensearch_dashboards.yml")]
@@ -38,7 +38,7 @@ pub struct Config {
 }
 
 /// `opensearch_dashboards.yml`, in the Dashboards' flat dotted keys.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct DashboardsYml {
     /// Listen on every interface (the image's default, lost when the file is replaced).
     #[serde(rename = "server.host")]
@@ -77,7 +77,7 @@ pub struct DashboardsYml {
 }
 
 /// The platform's values for OpenSearch Dashboards.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.

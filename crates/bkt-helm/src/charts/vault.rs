@@ -46,7 +46,7 @@ pub const WHY: &[&str] = &[
 ];
 
 /// Settings for every component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Global {
     /// Plain HTTP inside the cluster: TLS ends at the shared ALB.
@@ -54,7 +54,7 @@ pub struct Global {
 }
 
 /// The security contexts of one workload.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct SecurityContexts {
     /// The pod's.
     pub pod: PodSecurityContext,
@@ -77,7 +77,7 @@ impl SecurityContexts {
 }
 
 /// The agent injector (a mutating webhook that adds the Vault agent to annotated pods).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Injector {
     /// On.
@@ -91,7 +91,7 @@ pub struct Injector {
 }
 
 /// The UI service.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Ui {
     /// On.
@@ -101,7 +101,7 @@ pub struct Ui {
 }
 
 /// A container image.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Image {
     /// The repository.
     pub repository: String,
@@ -110,7 +110,7 @@ pub struct Image {
 }
 
 /// The server's data volume.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct DataStorage {
     /// On.
     pub enabled: bool,
@@ -119,7 +119,7 @@ pub struct DataStorage {
 }
 
 /// The server's `StatefulSet`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatefulSet {
     /// Security contexts.
@@ -127,7 +127,7 @@ pub struct StatefulSet {
 }
 
 /// High availability.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Ha {
     /// On.
     pub enabled: bool,
@@ -138,7 +138,7 @@ pub struct Ha {
 }
 
 /// Integrated (raft) storage.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Raft {
     /// On.
@@ -150,7 +150,7 @@ pub struct Raft {
 }
 
 /// The Vault server.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Server {
     /// The pinned image ([`SERVER_IMAGE_REPOSITORY`], [`SERVER_IMAGE_TAG`]).
@@ -170,7 +170,7 @@ pub struct Server {
 }
 
 /// The platform's values for Vault.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
