@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 pub fn gitops_documents<T: DeserializeOwned>() -> Vec<(String, T)> {
     let tree = render(&PlatformSpec::default()).unwrap();
     let mut documents = Vec::new();
-    for (path, bytes) in tree.files() {
+    for (path, bytes) in tree.generated() {
         let is_yaml = std::path::Path::new(path)
             .extension()
             .is_some_and(|ext| ext == "yaml");

@@ -151,7 +151,7 @@ fn no_generated_file_is_offered_to_a_manager() {
         .map(|p| p.as_str().unwrap())
         .collect();
     let tree = render(&PlatformSpec::default()).unwrap();
-    for (path, _) in tree.files() {
+    for (path, _) in tree.generated() {
         // Every generated folder is ignored as `<folder>/**`.
         let covered = ignored.iter().any(|glob| {
             glob.strip_suffix("/**")

@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use bkt_platform::core::MANIFEST_PATH;
 use bkt_reference::Environment;
 use bkt_reference::settings::{self, Settings};
 
@@ -158,5 +159,126 @@ fn a_spec_file_renders_another_platform_and_takes_the_image_tag() {
     assert!(
         !out.join("terraform/envs/dev").exists(),
         "only the environments given are rendered"
+    );
+}
+
+/// Every file under `root`, relative to it, with its bytes.
+fn tree_of(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files_under(root)
+        .into_iter()
+        .map(|path| {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (relative, fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_layout_written_into_an_empty_folder_is_the_committed_one_without_the_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&["--out", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        output.code,
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written = tree_of(dir.path());
+    let repo = repo();
+    for (path, bytes) in &written {
+        let mut committed = fs::read(repo.join(path)).unwrap_or_default();
+        if path == MANIFEST_PATH {
+            // The committed manifest also lists the repository's own fixture.
+            let text = String::from_utf8(committed).unwrap();
+            committed = text
+                .lines()
+                .filter(|line| !line.starts_with("tests/"))
+                .flat_map(|line| [line, "\n"])
+                .collect::<String>()
+                .into_bytes();
+        }
+        assert!(
+            &committed == bytes,
+            "{path} differs from the committed file"
+        );
+    }
+    for needed in [
+        "gitops/charts/sample-app/Chart.yaml",
+        "gitops/charts/sample-app/templates/deployment.yaml",
+        "gitops/infrastructure/vault-bootstrap/init.sh",
+        "gitops/infrastructure/vault-oidc/oidc.sh",
+        "terraform/envs/prod/versions.tf",
+        "gitops/clusters/prod/apps.yaml",
+    ] {
+        assert!(written.contains_key(needed), "{needed} is not written");
+    }
+    assert!(
+        written.keys().all(|path| !path.starts_with("tests/")),
+        "the repository's test fixtures leak into a user's layout"
+    );
+}
+
+#[test]
+fn an_environment_is_a_file_added_and_removed() {
+    let checkout = tempfile::tempdir().unwrap();
+    let environments = checkout.path().join("environments");
+    fs::create_dir(&environments).unwrap();
+    for name in ["dev", "prod"] {
+        fs::copy(
+            repo().join(format!("environments/{name}.toml")),
+            environments.join(format!("{name}.toml")),
+        )
+        .unwrap();
+    }
+    let prod = fs::read_to_string(environments.join("prod.toml")).unwrap();
+    let staging = prod
+        .replace("prod.example.com", "staging.example.com")
+        .replace("10.16.0.0/16", "10.32.0.0/16");
+    fs::write(environments.join("staging.toml"), staging).unwrap();
+    let out = checkout.path().to_str().unwrap();
+
+    let output = run(&["--out", out]);
+    assert_eq!(
+        output.code,
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let with = tree_of(checkout.path());
+    for path in [
+        "terraform/envs/staging/network.tf",
+        "terraform/atlas/staging/main.tf",
+        "gitops/clusters/staging/apps.yaml",
+        "gitops/apps/staging/sample-app/kustomization.yaml",
+    ] {
+        assert!(with.contains_key(path), "{path} is not written");
+    }
+    let network = String::from_utf8_lossy(&with["terraform/envs/staging/network.tf"]).into_owned();
+    assert!(network.contains("\"10.32.0.0/16\""), "{network}");
+    let entry = String::from_utf8_lossy(&with["gitops/clusters/staging/apps.yaml"]).into_owned();
+    assert!(entry.contains("./gitops/apps/staging"), "{entry}");
+
+    fs::remove_file(environments.join("staging.toml")).unwrap();
+    let output = run(&["--out", out]);
+    assert_eq!(
+        output.code,
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let without = tree_of(checkout.path());
+    assert!(
+        without.keys().all(|path| !path.contains("/staging/")),
+        "staging's files stay behind"
+    );
+    let mut expected = with;
+    expected.retain(|path, _| !path.contains("/staging/") && path != "environments/staging.toml");
+    assert_eq!(
+        without, expected,
+        "removing staging changes only staging's files"
     );
 }

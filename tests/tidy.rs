@@ -66,7 +66,7 @@ fn every_generated_file_carries_the_header() {
         .manifest()
         .map(|bytes| String::from_utf8(bytes).unwrap())
         .unwrap_or_default();
-    for (path, bytes) in tree.files() {
+    for (path, bytes) in tree.generated() {
         assert!(
             header::is_generated(bytes) || manifest.lines().any(|line| line == path),
             "{path}: starts with neither the generated-file header nor a manifest entry"

@@ -306,6 +306,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
         gitops::GITOPS_DIR,
         gitops::tree(&environments)?.to_tree(GENERATOR)?,
     )?;
+    tree.extend(sources::tree()?)?;
     Ok(tree)
 }
 
@@ -345,6 +346,7 @@ pub mod environment;
 pub mod gitops;
 mod policies;
 pub mod settings;
+pub mod sources;
 pub mod spec;
 
 pub use spec::Environment;

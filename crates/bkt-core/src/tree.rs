@@ -20,6 +20,11 @@ pub enum FileKind {
     Markdown,
     /// JSON: no comment syntax; the path is listed in [`MANIFEST_PATH`] instead.
     Json,
+    /// A hand-written file its owner carries into the tree as it is (a script, a policy, a
+    /// chart's template): no header and not listed in [`MANIFEST_PATH`], because it is not
+    /// generated. The tree holds it so that a layout written anywhere is complete, and the drift
+    /// check still sees a copy that differs from its owner's.
+    Source,
 }
 
 /// An ordered map from a relative path (`/`-separated) to the bytes of a generated file.
@@ -31,6 +36,7 @@ pub struct Tree {
     generator: String,
     files: BTreeMap<String, Vec<u8>>,
     headerless: BTreeSet<String>,
+    sources: BTreeSet<String>,
 }
 
 fn check_path(path: &str) -> Result<()> {
@@ -88,6 +94,10 @@ impl Tree {
                 self.headerless.insert(path.to_owned());
                 content.to_owned()
             }
+            FileKind::Source => {
+                self.sources.insert(path.to_owned());
+                content.to_owned()
+            }
         };
         self.files.insert(path.to_owned(), bytes.into_bytes());
         Ok(())
@@ -107,6 +117,7 @@ impl Tree {
         }
         self.files.extend(other.files);
         self.headerless.extend(other.headerless);
+        self.sources.extend(other.sources);
         Ok(())
     }
 
@@ -123,6 +134,9 @@ impl Tree {
         for path in other.headerless {
             moved.headerless.insert(format!("{prefix}/{path}"));
         }
+        for path in other.sources {
+            moved.sources.insert(format!("{prefix}/{path}"));
+        }
         self.extend(moved)
     }
 
@@ -131,6 +145,19 @@ impl Tree {
         self.files
             .iter()
             .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+    }
+
+    /// The generated files, in path order: every file but the hand-written ones carried as
+    /// [`FileKind::Source`].
+    pub fn generated(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files()
+            .filter(|(path, _)| !self.sources.contains(*path))
+    }
+
+    /// Whether `path` is a hand-written file carried as [`FileKind::Source`].
+    #[must_use]
+    pub fn is_source(&self, path: &str) -> bool {
+        self.sources.contains(path)
     }
 
     /// The manifest listing the generated files that carry no header, if any do.
