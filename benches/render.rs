@@ -134,7 +134,16 @@ mod eks {
 /// `bkt_atlas`: the MongoDB Atlas root.
 #[divan::bench]
 fn atlas_root() -> Tree {
-    divan::black_box(bkt_atlas::AtlasRoot::default())
+    let state = bkt_atlas::StateLocation {
+        bucket: "bkt-platform-tfstate-123456789012".to_owned(),
+        environment_key: "envs/dev/terraform.tfstate".to_owned(),
+        own_key: "atlas/dev/terraform.tfstate".to_owned(),
+    };
+    let spec = bkt_atlas::AtlasSpec::builder("bkt-dev", "eu-west-1", state)
+        .database("sample-app", "sampleapp")
+        .build()
+        .unwrap();
+    bkt_atlas::AtlasRoot::new(divan::black_box(spec))
         .to_tree(GENERATOR)
         .unwrap()
 }
@@ -153,7 +162,7 @@ fn flux_gitops_tree() -> Tree {
 /// `bkt_helm`: the sample chart's `values.schema.json`, from the Rust types to the JSON text.
 #[divan::bench]
 fn helm_sample_chart_schema() -> String {
-    bkt_helm::sample_app::values_schema_json().unwrap()
+    bkt_reference::sample_app::values_schema_json().unwrap()
 }
 
 /// `bkt_sso`: the SSO declaration built and checked, and its Authentik blueprint written.

@@ -298,9 +298,9 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
         spec.workload_identity.to_tree(GENERATOR)?,
     )?;
     tree.insert(
-        bkt_helm::sample_app::SCHEMA_PATH,
+        sample_app::SCHEMA_PATH,
         bkt_core::FileKind::Json,
-        &bkt_helm::sample_app::values_schema_json()?,
+        &sample_app::values_schema_json()?,
     )?;
     tree.extend_under(
         gitops::GITOPS_DIR,
@@ -330,12 +330,13 @@ pub fn repository_files() -> Result<Tree> {
 /// its state beside the environment's.
 fn atlas_root(environment: &Environment) -> Result<bkt_atlas::AtlasRoot> {
     let root = &environment.root;
-    let spec = bkt_atlas::AtlasSpec::builder()
-        .project_name(root.cluster_name())
-        .cluster_name(root.cluster_name())
-        .region(root.region.clone())
-        .state_bucket(root.state_bucket.clone())
-        .state_key(root.state_key())
+    let state = bkt_atlas::StateLocation {
+        bucket: root.state_bucket.clone(),
+        environment_key: root.state_key(),
+        own_key: format!("atlas/{}/terraform.tfstate", root.environment),
+    };
+    let spec = bkt_atlas::AtlasSpec::builder(root.cluster_name(), root.region.clone(), state)
+        .database("sample-app", "sampleapp")
         .build()?;
     Ok(bkt_atlas::AtlasRoot::new(spec))
 }
@@ -345,6 +346,7 @@ pub mod cluster_vars;
 pub mod environment;
 pub mod gitops;
 mod policies;
+pub mod sample_app;
 pub mod settings;
 pub mod sources;
 pub mod spec;

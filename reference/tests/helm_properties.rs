@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-use bkt_helm::sample_app::{DatabaseType, values_schema};
-use bkt_helm::{Error, SampleAppValues, WithExtra};
+use bkt_helm::{Error, WithExtra};
+use bkt_reference::sample_app::{DatabaseType, SampleAppValues, values_schema};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -7,5 +7,6 @@ mod helm_charts;
 mod helm_properties;
 mod helm_sso;
 mod platform;
+mod sample_app;
 mod sso;
 mod vault;

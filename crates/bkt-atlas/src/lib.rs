@@ -18,15 +18,21 @@
 //! - [`AtlasRoot`] renders the root's files from typed kinds ([`kinds`]).
 //!
 //! ```
-//! use bkt_atlas::{AtlasRoot, AtlasSpec};
+//! use bkt_atlas::{AtlasRoot, AtlasSpec, StateLocation};
 //!
-//! let spec = AtlasSpec::builder().instance_size("M10").allow_cidr("34.240.0.10/32").build()?;
+//! let state = StateLocation {
+//!     bucket: "acme-tfstate-123456789012".into(),
+//!     environment_key: "envs/dev/terraform.tfstate".into(),
+//!     own_key: "atlas/dev/terraform.tfstate".into(),
+//! };
+//! let builder = AtlasSpec::builder("orders-dev", "eu-west-1", state).database("orders", "orders");
+//! let spec = builder.clone().instance_size("M10").allow_cidr("34.240.0.10/32").build()?;
 //! assert_eq!(spec.atlas_region(), "EU_WEST_1");
 //! let tree = AtlasRoot::new(spec).to_tree("my-generator")?;
 //! let access = std::str::from_utf8(tree.get("network-access.tf").unwrap()).unwrap();
 //! assert!(access.contains("resource \"mongodbatlas_project_ip_access_list\" \"nat\" {"));
 //!
-//! let wide = AtlasSpec::builder().allow_cidr("0.0.0.0/0").build().unwrap_err();
+//! let wide = builder.allow_cidr("0.0.0.0/0").build().unwrap_err();
 //! assert!(wide.to_string().starts_with("atlas.allow_cidr[0]: \"0.0.0.0/0\" is invalid"));
 //! # Ok::<(), bkt_atlas::Error>(())
 //! ```
@@ -40,10 +46,10 @@ pub use root::{
     RANDOM_VERSION,
 };
 pub use spec::{
-    ATLAS_REGION_PATTERN, ATLAS_STATE_KEY, AccessCidr, AtlasSpec, AtlasSpecBuilder,
-    CLUSTER_NAME_PATTERN, DATABASE_NAME_PATTERN, ENVS_DEV_STATE_KEY, InstanceSize,
-    MIN_ACCESS_PREFIX, ORG_ID_PATTERN, PROJECT_NAME_PATTERN, REGION_PATTERN, STATE_BUCKET_PATTERN,
-    STATE_KEY_PATTERN, USERNAME_PATTERN, is_bucket,
+    ATLAS_REGION_PATTERN, AccessCidr, AtlasSpec, AtlasSpecBuilder, CLUSTER_NAME_PATTERN,
+    DATABASE_NAME_PATTERN, InstanceSize, MIN_ACCESS_PREFIX, ORG_ID_PATTERN, PROJECT_NAME_PATTERN,
+    REGION_PATTERN, STATE_BUCKET_PATTERN, STATE_KEY_PATTERN, StateLocation, USERNAME_PATTERN,
+    is_bucket,
 };
 
 /// What went wrong, naming the field and the fix.

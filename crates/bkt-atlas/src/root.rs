@@ -1,4 +1,4 @@
-//! The Atlas root (`terraform/atlas/dev`) as typed values: it reads the AWS root's outputs
+//! The Atlas root (`terraform/atlas/<environment>`) as typed values: it reads the AWS root's outputs
 //! from its state, creates the project, the cluster, the access list and the database user,
 //! and writes the connection string into the secret the AWS root made for it.
 
@@ -17,9 +17,9 @@ use crate::kinds::{
     TerraformRemoteState,
 };
 use crate::spec::{
-    ATLAS_REGION_PATTERN, ATLAS_STATE_KEY, AtlasSpec, CLUSTER_NAME_PATTERN, DATABASE_NAME_PATTERN,
-    InstanceSize, ORG_ID_PATTERN, PROJECT_NAME_PATTERN, REGION_PATTERN, STATE_BUCKET_PATTERN,
-    STATE_KEY_PATTERN, USERNAME_PATTERN,
+    ATLAS_REGION_PATTERN, AtlasSpec, CLUSTER_NAME_PATTERN, DATABASE_NAME_PATTERN, InstanceSize,
+    ORG_ID_PATTERN, PROJECT_NAME_PATTERN, REGION_PATTERN, STATE_BUCKET_PATTERN, STATE_KEY_PATTERN,
+    USERNAME_PATTERN,
 };
 
 /// The `mongodb/mongodbatlas` provider version the root pins (the newest release when the
@@ -29,7 +29,7 @@ pub const MONGODBATLAS_VERSION: &str = "2.16.0";
 /// The `hashicorp/random` provider version the root pins.
 // renovate: datasource=terraform-provider depName=hashicorp/random
 pub const RANDOM_VERSION: &str = "3.9.0";
-/// The `hashicorp/aws` provider version the root pins: the one `terraform/envs/dev` pins.
+/// The `hashicorp/aws` provider version the root pins: the one the environment root pins.
 // renovate: datasource=terraform-provider depName=hashicorp/aws
 pub const AWS_VERSION: &str = "5.100.0";
 /// Length of the generated database password: 32 letters and digits, about 190 bits.
@@ -44,12 +44,6 @@ pub struct AtlasRoot {
     pub spec: AtlasSpec,
     /// Minimum Terraform version (1.11: S3-native state locking).
     pub required_version: String,
-}
-
-impl Default for AtlasRoot {
-    fn default() -> Self {
-        Self::new(AtlasSpec::default())
-    }
 }
 
 /// The root's input variables, kept together so resources can refer to them.
@@ -118,7 +112,7 @@ impl AtlasRoot {
         Inputs {
             region: Variable::new(
                 name!("region"),
-                "AWS region of terraform/envs/dev: where its state bucket and the connection secret live.",
+                "AWS region of the environment root: where its state bucket and the connection secret live.",
                 Type::String,
             )
             .default(spec.region())
@@ -128,7 +122,7 @@ impl AtlasRoot {
             ),
             state_bucket: Variable::new(
                 name!("state_bucket"),
-                "S3 bucket holding the state of terraform/envs/dev (the state_bucket output of terraform/bootstrap).",
+                "S3 bucket holding the state of the environment root (the state_bucket output of terraform/bootstrap).",
                 Type::String,
             )
             .default(spec.state_bucket())
@@ -138,7 +132,7 @@ impl AtlasRoot {
             ),
             state_key: Variable::new(
                 name!("state_key"),
-                "Key of terraform/envs/dev's state object, whose nat_public_ips and mongodb_secret_arn outputs this root reads.",
+                "Key of the environment root's state object, whose nat_public_ips and mongodb_secret_arn outputs this root reads.",
                 Type::String,
             )
             .default(spec.state_key())
@@ -194,7 +188,7 @@ impl AtlasRoot {
             ),
             database_username: Variable::new(
                 name!("database_username"),
-                "Database user of the sample app; it goes into the connection string unescaped.",
+                "Database user of the application; it goes into the connection string unescaped.",
                 Type::String,
             )
             .default(spec.database_username())
@@ -204,7 +198,7 @@ impl AtlasRoot {
             ),
             database_name: Variable::new(
                 name!("database_name"),
-                "Database the sample app's user may read and write.",
+                "Database the application's user may read and write.",
                 Type::String,
             )
             .default(spec.database_name())
@@ -400,7 +394,7 @@ impl AtlasRoot {
                 ),
             },
         )
-        .why("The secret itself belongs to terraform/envs/dev (empty there); this root only writes its value.");
+        .why("The secret itself belongs to the environment root (empty there); this root only writes its value.");
 
         let mut main = File::new();
         let mut locals = vec![
@@ -455,7 +449,7 @@ impl AtlasRoot {
             ),
             Output::new(
                 name!("database_username"),
-                "Database user of the sample app (its password is only in the secret).",
+                "Database user of the application (its password is only in the secret).",
                 user.get().username(),
             ),
             Output::new(
@@ -511,11 +505,11 @@ impl AtlasRoot {
             backend: Some(
                 S3Backend {
                     bucket: Some(self.spec.state_bucket().into()),
-                    key: Some(ATLAS_STATE_KEY.into()),
+                    key: Some(self.spec.own_state_key().into()),
                     region: Some(self.spec.region().into()),
                     encrypt: Some(true.into()),
                     use_lockfile: Some(true.into()),
-                    why: Some("The state holds the generated password: the same encrypted, versioned bucket as\nterraform/envs/dev, a key of its own. Replace the account ID after the bootstrap apply.".into()),
+                    why: Some("The state holds the generated password: the same encrypted, versioned bucket as\nthe environment root, a key of its own. Replace the account ID after the bootstrap apply.".into()),
                 }
                 .to_block(),
             ),

@@ -35,10 +35,18 @@ pub const STATE_KEY_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._/-]*[.]tfstate$";
 /// than any office or bastion needs.
 pub const MIN_ACCESS_PREFIX: u8 = 24;
 
-/// The state key of `terraform/envs/dev`, whose outputs this root reads.
-pub const ENVS_DEV_STATE_KEY: &str = "envs/dev/terraform.tfstate";
-/// This root's own state key in the same bucket.
-pub const ATLAS_STATE_KEY: &str = "atlas/dev/terraform.tfstate";
+/// Where the states live: the environment root's, whose outputs (NAT addresses, the secret to
+/// write the connection string into) the Atlas root reads, and the Atlas root's own, both in one
+/// bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StateLocation {
+    /// The bucket (the bootstrap root's `state_bucket` output).
+    pub bucket: String,
+    /// The key of the environment root's state (`envs/dev/terraform.tfstate`).
+    pub environment_key: String,
+    /// The key of the Atlas root's own state (`atlas/dev/terraform.tfstate`).
+    pub own_key: String,
+}
 
 /// The tier of the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -183,60 +191,24 @@ pub struct AtlasSpec {
     org_id: Option<String>,
     state_bucket: String,
     state_key: String,
+    own_state_key: String,
     additional_access: Vec<AccessCidr>,
 }
 
-/// Builds an [`AtlasSpec`]: every value has the dev default; setters replace them and
-/// [`AtlasSpecBuilder::build`] checks them all.
+/// Builds an [`AtlasSpec`] ([`AtlasSpec::builder`]): the project, region and states are given
+/// up front, the application's database with [`AtlasSpecBuilder::database`]; the cluster is
+/// named like the project and is `FLEX` unless set; [`AtlasSpecBuilder::build`] checks them all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AtlasSpecBuilder {
     project_name: String,
-    cluster_name: String,
+    cluster_name: Option<String>,
     region: String,
     instance_size: String,
-    database_username: String,
-    database_name: String,
+    database_username: Option<String>,
+    database_name: Option<String>,
     org_id: Option<String>,
-    state_bucket: String,
-    state_key: String,
+    state: StateLocation,
     additional_access: Vec<String>,
-}
-
-impl Default for AtlasSpecBuilder {
-    fn default() -> Self {
-        Self {
-            project_name: "bkt-dev".to_owned(),
-            cluster_name: "bkt-dev".to_owned(),
-            region: "eu-west-1".to_owned(),
-            instance_size: InstanceSize::Flex.as_str().to_owned(),
-            database_username: "sample-app".to_owned(),
-            database_name: "sampleapp".to_owned(),
-            org_id: None,
-            // The same placeholder terraform/envs/dev's backend names; replaced after bootstrap.
-            state_bucket: "bkt-platform-tfstate-123456789012".to_owned(),
-            state_key: ENVS_DEV_STATE_KEY.to_owned(),
-            additional_access: Vec::new(),
-        }
-    }
-}
-
-impl Default for AtlasSpec {
-    /// The dev platform's Atlas: a Flex cluster `bkt-dev` in `eu-west-1`, user `sample-app`.
-    fn default() -> Self {
-        let builder = AtlasSpecBuilder::default();
-        Self {
-            project_name: builder.project_name,
-            cluster_name: builder.cluster_name,
-            region: builder.region,
-            instance_size: InstanceSize::Flex,
-            database_username: builder.database_username,
-            database_name: builder.database_name,
-            org_id: builder.org_id,
-            state_bucket: builder.state_bucket,
-            state_key: builder.state_key,
-            additional_access: Vec::new(),
-        }
-    }
 }
 
 fn all_bytes(text: &str, allowed: impl Fn(u8) -> bool) -> bool {
@@ -333,24 +305,10 @@ fn is_state_key(key: &str) -> bool {
 }
 
 impl AtlasSpecBuilder {
-    /// The Atlas project's name (default `bkt-dev`).
-    #[must_use]
-    pub fn project_name(mut self, name: impl Into<String>) -> Self {
-        self.project_name = name.into();
-        self
-    }
-
-    /// The cluster's name (default `bkt-dev`).
+    /// The cluster's name (default: the project's).
     #[must_use]
     pub fn cluster_name(mut self, name: impl Into<String>) -> Self {
-        self.cluster_name = name.into();
-        self
-    }
-
-    /// The AWS region of the VPC (default `eu-west-1`); the cluster runs in the same region.
-    #[must_use]
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = region.into();
+        self.cluster_name = Some(name.into());
         self
     }
 
@@ -361,17 +319,51 @@ impl AtlasSpecBuilder {
         self
     }
 
-    /// The sample app's database user (default `sample-app`).
+    /// The application's database user and the database it may read and write (required).
     #[must_use]
-    pub fn database_username(mut self, name: impl Into<String>) -> Self {
-        self.database_username = name.into();
+    pub fn database(self, username: impl Into<String>, name: impl Into<String>) -> Self {
+        self.database_username(username).database_name(name)
+    }
+
+    /// The application's database user alone.
+    #[must_use]
+    pub fn database_username(mut self, username: impl Into<String>) -> Self {
+        self.database_username = Some(username.into());
         self
     }
 
-    /// The database the user may read and write (default `sampleapp`).
+    /// The database alone.
     #[must_use]
     pub fn database_name(mut self, name: impl Into<String>) -> Self {
-        self.database_name = name.into();
+        self.database_name = Some(name.into());
+        self
+    }
+
+    /// The Atlas project's name.
+    #[must_use]
+    pub fn project_name(mut self, name: impl Into<String>) -> Self {
+        self.project_name = name.into();
+        self
+    }
+
+    /// The AWS region of the VPC; the cluster runs in the same region.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The bucket holding both states.
+    #[must_use]
+    pub fn state_bucket(mut self, bucket: impl Into<String>) -> Self {
+        self.state.bucket = bucket.into();
+        self
+    }
+
+    /// The key of the environment root's state.
+    #[must_use]
+    pub fn state_key(mut self, key: impl Into<String>) -> Self {
+        self.state.environment_key = key.into();
         self
     }
 
@@ -380,20 +372,6 @@ impl AtlasSpecBuilder {
     #[must_use]
     pub fn org_id(mut self, id: impl Into<String>) -> Self {
         self.org_id = Some(id.into());
-        self
-    }
-
-    /// The bucket holding `terraform/envs/dev`'s state (the bootstrap root's `state_bucket`).
-    #[must_use]
-    pub fn state_bucket(mut self, bucket: impl Into<String>) -> Self {
-        self.state_bucket = bucket.into();
-        self
-    }
-
-    /// The key of `terraform/envs/dev`'s state (default [`ENVS_DEV_STATE_KEY`]).
-    #[must_use]
-    pub fn state_key(mut self, key: impl Into<String>) -> Self {
-        self.state_key = key.into();
         self
     }
 
@@ -413,13 +391,16 @@ impl AtlasSpecBuilder {
             "atlas.project_name",
             &self.project_name,
             is_project_name(&self.project_name),
-            "use 1-64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. bkt-dev)",
+            "use 1-64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. orders-dev)",
         )?;
+        let cluster_name = self
+            .cluster_name
+            .unwrap_or_else(|| self.project_name.clone());
         check(
             "atlas.cluster_name",
-            &self.cluster_name,
-            is_cluster_name(&self.cluster_name),
-            "use 1-64 ASCII letters, digits or hyphens, starting and ending with a letter or digit (it becomes a DNS label; e.g. bkt-dev)",
+            &cluster_name,
+            is_cluster_name(&cluster_name),
+            "use 1-64 ASCII letters, digits or hyphens, starting and ending with a letter or digit (it becomes a DNS label; e.g. orders-dev)",
         )?;
         check(
             "atlas.region",
@@ -428,17 +409,26 @@ impl AtlasSpecBuilder {
             "use the AWS region name of the VPC, such as eu-west-1 (the Atlas name EU_WEST_1 is derived from it)",
         )?;
         let instance_size = InstanceSize::parse("atlas.instance_size", &self.instance_size)?;
+        let (Some(database_username), Some(database_name)) =
+            (self.database_username, self.database_name)
+        else {
+            return Err(Error::invalid(
+                "atlas.database_username",
+                "",
+                "name the application's database user and database with .database(username, name) (e.g. orders, orders)",
+            ));
+        };
         check(
             "atlas.database_username",
-            &self.database_username,
-            is_username(&self.database_username),
-            "use 1-32 lowercase letters, digits, '.', '_' or '-', starting with a letter: the name goes into the connection string unescaped (e.g. sample-app)",
+            &database_username,
+            is_username(&database_username),
+            "use 1-32 lowercase letters, digits, '.', '_' or '-', starting with a letter: the name goes into the connection string unescaped (e.g. orders)",
         )?;
         check(
             "atlas.database_name",
-            &self.database_name,
-            is_database_name(&self.database_name),
-            "use 1-63 ASCII letters, digits, '_' or '-' (MongoDB forbids /\\. \"$*<>:|? in database names; e.g. sampleapp)",
+            &database_name,
+            is_database_name(&database_name),
+            "use 1-63 ASCII letters, digits, '_' or '-' (MongoDB forbids /\\. \"$*<>:|? in database names; e.g. orders)",
         )?;
         if let Some(id) = &self.org_id {
             check(
@@ -448,17 +438,24 @@ impl AtlasSpecBuilder {
                 "use the organization's 24 lowercase hexadecimal digits (Atlas UI: Organization Settings)",
             )?;
         }
+        let state = self.state;
         check(
             "atlas.state_bucket",
-            &self.state_bucket,
-            is_bucket(&self.state_bucket),
-            "use the S3 bucket name printed by terraform/bootstrap (3-63 lowercase letters, digits, '.' or '-'; e.g. bkt-platform-tfstate-123456789012)",
+            &state.bucket,
+            is_bucket(&state.bucket),
+            "use the S3 bucket name printed by terraform/bootstrap (3-63 lowercase letters, digits, '.' or '-'; e.g. acme-tfstate-123456789012)",
         )?;
         check(
             "atlas.state_key",
-            &self.state_key,
-            is_state_key(&self.state_key),
-            "use the state object key of terraform/envs/dev, ending in .tfstate (e.g. envs/dev/terraform.tfstate)",
+            &state.environment_key,
+            is_state_key(&state.environment_key),
+            "use the state object key of the environment root, ending in .tfstate (e.g. envs/dev/terraform.tfstate)",
+        )?;
+        check(
+            "atlas.own_state_key",
+            &state.own_key,
+            is_state_key(&state.own_key) && state.own_key != state.environment_key,
+            "use a key of its own for the Atlas root's state, ending in .tfstate and not the environment root's (e.g. atlas/dev/terraform.tfstate)",
         )?;
         let mut additional_access = Vec::with_capacity(self.additional_access.len());
         for (index, cidr) in self.additional_access.iter().enumerate() {
@@ -474,24 +471,63 @@ impl AtlasSpecBuilder {
         }
         Ok(AtlasSpec {
             project_name: self.project_name,
-            cluster_name: self.cluster_name,
+            cluster_name,
             region: self.region,
             instance_size,
-            database_username: self.database_username,
-            database_name: self.database_name,
+            database_username,
+            database_name,
             org_id: self.org_id,
-            state_bucket: self.state_bucket,
-            state_key: self.state_key,
+            state_bucket: state.bucket,
+            state_key: state.environment_key,
+            own_state_key: state.own_key,
             additional_access,
         })
     }
 }
 
 impl AtlasSpec {
-    /// Starts from the dev defaults.
+    /// Starts a spec for the project `project_name` in the AWS region `region` (the cluster runs
+    /// in the VPC's region), with the states at `state`.
+    ///
+    /// ```
+    /// use bkt_atlas::{AtlasSpec, StateLocation};
+    ///
+    /// let spec = AtlasSpec::builder("orders-prod", "eu-central-1", StateLocation {
+    ///     bucket: "acme-tfstate".into(),
+    ///     environment_key: "envs/prod/terraform.tfstate".into(),
+    ///     own_key: "atlas/prod/terraform.tfstate".into(),
+    /// })
+    /// .database("orders", "orders")
+    /// .build()?;
+    /// assert_eq!(spec.cluster_name(), "orders-prod");
+    ///
+    /// // The database is the application's to name: without it the spec is refused.
+    /// let missing = AtlasSpec::builder("orders-prod", "eu-central-1", StateLocation {
+    ///     bucket: "acme-tfstate".into(),
+    ///     environment_key: "envs/prod/terraform.tfstate".into(),
+    ///     own_key: "atlas/prod/terraform.tfstate".into(),
+    /// })
+    /// .build();
+    /// assert!(missing.unwrap_err().to_string().starts_with("atlas.database_username"));
+    /// # Ok::<(), bkt_atlas::Error>(())
+    /// ```
     #[must_use]
-    pub fn builder() -> AtlasSpecBuilder {
-        AtlasSpecBuilder::default()
+    pub fn builder(
+        project_name: impl Into<String>,
+        region: impl Into<String>,
+        state: StateLocation,
+    ) -> AtlasSpecBuilder {
+        AtlasSpecBuilder {
+            project_name: project_name.into(),
+            cluster_name: None,
+            region: region.into(),
+            instance_size: InstanceSize::Flex.as_str().to_owned(),
+            database_username: None,
+            database_name: None,
+            org_id: None,
+            state,
+            additional_access: Vec::new(),
+        }
     }
 
     /// The Atlas project's name.
@@ -542,16 +578,22 @@ impl AtlasSpec {
         self.org_id.as_deref()
     }
 
-    /// The bucket holding `terraform/envs/dev`'s state.
+    /// The bucket holding the environment root's state and this root's.
     #[must_use]
     pub fn state_bucket(&self) -> &str {
         &self.state_bucket
     }
 
-    /// The key of `terraform/envs/dev`'s state.
+    /// The key of the environment root's state.
     #[must_use]
     pub fn state_key(&self) -> &str {
         &self.state_key
+    }
+
+    /// The key of the Atlas root's own state.
+    #[must_use]
+    pub fn own_state_key(&self) -> &str {
+        &self.own_state_key
     }
 
     /// The extra ranges allowed besides the NAT gateways, in the order given.

@@ -8,9 +8,23 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use bkt_atlas::{AtlasRoot, AtlasSpec};
+use bkt_atlas::{AtlasRoot, AtlasSpec, AtlasSpecBuilder, StateLocation};
 use hcl::expr::{Expression, ObjectKey};
 use hcl::{Block, Body};
+
+/// A spec builder with every required value: the shape a platform gives it.
+fn builder() -> AtlasSpecBuilder {
+    AtlasSpec::builder(
+        "orders-dev",
+        "eu-west-1",
+        StateLocation {
+            bucket: "acme-tfstate-123456789012".to_owned(),
+            environment_key: "envs/dev/terraform.tfstate".to_owned(),
+            own_key: "atlas/dev/terraform.tfstate".to_owned(),
+        },
+    )
+    .database("orders", "orders")
+}
 
 /// The documented arguments of one kind (or of one nested object or block).
 #[derive(Debug, Default)]
@@ -340,13 +354,13 @@ fn check_settings(file: &str, body: &Body, documented: &Documented, errors: &mut
 #[test]
 fn the_default_root_sets_only_documented_arguments_and_every_required_one() {
     let documented = documented();
-    let errors = check_root(&AtlasRoot::default(), &documented);
+    let errors = check_root(&AtlasRoot::new(builder().build().unwrap()), &documented);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
 #[test]
 fn a_root_with_every_option_sets_only_documented_arguments() {
-    let spec = AtlasSpec::builder()
+    let spec = builder()
         .instance_size("M30")
         .org_id("5f1d6c3e2a9b8c7d6e5f4a3b")
         .allow_cidr("34.240.0.10/32")

@@ -107,7 +107,9 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid(field: &str, value: impl Into<String>, reason: &str) -> Self {
+    /// An [`Error::Invalid`] for `field` holding `value`, with the reason and the fix.
+    #[must_use]
+    pub fn invalid(field: &str, value: impl Into<String>, reason: &str) -> Self {
         Self::Invalid {
             field: field.to_owned(),
             value: value.into(),
@@ -115,7 +117,9 @@ impl Error {
         }
     }
 
-    pub(crate) fn json(what: &str, error: &serde_json::Error) -> Self {
+    /// An [`Error::Json`] for `what`, from serde's error.
+    #[must_use]
+    pub fn json(what: &str, error: &serde_json::Error) -> Self {
         Self::Json {
             what: what.to_owned(),
             message: error.to_string(),

@@ -6,9 +6,6 @@
 //!   does not model goes through one explicit escape hatch, [`WithExtra`], which never drops a
 //!   key and refuses a key that a typed field already sets; a value the struct does model is
 //!   overridden at any depth with [`WithExtra::set`], whose path is checked against the type.
-//! - [`sample_app`]: the values of the hand-written sample chart as a Rust type,
-//!   [`SampleAppValues`], from which the chart's `values.schema.json` is generated; the chart's
-//!   `values.yaml` is that type's [`Default`], and a test proves the two agree.
 //!
 //! The `HelmRelease` objects that install these charts are Flux kinds and live in `bkt-flux`;
 //! this crate describes charts and values, and the platform builds releases from both.
@@ -47,13 +44,11 @@ pub mod charts;
 pub mod common;
 mod error;
 mod extra;
-pub mod sample_app;
 mod values_path;
 
 pub use catalog::{CATALOG, Chart, Repository, RepositoryKind};
 pub use error::{Error, Result};
 pub use extra::WithExtra;
-pub use sample_app::SampleAppValues;
 
 /// The README's examples, compiled and run as doctests so they cannot go stale.
 #[cfg(doctest)]

@@ -19,7 +19,7 @@ terraform {
   }
 
   # The state holds the generated password: the same encrypted, versioned bucket as
-  # terraform/envs/dev, a key of its own. Replace the account ID after the bootstrap apply.
+  # the environment root, a key of its own. Replace the account ID after the bootstrap apply.
   backend "s3" {
     bucket       = "bkt-platform-tfstate-123456789012"
     key          = "atlas/dev/terraform.tfstate"

@@ -25,7 +25,7 @@ resource "mongodbatlas_database_user" "app" {
   }
 }
 
-# The secret itself belongs to terraform/envs/dev (empty there); this root only writes its value.
+# The secret itself belongs to the environment root (empty there); this root only writes its value.
 resource "aws_secretsmanager_secret_version" "mongodb" {
   secret_id = data.terraform_remote_state.envs_dev.outputs.mongodb_secret_arn
   # The shape the app's secret path carries on: one key, dsn, as for MySQL.

@@ -21,7 +21,7 @@ output "access_list_ips" {
 }
 
 output "database_username" {
-  description = "Database user of the sample app (its password is only in the secret)."
+  description = "Database user of the application (its password is only in the secret)."
   value       = mongodbatlas_database_user.app.username
 }
 

@@ -19,10 +19,10 @@ terraform {
   }
 
   # The state holds the generated password: the same encrypted, versioned bucket as
-  # terraform/envs/dev, a key of its own. Replace the account ID after the bootstrap apply.
+  # the environment root, a key of its own. Replace the account ID after the bootstrap apply.
   backend "s3" {
     bucket       = "bkt-platform-tfstate-210987654321"
-    key          = "atlas/dev/terraform.tfstate"
+    key          = "atlas/prod/terraform.tfstate"
     region       = "eu-west-1"
     encrypt      = true
     use_lockfile = true

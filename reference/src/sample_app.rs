@@ -11,14 +11,14 @@
 //! the same Rust rules that [`SampleAppValues::validate`] applies.
 //!
 //! ```
-//! use bkt_helm::sample_app::{DatabaseType, SampleAppValues};
+//! use bkt_reference::sample_app::{DatabaseType, SampleAppValues};
 //!
 //! let mut values = SampleAppValues::default();
 //! values.database.kind = DatabaseType::Mysql;
 //! let error = values.validate().unwrap_err();
 //! assert!(error.to_string().starts_with("vault.enabled"));
 //!
-//! let schema = bkt_helm::sample_app::values_schema_json()?;
+//! let schema = bkt_reference::sample_app::values_schema_json()?;
 //! assert!(schema.contains("\"additionalProperties\": false"));
 //! # Ok::<(), bkt_helm::Error>(())
 //! ```
@@ -30,7 +30,7 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use bkt_helm::{Error, Result};
 
 /// Where the chart lives in the repository.
 pub const CHART_DIR: &str = "gitops/charts/sample-app";
