@@ -26,7 +26,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn workspace_rust_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["src", "examples", "crates"] {
+    for dir in ["src", "examples", "crates", "reference"] {
         rust_files(&root().join(dir), &mut files);
     }
     // Only the Rust files at the top of tests/ (tests/conformance/ is the Go oracle).
@@ -157,7 +157,7 @@ fn templated_lines(text: &str) -> Vec<(usize, String)> {
 
 /// The writers are where text is made; everywhere else output comes from typed values.
 const WRITERS: [&str; 6] = [
-    "src/substitution.rs",
+    "reference/src/substitution.rs",
     "crates/bkt-flux/src/escape.rs",
     "crates/bkt-core/src/hcl/print.rs",
     "crates/bkt-core/src/hcl/expr.rs",
@@ -175,6 +175,7 @@ fn library_code_writes_no_hcl_or_yaml_text() {
             .to_string_lossy()
             .replace('\\', "/");
         let library = relative.starts_with("src/")
+            || relative.starts_with("reference/src/")
             || (relative.starts_with("crates/") && relative.contains("/src/"));
         let test_code = relative.ends_with("/tests.rs") || relative.contains("/tests/");
         if !library || test_code || WRITERS.iter().any(|writer| relative.starts_with(writer)) {
@@ -209,5 +210,105 @@ fn the_text_check_catches_templated_output() {
     ];
     for line in fine {
         assert!(templated_lines(line).is_empty(), "false alarm: {line}");
+    }
+}
+
+/// The crates' own names, which a library may well spell out (in messages, in docs).
+const CRATE_NAMES: [&str; 9] = [
+    "bkt-core",
+    "bkt-network",
+    "bkt-oidc",
+    "bkt-eks",
+    "bkt-atlas",
+    "bkt-flux",
+    "bkt-helm",
+    "bkt-sso",
+    "bkt-platform",
+];
+
+/// Lines of library code (outside `#[cfg(test)]` and comments) that hold the reference
+/// platform's data: a string with its `bkt-` name prefix (every name it gives — clusters, roles,
+/// repositories, groups, buckets — carries it), or a constructor of one of its environments.
+fn platform_data_lines(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if code.starts_with("//") {
+            continue;
+        }
+        let named = string_literals(line).iter().any(|literal| {
+            let mut rest = literal.as_str();
+            while let Some(at) = rest.find("bkt-") {
+                let tail = &rest[at..];
+                let crate_name = CRATE_NAMES.iter().any(|name| {
+                    tail.strip_prefix(name).is_some_and(|after| {
+                        !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                    })
+                });
+                if !crate_name {
+                    return true;
+                }
+                rest = &tail[4..];
+            }
+            false
+        });
+        let constructor = ["fn dev(", "fn prod("].iter().any(|f| code.contains(f));
+        if named || constructor {
+            found.push((number + 1, line.trim().to_owned()));
+        }
+    }
+    found
+}
+
+/// The library/reference line (docs/architecture.md): the library crates hold types, writers,
+/// builders, rules and checks, and no platform's data; the reference platform (`reference/`)
+/// holds its own, built through the crates' public API (a crate of its own, so it cannot reach
+/// a `pub(crate)` item).
+#[test]
+fn library_crates_hold_no_platform_data() {
+    let mut offenders = Vec::new();
+    for path in workspace_rust_files() {
+        let relative = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let library = relative.starts_with("src/")
+            || (relative.starts_with("crates/") && relative.contains("/src/"));
+        let test_code = relative.ends_with("/tests.rs") || relative.contains("/tests/");
+        if !library || test_code {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (line, code) in platform_data_lines(&text) {
+            offenders.push(format!("{relative}:{line}: {code}"));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "move the platform's data to reference/ and take it as an argument:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_platform_data_check_catches_data() {
+    for planted in [
+        "name: \"bkt-dev\".to_owned(),",
+        "let repository = \"bkt-sample-app\";",
+        "    pub fn dev() -> Self {",
+        "let group = \"bkt-core bkt-platform-engineers\";",
+    ] {
+        assert_eq!(platform_data_lines(planted).len(), 1, "{planted}");
+    }
+    for clean in [
+        "let crate_name = \"bkt-core\";",
+        "// the bkt-dev cluster, in a comment",
+        "#[cfg(test)]\nlet name = \"bkt-dev\";",
+    ] {
+        assert!(platform_data_lines(clean).is_empty(), "{clean}");
     }
 }

@@ -232,7 +232,7 @@ impl EksModule {
         Inputs {
             cluster_name: Variable::new(
                 name!("cluster_name"),
-                "Name of the EKS cluster (e.g. bkt-dev).",
+                "Name of the EKS cluster (e.g. acme-dev).",
                 Type::String,
             )
             .validate(

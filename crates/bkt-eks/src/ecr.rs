@@ -160,7 +160,7 @@ pub fn check_repository_name(name: &str) -> Result<()> {
         Err(Error::invalid(
             "ecr.repositories",
             name,
-            "a repository name is 2-256 lowercase characters, digits and . _ - / separators (e.g. bkt-sample-app)",
+            "a repository name is 2-256 lowercase characters, digits and . _ - / separators (e.g. acme-app)",
         ))
     }
 }
@@ -229,7 +229,7 @@ impl EcrModule {
                         .and(length(name).at_most(MAX_REPOSITORY_NAME))
                 }))
             },
-            "repository names must be 2-256 lowercase characters, digits and . _ - / separators (e.g. bkt-sample-app).",
+            "repository names must be 2-256 lowercase characters, digits and . _ - / separators (e.g. acme-app).",
         )
         .validate(
             |repositories| {

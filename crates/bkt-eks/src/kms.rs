@@ -27,7 +27,7 @@ pub const RESERVED_ALIAS_PREFIX: &str = "alias/aws/";
 /// The `Sid` of the statement that lets the account administer the key.
 pub const ACCOUNT_ADMINISTERS_KEY: &str = "AccountAdministersKey";
 
-/// Checks a whole alias name (`alias/bkt-dev-eks-secrets`) as KMS does.
+/// Checks a whole alias name (`alias/acme-dev-eks-secrets`) as KMS does.
 ///
 /// # Errors
 /// [`Error::Invalid`] naming `field` when the alias does not start with `alias/`, starts with
@@ -38,7 +38,7 @@ pub fn check_alias(field: &str, alias: &str) -> Result<()> {
         return Err(Error::invalid(
             field,
             alias,
-            "a KMS alias starts with alias/ (e.g. alias/bkt-dev-eks-secrets)",
+            "a KMS alias starts with alias/ (e.g. alias/acme-dev-eks-secrets)",
         ));
     };
     if alias.starts_with(RESERVED_ALIAS_PREFIX) {
@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn alias_rules() {
-        assert!(check_alias("a", "alias/bkt-dev-eks-secrets").is_ok());
+        assert!(check_alias("a", "alias/acme-dev-eks-secrets").is_ok());
         for (bad, reason) in [
             ("bkt", "starts with alias/"),
             ("alias/aws/ebs", "reserved"),

@@ -21,10 +21,10 @@
 //! ```
 //! use bkt_eks::{ClusterSpec, EksModule, NodeGroup};
 //!
-//! let spec = ClusterSpec::builder("bkt-dev", ["subnet-aaaa1111", "subnet-bbbb2222"])
+//! let spec = ClusterSpec::builder("acme-dev", ["subnet-aaaa1111", "subnet-bbbb2222"])
 //!     .node_group("default", NodeGroup::new(["t3.large"]))
 //!     .build()?;
-//! assert_eq!(spec.role_names()[0], "bkt-dev-cluster");
+//! assert_eq!(spec.role_names()[0], "acme-dev-cluster");
 //!
 //! let tree = EksModule::default().to_tree("my-generator")?;
 //! let main = std::str::from_utf8(tree.get("main.tf").unwrap()).unwrap();

@@ -99,7 +99,7 @@ pub(crate) fn check_cluster_name(field: &str, name: &str, max: usize, why: &str)
             field,
             name,
             format!(
-                "start with a letter and use only letters, digits and hyphens, at most {max} ({why}; e.g. bkt-dev)"
+                "start with a letter and use only letters, digits and hyphens, at most {max} ({why}; e.g. acme-dev)"
             ),
         ))
     }
@@ -180,7 +180,7 @@ pub(crate) mod tests {
 
     #[test]
     fn role_names_follow_iam() {
-        assert!(check_iam_role_name("r", "bkt-dev-cluster").is_ok());
+        assert!(check_iam_role_name("r", "acme-dev-cluster").is_ok());
         for bad in ["", "has space", &"a".repeat(65)] {
             assert!(
                 matches!(check_iam_role_name("r", bad), Err(Error::Invalid { ref field, .. }) if field == "r"),

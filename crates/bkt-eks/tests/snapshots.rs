@@ -17,7 +17,7 @@ fn eks_module() {
 
 #[test]
 fn eks_module_call() {
-    let spec = bkt_eks::ClusterSpec::builder("bkt-dev", ["subnet-aaaa1111", "subnet-bbbb2222"])
+    let spec = bkt_eks::ClusterSpec::builder("acme-dev", ["subnet-aaaa1111", "subnet-bbbb2222"])
         .node_group(
             "spot",
             bkt_eks::NodeGroup::new(["t3.large", "t3a.large"])

@@ -17,7 +17,7 @@
 //! ```
 //! use bkt_network::{NetworkModule, NetworkSpec};
 //!
-//! let spec = NetworkSpec::builder("bkt-dev", ["eu-west-1a", "eu-west-1b"]).build()?;
+//! let spec = NetworkSpec::builder("acme-dev", ["eu-west-1a", "eu-west-1b"]).build()?;
 //! let plan = spec.subnet_plan();
 //! let first = &plan.zones()[0];
 //! assert_eq!(first.private.to_string(), "10.0.0.0/20");

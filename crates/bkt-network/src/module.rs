@@ -124,12 +124,12 @@ impl NetworkModule {
         Inputs {
             name: Variable::new(
                 name!("name"),
-                "Name prefix of every network resource, usually the cluster name (e.g. bkt-dev).",
+                "Name prefix of every network resource, usually the cluster name (e.g. acme-dev).",
                 Type::String,
             )
             .validate(
                 |name| can(regex(crate::plan::NAME_PATTERN, name)),
-                "name must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter (e.g. bkt-dev).",
+                "name must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter (e.g. acme-dev).",
             ),
             cidr_block: Variable::new(
                 name!("cidr_block"),

@@ -297,7 +297,7 @@ impl NetworkSpecBuilder {
             return Err(Error::invalid(
                 "network.name",
                 &self.name,
-                "use 3-32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (e.g. bkt-dev)",
+                "use 3-32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (e.g. acme-dev)",
             ));
         }
         let cidr_block = Cidr::parse("network.cidr_block", &self.cidr_block)?;
@@ -324,7 +324,7 @@ impl NetworkSpecBuilder {
             return Err(Error::invalid(
                 "network.cluster_name",
                 &cluster_name,
-                "start with a letter and use only letters, digits and hyphens, at most 100 (e.g. bkt-dev)",
+                "start with a letter and use only letters, digits and hyphens, at most 100 (e.g. acme-dev)",
             ));
         }
         let flow_log_retention = FlowLogRetention::new(

@@ -64,7 +64,7 @@ impl RoleName {
                 "roles",
                 name,
                 "a role name (the key of roles) is 1 to 64 letters, digits and +=,.@_- characters, \
-                 e.g. bkt-dev-github-ci",
+                 e.g. acme-dev-github-ci",
             ));
         }
         Ok(Self(name.to_owned()))
@@ -108,7 +108,7 @@ impl Repository {
                 field,
                 value,
                 "give exactly one repository as owner/repo, without wildcards \
-                 (e.g. example-org/bkt-platform)",
+                 (e.g. example-org/platform)",
             ))
         }
     }

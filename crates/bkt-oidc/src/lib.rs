@@ -23,14 +23,14 @@
 //! use bkt_oidc::policy::{Operator, PolicyDocument, Statement};
 //!
 //! // A role pushing images from the main branch of one repository.
-//! let ci = GitHubRole::builder("bkt-dev-github-ci", "example-org/bkt-platform")
+//! let ci = GitHubRole::builder("acme-dev-github-ci", "example-org/platform")
 //!     .branch("main")
 //!     .policy(PolicyDocument::new([Statement::allow()
 //!         .sid("LogInToTheRegistry")?
 //!         .action("ecr:GetAuthorizationToken")
 //!         .resource("*")]))
 //!     .build()?;
-//! assert_eq!(ci.subject().claim(), "repo:example-org/bkt-platform:ref:refs/heads/main");
+//! assert_eq!(ci.subject().claim(), "repo:example-org/platform:ref:refs/heads/main");
 //! assert_eq!(ci.subject().operator(), Operator::StringEquals);
 //!
 //! // Its trust document, as the value of an `assume_role_policy` argument.
@@ -42,7 +42,7 @@
 //! // What the module rejects is rejected here first, naming the field and the fix.
 //! let error = GitHubRole::builder("ci", "example-org/*").branch("main").build().unwrap_err();
 //! assert!(error.to_string().starts_with("roles.ci.repository: \"example-org/*\" is invalid"));
-//! let error = GitHubRole::builder("ci", "example-org/bkt-platform").build().unwrap_err();
+//! let error = GitHubRole::builder("ci", "example-org/platform").build().unwrap_err();
 //! assert!(error.to_string().contains("exactly one of branch or environment"));
 //!
 //! // A condition key twice under one operator is an error, never a silently dropped value.

@@ -123,7 +123,7 @@ impl GithubOidcModule {
                         can(regex(REPOSITORY_PATTERN, role.attr(&name!("repository"))))
                     })
                 },
-                "roles[*].repository must be exactly one repository as owner/repo, without wildcards (e.g. example-org/bkt-platform).",
+                "roles[*].repository must be exactly one repository as owner/repo, without wildcards (e.g. example-org/platform).",
             )
             .validate(
                 |roles| {

@@ -88,7 +88,7 @@ fn module_call_outputs_are_the_module_outputs() {
 
 #[test]
 fn roles_become_a_typed_module_call() {
-    let ci = GitHubRole::builder("bkt-dev-github-ci", "example-org/bkt-platform")
+    let ci = GitHubRole::builder("acme-dev-github-ci", "example-org/platform")
         .branch("main")
         .policy(PolicyDocument::new([Statement::allow()
             .sid("LogInToTheRegistry")
@@ -97,7 +97,7 @@ fn roles_become_a_typed_module_call() {
             .resource("*")]))
         .build()
         .unwrap();
-    let apply = GitHubRole::builder("bkt-dev-github-apply", "example-org/bkt-platform")
+    let apply = GitHubRole::builder("acme-dev-github-apply", "example-org/platform")
         .environment("dev")
         .managed_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
         .build()

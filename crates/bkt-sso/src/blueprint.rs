@@ -215,7 +215,7 @@ impl Sso {
         Blueprint {
             version: 1,
             metadata: Metadata {
-                name: "bkt-platform-sso".to_owned(),
+                name: "single-sign-on".to_owned(),
             },
             entries,
         }

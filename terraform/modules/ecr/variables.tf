@@ -14,7 +14,7 @@ variable "repositories" {
 
   validation {
     condition     = alltrue([for name in keys(var.repositories) : can(regex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", name)) && length(name) >= 2 && length(name) <= 256])
-    error_message = "repository names must be 2-256 lowercase characters, digits and . _ - / separators (e.g. bkt-sample-app)."
+    error_message = "repository names must be 2-256 lowercase characters, digits and . _ - / separators (e.g. acme-app)."
   }
 
   validation {

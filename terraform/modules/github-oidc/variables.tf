@@ -27,7 +27,7 @@ variable "roles" {
 
   validation {
     condition     = alltrue([for role in values(var.roles) : can(regex("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$", role.repository))])
-    error_message = "roles[*].repository must be exactly one repository as owner/repo, without wildcards (e.g. example-org/bkt-platform)."
+    error_message = "roles[*].repository must be exactly one repository as owner/repo, without wildcards (e.g. example-org/platform)."
   }
 
   validation {

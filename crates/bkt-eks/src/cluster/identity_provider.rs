@@ -96,7 +96,7 @@ impl From<Expr> for IssuerUrl {
 ///     "kubernetes",
 /// )
 /// .build()?;
-/// assert_eq!(authentik.group_subject("bkt-developers"), "oidc:bkt-developers");
+/// assert_eq!(authentik.group_subject("acme-developers"), "oidc:acme-developers");
 ///
 /// let query = IdentityProvider::builder("authentik", "https://auth.example.com/?app=k8s", "kubernetes")
 ///     .build()
@@ -176,7 +176,7 @@ impl IdentityProvider {
     }
 
     /// The Kubernetes group a token's `group` becomes: the name an RBAC binding's subject must
-    /// use (`oidc:bkt-developers`).
+    /// use (`oidc:acme-developers`).
     #[must_use]
     pub fn group_subject(&self, group: &str) -> String {
         [self.groups_prefix.as_str(), group].concat()

@@ -14,7 +14,7 @@ use crate::{Error, Result};
 const SUBNETS: [&str; 2] = ["subnet-aaaa1111", "subnet-bbbb2222"];
 
 fn dev() -> ClusterSpecBuilder {
-    ClusterSpec::builder("bkt-dev", SUBNETS).node_group("default", NodeGroup::new(["t3.large"]))
+    ClusterSpec::builder("acme-dev", SUBNETS).node_group("default", NodeGroup::new(["t3.large"]))
 }
 
 fn field_of(result: Result<ClusterSpec>) -> (String, String) {
@@ -35,9 +35,9 @@ fn the_dev_cluster_is_valid() {
     let spec = dev().build().unwrap();
     assert_eq!(
         spec.role_names(),
-        ["bkt-dev-cluster", "bkt-dev-node", "bkt-dev-ebs-csi"]
+        ["acme-dev-cluster", "acme-dev-node", "acme-dev-ebs-csi"]
     );
-    assert_eq!(spec.secrets_key_alias(), "alias/bkt-dev-eks-secrets");
+    assert_eq!(spec.secrets_key_alias(), "alias/acme-dev-eks-secrets");
     assert!(!spec.public_endpoint());
 }
 
@@ -94,7 +94,7 @@ fn rejects_a_kubernetes_version_outside_standard_support() {
 #[test]
 fn rejects_a_single_subnet() {
     fails(
-        ClusterSpec::builder("bkt-dev", ["subnet-aaaa1111"])
+        ClusterSpec::builder("acme-dev", ["subnet-aaaa1111"])
             .node_group("default", NodeGroup::new(["t3.large"])),
         "eks.subnet_ids",
         "at least two",
@@ -181,7 +181,7 @@ fn rejects_a_retention_cloudwatch_does_not_offer() {
 #[test]
 fn rejects_no_node_groups() {
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS),
+        ClusterSpec::builder("acme-dev", SUBNETS),
         "eks.node_groups",
         "at least one node group",
     );
@@ -198,13 +198,13 @@ fn rejects_an_unknown_capacity_type() {
 #[test]
 fn rejects_inconsistent_node_group_sizes() {
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS)
+        ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("default", NodeGroup::new(["t3.large"]).sizes(3, 2, 4)),
         "eks.node_groups.default.desired_size",
         "min_size <= desired_size <= max_size",
     );
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS)
+        ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("default", NodeGroup::new(["t3.large"]).sizes(0, 0, 0)),
         "eks.node_groups.default.max_size",
         "max_size >= 1",
@@ -214,7 +214,7 @@ fn rejects_inconsistent_node_group_sizes() {
 #[test]
 fn rejects_a_node_group_without_instance_types() {
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS)
+        ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("default", NodeGroup::new(Vec::<String>::new())),
         "eks.node_groups.default.instance_types",
         "at least one instance type",
@@ -224,7 +224,7 @@ fn rejects_a_node_group_without_instance_types() {
 #[test]
 fn rejects_a_malformed_instance_type() {
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS)
+        ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("default", NodeGroup::new(["T3 large"])),
         "eks.node_groups.default.instance_types",
         "<family>.<size>",
@@ -234,7 +234,7 @@ fn rejects_a_malformed_instance_type() {
 #[test]
 fn rejects_a_small_root_volume() {
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS)
+        ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("default", NodeGroup::new(["t3.large"]).disk_size_gib(19)),
         "eks.node_groups.default.disk_size_gib",
         "at least 20 GiB",
@@ -244,7 +244,7 @@ fn rejects_a_small_root_volume() {
 #[test]
 fn rejects_an_invalid_node_group_name() {
     fails(
-        ClusterSpec::builder("bkt-dev", SUBNETS)
+        ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("Default_Group", NodeGroup::new(["t3.large"])),
         "eks.node_groups",
         "lowercase",
@@ -274,7 +274,7 @@ fn rejects_an_unpinned_addon_version() {
 
 #[test]
 fn spot_groups_render_into_the_inputs() {
-    let spec = ClusterSpec::builder("bkt-dev", SUBNETS)
+    let spec = ClusterSpec::builder("acme-dev", SUBNETS)
         .node_group(
             "spot",
             NodeGroup::new(["t3.large", "t3a.large"])
@@ -384,7 +384,7 @@ proptest! {
     /// Sizes are accepted exactly when min <= desired <= max and max >= 1.
     #[test]
     fn node_group_sizes(min in 0u32..6, desired in 0u32..6, max in 0u32..6) {
-        let result = ClusterSpec::builder("bkt-dev", SUBNETS)
+        let result = ClusterSpec::builder("acme-dev", SUBNETS)
             .node_group("default", NodeGroup::new(["t3.large"]).sizes(min, desired, max))
             .build();
         prop_assert_eq!(result.is_ok(), min <= desired && desired <= max && max >= 1);

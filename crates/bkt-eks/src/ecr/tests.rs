@@ -23,8 +23,8 @@ fn fails(result: Result<EcrSpec>, field: &str, reason: &str) {
 
 #[test]
 fn the_sample_app_repository_is_valid() {
-    let spec = EcrSpec::new([("bkt-sample-app", Repository::default())]).unwrap();
-    assert_eq!(spec.repositories()["bkt-sample-app"].keep_tagged_images, 50);
+    let spec = EcrSpec::new([("acme-app", Repository::default())]).unwrap();
+    assert_eq!(spec.repositories()["acme-app"].keep_tagged_images, 50);
 }
 
 #[test]
@@ -57,24 +57,24 @@ fn rejects_an_invalid_repository_name() {
 fn rejects_a_zero_retention() {
     fails(
         EcrSpec::new([(
-            "bkt-sample-app",
+            "acme-app",
             Repository {
                 keep_tagged_images: 0,
                 ..Repository::default()
             },
         )]),
-        "ecr.repositories.bkt-sample-app.keep_tagged_images",
+        "ecr.repositories.acme-app.keep_tagged_images",
         "at least 1",
     );
     fails(
         EcrSpec::new([(
-            "bkt-sample-app",
+            "acme-app",
             Repository {
                 untagged_expiry_days: 0,
                 ..Repository::default()
             },
         )]),
-        "ecr.repositories.bkt-sample-app.untagged_expiry_days",
+        "ecr.repositories.acme-app.untagged_expiry_days",
         "at least 1",
     );
 }
@@ -83,8 +83,8 @@ fn rejects_a_zero_retention() {
 fn rejects_a_repository_named_twice() {
     fails(
         EcrSpec::new([
-            ("bkt-sample-app", Repository::default()),
-            ("bkt-sample-app", Repository::default()),
+            ("acme-app", Repository::default()),
+            ("acme-app", Repository::default()),
         ]),
         "ecr.repositories",
         "its own name",
@@ -135,7 +135,7 @@ proptest! {
     #[test]
     fn retention(keep in any::<u32>(), expire in any::<u32>()) {
         let result = EcrSpec::new([(
-            "bkt-sample-app",
+            "acme-app",
             Repository { keep_tagged_images: keep, untagged_expiry_days: expire },
         )]);
         prop_assert_eq!(result.is_ok(), keep >= 1 && expire >= 1);
@@ -168,7 +168,7 @@ const REPOSITORY_NAME_PIECES: [(&str, &str); 4] = [
 
 #[test]
 fn repository_names_match_their_pattern() {
-    for good in ["bkt-sample-app", "a", "team/app.v2_x", "0/1/2"] {
+    for good in ["acme-app", "a", "team/app.v2_x", "0/1/2"] {
         assert!(matches_repository_name_pattern(good), "{good}");
         assert!(regex_matches(REPOSITORY_NAME_PATTERN, good), "{good}");
     }

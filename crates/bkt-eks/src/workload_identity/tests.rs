@@ -32,16 +32,16 @@ fn fails(result: Result<WorkloadIdentitySpec>, field: &str, reason: &str) {
 
 #[test]
 fn the_dev_identity_is_valid() {
-    let spec = WorkloadIdentitySpec::new("bkt-dev", PROVIDER, ISSUER, ZONE).unwrap();
+    let spec = WorkloadIdentitySpec::new("acme-dev", PROVIDER, ISSUER, ZONE).unwrap();
     assert_eq!(
         spec.role_names(),
         [
-            "bkt-dev-aws-load-balancer-controller",
-            "bkt-dev-external-dns",
-            "bkt-dev-vault"
+            "acme-dev-aws-load-balancer-controller",
+            "acme-dev-external-dns",
+            "acme-dev-vault"
         ]
     );
-    assert_eq!(spec.vault_key_alias(), "alias/bkt-dev-vault-unseal");
+    assert_eq!(spec.vault_key_alias(), "alias/acme-dev-vault-unseal");
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn the_cluster_name_pattern_allows_exactly_max_cluster_name() {
 fn rejects_an_oidc_provider_arn_of_another_kind() {
     fails(
         WorkloadIdentitySpec::new(
-            "bkt-dev",
+            "acme-dev",
             "arn:aws:iam::123456789012:role/not-a-provider",
             ISSUER,
             ZONE,
@@ -100,12 +100,12 @@ fn rejects_an_oidc_provider_arn_of_another_kind() {
 #[test]
 fn rejects_an_issuer_with_scheme() {
     fails(
-        WorkloadIdentitySpec::new("bkt-dev", PROVIDER, ["https://", ISSUER].concat(), ZONE),
+        WorkloadIdentitySpec::new("acme-dev", PROVIDER, ["https://", ISSUER].concat(), ZONE),
         "workload_identity.oidc_issuer",
         "without the https://",
     );
     fails(
-        WorkloadIdentitySpec::new("bkt-dev", PROVIDER, "", ZONE),
+        WorkloadIdentitySpec::new("acme-dev", PROVIDER, "", ZONE),
         "workload_identity.oidc_issuer",
         "without the https://",
     );
@@ -114,7 +114,7 @@ fn rejects_an_issuer_with_scheme() {
 #[test]
 fn rejects_a_zone_id_instead_of_a_zone_arn() {
     fails(
-        WorkloadIdentitySpec::new("bkt-dev", PROVIDER, ISSUER, "Z0PLATFORM"),
+        WorkloadIdentitySpec::new("acme-dev", PROVIDER, ISSUER, "Z0PLATFORM"),
         "workload_identity.hosted_zone_arn",
         "not the zone ID",
     );

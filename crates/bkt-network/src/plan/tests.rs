@@ -8,7 +8,7 @@ use super::*;
 #[test]
 fn dev_plan_matches_the_module_tests() {
     // The same values terraform/modules/network/tests assert for cidrsubnet().
-    let spec = NetworkSpec::builder("bkt-dev", ["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+    let spec = NetworkSpec::builder("acme-dev", ["eu-west-1a", "eu-west-1b", "eu-west-1c"])
         .build()
         .unwrap();
     let plan: Vec<(String, String)> = spec
@@ -43,43 +43,43 @@ fn each_rule_names_its_field() {
         (NetworkSpec::builder("ab", two), "network.name"),
         (NetworkSpec::builder("bkt-", two), "network.name"),
         (
-            NetworkSpec::builder("bkt-dev", two).cidr_block("10.0.0.0/8"),
+            NetworkSpec::builder("acme-dev", two).cidr_block("10.0.0.0/8"),
             "network.cidr_block",
         ),
         (
-            NetworkSpec::builder("bkt-dev", two).cidr_block("10.0.0.0/24"),
+            NetworkSpec::builder("acme-dev", two).cidr_block("10.0.0.0/24"),
             "network.cidr_block",
         ),
         (
-            NetworkSpec::builder("bkt-dev", two).cidr_block("fd00::/16"),
+            NetworkSpec::builder("acme-dev", two).cidr_block("fd00::/16"),
             "network.cidr_block",
         ),
         (
-            NetworkSpec::builder("bkt-dev", two).cidr_block("ten"),
+            NetworkSpec::builder("acme-dev", two).cidr_block("ten"),
             "network.cidr_block",
         ),
         (
-            NetworkSpec::builder("bkt-dev", two).cidr_block("10.40.0.1/16"),
+            NetworkSpec::builder("acme-dev", two).cidr_block("10.40.0.1/16"),
             "network.cidr_block",
         ),
         (
-            NetworkSpec::builder("bkt-dev", ["eu-west-1a"]),
+            NetworkSpec::builder("acme-dev", ["eu-west-1a"]),
             "network.availability_zones",
         ),
         (
-            NetworkSpec::builder("bkt-dev", ["a", "a"]),
+            NetworkSpec::builder("acme-dev", ["a", "a"]),
             "network.availability_zones",
         ),
         (
-            NetworkSpec::builder("bkt-dev", ["a", "b", "c", "d"]),
+            NetworkSpec::builder("acme-dev", ["a", "b", "c", "d"]),
             "network.availability_zones",
         ),
         (
-            NetworkSpec::builder("bkt-dev", two).cluster_name("1x"),
+            NetworkSpec::builder("acme-dev", two).cluster_name("1x"),
             "network.cluster_name",
         ),
         (
-            NetworkSpec::builder("bkt-dev", two).flow_log_retention_days(2),
+            NetworkSpec::builder("acme-dev", two).flow_log_retention_days(2),
             "network.flow_log_retention_days",
         ),
     ];
@@ -95,7 +95,7 @@ fn each_rule_names_its_field() {
 
 #[test]
 fn a_cidr_with_host_bits_set_is_rejected_with_its_network_address() {
-    let error = NetworkSpec::builder("bkt-dev", ["eu-west-1a", "eu-west-1b"])
+    let error = NetworkSpec::builder("acme-dev", ["eu-west-1a", "eu-west-1b"])
         .cidr_block("10.40.0.1/16")
         .build()
         .unwrap_err();

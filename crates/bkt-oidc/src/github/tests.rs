@@ -26,7 +26,7 @@ fn field_and_reason(result: Result<GitHubRole>) -> (String, String, String) {
     }
 }
 
-const REPO: &str = "example-org/bkt-platform";
+const REPO: &str = "example-org/platform";
 const PROVIDER: &str =
     "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
@@ -158,7 +158,7 @@ fn the_module_takes_only_branch_and_environment_roles() -> Result<()> {
         other => panic!("expected an error, got {other:?}"),
     };
     assert_eq!(field, "roles.ci");
-    assert_eq!(value, "repo:example-org/bkt-platform:pull_request");
+    assert_eq!(value, "repo:example-org/platform:pull_request");
     assert!(reason.contains("GitHubRole::trust_document"), "{reason}");
     Ok(())
 }
@@ -177,7 +177,7 @@ fn two_roles_of_one_name_are_an_error() -> Result<()> {
 
 #[test]
 fn a_branch_role_trusts_one_branch_exactly() -> Result<()> {
-    let role = GitHubRole::builder("bkt-dev-github-ci", REPO)
+    let role = GitHubRole::builder("acme-dev-github-ci", REPO)
         .branch("main")
         .build()?;
     assert_eq!(
@@ -192,7 +192,7 @@ fn a_branch_role_trusts_one_branch_exactly() -> Result<()> {
       Condition = {
         StringEquals = {
           "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-          "token.actions.githubusercontent.com:sub" = "repo:example-org/bkt-platform:ref:refs/heads/main"
+          "token.actions.githubusercontent.com:sub" = "repo:example-org/platform:ref:refs/heads/main"
         }
       }
     }]
@@ -210,13 +210,13 @@ fn an_environment_and_pull_requests_are_exact_too() -> Result<()> {
         .build()?;
     assert_eq!(
         environment.subject().claim(),
-        "repo:example-org/bkt-platform:environment:dev"
+        "repo:example-org/platform:environment:dev"
     );
     assert_eq!(environment.subject().operator(), Operator::StringEquals);
     let pull_requests = GitHubRole::builder("plan", REPO).pull_requests().build()?;
     assert_eq!(
         pull_requests.subject().claim(),
-        "repo:example-org/bkt-platform:pull_request"
+        "repo:example-org/platform:pull_request"
     );
     assert!(!pull_requests.subject().is_wildcard());
     Ok(())
@@ -232,7 +232,7 @@ fn only_a_named_branch_pattern_is_a_wildcard_under_string_like() -> Result<()> {
         text.contains(
             r#"      Condition = {
         StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
-        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:example-org/bkt-platform:ref:refs/heads/release/*" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:example-org/platform:ref:refs/heads/release/*" }
       }"#
         ),
         "{text}"

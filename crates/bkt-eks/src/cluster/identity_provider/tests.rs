@@ -46,8 +46,8 @@ fn the_defaults_prefix_users_and_groups_with_oidc() {
     assert_eq!(provider.groups_prefix(), "oidc:");
     assert_eq!(provider.username_prefix(), "oidc:");
     assert_eq!(
-        provider.group_subject("bkt-platform-engineers"),
-        "oidc:bkt-platform-engineers"
+        provider.group_subject("platform-engineers"),
+        "oidc:platform-engineers"
     );
     let text = rendered(&provider);
     for line in [
