@@ -14,6 +14,11 @@
 
 pub use bkt_platform::Tree;
 
+/// `docs/embedding.md`'s examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/embedding.md")]
+pub struct EmbeddingDoctests;
+
 /// The name every generated file's header gives as its generator.
 pub const GENERATOR: &str = "bkt-platform";
 
