@@ -388,6 +388,48 @@ fn an_object_defined_twice_is_reported() {
     );
 }
 
+/// Two clusters may each define their entry's objects; a registered entry folder scopes them,
+/// and an object of a shared folder still meets every entry's.
+#[test]
+fn each_cluster_entry_may_define_the_same_object_once() {
+    let second_cluster = |tree: &mut GitOpsTree| {
+        tree.insert(
+            "clusters/prod/cluster.yaml",
+            file(&[
+                entry("infrastructure", "./gitops/apps/app", &[]),
+                entry("apps", "./gitops/apps", &["infrastructure"]),
+            ]),
+        )
+        .unwrap();
+    };
+    let mut unregistered = valid();
+    second_cluster(&mut unregistered);
+    assert!(
+        matches!(unregistered.check(), Err(Error::DuplicateObject { .. })),
+        "without the entry folders two clusters' objects are one tree's"
+    );
+
+    let mut registered = valid();
+    registered.cluster_folder("clusters/dev");
+    registered.cluster_folder("clusters/prod");
+    second_cluster(&mut registered);
+    assert_eq!(registered.check(), Ok(()));
+
+    registered
+        .insert(
+            "apps/app/entry.yaml",
+            file(&[entry("apps", "./gitops/apps", &[])]),
+        )
+        .unwrap();
+    assert!(
+        matches!(
+            registered.check(),
+            Err(Error::DuplicateObject { ref object, .. }) if object == "Kustomization/flux-system/apps"
+        ),
+        "a shared folder's object meets every cluster's"
+    );
+}
+
 #[test]
 fn a_path_is_inserted_once() {
     let mut tree = valid();
