@@ -80,6 +80,14 @@ while IFS=$'\t' read -r module version sum files _; do
   cp $dir/$files "$tmp/crds/"
 done <"$here/bins/schemas/crd-sources.tsv"
 
+# kwok's stages, as kwokctl configures them: nodes initialised at once and kept alive by their
+# Lease; pods Ready once bound, Job pods then Succeeded, deleted pods gone.
+kwok_dir="$(moddir "$here/bins/kwok" sigs.k8s.io/kwok)/kustomize/stage"
+for f in "$kwok_dir"/node/fast/node-initialize.yaml "$kwok_dir"/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+  "$kwok_dir"/pod/fast/pod-ready.yaml "$kwok_dir"/pod/fast/pod-complete.yaml "$kwok_dir"/pod/fast/pod-delete.yaml; do
+  echo "---"
+  cat "$f"
+done >"$tmp/kwok-stages.yaml"
 cp "$here/bins/schemas/crd-sources.tsv" "$tmp/"
 echo "$kube_version" >"$tmp/kube-version"
 echo "$((SECONDS - start))" >"$tmp/build-seconds"

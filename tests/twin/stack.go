@@ -311,6 +311,8 @@ func (s *Stack) StartKwok(ctx context.Context) error {
 	}
 	if _, err := s.start("kwok", nil,
 		"--kubeconfig="+s.Kubeconfig,
+		"--config="+filepath.Join(s.Bin, "kwok-stages.yaml"),
+		"--node-lease-duration-seconds=40",
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--cidr=10.64.0.1/16",
