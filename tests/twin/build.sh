@@ -57,7 +57,7 @@ done
 # Kinds published only as Go API types: controller-gen over the pinned api modules, every served
 # version of a group in one run so each CRD carries all its versions (and its storage version).
 log "controller-gen: helm-controller and notification-controller APIs, prometheus-operator monitoring/v1"
-(cd "$here/bins/schemas" && "$tmp/bin/controller-gen" crd:crdVersions=v1,maxDescLen=0 \
+(cd "$here/bins/schemas" && "$tmp/bin/controller-gen" crd:crdVersions=v1,maxDescLen=0,allowDangerousTypes=true \
   paths=github.com/fluxcd/helm-controller/api/v2 \
   paths=github.com/fluxcd/notification-controller/api/v1 \
   paths=github.com/fluxcd/notification-controller/api/v1beta1 \
