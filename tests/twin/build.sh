@@ -14,7 +14,7 @@ cache="${TWIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bkt-twin}"
 
 # The Kubernetes release, in one place: the kube wrapper's go.mod pins the module, this stamps the
 # version into the binaries (the API server reports it and kwok's nodes copy it).
-kube_version="$(sed -n 's/^require k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$here/bins/kube/go.mod")"
+kube_version="$(cd "$here/bins/kube" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
 [[ -n $kube_version ]] || { echo "twin: cannot read the k8s.io/kubernetes pin from bins/kube/go.mod" >&2; exit 1; }
 
 key="$( { go version; cat "${BASH_SOURCE[0]}" "$here"/bins/*/go.mod "$here"/bins/*/go.sum \
