@@ -147,7 +147,7 @@ func fetchArtifact(ctx context.Context, url, dir string) error {
 			return err
 		}
 		target := filepath.Join(dir, filepath.Clean(h.Name))
-		if !strings.HasPrefix(target, dir+string(os.PathSeparator)) {
+		if target != dir && !strings.HasPrefix(target, dir+string(os.PathSeparator)) {
 			return fmt.Errorf("artifact entry %q leaves the folder", h.Name)
 		}
 		switch h.Typeflag {

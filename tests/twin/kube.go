@@ -194,9 +194,15 @@ func (c *Clients) CreateNodes(ctx context.Context, groups []NodeGroup, kubeVersi
 			if err != nil {
 				return nil, fmt.Errorf("node %s: %w", name, err)
 			}
-			// The status subresource carries capacity; kwok keeps the conditions.
-			created.Status = node.Status
-			if _, err := c.Kube.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+			// The status subresource carries capacity; kwok keeps the conditions, so this is a
+			// patch of the three fields, not an update that would race with kwok.
+			status, err := json.Marshal(map[string]any{"status": map[string]any{
+				"capacity": node.Status.Capacity, "allocatable": node.Status.Allocatable, "nodeInfo": node.Status.NodeInfo,
+			}})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.Kube.CoreV1().Nodes().Patch(ctx, created.Name, types.StrategicMergePatchType, status, metav1.PatchOptions{}, "status"); err != nil {
 				return nil, fmt.Errorf("node %s status: %w", name, err)
 			}
 			names = append(names, name)

@@ -13,7 +13,8 @@ import (
 )
 
 // ScopeHealth edits the twin's copy of the cluster entry: a layer whose health wait would include
-// a HelmRelease (no helm-controller runs here, so no release ever reports Ready) or a Job that
+// an object of offlineKinds (a HelmRelease: no helm-controller runs here, so no release ever
+// reports Ready) or a Job that
 // needs a ServiceAccount from a chart that is not installed gets wait: false and an explicit
 // healthChecks list of its other workloads, which kustomize-controller still waits for. Returns one
 // line per change, to print. The repository's own files are never touched.
@@ -21,7 +22,7 @@ func ScopeHealth(repo string, layers []*Layer) ([]string, error) {
 	var changes []string
 	byFile := map[string][]*Layer{}
 	for _, l := range layers {
-		if len(l.Releases) > 0 || len(l.UnprovableJobs) > 0 {
+		if len(l.Offline) > 0 || len(l.UnprovableJobs) > 0 {
 			byFile[l.File] = append(byFile[l.File], l)
 		}
 	}
@@ -66,8 +67,8 @@ func ScopeHealth(repo string, layers []*Layer) ([]string, error) {
 				mapSet(spec, "healthChecks", checks)
 			}
 			var why []string
-			for _, r := range l.Releases {
-				why = append(why, r.String())
+			for _, o := range l.Offline {
+				why = append(why, fmt.Sprintf("%s (%s)", o, offlineKinds[o.Kind]))
 			}
 			for _, j := range l.UnprovableJobs {
 				why = append(why, fmt.Sprintf("%s (ServiceAccount %s from %s's chart)", j.Job, j.ServiceAccount, j.Release))

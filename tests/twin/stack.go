@@ -332,6 +332,9 @@ func (s *Stack) StartFlux(ctx context.Context, requeueDependency time.Duration) 
 	}
 	s.StorageAddr = fmt.Sprintf("127.0.0.1:%d", ports[0])
 	env := []string{"KUBECONFIG=" + s.Kubeconfig, "RUNTIME_NAMESPACE=flux-system"}
+	if err := os.MkdirAll(filepath.Join(s.Dir, "artifacts"), 0o755); err != nil {
+		return err
+	}
 	if _, err := s.start("source-controller", env,
 		"--storage-path="+filepath.Join(s.Dir, "artifacts"),
 		"--storage-addr="+s.StorageAddr,

@@ -175,12 +175,23 @@ type Layer struct {
 	// chart in the GitRepository): no controller writes their status here, so the layer's health
 	// wait cannot include them.
 	Releases []Object
+	// Offline: the objects whose health no controller here can ever report (see offlineKinds).
+	Offline []Object
 	// Jobs whose ServiceAccount no manifest of the tree declares and whose namespace holds a
 	// HelmRelease of the same name: the chart is expected to create it, and it is not installed.
 	UnprovableJobs []UnprovableJob
-	// HealthChecks the twin's copy lists instead of wait: true, when Releases or UnprovableJobs
+	// HealthChecks the twin's copy lists instead of wait: true, when Offline or UnprovableJobs
 	// are not empty.
 	HealthChecks []Object
+}
+
+// offlineKinds are the kinds whose health kustomize-controller's wait can never see pass here,
+// and why. Their CRDs default status.observedGeneration to -1, so until their controller
+// observes them kstatus reads them as in progress.
+var offlineKinds = map[string]string{
+	"HelmRelease":    "helm-controller does not run here",
+	"Receiver":       "notification-controller does not run here",
+	"HelmRepository": "the chart repository is not reachable offline",
 }
 
 // UnprovableJob is a Job the twin cannot run because its ServiceAccount comes from a chart.
@@ -249,7 +260,12 @@ func ReadLayers(repo, env string) ([]*Layer, error) {
 				}
 			}
 		}
-		if len(l.Releases) == 0 && len(l.UnprovableJobs) == 0 {
+		for _, o := range l.Objects {
+			if _, ok := offlineKinds[o.Kind]; ok {
+				l.Offline = append(l.Offline, o)
+			}
+		}
+		if len(l.Offline) == 0 && len(l.UnprovableJobs) == 0 {
 			continue
 		}
 		unprovable := map[string]bool{}

@@ -86,7 +86,7 @@ func TestScopeHealthOnlyTouchesTheCopy(t *testing.T) {
 				wait = o.Body["spec"].(map[string]any)["wait"]
 			}
 		}
-		scoped := len(l.Releases) > 0 || len(l.UnprovableJobs) > 0
+		scoped := len(l.Offline) > 0 || len(l.UnprovableJobs) > 0
 		if scoped && wait != false {
 			t.Errorf("%s holds releases or chart-dependent Jobs but keeps wait: %v", l.Name, wait)
 		}

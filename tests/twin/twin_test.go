@@ -249,7 +249,7 @@ func runEnv(t *testing.T, r *reporter, root, bin, env string) {
 			}
 			chart, _, _ := unstructured.NestedString(hr.Object, "spec", "chart", "spec", "chart")
 			version, _, _ := unstructured.NestedString(hr.Object, "spec", "chart", "spec", "version")
-			r.printf("  HelmRelease %s (%s %s): accepted by the API server (schema, admission), not installed: chart not reachable offline", o, chart, version)
+			r.printf("  %s (%s %s): accepted by the API server (schema, admission), not installed: chart not reachable offline", o, chart, version)
 		}
 	}
 	for _, hr := range local {
