@@ -28,6 +28,9 @@ var copiedFolders = []string{"environments", "gitops", "terraform"}
 // NewGitRepo copies the layout from the repository at root into dir, commits it, and serves it.
 func NewGitRepo(root, dir string) (*GitRepo, error) {
 	r := &GitRepo{Dir: dir, Branch: "main"}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
 	for _, f := range copiedFolders {
 		if out, err := exec.Command("cp", "-a", filepath.Join(root, f), dir).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("copying %s: %v: %s", f, err, out)
