@@ -25,7 +25,8 @@ type GitRepo struct {
 // folders the generator writes and the twin copies: the generated layout and its one input.
 var copiedFolders = []string{"environments", "gitops", "terraform"}
 
-// NewGitRepo copies the layout from the repository at root into dir, commits it, and serves it.
+// NewGitRepo copies the layout from the repository at root into dir and serves dir's Git
+// repository; the caller commits.
 func NewGitRepo(root, dir string) (*GitRepo, error) {
 	r := &GitRepo{Dir: dir, Branch: "main"}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -42,9 +43,6 @@ func NewGitRepo(root, dir string) (*GitRepo, error) {
 		return nil, err
 	}
 	if err := r.git("config", "http.receivepack", "false"); err != nil {
-		return nil, err
-	}
-	if _, err := r.Commit("the generated layout"); err != nil {
 		return nil, err
 	}
 	backend, err := exec.LookPath("git")

@@ -151,6 +151,9 @@ func runEnv(t *testing.T, r *reporter, root, bin, env string) {
 	repo, err := NewGitRepo(root, filepath.Join(work, "layout"))
 	fatal("git repository", err)
 	defer repo.Close()
+	// The generator writes into the copy once, so that the copy holds every file it owns (its
+	// file list, generated test fixtures) and later commits carry only a change's own edits.
+	fatal("generator", runGenerator(root, repo.Dir))
 	layers, err := ReadLayers(repo.Dir, env)
 	fatal("layers", err)
 	reportSchemas(t, r, bin, layers, kinds)
@@ -160,7 +163,7 @@ func runEnv(t *testing.T, r *reporter, root, bin, env string) {
 	for _, ch := range changes {
 		r.printf("  %s", ch)
 	}
-	if _, err := repo.Commit("twin: health waits scoped to what runs offline"); err != nil {
+	if _, err := repo.Commit("the generated layout, health waits scoped to what runs offline"); err != nil {
 		fatal("commit", err)
 	}
 	r.printf("cluster-vars from %s", rel(root, varsFile))
@@ -371,11 +374,8 @@ func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients,
 	var fluxLat, totalLat []float64
 	for i := range 3 {
 		tag := randomTag()
-		gen := exec.Command("cargo", "run", "--locked", "--quiet", "--example", "generate", "--",
-			"--out", repo.Dir, "--set-image-tag", tag)
-		gen.Dir = root
-		if out, err := gen.CombinedOutput(); err != nil {
-			t.Fatalf("generate --set-image-tag: %v\n%s", err, out)
+		if err := runGenerator(root, repo.Dir, "--set-image-tag", tag); err != nil {
+			t.Fatal(err)
 		}
 		// The generator rewrites every generated file that differs from its render, the twin's
 		// health scoping among them: scope again, so the commit holds only the generator's edit.
@@ -424,6 +424,16 @@ func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients,
 			i+1, tag[:12], strings.Join(strings.Fields(strings.ReplaceAll(diff, "\n", ", ")), " "), fluxLat[i], totalLat[i])
 	}
 	r.printf("commit → applied (median of 3): HelmRelease %.2f s, Deployment rolled out %.2f s", median(fluxLat), median(totalLat))
+}
+
+// runGenerator runs the repository's generator (`cargo run --example generate`) with --out dir.
+func runGenerator(root, dir string, args ...string) error {
+	gen := exec.Command("cargo", append([]string{"run", "--locked", "--quiet", "--example", "generate", "--", "--out", dir}, args...)...)
+	gen.Dir = root
+	if out, err := gen.CombinedOutput(); err != nil {
+		return fmt.Errorf("generate --out %s %s: %v\n%s", dir, strings.Join(args, " "), err, out)
+	}
+	return nil
 }
 
 func waitDeploymentImage(ctx context.Context, c *Clients, ns, tag string) error {
