@@ -145,6 +145,7 @@ security-kubernetes: render ## checkov over build/rendered with .checkov/kuberne
 # tree to a real API server (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes
 # shaped like the environment's node group, offline. tests/twin/build.sh builds the programs and
 # gathers the CRDs once per machine, in a folder keyed by the pins' hash; a warm call is a no-op.
+TEST_TARGETS += twin
 TWIN_REPORT := build/twin/report.txt
 
 .PHONY: twin twin-build
