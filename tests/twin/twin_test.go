@@ -98,8 +98,10 @@ func runEnv(t *testing.T, r *reporter, root, bin, env string) {
 	stopped := make(chan struct{})
 	go func() {
 		select {
-		case <-ctx.Done(): // interrupted: stop what was started before the test returns
+		case <-ctx.Done(): // interrupted: stop what was started, keep the logs, and end here
 			s.Stop()
+			fmt.Fprintf(os.Stderr, "twin: interrupted; every program it started is stopped; logs in %s\n", work)
+			os.Exit(2)
 		case <-stopped:
 		}
 	}()
