@@ -93,14 +93,17 @@ func negatives(ctx context.Context, t *testing.T, r *reporter, c *Clients, repo 
 	// A request above what one node of the group offers: the scheduler must refuse it.
 	cpu := "64"
 	files := map[string]string{
-		"gitops/twin-negative/schema/kustomization.yaml":      kustomizationOf("release.yaml"),
-		"gitops/twin-negative/schema/release.yaml":            fmt.Sprintf(negSchema, ns),
-		"gitops/twin-negative/podsecurity/kustomization.yaml": kustomizationOf("pod.yaml"),
-		"gitops/twin-negative/podsecurity/pod.yaml":           fmt.Sprintf(negPod, ns),
-		"gitops/twin-negative/workloads/kustomization.yaml":   kustomizationOf("job.yaml", "deployment.yaml"),
-		"gitops/twin-negative/workloads/job.yaml":             fmt.Sprintf(negJob, ns),
-		"gitops/twin-negative/workloads/deployment.yaml":      fmt.Sprintf(negDeployment, ns, cpu),
-		"gitops/clusters/" + env + "/twin-negative.yaml":      negLayers,
+		"gitops/twin-negative/schema/kustomization.yaml":        kustomizationOf("release.yaml"),
+		"gitops/twin-negative/schema/release.yaml":              fmt.Sprintf(negSchema, ns),
+		"gitops/twin-negative/unknown-field/kustomization.yaml": kustomizationOf("release.yaml"),
+		"gitops/twin-negative/unknown-field/release.yaml":       fmt.Sprintf(negUnknownField, ns),
+		"gitops/twin-negative/podsecurity/kustomization.yaml":   kustomizationOf("pod.yaml"),
+		"gitops/twin-negative/podsecurity/pod.yaml":             fmt.Sprintf(negPod, ns),
+		"gitops/twin-negative/workloads/kustomization.yaml":     kustomizationOf("job.yaml", "deployment.yaml", "control-job.yaml"),
+		"gitops/twin-negative/workloads/control-job.yaml":       fmt.Sprintf(controlJob, ns),
+		"gitops/twin-negative/workloads/job.yaml":               fmt.Sprintf(negJob, ns),
+		"gitops/twin-negative/workloads/deployment.yaml":        fmt.Sprintf(negDeployment, ns, cpu),
+		"gitops/clusters/" + env + "/twin-negative.yaml":        negLayers,
 	}
 	for path, content := range files {
 		p := filepath.Join(repo.Dir, path)
@@ -147,6 +150,8 @@ func negatives(ctx context.Context, t *testing.T, r *reporter, c *Clients, repo 
 	}
 	expect("crd-schema", c.WaitKustomizations(ctx, []string{"twin-neg-schema"}, 20*time.Second, seen),
 		"HelmRelease/"+ns+"/twin-neg-schema", "spec.interval")
+	expect("crd-unknown-field", c.WaitKustomizations(ctx, []string{"twin-neg-unknown-field"}, 20*time.Second, seen),
+		"HelmRelease/"+ns+"/twin-neg-unknown-field", "twinUnknownField")
 	expect("pod-security", c.WaitKustomizations(ctx, []string{"twin-neg-podsecurity"}, 20*time.Second, seen),
 		"Pod/"+ns+"/twin-neg-privileged", "PodSecurity")
 	expect("job-serviceaccount", c.CheckJobs(ctx, []string{ns + "/twin-neg-missing-sa"}, 30*time.Second),
@@ -155,6 +160,15 @@ func negatives(ctx context.Context, t *testing.T, r *reporter, c *Clients, repo 
 		"twin-neg-unschedulable", "Insufficient cpu")
 	expect("depends-on-never-ready", c.WaitKustomizations(ctx, []string{"twin-neg-dependent"}, 20*time.Second, seen),
 		"flux-system/twin-neg-dependent", "twin-neg-never")
+
+	// The control: a valid Job beside the broken ones passes the same check (kwok completes it).
+	t.Run("control-job-admitted", func(t *testing.T) {
+		if err := c.CheckJobs(ctx, []string{ns + "/twin-control-job"}, 30*time.Second); err != nil {
+			r.printf("FAIL control Job: %v", err)
+			t.Fatalf("a valid Job failed the check: %v", err)
+		}
+		r.printf("  control: Job %s/twin-control-job (ServiceAccount default) admitted, scheduled and completed by kwok", ns)
+	})
 
 	// Back to the good tree: the negative Kustomizations and their objects are pruned.
 	if err := repo.git("revert", "--no-edit", "HEAD"); err != nil {
@@ -206,6 +220,17 @@ func kustomizationOf(files ...string) string {
 }
 
 const negLayers = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: twin-neg-unknown-field, namespace: flux-system}
+spec:
+  interval: 1h
+  timeout: 1m
+  prune: true
+  wait: false
+  sourceRef: {kind: GitRepository, name: flux-system}
+  path: ./gitops/twin-negative/unknown-field
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata: {name: twin-neg-schema, namespace: flux-system}
 spec:
@@ -274,6 +299,21 @@ spec:
       sourceRef: {kind: HelmRepository, name: twin}
 `
 
+// A HelmRelease with a field its schema does not declare.
+const negUnknownField = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: twin-neg-unknown-field
+  namespace: %s
+spec:
+  interval: 1h
+  twinUnknownField: true
+  chart:
+    spec:
+      chart: twin
+      sourceRef: {kind: HelmRepository, name: twin}
+`
+
 // A privileged Pod in a namespace that enforces restricted.
 const negPod = `apiVersion: v1
 kind: Pod
@@ -310,6 +350,19 @@ spec:
     spec:
       restartPolicy: Never
       serviceAccountName: twin-neg-missing
+` + restrictedPod
+
+// A valid Job: the default ServiceAccount, restricted-compliant.
+const controlJob = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: twin-control-job
+  namespace: %s
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
 ` + restrictedPod
 
 // A Deployment that asks for more CPU than any node offers.

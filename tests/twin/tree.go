@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/yaml"
 	yamlv3 "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/yaml"
 )
 
 // Object is one manifest of the tree, as its file declares it (before Flux's substitution).

@@ -88,8 +88,11 @@ func TestTwin(t *testing.T) {
 }
 
 func runEnv(t *testing.T, r *reporter, root, bin, env string) {
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 	work, err := os.MkdirTemp("", "twin-"+env+"-")
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +101,8 @@ func runEnv(t *testing.T, r *reporter, root, bin, env string) {
 	stopped := make(chan struct{})
 	go func() {
 		select {
-		case <-ctx.Done(): // interrupted: stop what was started, keep the logs, and end here
+		case <-signals: // interrupted: stop what was started, keep the logs, and end here
+			cancel()
 			s.Stop()
 			fmt.Fprintf(os.Stderr, "twin: interrupted; every program it started is stopped; logs in %s\n", work)
 			os.Exit(2)
