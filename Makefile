@@ -140,6 +140,26 @@ security-kubernetes: render ## checkov over build/rendered with .checkov/kuberne
 	$(CHECKOV) -d build/rendered --config-file .checkov/kubernetes.yaml
 ## ---- end gitops ----
 
+## ---- twin ----
+# The live reconcile (docs/twin.md): Flux's source- and kustomize-controller apply the generated
+# tree to a real API server (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes
+# shaped like the environment's node group, offline. tests/twin/build.sh builds the programs and
+# gathers the CRDs once per machine, in a folder keyed by the pins' hash; a warm call is a no-op.
+TEST_TARGETS += twin
+TWIN_REPORT := build/twin/report.txt
+
+.PHONY: twin twin-build
+
+twin-build: ## Build the twin's programs and CRDs (once per machine; cached by the pins' hash)
+	tests/twin/build.sh >/dev/null
+
+twin: $(SETUP) ## Flux reconciles every gitops/clusters/<env> on a real API server + kwok nodes; prints the figures
+	@bin="$$(tests/twin/build.sh)"; rc=0; rm -f $(TWIN_REPORT); \
+	(cd tests/twin && TWIN_BIN="$$bin" TWIN_REPORT=$(CURDIR)/$(TWIN_REPORT) \
+	  $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 -timeout 15m ./...) || rc=$$?; \
+	echo "==> the twin's report ($(TWIN_REPORT))"; cat $(TWIN_REPORT) 2>/dev/null || true; exit $$rc
+## ---- end twin ----
+
 ## ---- app ----
 # The sample application (sample-app/README.md), a member of the Cargo workspace, and its chart
 # (gitops/charts/sample-app).

@@ -51,11 +51,16 @@ echo "setup: installing Python tools from requirements.txt (constraints.txt pins
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 
 echo "setup: downloading Go modules and building Go tools"
-for mod in tools tests/conformance; do
+for mod in tools tests/conformance tests/twin; do
   [[ -f $mod/go.mod ]] && (cd "$mod" && go mod download)
 done
 # Compiling the tools once fills the build cache, so the first `go tool` call is fast.
 (cd tools && go build tool)
+
+# The twin's control plane, Flux controllers and CRDs (docs/twin.md): built once per machine into
+# a folder keyed by the pins' hash, so this is a no-op until a pin changes.
+echo "setup: building the twin's programs (tests/twin/build.sh; cached once per machine)"
+tests/twin/build.sh >/dev/null
 
 echo "setup: downloading the Cargo workspace's crates (Cargo.lock pins every one)"
 cargo fetch --locked --quiet
