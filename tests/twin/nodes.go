@@ -30,6 +30,9 @@ var instanceTypes = map[string]instanceType{
 	"t3.xlarge": {VCPU: 4, MemoryMiB: 16384, MaxPods: 58},
 	"m5.large":  {VCPU: 2, MemoryMiB: 8192, MaxPods: 29},
 	"m5.xlarge": {VCPU: 4, MemoryMiB: 16384, MaxPods: 58},
+	// prod's on-demand group: 4 ENIs of 15 IPv4 addresses each.
+	"m6i.xlarge": {VCPU: 4, MemoryMiB: 16384, MaxPods: 58},
+	"m6a.xlarge": {VCPU: 4, MemoryMiB: 16384, MaxPods: 58},
 }
 
 // allocatable applies the EKS AMI's reservations (its bootstrap's kube-reserved and the
