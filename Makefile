@@ -121,22 +121,23 @@ security-terraform: $(SETUP) ## checkov over terraform/ (.checkov/terraform.yaml
 CHECK_TARGETS += gitops-check
 TEST_TARGETS += gitops-test
 SECURITY_TARGETS += security-kubernetes
-# The dev tree and the sample chart only, without the negative fixtures: fast enough for check.
-GITOPS_TREE_TESTS := ^(TestDevTree.*|TestClusterVarsFixtureMatchesTerraform|TestSampleApp.*|TestVault.*)$$
+# Every environment's tree and the sample chart only, without the negative fixtures: fast enough for check.
+GITOPS_TREE_TESTS := ^(TestClusterTree.*|TestEveryEnvironmentHasAClusterEntry|TestClusterVarsFixtureMatchesTerraform|TestSampleApp.*|TestVault.*)$$
 
 .PHONY: gitops-check gitops-test render security-kubernetes
 
-gitops-check: $(SETUP) ## Build gitops/clusters/dev as Flux would and check it (no negative fixtures)
+gitops-check: $(SETUP) ## Build every environment's gitops/clusters/<env> as Flux would and check it (no negative fixtures)
 	cd tests/conformance && $(GOTEST) -count=1 -run '$(GITOPS_TREE_TESTS)' ./gitops/...
 
 # testname format: one line per test and subtest, so the log shows every check and fixture.
-gitops-test: $(SETUP) ## The whole GitOps suite: the dev tree, the rendered sample chart, every negative fixture
+gitops-test: $(SETUP) ## The whole GitOps suite: every environment's tree, the rendered sample chart, every negative fixture
 	cd tests/conformance && $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 ./gitops/...
 
-render: $(SETUP) ## Write what Flux would apply (substituted, sample chart rendered) to build/rendered/
-	cd tests/conformance && go run ./cmd/render -root ../.. -cluster gitops/clusters/dev -out ../../build/rendered
+render: $(SETUP) ## Write what Flux would apply to each environment (substituted, sample chart rendered) to build/rendered/<env>/
+	rm -rf build/rendered
+	cd tests/conformance && go run ./cmd/render -root ../.. -out ../../build/rendered
 
-security-kubernetes: render ## checkov over build/rendered with .checkov/kubernetes.yaml (skips carry reasons)
+security-kubernetes: render ## checkov over build/rendered/<env> of every environment with .checkov/kubernetes.yaml (skips carry reasons)
 	$(CHECKOV) -d build/rendered --config-file .checkov/kubernetes.yaml
 ## ---- end gitops ----
 
