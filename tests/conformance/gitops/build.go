@@ -394,5 +394,9 @@ func BuildFolder(root, dir string) ([]Object, error) {
 		return nil, fmt.Errorf("copying the tree: %w", err)
 	}
 	objs, _, err := buildPath(work, fluxSystemKustomization("./"+filepath.ToSlash(dir)), nil)
-	return objs, err
+	if err != nil {
+		// kustomize names files by their path in the scratch copy; name them as in root.
+		return nil, errors.New(strings.ReplaceAll(err.Error(), work+string(filepath.Separator), ""))
+	}
+	return objs, nil
 }
