@@ -96,7 +96,7 @@ generate: ## Write the generated layout (terraform/, gitops/) from the crates; o
 
 ## ---- terraform ----
 # Terraform (docs/terraform.md). Offline: mock-provider tests, and a real apply/destroy of
-# bootstrap + envs/dev against the local AWS API emulator (moto) through the S3 backend.
+# bootstrap + each environment root against the local AWS API emulator (moto) through the S3 backend.
 CHECK_TARGETS += tf-check
 TEST_TARGETS += tf-test tf-emulator
 SECURITY_TARGETS += security-terraform
@@ -109,7 +109,7 @@ tf-check: $(SETUP) ## terraform fmt -check and validate of every module and root
 tf-test: $(SETUP) ## terraform test (mock provider) of every module and root, with summaries and timing
 	scripts/tf-test.sh
 
-tf-emulator: $(SETUP) ## Apply bootstrap + envs/dev to the AWS emulator, assert via the AWS API, destroy; writes build/cluster-vars.json
+tf-emulator: $(SETUP) ## Apply bootstrap, then envs/dev and envs/prod in turn, to the AWS emulator, assert via the AWS API, destroy; writes build/<env>/cluster-vars.json
 	scripts/tf-emulator-test.sh
 
 security-terraform: $(SETUP) ## checkov over terraform/ (.checkov/terraform.yaml); zero failed checks
@@ -226,8 +226,9 @@ tf-apply: ## Plan and apply terraform/envs/<ENV> against real AWS (CI: apply rol
 # down act on real AWS and a real cluster; lifecycle-test proves down's AWS side on the emulator.
 TEST_TARGETS += lifecycle-test
 ENV ?= dev
-# dev's monthly target (issue 7); make cost fails above it.
-COST_BUDGET ?= 250
+# dev's monthly target (issue 7); make cost fails above it. Other environments have no target
+# (0: no limit) unless COST_BUDGET is given.
+COST_BUDGET ?= $(if $(filter dev,$(ENV)),250,0)
 
 .PHONY: up down demo cost lifecycle-test
 
@@ -240,7 +241,7 @@ down: $(SETUP) ## Delete ENV: suspend Flux, remove controller-made AWS resources
 demo: $(SETUP) generate ## No AWS account: emulator apply, cluster vars, render, verification suite, sample app, summary
 	scripts/demo.sh
 
-cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [COST_BUDGET=250 COST_FLAGS="-node-uptime 0.45"]
+cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [COST_BUDGET=250 for dev, none else; COST_FLAGS="-node-uptime 0.45"]
 	scripts/cost.sh '$(ENV)' -budget '$(COST_BUDGET)' $(COST_FLAGS)
 
 lifecycle-test: $(SETUP) ## Emulator: apply dev, add controller-made resources, teardown, destroy, zero leftovers; dev cost in budget
