@@ -36,8 +36,10 @@ step "1/6 start the AWS API emulator"
 . "$("$root/scripts/emulator.sh" env)"
 
 step "2/6 terraform apply: bootstrap, then envs/dev (with its S3 backend) on the emulator"
-"$root/scripts/tf-emulator-apply.sh" "$work"
-cp "$work/cluster-vars.json" "$root/build/cluster-vars.json"
+"$root/scripts/tf-emulator-apply.sh" "$work" dev
+mkdir -p "$root/build/dev"
+cp "$work/dev/cluster-vars.json" "$root/build/cluster-vars.json"
+cp "$work/dev/cluster-vars.json" "$root/build/dev/cluster-vars.json"
 terraform -chdir="$work/terraform/envs/dev" show -json >"$work/state.json"
 
 step "3/6 render the GitOps tree with those cluster vars (make render)"
@@ -68,8 +70,8 @@ jq -r 'def modules: ., (.child_modules[]? | modules);
           elif (.type | test("^aws_(vpc|subnet|route_table|route|nat_gateway|internet_gateway|eip|default|security_group|flow_log|network_acl|launch_template)($|_)")) then "ec2"
           else (.type | split("_")[1]) end]
        | group_by(.) | map("  \(.[0]): \(length)") | .[]' "$work/state.json"
-echo "Kubernetes objects rendered into build/rendered/, per kind:"
-"$root/.venv/bin/python" - "$root/build/rendered" <<'PY'
+echo "Kubernetes objects rendered into build/rendered/dev/ (dev's cluster vars from the emulator), per kind:"
+"$root/.venv/bin/python" - "$root/build/rendered/dev" <<'PY'
 import collections, pathlib, sys, yaml
 kinds = collections.Counter(d["kind"] for f in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml"))
                             for d in yaml.safe_load_all(f.read_text()) if d)
@@ -78,7 +80,7 @@ for kind, n in sorted(kinds.items()):
 print(f"  total: {sum(kinds.values())}")
 PY
 echo "Policy results on the dev tree (make gitops-test):"
-sed -nE 's/^(PASS|FAIL) gitops\.TestDevTree\/([^ ]*) .*/  \1  \2/p' "$work/gitops-test.log" | tr '_' ' '
+sed -nE 's/^(PASS|FAIL) gitops\.TestClusterTree\/dev\/([^ ]*) .*/  \1  \2/p' "$work/gitops-test.log" | tr '_' ' '
 grep -E '^DONE' "$work/gitops-test.log" | sed 's/^/  whole suite: /'
 echo "Sample app: $url  (health $url/healthz, API $url/api/entries)"
 echo "Took $((SECONDS - total))s. Logs and state: $work"

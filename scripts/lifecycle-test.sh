@@ -31,12 +31,12 @@ for want in "MISSING environment 'no-such-env'" "MISSING terraform/envs/no-such-
 done
 
 step "apply bootstrap + envs/dev on the emulator"
-"$root/scripts/tf-emulator-apply.sh" "$work"
-terraform -chdir="$work/terraform/envs/dev" show -json >"$work/state.json"
-cluster="$(jq -r .CLUSTER_NAME "$work/cluster-vars.json")"
+"$root/scripts/tf-emulator-apply.sh" "$work" dev
+terraform -chdir="$work/terraform/envs/dev" show -json >"$work/dev/state.json"
+cluster="$(jq -r .CLUSTER_NAME "$work/dev/cluster-vars.json")"
 
 step "controllers' resources out of band, teardown, assertions (go test -tags lifecycle)"
-(cd "$root/tools" && TEARDOWN_TEST_ENDPOINT="$AWS_ENDPOINT_URL" LIFECYCLE_WORKDIR="$work" \
+(cd "$root/tools" && TEARDOWN_TEST_ENDPOINT="$AWS_ENDPOINT_URL" LIFECYCLE_WORKDIR="$work/dev" \
   go test -tags lifecycle -count=1 -v -run '^TestLifecycle' ./cmd/teardown/)
 
 step "terraform destroy"
@@ -44,7 +44,7 @@ step "terraform destroy"
 
 step "leftover check for cluster $cluster"
 (cd "$root/tools" && go run ./cmd/teardown -check -cluster "$cluster" -region "$AWS_REGION")
-"$root/.venv/bin/python" "$root/terraform/envs/dev/tests/emulator_checks.py" destroyed
+"$root/.venv/bin/python" "$root/scripts/emulator_checks.py" destroyed
 
 step "dev's monthly estimate within its budget (make cost)"
 "$root/scripts/cost.sh" dev -budget "${COST_BUDGET:-250}"

@@ -8,15 +8,18 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// The dev tree's Authentik blueprints pass the schema checks of blueprints.go, and the SSO
+// Each cluster tree's Authentik blueprints pass the schema checks of blueprints.go, and the SSO
 // blueprint is where the design puts it and declares every model the design names.
-func TestDevTreeAuthentikBlueprints(t *testing.T) {
-	tree, _, _ := dev(t)
+func TestClusterTreeAuthentikBlueprints(t *testing.T) {
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkAuthentikBlueprints(t, c.Tree) })
+}
+
+func checkAuthentikBlueprints(t *testing.T, tree *Tree) {
 	report(t, CheckAuthentikBlueprints(tree))
 
 	cm, found := findObject(tree, "ConfigMap", AuthentikNamespace, SSOBlueprintConfigMap)
 	if !found {
-		t.Fatalf("no ConfigMap %s/%s in the dev tree: the SSO blueprint is missing", AuthentikNamespace, SSOBlueprintConfigMap)
+		t.Fatalf("no ConfigMap %s/%s in the tree: the SSO blueprint is missing", AuthentikNamespace, SSOBlueprintConfigMap)
 	}
 	data, _, _ := unstructured.NestedStringMap(cm.Fields, "data")
 	content, ok := data[SSOBlueprintKey]

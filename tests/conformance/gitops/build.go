@@ -312,10 +312,48 @@ func withOriginAnnotations(data []byte) ([]byte, error) {
 	return yaml.Marshal(k)
 }
 
-// LoadVars reads the cluster vars: build/cluster-vars.json from a Terraform emulator run when
+// ClustersDir holds one Flux entry per environment, plus the local flavour.
+const ClustersDir = "gitops/clusters"
+
+// LocalFlavour is the folder of ClustersDir that is dev's local flavour for the kind e2e, not an
+// environment's entry; tests/conformance/workflows/localflavour builds it.
+const LocalFlavour = "local"
+
+// FixtureVarsFile stands in for Terraform's cluster_vars when no emulator run has written an
+// environment's own file. The generator writes it with dev's values; its keys are every
+// environment's (one ClusterVars type), which is what strict substitution needs.
+const FixtureVarsFile = "tests/conformance/testdata/cluster-vars.json"
+
+// ClusterEnvs lists the environments that have a Flux entry: every folder of gitops/clusters
+// except the local flavour, sorted.
+func ClusterEnvs(root string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(root, ClustersDir))
+	if err != nil {
+		return nil, err
+	}
+	var envs []string
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != LocalFlavour {
+			envs = append(envs, e.Name())
+		}
+	}
+	if len(envs) == 0 {
+		return nil, fmt.Errorf("%s holds no environment's cluster entry (only %q or nothing)", ClustersDir, LocalFlavour)
+	}
+	sort.Strings(envs)
+	return envs, nil
+}
+
+// EmulatorVarsFile is where scripts/tf-emulator-test.sh writes env's cluster_vars from a real
+// apply of terraform/envs/<env> to the emulator.
+func EmulatorVarsFile(env string) string {
+	return "build/" + env + "/cluster-vars.json"
+}
+
+// LoadVars reads env's cluster vars: EmulatorVarsFile(env) from a Terraform emulator run when
 // present, else the checked-in fixture. It returns the file it used.
-func LoadVars(repoRoot string) (map[string]string, string, error) {
-	for _, p := range []string{"build/cluster-vars.json", "tests/conformance/testdata/cluster-vars.json"} {
+func LoadVars(repoRoot, env string) (map[string]string, string, error) {
+	for _, p := range []string{EmulatorVarsFile(env), FixtureVarsFile} {
 		data, err := os.ReadFile(filepath.Join(repoRoot, p))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -329,7 +367,7 @@ func LoadVars(repoRoot string) (map[string]string, string, error) {
 		}
 		return vars, p, nil
 	}
-	return nil, "", errors.New("no cluster vars: neither build/cluster-vars.json nor tests/conformance/testdata/cluster-vars.json exists")
+	return nil, "", fmt.Errorf("no cluster vars for %s: neither %s nor %s exists", env, EmulatorVarsFile(env), FixtureVarsFile)
 }
 
 // SortedKeys returns the keys of m in order, for stable messages.
@@ -340,4 +378,25 @@ func SortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// BuildFolder builds one folder (relative to root) with Flux's kustomize library the way
+// kustomize-controller builds a Kustomization's path: generate, then secure build. No
+// substitution: the folder alone, as any Kustomization pointing at it would read it.
+// Like Build it works on a copy of root's Flux folders.
+func BuildFolder(root, dir string) ([]Object, error) {
+	work, err := os.MkdirTemp("", "gitops-folder-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	if err := copyTree(root, work); err != nil {
+		return nil, fmt.Errorf("copying the tree: %w", err)
+	}
+	objs, _, err := buildPath(work, fluxSystemKustomization("./"+filepath.ToSlash(dir)), nil)
+	if err != nil {
+		// kustomize names files by their path in the scratch copy; name them as in root.
+		return nil, errors.New(strings.ReplaceAll(err.Error(), work+string(filepath.Separator), ""))
+	}
+	return objs, nil
 }

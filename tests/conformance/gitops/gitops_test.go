@@ -1,7 +1,9 @@
 package gitops
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,32 +20,87 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-const (
-	repoRoot   = "../../.."
-	clusterDir = "gitops/clusters/dev"
-)
+const repoRoot = "../../.."
+
+// builtCluster is one environment's Flux entry (gitops/clusters/<Env>) built as Flux would.
+type builtCluster struct {
+	Env      string
+	Dir      string
+	Tree     *Tree
+	Vars     map[string]string
+	VarsFile string
+	Err      error
+}
 
 var (
-	devOnce  sync.Once
-	devTree  *Tree
-	devVars  map[string]string
-	devFile  string
-	devError error
+	clustersOnce  sync.Once
+	clustersBuilt []*builtCluster
+	clustersErr   error
 )
 
-// dev builds the dev tree once for all tests of the package.
-func dev(t *testing.T) (*Tree, map[string]string, string) {
+// clusters builds every environment's cluster entry once for all tests of the package, two at a
+// time (the machines have two cores).
+func clusters(t *testing.T) []*builtCluster {
 	t.Helper()
-	devOnce.Do(func() {
-		devVars, devFile, devError = LoadVars(repoRoot)
-		if devError == nil {
-			devTree, devError = Build(repoRoot, clusterDir, devVars)
+	clustersOnce.Do(func() {
+		var envs []string
+		if envs, clustersErr = ClusterEnvs(repoRoot); clustersErr != nil {
+			return
 		}
+		var wg sync.WaitGroup
+		for _, env := range envs {
+			c := &builtCluster{Env: env, Dir: ClustersDir + "/" + env}
+			clustersBuilt = append(clustersBuilt, c)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.Vars, c.VarsFile, c.Err = LoadVars(repoRoot, c.Env)
+				if c.Err == nil {
+					c.Tree, c.Err = Build(repoRoot, c.Dir, c.Vars)
+				}
+			}()
+		}
+		wg.Wait()
 	})
-	if devError != nil {
-		t.Fatalf("building %s: %v", clusterDir, devError)
+	if clustersErr != nil {
+		t.Fatalf("listing %s: %v", ClustersDir, clustersErr)
 	}
-	return devTree, devVars, devFile
+	return clustersBuilt
+}
+
+// forEachCluster runs check once per environment's cluster entry, as a subtest named after the
+// environment; a cluster that does not build fails its subtest, naming the folder.
+func forEachCluster(t *testing.T, check func(t *testing.T, c *builtCluster)) {
+	t.Helper()
+	for _, c := range clusters(t) {
+		t.Run(c.Env, func(t *testing.T) {
+			if c.Err != nil {
+				t.Fatalf("building %s: %v", c.Dir, c.Err)
+			}
+			check(t, c)
+		})
+	}
+}
+
+// Every environment file has its cluster entry and every cluster entry its environment file, so
+// the table of trees below can miss no environment.
+func TestEveryEnvironmentHasAClusterEntry(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot, "environments", "*.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromFiles []string
+	for _, f := range files {
+		fromFiles = append(fromFiles, strings.TrimSuffix(filepath.Base(f), ".toml"))
+	}
+	slices.Sort(fromFiles)
+	envs, err := ClusterEnvs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fromFiles, envs) {
+		t.Errorf("environments/*.toml name %v but %s holds entries %v (besides %q); run make generate", fromFiles, ClustersDir, envs, LocalFlavour)
+	}
 }
 
 func report(t *testing.T, findings []Finding) {
@@ -53,11 +110,15 @@ func report(t *testing.T, findings []Finding) {
 	}
 }
 
-func TestDevTree(t *testing.T) {
-	tree, vars, varsFile := dev(t)
-	t.Logf("cluster vars from %s; %d Kustomizations, %d objects", varsFile, len(tree.Kustomizations), len(tree.Objects))
+func TestClusterTree(t *testing.T) {
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkClusterTree(t, c) })
+}
+
+func checkClusterTree(t *testing.T, c *builtCluster) {
+	tree, vars, varsFile := c.Tree, c.Vars, c.VarsFile
+	t.Logf("%s: cluster vars from %s; %d Kustomizations, %d objects", c.Dir, varsFile, len(tree.Kustomizations), len(tree.Objects))
 	if len(tree.Kustomizations) == 0 || len(tree.Objects) == 0 {
-		t.Fatal("the dev tree built to nothing; gitops/clusters/dev must declare the layer Kustomizations")
+		t.Fatalf("the %s tree built to nothing; %s must declare the layer Kustomizations", c.Env, c.Dir)
 	}
 	checks := []struct {
 		name string
@@ -83,8 +144,11 @@ func TestDevTree(t *testing.T) {
 }
 
 // Every Ingress the platform exposes must be present: one host per UI the issue lists.
-func TestDevTreeExposesEveryUI(t *testing.T) {
-	tree, vars, _ := dev(t)
+func TestClusterTreeExposesEveryUI(t *testing.T) {
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkExposesEveryUI(t, c.Tree, c.Vars) })
+}
+
+func checkExposesEveryUI(t *testing.T, tree *Tree, vars map[string]string) {
 	var hosts []string
 	for _, o := range objectsOfKind(tree, "Ingress") {
 		rules, _, _ := unstructuredSlice(o.Fields, "spec", "rules")
@@ -115,32 +179,50 @@ func unstructuredSlice(m map[string]any, path ...string) ([]any, bool, error) {
 }
 
 // The fixture stands in for Terraform's output when no emulator run has happened; its keys
-// must be exactly the keys of the cluster_vars output in terraform/envs/dev.
+// must be exactly the keys of the cluster_vars output of every environment's root
+// (terraform/envs/<env>), and so must those of each emulator run's build/<env>/cluster-vars.json.
 func TestClusterVarsFixtureMatchesTerraform(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(repoRoot, "tests/conformance/testdata/cluster-vars.json"))
+	data, err := os.ReadFile(filepath.Join(repoRoot, FixtureVarsFile))
 	if err != nil {
 		t.Fatalf("reading the fixture: %v", err)
 	}
 	fixtureVars := map[string]string{}
 	if err := yaml.Unmarshal(data, &fixtureVars); err != nil {
-		t.Fatalf("tests/conformance/testdata/cluster-vars.json: %v", err)
+		t.Fatalf("%s: %v", FixtureVarsFile, err)
 	}
-	tfKeys, file, err := terraformClusterVarsKeys(filepath.Join(repoRoot, "terraform/envs/dev"))
+	envs, err := ClusterEnvs(repoRoot)
 	if err != nil {
-		t.Fatalf("reading Terraform's cluster_vars output: %v", err)
+		t.Fatal(err)
 	}
-	got := SortedKeys(fixtureVars)
-	if !slices.Equal(got, tfKeys) {
-		t.Errorf("tests/conformance/testdata/cluster-vars.json keys %v differ from output \"cluster_vars\" in %s: %v", got, file, tfKeys)
-	}
-	if data, err := os.ReadFile(filepath.Join(repoRoot, "build/cluster-vars.json")); err == nil {
-		built := map[string]string{}
-		if err := yaml.Unmarshal(data, &built); err != nil {
-			t.Fatalf("build/cluster-vars.json: %v", err)
-		}
-		if !slices.Equal(SortedKeys(built), tfKeys) {
-			t.Errorf("build/cluster-vars.json keys %v differ from Terraform's cluster_vars keys %v", SortedKeys(built), tfKeys)
-		}
+	for _, env := range envs {
+		t.Run(env, func(t *testing.T) {
+			tfKeys, file, err := terraformClusterVarsKeys(filepath.Join(repoRoot, "terraform/envs", env))
+			if err != nil {
+				t.Fatalf("reading Terraform's cluster_vars output of %s: %v", env, err)
+			}
+			if got := SortedKeys(fixtureVars); !slices.Equal(got, tfKeys) {
+				t.Errorf("%s keys %v differ from output \"cluster_vars\" in %s: %v", FixtureVarsFile, got, file, tfKeys)
+			}
+			built := EmulatorVarsFile(env)
+			data, err := os.ReadFile(filepath.Join(repoRoot, built))
+			if errors.Is(err, fs.ErrNotExist) {
+				t.Logf("%s: no emulator run yet (make tf-emulator writes it)", built)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			vars := map[string]string{}
+			if err := yaml.Unmarshal(data, &vars); err != nil {
+				t.Fatalf("%s: %v", built, err)
+			}
+			if !slices.Equal(SortedKeys(vars), tfKeys) {
+				t.Errorf("%s keys %v differ from Terraform's cluster_vars keys %v in %s", built, SortedKeys(vars), tfKeys, file)
+			}
+			if vars["ENVIRONMENT"] != env {
+				t.Errorf("%s: ENVIRONMENT is %q, want %q: the file holds another environment's apply", built, vars["ENVIRONMENT"], env)
+			}
+		})
 	}
 }
 
@@ -188,33 +270,40 @@ func terraformClusterVarsKeys(dir string) ([]string, string, error) {
 	return nil, "", fmt.Errorf("no output \"cluster_vars\" in %s", dir)
 }
 
-// CI sets the image tag in the data file environments/dev.toml and regenerates; the rendered
-// Deployment must run that tag from the ECR repository of the cluster vars.
+// CI sets the image tag in each environment's data file environments/<env>.toml and
+// regenerates; the rendered Deployment must run that tag from the ECR repository of the cluster
+// vars.
 func TestSampleAppImageTag(t *testing.T) {
-	tag := dataFileImageTag(t)
-	if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(tag) {
-		t.Errorf("image tag %q must be a full 40-hex git SHA", tag)
-	}
+	forEachCluster(t, func(t *testing.T, c *builtCluster) {
+		tag := dataFileImageTag(t, c.Env)
+		if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(tag) {
+			t.Errorf("environments/%s.toml: image tag %q must be a full 40-hex git SHA", c.Env, tag)
+		}
+	})
 }
 
-// dataFileImageTag reads sample_app.image_tag from environments/dev.toml, strictly: a key the
-// test does not know is an error, as it is for the generator.
-func dataFileImageTag(t *testing.T) string {
+// dataFileImageTag reads sample_app.image_tag from environments/<env>.toml, strictly within
+// [sample_app]: a key there that the test does not know is an error, as it is for the generator.
+// The other tables are the generator's to validate.
+func dataFileImageTag(t *testing.T, env string) string {
 	t.Helper()
+	file := "environments/" + env + ".toml"
 	var settings struct {
 		SampleApp struct {
 			ImageTag string `toml:"image_tag"`
 		} `toml:"sample_app"`
 	}
-	md, err := toml.DecodeFile(filepath.Join(repoRoot, "environments/dev.toml"), &settings)
+	md, err := toml.DecodeFile(filepath.Join(repoRoot, file), &settings)
 	if err != nil {
-		t.Fatalf("environments/dev.toml: %v", err)
+		t.Fatalf("%s: %v", file, err)
 	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		t.Errorf("environments/dev.toml has keys this test does not know: %v", undecoded)
+	for _, key := range md.Undecoded() {
+		if len(key) > 1 && key[0] == "sample_app" {
+			t.Errorf("%s has key %s, which this test does not know", file, key)
+		}
 	}
 	if !md.IsDefined("sample_app", "image_tag") {
-		t.Fatal("environments/dev.toml has no sample_app.image_tag")
+		t.Fatalf("%s has no sample_app.image_tag", file)
 	}
 	return settings.SampleApp.ImageTag
 }
@@ -222,7 +311,11 @@ func dataFileImageTag(t *testing.T) string {
 // The sample app's chart is rendered with the values its HelmRelease gives it and the rendered
 // objects go through the same checks as the tree.
 func TestSampleAppRendered(t *testing.T) {
-	tree, vars, _ := dev(t)
+	forEachCluster(t, checkSampleAppRendered)
+}
+
+func checkSampleAppRendered(t *testing.T, c *builtCluster) {
+	tree, vars := c.Tree, c.Vars
 	var hrObj *Object
 	for _, o := range objectsOfKind(tree, helmv2.HelmReleaseKind) {
 		if o.Unstructured().GetName() == "sample-app" {
@@ -230,7 +323,7 @@ func TestSampleAppRendered(t *testing.T) {
 		}
 	}
 	if hrObj == nil {
-		t.Fatal("no HelmRelease sample-app in the dev tree")
+		t.Fatalf("no HelmRelease sample-app in the %s tree", c.Env)
 	}
 	hr, err := decodeAs[helmv2.HelmRelease](*hrObj)
 	if err != nil {
@@ -263,7 +356,7 @@ func TestSampleAppRendered(t *testing.T) {
 	report(t, CheckIngresses(sub, PlatformPolicy, vars))
 	report(t, CheckWorkloads(sub))
 
-	wantImage := vars["SAMPLE_APP_IMAGE_REPOSITORY"] + ":" + dataFileImageTag(t)
+	wantImage := vars["SAMPLE_APP_IMAGE_REPOSITORY"] + ":" + dataFileImageTag(t, c.Env)
 	var deployments, ingresses int
 	for _, o := range rendered {
 		switch _, k := o.Kind(); k {

@@ -43,7 +43,7 @@ func fixtureTree(t *testing.T, name string) []Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := Build(root, clusterDir, vars)
+	tree, err := Build(root, fixtureClusterDir, vars)
 	if err != nil {
 		return []Finding{{Message: err.Error()}}
 	}
@@ -123,3 +123,6 @@ func TestBadFixturesAreRejected(t *testing.T) {
 		})
 	}
 }
+
+// fixtureClusterDir is the cluster entry of the fixture trees under testdata/.
+const fixtureClusterDir = "gitops/clusters/dev"

@@ -101,7 +101,7 @@ func dependsOnClosure(tree *Tree, name string) map[string]bool {
 	return seen
 }
 
-// kustomizationNamed returns the Flux Kustomization name of the dev tree.
+// kustomizationNamed returns the Flux Kustomization name of the tree.
 func kustomizationNamed(t *testing.T, tree *Tree, name string) *FluxKustomization {
 	t.Helper()
 	for i, k := range tree.Kustomizations {
@@ -109,7 +109,7 @@ func kustomizationNamed(t *testing.T, tree *Tree, name string) *FluxKustomizatio
 			return &tree.Kustomizations[i]
 		}
 	}
-	t.Fatalf("gitops/clusters/dev declares no Kustomization %s", name)
+	t.Fatalf("the cluster entry declares no Kustomization %s", name)
 	return nil
 }
 
@@ -127,7 +127,10 @@ func isRelease(name string) func(Object) bool {
 // generated client secret it mounts); everything that logs in to Vault waits for the bootstrap's
 // roles and for nothing of people's sign-in.
 func TestVaultBootstrapReconcileOrder(t *testing.T) {
-	tree, _, _ := dev(t)
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkVaultBootstrapReconcileOrder(t, c.Tree) })
+}
+
+func checkVaultBootstrapReconcileOrder(t *testing.T, tree *Tree) {
 	needs := map[string]map[string]func(Object) bool{
 		vaultBootstrapKS: {
 			"the vault HelmRelease": isRelease("vault"),
@@ -245,7 +248,10 @@ func logsInToVault(o Object) bool {
 // release and an exact AWS CLI image, with the root token only in a memory volume; the OIDC Job
 // reads the root token with the bootstrap's own store.sh.
 func TestVaultBootstrapJob(t *testing.T) {
-	tree, vars, _ := dev(t)
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkVaultBootstrapJob(t, c.Tree, c.Vars) })
+}
+
+func checkVaultBootstrapJob(t *testing.T, tree *Tree, vars map[string]string) {
 
 	// The Vault IRSA role reaches the Jobs only through the chart's service account.
 	var hr *helmv2.HelmRelease
@@ -258,7 +264,7 @@ func TestVaultBootstrapJob(t *testing.T) {
 		}
 	}
 	if hr == nil {
-		t.Fatal("no HelmRelease vault/vault in the dev tree")
+		t.Fatal("no HelmRelease vault/vault in the tree")
 	}
 	values := hr.GetValues()
 	sa, _, _ := unstructured.NestedString(values, "server", "serviceAccount", "name")
@@ -367,7 +373,10 @@ func TestVaultBootstrapJob(t *testing.T) {
 // configure.sh writes a role per consumer; every consumer in the tree must find its role bound
 // to its own service account, with a policy that allows what it does.
 func TestVaultBootstrapRolesMatchConsumers(t *testing.T) {
-	tree, _, _ := dev(t)
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkVaultBootstrapRolesMatchConsumers(t, c.Tree) })
+}
+
+func checkVaultBootstrapRolesMatchConsumers(t *testing.T, tree *Tree) {
 	o, _, cm := vaultJob(t, tree, vaultBootstrapKS)
 	roles := map[string][2]string{}
 	for _, m := range regexp.MustCompile(`(?m)^role (\S+) (\S+) (\S+)$`).FindAllStringSubmatch(cm.Data["configure.sh"], -1) {
@@ -471,7 +480,7 @@ func renderedSampleApp(t *testing.T, tree *Tree) []Object {
 		}
 		return objs
 	}
-	t.Fatal("no HelmRelease sample-app in the dev tree")
+	t.Fatal("no HelmRelease sample-app in the tree")
 	return nil
 }
 
@@ -550,7 +559,10 @@ func TestVaultPolicyPathMatching(t *testing.T) {
 
 // Namespace vault denies by default; each Job's own policy admits exactly what it needs.
 func TestVaultBootstrapNetworkPolicies(t *testing.T) {
-	tree, _, _ := dev(t)
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkVaultBootstrapNetworkPolicies(t, c.Tree) })
+}
+
+func checkVaultBootstrapNetworkPolicies(t *testing.T, tree *Tree) {
 	policies := networkPolicies(t, tree)
 	nsLabels := namespaceLabels(tree)
 	vaultPod := endpoint{namespace: vaultNamespace, labels: vaultServerPodLabels}

@@ -148,7 +148,7 @@ func estimate(p plan, pr regionPrices, hours float64, a assumptions) (*costEstim
 		e.add("CloudWatch Logs ingestion", fmt.Sprintf("%d log group(s), assumed %.0f GB", n, a.LogIngestGB), a.LogIngestGB*pr.LogIngestGB)
 	}
 	if n := len(p.ofType("aws_nat_gateway")); n > 1 {
-		e.warnings = append(e.warnings, fmt.Sprintf("%d NAT gateways: one per AZ survives an AZ outage, but a single NAT saves $%.0f/month in dev", n, float64(n-1)*pr.NATHour*hours))
+		e.warnings = append(e.warnings, fmt.Sprintf("%d NAT gateways: one per AZ survives an AZ outage, but a single NAT saves $%.0f/month where an environment can lose egress with a zone", n, float64(n-1)*pr.NATHour*hours))
 	}
 	for _, r := range p.resources {
 		if !priced[r.Type] && !freeTypes[r.Type] {

@@ -1,12 +1,12 @@
-// Command render writes what Flux would apply to the dev cluster into build/rendered/: one file
-// per Flux Kustomization (built and substituted exactly as the gitops suite builds it) plus the
-// sample app chart rendered with its HelmRelease values. `make render` runs it; `make demo` and
-// `make security-kubernetes` read the result.
+// Command render writes what Flux would apply to each environment's cluster into
+// build/rendered/<env>/: one file per Flux Kustomization (built and substituted exactly as the
+// gitops suite builds it) plus the sample app chart rendered with its HelmRelease values. Without
+// -env it renders every environment with a folder in gitops/clusters (the local flavour aside).
+// `make render` runs it; `make demo` and `make security-kubernetes` read the result.
 package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -23,20 +23,31 @@ import (
 
 func main() {
 	root := flag.String("root", "../..", "repository root")
-	cluster := flag.String("cluster", "gitops/clusters/dev", "cluster folder, relative to the root")
-	out := flag.String("out", "../../build/rendered", "output folder (replaced)")
+	env := flag.String("env", "", "render only this environment's cluster entry, gitops/clusters/<env> (default: every environment)")
+	out := flag.String("out", "../../build/rendered", "output folder; each environment's subfolder <env>/ is replaced")
 	flag.Parse()
-	if err := run(*root, *cluster, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "render:", err)
-		os.Exit(1)
+	envs := []string{*env}
+	if *env == "" {
+		var err error
+		if envs, err = gitops.ClusterEnvs(*root); err != nil {
+			fmt.Fprintf(os.Stderr, "render: listing the cluster entries under %s (run from tests/conformance/ or pass -root): %v\n", *root, err)
+			os.Exit(1)
+		}
+	}
+	for _, e := range envs {
+		if err := run(*root, e, filepath.Join(*out, e)); err != nil {
+			fmt.Fprintf(os.Stderr, "render: %s: %v\n", e, err)
+			os.Exit(1)
+		}
 	}
 }
 
-func run(root, cluster, out string) error {
+func run(root, env, out string) error {
+	cluster := gitops.ClustersDir + "/" + env
 	if _, err := os.Stat(filepath.Join(root, cluster)); err != nil {
 		return fmt.Errorf("cluster folder %s not found under %s (run from tests/conformance/ or pass -root): %w", cluster, root, err)
 	}
-	vars, varsFile, err := gitops.LoadVars(root)
+	vars, varsFile, err := gitops.LoadVars(root, env)
 	if err != nil {
 		return err
 	}
@@ -49,7 +60,7 @@ func run(root, cluster, out string) error {
 		for _, f := range tree.Findings {
 			msgs = append(msgs, f.String())
 		}
-		return errors.New("the tree does not build:\n  " + strings.Join(msgs, "\n  "))
+		return fmt.Errorf("%s does not build:\n  %s", cluster, strings.Join(msgs, "\n  "))
 	}
 	if err := os.RemoveAll(out); err != nil {
 		return err

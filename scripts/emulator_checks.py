@@ -1,9 +1,10 @@
-"""Assertions, through the AWS API, on the envs/dev apply against the local emulator.
+"""Assertions, through the AWS API, on an environment root's apply against the local emulator.
 
 Usage (emulator environment loaded, see scripts/emulator.sh):
-  emulator_checks.py applied <workdir>    check what scripts/tf-emulator-apply.sh created
-  emulator_checks.py destroyed            check that no platform resource is left
-  emulator_checks.py empty-bucket <name>  delete every object version of the state bucket
+  emulator_checks.py applied <workdir> <env>  check what scripts/tf-emulator-apply.sh created
+                                              for terraform/envs/<env>
+  emulator_checks.py destroyed                check that no platform resource is left
+  emulator_checks.py empty-bucket <name>      delete every object version of the state bucket
 
 Each failed check is printed; the exit status is 1 when any failed.
 
@@ -22,7 +23,14 @@ import sys
 import boto3
 
 GITHUB_ISSUER = "token.actions.githubusercontent.com"
-STATE_KEY = "envs/dev/terraform.tfstate"
+
+# What each environment's root must create on the emulator where the environments differ
+# (environments/<env>.toml; dev's node sizes are those of its emulator.tfvars, prod's the root's
+# own defaults, which its emulator.tfvars leaves alone).
+EXPECTED = {
+    "dev": {"zones": 2, "nat_gateways": 1, "capacity_type": "SPOT", "instance_types": ["t3.large"], "scaling": (1, 1, 2)},
+    "prod": {"zones": 3, "nat_gateways": 3, "capacity_type": "ON_DEMAND", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "scaling": (3, 3, 6)},
+}
 
 
 class Checks:
@@ -57,12 +65,16 @@ def trust_condition(role_name):
     return statements, statements[0].get("Condition", {})
 
 
-def check_applied(workdir):
+def check_applied(workdir, env):
+    if env not in EXPECTED:
+        raise SystemExit(f"emulator_checks.py: no expectations for environment {env!r} (known: {sorted(EXPECTED)}); add it to EXPECTED")
+    want = EXPECTED[env]
     c = Checks()
     work = pathlib.Path(workdir)
-    outputs = json.loads((work / "outputs.json").read_text())
+    outputs = json.loads((work / env / "outputs.json").read_text())
     cluster_vars = outputs["cluster_vars"]["value"]
-    tfvars = (work / "terraform/envs/dev/emulator.tfvars").read_text()
+    c.check(cluster_vars["ENVIRONMENT"] == env, f"cluster_vars ENVIRONMENT is {env} (got {cluster_vars['ENVIRONMENT']})")
+    tfvars = (work / f"terraform/envs/{env}/emulator.tfvars").read_text()
     public_cidrs = tfvars_value(tfvars, "api_public_access_cidrs")
     repository = tfvars_value(tfvars, "github_repository")
     name = cluster_vars["CLUSTER_NAME"]
@@ -82,14 +94,24 @@ def check_applied(workdir):
     c.check(vpc_config.get("endpointPrivateAccess") is True, "private API endpoint is on")
     c.check(vpc_config.get("endpointPublicAccess") is True and vpc_config.get("publicAccessCidrs") == public_cidrs,
             f"public API endpoint limited to {public_cidrs} (got {vpc_config.get('endpointPublicAccess')}, {vpc_config.get('publicAccessCidrs')})")
-    c.check(vpc_config.get("vpcId") in (None, cluster_vars["VPC_ID"]) and len(vpc_config.get("subnetIds", [])) == 2,
-            "the cluster uses the two private subnets of the platform VPC")
+    subnet_ids = vpc_config.get("subnetIds", [])
+    c.check(vpc_config.get("vpcId") in (None, cluster_vars["VPC_ID"]) and len(subnet_ids) == want["zones"],
+            f"the cluster uses the {want['zones']} private subnets of the platform VPC (got {len(subnet_ids)})")
+    ec2 = boto3.client("ec2")
+    zones = {s["AvailabilityZone"] for s in ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"]} if subnet_ids else set()
+    c.check(len(zones) == want["zones"], f"the cluster's subnets span {want['zones']} zones (got {sorted(zones)})")
 
     nodegroups = eks.list_nodegroups(clusterName=name)["nodegroups"]
     c.check(nodegroups == ["default"], f"one managed node group 'default' (got {nodegroups})")
-    ec2 = boto3.client("ec2")
     for group_name in nodegroups:
         group = eks.describe_nodegroup(clusterName=name, nodegroupName=group_name)["nodegroup"]
+        c.check(group.get("capacityType") == want["capacity_type"],
+                f"node group {group_name} runs {want['capacity_type']} capacity (got {group.get('capacityType')})")
+        c.check(group.get("instanceTypes") == want["instance_types"],
+                f"node group {group_name} runs {want['instance_types']} (got {group.get('instanceTypes')})")
+        scaling = group.get("scalingConfig", {})
+        got = (scaling.get("minSize"), scaling.get("desiredSize"), scaling.get("maxSize"))
+        c.check(got == want["scaling"], f"node group {group_name} scales min/desired/max {want['scaling']} (got {got})")
         template_ref = group.get("launchTemplate", {})
         c.check(bool(template_ref.get("id")), f"node group {group_name} uses a launch template")
         if not template_ref.get("id"):
@@ -107,8 +129,8 @@ def check_applied(workdir):
     iam = boto3.client("iam")
     subjects = {
         f"{name}-github-ci": f"repo:{repository}:ref:refs/heads/main",
-        f"{name}-github-plan": f"repo:{repository}:environment:dev-plan",
-        f"{name}-github-apply": f"repo:{repository}:environment:dev",
+        f"{name}-github-plan": f"repo:{repository}:environment:{env}-plan",
+        f"{name}-github-apply": f"repo:{repository}:environment:{env}",
     }
     for role, subject in subjects.items():
         statements, condition = trust_condition(role)
@@ -150,7 +172,7 @@ def check_applied(workdir):
     c.check(secret.get("KmsKeyId") in (vault_key, cluster_vars["VAULT_KMS_KEY_ID"]),
             f"Vault's init secret is encrypted with Vault's own key (got {secret.get('KmsKeyId')})")
 
-    # The seam to terraform/atlas/dev: the secret it writes the MongoDB connection into, and the
+    # The seam to terraform/atlas/<env>: the secret it writes the MongoDB connection into, and the
     # addresses it admits to Atlas.
     mongodb = boto3.client("secretsmanager").describe_secret(SecretId=outputs["mongodb_secret_arn"]["value"])
     mongodb_key = boto3.client("kms").describe_key(KeyId=mongodb.get("KmsKeyId", "missing"))["KeyMetadata"]
@@ -158,8 +180,8 @@ def check_applied(workdir):
             f"the MongoDB connection secret exists under {name}/sample-app/mongodb with a customer KMS key")
     nat_ips = outputs["nat_public_ips"]["value"]
     eip_ips = {a["PublicIp"] for a in ec2.describe_addresses()["Addresses"]}
-    c.check(len(nat_ips) == 1 and set(nat_ips) <= eip_ips,
-            f"nat_public_ips lists the NAT gateway's Elastic IP (got {nat_ips})")
+    c.check(len(nat_ips) == want["nat_gateways"] and set(nat_ips) <= eip_ips,
+            f"nat_public_ips lists the {want['nat_gateways']} NAT gateways' Elastic IPs (got {nat_ips})")
 
     vpc_id = cluster_vars["VPC_ID"]
     c.check(ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["CidrBlock"] == cluster_vars["VPC_CIDR"], "VPC_CIDR is the VPC's range")
@@ -168,13 +190,16 @@ def check_applied(workdir):
     default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
     c.check(not default_sg["IpPermissions"] and not default_sg["IpPermissionsEgress"], "the default security group has no rules")
     nats = [n for n in ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"] if n["State"] != "deleted"]
-    c.check(len(nats) == 1, f"dev runs one NAT gateway (got {len(nats)})")
+    c.check(len(nats) == want["nat_gateways"], f"{env} runs {want['nat_gateways']} NAT gateway(s) (got {len(nats)})")
+    nat_zones = {s["AvailabilityZone"] for s in ec2.describe_subnets(SubnetIds=[n["SubnetId"] for n in nats])["Subnets"]} if nats else set()
+    c.check(len(nat_zones) == want["nat_gateways"], f"{env}'s NAT gateways sit in {want['nat_gateways']} distinct zone(s) (got {sorted(nat_zones)})")
 
+    state_key = f"envs/{env}/terraform.tfstate"
     bucket = (work / "state-bucket").read_text().strip()
     s3 = boto3.client("s3")
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
-    c.check(STATE_KEY in keys, f"state object {STATE_KEY} is in bucket {bucket}")
-    versions = s3.list_object_versions(Bucket=bucket, Prefix=STATE_KEY + ".tflock")
+    c.check(state_key in keys, f"state object {state_key} is in bucket {bucket}")
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=state_key + ".tflock")
     c.check(bool(versions.get("Versions")) and bool(versions.get("DeleteMarkers")),
             "the S3 lock file was written during the apply and released after it (versions and delete markers of .tflock)")
     c.check(s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled", "state bucket versioning is on")
@@ -182,7 +207,7 @@ def check_applied(workdir):
             "state bucket blocks public access")
     encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     c.check(encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", "state bucket encrypts with KMS")
-    return c.finish("emulator apply checks")
+    return c.finish(f"emulator apply checks of envs/{env}")
 
 
 def check_destroyed():
@@ -232,8 +257,8 @@ def empty_bucket(bucket):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == "applied":
-        return check_applied(argv[2])
+    if len(argv) == 4 and argv[1] == "applied":
+        return check_applied(argv[2], argv[3])
     if len(argv) == 2 and argv[1] == "destroyed":
         return check_destroyed()
     if len(argv) == 3 and argv[1] == "empty-bucket":
