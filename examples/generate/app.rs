@@ -46,13 +46,11 @@ fn unified_diff(drift: &Drift) -> String {
         .to_string()
 }
 
-/// Whether `a` and `b` are the same folder (both resolved; a folder that does not exist is
-/// another).
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (fs::canonicalize(a), fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+/// Whether `out` is a checkout of this repository: it holds the conformance suite that the
+/// repository's own fixtures feed. A user's layout (an empty folder, another repository) does not,
+/// and gets none of them.
+fn holds_the_conformance_suite(out: &Path) -> bool {
+    out.join(CONFORMANCE_SUITE).is_file()
 }
 
 fn kind_of(path: &str) -> &str {
@@ -104,6 +102,9 @@ pub fn layout(spec: &PlatformSpec, repository: bool) -> Result<Tree, bkt_referen
     }
     Ok(tree)
 }
+
+/// The conformance suite's module file, relative to a checkout of this repository.
+const CONFORMANCE_SUITE: &str = "tests/conformance/go.mod";
 
 /// The environments' files: `--spec` files, else the output folder's `environments/`, else the
 /// repository's.
@@ -206,7 +207,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
         }
     }
     let spec = PlatformSpec::with_environments(environments);
-    let tree = match layout(&spec, same_folder(&args.out, &repository())) {
+    let tree = match layout(&spec, holds_the_conformance_suite(&args.out)) {
         Ok(tree) => tree,
         Err(error) => {
             say!(err, "generate: the platform spec is invalid: {error}");
