@@ -380,7 +380,7 @@ func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients,
 	var fluxLat, totalLat []float64
 	for i := range 3 {
 		tag := randomTag()
-		if err := runGenerator(root, repo.Dir, "--set-image-tag", tag); err != nil {
+		if err := runGenerator(root, repo.Dir, "--env", env, "--set-image-tag", tag); err != nil {
 			t.Fatal(err)
 		}
 		// The generator rewrites every generated file that differs from its render, the twin's
