@@ -3,9 +3,8 @@
 //! OIDC sign-in after the bootstrap and the platform), each with its interval, retry interval,
 //! timeout, `prune`, `wait`, source, path, `dependsOn` and the cluster vars substituted from one
 //! `ConfigMap`; and the `local` flavour, an overlay that keeps only the apps layer for a cluster
-//! without AWS.
-//!
-//! [`ClusterEntry::default`] is the dev entry committed in this repository.
+//! without AWS. A platform builds one entry per environment (the reference platform's is
+//! `bkt_reference::gitops::cluster::entry`).
 
 use serde::Serialize;
 

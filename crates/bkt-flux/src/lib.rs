@@ -13,10 +13,13 @@
 //!   the graph checks pass (sources resolve, `dependsOn` is acyclic and complete, paths exist,
 //!   every `${VAR}` is a cluster var, no Secret data in Git).
 //! - [`cluster`]: the cluster entry `clusters/<env>/`: the chain of Flux Kustomizations, and
-//!   its local flavour.
-//! - [`sso`]: the SSO declaration (`bkt_sso`) in the tree: Authentik's blueprint and generated
-//!   client secrets, each consumer's copy, and the render-time checks of the wiring (declared
-//!   applications, redirect hosts against the consumers' Ingresses).
+//!   its local flavour; [`controllers`]: a controller's folder (namespace, source, release,
+//!   policies); [`components`]: the namespace baseline and HTTPS egress components.
+//! - [`compose`]: the building blocks of a platform component (namespace, chart source, release,
+//!   Ingress, folder kustomization, `NetworkPolicy` rules, generated and copied secrets).
+//!
+//! The crate holds no platform's data: a platform (the repository's reference platform, in
+//! `reference/`, among them) builds its tree from these types and passes its own names.
 //!
 //! Library code enables no k8s-openapi version feature; the binary that renders picks one.
 //!
