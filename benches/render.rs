@@ -135,7 +135,7 @@ mod eks {
 #[divan::bench]
 fn atlas_root() -> Tree {
     let state = bkt_atlas::StateLocation {
-        bucket: "bkt-platform-tfstate-123456789012".to_owned(),
+        bucket: None,
         environment_key: "envs/dev/terraform.tfstate".to_owned(),
         own_key: "atlas/dev/terraform.tfstate".to_owned(),
     };

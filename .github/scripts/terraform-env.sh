@@ -33,7 +33,15 @@ mkdir -p "$out"
 plan=$out/$env.tfplan
 summary=$out/$env-plan.md
 
-"$root/scripts/tf-init.sh" "$dir"
+# A backend that names no bucket (the default: no account ID in Git) gets it from
+# TF_STATE_BUCKET, the bootstrap root's state_bucket output (a repository variable in CI).
+backend=()
+[[ -n ${TF_STATE_BUCKET:-} ]] && backend=("-backend-config=bucket=$TF_STATE_BUCKET")
+if ! "$root/scripts/tf-init.sh" "$dir" "${backend[@]}"; then
+  [[ -z ${TF_STATE_BUCKET:-} ]] &&
+    echo "terraform init failed; if the backend names no bucket, set TF_STATE_BUCKET to the state_bucket output of terraform/bootstrap" >&2
+  exit 1
+fi
 
 # The plan role is read-only, so it cannot write the S3 lock file; a plan changes
 # nothing, so it runs unlocked. The apply takes the lock.

@@ -451,7 +451,7 @@ impl BootstrapRoot {
         for output in [
             Output::new(
                 name!("state_bucket"),
-                "Name of the state bucket; put it in terraform/envs/<env>/versions.tf (backend \"s3\" bucket).",
+                "Name of the state bucket: terraform init -backend-config=bucket=<this> of each environment root (make up does), or [terraform] state_bucket in its spec file.",
                 bucket.get().bucket(),
             ),
             Output::new(

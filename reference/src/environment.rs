@@ -55,8 +55,10 @@ pub struct EnvironmentRoot {
     pub environment: String,
     /// The ECR repository of the sample application.
     pub sample_app_repository: String,
-    /// The state bucket written into the backend block (replace after the bootstrap apply).
-    pub state_bucket: String,
+    /// The state bucket written into the backend block, or `None` (the default) for a partial
+    /// backend configuration: `make up` gives the bootstrap root's `state_bucket` output at init,
+    /// CI the repository variable `TF_STATE_BUCKET`, so no account ID is committed.
+    pub state_bucket: Option<String>,
     /// Default region.
     pub region: String,
     /// Exact `hashicorp/aws` provider version.
@@ -115,7 +117,7 @@ impl EnvironmentRoot {
         Self {
             environment: name.to_owned(),
             sample_app_repository: "bkt-sample-app".to_owned(),
-            state_bucket: "bkt-platform-tfstate-123456789012".to_owned(),
+            state_bucket: None,
             region: "eu-west-1".to_owned(),
             aws_provider_version: bkt_platform::AWS_PROVIDER_VERSION.to_owned(),
             domain: format!("{name}.example.com"),
@@ -590,12 +592,16 @@ impl EnvironmentRoot {
         versions.push(
             Settings {
                 backend: Some(bkt_core::hcl::NestedBlock::to_block(&S3Backend {
-                    bucket: Some(self.state_bucket.as_str().into()),
+                    bucket: self.state_bucket.as_deref().map(Into::into),
                     key: Some(self.state_key().into()),
                     region: Some(self.region.as_str().into()),
                     encrypt: Some(true.into()),
                     use_lockfile: Some(true.into()),
-                    why: Some("bucket: the state_bucket output of terraform/bootstrap (bkt-platform-tfstate-<account id>).\nReplace the account ID below with yours after the bootstrap apply; the offline emulator run\noverrides bucket and endpoint with -backend-config.".to_owned()),
+                    why: Some(if self.state_bucket.is_some() {
+                        "bucket: [terraform] state_bucket of the environment's spec file. The offline emulator run\noverrides bucket and endpoint with -backend-config."
+                    } else {
+                        "bucket: given at init, not written here (no account ID in Git): make up passes the\nstate_bucket output of terraform/bootstrap, CI the repository variable TF_STATE_BUCKET\n(-backend-config=bucket=...). Or set [terraform] state_bucket in environments/<env>.toml."
+                    }.to_owned()),
                 })),
                 ..bkt_oidc::aws::aws_settings(bkt_platform::TERRAFORM_VERSION, &self.aws_provider_version)
             }

@@ -147,9 +147,7 @@ impl PlatformSpec {
                         a.cluster_name()
                     )));
                 }
-                if (a.state_bucket.as_str(), a.state_key())
-                    == (b.state_bucket.as_str(), b.state_key())
-                {
+                if (&a.state_bucket, a.state_key()) == (&b.state_bucket, b.state_key()) {
                     return Err(clash(
                         "both keep their state in the same object: rename one environment"
                             .to_owned(),

@@ -87,7 +87,7 @@ impl Environment {
         }
         if let Some(bucket) = terraform.state_bucket {
             check_bucket("terraform.state_bucket", &bucket)?;
-            root.state_bucket = bucket;
+            root.state_bucket = Some(bucket);
         }
         if let Some(repository) = terraform.sample_app_repository {
             root.sample_app_repository = repository;
@@ -145,7 +145,7 @@ impl Environment {
             },
             terraform: TerraformSettings {
                 region: Some(root.region.clone()),
-                state_bucket: Some(root.state_bucket.clone()),
+                state_bucket: root.state_bucket.clone(),
                 sample_app_repository: Some(root.sample_app_repository.clone()),
             },
             network: NetworkSettings {
@@ -281,8 +281,9 @@ const TABLE_COMMENTS: [(&str, &str); 7] = [
     ),
     (
         "terraform",
-        "The environment's root (terraform/envs/<name>): default region, the state bucket of its\n\
-         backend (the bootstrap root's output) and the sample app's ECR repository.",
+        "The environment's root (terraform/envs/<name>): default region and the sample app's ECR\n\
+         repository. state_bucket (unset by default): the bucket written into its backend; unset,\n\
+         make up gives the bootstrap root's state_bucket output at init and CI TF_STATE_BUCKET.",
     ),
     (
         "network",

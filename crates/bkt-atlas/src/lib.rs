@@ -21,7 +21,7 @@
 //! use bkt_atlas::{AtlasRoot, AtlasSpec, StateLocation};
 //!
 //! let state = StateLocation {
-//!     bucket: "acme-tfstate-123456789012".into(),
+//!     bucket: Some("acme-tfstate-123456789012".into()),
 //!     environment_key: "envs/dev/terraform.tfstate".into(),
 //!     own_key: "atlas/dev/terraform.tfstate".into(),
 //! };

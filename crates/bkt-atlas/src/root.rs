@@ -109,6 +109,14 @@ impl AtlasRoot {
             matches(ORG_ID_PATTERN),
             "atlas_org_id must be the organization's 24 lowercase hexadecimal digits.",
         );
+        let mut state_bucket = Variable::new(
+            name!("state_bucket"),
+            "S3 bucket holding the state of the environment root (the state_bucket output of terraform/bootstrap).",
+            Type::String,
+        );
+        if let Some(bucket) = spec.state_bucket() {
+            state_bucket = state_bucket.default(bucket);
+        }
         Inputs {
             region: Variable::new(
                 name!("region"),
@@ -120,13 +128,7 @@ impl AtlasRoot {
                 matches(REGION_PATTERN),
                 "region must be an AWS region name such as eu-west-1.",
             ),
-            state_bucket: Variable::new(
-                name!("state_bucket"),
-                "S3 bucket holding the state of the environment root (the state_bucket output of terraform/bootstrap).",
-                Type::String,
-            )
-            .default(spec.state_bucket())
-            .validate(
+            state_bucket: state_bucket.validate(
                 matches(STATE_BUCKET_PATTERN),
                 "state_bucket must be an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens).",
             ),
@@ -504,12 +506,16 @@ impl AtlasRoot {
             ],
             backend: Some(
                 S3Backend {
-                    bucket: Some(self.spec.state_bucket().into()),
+                    bucket: self.spec.state_bucket().map(Into::into),
                     key: Some(self.spec.own_state_key().into()),
                     region: Some(self.spec.region().into()),
                     encrypt: Some(true.into()),
                     use_lockfile: Some(true.into()),
-                    why: Some("The state holds the generated password: the same encrypted, versioned bucket as\nthe environment root, a key of its own. Replace the account ID after the bootstrap apply.".into()),
+                    why: Some(if self.spec.state_bucket().is_some() {
+                        "The state holds the generated password: the same encrypted, versioned bucket as\nthe environment root, a key of its own."
+                    } else {
+                        "The state holds the generated password: the same encrypted, versioned bucket as\nthe environment root, a key of its own. The bucket is given at init\n(-backend-config=bucket=<the state_bucket output of terraform/bootstrap>)."
+                    }.into()),
                 }
                 .to_block(),
             ),

@@ -40,8 +40,10 @@ pub const MIN_ACCESS_PREFIX: u8 = 24;
 /// bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StateLocation {
-    /// The bucket (the bootstrap root's `state_bucket` output).
-    pub bucket: String,
+    /// The bucket (the bootstrap root's `state_bucket` output), or `None` when it is given at
+    /// `terraform init` (`-backend-config=bucket=…`) and as the `state_bucket` input: a partial
+    /// backend configuration, so no account-specific name is committed.
+    pub bucket: Option<String>,
     /// The key of the environment root's state (`envs/dev/terraform.tfstate`).
     pub environment_key: String,
     /// The key of the Atlas root's own state (`atlas/dev/terraform.tfstate`).
@@ -189,7 +191,7 @@ pub struct AtlasSpec {
     database_username: String,
     database_name: String,
     org_id: Option<String>,
-    state_bucket: String,
+    state_bucket: Option<String>,
     state_key: String,
     own_state_key: String,
     additional_access: Vec<AccessCidr>,
@@ -356,7 +358,7 @@ impl AtlasSpecBuilder {
     /// The bucket holding both states.
     #[must_use]
     pub fn state_bucket(mut self, bucket: impl Into<String>) -> Self {
-        self.state.bucket = bucket.into();
+        self.state.bucket = Some(bucket.into());
         self
     }
 
@@ -439,12 +441,14 @@ impl AtlasSpecBuilder {
             )?;
         }
         let state = self.state;
-        check(
-            "atlas.state_bucket",
-            &state.bucket,
-            is_bucket(&state.bucket),
-            "use the S3 bucket name printed by terraform/bootstrap (3-63 lowercase letters, digits, '.' or '-'; e.g. acme-tfstate-123456789012)",
-        )?;
+        if let Some(bucket) = &state.bucket {
+            check(
+                "atlas.state_bucket",
+                bucket,
+                is_bucket(bucket),
+                "use the S3 bucket name printed by terraform/bootstrap (3-63 lowercase letters, digits, '.' or '-'; e.g. acme-tfstate-123456789012), or none to give it at init",
+            )?;
+        }
         check(
             "atlas.state_key",
             &state.environment_key,
@@ -493,7 +497,7 @@ impl AtlasSpec {
     /// use bkt_atlas::{AtlasSpec, StateLocation};
     ///
     /// let spec = AtlasSpec::builder("orders-prod", "eu-central-1", StateLocation {
-    ///     bucket: "acme-tfstate".into(),
+    ///     bucket: Some("acme-tfstate".into()),
     ///     environment_key: "envs/prod/terraform.tfstate".into(),
     ///     own_key: "atlas/prod/terraform.tfstate".into(),
     /// })
@@ -503,7 +507,7 @@ impl AtlasSpec {
     ///
     /// // The database is the application's to name: without it the spec is refused.
     /// let missing = AtlasSpec::builder("orders-prod", "eu-central-1", StateLocation {
-    ///     bucket: "acme-tfstate".into(),
+    ///     bucket: Some("acme-tfstate".into()),
     ///     environment_key: "envs/prod/terraform.tfstate".into(),
     ///     own_key: "atlas/prod/terraform.tfstate".into(),
     /// })
@@ -578,10 +582,11 @@ impl AtlasSpec {
         self.org_id.as_deref()
     }
 
-    /// The bucket holding the environment root's state and this root's.
+    /// The bucket holding the environment root's state and this root's, if the spec fixes it
+    /// (otherwise `terraform init -backend-config=bucket=…` and the `state_bucket` input give it).
     #[must_use]
-    pub fn state_bucket(&self) -> &str {
-        &self.state_bucket
+    pub fn state_bucket(&self) -> Option<&str> {
+        self.state_bucket.as_deref()
     }
 
     /// The key of the environment root's state.

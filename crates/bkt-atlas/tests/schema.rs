@@ -18,7 +18,7 @@ fn builder() -> AtlasSpecBuilder {
         "orders-dev",
         "eu-west-1",
         StateLocation {
-            bucket: "acme-tfstate-123456789012".to_owned(),
+            bucket: Some("acme-tfstate-123456789012".to_owned()),
             environment_key: "envs/dev/terraform.tfstate".to_owned(),
             own_key: "atlas/dev/terraform.tfstate".to_owned(),
         },

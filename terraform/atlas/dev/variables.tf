@@ -14,7 +14,6 @@ variable "region" {
 variable "state_bucket" {
   description = "S3 bucket holding the state of the environment root (the state_bucket output of terraform/bootstrap)."
   type        = string
-  default     = "bkt-platform-tfstate-123456789012"
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))

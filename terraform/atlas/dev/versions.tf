@@ -19,9 +19,9 @@ terraform {
   }
 
   # The state holds the generated password: the same encrypted, versioned bucket as
-  # the environment root, a key of its own. Replace the account ID after the bootstrap apply.
+  # the environment root, a key of its own. The bucket is given at init
+  # (-backend-config=bucket=<the state_bucket output of terraform/bootstrap>).
   backend "s3" {
-    bucket       = "bkt-platform-tfstate-123456789012"
     key          = "atlas/dev/terraform.tfstate"
     region       = "eu-west-1"
     encrypt      = true

@@ -19,7 +19,7 @@ terraform {
   }
 
   # The state holds the generated password: the same encrypted, versioned bucket as
-  # the environment root, a key of its own. Replace the account ID after the bootstrap apply.
+  # the environment root, a key of its own.
   backend "s3" {
     bucket       = "bkt-platform-tfstate-210987654321"
     key          = "atlas/prod/terraform.tfstate"

@@ -10,11 +10,10 @@ terraform {
     }
   }
 
-  # bucket: the state_bucket output of terraform/bootstrap (bkt-platform-tfstate-<account id>).
-  # Replace the account ID below with yours after the bootstrap apply; the offline emulator run
-  # overrides bucket and endpoint with -backend-config.
+  # bucket: given at init, not written here (no account ID in Git): make up passes the
+  # state_bucket output of terraform/bootstrap, CI the repository variable TF_STATE_BUCKET
+  # (-backend-config=bucket=...). Or set [terraform] state_bucket in environments/<env>.toml.
   backend "s3" {
-    bucket       = "bkt-platform-tfstate-123456789012"
     key          = "envs/dev/terraform.tfstate"
     region       = "eu-west-1"
     encrypt      = true

@@ -10,8 +10,7 @@ terraform {
     }
   }
 
-  # bucket: the state_bucket output of terraform/bootstrap (bkt-platform-tfstate-<account id>).
-  # Replace the account ID below with yours after the bootstrap apply; the offline emulator run
+  # bucket: [terraform] state_bucket of the environment's spec file. The offline emulator run
   # overrides bucket and endpoint with -backend-config.
   backend "s3" {
     bucket       = "bkt-platform-tfstate-210987654321"

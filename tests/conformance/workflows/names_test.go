@@ -25,10 +25,12 @@ var (
 	roleCell  = regexp.MustCompile("IAM role `([A-Za-z0-9+=,.@_-]+)`")
 	ecrCell   = regexp.MustCompile("ECR repository `([a-z0-9._/-]+)`")
 	outputKey = regexp.MustCompile("`cluster_vars` key `([A-Z0-9_]+)`")
+	bootstrap = regexp.MustCompile("`state_bucket` output of `terraform/bootstrap`")
 )
 
 type documentedVar struct {
 	role, ecr, clusterVar string
+	stateBucket           bool
 }
 
 func readVariablesTable(t *testing.T) map[string]documentedVar {
@@ -53,8 +55,9 @@ func readVariablesTable(t *testing.T) map[string]documentedVar {
 		if r := outputKey.FindStringSubmatch(m[2]); r != nil {
 			d.clusterVar = r[1]
 		}
+		d.stateBucket = bootstrap.MatchString(m[2])
 		if d == (documentedVar{}) {
-			t.Errorf("%s: variable %s says neither `IAM role `name``, `ECR repository `name`` nor `cluster_vars` key `KEY``, so nothing ties it to Terraform", docsPath, m[1])
+			t.Errorf("%s: variable %s says neither `IAM role `name``, `ECR repository `name``, `cluster_vars` key `KEY`` nor the `state_bucket` output of `terraform/bootstrap`, so nothing ties it to Terraform", docsPath, m[1])
 		}
 		vars[m[1]] = d
 	}
@@ -171,6 +174,12 @@ func TestWorkflowNamesMatchTerraform(t *testing.T) {
 				t.Errorf("%s is documented as ECR repository %s, but terraform/envs/dev creates no repository of that name (repositories: %s)", v, d.ecr, keys(repos))
 			case repo.Values["image_tag_mutability"] != "IMMUTABLE":
 				t.Errorf("ECR repository %s has image_tag_mutability %v; release.yml relies on IMMUTABLE so a commit's tag can never be overwritten", d.ecr, repo.Values["image_tag_mutability"])
+			}
+		}
+		if d.stateBucket {
+			outputs, err := os.ReadFile(filepath.Join(repoRoot, "terraform/bootstrap/outputs.tf"))
+			if err != nil || !strings.Contains(string(outputs), `output "state_bucket" {`) {
+				t.Errorf("%s is documented as the state_bucket output of terraform/bootstrap, which has no such output (%v)", v, err)
 			}
 		}
 		if d.clusterVar != "" {
