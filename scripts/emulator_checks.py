@@ -5,6 +5,9 @@ Usage (emulator environment loaded, see scripts/emulator.sh):
                                               for terraform/envs/<env>
   emulator_checks.py destroyed                check that no platform resource is left
   emulator_checks.py empty-bucket <name>      delete every object version of the state bucket
+  emulator_checks.py parent-zone <domain>     create (or find) the public zone of the domain's parent,
+                                              as an account that owns it would have, and print its ID
+  emulator_checks.py parent-zone-delete <domain>  delete that zone again (its NS/SOA records only)
 
 Each failed check is printed; the exit status is 1 when any failed.
 
@@ -164,8 +167,20 @@ def check_applied(workdir, env):
     c.check(certificate["Status"] == "ISSUED", f"certificate is ISSUED (got {certificate['Status']})")
     c.check(set(certificate.get("SubjectAlternativeNames", [])) >= {cluster_vars["DOMAIN"], "*." + cluster_vars["DOMAIN"]},
             "certificate covers the domain and its wildcard")
-    zone = boto3.client("route53").get_hosted_zone(Id=cluster_vars["HOSTED_ZONE_ID"])["HostedZone"]
-    c.check(zone["Name"].rstrip(".") == cluster_vars["DOMAIN"] and not zone["Config"]["PrivateZone"], "the public zone serves DOMAIN")
+    route53 = boto3.client("route53")
+    zone = route53.get_hosted_zone(Id=cluster_vars["HOSTED_ZONE_ID"])
+    c.check(zone["HostedZone"]["Name"].rstrip(".") == cluster_vars["DOMAIN"] and not zone["HostedZone"]["Config"]["PrivateZone"],
+            "the public zone serves DOMAIN")
+    # The delegation: tf-emulator-apply.sh gives the root the parent zone (parent_zone_id), so the
+    # apply must have written the domain's NS record there, pointing at the new zone's servers.
+    parent = find_zone(parent_domain(cluster_vars["DOMAIN"]))
+    delegated = [r for r in route53.list_resource_record_sets(HostedZoneId=parent)["ResourceRecordSets"]
+                 if r["Type"] == "NS" and r["Name"].rstrip(".") == cluster_vars["DOMAIN"]] if parent else []
+    servers = {s.rstrip(".") for s in zone["DelegationSet"]["NameServers"]}
+    c.check(len(delegated) == 1 and {r["Value"].rstrip(".") for r in delegated[0]["ResourceRecords"]} == servers,
+            f"the parent zone delegates DOMAIN to the zone's name servers {sorted(servers)} (got {delegated})")
+    c.check(outputs.get("delegation_step", {}).get("value") is None,
+            "no manual delegation step is left (output delegation_step is null, which terraform output omits)")
 
     secret = boto3.client("secretsmanager").describe_secret(SecretId=cluster_vars["VAULT_INIT_SECRET_ARN"])
     vault_key = boto3.client("kms").describe_key(KeyId=cluster_vars["VAULT_KMS_KEY_ID"])["KeyMetadata"]["Arn"]
@@ -256,6 +271,34 @@ def empty_bucket(bucket):
     return 0
 
 
+def parent_domain(domain):
+    return domain.split(".", 1)[1]
+
+
+def find_zone(name):
+    """The ID of the public zone named `name`, or None."""
+    zones = boto3.client("route53").list_hosted_zones_by_name(DNSName=name)["HostedZones"]
+    found = [z["Id"].split("/")[-1] for z in zones if z["Name"].rstrip(".") == name and not z["Config"]["PrivateZone"]]
+    return found[0] if found else None
+
+
+def parent_zone(domain):
+    name = parent_domain(domain)
+    zone_id = find_zone(name)
+    if zone_id is None:
+        created = boto3.client("route53").create_hosted_zone(Name=name, CallerReference=f"emulator-parent-{name}")
+        zone_id = created["HostedZone"]["Id"].split("/")[-1]
+    print(zone_id)
+    return 0
+
+
+def parent_zone_delete(domain):
+    zone_id = find_zone(parent_domain(domain))
+    if zone_id is not None:
+        boto3.client("route53").delete_hosted_zone(Id=zone_id)
+    return 0
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "applied":
         return check_applied(argv[2], argv[3])
@@ -263,6 +306,10 @@ def main(argv):
         return check_destroyed()
     if len(argv) == 3 and argv[1] == "empty-bucket":
         return empty_bucket(argv[2])
+    if len(argv) == 3 and argv[1] == "parent-zone":
+        return parent_zone(argv[2])
+    if len(argv) == 3 and argv[1] == "parent-zone-delete":
+        return parent_zone_delete(argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

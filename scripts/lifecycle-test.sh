@@ -35,6 +35,28 @@ step "apply bootstrap + envs/dev on the emulator"
 terraform -chdir="$work/terraform/envs/dev" show -json >"$work/dev/state.json"
 cluster="$(jq -r .CLUSTER_NAME "$work/dev/cluster-vars.json")"
 
+step "first image (make up's step on an empty ECR): missing → built and pushed once; present → nothing built; no builder → named fix"
+repository_url="$(jq -r .SAMPLE_APP_IMAGE_REPOSITORY "$work/dev/cluster-vars.json")"
+export FAKE_DOCKER_LOG="$work/fake-docker.log" AWS_CLI="$root/.venv/bin/aws"
+rm -f "$FAKE_DOCKER_LOG"
+if out="$(DOCKER=/nonexistent/docker "$root/scripts/first-image.sh" dev "$repository_url" 2>&1)"; then
+  echo "$out"; echo "lifecycle-test: first-image passed with no image builder" >&2; exit 1
+fi
+grep -qF "fix: install Docker" <<<"$out" || { echo "$out"; echo "lifecycle-test: first-image did not name the fix" >&2; exit 1; }
+DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url"
+tag="$(cargo run --locked --quiet --example generate -- --env dev --print-image-tag)"
+if ! { grep -qx "push $repository_url:$tag" "$FAKE_DOCKER_LOG" &&
+  grep -q "^build --platform linux/amd64 --file $root/sample-app/Dockerfile " "$FAKE_DOCKER_LOG"; }; then
+  cat "$FAKE_DOCKER_LOG"; echo "lifecycle-test: first-image did not build sample-app/Dockerfile and push $tag" >&2; exit 1
+fi
+calls="$(wc -l <"$FAKE_DOCKER_LOG")"
+if ! { DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url" | grep -qF "nothing to build" &&
+  [[ "$(wc -l <"$FAKE_DOCKER_LOG")" == "$calls" ]]; }; then
+  cat "$FAKE_DOCKER_LOG"; echo "lifecycle-test: first-image built again although ECR has the tag" >&2; exit 1
+fi
+# The test's image is not the controllers' doing: remove it, so teardown and destroy see what up leaves.
+"$AWS_CLI" ecr batch-delete-image --repository-name "${repository_url#*/}" --image-ids "imageTag=$tag" >/dev/null
+
 step "controllers' resources out of band, teardown, assertions (go test -tags lifecycle)"
 (cd "$root/tools" && TEARDOWN_TEST_ENDPOINT="$AWS_ENDPOINT_URL" LIFECYCLE_WORKDIR="$work/dev" \
   go test -tags lifecycle -count=1 -v -run '^TestLifecycle' ./cmd/teardown/)

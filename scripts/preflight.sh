@@ -4,7 +4,7 @@
 #
 # Usage: scripts/preflight.sh up|down <env>
 # Environment: AWS credentials (AWS_PROFILE, SSO or keys) and AWS_REGION; for a private
-#   repository GITHUB_TOKEN (Contents: read, Commit statuses: write), used by `make up` only.
+#   repository GITHUB_TOKEN (Contents: read, Commit statuses: write, Webhooks: write), used by `make up` only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,8 +60,13 @@ if [[ "$action" == up ]]; then
     missing "terraform/envs/$env/terraform.tfvars" "cp terraform/envs/$env/terraform.tfvars.example terraform/envs/$env/terraform.tfvars and set domain, github_repository, admin_principal_arns"
   fi
   if [[ -z "${GITHUB_TOKEN:-}" ]]; then
-    echo "preflight: note    GITHUB_TOKEN is not set: Flux clones anonymously (fine for a public repository) and reports no commit statuses;"
-    echo "                    set a fine-grained token with Contents: read and Commit statuses: write on the repository to enable both"
+    echo "preflight: note    GITHUB_TOKEN is not set: Flux clones anonymously (fine for a public repository), reports no commit statuses"
+    echo "                    and the push webhook is not registered (Flux polls); set a fine-grained token with Contents: read,"
+    echo "                    Commit statuses: write and Webhooks: write on the repository to enable all three"
+  fi
+  if ! command -v "${DOCKER:-docker}" >/dev/null; then
+    echo "preflight: note    ${DOCKER:-docker} is not installed: needed only if ECR lacks the environment's image tag (a new account"
+    echo "                    before its first release); make up then stops at that step and names the fix"
   fi
 fi
 

@@ -99,7 +99,13 @@ apply_env() {
     -backend-config="use_path_style=true" \
     -backend-config="skip_credentials_validation=true" \
     -backend-config="skip_requesting_account_id=true" >/dev/null
-  terraform -chdir="$tf/envs/$env" apply -auto-approve -no-color -var-file=emulator.tfvars >"$out/apply.log" 2>&1 ||
+  # The parent domain's zone exists in this account (as it would for a team owning example.com),
+  # so the apply writes the delegation itself: parent_zone_id.
+  local domain parent
+  domain="$(sed -n 's/^domain *= *"\(.*\)"$/\1/p' "$tf/envs/$env/emulator.tfvars")"
+  parent="$("$root/.venv/bin/python" "$root/scripts/emulator_checks.py" parent-zone "$domain")"
+  terraform -chdir="$tf/envs/$env" apply -auto-approve -no-color -var-file=emulator.tfvars \
+    -var "parent_zone_id=$parent" >"$out/apply.log" 2>&1 ||
     { tail -n 40 "$out/apply.log" >&2; echo "tf-emulator-apply.sh: envs/$env apply failed; log: $out/apply.log" >&2; return 1; }
   terraform -chdir="$tf/envs/$env" output -json >"$out/outputs.json"
   jq '.cluster_vars.value' "$out/outputs.json" >"$out/cluster-vars.json"

@@ -27,6 +27,9 @@ destroy_env() {
   mkdir -p "$work/$env"
   terraform -chdir="$tf/envs/$env" destroy -auto-approve -no-color -var-file=emulator.tfvars >"$work/$env/destroy.log" ||
     { tail -n 40 "$work/$env/destroy.log" >&2; die "envs/$env destroy failed; log: $work/$env/destroy.log"; }
+  # The parent zone tf-emulator-apply.sh created for the delegation (its NS record is gone now).
+  "$root/.venv/bin/python" "$root/scripts/emulator_checks.py" parent-zone-delete \
+    "$(sed -n 's/^domain *= *"\(.*\)"$/\1/p' "$tf/envs/$env/emulator.tfvars")"
   # Initialised no more: a later run without env skips it.
   rm -rf "$tf/envs/$env/.terraform"
   echo "envs/$env destroyed in $((SECONDS - start))s"

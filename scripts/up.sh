@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # make up ENV=<env>: create the environment on real AWS and hand the cluster to Flux. Re-runnable:
 # every step is an apply of declared state, so a second run changes nothing.
-#   preflight → state bucket (terraform/bootstrap) → terraform apply envs/<env> → kubeconfig →
+#   preflight → state bucket (terraform/bootstrap) → terraform apply envs/<env> (printing the DNS
+#   delegation to make by hand, if the parent zone is elsewhere) → the first image, if ECR lacks
+#   the environment's tag (scripts/first-image.sh) → kubeconfig →
 #   ConfigMap flux-system/cluster-vars from `terraform output -json cluster_vars` → Flux Operator
-#   + FluxInstance syncing gitops/clusters/<env> of this repository → wait for every Kustomization → URLs.
+#   + FluxInstance syncing gitops/clusters/<env> of this repository → wait for every Kustomization →
+#   the GitHub webhook (scripts/github-webhook.sh, with GITHUB_TOKEN) → URLs.
 # Credentials are never written to disk: AWS access comes from the caller's profile, the
 # kubeconfig calls `aws eks get-token`, and GITHUB_TOKEN (private repositories only) goes from
 # stdin straight into a cluster Secret.
@@ -18,7 +21,7 @@ env="$1"
 "$root/scripts/preflight.sh" up "$env"
 # shellcheck source=scripts/lifecycle-lib.sh
 . "$root/scripts/lifecycle-lib.sh"
-steps=7
+steps=9
 branch="${BRANCH:-main}"
 ready_timeout="${READY_TIMEOUT:-2400}"
 [[ "$ready_timeout" =~ ^[0-9]+$ ]] || { echo "READY_TIMEOUT must be a number of seconds" >&2; exit 2; }
@@ -32,7 +35,20 @@ terraform -chdir="$root/terraform/bootstrap" apply -auto-approve -var "region=$A
 
 step "terraform apply terraform/envs/$env"
 init_env
+# The zone (and, with parent_zone_id, its delegation) first: the full apply waits for ACM, which
+# validates only once the parent delegates, so the one manual step must be known before it.
+terraform -chdir="$envdir" apply -auto-approve \
+  -target=module.dns.aws_route53_zone.this -target=module.dns.aws_route53_record.delegation
+delegation="$(terraform -chdir="$envdir" output -json | jq -r '.delegation_step.value // empty')"
+if [[ -n $delegation ]]; then
+  echo "up: MANUAL STEP (the parent zone is not in this account; set parent_zone_id in terraform.tfvars when it is):"
+  echo "    $delegation"
+  echo "    the apply below waits for it up to the dns validation timeout"
+fi
 terraform -chdir="$envdir" apply -auto-approve
+
+step "the sample app's first image"
+"$root/scripts/first-image.sh" "$env" "$(cluster_var SAMPLE_APP_IMAGE_REPOSITORY)"
 
 step "kubeconfig $KUBECONFIG"
 write_kubeconfig
@@ -93,6 +109,9 @@ while :; do
   fi
   sleep 20
 done
+
+step "GitHub webhook for Flux's Receiver"
+"$root/scripts/github-webhook.sh" "$repo" "$(cluster_var DOMAIN)"
 
 step "URLs"
 kubectl get ingress -A -o json | jq -r '.items[] | .spec.rules[]?.host | "  https://\(.)"' | sort -u

@@ -161,6 +161,7 @@ struct Inputs {
     region: Variable,
     domain: Variable,
     create_dns_zone: Variable,
+    parent_zone_id: Variable,
     github_repository: Variable,
     github_branch: Variable,
     admin_principal_arns: Variable,
@@ -192,6 +193,12 @@ fn inputs(root: &EnvironmentRoot) -> Inputs {
             Type::Bool,
         )
         .default(root.create_dns_zone),
+        parent_zone_id: Variable::new(
+            name!("parent_zone_id"),
+            "ID of the parent domain's public Route 53 zone when it is in this account: the apply writes the delegation there. null: the output delegation_step names the record to create by hand.",
+            Type::String,
+        )
+        .default(Expr::null()),
         github_repository: Variable::new(
             name!("github_repository"),
             "This repository as owner/repo; GitHub Actions roles trust only it and Flux reports commit status to it.",
@@ -377,6 +384,7 @@ impl EnvironmentRoot {
                 domain: Some(vars.domain.reference().into()),
                 create_zone: Some(vars.create_dns_zone.reference().into()),
                 validation_timeout: Some(self.validation_timeout.to_string().into()),
+                parent_zone_id: Some(vars.parent_zone_id.reference().into()),
                 ..DnsInputs::default()
             },
         );
@@ -625,6 +633,7 @@ impl EnvironmentRoot {
             &vars.region,
             &vars.domain,
             &vars.create_dns_zone,
+            &vars.parent_zone_id,
             &vars.github_repository,
             &vars.github_branch,
             &vars.admin_principal_arns,
@@ -692,6 +701,14 @@ impl EnvironmentRoot {
                     name!("name_servers"),
                     "Delegate the domain to these name servers at its parent; ACM validation waits for it.",
                     dns.get().name_servers(),
+                )
+                .to_block(),
+            )
+            .push(
+                Output::new(
+                    name!("delegation_step"),
+                    "null when the apply delegated the domain (parent_zone_id) or uses an existing zone; otherwise the NS record to create at the parent (make up prints it).",
+                    dns.get().delegation_step(),
                 )
                 .to_block(),
             )

@@ -19,7 +19,7 @@ mod spec;
 pub use module::{DnsInputs, DnsModule, DnsOutputs};
 pub use spec::{
     DOMAIN_PATTERN, DnsSpec, DnsSpecBuilder, Domain, MAX_DOMAIN_LEN, MAX_LABEL_LEN, MAX_NAME_LEN,
-    TimeUnit, VALIDATION_TIMEOUT_PATTERN, ValidationTimeout,
+    TimeUnit, VALIDATION_TIMEOUT_PATTERN, ValidationTimeout, ZONE_ID_PATTERN,
 };
 
 #[cfg(test)]

@@ -51,6 +51,7 @@ fn module_call_inputs_are_the_module_variables() {
         domain: Some("dev.example.com".into()),
         create_zone: Some(true.into()),
         validation_timeout: Some("45m".into()),
+        parent_zone_id: Some("Z0PARENT".into()),
         tags: Some("t".into()),
     };
     let inputs: Vec<String> = every_input
@@ -69,6 +70,7 @@ fn module_call_outputs_are_the_module_outputs() {
         outputs.zone_id(),
         outputs.zone_arn(),
         outputs.name_servers(),
+        outputs.delegation_step(),
         outputs.certificate_arn(),
     ]
     .into_iter()

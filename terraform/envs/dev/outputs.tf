@@ -31,6 +31,11 @@ output "name_servers" {
   value       = module.dns.name_servers
 }
 
+output "delegation_step" {
+  description = "null when the apply delegated the domain (parent_zone_id) or uses an existing zone; otherwise the NS record to create at the parent (make up prints it)."
+  value       = module.dns.delegation_step
+}
+
 output "github_role_arns" {
   description = "GitHub Actions role ARNs by name; set AWS_CI_ROLE_ARN, AWS_PLAN_ROLE_ARN, AWS_APPLY_ROLE_ARN from them."
   value       = module.github_oidc.role_arns

@@ -23,6 +23,12 @@ variable "create_dns_zone" {
   default     = true
 }
 
+variable "parent_zone_id" {
+  description = "ID of the parent domain's public Route 53 zone when it is in this account: the apply writes the delegation there. null: the output delegation_step names the record to create by hand."
+  type        = string
+  default     = null
+}
+
 variable "github_repository" {
   description = "This repository as owner/repo; GitHub Actions roles trust only it and Flux reports commit status to it."
   type        = string

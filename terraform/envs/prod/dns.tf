@@ -6,4 +6,5 @@ module "dns" {
   domain             = var.domain
   create_zone        = var.create_dns_zone
   validation_timeout = "45m"
+  parent_zone_id     = var.parent_zone_id
 }

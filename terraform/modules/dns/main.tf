@@ -20,3 +20,15 @@ locals {
   zone_id      = var.create_zone ? aws_route53_zone.this[0].zone_id : data.aws_route53_zone.existing[0].zone_id
   name_servers = var.create_zone ? aws_route53_zone.this[0].name_servers : data.aws_route53_zone.existing[0].name_servers
 }
+
+# The delegation, when the parent zone is in this account (parent_zone_id): the certificate's DNS
+# validation resolves only once the parent points at this zone, so the wait depends on it.
+resource "aws_route53_record" "delegation" {
+  count = var.create_zone && var.parent_zone_id != null ? 1 : 0
+
+  zone_id = var.parent_zone_id
+  name    = var.domain
+  type    = "NS"
+  records = local.name_servers
+  ttl     = 300
+}

@@ -15,6 +15,11 @@ output "name_servers" {
   value       = local.name_servers
 }
 
+output "delegation_step" {
+  description = "The one manual step left, or null: the NS record to create in the parent zone when the module did not write it (parent_zone_id unset and the zone created here)."
+  value       = var.create_zone && var.parent_zone_id == null ? "At the parent of ${var.domain} (its zone or registrar), create the record: ${var.domain} NS ${join(" ", local.name_servers)}" : null
+}
+
 output "certificate_arn" {
   description = "ARN of the issued ACM certificate for the domain and its wildcard (known only once validated)."
   value       = aws_acm_certificate_validation.this.certificate_arn

@@ -32,6 +32,17 @@ variable "validation_timeout" {
   }
 }
 
+variable "parent_zone_id" {
+  description = "ID of the parent domain's public Route 53 zone when it is in this account: the module writes the delegation (NS record) there, so the certificate validates with no manual step. null: delegate by hand (output delegation_step)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.parent_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", var.parent_zone_id))
+    error_message = "parent_zone_id must be a Route 53 zone ID such as Z0123456789ABCDEFGHIJ (uppercase letters and digits), or null."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

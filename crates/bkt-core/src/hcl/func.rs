@@ -50,6 +50,12 @@ pub fn distinct(list: impl Into<Expr>) -> Expr {
     Expr::call("distinct", [list.into()])
 }
 
+/// `join(separator, list)`: the list's strings with `separator` between them.
+#[must_use]
+pub fn join(separator: impl Into<Expr>, list: impl Into<Expr>) -> Expr {
+    Expr::call("join", [separator.into(), list.into()])
+}
+
 /// `jsonencode(value)`.
 #[must_use]
 pub fn jsonencode(value: impl Into<Expr>) -> Expr {

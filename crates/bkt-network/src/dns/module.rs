@@ -2,12 +2,15 @@
 //! certificate for the domain and its wildcard, its one validation record and the bounded wait
 //! for issuance — as typed values, rendered to `.tf` files.
 
-use bkt_core::hcl::func::{can, length, one, regex};
-use bkt_core::hcl::{Data, Expr, File, Lifecycle, Local, Locals, Output, Resource, Type, Variable};
+use bkt_core::hcl::func::{can, join, length, one, regex};
+use bkt_core::hcl::{
+    BinOp, Data, Expr, File, Lifecycle, Local, Locals, Output, Resource, Type, Variable,
+};
 use bkt_core::{Tree, name};
 
 use super::spec::{
     DOMAIN_PATTERN, DnsSpec, MAX_DOMAIN_LEN, VALIDATION_TIMEOUT_PATTERN, ValidationTimeout,
+    ZONE_ID_PATTERN,
 };
 use crate::Result;
 use crate::aws::{
@@ -25,11 +28,14 @@ bkt_core::terraform_kind! {
         create_zone,
         /// How long to wait for ACM to issue the certificate (`45m`, `1h`).
         validation_timeout,
+        /// The parent domain's public zone, when it is in the same account: the module writes
+        /// the delegation there.
+        parent_zone_id,
         /// Tags added to every resource of the module.
         tags,
     }
     /// The outputs of the dns module, as typed references (`module.dns.zone_id` …).
-    pub ref DnsOutputs { zone_id, zone_arn, name_servers, certificate_arn }
+    pub ref DnsOutputs { zone_id, zone_arn, name_servers, certificate_arn, delegation_step }
 }
 
 impl DnsSpec {
@@ -48,6 +54,7 @@ impl DnsSpec {
             domain: Some(self.domain().as_str().into()),
             create_zone: Some(self.create_zone().into()),
             validation_timeout: Some(self.validation_timeout().to_string().into()),
+            parent_zone_id: None,
             tags,
         }
     }
@@ -91,15 +98,17 @@ struct Inputs {
     domain: Variable,
     create_zone: Variable,
     validation_timeout: Variable,
+    parent_zone_id: Variable,
     tags: Variable,
 }
 
 impl Inputs {
-    fn all(&self) -> [&Variable; 4] {
+    fn all(&self) -> [&Variable; 5] {
         [
             &self.domain,
             &self.create_zone,
             &self.validation_timeout,
+            &self.parent_zone_id,
             &self.tags,
         ]
     }
@@ -136,6 +145,20 @@ impl DnsModule {
             .validate(
                 |timeout| can(regex(VALIDATION_TIMEOUT_PATTERN, timeout)),
                 "validation_timeout must be a duration in minutes or hours such as 45m or 1h.",
+            ),
+            parent_zone_id: Variable::new(
+                name!("parent_zone_id"),
+                "ID of the parent domain's public Route 53 zone when it is in this account: the module writes the delegation (NS record) there, so the certificate validates with no manual step. null: delegate by hand (output delegation_step).",
+                Type::String,
+            )
+            .default(Expr::null())
+            .validate(
+                |id| {
+                    id.clone()
+                        .equals(Expr::null())
+                        .or(can(regex(ZONE_ID_PATTERN, id)))
+                },
+                "parent_zone_id must be a Route 53 zone ID such as Z0123456789ABCDEFGHIJ (uppercase letters and digits), or null.",
             ),
             tags: Variable::new(
                 name!("tags"),
@@ -190,6 +213,25 @@ impl DnsModule {
         let name_servers = Local::new(
             name!("name_servers"),
             created_or_existing(zone.at(0).name_servers(), existing.at(0).name_servers()),
+        );
+
+        let var_parent = inputs.parent_zone_id.reference();
+        let delegation = Resource::new(
+            name!("delegation"),
+            Route53Record {
+                zone_id: Some(var_parent.clone().into()),
+                name: Some(var_domain.clone().into()),
+                r#type: Some("NS".into()),
+                records: Some(name_servers.reference().into()),
+                ttl: Some(300.into()),
+                allow_overwrite: None,
+            },
+        )
+        .count(
+            var_create_zone
+                .clone()
+                .and(var_parent.clone().binary(BinOp::NotEq, Expr::null()))
+                .then_else(1, 0),
         );
 
         let certificate = Resource::new(
@@ -254,15 +296,21 @@ impl DnsModule {
                     ),
                 }),
             },
-        );
+        )
+        .depends_on(&delegation);
 
         let mut main = File::new();
-        main.push(zone.to_block()).push(existing.to_block()).push(
-            Locals {
-                groups: vec![vec![zone_id.clone(), name_servers.clone()]],
-            }
-            .to_block(),
-        );
+        main.push(zone.to_block())
+            .push(existing.to_block())
+            .push(
+                Locals {
+                    groups: vec![vec![zone_id.clone(), name_servers.clone()]],
+                }
+                .to_block(),
+            )
+            .push(delegation.to_block().why(
+                "The delegation, when the parent zone is in this account (parent_zone_id): the certificate's DNS\nvalidation resolves only once the parent points at this zone, so the wait depends on it.",
+            ));
 
         let mut certificate_file = File::new();
         certificate_file
@@ -292,6 +340,24 @@ impl DnsModule {
                 name!("name_servers"),
                 "Name servers to delegate the domain to from its parent zone or registrar.",
                 name_servers.reference(),
+            ),
+            Output::new(
+                name!("delegation_step"),
+                "The one manual step left, or null: the NS record to create in the parent zone when the module did not write it (parent_zone_id unset and the zone created here).",
+                var_create_zone
+                    .clone()
+                    .and(var_parent.equals(Expr::null()))
+                    .then_else(
+                        Expr::template([
+                            "At the parent of ".into(),
+                            var_domain.clone(),
+                            " (its zone or registrar), create the record: ".into(),
+                            var_domain.clone(),
+                            " NS ".into(),
+                            join(" ", name_servers.reference()),
+                        ]),
+                        Expr::null(),
+                    ),
             ),
             Output::new(
                 name!("certificate_arn"),

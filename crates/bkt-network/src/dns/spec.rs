@@ -27,6 +27,10 @@ pub const MAX_LABEL_LEN: usize = 63;
 /// The regular expression the module's `validation_timeout` validation uses.
 pub const VALIDATION_TIMEOUT_PATTERN: &str = "^[0-9]+(m|h)$";
 
+/// The regular expression of the dns module's `parent_zone_id` validation: a Route 53 hosted
+/// zone ID (uppercase letters and digits, as `Z0123456789ABCDEFGHIJ`).
+pub const ZONE_ID_PATTERN: &str = "^[A-Z0-9]{1,32}$";
+
 /// Why a label is not a DNS label the module accepts, as the fix to apply.
 fn label_problem(label: &str) -> Option<&'static str> {
     let bytes = label.as_bytes();

@@ -109,3 +109,57 @@ run "rejects_a_malformed_validation_timeout" {
   }
   expect_failures = [var.validation_timeout]
 }
+
+run "delegates_from_the_parent_zone_in_this_account" {
+  command = apply
+
+  variables {
+    parent_zone_id = "Z0PARENT"
+  }
+
+  assert {
+    condition     = length(aws_route53_record.delegation) == 1 && aws_route53_record.delegation[0].zone_id == "Z0PARENT" && aws_route53_record.delegation[0].name == "dev.example.com" && aws_route53_record.delegation[0].type == "NS"
+    error_message = "with parent_zone_id the module must write the domain's NS record into the parent zone"
+  }
+  assert {
+    condition     = aws_route53_record.delegation[0].records == toset(aws_route53_zone.this[0].name_servers)
+    error_message = "the delegation must point at the created zone's name servers"
+  }
+  assert {
+    condition     = output.delegation_step == null
+    error_message = "no manual step is left when the module delegates"
+  }
+}
+
+run "names_the_manual_delegation_when_the_parent_is_elsewhere" {
+  command = apply
+
+  assert {
+    condition     = length(aws_route53_record.delegation) == 0 && strcontains(output.delegation_step, "dev.example.com NS ")
+    error_message = "without parent_zone_id the module writes no delegation and names the record to create by hand"
+  }
+}
+
+run "no_delegation_for_an_existing_zone" {
+  command = plan
+
+  variables {
+    create_zone    = false
+    parent_zone_id = "Z0PARENT"
+  }
+
+  assert {
+    condition     = length(aws_route53_record.delegation) == 0
+    error_message = "an existing zone is already delegated: the module must not write an NS record"
+  }
+}
+
+run "rejects_a_parent_zone_id_that_is_not_one" {
+  command = plan
+
+  variables {
+    parent_zone_id = "example.com"
+  }
+
+  expect_failures = [var.parent_zone_id]
+}
