@@ -77,7 +77,7 @@ fn a_bad_spec_exits_2_naming_the_key_and_writes_nothing() {
         ),
         ("[network]\ncidr = \"10.0.0.0/16\"\n", "network.cidr"),
         (
-            "[eks]\nkubernetes_version = 1.34\n",
+            "[eks]\nkubernetes_version = 1.36\n",
             "eks.kubernetes_version",
         ),
         ("[sample_app]\n", "sample_app.image_tag"),

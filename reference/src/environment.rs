@@ -14,7 +14,8 @@ use bkt_core::{Tree, name};
 use bkt_eks::aws::SecretsmanagerSecret;
 use bkt_eks::kms::{Account, Key};
 use bkt_eks::{
-    CapacityType, EcrInputs, EksInputs, IdentityProvider, KubernetesVersion, WorkloadIdentityInputs,
+    AddonVersions, CapacityType, EcrInputs, EksInputs, IdentityProvider, KubernetesVersion,
+    WorkloadIdentityInputs,
 };
 use bkt_network::dns::ValidationTimeout;
 use bkt_network::{Cidr, DnsInputs, FlowLogRetention, NatGatewayMode, NetworkInputs};
@@ -85,6 +86,10 @@ pub struct EnvironmentRoot {
     pub nodes: Nodes,
     /// Whether the root creates the account's GitHub OIDC provider.
     pub create_github_oidc_provider: bool,
+    /// Whether vpc-cni enforces `NetworkPolicies` (the eks module's `network_policy`). The
+    /// reference tree ships a default-deny policy for every namespace, so rendering refuses an
+    /// environment that turns it off.
+    pub network_policy: bool,
 }
 
 /// The environment's node group.
@@ -137,6 +142,7 @@ impl EnvironmentRoot {
                 max_size: 4,
             },
             create_github_oidc_provider: true,
+            network_policy: true,
         }
     }
 
@@ -425,6 +431,11 @@ impl EnvironmentRoot {
             EksInputs {
                 cluster_name: Some(cluster_name.reference().into()),
                 kubernetes_version: Some(self.kubernetes_version.as_str().into()),
+                addon_versions: Some(
+                    Expr::object(AddonVersions::for_version(self.kubernetes_version).entries())
+                        .into(),
+                ),
+                network_policy: Some(self.network_policy.into()),
                 log_retention_days: Some(self.log_retention_days.days().into()),
                 subnet_ids: Some(network.get().private_subnet_ids().into()),
                 admin_principal_arns: Some(vars.admin_principal_arns.reference().into()),

@@ -305,12 +305,43 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
         bkt_core::FileKind::Json,
         &sample_app::values_schema_json()?,
     )?;
-    tree.extend_under(
-        gitops::GITOPS_DIR,
-        gitops::tree(&environments)?.to_tree(GENERATOR)?,
-    )?;
+    let gitops = gitops::tree(&environments)?;
+    check_network_policy_enforcement(&environments, &gitops)?;
+    tree.extend_under(gitops::GITOPS_DIR, gitops.to_tree(GENERATOR)?)?;
     tree.extend(sources::tree()?)?;
     Ok(tree)
+}
+
+/// A `NetworkPolicy` in the tree has an effect only where vpc-cni enforces it: an environment
+/// with enforcement off would run every namespace open while its policies claim otherwise.
+fn check_network_policy_enforcement(
+    environments: &[&Environment],
+    gitops: &bkt_flux::GitOpsTree,
+) -> Result<()> {
+    let Some(unenforced) = environments.iter().find(|e| !e.root.network_policy) else {
+        return Ok(());
+    };
+    let policies = gitops
+        .files()
+        .flat_map(|(path, file)| file.documents().iter().map(move |doc| (path, doc)))
+        .filter(|(_, doc)| {
+            doc.object()
+                .get("kind")
+                .and_then(bkt_core::yaml::ValueRef::as_str)
+                == Some("NetworkPolicy")
+        })
+        .collect::<Vec<_>>();
+    match policies.first() {
+        None => Ok(()),
+        Some((path, _)) => Err(Error::Invalid {
+            field: format!("environments.{}.network_policy", unenforced.name()),
+            value: "false".to_owned(),
+            reason: format!(
+                "the tree ships {} NetworkPolicies (the first in gitops/{path}), which vpc-cni enforces only with network_policy on: turn it on, or remove the policies",
+                policies.len()
+            ),
+        }),
+    }
 }
 
 /// The files of this repository that are not part of the layout a user's checkout needs: the

@@ -151,7 +151,7 @@ optional_table!(
 optional_table!(
     /// `[eks]`: the environment's cluster.
     EksSettings {
-        /// The Kubernetes version (`1.33`, `1.34`, `1.35`).
+        /// The Kubernetes version (one of `bkt_eks::SUPPORT_TABLE`).
         kubernetes_version: String,
         /// Control-plane log retention in days (a CloudWatch Logs value).
         log_retention_days: u16,

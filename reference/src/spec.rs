@@ -297,7 +297,8 @@ const TABLE_COMMENTS: [(&str, &str); 7] = [
     ),
     (
         "eks",
-        "The cluster: Kubernetes version (1.33, 1.34, 1.35), control-plane log retention (days),\n\
+        "The cluster: Kubernetes version (one in EKS standard support: bkt_eks::SUPPORT_TABLE),\n\
+         control-plane log retention (days),\n\
          and [eks.nodes], the node group (instance types, ON_DEMAND or SPOT, min/desired/max).",
     ),
     (

@@ -142,6 +142,9 @@ bkt_core::terraform_kind! {
         resolve_conflicts_on_update,
         /// IRSA role of the add-on's service account.
         service_account_role_arn,
+        /// The add-on's configuration, a JSON document of its schema
+        /// (`aws eks describe-addon-configuration`).
+        configuration_values,
         /// Resource tags.
         tags,
     }

@@ -10,8 +10,8 @@
 //! [`IMDS_HOP_LIMIT`] (1).
 
 use bkt_core::hcl::func::{
-    alltrue, can, cidrhost, contains, keys, length, merge, regex, setsubtract, toset, trimprefix,
-    try_, values,
+    alltrue, can, cidrhost, contains, jsonencode, keys, length, merge, regex, setsubtract, toset,
+    trimprefix, try_, values,
 };
 use bkt_core::hcl::{
     Arg, BinOp, Data, Expr, Field, File, Lifecycle, Local, Locals, Output, Resource, Type, Variable,
@@ -46,7 +46,8 @@ pub use spec::{
     ADDON_VERSION_PATTERN, AMI_TYPE, ANYWHERE, AUTHENTICATION_MODE, AddonVersions,
     CLUSTER_NAME_PATTERN, CapacityType, ClusterSpec, ClusterSpecBuilder, IMDS_HOP_LIMIT,
     KubernetesVersion, LogType, MAX_CLUSTER_NAME, MIN_DISK_SIZE_GIB, NODE_GROUP_NAME_PATTERN,
-    NodeGroup, ROLE_SUFFIXES, SECRETS_ALIAS_SUFFIX, SUPPORT_TYPE,
+    NodeGroup, ROLE_SUFFIXES, Release, SECRETS_ALIAS_SUFFIX, SUPPORT_TABLE, SUPPORT_TABLE_CHECKED,
+    SUPPORT_TYPE,
 };
 
 bkt_core::terraform_kind! {
@@ -71,6 +72,8 @@ bkt_core::terraform_kind! {
         node_groups,
         /// `addon_versions`.
         addon_versions,
+        /// `network_policy`: whether vpc-cni enforces `NetworkPolicies`.
+        network_policy,
         /// `oidc_identity_provider` (an [`IdentityProvider::to_expr`]).
         oidc_identity_provider,
         /// `tags`.
@@ -100,6 +103,10 @@ pub struct EksModule {
     pub log_retention_days: FlowLogRetention,
     /// Default of `addon_versions`.
     pub addon_versions: AddonVersions,
+    /// Default of `network_policy`: whether the vpc-cni add-on enforces Kubernetes
+    /// `NetworkPolicies` (its network policy agent). Off, a `NetworkPolicy` is accepted by the API
+    /// server and has no effect.
+    pub network_policy: bool,
     /// Minimum Terraform version.
     pub required_version: String,
     /// Minimum `hashicorp/aws` provider version.
@@ -112,6 +119,7 @@ impl Default for EksModule {
             kubernetes_version: KubernetesVersion::default(),
             log_retention_days: FlowLogRetention::DEFAULT,
             addon_versions: AddonVersions::default(),
+            network_policy: true,
             required_version: ">= 1.11.0".to_owned(),
             aws_provider_version: ">= 5.100.0".to_owned(),
         }
@@ -129,6 +137,7 @@ struct Inputs {
     log_retention_days: Variable,
     node_groups: Variable,
     addon_versions: Variable,
+    network_policy: Variable,
     oidc_identity_provider: Variable,
     tags: Variable,
 }
@@ -247,7 +256,12 @@ impl EksModule {
             .default(self.kubernetes_version.as_str())
             .validate(
                 |version| contains(strings(KubernetesVersion::ALL.iter().map(|v| v.as_str())), version),
-                "kubernetes_version must be one of 1.33, 1.34, 1.35 (versions this platform is tested with in EKS standard support).",
+                [
+                    "kubernetes_version must be one of ",
+                    &KubernetesVersion::allowed(),
+                    ": the versions in EKS standard support this platform is tested with.",
+                ]
+                .concat(),
             ),
             subnet_ids: Variable::new(
                 name!("subnet_ids"),
@@ -409,6 +423,13 @@ impl EksModule {
                 },
                 "addon_versions values must be exact add-on versions like v1.20.4-eksbuild.1 (no \"latest\").",
             ),
+            network_policy: Variable::new(
+                name!("network_policy"),
+                "Whether the vpc-cni add-on enforces Kubernetes NetworkPolicies (enableNetworkPolicy). Off, every NetworkPolicy is accepted and has no effect.",
+                Type::Bool,
+            )
+            .default(self.network_policy)
+            .non_nullable(),
             oidc_identity_provider: oidc_identity_provider_variable(),
             tags: Variable::new(
                 name!("tags"),
@@ -802,6 +823,21 @@ impl EksModule {
                         .then_else(ebs_role.get().arn(), Expr::null())
                         .into(),
                 ),
+                configuration_values: Some(
+                    Expr::each_key()
+                        .equals(AddonVersions::VPC_CNI)
+                        .then_else(
+                            jsonencode(Expr::object([(
+                                "enableNetworkPolicy",
+                                inputs
+                                    .network_policy
+                                    .reference()
+                                    .then_else("true", "false"),
+                            )])),
+                            Expr::null(),
+                        )
+                        .into(),
+                ),
                 tags: Some(var_tags()),
             },
         )
@@ -918,6 +954,7 @@ impl EksModule {
             &inputs.log_retention_days,
             &inputs.node_groups,
             &inputs.addon_versions,
+            &inputs.network_policy,
             &inputs.oidc_identity_provider,
             &inputs.tags,
         ] {

@@ -42,6 +42,7 @@ pub mod workload_identity;
 pub use cluster::{
     AddonVersions, CapacityType, ClusterSpec, ClusterSpecBuilder, EksInputs, EksModule, EksOutputs,
     IdentityProvider, IdentityProviderBuilder, IssuerUrl, KubernetesVersion, LogType, NodeGroup,
+    Release, SUPPORT_TABLE, SUPPORT_TABLE_CHECKED,
 };
 pub use ecr::{EcrInputs, EcrModule, EcrOutputs, EcrSpec, Repository};
 pub use rules::{MAX_IAM_ROLE_NAME, check_iam_role_name};

@@ -51,7 +51,7 @@ fn a_file_with_only_the_image_tag_is_the_default() {
 }
 
 /// Each key of the file, with a value other than the default, as a TOML snippet.
-const KEY_FLIPS: [(&str, &str); 19] = [
+const KEY_FLIPS: [(&str, &str); 18] = [
     (
         "sample_app.image_tag",
         "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
@@ -86,10 +86,6 @@ const KEY_FLIPS: [(&str, &str); 19] = [
     (
         "dns.validation_timeout",
         "[dns]\nvalidation_timeout = \"1h\"\n",
-    ),
-    (
-        "eks.kubernetes_version",
-        "[eks]\nkubernetes_version = \"1.35\"\n",
     ),
     ("eks.log_retention_days", "[eks]\nlog_retention_days = 14\n"),
     (
@@ -138,6 +134,28 @@ fn documented_keys() -> BTreeSet<String> {
     keys
 }
 
+/// Keys with a single allowed value today, the default: they cannot flip. Each is listed with
+/// the value the file accepts and one it refuses (`bkt_eks::SUPPORT_TABLE` holds one Kubernetes
+/// version in EKS standard support; the next row makes the key flip again).
+const SINGLE_VALUED: [(&str, &str, &str); 1] = [(
+    "eks.kubernetes_version",
+    "[eks]\nkubernetes_version = \"1.35\"\n",
+    "[eks]\nkubernetes_version = \"1.34\"\n",
+)];
+
+#[test]
+fn single_valued_keys_accept_their_value_and_refuse_another() {
+    for (key, accepted, refused) in SINGLE_VALUED {
+        assert!(
+            bkt_eks::SUPPORT_TABLE.len() == 1,
+            "{key} can flip now: move it to KEY_FLIPS"
+        );
+        dev(accepted).unwrap_or_else(|error| panic!("{key}: {error}"));
+        let error = dev(refused).unwrap_err().to_string();
+        assert!(error.contains(key), "{key}: {error}");
+    }
+}
+
 /// Keys whose default is "unset": the default spec names them in a comment.
 const UNSET_BY_DEFAULT: [&str; 1] = ["terraform.state_bucket"];
 
@@ -145,6 +163,7 @@ const UNSET_BY_DEFAULT: [&str; 1] = ["terraform.state_bucket"];
 fn every_documented_key_has_a_flip_test() {
     let mut tested: BTreeSet<String> = KEY_FLIPS.iter().map(|(key, _)| (*key).to_owned()).collect();
     tested.insert(LOCAL_FLAVOUR.to_owned());
+    tested.extend(SINGLE_VALUED.iter().map(|(key, _, _)| (*key).to_owned()));
     // Keys unset by default are not printed as values; the table's comment names them.
     let text = default_spec_text().unwrap();
     let mut documented = documented_keys();
@@ -377,4 +396,18 @@ proptest! {
             prop_assert!(render(&PlatformSpec::with_environments(vec![environment])).is_ok());
         }
     }
+}
+
+#[test]
+fn an_environment_without_network_policy_enforcement_fails_the_render() {
+    let mut environment = dev("").unwrap();
+    environment.root.network_policy = false;
+    let error = render(&PlatformSpec::with_environments(vec![environment])).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message
+            .starts_with("environments.dev.network_policy: \"false\" is invalid: the tree ships ")
+            && message.contains("NetworkPolicies (the first in gitops/"),
+        "{message}"
+    );
 }

@@ -4,7 +4,7 @@ module "eks" {
   source = "../../modules/eks"
 
   cluster_name         = local.cluster_name
-  kubernetes_version   = "1.34"
+  kubernetes_version   = "1.35"
   subnet_ids           = module.network.private_subnet_ids
   endpoint             = { public_access_cidrs = var.api_public_access_cidrs }
   admin_principal_arns = var.admin_principal_arns
@@ -18,6 +18,13 @@ module "eks" {
       max_size       = var.nodes.max_size
     }
   }
+  addon_versions = {
+    vpc-cni            = "v1.21.1-eksbuild.3"
+    coredns            = "v1.13.2-eksbuild.1"
+    kube-proxy         = "v1.35.0-eksbuild.2"
+    aws-ebs-csi-driver = "v1.57.1-eksbuild.1"
+  }
+  network_policy = true
   oidc_identity_provider = {
     name            = "authentik"
     issuer_url      = "https://auth.${var.domain}/application/o/kubernetes/"

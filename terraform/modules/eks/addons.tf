@@ -35,6 +35,7 @@ resource "aws_eks_addon" "this" {
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   service_account_role_arn    = each.key == "aws-ebs-csi-driver" ? aws_iam_role.ebs_csi.arn : null
+  configuration_values        = each.key == "vpc-cni" ? jsonencode({ enableNetworkPolicy = var.network_policy ? "true" : "false" }) : null
 
   tags = var.tags
 

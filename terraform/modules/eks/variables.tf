@@ -13,11 +13,11 @@ variable "cluster_name" {
 variable "kubernetes_version" {
   description = "Kubernetes minor version of the control plane. Only versions in EKS standard support are allowed; extended support costs six times more."
   type        = string
-  default     = "1.34"
+  default     = "1.35"
 
   validation {
-    condition     = contains(["1.33", "1.34", "1.35"], var.kubernetes_version)
-    error_message = "kubernetes_version must be one of 1.33, 1.34, 1.35 (versions this platform is tested with in EKS standard support)."
+    condition     = contains(["1.35"], var.kubernetes_version)
+    error_message = "kubernetes_version must be one of 1.35 (standard support until 2027-03-27): the versions in EKS standard support this platform is tested with."
   }
 }
 
@@ -128,10 +128,10 @@ variable "addon_versions" {
   description = "Pinned EKS add-on versions (check with `aws eks describe-addon-versions --kubernetes-version <v>`). Keys: vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver."
   type        = map(string)
   default = {
-    vpc-cni            = "v1.20.4-eksbuild.1"
-    coredns            = "v1.12.4-eksbuild.1"
-    kube-proxy         = "v1.34.0-eksbuild.5"
-    aws-ebs-csi-driver = "v1.50.1-eksbuild.1"
+    vpc-cni            = "v1.21.1-eksbuild.3"
+    coredns            = "v1.13.2-eksbuild.1"
+    kube-proxy         = "v1.35.0-eksbuild.2"
+    aws-ebs-csi-driver = "v1.57.1-eksbuild.1"
   }
 
   validation {
@@ -143,6 +143,13 @@ variable "addon_versions" {
     condition     = alltrue([for version in values(var.addon_versions) : can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", version))])
     error_message = "addon_versions values must be exact add-on versions like v1.20.4-eksbuild.1 (no \"latest\")."
   }
+}
+
+variable "network_policy" {
+  description = "Whether the vpc-cni add-on enforces Kubernetes NetworkPolicies (enableNetworkPolicy). Off, every NetworkPolicy is accepted and has no effect."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "oidc_identity_provider" {

@@ -71,31 +71,91 @@ pub const MIN_DISK_SIZE_GIB: u32 = 20;
 /// The world, which needs `allow_public_from_anywhere`.
 pub const ANYWHERE: &str = "0.0.0.0/0";
 
-/// A Kubernetes minor version in EKS standard support that the platform is tested with.
+/// A Kubernetes minor version in EKS standard support that the platform is tested with: the
+/// rows of [`SUPPORT_TABLE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum KubernetesVersion {
-    /// 1.33.
-    V1_33,
-    /// 1.34, the default.
+    /// 1.35, the default.
     #[default]
-    V1_34,
-    /// 1.35.
     V1_35,
 }
 
+/// When [`SUPPORT_TABLE`] was last checked against the EKS Kubernetes release calendar
+/// (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html). 1.33 left standard
+/// support on 2026-07-29 and 1.34 on 2026-12-02, so neither is a row any more.
+pub const SUPPORT_TABLE_CHECKED: &str = "2026-12-06";
+
+/// One Kubernetes minor version on EKS: its standard-support window and the add-on versions
+/// pinned for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Release {
+    /// The version.
+    pub version: KubernetesVersion,
+    /// The day EKS released it (`YYYY-MM-DD`).
+    pub released: &'static str,
+    /// The last day of EKS standard support (`YYYY-MM-DD`); after it EKS bills extended
+    /// support, or upgrades a cluster whose policy is STANDARD ([`SUPPORT_TYPE`]).
+    pub end_of_standard_support: &'static str,
+    /// `vpc-cni`, `coredns`, `kube-proxy`, `aws-ebs-csi-driver`, as [`AddonVersions::NAMES`]
+    /// orders them: exact versions EKS publishes for this Kubernetes version.
+    pub addons: [&'static str; 4],
+}
+
+/// The versions the platform allows, oldest first: each in EKS standard support on
+/// [`SUPPORT_TABLE_CHECKED`]. The Rust rules, the eks module's `kubernetes_version` validation
+/// and the add-on pins all come from here; a test fails once the default's standard support has
+/// ended on the day it runs.
+pub const SUPPORT_TABLE: [Release; 1] = [Release {
+    version: KubernetesVersion::V1_35,
+    released: "2026-01-28",
+    end_of_standard_support: "2027-03-27",
+    addons: [
+        "v1.21.1-eksbuild.3",
+        "v1.13.2-eksbuild.1",
+        "v1.35.0-eksbuild.2",
+        "v1.57.1-eksbuild.1",
+    ],
+}];
+
 impl KubernetesVersion {
     /// Every version, oldest first.
-    pub const ALL: [KubernetesVersion; 3] = [Self::V1_33, Self::V1_34, Self::V1_35];
+    pub const ALL: [KubernetesVersion; 1] = [Self::V1_35];
 
-    /// The version as EKS writes it (`1.34`).
+    /// The version as EKS writes it (`1.35`).
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::V1_33 => "1.33",
-            Self::V1_34 => "1.34",
             Self::V1_35 => "1.35",
         }
+    }
+
+    /// Its row of [`SUPPORT_TABLE`].
+    #[must_use]
+    pub fn release(self) -> &'static Release {
+        match self {
+            Self::V1_35 => &SUPPORT_TABLE[0],
+        }
+    }
+
+    /// The allowed versions as a sentence, with the end of each one's standard support
+    /// (`1.35 (standard support until 2027-03-27)`): the message of the Rust rule and of the
+    /// module's validation.
+    #[must_use]
+    pub fn allowed() -> String {
+        SUPPORT_TABLE
+            .iter()
+            .map(|release| {
+                [
+                    release.version.as_str(),
+                    " (standard support until ",
+                    release.end_of_standard_support,
+                    ")",
+                ]
+                .concat()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -110,7 +170,14 @@ impl FromStr for KubernetesVersion {
                 Error::invalid(
                     "eks.kubernetes_version",
                     text,
-                    "use 1.33, 1.34 or 1.35 (versions in EKS standard support this platform is tested with)",
+                    [
+                        "use one of ",
+                        &Self::allowed(),
+                        ": the versions in EKS standard support this platform is tested with (table checked on ",
+                        SUPPORT_TABLE_CHECKED,
+                        ")",
+                    ]
+                    .concat(),
                 )
             })
     }
@@ -228,22 +295,31 @@ pub struct AddonVersions {
 }
 
 impl Default for AddonVersions {
-    /// The versions pinned for Kubernetes 1.34.
+    /// The versions pinned for the default Kubernetes version.
     fn default() -> Self {
-        Self {
-            vpc_cni: "v1.20.4-eksbuild.1".to_owned(),
-            coredns: "v1.12.4-eksbuild.1".to_owned(),
-            kube_proxy: "v1.34.0-eksbuild.5".to_owned(),
-            aws_ebs_csi_driver: "v1.50.1-eksbuild.1".to_owned(),
-        }
+        Self::for_version(KubernetesVersion::default())
     }
 }
 
 impl AddonVersions {
+    /// The versions [`SUPPORT_TABLE`] pins for `version`.
+    #[must_use]
+    pub fn for_version(version: KubernetesVersion) -> Self {
+        let [vpc_cni, coredns, kube_proxy, aws_ebs_csi_driver] = version.release().addons;
+        Self {
+            vpc_cni: vpc_cni.to_owned(),
+            coredns: coredns.to_owned(),
+            kube_proxy: kube_proxy.to_owned(),
+            aws_ebs_csi_driver: aws_ebs_csi_driver.to_owned(),
+        }
+    }
+
     /// The add-on names, in the order of the module's default.
     pub const NAMES: [&str; 4] = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"];
     /// The add-on whose service account gets the EBS CSI role.
     pub const EBS_CSI_DRIVER: &str = "aws-ebs-csi-driver";
+    /// The add-on that enforces `NetworkPolicies` when configured to (`network_policy`).
+    pub const VPC_CNI: &str = "vpc-cni";
 
     /// `(add-on name, version)`, in the order of [`AddonVersions::NAMES`].
     #[must_use]
@@ -579,6 +655,8 @@ impl ClusterSpec {
                 .into(),
             ),
             addon_versions: Some(self.addon_versions.to_expr().into()),
+            // The module's default (on): a root that turns enforcement off sets it itself.
+            network_policy: None,
             // A root adds its identity provider itself (`IdentityProvider::to_expr`): its issuer
             // is usually a reference to the root's domain, which a spec cannot hold.
             oidc_identity_provider: None,
@@ -588,7 +666,7 @@ impl ClusterSpec {
 }
 
 impl ClusterSpecBuilder {
-    /// The Kubernetes version (default 1.34).
+    /// The Kubernetes version (default: the newest of [`SUPPORT_TABLE`]).
     #[must_use]
     pub fn kubernetes_version(mut self, version: impl Into<String>) -> Self {
         self.kubernetes_version = version.into();
@@ -646,7 +724,7 @@ impl ClusterSpecBuilder {
         self
     }
 
-    /// The add-on versions (default: pinned for 1.34).
+    /// The add-on versions (default: [`AddonVersions::for_version`] of the default version).
     #[must_use]
     pub fn addon_versions(mut self, versions: AddonVersions) -> Self {
         self.addon_versions = versions;

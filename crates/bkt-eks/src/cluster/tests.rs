@@ -84,11 +84,56 @@ fn the_cluster_name_pattern_allows_exactly_max_cluster_name() {
 
 #[test]
 fn rejects_a_kubernetes_version_outside_standard_support() {
+    // 1.34 left EKS standard support on 2026-12-02.
     fails(
-        dev().kubernetes_version("1.29"),
+        dev().kubernetes_version("1.34"),
         "eks.kubernetes_version",
-        "1.33, 1.34 or 1.35",
+        "use one of 1.35 (standard support until 2027-03-27)",
     );
+}
+
+/// A date of the support table, parsed.
+fn date(text: &str) -> jiff::civil::Date {
+    text.parse()
+        .unwrap_or_else(|error| panic!("{text:?} is not a YYYY-MM-DD date: {error}"))
+}
+
+#[test]
+fn the_default_kubernetes_version_is_in_standard_support_today() {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let release = KubernetesVersion::default().release();
+    assert!(
+        today <= date(release.end_of_standard_support),
+        "the default Kubernetes version {} left EKS standard support on {}: add the next version to \
+         SUPPORT_TABLE (crates/bkt-eks/src/cluster/spec.rs) with its add-on versions, make it the \
+         default and drop the rows past their end",
+        release.version.as_str(),
+        release.end_of_standard_support
+    );
+}
+
+#[test]
+fn the_support_table_lists_only_versions_in_standard_support_when_checked() {
+    let checked = date(SUPPORT_TABLE_CHECKED);
+    for release in SUPPORT_TABLE {
+        assert!(date(release.released) < date(release.end_of_standard_support));
+        assert!(
+            checked <= date(release.end_of_standard_support),
+            "{} had left standard support when the table was checked",
+            release.version.as_str()
+        );
+        AddonVersions::for_version(release.version)
+            .check()
+            .unwrap_or_else(|error| panic!("{}: {error}", release.version.as_str()));
+        assert!(
+            release.addons[2].starts_with(&["v", release.version.as_str(), "."].concat()),
+            "kube-proxy {} must be of Kubernetes {}",
+            release.addons[2],
+            release.version.as_str()
+        );
+    }
 }
 
 #[test]

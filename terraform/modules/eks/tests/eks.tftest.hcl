@@ -186,6 +186,28 @@ run "core_addons_are_pinned_and_ebs_csi_uses_its_own_role" {
   }
 }
 
+run "vpc_cni_enforces_network_policies_by_default" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_eks_addon.this["vpc-cni"].configuration_values).enableNetworkPolicy == "true"
+    error_message = "vpc-cni must run its network policy agent, so the tree's NetworkPolicies take effect"
+  }
+}
+
+run "network_policy_off_turns_the_agent_off" {
+  command = plan
+
+  variables {
+    network_policy = false
+  }
+
+  assert {
+    condition     = jsondecode(aws_eks_addon.this["vpc-cni"].configuration_values).enableNetworkPolicy == "false"
+    error_message = "network_policy = false must reach vpc-cni's configuration"
+  }
+}
+
 run "ebs_csi_role_trusts_only_its_service_account" {
   command = apply
 
