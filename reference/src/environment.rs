@@ -44,6 +44,21 @@ bkt_core::terraform_block! {
     }
 }
 
+/// The AWS services whose resources an environment root creates: the apply role may manage
+/// these and no others.
+pub const APPLY_ROLE_SERVICES: [&str; 10] = [
+    "acm",
+    "ec2",
+    "ecr",
+    "eks",
+    "iam",
+    "kms",
+    "logs",
+    "route53",
+    "s3",
+    "secretsmanager",
+];
+
 /// The regular expression of `owner/repo`, as the root's `github_repository` validation uses it.
 pub const GITHUB_REPOSITORY_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$";
 
@@ -491,7 +506,33 @@ impl EnvironmentRoot {
                     "ecr:UploadLayerPart",
                 ])
                 .resource(values(ecr.get().repository_arns())),
+            Statement::allow()
+                .sid("ReadTheScanFindings")?
+                .action("ecr:DescribeImageScanFindings")
+                .resource(values(ecr.get().repository_arns())),
         ]);
+        // Read-only, but never the state of the Atlas root (the database password) nor a
+        // secret's value: ReadOnlyAccess alone would allow both.
+        let plan_policy = PolicyDocument::new([
+            Statement::deny()
+                .sid("NoSecretBearingState")?
+                .action("s3:GetObject")
+                .resource(Expr::template([
+                    "arn:".into(),
+                    partition.get().partition(),
+                    ":s3:::*/atlas/*".into(),
+                ])),
+            Statement::deny()
+                .sid("NoSecretValues")?
+                .action("secretsmanager:GetSecretValue")
+                .resource("*"),
+        ]);
+        // The services the environment root manages, and nothing else (no Organizations,
+        // billing, other regions' data services …); IAM stays, as the roots create roles.
+        let apply_policy = PolicyDocument::new([Statement::allow()
+            .sid("ManageTheEnvironmentsServices")?
+            .action(APPLY_ROLE_SERVICES.map(|service| [service, ":*"].concat()))
+            .resource("*")]);
         let github_oidc = Module::new(
             name!("github_oidc"),
             "../../modules/github-oidc",
@@ -504,6 +545,7 @@ impl EnvironmentRoot {
                             Expr::object([
                                 ("repository", vars.github_repository.reference()),
                                 ("branch", vars.github_branch.reference()),
+                                ("workflow", ".github/workflows/release.yml".into()),
                                 ("policy_json", ci_policy.to_json()),
                             ]),
                         ),
@@ -515,6 +557,8 @@ impl EnvironmentRoot {
                                     "environment",
                                     Expr::template([environment.reference(), "-plan".into()]),
                                 ),
+                                ("workflow", ".github/workflows/terraform.yml".into()),
+                                ("policy_json", plan_policy.to_json()),
                                 ("managed_policy_arns", partition_arn("ReadOnlyAccess")),
                             ]),
                         ),
@@ -523,7 +567,8 @@ impl EnvironmentRoot {
                             Expr::object([
                                 ("repository", vars.github_repository.reference()),
                                 ("environment", environment.reference()),
-                                ("managed_policy_arns", partition_arn("AdministratorAccess")),
+                                ("workflow", ".github/workflows/terraform.yml".into()),
+                                ("policy_json", apply_policy.to_json()),
                             ]),
                         ),
                     ])
@@ -532,7 +577,7 @@ impl EnvironmentRoot {
                 ..GithubOidcInputs::default()
             },
         )
-        .why("Role names are shared with .github/workflows (repository variables AWS_*_ROLE_ARN).\n- bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image, nothing else.\n- bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false.\n- bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>.");
+        .why("Role names are shared with .github/workflows (repository variables AWS_*_ROLE_ARN).\nEach trusts one workflow file (job_workflow_ref).\n- bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image and reads its scan findings.\n- bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false,\n  never reads the Atlas root's state or a secret's value.\n- bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>;\n  the services the root manages, not AdministratorAccess.");
         let workload_identity = Module::new(
             name!("workload_identity"),
             "../../modules/workload-identity",

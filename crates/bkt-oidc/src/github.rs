@@ -14,7 +14,7 @@ use bkt_core::hcl::Expr;
 
 use crate::policy::{
     ASSUME_ROLE_WITH_WEB_IDENTITY, AUDIENCE_KEY, Condition, Operator, PolicyDocument, Principal,
-    STS_AUDIENCE, SUBJECT_KEY, Statement,
+    STS_AUDIENCE, SUBJECT_KEY, Statement, Values,
 };
 use crate::{Error, Result};
 
@@ -47,6 +47,15 @@ pub const CLAIM_ENVIRONMENT: &str = ":environment:";
 
 /// After the repository in the `sub` claim of a pull-request workflow.
 pub const CLAIM_PULL_REQUEST: &str = ":pull_request";
+
+/// The condition key suffix (after the issuer) of GitHub's `job_workflow_ref` claim
+/// (`owner/repo/.github/workflows/release.yml@refs/heads/main`), which AWS STS evaluates in trust
+/// policies since January 2026: it pins the workflow file a role trusts.
+pub const JOB_WORKFLOW_REF_KEY: &str = ":job_workflow_ref";
+
+/// The regular expression of a role's `workflow`: a workflow file of the repository
+/// (`.github/workflows/<name>.yml`).
+pub const WORKFLOW_PATTERN: &str = "^[.]github/workflows/[A-Za-z0-9._-]+[.]ya?ml$";
 
 /// A validated IAM role name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -288,30 +297,69 @@ impl GitHubSubject {
     /// [`operator`]: GitHubSubject::operator
     #[must_use]
     pub fn trust_statement(&self, provider_arn: impl Into<Expr>) -> Statement {
+        self.trust_statement_for(provider_arn, None)
+    }
+
+    /// [`trust_statement`](GitHubSubject::trust_statement), and with `workflow`
+    /// (`.github/workflows/release.yml`) `job_workflow_ref` under `StringLike` as
+    /// `owner/repo/<workflow>@*`: only that workflow file, at the ref the subject allows.
+    fn trust_statement_for(
+        &self,
+        provider_arn: impl Into<Expr>,
+        workflow: Option<&str>,
+    ) -> Statement {
         let key = |claim: &str| {
             let mut key = String::from(ISSUER_HOST);
             key.push_str(claim);
             Expr::from(key)
         };
-        let audience = (key(AUDIENCE_KEY), STS_AUDIENCE.into());
-        let subject = (key(SUBJECT_KEY), self.claim().into());
-        // Built directly: `:aud` and `:sub` differ, so no key can repeat under one operator.
+        let audience: (Expr, Values) = (key(AUDIENCE_KEY), STS_AUDIENCE.into());
+        let subject: (Expr, Values) = (key(SUBJECT_KEY), self.claim().into());
+        let workflow_ref = workflow.map(|workflow| {
+            let reference = [self.repository.as_str(), "/", workflow, "@*"].concat();
+            (key(JOB_WORKFLOW_REF_KEY), Values::from(reference))
+        });
+        // Built directly: `:aud`, `:sub` and `:job_workflow_ref` differ, so no key can repeat
+        // under one operator.
         let conditions = if self.is_wildcard() {
             vec![
                 Condition::from_entries(Operator::StringEquals, vec![audience]),
-                Condition::from_entries(Operator::StringLike, vec![subject]),
+                Condition::from_entries(
+                    Operator::StringLike,
+                    std::iter::once(subject).chain(workflow_ref).collect(),
+                ),
             ]
         } else {
-            vec![Condition::from_entries(
+            let mut conditions = vec![Condition::from_entries(
                 Operator::StringEquals,
                 vec![audience, subject],
-            )]
+            )];
+            conditions.extend(
+                workflow_ref
+                    .map(|entry| Condition::from_entries(Operator::StringLike, vec![entry])),
+            );
+            conditions
         };
         Statement::allow()
             .principal(Principal::federated(provider_arn.into()))
             .action(ASSUME_ROLE_WITH_WEB_IDENTITY)
             .with_conditions(conditions)
     }
+}
+
+/// Whether `path` matches [`WORKFLOW_PATTERN`], `^[.]github/workflows/[A-Za-z0-9._-]+[.]ya?ml$`.
+fn is_workflow_file(path: &str) -> bool {
+    path.strip_prefix(".github/workflows/")
+        .and_then(|file| {
+            file.strip_suffix(".yml")
+                .or_else(|| file.strip_suffix(".yaml"))
+        })
+        .is_some_and(|stem| {
+            !stem.is_empty()
+                && stem
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        })
 }
 
 fn checked_ref(field: &str, name: &str) -> Result<String> {
@@ -332,6 +380,7 @@ fn checked_ref(field: &str, name: &str) -> Result<String> {
 pub struct GitHubRole {
     name: RoleName,
     subject: GitHubSubject,
+    workflow: Option<String>,
     policy: Option<PolicyDocument>,
     managed_policy_arns: Vec<Expr>,
 }
@@ -347,9 +396,16 @@ impl GitHubRole {
             environment: None,
             pull_requests: false,
             branches_matching: None,
+            workflow: None,
             policy: None,
             managed_policy_arns: Vec::new(),
         }
+    }
+
+    /// The one workflow file the role trusts, if it names one.
+    #[must_use]
+    pub fn workflow(&self) -> Option<&str> {
+        self.workflow.as_deref()
     }
 
     /// The role's name.
@@ -379,7 +435,9 @@ impl GitHubRole {
     /// The role's trust document, for a role written outside the module.
     #[must_use]
     pub fn trust_document(&self, provider_arn: impl Into<Expr>) -> PolicyDocument {
-        PolicyDocument::new([self.subject.trust_statement(provider_arn)])
+        PolicyDocument::new([self
+            .subject
+            .trust_statement_for(provider_arn, self.workflow.as_deref())])
     }
 
     /// The module's `roles` input: every role's [`module_entry`](GitHubRole::module_entry),
@@ -434,6 +492,9 @@ impl GitHubRole {
                 ));
             }
         }
+        if let Some(workflow) = &self.workflow {
+            entry.push(("workflow", workflow.as_str().into()));
+        }
         if let Some(policy) = &self.policy {
             entry.push(("policy_json", policy.to_json()));
         }
@@ -457,11 +518,20 @@ pub struct GitHubRoleBuilder {
     environment: Option<String>,
     pull_requests: bool,
     branches_matching: Option<String>,
+    workflow: Option<String>,
     policy: Option<PolicyDocument>,
     managed_policy_arns: Vec<Expr>,
 }
 
 impl GitHubRoleBuilder {
+    /// Trusts only jobs of this workflow file of the repository (`.github/workflows/release.yml`),
+    /// through the token's `job_workflow_ref` claim: another workflow that reaches the same
+    /// branch or environment cannot assume the role.
+    pub fn workflow(mut self, workflow: &str) -> Self {
+        self.workflow = Some(workflow.to_owned());
+        self
+    }
+
     /// Trusts pushes to this one branch.
     pub fn branch(mut self, branch: &str) -> Self {
         self.branch = Some(branch.to_owned());
@@ -549,9 +619,20 @@ impl GitHubRoleBuilder {
                 .map_err(|e| in_field(e, "branches_matching"))?,
             (None, None, None) => GitHubSubject::pull_requests(repo)?,
         };
+        if let Some(workflow) = &self.workflow
+            && !is_workflow_file(workflow)
+        {
+            return Err(Error::invalid(
+                &field("workflow"),
+                workflow,
+                "name one workflow file of the repository such as .github/workflows/release.yml \
+                 (letters, digits and ._- in the file name, .yml or .yaml, no wildcards)",
+            ));
+        }
         Ok(GitHubRole {
             name,
             subject,
+            workflow: self.workflow,
             policy: self.policy,
             managed_policy_arns: self.managed_policy_arns,
         })

@@ -16,8 +16,8 @@ use crate::aws::{
     IamRolePolicyAttachment,
 };
 use crate::github::{
-    CLAIM_BRANCH, CLAIM_ENVIRONMENT, CLAIM_REPOSITORY, ISSUER_HOST, REF_NAME_PATTERN, REFS_PREFIX,
-    REPOSITORY_PATTERN, ROLE_NAME_PATTERN,
+    CLAIM_BRANCH, CLAIM_ENVIRONMENT, CLAIM_REPOSITORY, ISSUER_HOST, JOB_WORKFLOW_REF_KEY,
+    REF_NAME_PATTERN, REFS_PREFIX, REPOSITORY_PATTERN, ROLE_NAME_PATTERN, WORKFLOW_PATTERN,
 };
 use crate::policy::{
     ASSUME_ROLE_WITH_WEB_IDENTITY, AUDIENCE_KEY, Operator, PolicyDocument, Principal, STS_AUDIENCE,
@@ -77,16 +77,6 @@ struct Inputs {
 
 impl GithubOidcModule {
     fn inputs(&self) -> Inputs {
-        let every_role = |roles: Expr, rule: &dyn Fn(Expr) -> Expr| {
-            alltrue(Expr::for_list(&name!("role"), values(roles), rule))
-        };
-        let branch_or_environment = |role: Expr| {
-            coalesce([
-                role.clone().attr(&name!("branch")),
-                role.attr(&name!("environment")),
-                "-".into(),
-            ])
-        };
         Inputs {
             create_provider: Variable::new(
                 name!("create_provider"),
@@ -94,75 +84,7 @@ impl GithubOidcModule {
                 Type::Bool,
             )
             .default(self.create_provider),
-            roles: Variable::new(
-                name!("roles"),
-                "IAM roles GitHub Actions may assume, keyed by role name. Each is trusted from exactly one repository\n(owner/repo) and exactly one branch or one GitHub environment. Permissions come from policy_json\n(an inline policy document) and/or managed_policy_arns.",
-                Type::Map(Box::new(Type::Object(vec![
-                    Field::required(name!("repository"), Type::String),
-                    Field::optional(name!("branch"), Type::String),
-                    Field::optional(name!("environment"), Type::String),
-                    Field::optional(name!("policy_json"), Type::String),
-                    Field::defaulted(
-                        name!("managed_policy_arns"),
-                        Type::List(Box::new(Type::String)),
-                        Expr::list(Vec::<Expr>::new()),
-                    ),
-                ]))),
-            )
-            .validate(
-                |roles| {
-                    alltrue(Expr::for_list(&name!("name"), keys(roles), |name| {
-                        can(regex(ROLE_NAME_PATTERN, name))
-                    }))
-                },
-                "roles keys are IAM role names: 1-64 characters of letters, digits and +=,.@_-.",
-            )
-            .validate(
-                |roles| {
-                    every_role(roles, &|role| {
-                        can(regex(REPOSITORY_PATTERN, role.attr(&name!("repository"))))
-                    })
-                },
-                "roles[*].repository must be exactly one repository as owner/repo, without wildcards (e.g. example-org/platform).",
-            )
-            .validate(
-                |roles| {
-                    every_role(roles, &|role| {
-                        role.clone()
-                            .attr(&name!("branch"))
-                            .equals(Expr::null())
-                            .parenthesized()
-                            .binary(
-                                BinOp::NotEq,
-                                role.attr(&name!("environment"))
-                                    .equals(Expr::null())
-                                    .parenthesized(),
-                            )
-                    })
-                },
-                "each role needs exactly one of branch or environment: it becomes the token's sub claim, and a role without one would trust every workflow run of the repository.",
-            )
-            .validate(
-                |roles| {
-                    every_role(roles, &|role| {
-                        can(regex(REF_NAME_PATTERN, branch_or_environment(role.clone())))
-                            .and(!startswith(branch_or_environment(role), REFS_PREFIX))
-                    })
-                },
-                "roles[*].branch/environment must be one literal name such as main or dev: no wildcards (* ?), no refs/ prefix.",
-            )
-            .validate(
-                |roles| {
-                    every_role(roles, &|role| {
-                        let policy = role.attr(&name!("policy_json"));
-                        policy
-                            .clone()
-                            .equals(Expr::null())
-                            .or(can(jsondecode(policy).attr(&name!("Statement"))))
-                    })
-                },
-                "roles[*].policy_json must be a JSON IAM policy document with a Statement.",
-            ),
+            roles: roles_variable(),
             tags: Variable::new(
                 name!("tags"),
                 "Tags added to every resource of the module.",
@@ -267,6 +189,22 @@ impl GithubOidcModule {
         .why(
             "The sub claim names one repository and one branch or environment; a StringEquals (never\nStringLike) match keeps pull requests, other branches and other repositories out.",
         );
+        let workflow_refs = Local::new(
+            name!("workflow_refs"),
+            Expr::for_map((&name_var, &role_var), var_roles.clone(), |name, role| {
+                let workflow = role_attr(&role, &name!("workflow"));
+                let reference = Expr::template([
+                    role_attr(&role, &name!("repository")),
+                    "/".into(),
+                    coalesce([workflow, "*".into()]),
+                    "@*".into(),
+                ]);
+                (name, reference)
+            }),
+        )
+        .why(
+            "job_workflow_ref: the workflow file a role trusts, at any ref (the sub claim pins the branch or\nenvironment); without workflow, any file of the repository.",
+        );
         let managed_policy_attachments = Local::new(
             name!("managed_policy_attachments"),
             merge_all(Expr::for_list_entries(
@@ -300,6 +238,11 @@ impl GithubOidcModule {
                 Operator::StringEquals,
                 issuer_key(SUBJECT_KEY),
                 subjects.reference().index(Expr::each_key()),
+            )?
+            .condition(
+                Operator::StringLike,
+                issuer_key(JOB_WORKFLOW_REF_KEY),
+                workflow_refs.reference().index(Expr::each_key()),
             )?]);
         let roles = Resource::new(
             name!("this"),
@@ -355,6 +298,7 @@ impl GithubOidcModule {
                     vec![issuer_host.clone()],
                     vec![provider_arn.clone()],
                     vec![subjects.clone()],
+                    vec![workflow_refs],
                     vec![managed_policy_attachments],
                 ],
             }
@@ -372,6 +316,102 @@ impl GithubOidcModule {
 }
 
 /// `outputs.tf`.
+/// The `roles` input: one object per role, and the rules that keep each trust narrow.
+fn roles_variable() -> Variable {
+    let every_role = |roles: Expr, rule: &dyn Fn(Expr) -> Expr| {
+        alltrue(Expr::for_list(&name!("role"), values(roles), rule))
+    };
+    let branch_or_environment = |role: Expr| {
+        coalesce([
+            role.clone().attr(&name!("branch")),
+            role.attr(&name!("environment")),
+            "-".into(),
+        ])
+    };
+    Variable::new(
+            name!("roles"),
+            "IAM roles GitHub Actions may assume, keyed by role name. Each is trusted from exactly one repository\n(owner/repo) and exactly one branch or one GitHub environment, and - with workflow - only from that\nworkflow file (job_workflow_ref). Permissions come from policy_json (an inline policy document)\nand/or managed_policy_arns.",
+            Type::Map(Box::new(Type::Object(vec![
+                Field::required(name!("repository"), Type::String),
+                Field::optional(name!("branch"), Type::String),
+                Field::optional(name!("environment"), Type::String),
+                Field::optional(name!("workflow"), Type::String),
+                Field::optional(name!("policy_json"), Type::String),
+                Field::defaulted(
+                    name!("managed_policy_arns"),
+                    Type::List(Box::new(Type::String)),
+                    Expr::list(Vec::<Expr>::new()),
+                ),
+            ]))),
+        )
+        .validate(
+            |roles| {
+                alltrue(Expr::for_list(&name!("name"), keys(roles), |name| {
+                    can(regex(ROLE_NAME_PATTERN, name))
+                }))
+            },
+            "roles keys are IAM role names: 1-64 characters of letters, digits and +=,.@_-.",
+        )
+        .validate(
+            |roles| {
+                every_role(roles, &|role| {
+                    can(regex(REPOSITORY_PATTERN, role.attr(&name!("repository"))))
+                })
+            },
+            "roles[*].repository must be exactly one repository as owner/repo, without wildcards (e.g. example-org/platform).",
+        )
+        .validate(
+            |roles| {
+                every_role(roles, &|role| {
+                    role.clone()
+                        .attr(&name!("branch"))
+                        .equals(Expr::null())
+                        .parenthesized()
+                        .binary(
+                            BinOp::NotEq,
+                            role.attr(&name!("environment"))
+                                .equals(Expr::null())
+                                .parenthesized(),
+                        )
+                })
+            },
+            "each role needs exactly one of branch or environment: it becomes the token's sub claim, and a role without one would trust every workflow run of the repository.",
+        )
+        .validate(
+            |roles| {
+                every_role(roles, &|role| {
+                    can(regex(REF_NAME_PATTERN, branch_or_environment(role.clone())))
+                        .and(!startswith(branch_or_environment(role), REFS_PREFIX))
+                })
+            },
+            "roles[*].branch/environment must be one literal name such as main or dev: no wildcards (* ?), no refs/ prefix.",
+        )
+        .validate(
+            |roles| {
+                every_role(roles, &|role| {
+                    let workflow = role.attr(&name!("workflow"));
+                    workflow
+                        .clone()
+                        .equals(Expr::null())
+                        .or(can(regex(WORKFLOW_PATTERN, workflow)))
+                })
+            },
+            "roles[*].workflow must be a workflow file of the repository such as .github/workflows/release.yml (no wildcards).",
+        )
+        .validate(
+            |roles| {
+                every_role(roles, &|role| {
+                    let policy = role.attr(&name!("policy_json"));
+                    policy
+                        .clone()
+                        .equals(Expr::null())
+                        .or(can(jsondecode(policy).attr(&name!("Statement"))))
+                })
+            },
+            "roles[*].policy_json must be a JSON IAM policy document with a Statement.",
+        )
+}
+
 fn outputs_of(
     roles_variable: &Variable,
     provider_arn: &Local,

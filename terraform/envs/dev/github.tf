@@ -3,9 +3,12 @@
 data "aws_partition" "current" {}
 
 # Role names are shared with .github/workflows (repository variables AWS_*_ROLE_ARN).
-# - bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image, nothing else.
-# - bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false.
-# - bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>.
+# Each trusts one workflow file (job_workflow_ref).
+# - bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image and reads its scan findings.
+# - bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false,
+#   never reads the Atlas root's state or a secret's value.
+# - bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>;
+#   the services the root manages, not AdministratorAccess.
 module "github_oidc" {
   source = "../../modules/github-oidc"
 
@@ -14,6 +17,7 @@ module "github_oidc" {
     "bkt-${local.environment}-github-ci" = {
       repository = var.github_repository
       branch     = var.github_branch
+      workflow   = ".github/workflows/release.yml"
       policy_json = jsonencode({
         Version = "2012-10-17"
         Statement = [
@@ -38,18 +42,62 @@ module "github_oidc" {
             ]
             Resource = values(module.ecr.repository_arns)
           },
+          {
+            Sid      = "ReadTheScanFindings"
+            Effect   = "Allow"
+            Action   = "ecr:DescribeImageScanFindings"
+            Resource = values(module.ecr.repository_arns)
+          },
         ]
       })
     }
     "bkt-${local.environment}-github-plan" = {
-      repository          = var.github_repository
-      environment         = "${local.environment}-plan"
+      repository  = var.github_repository
+      environment = "${local.environment}-plan"
+      workflow    = ".github/workflows/terraform.yml"
+      policy_json = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid      = "NoSecretBearingState"
+            Effect   = "Deny"
+            Action   = "s3:GetObject"
+            Resource = "arn:${data.aws_partition.current.partition}:s3:::*/atlas/*"
+          },
+          {
+            Sid      = "NoSecretValues"
+            Effect   = "Deny"
+            Action   = "secretsmanager:GetSecretValue"
+            Resource = "*"
+          },
+        ]
+      })
       managed_policy_arns = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"]
     }
     "bkt-${local.environment}-github-apply" = {
-      repository          = var.github_repository
-      environment         = local.environment
-      managed_policy_arns = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"]
+      repository  = var.github_repository
+      environment = local.environment
+      workflow    = ".github/workflows/terraform.yml"
+      policy_json = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Sid    = "ManageTheEnvironmentsServices"
+          Effect = "Allow"
+          Action = [
+            "acm:*",
+            "ec2:*",
+            "ecr:*",
+            "eks:*",
+            "iam:*",
+            "kms:*",
+            "logs:*",
+            "route53:*",
+            "s3:*",
+            "secretsmanager:*",
+          ]
+          Resource = "*"
+        }]
+      })
     }
   }
 }

@@ -9,6 +9,10 @@ locals {
   # StringLike) match keeps pull requests, other branches and other repositories out.
   subjects = { for name, role in var.roles : name => (role.branch != null ? "repo:${role.repository}:ref:refs/heads/${role.branch}" : "repo:${role.repository}:environment:${role.environment}") }
 
+  # job_workflow_ref: the workflow file a role trusts, at any ref (the sub claim pins the branch or
+  # environment); without workflow, any file of the repository.
+  workflow_refs = { for name, role in var.roles : name => "${role.repository}/${coalesce(role.workflow, "*")}@*" }
+
   managed_policy_attachments = merge([for name, role in var.roles : { for arn in role.managed_policy_arns : "${name}/${arn}" => { role = name, policy_arn = arn } }]...)
 }
 
@@ -44,6 +48,7 @@ resource "aws_iam_role" "this" {
           "${local.issuer_host}:aud" = "sts.amazonaws.com"
           "${local.issuer_host}:sub" = local.subjects[each.key]
         }
+        StringLike = { "${local.issuer_host}:job_workflow_ref" = local.workflow_refs[each.key] }
       }
     }]
   })

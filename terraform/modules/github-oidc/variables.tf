@@ -9,13 +9,15 @@ variable "create_provider" {
 variable "roles" {
   description = <<-EOT
     IAM roles GitHub Actions may assume, keyed by role name. Each is trusted from exactly one repository
-    (owner/repo) and exactly one branch or one GitHub environment. Permissions come from policy_json
-    (an inline policy document) and/or managed_policy_arns.
+    (owner/repo) and exactly one branch or one GitHub environment, and - with workflow - only from that
+    workflow file (job_workflow_ref). Permissions come from policy_json (an inline policy document)
+    and/or managed_policy_arns.
   EOT
   type = map(object({
     repository          = string
     branch              = optional(string)
     environment         = optional(string)
+    workflow            = optional(string)
     policy_json         = optional(string)
     managed_policy_arns = optional(list(string), [])
   }))
@@ -38,6 +40,11 @@ variable "roles" {
   validation {
     condition     = alltrue([for role in values(var.roles) : can(regex("^[A-Za-z0-9._/-]+$", coalesce(role.branch, role.environment, "-"))) && !startswith(coalesce(role.branch, role.environment, "-"), "refs/")])
     error_message = "roles[*].branch/environment must be one literal name such as main or dev: no wildcards (* ?), no refs/ prefix."
+  }
+
+  validation {
+    condition     = alltrue([for role in values(var.roles) : role.workflow == null || can(regex("^[.]github/workflows/[A-Za-z0-9._-]+[.]ya?ml$", role.workflow))])
+    error_message = "roles[*].workflow must be a workflow file of the repository such as .github/workflows/release.yml (no wildcards)."
   }
 
   validation {

@@ -72,6 +72,7 @@ type roleUse struct {
 	where    string
 	variable string
 	subjects []string // OIDC `sub` suffixes the job's tokens carry, after "repo:OWNER/REPO:"
+	workflow string   // the job's workflow file, as its token's job_workflow_ref names it
 }
 
 func TestWorkflowVariablesAreDocumented(t *testing.T) {
@@ -208,7 +209,40 @@ func TestWorkflowNamesMatchTerraform(t *testing.T) {
 				t.Errorf("%s runs with OIDC subject repo:<owner>/<repo>:%s, but role %s trusts only %q", u.where, want, roleName, trusted)
 			}
 		}
+		// job_workflow_ref is <owner>/<repo>/<workflow file>@<ref>: the role must pin exactly
+		// the file this job lives in, so another workflow reaching the same branch or
+		// environment cannot assume it.
+		pinned, err := trustedWorkflowRef(policy)
+		if err != nil {
+			t.Errorf("role %s: %v", roleName, err)
+			continue
+		}
+		if _, file, ok := strings.Cut(strings.TrimSuffix(pinned, "@*"), "/"); !ok || !strings.HasSuffix(pinned, "@*") {
+			t.Errorf("role %s pins job_workflow_ref %q, not <owner>/<repo>/<workflow file>@*", roleName, pinned)
+		} else if _, file, _ = strings.Cut(file, "/"); file != u.workflow {
+			t.Errorf("%s is in %s, but role %s trusts only the workflow file %q (job_workflow_ref %q)", u.where, u.workflow, roleName, file, pinned)
+		}
 	}
+}
+
+// trustedWorkflowRef returns the one job_workflow_ref pattern a trust policy's Allow statement
+// matches under StringLike.
+func trustedWorkflowRef(policy string) (string, error) {
+	var doc struct {
+		Statement []struct {
+			Effect    string
+			Condition map[string]map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		return "", err
+	}
+	for _, s := range doc.Statement {
+		if ref, ok := s.Condition["StringLike"]["token.actions.githubusercontent.com:job_workflow_ref"].(string); s.Effect == "Allow" && ok {
+			return ref, nil
+		}
+	}
+	return "", fmt.Errorf("the trust pins no job_workflow_ref (one string under StringLike)")
 }
 
 // roleUses finds every configure-aws-credentials step and works out, from the
@@ -238,7 +272,7 @@ func roleUses(t *testing.T, wfs []Workflow) []roleUse {
 				if len(subjects) == 0 {
 					t.Errorf("%s: cannot tell which events run this job; give it an environment or an `if:` on github.event_name", where)
 				}
-				out = append(out, roleUse{where: where, variable: m[1], subjects: subjects})
+				out = append(out, roleUse{where: where, variable: m[1], subjects: subjects, workflow: ".github/workflows/" + wf.Name()})
 			}
 		}
 	}

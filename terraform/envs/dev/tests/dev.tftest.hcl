@@ -93,12 +93,37 @@ run "ci_role_may_push_only_to_the_sample_app_repository" {
   }
 }
 
-run "plan_role_is_read_only" {
+run "plan_role_is_read_only_and_never_reads_secrets" {
   command = plan
 
   assert {
-    condition     = module.github_oidc.role_managed_policies["bkt-dev-github-plan"] == tolist(["arn:aws:iam::aws:policy/ReadOnlyAccess"]) && module.github_oidc.role_policies["bkt-dev-github-plan"] == null
-    error_message = "the plan role gets ReadOnlyAccess and nothing else"
+    condition     = module.github_oidc.role_managed_policies["bkt-dev-github-plan"] == tolist(["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+    error_message = "the plan role gets ReadOnlyAccess"
+  }
+  assert {
+    condition = alltrue([for statement in jsondecode(module.github_oidc.role_policies["bkt-dev-github-plan"]).Statement : statement.Effect == "Deny"]) && anytrue([
+      for statement in jsondecode(module.github_oidc.role_policies["bkt-dev-github-plan"]).Statement :
+      statement.Action == "s3:GetObject" && statement.Resource == "arn:aws:s3:::*/atlas/*"
+      ]) && anytrue([
+      for statement in jsondecode(module.github_oidc.role_policies["bkt-dev-github-plan"]).Statement :
+      statement.Action == "secretsmanager:GetSecretValue" && statement.Resource == "*"
+    ])
+    error_message = "the plan role's inline policy only denies: the Atlas root's state (the database password) and every secret value"
+  }
+}
+
+run "apply_role_manages_the_roots_services_only" {
+  command = plan
+
+  assert {
+    condition     = length(module.github_oidc.role_managed_policies["bkt-dev-github-apply"]) == 0
+    error_message = "the apply role gets no managed policy (no AdministratorAccess)"
+  }
+  assert {
+    condition = alltrue([for statement in jsondecode(module.github_oidc.role_policies["bkt-dev-github-apply"]).Statement :
+      statement.Effect == "Allow" && alltrue([for action in statement.Action : contains(["acm", "ec2", "ecr", "eks", "iam", "kms", "logs", "route53", "s3", "secretsmanager"], split(":", action)[0])])
+    ])
+    error_message = "the apply role may manage the services the environment root creates, and no other"
   }
 }
 

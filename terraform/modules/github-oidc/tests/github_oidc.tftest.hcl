@@ -12,6 +12,7 @@ variables {
     "bkt-dev-github-ci" = {
       repository  = "example-org/bkt-platform"
       branch      = "main"
+      workflow    = ".github/workflows/release.yml"
       policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecr:GetAuthorizationToken\",\"Resource\":\"*\"}]}"
     }
     "bkt-dev-github-apply" = {
@@ -76,17 +77,41 @@ run "trust_uses_exact_matching_only" {
 
   assert {
     condition = alltrue([for role in aws_iam_role.this :
-      keys(jsondecode(role.assume_role_policy).Statement[0].Condition) == ["StringEquals"] &&
+      keys(jsondecode(role.assume_role_policy).Statement[0].Condition) == ["StringEquals", "StringLike"] &&
       length(jsondecode(role.assume_role_policy).Statement) == 1 &&
       length(keys(jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals)) == 2 &&
-      !strcontains(jsonencode(jsondecode(role.assume_role_policy).Statement[0].Condition), "*")
+      !strcontains(jsonencode(jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals), "*") &&
+      keys(jsondecode(role.assume_role_policy).Statement[0].Condition.StringLike) == ["token.actions.githubusercontent.com:job_workflow_ref"]
     ])
-    error_message = "trust policies must be one statement with exactly aud and sub under StringEquals, and no wildcard"
+    error_message = "trust policies must be one statement with exactly aud and sub under StringEquals without wildcard, and only job_workflow_ref under StringLike"
   }
   assert {
     condition     = alltrue([for role in aws_iam_role.this : jsondecode(role.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity"])
     error_message = "GitHub roles may only be assumed with a web identity token"
   }
+}
+
+run "a_role_trusts_only_its_workflow_file" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this["bkt-dev-github-ci"].assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:job_workflow_ref"] == "example-org/bkt-platform/.github/workflows/release.yml@*"
+    error_message = "with workflow the trust must pin job_workflow_ref to that file of the repository (any ref: sub pins it)"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.this["bkt-dev-github-apply"].assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:job_workflow_ref"] == "example-org/bkt-platform/*@*"
+    error_message = "without workflow the trust keeps job_workflow_ref to the repository's own files"
+  }
+}
+
+run "rejects_a_workflow_that_is_not_a_workflow_file" {
+  command = plan
+
+  variables {
+    roles = { ci = { repository = "example-org/bkt-platform", branch = "main", workflow = ".github/workflows/*" } }
+  }
+
+  expect_failures = [var.roles]
 }
 
 run "permissions_are_attached_as_given" {
