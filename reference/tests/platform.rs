@@ -63,3 +63,81 @@ fn the_layer_listing_waits_for_every_component() {
         "{paths:?}"
     );
 }
+
+/// Every YAML document of the rendered file `path`.
+fn documents(tree: &bkt_core::Tree, path: &str) -> Vec<serde_json::Value> {
+    let bytes = tree
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is not rendered"));
+    let text = std::str::from_utf8(bytes).unwrap();
+    serde_saphyr::from_multiple::<serde_json::Value>(text)
+        .unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+/// The object of `kind` and `name` among `documents`.
+fn object<'a>(
+    documents: &'a [serde_json::Value],
+    kind: &str,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    documents
+        .iter()
+        .find(|document| document["kind"] == kind && document["metadata"]["name"] == name)
+}
+
+/// Authentik skips its out-of-box flow when the bootstrap environment is set on its first start:
+/// the rendered release reads the first admin's password, e-mail and token from Secrets that an
+/// `ExternalSecret` of the folder writes once from a `Password` generator, so nobody can claim
+/// `/if/flow/initial-setup/` and no credential is in Git.
+#[test]
+fn authentiks_first_admin_comes_from_secrets_generated_once() {
+    let tree = platform_tree(&Platform::new(
+        "${DOMAIN}",
+        bkt_reference::sso::sso().unwrap(),
+    ))
+    .unwrap();
+    let release = &documents(&tree, "platform/authentik/release.yaml")[0];
+    let secrets = documents(&tree, "platform/authentik/secrets.yaml");
+    let env = release["spec"]["values"]["global"]["env"]
+        .as_array()
+        .unwrap();
+    for variable in [
+        "AUTHENTIK_BOOTSTRAP_PASSWORD",
+        "AUTHENTIK_BOOTSTRAP_TOKEN",
+        "AUTHENTIK_BOOTSTRAP_EMAIL",
+    ] {
+        let entry = env
+            .iter()
+            .find(|entry| entry["name"] == variable)
+            .unwrap_or_else(|| panic!("{variable} is not in values.global.env"));
+        let reference = &entry["valueFrom"]["secretKeyRef"];
+        let secret = reference["name"].as_str().unwrap_or_else(|| {
+            panic!("{variable} is not read from a Secret: {entry}");
+        });
+        let key = reference["key"].as_str().unwrap();
+        let external = object(&secrets, "ExternalSecret", secret)
+            .unwrap_or_else(|| panic!("{variable}: no ExternalSecret writes Secret {secret}"));
+        let spec = &external["spec"];
+        assert_eq!(spec["refreshPolicy"], "CreatedOnce", "{variable}: {spec}");
+        assert_eq!(spec["target"]["name"], secret, "{variable}: {spec}");
+        let template = &spec["target"]["template"]["data"][key];
+        assert!(
+            template.is_string(),
+            "{variable}: {secret} has no key {key}: {spec}"
+        );
+        let generator = &spec["dataFrom"][0]["sourceRef"]["generatorRef"];
+        assert_eq!(generator["kind"], "Password", "{variable}: {spec}");
+        let generator_name = generator["name"].as_str().unwrap();
+        let password = object(&secrets, "Password", generator_name)
+            .unwrap_or_else(|| panic!("{variable}: no Password generator {generator_name}"));
+        if variable == "AUTHENTIK_BOOTSTRAP_EMAIL" {
+            assert_eq!(template, "admin@${DOMAIN}", "{variable}");
+        } else {
+            assert_eq!(template, "{{ .password }}", "{variable}");
+            assert!(
+                password["spec"]["length"].as_u64().unwrap() >= 32,
+                "{variable}: {password}"
+            );
+        }
+    }
+}

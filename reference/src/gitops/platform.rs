@@ -173,7 +173,7 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
             resources: Resources::burstable("50m", "256Mi", "512Mi"),
         },
     );
-    let secrets = authentik_secrets()?;
+    let secrets = authentik_secrets(domain)?;
     let server = app("authentik");
     let db = labels(CNPG_CLUSTER, "authentik-db");
     let policies = ManifestFile::new([
@@ -655,8 +655,18 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
     ])
 }
 
-/// Authentik's secret key, generated once in the cluster.
-fn authentik_secrets() -> Result<ManifestFile> {
+/// The Secret holding the first admin's (`akadmin`) password and e-mail, which Authentik reads
+/// as `AUTHENTIK_BOOTSTRAP_PASSWORD` and `AUTHENTIK_BOOTSTRAP_EMAIL`.
+pub const AUTHENTIK_BOOTSTRAP_SECRET: &str = "authentik-bootstrap";
+
+/// The Secret holding the first admin's API token (`AUTHENTIK_BOOTSTRAP_TOKEN`).
+pub const AUTHENTIK_BOOTSTRAP_TOKEN_SECRET: &str = "authentik-bootstrap-token";
+
+/// Authentik's secret key and its first admin's password and token, each generated once in
+/// the cluster; `domain` is the platform's domain (the admin's e-mail is `admin@<domain>`).
+fn authentik_secrets(domain: &str) -> Result<ManifestFile> {
+    let mut email = String::from("admin@");
+    email.push_str(domain);
     Ok(ManifestFile::new([
         Manifest::new(&Password::new("authentik-secret-key", alphanumeric(60, 10)))?.why(
             "Authentik signs sessions and tokens with this key; generated once in the cluster.",
@@ -667,6 +677,36 @@ fn authentik_secrets() -> Result<ManifestFile> {
                 "authentik-env",
                 template([("AUTHENTIK_SECRET_KEY", GENERATED_PASSWORD)]),
                 "authentik-secret-key",
+            ),
+        ))?,
+        Manifest::new(&Password::new(
+            AUTHENTIK_BOOTSTRAP_SECRET,
+            alphanumeric(32, 6),
+        ))?
+        .why(
+            "The first admin (akadmin) is ours: Authentik's pods read this password and the token below as\n\
+             AUTHENTIK_BOOTSTRAP_PASSWORD and AUTHENTIK_BOOTSTRAP_TOKEN on their first start, so the\n\
+             out-of-box flow /if/flow/initial-setup/ never applies and nobody can claim the instance.\n\
+             Generated once in the cluster, never in Git; operators read them with kubectl (docs/sign-in.md).",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            AUTHENTIK_BOOTSTRAP_SECRET,
+            generated_once(
+                AUTHENTIK_BOOTSTRAP_SECRET,
+                template([("password", GENERATED_PASSWORD), ("email", &email)]),
+                AUTHENTIK_BOOTSTRAP_SECRET,
+            ),
+        ))?,
+        Manifest::new(&Password::new(
+            AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
+            alphanumeric(60, 10),
+        ))?,
+        Manifest::new(&ExternalSecret::new(
+            AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
+            generated_once(
+                AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
+                template([("token", GENERATED_PASSWORD)]),
+                AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
             ),
         ))?,
     ]))
