@@ -83,6 +83,9 @@ pub struct EnvironmentRoot {
     pub nodes: Nodes,
     /// Whether the root creates the account's GitHub OIDC provider.
     pub create_github_oidc_provider: bool,
+    /// Days OpenSearch keeps the container logs (Fluent Bit's `kube-*` indices): the cluster var
+    /// `LOG_RETENTION_DAYS`, which the logs' setup Job (`platform/opensearch`) makes a policy of.
+    pub log_index_retention_days: u16,
 }
 
 /// The environment's node group.
@@ -135,6 +138,7 @@ impl EnvironmentRoot {
                 max_size: 4,
             },
             create_github_oidc_provider: true,
+            log_index_retention_days: 7,
         }
     }
 
@@ -584,6 +588,7 @@ impl EnvironmentRoot {
                 .repository_urls()
                 .index(sample_app_repository.reference()),
             github_repository: vars.github_repository.reference(),
+            log_retention_days: Expr::from(self.log_index_retention_days.to_string()),
         };
 
         let mut versions = File::new();

@@ -12,10 +12,10 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use bkt_flux::compose::{
-    ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, GENERATED_PASSWORD, SecretCopy, alphanumeric, app,
-    egress_rule, folder_kustomization, generated_once, host, ingress, ingress_rule, labels, named,
-    namespace, namespace_file, network_policy, network_policy_egress_only, pods, release,
-    repository, template,
+    ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, EGRESS_HTTPS, GENERATED_PASSWORD, NAMESPACE_BASELINE,
+    SecretCopy, alphanumeric, app, egress_rule, folder_kustomization, generated_once, host,
+    ingress, ingress_rule, labels, named, namespace, namespace_file, network_policy,
+    network_policy_egress_only, pods, release, repository, template,
 };
 use bkt_flux::kinds::LocalObjectReference;
 use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
@@ -30,6 +30,7 @@ use bkt_helm::charts;
 use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
 use bkt_sso::Sso;
 
+use super::logs;
 use super::sso::{self, secret_path};
 
 /// The folder of the layer, relative to the tree.
@@ -449,8 +450,9 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
         (
             "credentials.yaml",
             credentials.files(
-                "Copies OpenSearch's generated admin credentials into this namespace, read with a service\n\
-                 account that may get exactly that one Secret (Role in platform/opensearch).",
+                "Copies Fluent Bit's own OpenSearch credentials (user fluent-bit, which may only create and\n\
+                 write the kube-* indices) into this namespace, read with a service account that may get exactly\n\
+                 that one Secret (Role in platform/opensearch).",
                 None,
             )?,
         ),
@@ -482,8 +484,8 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
                 true,
                 Some(
                     "Fluent Bit sits next to OpenSearch in the platform layer, not in infrastructure/controllers;\n\
-                     its output credentials are OpenSearch's generated admin password, which exists only once this\n\
-                     layer runs (docs/gitops.md).",
+                     its output credentials are its own OpenSearch user's, generated in platform/opensearch and made\n\
+                     a user by the setup Job there, which exist only once this layer runs (docs/gitops.md).",
                 ),
             )?,
         ),
@@ -609,6 +611,10 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
         ("repository.yaml", repository(chart)?),
         ("admin-credentials.yaml", credentials),
         (
+            "fluent-bit-credentials.yaml",
+            logs::fluent_bit_credentials()?,
+        ),
+        (
             "opensearch.yaml",
             release(
                 chart,
@@ -629,30 +635,43 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
             )?,
         ),
         ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
+        (
+            "setup-job.yaml",
+            ManifestFile::single(Manifest::new(&logs::job())?.why(logs::JOB_WHY)),
+        ),
         ("ingress.yaml", ingress_file),
         ("networkpolicy.yaml", policies),
-        (
-            "kustomization.yaml",
-            folder_kustomization(
-                "opensearch",
-                &[
-                    "namespace.yaml",
-                    "repository.yaml",
-                    "admin-credentials.yaml",
-                    "sso-client.yaml",
-                    "opensearch.yaml",
-                    "dashboards.yaml",
-                    "ingress.yaml",
-                    "networkpolicy.yaml",
-                ],
-                true,
-                Some(
-                    "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
-                     provider's discovery document and signing keys from https://auth.<domain> (the public ALB).",
-                ),
-            )?,
-        ),
+        ("kustomization.yaml", opensearch_kustomization()?),
     ])
+}
+
+/// The OpenSearch folder's `kustomization.yaml`: its files, the shared components, and the
+/// `ConfigMap` generated from the setup Job's script.
+fn opensearch_kustomization() -> Result<ManifestFile> {
+    let listing = Kustomization {
+        namespace: Some("opensearch".to_owned()),
+        components: vec![NAMESPACE_BASELINE.to_owned(), EGRESS_HTTPS.to_owned()],
+        config_map_generator: vec![logs::config_map_generator()],
+        ..Kustomization::of([
+            "namespace.yaml",
+            "repository.yaml",
+            "admin-credentials.yaml",
+            "fluent-bit-credentials.yaml",
+            "sso-client.yaml",
+            "opensearch.yaml",
+            "dashboards.yaml",
+            "setup-job.yaml",
+            "ingress.yaml",
+            "networkpolicy.yaml",
+        ])
+    };
+    Ok(ManifestFile::single(Manifest::new(&listing)?.why(
+        "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
+         provider's discovery document and signing keys from https://auth.<domain> (the public ALB).\n\
+         configMapGenerator opensearch-setup: the setup Job's script (setup.sh); the generated name carries\n\
+         a hash of it and so does the Job's name, so editing the script runs a new Job. Its annotation\n\
+         kustomize.toolkit.fluxcd.io/substitute: disabled, because shell variables are not cluster vars.",
+    )))
 }
 
 /// The Secret holding the first admin's (`akadmin`) password and e-mail, which Authentik reads
@@ -784,14 +803,15 @@ fn opensearch_credentials() -> SecretCopy<'static> {
         reader: "opensearch-credentials-reader",
         store: "opensearch",
         remote_namespace: "opensearch",
-        secret: "opensearch-admin",
+        secret: logs::FLUENT_BIT_SECRET,
         target: "opensearch-credentials",
     }
 }
 
-/// OpenSearch's admin credentials, generated once, and the Role that lets logging read them.
+/// OpenSearch's admin credentials, generated once, and the Role that lets logging read Fluent
+/// Bit's own credentials.
 fn opensearch_admin() -> Result<ManifestFile> {
-    let admin = opensearch_credentials().secret;
+    let admin = "opensearch-admin";
     let (role, binding) = opensearch_credentials().reader_role("logging");
     Ok(ManifestFile::new([
         Manifest::new(&Password::new(
@@ -804,8 +824,8 @@ fn opensearch_admin() -> Result<ManifestFile> {
         ))?
         .why(
             "The admin password is generated in the cluster once. OpenSearch requires at least one digit,\n\
-             upper and lower case letters and a symbol. Fluent Bit (namespace logging) reads it through the\n\
-             Role below.",
+             upper and lower case letters and a symbol. Dashboards and the setup Job use it; Fluent Bit\n\
+             writes as its own user (fluent-bit-credentials.yaml), read through the Role below.",
         ),
         Manifest::new(&ExternalSecret::new(
             admin,
@@ -830,7 +850,11 @@ fn opensearch_policies() -> Result<ManifestFile> {
             opensearch.clone(),
             vec![
                 ingress_rule(
-                    vec![namespace("logging"), pods(dashboards.clone())],
+                    vec![
+                        namespace("logging"),
+                        pods(dashboards.clone()),
+                        pods(app(logs::NAME)),
+                    ],
                     &[9200],
                 ),
                 ingress_rule(vec![pods(opensearch.clone())], &[9300]),
@@ -838,8 +862,8 @@ fn opensearch_policies() -> Result<ManifestFile> {
             Some(vec![egress_rule(vec![pods(opensearch.clone())], &[9300])]),
         ))?
         .why(
-            "OpenSearch takes writes from Fluent Bit (logging) and queries from Dashboards; the ALB reaches\n\
-             Dashboards only.",
+            "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and the setup Job's\n\
+             calls; the ALB reaches Dashboards only.",
         ),
         Manifest::new(&network_policy(
             "allow-dashboards",
@@ -847,6 +871,9 @@ fn opensearch_policies() -> Result<ManifestFile> {
             vec![ingress_rule(vec![], &[5601])],
             Some(vec![egress_rule(vec![pods(opensearch)], &[9200])]),
         ))?,
+        Manifest::new(&logs::network_policy())?.why(
+            "The setup Job takes no traffic and calls only OpenSearch and its Dashboards.",
+        ),
     ]))
 }
 
