@@ -21,7 +21,7 @@ fn platform_layer() {
     ))
     .unwrap();
     let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();
-    assert_eq!(paths.len(), 49, "{paths:#?}");
+    assert_eq!(paths.len(), 51, "{paths:#?}");
     assert!(paths.contains(&"platform/kustomization.yaml"));
 }
 
@@ -283,5 +283,99 @@ fn fluent_bit_writes_as_its_own_opensearch_user() {
         script.contains(&format!("internalusers/{user}"))
             && script.contains(&format!("rolesmapping/{user}")),
         "setup.sh does not make user {user}"
+    );
+}
+
+/// Grafana shows logs with no setup: its release installs the plugin the provisioned logs
+/// datasource needs (at a pinned version), the datasource reads Fluent Bit's indices with a
+/// password Grafana gets from its environment (a copied Secret, never the file), and the sample
+/// app's dashboard has a logs panel on that datasource beside its metrics.
+#[test]
+fn grafana_shows_the_sample_apps_logs_beside_its_metrics() {
+    let tree = platform_tree(&Platform::new(
+        "${DOMAIN}",
+        bkt_reference::sso::sso().unwrap(),
+    ))
+    .unwrap();
+    let config_maps = documents(&tree, "platform/grafana/logs-datasource.yaml");
+    let config_map = &config_maps[0];
+    assert_eq!(config_map["metadata"]["labels"]["grafana_datasource"], "1");
+    let file = config_map["data"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    let provisioning: serde_json::Value = serde_saphyr::from_str(file.as_str().unwrap()).unwrap();
+    let datasource = &provisioning["datasources"][0];
+    let plugin = datasource["type"].as_str().unwrap();
+
+    let release = &documents(&tree, "platform/grafana/release.yaml")[0];
+    let values = &release["spec"]["values"];
+    let preinstall = values["env"]["GF_PLUGINS_PREINSTALL"]
+        .as_str()
+        .unwrap_or_else(|| {
+            panic!("Grafana installs no plugin: {}", values["env"]);
+        });
+    let (installed, version) = preinstall.split_once('@').unwrap();
+    assert_eq!(
+        installed, plugin,
+        "the datasource's plugin is not installed"
+    );
+    assert!(
+        version.split('.').count() == 3
+            && version.split('.').all(|part| part.parse::<u32>().is_ok()),
+        "the plugin is not pinned to an exact version: {preinstall}"
+    );
+
+    // The password: a variable Grafana's container gets from a Secret the folder copies.
+    let password = datasource["secureJsonData"]["basicAuthPassword"]
+        .as_str()
+        .unwrap();
+    let variable = password.strip_prefix('$').unwrap();
+    let secret = values["envValueFrom"][variable]["secretKeyRef"]["name"]
+        .as_str()
+        .unwrap_or_else(|| panic!("Grafana's environment has no {variable}"));
+    let copies = documents(&tree, "platform/grafana/logs-credentials.yaml");
+    assert!(
+        copies
+            .iter()
+            .any(|document| document["kind"] == "ExternalSecret"
+                && document["spec"]["target"]["name"] == secret),
+        "no ExternalSecret in platform/grafana writes {secret}"
+    );
+    assert_eq!(
+        config_map["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/substitute"], "disabled",
+        "Flux would substitute {password}"
+    );
+
+    // The indices are Fluent Bit's.
+    let job = &documents(&tree, "platform/opensearch/setup-job.yaml")[0];
+    let prefix = job_env(job, "INDEX_PREFIX")["value"].as_str().unwrap();
+    assert_eq!(datasource["jsonData"]["database"], format!("{prefix}-*"));
+
+    // The sample app's dashboard: a logs panel on this datasource, beside the metrics panels.
+    let dashboard: serde_json::Value = serde_json::from_str(&repository_file(
+        "gitops/charts/sample-app/dashboards/sample-app.json",
+    ))
+    .unwrap();
+    let panels = dashboard["panels"].as_array().unwrap();
+    let logs = panels
+        .iter()
+        .find(|panel| panel["type"] == "logs")
+        .expect("the sample app's dashboard has no logs panel");
+    assert_eq!(logs["datasource"]["uid"], datasource["uid"]);
+    assert_eq!(logs["datasource"]["type"], plugin);
+    assert!(
+        logs["targets"][0]["query"]
+            .as_str()
+            .unwrap()
+            .contains("$namespace"),
+        "the logs panel does not follow the dashboard's namespace: {logs}"
+    );
+    assert!(
+        panels
+            .iter()
+            .any(|panel| panel["datasource"]["type"] == "prometheus")
     );
 }

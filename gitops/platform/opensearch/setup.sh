@@ -4,7 +4,8 @@
 #
 # 1. Fluent Bit's own user: role fluent-bit may create the indices under INDEX_PREFIX and write
 #    to them, nothing else; user fluent-bit (password from the generated Secret
-#    opensearch-fluent-bit) is mapped to it.
+#    opensearch-fluent-bit) is mapped to it. Grafana's logs datasource reads as user grafana
+#    (password from opensearch-grafana), whose role grafana-logs may only read those indices.
 # 2. The index state management policy: indices under INDEX_PREFIX are deleted once they are
 #    RETENTION old (the environment's logs.retention_days, with the unit: 7d; the unit keeps the
 #    substituted value a string in the Job's YAML). The policy's ism_template
@@ -16,7 +17,7 @@ set -eu
 me=opensearch-setup
 
 for name in OPENSEARCH_URL DASHBOARDS_URL OPENSEARCH_USERNAME OPENSEARCH_PASSWORD \
-  FLUENT_BIT_PASSWORD RETENTION INDEX_PREFIX WAIT_SECONDS; do
+  FLUENT_BIT_PASSWORD GRAFANA_PASSWORD RETENTION INDEX_PREFIX WAIT_SECONDS; do
   if ! printenv "$name" >/dev/null; then
     echo "$me: environment variable $name is not set; the Job in platform/opensearch sets it" >&2
     exit 2
@@ -79,6 +80,15 @@ expect "user fluent-bit" 200 201
 call PUT "$OPENSEARCH_URL/_plugins/_security/api/rolesmapping/fluent-bit" '{"users":["fluent-bit"]}'
 expect "role mapping fluent-bit" 200 201
 echo "$me: user fluent-bit may write $INDEX_PREFIX-* only"
+call PUT "$OPENSEARCH_URL/_plugins/_security/api/roles/grafana-logs" \
+  "{\"cluster_permissions\":[\"cluster_composite_ops_ro\"],\"index_permissions\":[{\"index_patterns\":[\"$INDEX_PREFIX-*\"],\"allowed_actions\":[\"read\",\"indices:admin/mappings/get\"]}]}"
+expect "role grafana-logs" 200 201
+call PUT "$OPENSEARCH_URL/_plugins/_security/api/internalusers/grafana" \
+  "{\"password\":\"$GRAFANA_PASSWORD\",\"backend_roles\":[]}"
+expect "user grafana" 200 201
+call PUT "$OPENSEARCH_URL/_plugins/_security/api/rolesmapping/grafana-logs" '{"users":["grafana"]}'
+expect "role mapping grafana-logs" 200 201
+echo "$me: user grafana may read $INDEX_PREFIX-* only"
 
 # 2. The retention policy. An existing policy is replaced at its current sequence number.
 policy="{\"policy\":{\"description\":\"Deletes Fluent Bit's indices $INDEX_PREFIX-* $days days after they were created.\",\"default_state\":\"hot\",\"states\":[{\"name\":\"hot\",\"actions\":[],\"transitions\":[{\"state_name\":\"delete\",\"conditions\":{\"min_index_age\":\"$RETENTION\"}}]},{\"name\":\"delete\",\"actions\":[{\"delete\":{}}],\"transitions\":[]}],\"ism_template\":[{\"index_patterns\":[\"$INDEX_PREFIX-*\"],\"priority\":100}]}}"

@@ -12,13 +12,15 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar, EnvVarSource,
-    PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile,
-    SecretKeySelector, SecurityContext, Volume, VolumeMount,
+    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
+    EnvVarSource, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements,
+    SeccompProfile, SecretKeySelector, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use serde::Serialize;
 
 use bkt_flux::compose;
 use bkt_flux::compose::{
@@ -53,6 +55,12 @@ pub const FLUENT_BIT_SECRET: &str = "opensearch-fluent-bit";
 
 /// The user name Fluent Bit writes as.
 pub const FLUENT_BIT_USER: &str = "fluent-bit";
+
+/// The Secret of Grafana's OpenSearch user (keys `username` and `password`), generated once.
+pub const GRAFANA_SECRET: &str = "opensearch-grafana";
+
+/// The user name Grafana's logs datasource reads as.
+pub const GRAFANA_USER: &str = "grafana";
 
 /// The image the Job runs: curl and a POSIX shell, pinned (the sample chart's test runs it too).
 pub const CURL_IMAGE: &str = "curlimages/curl:8.16.0";
@@ -139,6 +147,7 @@ fn setup_container() -> Container {
             from_secret("OPENSEARCH_USERNAME", "opensearch-admin", "username"),
             from_secret("OPENSEARCH_PASSWORD", "opensearch-admin", "password"),
             from_secret("FLUENT_BIT_PASSWORD", FLUENT_BIT_SECRET, "password"),
+            from_secret("GRAFANA_PASSWORD", GRAFANA_SECRET, "password"),
             value("RETENTION", &retention),
             value("INDEX_PREFIX", INDEX_PREFIX),
             value("WAIT_SECONDS", "600"),
@@ -255,8 +264,8 @@ pub fn network_policy() -> NetworkPolicy {
     )
 }
 
-/// Fluent Bit's password, generated once: the Job makes the user with it, Fluent Bit reads it
-/// (copied into namespace logging).
+/// Fluent Bit's and Grafana's passwords, generated once: the Job makes the users with them,
+/// Fluent Bit and Grafana read them (copied into namespaces logging and grafana).
 ///
 /// # Errors
 /// A document that does not serialize.
@@ -275,6 +284,19 @@ pub fn fluent_bit_credentials() -> Result<ManifestFile> {
                 FLUENT_BIT_SECRET,
             ),
         ))?,
+        Manifest::new(&Password::new(GRAFANA_SECRET, alphanumeric(32, 6)))?.why(
+            "Grafana's logs datasource reads as its own OpenSearch user (grafana), made by the setup Job with\n\
+             this password and a role that may only read the kube-* indices. Grafana (namespace grafana)\n\
+             reads the Secret through the Role in admin-credentials.yaml.",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            GRAFANA_SECRET,
+            generated_once(
+                GRAFANA_SECRET,
+                template([("username", GRAFANA_USER), ("password", GENERATED_PASSWORD)]),
+                GRAFANA_SECRET,
+            ),
+        ))?,
     ]))
 }
 
@@ -291,3 +313,105 @@ step creates or replaces its object, so a re-run is safe.
 - activeDeadlineSeconds: the script waits up to 10 min for OpenSearch and for Dashboards.
 - Pod Security restricted: non-root (curl_user), no privilege escalation, no capabilities,
   read-only root filesystem, RuntimeDefault seccomp; no service account token.";
+
+/// The Grafana plugin of the OpenSearch datasource and its exact version: the one place it is
+/// pinned (Grafana installs it on start, `GF_PLUGINS_PREINSTALL`).
+pub const GRAFANA_PLUGIN: (&str, &str) = ("grafana-opensearch-datasource", "2.32.4");
+
+/// The uid of Grafana's logs datasource, which the sample app's dashboard selects.
+pub const GRAFANA_DATASOURCE_UID: &str = "opensearch-logs";
+
+/// The variable Grafana reads the logs datasource's password from (the provisioning file
+/// names it, so the password is never in the file).
+pub const GRAFANA_PASSWORD_VARIABLE: &str = "OPENSEARCH_LOGS_PASSWORD";
+
+/// A Grafana datasource provisioning file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DatasourceFile {
+    api_version: u32,
+    datasources: Vec<Datasource>,
+}
+
+/// One provisioned datasource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Datasource {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    uid: String,
+    access: String,
+    url: String,
+    basic_auth: bool,
+    basic_auth_user: String,
+    editable: bool,
+    json_data: OpenSearchJsonData,
+    secure_json_data: BTreeMap<String, String>,
+}
+
+/// The OpenSearch plugin's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenSearchJsonData {
+    database: String,
+    time_field: String,
+    flavor: String,
+    version: String,
+    log_message_field: String,
+    tls_skip_verify: bool,
+}
+
+/// The `ConfigMap` of Grafana's logs datasource, labelled for the datasource sidecar: the
+/// OpenSearch plugin over Fluent Bit's indices, as user `grafana`, its password from the
+/// environment (`$OPENSEARCH_LOGS_PASSWORD`, which Grafana expands; Flux must not).
+///
+/// # Errors
+/// A document that does not serialize.
+pub fn grafana_datasource() -> Result<ConfigMap> {
+    let mut password = String::from("$");
+    password.push_str(GRAFANA_PASSWORD_VARIABLE);
+    let mut indices = String::from(INDEX_PREFIX);
+    indices.push_str("-*");
+    let file = DatasourceFile {
+        api_version: 1,
+        datasources: vec![Datasource {
+            name: "OpenSearch logs".into(),
+            kind: GRAFANA_PLUGIN.0.into(),
+            uid: GRAFANA_DATASOURCE_UID.into(),
+            access: "proxy".into(),
+            url: "https://opensearch-cluster-master.opensearch.svc:9200".into(),
+            basic_auth: true,
+            basic_auth_user: GRAFANA_USER.into(),
+            editable: false,
+            json_data: OpenSearchJsonData {
+                database: indices,
+                time_field: "@timestamp".into(),
+                flavor: "opensearch".into(),
+                version: "3.0.0".into(),
+                log_message_field: "log".into(),
+                tls_skip_verify: true,
+            },
+            secure_json_data: BTreeMap::from([("basicAuthPassword".to_owned(), password)]),
+        }],
+    };
+    Ok(ConfigMap {
+        metadata: ObjectMeta {
+            name: Some("opensearch-logs-datasource".into()),
+            labels: Some(BTreeMap::from([(
+                "grafana_datasource".to_owned(),
+                "1".to_owned(),
+            )])),
+            annotations: Some(BTreeMap::from([(
+                "kustomize.toolkit.fluxcd.io/substitute".to_owned(),
+                "disabled".to_owned(),
+            )])),
+            ..ObjectMeta::default()
+        },
+        data: Some(BTreeMap::from([(
+            "opensearch-logs.yaml".to_owned(),
+            bkt_core::yaml::to_string(&file)?,
+        )])),
+        ..ConfigMap::default()
+    })
+}

@@ -291,21 +291,31 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
         "allow-grafana",
         app("grafana"),
         vec![ingress_rule(vec![], &[3000])],
-        Some(vec![egress_rule(
-            vec![namespace("monitoring")],
-            &[9090, 9093],
-        )]),
+        Some(vec![
+            egress_rule(vec![namespace("monitoring")], &[9090, 9093]),
+            egress_rule(vec![namespace("opensearch")], &[9200]),
+        ]),
     );
+    let (logs_credentials, datasource) = grafana_logs()?;
+    let values =
+        bkt_helm::WithExtra::new(crate::values::grafana::values(domain).with_sso(domain, &client))
+            .extra("env", crate::values::grafana::plugin_env())
+            .map_err(|source| bkt_flux::Error::Helm {
+                object: "HelmRelease/grafana/grafana".to_owned(),
+                source,
+            })?;
     Ok(vec![
         ("namespace.yaml", namespace_file("grafana", None)?),
         ("repository.yaml", repository(chart)?),
         ("admin-credentials.yaml", credentials),
+        ("logs-credentials.yaml", logs_credentials),
+        ("logs-datasource.yaml", datasource),
         (
             "release.yaml",
             release(
                 chart,
                 Duration::minutes(10),
-                &crate::values::grafana::values(domain).with_sso(domain, &client),
+                &values,
                 charts::grafana::WHY,
                 None,
             )?,
@@ -315,8 +325,9 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
         (
             "networkpolicy.yaml",
             ManifestFile::single(Manifest::new(&policy)?.why(
-                "The ALB reaches the UI; Grafana queries Prometheus and Alertmanager, and its sidecars watch\n\
-                 ConfigMaps through the API server (allow-https-egress).",
+                "The ALB reaches the UI; Grafana queries Prometheus and Alertmanager and the logs in OpenSearch,\n\
+                 and its sidecars watch ConfigMaps through the API server and it installs its OpenSearch plugin\n\
+                 (allow-https-egress).",
             )),
         ),
         (
@@ -327,6 +338,8 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
                     "namespace.yaml",
                     "repository.yaml",
                     "admin-credentials.yaml",
+                    "logs-credentials.yaml",
+                    "logs-datasource.yaml",
                     "sso-client.yaml",
                     "release.yaml",
                     "ingress.yaml",
@@ -797,7 +810,36 @@ fn sample_app_database(server: LocalObjectReference) -> Result<ManifestFile> {
     ]))
 }
 
-/// How logging reads OpenSearch's admin credentials.
+/// Grafana's logs datasource and the copy of the credentials it reads OpenSearch with.
+fn grafana_logs() -> Result<(ManifestFile, ManifestFile)> {
+    let logs_credentials = grafana_logs_credentials().files(
+        "Copies Grafana's own OpenSearch credentials (user grafana, which may only read the kube-*\n\
+         indices) into this namespace for the logs datasource, read with a service account that may get\n\
+         exactly that one Secret (Role in platform/opensearch).",
+        None,
+    )?;
+    let datasource = ManifestFile::single(Manifest::new(&logs::grafana_datasource()?)?.why(
+        "Grafana's logs datasource, loaded by the datasource sidecar (label grafana_datasource): the\n\
+         OpenSearch plugin (pinned in the release's GF_PLUGINS_PREINSTALL) over Fluent Bit's kube-*\n\
+         indices as user grafana; the password comes from the environment (OPENSEARCH_LOGS_PASSWORD),\n\
+         which Grafana expands, so Flux substitution is disabled here. The sample app's dashboard shows its\n\
+         log lines through it (uid opensearch-logs).",
+    ));
+    Ok((logs_credentials, datasource))
+}
+
+/// How grafana reads its own OpenSearch credentials.
+fn grafana_logs_credentials() -> SecretCopy<'static> {
+    SecretCopy {
+        reader: "opensearch-credentials-reader",
+        store: "opensearch",
+        remote_namespace: "opensearch",
+        secret: logs::GRAFANA_SECRET,
+        target: logs::GRAFANA_SECRET,
+    }
+}
+
+/// How logging reads Fluent Bit's OpenSearch credentials.
 fn opensearch_credentials() -> SecretCopy<'static> {
     SecretCopy {
         reader: "opensearch-credentials-reader",
@@ -813,6 +855,7 @@ fn opensearch_credentials() -> SecretCopy<'static> {
 fn opensearch_admin() -> Result<ManifestFile> {
     let admin = "opensearch-admin";
     let (role, binding) = opensearch_credentials().reader_role("logging");
+    let (grafana_role, grafana_binding) = grafana_logs_credentials().reader_role("grafana");
     Ok(ManifestFile::new([
         Manifest::new(&Password::new(
             admin,
@@ -837,7 +880,9 @@ fn opensearch_admin() -> Result<ManifestFile> {
         ))?,
         Manifest::new(&role)?,
         Manifest::new(&binding)?,
-        ]))
+        Manifest::new(&grafana_role)?,
+        Manifest::new(&grafana_binding)?,
+    ]))
 }
 
 /// OpenSearch takes clients' queries and its peers' transport; Dashboards takes the ALB.
@@ -852,6 +897,7 @@ fn opensearch_policies() -> Result<ManifestFile> {
                 ingress_rule(
                     vec![
                         namespace("logging"),
+                        namespace("grafana"),
                         pods(dashboards.clone()),
                         pods(app(logs::NAME)),
                     ],
@@ -862,8 +908,8 @@ fn opensearch_policies() -> Result<ManifestFile> {
             Some(vec![egress_rule(vec![pods(opensearch.clone())], &[9300])]),
         ))?
         .why(
-            "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and the setup Job's\n\
-             calls; the ALB reaches Dashboards only.",
+            "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and Grafana's logs\n\
+             datasource, and the setup Job's calls; the ALB reaches Dashboards only.",
         ),
         Manifest::new(&network_policy(
             "allow-dashboards",

@@ -8,6 +8,7 @@ import (
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
 )
 
 // Logs need no manual step (issue 21): Fluent Bit writes with credentials other than OpenSearch's
@@ -122,6 +123,86 @@ func mapValues(m map[string]string) []string {
 	var out []string
 	for _, k := range SortedKeys(m) {
 		out = append(out, m[k])
+	}
+	return out
+}
+
+// Grafana's logs need no setup either: each cluster provisions a datasource of the OpenSearch
+// plugin (a ConfigMap the datasource sidecar loads), the grafana release installs that plugin at
+// an exact version, and the datasource's password is a variable of Grafana's environment (never
+// the file's text, which Flux must then leave alone).
+func TestClusterTreeGrafanaHasALogsDatasource(t *testing.T) {
+	forEachCluster(t, func(t *testing.T, c *builtCluster) { report(t, CheckGrafanaLogs(c.Tree)) })
+}
+
+var pinnedPlugin = regexp.MustCompile(`^([a-z0-9-]+)@[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// CheckGrafanaLogs is the check of TestClusterTreeGrafanaHasALogsDatasource.
+func CheckGrafanaLogs(tree *Tree) []Finding {
+	const plugin = "grafana-opensearch-datasource"
+	hrObj, found := findObject(tree, helmv2.HelmReleaseKind, "grafana", "grafana")
+	if !found {
+		return []Finding{{Object: "HelmRelease/grafana/grafana", Message: "is not in the tree"}}
+	}
+	hr, err := decodeAs[helmv2.HelmRelease](hrObj)
+	if err != nil {
+		return []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
+	}
+	values, err := ComposeValues(tree, hr)
+	if err != nil {
+		return []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
+	}
+	installed := map[string]bool{}
+	preinstall, _, _ := unstructured.NestedString(values, "env", "GF_PLUGINS_PREINSTALL")
+	var out []Finding
+	for _, item := range strings.Split(preinstall, ",") {
+		if m := pinnedPlugin.FindStringSubmatch(strings.TrimSpace(item)); m != nil {
+			installed[m[1]] = true
+		} else if item != "" {
+			out = append(out, Finding{hrObj.File, hrObj.ID(), "GF_PLUGINS_PREINSTALL entry " + item + " is not <plugin>@<exact version>"})
+		}
+	}
+	envFrom, _, _ := unstructured.NestedMap(values, "envValueFrom")
+	logs := 0
+	for _, o := range objectsOfKind(tree, "ConfigMap") {
+		u := o.Unstructured()
+		if u.GetLabels()["grafana_datasource"] != "1" {
+			continue
+		}
+		data, _, _ := unstructured.NestedStringMap(o.Fields, "data")
+		for _, key := range SortedKeys(data) {
+			var file struct {
+				Datasources []struct {
+					Type           string            `json:"type"`
+					SecureJSONData map[string]string `json:"secureJsonData"`
+				} `json:"datasources"`
+			}
+			if err := yaml.Unmarshal([]byte(data[key]), &file); err != nil {
+				out = append(out, Finding{o.File, o.ID(), "data key " + key + " is not a provisioning file: " + err.Error()})
+				continue
+			}
+			for _, ds := range file.Datasources {
+				if ds.Type != plugin {
+					continue
+				}
+				logs++
+				if !installed[plugin] {
+					out = append(out, Finding{o.File, o.ID(), "provisions a " + plugin + " datasource, but the grafana release does not install the plugin (values.env.GF_PLUGINS_PREINSTALL)"})
+				}
+				for field, value := range ds.SecureJSONData {
+					variable := strings.TrimPrefix(value, "$")
+					if _, ok := envFrom[variable]; variable == value || !ok {
+						out = append(out, Finding{o.File, o.ID(), "secureJsonData." + field + " must name a variable of Grafana's environment (values.envValueFrom), not hold the secret"})
+					}
+				}
+				if u.GetAnnotations()["kustomize.toolkit.fluxcd.io/substitute"] != "disabled" {
+					out = append(out, Finding{o.File, o.ID(), "names environment variables Grafana expands: annotate it kustomize.toolkit.fluxcd.io/substitute: disabled"})
+				}
+			}
+		}
+	}
+	if logs == 0 {
+		out = append(out, Finding{hrObj.File, hrObj.ID(), "no ConfigMap labelled grafana_datasource provisions a " + plugin + " datasource: Grafana shows no logs without manual setup"})
 	}
 	return out
 }
