@@ -2,8 +2,9 @@
 # make up ENV=<env>: create the environment on real AWS and hand the cluster to Flux. Re-runnable:
 # every step is an apply of declared state, so a second run changes nothing.
 #   preflight → state bucket (terraform/bootstrap) → terraform apply envs/<env> (printing the DNS
-#   delegation to make by hand, if the parent zone is elsewhere) → the first image, if ECR lacks
-#   the environment's tag (scripts/first-image.sh) → kubeconfig →
+#   delegation to make by hand, if the parent zone is elsewhere) → MongoDB Atlas
+#   (terraform/atlas/<env>, only with Atlas API keys; said clearly when skipped) → the first image,
+#   if ECR lacks the environment's tag (scripts/first-image.sh) → kubeconfig →
 #   ConfigMap flux-system/cluster-vars from `terraform output -json cluster_vars` → Flux Operator
 #   + FluxInstance syncing gitops/clusters/<env> of this repository → wait for every Kustomization →
 #   the GitHub webhook (scripts/github-webhook.sh, with GITHUB_TOKEN) → URLs.
@@ -12,7 +13,8 @@
 # stdin straight into a cluster Secret.
 #
 # Usage: scripts/up.sh <env>   Environment: AWS_REGION, AWS credentials, optional GITHUB_TOKEN,
-#   BRANCH (default main), READY_TIMEOUT seconds to wait for Flux (default 2400).
+#   BRANCH (default main), READY_TIMEOUT seconds to wait for Flux (default 2400), optional
+#   MONGODB_ATLAS_PUBLIC_KEY + MONGODB_ATLAS_PRIVATE_KEY + MONGODB_ATLAS_ORG_ID (the Atlas root).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +23,7 @@ env="$1"
 "$root/scripts/preflight.sh" up "$env"
 # shellcheck source=scripts/lifecycle-lib.sh
 . "$root/scripts/lifecycle-lib.sh"
-steps=9
+steps=10
 branch="${BRANCH:-main}"
 ready_timeout="${READY_TIMEOUT:-2400}"
 [[ "$ready_timeout" =~ ^[0-9]+$ ]] || { echo "READY_TIMEOUT must be a number of seconds" >&2; exit 2; }
@@ -46,6 +48,22 @@ if [[ -n $delegation ]]; then
   echo "    the apply below waits for it up to the dns validation timeout"
 fi
 terraform -chdir="$envdir" apply -auto-approve
+
+atlasdir="$root/terraform/atlas/$env"
+step "MongoDB Atlas (terraform/atlas/$env)"
+if [[ ! -d "$atlasdir" ]]; then
+  echo "up: SKIPPED the Atlas root: terraform/atlas/$env does not exist (docs/atlas.md)"
+elif [[ -z "${MONGODB_ATLAS_PUBLIC_KEY:-}" || -z "${MONGODB_ATLAS_PRIVATE_KEY:-}" || -z "${MONGODB_ATLAS_ORG_ID:-}" ]]; then
+  echo "up: SKIPPED the Atlas root terraform/atlas/$env: set MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY"
+  echo "    and MONGODB_ATLAS_ORG_ID to create the MongoDB Atlas cluster and write its DSN to Secrets Manager"
+  echo "    (docs/atlas.md). Without it the environment has no MongoDB."
+else
+  bucket="$(terraform -chdir="$root/terraform/bootstrap" output -raw state_bucket)"
+  TF_PLUGIN_MIRROR=none "$root/scripts/tf-init.sh" "$atlasdir" -reconfigure -backend-config="bucket=$bucket" \
+    -backend-config="region=$AWS_REGION" >"$work/atlas-init.log" || { tail -n 30 "$work/atlas-init.log" >&2; exit 1; }
+  terraform -chdir="$atlasdir" apply -auto-approve -var "atlas_org_id=$MONGODB_ATLAS_ORG_ID" \
+    -var "state_bucket=$bucket" -var "region=$AWS_REGION"
+fi
 
 step "the sample app's first image"
 "$root/scripts/first-image.sh" "$env" "$(cluster_var SAMPLE_APP_IMAGE_REPOSITORY)"

@@ -82,6 +82,9 @@ cluster_vars! {
     sample_app_image_repository => "SAMPLE_APP_IMAGE_REPOSITORY" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app",
     /// `owner/repo` of the GitHub repository (Flux's commit-status provider).
     github_repository => "GITHUB_REPOSITORY" = "bkt-platform/platform",
+    /// Days OpenSearch keeps the container logs (`logs.retention_days` of the environment's
+    /// spec; the logs' setup Job makes its retention policy of it).
+    log_retention_days => "LOG_RETENTION_DAYS" = "7",
 }
 
 /// Where the conformance suite reads its fixture of cluster vars.

@@ -105,6 +105,9 @@ pub struct EnvironmentRoot {
     /// reference tree ships a default-deny policy for every namespace, so rendering refuses an
     /// environment that turns it off.
     pub network_policy: bool,
+    /// Days OpenSearch keeps the container logs (Fluent Bit's `kube-*` indices): the cluster var
+    /// `LOG_RETENTION_DAYS`, which the logs' setup Job (`platform/opensearch`) makes a policy of.
+    pub log_index_retention_days: u16,
 }
 
 /// The environment's node group.
@@ -158,6 +161,7 @@ impl EnvironmentRoot {
             },
             create_github_oidc_provider: true,
             network_policy: true,
+            log_index_retention_days: 7,
         }
     }
 
@@ -650,6 +654,7 @@ impl EnvironmentRoot {
                 .repository_urls()
                 .index(sample_app_repository.reference()),
             github_repository: vars.github_repository.reference(),
+            log_retention_days: Expr::from(self.log_index_retention_days.to_string()),
         };
 
         let mut versions = File::new();

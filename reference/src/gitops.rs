@@ -118,6 +118,7 @@ pub mod apps;
 pub mod cluster;
 pub mod configs;
 pub mod controllers;
+pub mod logs;
 pub mod platform;
 pub mod sso;
 pub mod vault;

@@ -85,6 +85,9 @@ pub struct Settings {
     /// The environment's Flux entry (`[flux]`).
     #[serde(default, skip_serializing_if = "FluxSettings::is_empty")]
     pub flux: FluxSettings,
+    /// The environment's container logs (`[logs]`).
+    #[serde(default, skip_serializing_if = "LogsSettings::is_empty")]
+    pub logs: LogsSettings,
 }
 
 macro_rules! optional_table {
@@ -191,6 +194,15 @@ optional_table!(
         /// Whether the entry gets the `local` flavour (`gitops/clusters/local`), the apps layer
         /// alone for a cluster without AWS (the kind end-to-end run). One environment at most.
         local_flavour: bool,
+    }
+);
+
+optional_table!(
+    /// `[logs]`: the environment's container logs in OpenSearch.
+    LogsSettings {
+        /// Days OpenSearch keeps Fluent Bit's indices (`kube-*`) before its retention policy
+        /// deletes them (1 to 3650).
+        retention_days: u16,
     }
 );
 

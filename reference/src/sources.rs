@@ -1,6 +1,6 @@
 //! The hand-written files of the reference platform that its layout carries as they are: the
-//! sample chart (edited in place by the app team; its `values.schema.json` is generated) and the
-//! Vault Jobs' scripts and policies. [`crate::render`] puts them into the tree, so a layout
+//! sample chart (edited in place by the app team; its `values.schema.json` is generated), the
+//! Vault Jobs' scripts and policies, and the logs' setup script. [`crate::render`] puts them into the tree, so a layout
 //! written into any folder is complete, and the drift check sees a copy that differs.
 //!
 //! The files live where Flux reads them (`gitops/…`) and this crate includes them at compile
@@ -8,6 +8,7 @@
 
 use bkt_core::{FileKind, Tree};
 
+use crate::gitops::logs;
 use crate::gitops::vault::{BOOTSTRAP_FILES, OIDC_FILES, VaultBootstrap, VaultOidcBootstrap};
 use crate::{GENERATOR, Result};
 
@@ -108,6 +109,7 @@ pub fn tree() -> Result<Tree> {
     let folders = [
         (VaultBootstrap::FOLDER, &BOOTSTRAP_FILES[..]),
         (VaultOidcBootstrap::FOLDER, &OIDC_FILES[..]),
+        (logs::FOLDER, &logs::SETUP_FILES[..]),
     ];
     for (folder, files) in folders {
         // The OIDC Job also reads two of the bootstrap's scripts (`../vault-bootstrap/…`):

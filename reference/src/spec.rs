@@ -29,8 +29,8 @@ use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode};
 
 use crate::environment::{EnvironmentRoot, Nodes};
 use crate::settings::{
-    DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag, NetworkSettings,
-    NodeSettings, SampleAppSettings, Settings, TerraformSettings,
+    DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag, LogsSettings,
+    NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
 };
 use crate::{Error, Result};
 
@@ -79,6 +79,7 @@ impl Environment {
             eks,
             github_oidc,
             flux,
+            logs,
         } = settings;
         let root = &mut environment.root;
         environment.image_tag = sample_app.image_tag;
@@ -130,6 +131,17 @@ impl Environment {
         if let Some(local) = flux.local_flavour {
             environment.local_flavour = local;
         }
+        if let Some(days) = logs.retention_days {
+            if !(1..=3650).contains(&days) {
+                return Err(Error::Setting {
+                    field: "logs.retention_days".to_owned(),
+                    message: format!(
+                        "{days} is not a number of days from 1 to 3650; OpenSearch deletes the logs that much older (dev keeps 7)"
+                    ),
+                });
+            }
+            root.log_index_retention_days = days;
+        }
         environment.root.validate()?;
         Ok(environment)
     }
@@ -175,6 +187,9 @@ impl Environment {
             },
             flux: FluxSettings {
                 local_flavour: Some(self.local_flavour),
+            },
+            logs: LogsSettings {
+                retention_days: Some(root.log_index_retention_days),
             },
         }
     }
@@ -273,7 +288,7 @@ fn check_bucket(field: &str, bucket: &str) -> Result<()> {
 }
 
 /// What each table of the file is, written above it.
-const TABLE_COMMENTS: [(&str, &str); 7] = [
+const TABLE_COMMENTS: [(&str, &str); 8] = [
     (
         "sample_app",
         "The sample app's image tag: the full commit SHA whose image the release workflow pushed\n\
@@ -308,6 +323,11 @@ const TABLE_COMMENTS: [(&str, &str); 7] = [
     (
         "flux",
         "Whether the cluster entry gets the local flavour (gitops/clusters/local, the kind run).",
+    ),
+    (
+        "logs",
+        "Days OpenSearch keeps the container logs (indices kube-*) before its retention policy\n\
+         deletes them (cluster var LOG_RETENTION_DAYS).",
     ),
 ];
 

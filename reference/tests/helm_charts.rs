@@ -188,10 +188,14 @@ fn grafana_values_are_todays() {
         &grafana::CHART,
         "gitops/platform/grafana/release.yaml",
         "gitops/platform/grafana/repository.yaml",
-        &bkt_reference::values::grafana::values("${DOMAIN}").with_sso(
-            "${DOMAIN}",
-            &sso().client("grafana values", "grafana").unwrap(),
-        ),
+        &bkt_helm::WithExtra::new(
+            bkt_reference::values::grafana::values("${DOMAIN}").with_sso(
+                "${DOMAIN}",
+                &sso().client("grafana values", "grafana").unwrap(),
+            ),
+        )
+        .extra("env", bkt_reference::values::grafana::plugin_env())
+        .unwrap(),
     );
 }
 

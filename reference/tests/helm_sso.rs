@@ -65,7 +65,11 @@ fn grafana_signs_in_through_its_application_and_maps_groups_to_roles() {
 fn grafana_without_sso_has_no_oauth_section() {
     let values = written(&bkt_reference::values::grafana::values(DOMAIN));
     assert!(values["grafana.ini"].get("auth.generic_oauth").is_none());
-    assert!(values.get("envValueFrom").is_none());
+    assert!(
+        values["envValueFrom"]
+            .get(grafana::CLIENT_SECRET_VARIABLE)
+            .is_none()
+    );
 }
 
 #[test]

@@ -98,7 +98,7 @@ fn configs(sso: Sso) -> Configs {
 /// them: the declaration's own errors pass through the layer's error.
 fn layers(declaration: SsoBuilder) -> Result<GitOpsTree, Error> {
     let sso = declaration.build()?;
-    let mut tree = GitOpsTree::new("gitops", &["DOMAIN"]);
+    let mut tree = GitOpsTree::new("gitops", &["DOMAIN", "LOG_RETENTION_DAYS"]);
     Platform::new("${DOMAIN}", sso.clone()).add_to(&mut tree)?;
     configs(sso.clone()).add_to(&mut tree)?;
     let bootstrap = VaultBootstrap::new("arn", "region");

@@ -12,10 +12,10 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use bkt_flux::compose::{
-    ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, GENERATED_PASSWORD, SecretCopy, alphanumeric, app,
-    egress_rule, folder_kustomization, generated_once, host, ingress, ingress_rule, labels, named,
-    namespace, namespace_file, network_policy, network_policy_egress_only, pods, release,
-    repository, template,
+    ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, EGRESS_HTTPS, GENERATED_PASSWORD, NAMESPACE_BASELINE,
+    SecretCopy, alphanumeric, app, egress_rule, folder_kustomization, generated_once, host,
+    ingress, ingress_rule, labels, named, namespace, namespace_file, network_policy,
+    network_policy_egress_only, pods, release, repository, template,
 };
 use bkt_flux::kinds::LocalObjectReference;
 use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
@@ -30,6 +30,7 @@ use bkt_helm::charts;
 use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
 use bkt_sso::Sso;
 
+use super::logs;
 use super::sso::{self, secret_path};
 
 /// The folder of the layer, relative to the tree.
@@ -173,7 +174,7 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
             resources: Resources::burstable("50m", "256Mi", "512Mi"),
         },
     );
-    let secrets = authentik_secrets()?;
+    let secrets = authentik_secrets(domain)?;
     let server = app("authentik");
     let db = labels(CNPG_CLUSTER, "authentik-db");
     let policies = ManifestFile::new([
@@ -290,21 +291,31 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
         "allow-grafana",
         app("grafana"),
         vec![ingress_rule(vec![], &[3000])],
-        Some(vec![egress_rule(
-            vec![namespace("monitoring")],
-            &[9090, 9093],
-        )]),
+        Some(vec![
+            egress_rule(vec![namespace("monitoring")], &[9090, 9093]),
+            egress_rule(vec![namespace("opensearch")], &[9200]),
+        ]),
     );
+    let (logs_credentials, datasource) = grafana_logs()?;
+    let values =
+        bkt_helm::WithExtra::new(crate::values::grafana::values(domain).with_sso(domain, &client))
+            .extra("env", crate::values::grafana::plugin_env())
+            .map_err(|source| bkt_flux::Error::Helm {
+                object: "HelmRelease/grafana/grafana".to_owned(),
+                source,
+            })?;
     Ok(vec![
         ("namespace.yaml", namespace_file("grafana", None)?),
         ("repository.yaml", repository(chart)?),
         ("admin-credentials.yaml", credentials),
+        ("logs-credentials.yaml", logs_credentials),
+        ("logs-datasource.yaml", datasource),
         (
             "release.yaml",
             release(
                 chart,
                 Duration::minutes(10),
-                &crate::values::grafana::values(domain).with_sso(domain, &client),
+                &values,
                 charts::grafana::WHY,
                 None,
             )?,
@@ -314,8 +325,9 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
         (
             "networkpolicy.yaml",
             ManifestFile::single(Manifest::new(&policy)?.why(
-                "The ALB reaches the UI; Grafana queries Prometheus and Alertmanager, and its sidecars watch\n\
-                 ConfigMaps through the API server (allow-https-egress).",
+                "The ALB reaches the UI; Grafana queries Prometheus and Alertmanager and the logs in OpenSearch,\n\
+                 and its sidecars watch ConfigMaps through the API server and it installs its OpenSearch plugin\n\
+                 (allow-https-egress).",
             )),
         ),
         (
@@ -326,6 +338,8 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
                     "namespace.yaml",
                     "repository.yaml",
                     "admin-credentials.yaml",
+                    "logs-credentials.yaml",
+                    "logs-datasource.yaml",
                     "sso-client.yaml",
                     "release.yaml",
                     "ingress.yaml",
@@ -449,8 +463,9 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
         (
             "credentials.yaml",
             credentials.files(
-                "Copies OpenSearch's generated admin credentials into this namespace, read with a service\n\
-                 account that may get exactly that one Secret (Role in platform/opensearch).",
+                "Copies Fluent Bit's own OpenSearch credentials (user fluent-bit, which may only create and\n\
+                 write the kube-* indices) into this namespace, read with a service account that may get exactly\n\
+                 that one Secret (Role in platform/opensearch).",
                 None,
             )?,
         ),
@@ -482,8 +497,8 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
                 true,
                 Some(
                     "Fluent Bit sits next to OpenSearch in the platform layer, not in infrastructure/controllers;\n\
-                     its output credentials are OpenSearch's generated admin password, which exists only once this\n\
-                     layer runs (docs/gitops.md).",
+                     its output credentials are its own OpenSearch user's, generated in platform/opensearch and made\n\
+                     a user by the setup Job there, which exist only once this layer runs (docs/gitops.md).",
                 ),
             )?,
         ),
@@ -609,6 +624,10 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
         ("repository.yaml", repository(chart)?),
         ("admin-credentials.yaml", credentials),
         (
+            "fluent-bit-credentials.yaml",
+            logs::fluent_bit_credentials()?,
+        ),
+        (
             "opensearch.yaml",
             release(
                 chart,
@@ -629,34 +648,57 @@ fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile
             )?,
         ),
         ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
+        (
+            "setup-job.yaml",
+            ManifestFile::single(Manifest::new(&logs::job())?.why(logs::JOB_WHY)),
+        ),
         ("ingress.yaml", ingress_file),
         ("networkpolicy.yaml", policies),
-        (
-            "kustomization.yaml",
-            folder_kustomization(
-                "opensearch",
-                &[
-                    "namespace.yaml",
-                    "repository.yaml",
-                    "admin-credentials.yaml",
-                    "sso-client.yaml",
-                    "opensearch.yaml",
-                    "dashboards.yaml",
-                    "ingress.yaml",
-                    "networkpolicy.yaml",
-                ],
-                true,
-                Some(
-                    "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
-                     provider's discovery document and signing keys from https://auth.<domain> (the public ALB).",
-                ),
-            )?,
-        ),
+        ("kustomization.yaml", opensearch_kustomization()?),
     ])
 }
 
-/// Authentik's secret key, generated once in the cluster.
-fn authentik_secrets() -> Result<ManifestFile> {
+/// The OpenSearch folder's `kustomization.yaml`: its files, the shared components, and the
+/// `ConfigMap` generated from the setup Job's script.
+fn opensearch_kustomization() -> Result<ManifestFile> {
+    let listing = Kustomization {
+        namespace: Some("opensearch".to_owned()),
+        components: vec![NAMESPACE_BASELINE.to_owned(), EGRESS_HTTPS.to_owned()],
+        config_map_generator: vec![logs::config_map_generator()],
+        ..Kustomization::of([
+            "namespace.yaml",
+            "repository.yaml",
+            "admin-credentials.yaml",
+            "fluent-bit-credentials.yaml",
+            "sso-client.yaml",
+            "opensearch.yaml",
+            "dashboards.yaml",
+            "setup-job.yaml",
+            "ingress.yaml",
+            "networkpolicy.yaml",
+        ])
+    };
+    Ok(ManifestFile::single(Manifest::new(&listing)?.why(
+        "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
+         provider's discovery document and signing keys from https://auth.<domain> (the public ALB).\n\
+         configMapGenerator opensearch-setup: the setup Job's script (setup.sh); the generated name carries\n\
+         a hash of it and so does the Job's name, so editing the script runs a new Job. Its annotation\n\
+         kustomize.toolkit.fluxcd.io/substitute: disabled, because shell variables are not cluster vars.",
+    )))
+}
+
+/// The Secret holding the first admin's (`akadmin`) password and e-mail, which Authentik reads
+/// as `AUTHENTIK_BOOTSTRAP_PASSWORD` and `AUTHENTIK_BOOTSTRAP_EMAIL`.
+pub const AUTHENTIK_BOOTSTRAP_SECRET: &str = "authentik-bootstrap";
+
+/// The Secret holding the first admin's API token (`AUTHENTIK_BOOTSTRAP_TOKEN`).
+pub const AUTHENTIK_BOOTSTRAP_TOKEN_SECRET: &str = "authentik-bootstrap-token";
+
+/// Authentik's secret key and its first admin's password and token, each generated once in
+/// the cluster; `domain` is the platform's domain (the admin's e-mail is `admin@<domain>`).
+fn authentik_secrets(domain: &str) -> Result<ManifestFile> {
+    let mut email = String::from("admin@");
+    email.push_str(domain);
     Ok(ManifestFile::new([
         Manifest::new(&Password::new("authentik-secret-key", alphanumeric(60, 10)))?.why(
             "Authentik signs sessions and tokens with this key; generated once in the cluster.",
@@ -667,6 +709,36 @@ fn authentik_secrets() -> Result<ManifestFile> {
                 "authentik-env",
                 template([("AUTHENTIK_SECRET_KEY", GENERATED_PASSWORD)]),
                 "authentik-secret-key",
+            ),
+        ))?,
+        Manifest::new(&Password::new(
+            AUTHENTIK_BOOTSTRAP_SECRET,
+            alphanumeric(32, 6),
+        ))?
+        .why(
+            "The first admin (akadmin) is ours: Authentik's pods read this password and the token below as\n\
+             AUTHENTIK_BOOTSTRAP_PASSWORD and AUTHENTIK_BOOTSTRAP_TOKEN on their first start, so the\n\
+             out-of-box flow /if/flow/initial-setup/ never applies and nobody can claim the instance.\n\
+             Generated once in the cluster, never in Git; operators read them with kubectl (docs/sign-in.md).",
+        ),
+        Manifest::new(&ExternalSecret::new(
+            AUTHENTIK_BOOTSTRAP_SECRET,
+            generated_once(
+                AUTHENTIK_BOOTSTRAP_SECRET,
+                template([("password", GENERATED_PASSWORD), ("email", &email)]),
+                AUTHENTIK_BOOTSTRAP_SECRET,
+            ),
+        ))?,
+        Manifest::new(&Password::new(
+            AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
+            alphanumeric(60, 10),
+        ))?,
+        Manifest::new(&ExternalSecret::new(
+            AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
+            generated_once(
+                AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
+                template([("token", GENERATED_PASSWORD)]),
+                AUTHENTIK_BOOTSTRAP_TOKEN_SECRET,
             ),
         ))?,
     ]))
@@ -738,21 +810,52 @@ fn sample_app_database(server: LocalObjectReference) -> Result<ManifestFile> {
     ]))
 }
 
-/// How logging reads OpenSearch's admin credentials.
+/// Grafana's logs datasource and the copy of the credentials it reads OpenSearch with.
+fn grafana_logs() -> Result<(ManifestFile, ManifestFile)> {
+    let logs_credentials = grafana_logs_credentials().files(
+        "Copies Grafana's own OpenSearch credentials (user grafana, which may only read the kube-*\n\
+         indices) into this namespace for the logs datasource, read with a service account that may get\n\
+         exactly that one Secret (Role in platform/opensearch).",
+        None,
+    )?;
+    let datasource = ManifestFile::single(Manifest::new(&logs::grafana_datasource()?)?.why(
+        "Grafana's logs datasource, loaded by the datasource sidecar (label grafana_datasource): the\n\
+         OpenSearch plugin (pinned in the release's GF_PLUGINS_PREINSTALL) over Fluent Bit's kube-*\n\
+         indices as user grafana; the password comes from the environment (OPENSEARCH_LOGS_PASSWORD),\n\
+         which Grafana expands, so Flux substitution is disabled here. The sample app's dashboard shows its\n\
+         log lines through it (uid opensearch-logs).",
+    ));
+    Ok((logs_credentials, datasource))
+}
+
+/// How grafana reads its own OpenSearch credentials.
+fn grafana_logs_credentials() -> SecretCopy<'static> {
+    SecretCopy {
+        reader: "opensearch-credentials-reader",
+        store: "opensearch",
+        remote_namespace: "opensearch",
+        secret: logs::GRAFANA_SECRET,
+        target: logs::GRAFANA_SECRET,
+    }
+}
+
+/// How logging reads Fluent Bit's OpenSearch credentials.
 fn opensearch_credentials() -> SecretCopy<'static> {
     SecretCopy {
         reader: "opensearch-credentials-reader",
         store: "opensearch",
         remote_namespace: "opensearch",
-        secret: "opensearch-admin",
+        secret: logs::FLUENT_BIT_SECRET,
         target: "opensearch-credentials",
     }
 }
 
-/// OpenSearch's admin credentials, generated once, and the Role that lets logging read them.
+/// OpenSearch's admin credentials, generated once, and the Role that lets logging read Fluent
+/// Bit's own credentials.
 fn opensearch_admin() -> Result<ManifestFile> {
-    let admin = opensearch_credentials().secret;
+    let admin = "opensearch-admin";
     let (role, binding) = opensearch_credentials().reader_role("logging");
+    let (grafana_role, grafana_binding) = grafana_logs_credentials().reader_role("grafana");
     Ok(ManifestFile::new([
         Manifest::new(&Password::new(
             admin,
@@ -764,8 +867,8 @@ fn opensearch_admin() -> Result<ManifestFile> {
         ))?
         .why(
             "The admin password is generated in the cluster once. OpenSearch requires at least one digit,\n\
-             upper and lower case letters and a symbol. Fluent Bit (namespace logging) reads it through the\n\
-             Role below.",
+             upper and lower case letters and a symbol. Dashboards and the setup Job use it; Fluent Bit\n\
+             writes as its own user (fluent-bit-credentials.yaml), read through the Role below.",
         ),
         Manifest::new(&ExternalSecret::new(
             admin,
@@ -777,7 +880,9 @@ fn opensearch_admin() -> Result<ManifestFile> {
         ))?,
         Manifest::new(&role)?,
         Manifest::new(&binding)?,
-        ]))
+        Manifest::new(&grafana_role)?,
+        Manifest::new(&grafana_binding)?,
+    ]))
 }
 
 /// OpenSearch takes clients' queries and its peers' transport; Dashboards takes the ALB.
@@ -790,7 +895,12 @@ fn opensearch_policies() -> Result<ManifestFile> {
             opensearch.clone(),
             vec![
                 ingress_rule(
-                    vec![namespace("logging"), pods(dashboards.clone())],
+                    vec![
+                        namespace("logging"),
+                        namespace("grafana"),
+                        pods(dashboards.clone()),
+                        pods(app(logs::NAME)),
+                    ],
                     &[9200],
                 ),
                 ingress_rule(vec![pods(opensearch.clone())], &[9300]),
@@ -798,8 +908,8 @@ fn opensearch_policies() -> Result<ManifestFile> {
             Some(vec![egress_rule(vec![pods(opensearch.clone())], &[9300])]),
         ))?
         .why(
-            "OpenSearch takes writes from Fluent Bit (logging) and queries from Dashboards; the ALB reaches\n\
-             Dashboards only.",
+            "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and Grafana's logs\n\
+             datasource, and the setup Job's calls; the ALB reaches Dashboards only.",
         ),
         Manifest::new(&network_policy(
             "allow-dashboards",
@@ -807,6 +917,9 @@ fn opensearch_policies() -> Result<ManifestFile> {
             vec![ingress_rule(vec![], &[5601])],
             Some(vec![egress_rule(vec![pods(opensearch)], &[9200])]),
         ))?,
+        Manifest::new(&logs::network_policy())?.why(
+            "The setup Job takes no traffic and calls only OpenSearch and its Dashboards.",
+        ),
     ]))
 }
 

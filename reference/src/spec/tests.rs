@@ -51,7 +51,7 @@ fn a_file_with_only_the_image_tag_is_the_default() {
 }
 
 /// Each key of the file, with a value other than the default, as a TOML snippet.
-const KEY_FLIPS: [(&str, &str); 18] = [
+const KEY_FLIPS: [(&str, &str); 19] = [
     (
         "sample_app.image_tag",
         "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
@@ -103,6 +103,7 @@ const KEY_FLIPS: [(&str, &str); 18] = [
         "github_oidc.create_provider",
         "[github_oidc]\ncreate_provider = false\n",
     ),
+    ("logs.retention_days", "[logs]\nretention_days = 30\n"),
 ];
 
 /// `flux.local_flavour` is tested apart: it adds or removes `clusters/local`.
@@ -293,6 +294,8 @@ fn every_bad_value_names_its_path_and_the_expected_form() {
             "[terraform]\nsample_app_repository = \"App\"\n",
             "terraform.sample_app_repository",
         ),
+        ("[logs]\nretention_days = 0\n", "logs.retention_days"),
+        ("[logs]\nretention_days = 3651\n", "logs.retention_days"),
     ];
     for (extra, field) in cases {
         let error = dev(extra).unwrap_err().to_string();

@@ -26,6 +26,19 @@ pub fn values() -> Values {
                     "authentik-db-app",
                     "password",
                 ),
+                // The first admin (akadmin), read on the first start only: with a usable
+                // password set, the out-of-box flow cannot be claimed (platform/authentik).
+                EnvVar::from_secret(
+                    "AUTHENTIK_BOOTSTRAP_PASSWORD",
+                    "authentik-bootstrap",
+                    "password",
+                ),
+                EnvVar::from_secret("AUTHENTIK_BOOTSTRAP_EMAIL", "authentik-bootstrap", "email"),
+                EnvVar::from_secret(
+                    "AUTHENTIK_BOOTSTRAP_TOKEN",
+                    "authentik-bootstrap-token",
+                    "token",
+                ),
             ],
             security_context: PodSecurityContext::restricted(None, None),
         },

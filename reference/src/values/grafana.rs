@@ -29,6 +29,27 @@ pub fn values(domain: &str) -> Values {
             datasources: SidecarWatch::everywhere("grafana_datasource"),
         },
         resources: Resources::burstable("50m", "128Mi", "256Mi"),
-        env_value_from: BTreeMap::new(),
+        // The logs datasource's password (platform/grafana/logs-datasource.yaml).
+        env_value_from: BTreeMap::from([(
+            crate::gitops::logs::GRAFANA_PASSWORD_VARIABLE.to_owned(),
+            EnvVarSource {
+                secret_key_ref: KeyRef {
+                    name: crate::gitops::logs::GRAFANA_SECRET.to_owned(),
+                    key: "password".to_owned(),
+                },
+            },
+        )]),
     }
+}
+
+/// The chart's `env` (a key the typed values do not model): `GF_PLUGINS_PREINSTALL`, the
+/// OpenSearch datasource plugin at its pinned version (`id@version`), which Grafana installs on
+/// start.
+#[must_use]
+pub fn plugin_env() -> BTreeMap<String, String> {
+    let (plugin, version) = crate::gitops::logs::GRAFANA_PLUGIN;
+    let mut pinned = String::from(plugin);
+    pinned.push('@');
+    pinned.push_str(version);
+    BTreeMap::from([("GF_PLUGINS_PREINSTALL".to_owned(), pinned)])
 }

@@ -18,6 +18,7 @@ output "cluster_vars" {
     VAULT_INIT_SECRET_ARN                 = module.workload_identity.vault_init_secret_arn
     SAMPLE_APP_IMAGE_REPOSITORY           = module.ecr.repository_urls[local.sample_app_repository]
     GITHUB_REPOSITORY                     = var.github_repository
+    LOG_RETENTION_DAYS                    = "30"
   }
 }
 
