@@ -39,12 +39,14 @@
 //! # Ok::<(), bkt_helm::Error>(())
 //! ```
 
+pub mod capacity;
 pub mod catalog;
 pub mod charts;
 pub mod common;
 mod error;
 mod extra;
 mod values_path;
+pub mod workload;
 
 pub use catalog::{CATALOG, Chart, Repository, RepositoryKind};
 pub use error::{Error, Result};
