@@ -35,6 +35,7 @@
 pub mod aws;
 pub mod cluster;
 pub mod ecr;
+pub mod instance;
 pub mod kms;
 mod rules;
 pub mod workload_identity;

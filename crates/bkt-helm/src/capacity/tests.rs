@@ -271,9 +271,49 @@ fn valid(placement: &Placement, workloads: &[Workload], groups: &[NodeGroup]) ->
     fits && spread && counts
 }
 
+/// One node of the search: group, room left, pod slots left, workloads on it.
+type SearchNode = (usize, Requests, u32, Vec<usize>);
+
+/// Places `pods` (workload indexes) from node `from` on, backtracking.
+fn search(
+    pods: &[usize],
+    from: usize,
+    workloads: &[Workload],
+    groups: &[NodeGroup],
+    nodes: &mut [SearchNode],
+) -> bool {
+    let Some((&pod, rest)) = pods.split_first() else {
+        return true;
+    };
+    let workload = &workloads[pod];
+    for i in from..nodes.len() {
+        let node = &nodes[i];
+        if !admits(workload, &groups[node.0])
+            || !workload.requests.fits_in(node.1)
+            || node.2 == 0
+            || (workload.hostname_anti_affinity && node.3.contains(&pod))
+        {
+            continue;
+        }
+        let saved = (nodes[i].1, nodes[i].2);
+        nodes[i].1 = workload.requests.taken_from(saved.0);
+        nodes[i].2 -= 1;
+        nodes[i].3.push(pod);
+        // Replicas of one workload are interchangeable: the next one starts here.
+        let next_from = if rest.first() == Some(&pod) { i } else { 0 };
+        if search(rest, next_from, workloads, groups, nodes) {
+            return true;
+        }
+        nodes[i].3.pop();
+        nodes[i].1 = saved.0;
+        nodes[i].2 = saved.1;
+    }
+    false
+}
+
 /// Exhaustive search: whether any placement satisfies the rules.
 fn feasible(workloads: &[Workload], groups: &[NodeGroup]) -> bool {
-    let mut nodes: Vec<(usize, Requests, u32, Vec<usize>)> = groups
+    let mut nodes: Vec<SearchNode> = groups
         .iter()
         .enumerate()
         .flat_map(|(g, group)| {
@@ -301,41 +341,6 @@ fn feasible(workloads: &[Workload], groups: &[NodeGroup]) -> bool {
         .filter(|(_, w)| w.kind != WorkloadKind::DaemonSet)
         .flat_map(|(i, w)| std::iter::repeat_n(i, w.replicas as usize))
         .collect();
-    fn search(
-        pods: &[usize],
-        from: usize,
-        workloads: &[Workload],
-        groups: &[NodeGroup],
-        nodes: &mut Vec<(usize, Requests, u32, Vec<usize>)>,
-    ) -> bool {
-        let Some((&pod, rest)) = pods.split_first() else {
-            return true;
-        };
-        let workload = &workloads[pod];
-        for i in from..nodes.len() {
-            let node = &nodes[i];
-            if !admits(workload, &groups[node.0])
-                || !workload.requests.fits_in(node.1)
-                || node.2 == 0
-                || (workload.hostname_anti_affinity && node.3.contains(&pod))
-            {
-                continue;
-            }
-            let saved = (nodes[i].1, nodes[i].2);
-            nodes[i].1 = workload.requests.taken_from(saved.0);
-            nodes[i].2 -= 1;
-            nodes[i].3.push(pod);
-            // Replicas of one workload are interchangeable: the next one starts here.
-            let next_from = if rest.first() == Some(&pod) { i } else { 0 };
-            if search(rest, next_from, workloads, groups, nodes) {
-                return true;
-            }
-            nodes[i].3.pop();
-            nodes[i].1 = saved.0;
-            nodes[i].2 = saved.1;
-        }
-        false
-    }
     search(&pods, 0, workloads, groups, &mut nodes)
 }
 
