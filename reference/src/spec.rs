@@ -131,6 +131,7 @@ impl Environment {
             environment.local_flavour = local;
         }
         environment.root.validate()?;
+        crate::capacity::check(&environment)?;
         Ok(environment)
     }
 
@@ -297,7 +298,8 @@ const TABLE_COMMENTS: [(&str, &str); 7] = [
     (
         "eks",
         "The cluster: Kubernetes version (1.33, 1.34, 1.35), control-plane log retention (days),\n\
-         and [eks.nodes], the node group (instance types, ON_DEMAND or SPOT, min/desired/max).",
+         and [eks.nodes], the node group (instance types, ON_DEMAND or SPOT, min/desired/max;\n\
+         the capacity check places every pod on desired_size nodes: the platform needs ON_DEMAND).",
     ),
     (
         "github_oidc",
