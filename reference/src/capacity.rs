@@ -247,7 +247,7 @@ mod tests {
     fn the_old_dev_node_group_fails_with_the_vault_error() {
         let error = check(&dev_before_the_check()).unwrap_err().to_string();
         assert!(
-            error.starts_with("environment \"dev\": its node group cannot run the platform:\nvault: 3 replicas with required hostname anti-affinity need 3 nodes; node group `default` has 2"),
+            error.starts_with("environment \"dev\": its node group cannot run the platform (one line per workload that cannot run)\nvault: 3 replicas with required hostname anti-affinity need 3 nodes; node group `default` has 2"),
             "{error}"
         );
         for stateful in [

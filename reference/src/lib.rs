@@ -240,7 +240,9 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
     /// An environment's node groups cannot run the platform's workloads.
-    #[error("environment {environment:?}: its node group cannot run the platform:\n{message}")]
+    #[error(
+        "environment {environment:?}: its node group cannot run the platform (one line per workload that cannot run)\n{message}"
+    )]
     Capacity {
         /// The environment, by name.
         environment: String,

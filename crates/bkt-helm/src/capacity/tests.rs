@@ -1,3 +1,6 @@
+//! The capacity check's rules, one test each, and the property that a placement it returns is
+//! one the scheduler could make (checked pod by pod and against an exhaustive search).
+
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
