@@ -246,9 +246,10 @@ tf-apply: ## Plan and apply terraform/envs/<ENV> against real AWS (CI: apply rol
 # down act on real AWS and a real cluster; lifecycle-test proves down's AWS side on the emulator.
 TEST_TARGETS += lifecycle-test
 ENV ?= dev
-# dev's monthly target (issue 7); make cost fails above it. Other environments have no target
-# (0: no limit) unless COST_BUDGET is given.
-COST_BUDGET ?= $(if $(filter dev,$(ENV)),250,0)
+# dev's monthly target; make cost fails above it. Other environments have no target (0: no limit)
+# unless COST_BUDGET is given. Issue 7 set 250 for two SPOT nodes; issue 21's capacity check needs
+# three on-demand nodes (Vault's anti-affine servers, stateful services off Spot): $376 today.
+COST_BUDGET ?= $(if $(filter dev,$(ENV)),400,0)
 
 .PHONY: up down demo cost lifecycle-test
 

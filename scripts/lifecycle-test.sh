@@ -69,6 +69,6 @@ step "leftover check for cluster $cluster"
 "$root/.venv/bin/python" "$root/scripts/emulator_checks.py" destroyed
 
 step "dev's monthly estimate within its budget (make cost)"
-"$root/scripts/cost.sh" dev -budget "${COST_BUDGET:-250}"
+"$root/scripts/cost.sh" dev -budget "${COST_BUDGET:-400}"
 
 step "done: apply, teardown, destroy, leftover check and cost budget passed"

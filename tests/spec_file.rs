@@ -282,3 +282,60 @@ fn an_environment_is_a_file_added_and_removed() {
         "removing staging changes only staging's files"
     );
 }
+
+#[test]
+fn a_spec_that_shrinks_prods_node_group_below_its_pods_exits_2_naming_the_workload() {
+    let dir = tempfile::tempdir().unwrap();
+    let committed = fs::read_to_string(repo().join("environments/prod.toml")).unwrap();
+
+    // As committed, prod renders and the run prints its capacity.
+    let fits = dir.path().join("fits");
+    fs::create_dir(&fits).unwrap();
+    let file = dir.path().join("prod.toml");
+    fs::write(&file, &committed).unwrap();
+    let output = run(&[
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        fits.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.code,
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("capacity of prod (")
+            && stdout.contains("node group `default`: 3 x m6i.xlarge/m6a.xlarge (ON_DEMAND): CPU "),
+        "{stdout}"
+    );
+
+    // Two nodes cannot hold Vault's three anti-affine servers: exit 2, nothing written.
+    let shrunk = committed.replace(
+        "min_size = 3\ndesired_size = 3",
+        "min_size = 2\ndesired_size = 2",
+    );
+    assert_ne!(
+        shrunk, committed,
+        "prod.toml no longer sizes its group as the test expects"
+    );
+    fs::write(&file, &shrunk).unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let output = run(&[
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.code, 2, "{stderr}");
+    assert!(stderr.contains("prod.toml"), "the file is named: {stderr}");
+    assert!(
+        stderr.contains("vault: 3 replicas with required hostname anti-affinity need 3 nodes; node group `default` has 2"),
+        "{stderr}"
+    );
+    assert!(files_under(&out).is_empty(), "something was written");
+}

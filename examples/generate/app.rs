@@ -214,6 +214,13 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
             return 2;
         }
     };
+    let capacity = match capacity_summary(&spec) {
+        Ok(summary) => summary,
+        Err(error) => {
+            say!(err, "generate: the platform spec is invalid: {error}");
+            return 2;
+        }
+    };
     let rendered = started.elapsed();
     let on_disk = match disk::read_generated(&args.out, &tree) {
         Ok(files) => files,
@@ -282,5 +289,25 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
         args.out.display(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    said!(out, "{capacity}");
     0
+}
+
+/// Every environment's capacity, as the render checked it: per node group, the pods' requests
+/// against the nodes' allocatable CPU and memory, and the pods on each node against its maximum.
+///
+/// # Errors
+/// The check's error (the render already passed it, so never in practice).
+pub fn capacity_summary(spec: &PlatformSpec) -> Result<String, bkt_reference::Error> {
+    use std::fmt::Write as _;
+    let mut summary = String::new();
+    for environment in spec.checked_environments()? {
+        let placement = bkt_reference::capacity::check(environment)?;
+        let _ = write!(
+            summary,
+            "capacity of {} (desired size; requests against allocatable after the EKS AMI's reserve):\n{placement}",
+            environment.name()
+        );
+    }
+    Ok(summary)
 }

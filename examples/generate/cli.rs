@@ -27,8 +27,12 @@ pub const USAGE: &str = "usage: generate [--out DIR] [--spec FILE]... [--check]
   --print-image-tag      print the image tag the file of environment NAME holds, and nothing else
   -h, --help             show this help
 
+Writing prints, per environment, the capacity its node group has for the platform's pods.
+
 Exit status: 0 done; 1 drift found (--check) or a file could not be read or written;
-2 bad arguments, an invalid environment file or environments that clash (nothing is written then).";
+2 bad arguments, an invalid environment file, environments that clash, or a node group that
+cannot run the platform's pods (the capacity check names the workload, the rule and the fix;
+nothing is written then).";
 
 /// What the example was asked to do.
 #[allow(

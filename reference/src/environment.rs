@@ -152,11 +152,14 @@ impl EnvironmentRoot {
             flow_log_retention_days: FlowLogRetention::DEFAULT,
             kubernetes_version: KubernetesVersion::default(),
             log_retention_days: FlowLogRetention::DEFAULT,
+            // On-demand: Vault's Raft members, OpenSearch and the databases must not go with
+            // a Spot reclaim. Three nodes: Vault's three servers each need their own (the
+            // chart's required hostname anti-affinity). The capacity check holds both.
             nodes: Nodes {
                 instance_types: vec!["t3.large".to_owned(), "t3a.large".to_owned()],
-                capacity_type: CapacityType::Spot,
-                min_size: 2,
-                desired_size: 2,
+                capacity_type: CapacityType::OnDemand,
+                min_size: 3,
+                desired_size: 3,
                 max_size: 4,
             },
             create_github_oidc_provider: true,
@@ -253,7 +256,7 @@ fn inputs(root: &EnvironmentRoot) -> Inputs {
         .default(Expr::list(Vec::<Expr>::new())),
         nodes: Variable::new(
             name!("nodes"),
-            "Sizing of the environment's node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice.",
+            "Sizing of the environment's node group. Keep ON_DEMAND and at least 3 nodes: Vault's three Raft servers each need their own node, and Vault, OpenSearch and the databases must not be reclaimed as SPOT nodes are (generate's capacity check refuses less).",
             Type::Object(vec![
                 Field::defaulted(
                     name!("instance_types"),
@@ -581,7 +584,7 @@ impl EnvironmentRoot {
                 ..GithubOidcInputs::default()
             },
         )
-        .why("Role names are shared with .github/workflows (repository variables AWS_*_ROLE_ARN).\nEach trusts one workflow file (job_workflow_ref).\n- bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image and reads its scan findings.\n- bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false,\n  never reads the Atlas root's state or a secret's value.\n- bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>;\n  the services the root manages, not AdministratorAccess.");
+        .why("Role names are shared with .github/workflows (repository variables AWS_*_ROLE_ARN).\nEach trusts one workflow file (job_workflow_ref).\n- bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image and reads its scan findings.\n- bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false.\nIt may not read the Atlas root's state nor a secret's value.\n- bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>.\nIt manages the services the root creates (APPLY_ROLE_SERVICES), without AdministratorAccess.");
         let workload_identity = Module::new(
             name!("workload_identity"),
             "../../modules/workload-identity",

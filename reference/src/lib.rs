@@ -237,6 +237,16 @@ pub enum Error {
     /// The tree could not be assembled.
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
+    /// An environment's node groups cannot run the platform's workloads.
+    #[error(
+        "environment {environment:?}: its node group cannot run the platform (one line per workload that cannot run)\n{message}"
+    )]
+    Capacity {
+        /// The environment, by name.
+        environment: String,
+        /// One line per workload that cannot run: the workload, the rule it breaks, the fix.
+        message: String,
+    },
     /// Two environments break a rule across environments.
     #[error("environments {first:?} and {second:?}: {reason}")]
     Environments {
@@ -283,6 +293,7 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
     tree.extend_under(DNS_MODULE_DIR, spec.dns.to_tree(GENERATOR)?)?;
     tree.extend_under(BOOTSTRAP_DIR, spec.bootstrap.to_tree(GENERATOR)?)?;
     for environment in &environments {
+        capacity::check(environment)?;
         let name = environment.name();
         tree.extend_under(
             &format!("{ENV_ROOTS_DIR}/{name}"),
@@ -376,6 +387,7 @@ fn atlas_root(environment: &Environment) -> Result<bkt_atlas::AtlasRoot> {
 }
 
 pub mod bootstrap;
+pub mod capacity;
 pub mod cluster_vars;
 pub mod environment;
 pub mod gitops;

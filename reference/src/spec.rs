@@ -143,6 +143,7 @@ impl Environment {
             root.log_index_retention_days = days;
         }
         environment.root.validate()?;
+        crate::capacity::check(&environment)?;
         Ok(environment)
     }
 
@@ -313,8 +314,9 @@ const TABLE_COMMENTS: [(&str, &str); 8] = [
     (
         "eks",
         "The cluster: Kubernetes version (one in EKS standard support: bkt_eks::SUPPORT_TABLE),\n\
-         control-plane log retention (days),\n\
-         and [eks.nodes], the node group (instance types, ON_DEMAND or SPOT, min/desired/max).",
+         control-plane log retention (days), and [eks.nodes], the node group (instance types,\n\
+         ON_DEMAND or SPOT, min/desired/max; the capacity check places every pod on desired_size\n\
+         nodes: the platform needs ON_DEMAND).",
     ),
     (
         "github_oidc",

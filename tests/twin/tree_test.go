@@ -18,7 +18,7 @@ func TestNodeGroupsOfDev(t *testing.T) {
 		t.Fatalf("groups: %+v", groups)
 	}
 	g := groups[0]
-	if g.Name != "default" || g.CapacityType != "SPOT" || g.DesiredSize != 2 ||
+	if g.Name != "default" || g.CapacityType != "ON_DEMAND" || g.DesiredSize != 3 ||
 		strings.Join(g.InstanceTypes, ",") != "t3.large,t3a.large" || strings.Join(g.Zones, ",") != "eu-west-1a,eu-west-1b" {
 		t.Fatalf("unexpected node group %+v", g)
 	}

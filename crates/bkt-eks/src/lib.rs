@@ -15,6 +15,9 @@
 //!   controller (AWS Load Balancer Controller, external-dns, Vault), Vault's unseal key and its
 //!   init secret.
 //!
+//! [`instance`] holds the node facts a capacity check needs: per instance type its vCPUs,
+//! memory, ENI max pods and allocatable on the AL2023 EKS AMI, and the add-ons' pods.
+//!
 //! The KMS key each of them needs is one model, [`kms::Key`]. Policies and trust documents are
 //! [`bkt_oidc::policy`] values.
 //!
@@ -35,6 +38,7 @@
 pub mod aws;
 pub mod cluster;
 pub mod ecr;
+pub mod instance;
 pub mod kms;
 mod rules;
 pub mod workload_identity;

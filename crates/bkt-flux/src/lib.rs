@@ -97,6 +97,7 @@ mod escape;
 pub mod kinds;
 pub mod kustomize;
 mod manifest;
+pub mod runtime;
 mod tree;
 
 pub use duration::Duration;

@@ -88,6 +88,9 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// Workloads that the node groups cannot run, each naming the rule it breaks and the fix.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Unplaceable(Vec<crate::capacity::Violation>),
     /// A configuration file could not be serialized as YAML.
     #[error("YAML serialization of {what} failed: {message}")]
     Yaml {

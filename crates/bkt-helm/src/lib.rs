@@ -6,6 +6,8 @@
 //!   does not model goes through one explicit escape hatch, [`WithExtra`], which never drops a
 //!   key and refuses a key that a typed field already sets; a value the struct does model is
 //!   overridden at any depth with [`WithExtra::set`], whose path is checked against the type.
+//! - [`workload`] and [`capacity`]: the pods each chart's values produce (every chart module has a
+//!   `workloads` function), and a check that places them onto a cluster's node groups.
 //!
 //! The `HelmRelease` objects that install these charts are Flux kinds and live in `bkt-flux`;
 //! this crate describes charts and values, and the platform builds releases from both.
@@ -39,12 +41,14 @@
 //! # Ok::<(), bkt_helm::Error>(())
 //! ```
 
+pub mod capacity;
 pub mod catalog;
 pub mod charts;
 pub mod common;
 mod error;
 mod extra;
 mod values_path;
+pub mod workload;
 
 pub use catalog::{CATALOG, Chart, Repository, RepositoryKind};
 pub use error::{Error, Result};

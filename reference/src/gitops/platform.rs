@@ -156,9 +156,9 @@ fn path<const N: usize>(parts: [&str; N]) -> String {
     parts.join("/")
 }
 
-fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
-    let chart = &charts::authentik::CHART;
-    let database = PostgresCluster::new(
+/// Authentik's `PostgreSQL` cluster (run by `CloudNativePG` in `authentik`).
+pub(crate) fn authentik_database() -> PostgresCluster {
+    PostgresCluster::new(
         "authentik-db",
         PostgresClusterSpec {
             instances: 1,
@@ -173,7 +173,12 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
             },
             resources: Resources::burstable("50m", "256Mi", "512Mi"),
         },
-    );
+    )
+}
+
+fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
+    let chart = &charts::authentik::CHART;
+    let database = authentik_database();
     let secrets = authentik_secrets(domain)?;
     let server = app("authentik");
     let db = labels(CNPG_CLUSTER, "authentik-db");
@@ -505,9 +510,9 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
     ])
 }
 
-fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
-    let server = LocalObjectReference::new("mariadb");
-    let mariadb = MariaDb::new(
+/// The shared `MariaDB` server (run by the mariadb-operator in `mysql`).
+pub(crate) fn mariadb_server() -> MariaDb {
+    MariaDb::new(
         "mariadb",
         MariaDbSpec {
             root_password_secret_key_ref: SecretKeyRef {
@@ -522,7 +527,12 @@ fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
             security_context: SecurityContext::restricted(),
             pod_security_context: PodSecurityContext::restricted(Some(999), Some(999)),
         },
-    );
+    )
+}
+
+fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
+    let server = LocalObjectReference::new("mariadb");
+    let mariadb = mariadb_server();
     let root = ManifestFile::new([
         Manifest::new(&Password::new("mariadb-root", alphanumeric(32, 6)))?,
         Manifest::new(&ExternalSecret::new(

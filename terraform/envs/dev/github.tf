@@ -5,10 +5,10 @@ data "aws_partition" "current" {}
 # Role names are shared with .github/workflows (repository variables AWS_*_ROLE_ARN).
 # Each trusts one workflow file (job_workflow_ref).
 # - bkt-<env>-github-ci: release.yml on pushes to main; pushes the sample-app image and reads its scan findings.
-# - bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false,
-#   never reads the Atlas root's state or a secret's value.
-# - bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>;
-#   the services the root manages, not AdministratorAccess.
+# - bkt-<env>-github-plan: terraform.yml plan job (environment <env>-plan); read-only, plans with -lock=false.
+# It may not read the Atlas root's state nor a secret's value.
+# - bkt-<env>-github-apply: terraform.yml apply job, only from the protected GitHub environment <env>.
+# It manages the services the root creates (APPLY_ROLE_SERVICES), without AdministratorAccess.
 module "github_oidc" {
   source = "../../modules/github-oidc"
 

@@ -58,12 +58,12 @@ variable "api_public_access_cidrs" {
 }
 
 variable "nodes" {
-  description = "Sizing of the environment's node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice."
+  description = "Sizing of the environment's node group. Keep ON_DEMAND and at least 3 nodes: Vault's three Raft servers each need their own node, and Vault, OpenSearch and the databases must not be reclaimed as SPOT nodes are (generate's capacity check refuses less)."
   type = object({
     instance_types = optional(list(string), ["t3.large", "t3a.large"])
-    capacity_type  = optional(string, "SPOT")
-    min_size       = optional(number, 2)
-    desired_size   = optional(number, 2)
+    capacity_type  = optional(string, "ON_DEMAND")
+    min_size       = optional(number, 3)
+    desired_size   = optional(number, 3)
     max_size       = optional(number, 4)
   })
   default = {}

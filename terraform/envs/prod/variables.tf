@@ -58,7 +58,7 @@ variable "api_public_access_cidrs" {
 }
 
 variable "nodes" {
-  description = "Sizing of the environment's node group. SPOT is cheaper but nodes can be reclaimed with two minutes' notice."
+  description = "Sizing of the environment's node group. Keep ON_DEMAND and at least 3 nodes: Vault's three Raft servers each need their own node, and Vault, OpenSearch and the databases must not be reclaimed as SPOT nodes are (generate's capacity check refuses less)."
   type = object({
     instance_types = optional(list(string), ["m6i.xlarge", "m6a.xlarge"])
     capacity_type  = optional(string, "ON_DEMAND")

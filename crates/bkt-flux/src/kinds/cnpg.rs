@@ -45,3 +45,23 @@ pub struct InitDb {
     /// Its owner.
     pub owner: String,
 }
+
+impl PostgresCluster {
+    /// The pods the operator runs for this cluster in `namespace`: `instances` pods named after
+    /// the object, each keeping its database on its volume. `CloudNativePG`'s default pod
+    /// anti-affinity is the preferred kind (`podAntiAffinityType: preferred`), which constrains
+    /// nothing.
+    ///
+    /// # Errors
+    /// [`bkt_helm::Error::Invalid`] naming `spec.resources` when a quantity is not one.
+    pub fn workload(&self, namespace: &str) -> bkt_helm::Result<bkt_helm::workload::Workload> {
+        let name = self.metadata.name.as_deref().unwrap_or("postgres");
+        Ok(bkt_helm::workload::Workload::stateful_set(
+            name,
+            namespace,
+            self.spec.instances,
+            bkt_helm::workload::Requests::of("spec.resources", &self.spec.resources)?,
+        )
+        .with_data())
+    }
+}

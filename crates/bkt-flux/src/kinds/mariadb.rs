@@ -99,3 +99,23 @@ pub struct GrantSpec {
     /// The user's host.
     pub host: String,
 }
+
+impl MariaDb {
+    /// The pods the operator runs for this server in `namespace`: a `StatefulSet` of
+    /// `replicas` pods named after the object, each keeping its database on its volume (the
+    /// operator adds no required anti-affinity unless `affinity.antiAffinityEnabled` is set,
+    /// which this model does not).
+    ///
+    /// # Errors
+    /// [`bkt_helm::Error::Invalid`] naming `spec.resources` when a quantity is not one.
+    pub fn workload(&self, namespace: &str) -> bkt_helm::Result<bkt_helm::workload::Workload> {
+        let name = self.metadata.name.as_deref().unwrap_or("mariadb");
+        Ok(bkt_helm::workload::Workload::stateful_set(
+            name,
+            namespace,
+            self.spec.replicas,
+            bkt_helm::workload::Requests::of("spec.resources", &self.spec.resources)?,
+        )
+        .with_data())
+    }
+}

@@ -107,3 +107,35 @@ impl Values {
         self
     }
 }
+
+/// The pods these values produce (chart 2026.8.0's defaults where the values say nothing): the
+/// server and the worker `Deployment`s, one replica each (`server.replicas`, `worker.replicas`);
+/// the chart's default anti-affinity is the preferred (soft) kind, which constrains nothing.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let name = if values.fullname_override.is_empty() {
+        "authentik"
+    } else {
+        values.fullname_override.as_str()
+    };
+    Ok(vec![
+        Workload::deployment(
+            &format!("{name}-server"),
+            namespace,
+            1,
+            Requests::of("server.resources", &values.server.resources)?,
+        ),
+        Workload::deployment(
+            &format!("{name}-worker"),
+            namespace,
+            1,
+            Requests::of("worker.resources", &values.worker.resources)?,
+        ),
+    ])
+}

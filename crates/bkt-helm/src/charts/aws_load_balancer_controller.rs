@@ -70,3 +70,21 @@ pub struct Values {
     /// The controller's resources.
     pub resources: Resources,
 }
+
+/// The pods these values produce: the controller `Deployment` of `replicaCount` pods (chart
+/// 3.5.0's `configureDefaultAffinity` adds a preferred anti-affinity, which constrains nothing).
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    Ok(vec![Workload::deployment(
+        "aws-load-balancer-controller",
+        namespace,
+        values.replica_count,
+        Requests::of("resources", &values.resources)?,
+    )])
+}

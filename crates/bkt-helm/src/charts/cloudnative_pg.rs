@@ -31,3 +31,26 @@ pub struct Values {
     /// The operator's resources.
     pub resources: Resources,
 }
+
+/// The pods these values produce: the operator `Deployment`, one replica (chart 0.29.0's
+/// `replicaCount`). The `PostgreSQL` clusters it runs are their own workloads.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let name = if values.fullname_override.is_empty() {
+        "cloudnative-pg"
+    } else {
+        values.fullname_override.as_str()
+    };
+    Ok(vec![Workload::deployment(
+        name,
+        namespace,
+        1,
+        Requests::of("resources", &values.resources)?,
+    )])
+}

@@ -68,3 +68,20 @@ pub struct Values {
     /// The container's resources.
     pub resources: Resources,
 }
+
+/// The pods these values produce: one `Deployment` pod (chart 1.21.1 runs a single replica).
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    Ok(vec![Workload::deployment(
+        "external-dns",
+        namespace,
+        1,
+        Requests::of("resources", &values.resources)?,
+    )])
+}

@@ -36,3 +36,39 @@ pub struct Values {
     /// The webhook's certificate controller.
     pub cert_controller: WithResources,
 }
+
+/// The pods these values produce: the controller, the webhook and the cert controller
+/// `Deployment`s, one replica each (chart 2.9.0's `replicaCount`, `webhook.replicaCount`,
+/// `certController.replicaCount`).
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    Ok(vec![
+        Workload::deployment(
+            "external-secrets",
+            namespace,
+            1,
+            Requests::of("resources", &values.resources)?,
+        ),
+        Workload::deployment(
+            "external-secrets-webhook",
+            namespace,
+            1,
+            Requests::of("webhook.resources", &values.webhook.resources)?,
+        ),
+        Workload::deployment(
+            "external-secrets-cert-controller",
+            namespace,
+            1,
+            Requests::of(
+                "certController.resources",
+                &values.cert_controller.resources,
+            )?,
+        ),
+    ])
+}

@@ -49,3 +49,20 @@ pub struct Values {
     /// The pipeline.
     pub config: Config,
 }
+
+/// The pods these values produce: a `DaemonSet` (chart 0.58.1's default `kind`), one pod on
+/// every node (its default `tolerations` are empty: it runs on every untainted node).
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    Ok(vec![Workload::daemon_set(
+        "fluent-bit",
+        namespace,
+        Requests::of("resources", &values.resources)?,
+    )])
+}

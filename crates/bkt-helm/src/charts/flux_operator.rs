@@ -27,3 +27,23 @@ pub const WHY: &[&str] = &[];
 /// The platform's values for the Flux Operator: none, the chart's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
 pub struct Values {}
+
+/// The pods these values produce: the operator `Deployment`, one replica, with chart 0.59.0's
+/// default requests (100m CPU, 64Mi). The Flux controllers it installs are its
+/// `FluxInstance`'s workloads, not this chart's.
+///
+/// # Errors
+/// Never for these values; the signature matches every chart's.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let Values {} = values;
+    Ok(vec![Workload::deployment(
+        "flux-operator",
+        namespace,
+        1,
+        Requests::parse("resources.requests", Some("100m"), Some("64Mi"))?,
+    )])
+}

@@ -203,3 +203,26 @@ fn role_attribute_path(sso: &Client<'_, Grafana>) -> String {
         .collect::<Vec<_>>()
         .join(" || ")
 }
+
+/// The pods these values produce: one `Deployment` pod (chart 12.11.1's `replicas`); its
+/// dashboard and datasource sidecars request nothing by default.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let name = if values.fullname_override.is_empty() {
+        "grafana"
+    } else {
+        values.fullname_override.as_str()
+    };
+    Ok(vec![Workload::deployment(
+        name,
+        namespace,
+        1,
+        Requests::of("resources", &values.resources)?,
+    )])
+}

@@ -110,3 +110,78 @@ pub struct Values {
     #[serde(rename = "prometheus-node-exporter")]
     pub prometheus_node_exporter: WithResources,
 }
+
+/// The pods these values produce (chart 88.5.3): the Prometheus operator and kube-state-metrics
+/// `Deployment`s, one replica each; the node exporter `DaemonSet` (its subchart tolerates every
+/// `NoSchedule` taint by default); and the `StatefulSet`s the operator runs for Prometheus and
+/// Alertmanager, `replicas` each. Without a `storageSpec` both keep their data in an
+/// `emptyDir`, so neither is stateful in the sense of [`crate::workload::Workload::stateful`].
+/// The operator's config-reloader sidecars are not counted.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, TaintEffect, Toleration, TolerationOperator, Workload};
+    let name = if values.fullname_override.is_empty() {
+        "kube-prometheus-stack"
+    } else {
+        values.fullname_override.as_str()
+    };
+    let node_exporter = Workload::daemon_set(
+        "prometheus-node-exporter",
+        namespace,
+        Requests::of(
+            "prometheus-node-exporter.resources",
+            &values.prometheus_node_exporter.resources,
+        )?,
+    )
+    .with_tolerations(vec![Toleration {
+        key: String::new(),
+        operator: TolerationOperator::Exists,
+        value: String::new(),
+        effect: Some(TaintEffect::NoSchedule),
+    }]);
+    let mut workloads = vec![
+        Workload::deployment(
+            &format!("{name}-operator"),
+            namespace,
+            1,
+            Requests::of(
+                "prometheusOperator.resources",
+                &values.prometheus_operator.resources,
+            )?,
+        ),
+        Workload::deployment(
+            "kube-state-metrics",
+            namespace,
+            1,
+            Requests::of(
+                "kube-state-metrics.resources",
+                &values.kube_state_metrics.resources,
+            )?,
+        ),
+        node_exporter,
+        Workload::stateful_set(
+            &format!("prometheus-{name}-prometheus"),
+            namespace,
+            values.prometheus.prometheus_spec.replicas,
+            Requests::of(
+                "prometheus.prometheusSpec.resources",
+                &values.prometheus.prometheus_spec.resources,
+            )?,
+        ),
+    ];
+    workloads.push(Workload::stateful_set(
+        &format!("alertmanager-{name}-alertmanager"),
+        namespace,
+        values.alertmanager.alertmanager_spec.replicas,
+        Requests::of(
+            "alertmanager.alertmanagerSpec.resources",
+            &values.alertmanager.alertmanager_spec.resources,
+        )?,
+    ));
+    Ok(workloads)
+}

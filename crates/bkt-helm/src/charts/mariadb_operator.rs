@@ -36,3 +36,38 @@ pub struct Values {
     /// The webhook's certificate controller.
     pub cert_controller: WithResources,
 }
+
+/// The pods these values produce: the operator, webhook and cert controller `Deployment`s, one
+/// replica each (chart 26.6.0). The `MariaDB` servers it runs are their own workloads.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    Ok(vec![
+        Workload::deployment(
+            "mariadb-operator",
+            namespace,
+            1,
+            Requests::of("resources", &values.resources)?,
+        ),
+        Workload::deployment(
+            "mariadb-operator-webhook",
+            namespace,
+            1,
+            Requests::of("webhook.resources", &values.webhook.resources)?,
+        ),
+        Workload::deployment(
+            "mariadb-operator-cert-controller",
+            namespace,
+            1,
+            Requests::of(
+                "certController.resources",
+                &values.cert_controller.resources,
+            )?,
+        ),
+    ])
+}

@@ -303,3 +303,26 @@ impl Values {
         Ok(self)
     }
 }
+
+/// The pods these values produce: the `StatefulSet` of `replicas` nodes (chart 3.6.0's default
+/// `antiAffinity: soft` is a preferred anti-affinity, which constrains nothing), keeping its
+/// index on its volume when `persistence.enabled`.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let mut node = Workload::stateful_set(
+        "opensearch-cluster-master",
+        namespace,
+        values.replicas,
+        Requests::of("resources", &values.resources)?,
+    );
+    if values.persistence.enabled {
+        node = node.with_data();
+    }
+    Ok(vec![node])
+}

@@ -137,3 +137,25 @@ impl Values {
         self
     }
 }
+
+/// The pods these values produce: one `Deployment` pod (chart 3.6.0's `replicaCount`).
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let name = if values.fullname_override.is_empty() {
+        "opensearch-dashboards"
+    } else {
+        values.fullname_override.as_str()
+    };
+    Ok(vec![Workload::deployment(
+        name,
+        namespace,
+        1,
+        Requests::of("resources", &values.resources)?,
+    )])
+}

@@ -184,3 +184,51 @@ pub struct Values {
     /// The server.
     pub server: Server,
 }
+
+/// The pods these values produce (chart 0.34.1's defaults where the values say nothing): the
+/// server `StatefulSet` — `server.ha.replicas` pods in HA mode, else one — whose default
+/// `server.affinity` is a *required* pod anti-affinity on `kubernetes.io/hostname` and which
+/// keeps Raft data on its volume (`server.dataStorage`); and the agent injector `Deployment`,
+/// whose default `injector.affinity` is the same required anti-affinity.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
+pub fn workloads(
+    values: &Values,
+    namespace: &str,
+) -> crate::Result<Vec<crate::workload::Workload>> {
+    use crate::workload::{Requests, Workload};
+    let name = if values.fullname_override.is_empty() {
+        "vault"
+    } else {
+        values.fullname_override.as_str()
+    };
+    let replicas = if values.server.ha.enabled {
+        values.server.ha.replicas
+    } else {
+        1
+    };
+    let mut server = Workload::stateful_set(
+        name,
+        namespace,
+        replicas,
+        Requests::of("server.resources", &values.server.resources)?,
+    )
+    .with_required_hostname_anti_affinity();
+    if values.server.data_storage.enabled {
+        server = server.with_data();
+    }
+    let mut workloads = vec![server];
+    if values.injector.enabled {
+        workloads.push(
+            Workload::deployment(
+                &format!("{name}-agent-injector"),
+                namespace,
+                values.injector.replicas,
+                Requests::of("injector.resources", &values.injector.resources)?,
+            )
+            .with_required_hostname_anti_affinity(),
+        );
+    }
+    Ok(workloads)
+}
