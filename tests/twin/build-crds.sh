@@ -2,7 +2,7 @@
 # Gathers the twin's CRDs (docs/twin.md#schemas-real-ones-only) into the folder given, beside a
 # link to the programs' bin/ and their kube-version and kwok stages: the folder the harness is
 # given as TWIN_BIN. Called by build.sh, whose key for this folder covers the programs' key, this
-# script, build.sh and crd-sources.tsv: a CRD source bump gathers the CRDs again (about a minute)
+# script, build.sh and crd-sources.tsv: a CRD source bump gathers the CRDs again (seconds)
 # and reuses the programs.
 #   tests/twin/build-crds.sh <programs folder> <folder>
 set -euo pipefail

@@ -4,7 +4,7 @@
 # keys, so that what changes often does not rebuild what is slow:
 # - the programs (build-programs.sh, 5-35 min): a hash of the Go version, that script and every
 #   wrapper's go.mod/go.sum/*.go under bins/, in programs-<hash>/;
-# - the CRDs (build-crds.sh, about a minute): a hash of the programs' key, this script,
+# - the CRDs (build-crds.sh, seconds): a hash of the programs' key, this script,
 #   build-crds.sh and bins/schemas/crd-sources.tsv, in <hash>/, which links the programs' bin/.
 # A pin change builds a new folder; an unchanged pin is a no-op.
 #   tests/twin/build.sh          build what is missing, print the folder
