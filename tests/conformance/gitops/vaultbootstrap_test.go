@@ -245,9 +245,10 @@ func logsInToVault(o Object) bool {
 	return false
 }
 
-// Both Vault Jobs run as the Vault IRSA role, Pod Security restricted, the Vault image of the
-// release and an exact AWS CLI image, with the root token only in a memory volume; the OIDC Job
-// reads the root token with the bootstrap's own store.sh.
+// Both Vault Jobs run as the bootstrap IRSA role (ServiceAccount vault-bootstrap, declared by the
+// tree before they run), Pod Security restricted, the Vault image of the release and an exact AWS
+// CLI image, with the root token only in a memory volume; the OIDC Job reads the root token with
+// the bootstrap's own store.sh.
 func TestVaultBootstrapJob(t *testing.T) {
 	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkVaultBootstrapJob(t, c.Tree, c.Vars) })
 }
