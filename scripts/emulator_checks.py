@@ -148,6 +148,7 @@ def check_applied(workdir, env):
         "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN": "kube-system:aws-load-balancer-controller",
         "EXTERNAL_DNS_ROLE_ARN": "external-dns:external-dns",
         "VAULT_ROLE_ARN": "vault:vault",
+        "VAULT_BOOTSTRAP_ROLE_ARN": "vault:vault-bootstrap",
     }.items():
         role = cluster_vars[var].rsplit("/", 1)[1]
         _, condition = trust_condition(role)

@@ -183,3 +183,50 @@ fn no_generated_file_is_offered_to_a_manager() {
         "the workspace's crates are tracked"
     );
 }
+
+/// Whether a Renovate glob (`prefix/**` or an exact name) matches `name`.
+fn glob_matches(glob: &str, name: &str) -> bool {
+    glob.strip_suffix("**")
+        .map_or(glob == name, |prefix| name.starts_with(prefix))
+}
+
+/// The twin's go.mod files (its pinned programs and its harness) are bumped as one group that
+/// is never merged automatically: a bump rebuilds every program and must pass `make twin`.
+#[test]
+fn the_twins_modules_are_one_group_never_automerged() {
+    let config = config();
+    let rules = config["packageRules"].as_array().unwrap();
+    let matches = |rule: &Value, field: &str, name: &str| {
+        rule[field].as_array().is_none_or(|globs| {
+            globs
+                .iter()
+                .any(|glob| glob_matches(glob.as_str().unwrap(), name))
+        })
+    };
+    for (file, package) in [
+        ("tests/twin/go.mod", "helm.sh/helm/v4"),
+        ("tests/twin/bins/kube/go.mod", "k8s.io/kubernetes"),
+        (
+            "tests/twin/bins/flux/go.mod",
+            "github.com/fluxcd/source-controller",
+        ),
+    ] {
+        assert!(root().join(file).exists(), "{file}");
+        // Renovate applies every matching rule in order: the last one that sets a field wins.
+        let (mut group, mut automerge) = (None, None);
+        for rule in rules {
+            let gomod = rule["matchManagers"]
+                .as_array()
+                .is_none_or(|managers| managers.iter().any(|m| m == "gomod"));
+            if gomod
+                && matches(rule, "matchFileNames", file)
+                && matches(rule, "matchPackageNames", package)
+            {
+                group = rule["groupName"].as_str().or(group);
+                automerge = rule["automerge"].as_bool().or(automerge);
+            }
+        }
+        assert_eq!(group, Some("twin"), "{file}: {package}");
+        assert_eq!(automerge, Some(false), "{file}: {package}");
+    }
+}

@@ -72,8 +72,10 @@ cluster_vars! {
     aws_load_balancer_controller_role_arn => "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN" = "arn:aws:iam::123456789012:role/bkt-dev-aws-load-balancer-controller",
     /// external-dns's IRSA role.
     external_dns_role_arn => "EXTERNAL_DNS_ROLE_ARN" = "arn:aws:iam::123456789012:role/bkt-dev-external-dns",
-    /// Vault's IRSA role (auto-unseal, init secret).
+    /// The Vault server's IRSA role (auto-unseal only).
     vault_role_arn => "VAULT_ROLE_ARN" = "arn:aws:iam::123456789012:role/bkt-dev-vault",
+    /// The Vault bootstrap Jobs' IRSA role (Vault's init secret).
+    vault_bootstrap_role_arn => "VAULT_BOOTSTRAP_ROLE_ARN" = "arn:aws:iam::123456789012:role/bkt-dev-vault-bootstrap",
     /// Vault's auto-unseal KMS key.
     vault_kms_key_id => "VAULT_KMS_KEY_ID" = "00000000-0000-4000-8000-000000000001",
     /// The Secrets Manager secret holding Vault's init output.

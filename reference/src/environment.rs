@@ -650,6 +650,7 @@ impl EnvironmentRoot {
                 .index("aws-load-balancer-controller"),
             external_dns_role_arn: workload_identity.get().role_arns().index("external-dns"),
             vault_role_arn: workload_identity.get().role_arns().index("vault"),
+            vault_bootstrap_role_arn: workload_identity.get().role_arns().index("vault-bootstrap"),
             vault_kms_key_id: workload_identity.get().vault_kms_key_id(),
             vault_init_secret_arn: workload_identity.get().vault_init_secret_arn(),
             sample_app_image_repository: ecr

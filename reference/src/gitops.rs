@@ -45,6 +45,7 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
     let vault = vault::VaultBootstrap::new(
         vars.vault_init_secret_arn.to_string(),
         vars.aws_region.to_string(),
+        vars.vault_bootstrap_role_arn.to_string(),
     );
     vault.add_to(&mut tree)?;
     vault

@@ -101,7 +101,7 @@ fn layers(declaration: SsoBuilder) -> Result<GitOpsTree, Error> {
     let mut tree = GitOpsTree::new("gitops", &["DOMAIN", "LOG_RETENTION_DAYS"]);
     Platform::new("${DOMAIN}", sso.clone()).add_to(&mut tree)?;
     configs(sso.clone()).add_to(&mut tree)?;
-    let bootstrap = VaultBootstrap::new("arn", "region");
+    let bootstrap = VaultBootstrap::new("arn", "region", "role");
     bootstrap.add_to(&mut tree)?;
     bootstrap
         .with_oidc(VaultOidc::new(&sso, "${DOMAIN}")?)

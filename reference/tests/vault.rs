@@ -8,7 +8,7 @@ use bkt_reference::gitops::vault::{
 };
 
 fn bootstrap(arn: &str, region: &str) -> VaultBootstrap {
-    VaultBootstrap::new(arn, region)
+    VaultBootstrap::new(arn, region, "${VAULT_BOOTSTRAP_ROLE_ARN}")
 }
 
 fn oidc(bootstrap: &VaultBootstrap) -> VaultOidcBootstrap {
@@ -17,7 +17,15 @@ fn oidc(bootstrap: &VaultBootstrap) -> VaultOidcBootstrap {
 }
 
 fn rendered() -> bkt_core::Tree {
-    let mut tree = GitOpsTree::new("gitops", &["VAULT_INIT_SECRET_ARN", "AWS_REGION", "DOMAIN"]);
+    let mut tree = GitOpsTree::new(
+        "gitops",
+        &[
+            "VAULT_INIT_SECRET_ARN",
+            "AWS_REGION",
+            "DOMAIN",
+            "VAULT_BOOTSTRAP_ROLE_ARN",
+        ],
+    );
     let bootstrap = bootstrap("${VAULT_INIT_SECRET_ARN}", "${AWS_REGION}");
     bootstrap.add_to(&mut tree).unwrap();
     oidc(&bootstrap).add_to(&mut tree).unwrap();
@@ -35,6 +43,7 @@ fn vault_folders() {
             "infrastructure/vault-bootstrap/job.yaml",
             "infrastructure/vault-bootstrap/kustomization.yaml",
             "infrastructure/vault-bootstrap/networkpolicy.yaml",
+            "infrastructure/vault-bootstrap/serviceaccount.yaml",
             "infrastructure/vault-oidc/job.yaml",
             "infrastructure/vault-oidc/kustomization.yaml",
             "infrastructure/vault-oidc/networkpolicy.yaml",
@@ -134,5 +143,46 @@ fn the_oidc_job_is_named_by_every_file_of_its_config_map() {
             .find(|(path, _)| path == key)
             .unwrap();
         assert_eq!(shipped.1, *content, "{key}");
+    }
+}
+
+/// The service account a Job's pod names must exist before the pod is created: both Jobs run as
+/// one the bootstrap folder declares and lists, never the chart's `vault` (which exists only once
+/// the release installs, and holds the server's role).
+#[test]
+fn the_jobs_run_as_a_service_account_their_folder_declares() {
+    let files = rendered();
+    let file = |path: &str| -> serde_json::Value {
+        let (_, text) = files
+            .files()
+            .find(|(p, _)| *p == path)
+            .unwrap_or_else(|| panic!("{path} missing"));
+        serde_saphyr::from_str(std::str::from_utf8(text).unwrap()).unwrap()
+    };
+    let listed = file("infrastructure/vault-bootstrap/kustomization.yaml");
+    assert!(
+        listed["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "serviceaccount.yaml"),
+        "{listed}"
+    );
+    let account = file("infrastructure/vault-bootstrap/serviceaccount.yaml");
+    assert_eq!(account["kind"], "ServiceAccount");
+    let declared = account["metadata"]["name"].as_str().unwrap();
+    assert_ne!(declared, "vault", "the chart's service account");
+    assert!(
+        account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+            .as_str()
+            .is_some_and(|role| role.starts_with("${")),
+        "{account}"
+    );
+    for folder in ["vault-bootstrap", "vault-oidc"] {
+        let job = file(&["infrastructure/", folder, "/job.yaml"].concat());
+        assert_eq!(
+            job["spec"]["template"]["spec"]["serviceAccountName"], declared,
+            "{folder}"
+        );
     }
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 )
@@ -16,7 +17,15 @@ import (
 // time it was first seen Ready. On timeout the error names each one that is not, with the
 // message kustomize-controller wrote (the API server's rejection, the failed dependency).
 func (c *Clients) WaitKustomizations(ctx context.Context, names []string, timeout time.Duration, seen map[string]time.Time) error {
+	return c.WaitKustomizationsOrJobs(ctx, names, timeout, seen, nil)
+}
+
+// WaitKustomizationsOrJobs is WaitKustomizations that also fails at once, naming the Job and
+// quoting the API server, when one of jobs (namespace/name) cannot create its pod: a layer that
+// waits for such a Job would otherwise only time out.
+func (c *Clients) WaitKustomizationsOrJobs(ctx context.Context, names []string, timeout time.Duration, seen map[string]time.Time, jobs []string) error {
 	deadline := time.Now().Add(timeout)
+	nextJobCheck := time.Now()
 	for {
 		states, err := c.Kustomizations(ctx)
 		if err != nil {
@@ -40,6 +49,16 @@ func (c *Clients) WaitKustomizations(ctx context.Context, names []string, timeou
 		if len(pending) == 0 {
 			return nil
 		}
+		if len(jobs) > 0 && time.Now().After(nextJobCheck) {
+			nextJobCheck = time.Now().Add(2 * time.Second)
+			problems, _, err := c.jobProblems(ctx, jobs)
+			if err != nil {
+				return err
+			}
+			if len(problems) > 0 {
+				return fmt.Errorf("%s\n  while waiting for:\n  %s", strings.Join(problems, "\n  "), strings.Join(pending, "\n  "))
+			}
+		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("not Ready after %s:\n  %s", timeout, strings.Join(pending, "\n  "))
 		}
@@ -60,34 +79,9 @@ func orUnknown(s string) string {
 func (c *Clients) CheckJobs(ctx context.Context, jobs []string, wait time.Duration) error {
 	deadline := time.Now().Add(wait)
 	for {
-		var problems, pending []string
-		for _, id := range jobs {
-			ns, name, _ := strings.Cut(id, "/")
-			job, err := c.Kube.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("Job %s: %v", id, err))
-				continue
-			}
-			if job.Status.Succeeded > 0 || job.Status.Active > 0 {
-				continue
-			}
-			events, err := c.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: fields.Set{
-				"involvedObject.kind": "Job", "involvedObject.name": name,
-			}.String()})
-			if err != nil {
-				return err
-			}
-			failed := ""
-			for _, e := range events.Items {
-				if e.Reason == "FailedCreate" {
-					failed = e.Message
-				}
-			}
-			if failed != "" {
-				problems = append(problems, fmt.Sprintf("Job %s: pod not admitted: %s", id, failed))
-			} else {
-				pending = append(pending, fmt.Sprintf("Job %s: no pod yet", id))
-			}
+		problems, pending, err := c.jobProblems(ctx, jobs)
+		if err != nil {
+			return err
 		}
 		if len(problems) > 0 {
 			sort.Strings(problems)
@@ -101,6 +95,44 @@ func (c *Clients) CheckJobs(ctx context.Context, jobs []string, wait time.Durati
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// jobProblems reads each Job once: problems are Jobs that do not exist or whose pod the job
+// controller could not create (its FailedCreate event quoted), pending those with no pod yet.
+func (c *Clients) jobProblems(ctx context.Context, jobs []string) (problems, pending []string, err error) {
+	for _, id := range jobs {
+		ns, name, _ := strings.Cut(id, "/")
+		job, err := c.Kube.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			pending = append(pending, fmt.Sprintf("Job %s: not created yet", id))
+			continue
+		}
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("Job %s: %v", id, err))
+			continue
+		}
+		if job.Status.Succeeded > 0 || job.Status.Active > 0 {
+			continue
+		}
+		events, err := c.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: fields.Set{
+			"involvedObject.kind": "Job", "involvedObject.name": name,
+		}.String()})
+		if err != nil {
+			return nil, nil, err
+		}
+		failed := ""
+		for _, e := range events.Items {
+			if e.Reason == "FailedCreate" {
+				failed = e.Message
+			}
+		}
+		if failed != "" {
+			problems = append(problems, fmt.Sprintf("Job %s: pod not admitted: %s", id, failed))
+		} else {
+			pending = append(pending, fmt.Sprintf("Job %s: no pod yet", id))
+		}
+	}
+	return problems, pending, nil
 }
 
 // CheckScheduling fails on any pod in the namespaces that the scheduler could not place, quoting

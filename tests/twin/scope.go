@@ -14,15 +14,14 @@ import (
 
 // ScopeHealth edits the twin's copy of the cluster entry: a layer whose health wait would include
 // an object of offlineKinds (a HelmRelease: no helm-controller runs here, so no release ever
-// reports Ready) or a Job that
-// needs a ServiceAccount from a chart that is not installed gets wait: false and an explicit
-// healthChecks list of its other workloads, which kustomize-controller still waits for. Returns one
+// reports Ready) gets wait: false and an explicit healthChecks list of its workloads
+// (Deployments, StatefulSets, DaemonSets, Jobs), which kustomize-controller still waits for. Returns one
 // line per change, to print. The repository's own files are never touched.
 func ScopeHealth(repo string, layers []*Layer) ([]string, error) {
 	var changes []string
 	byFile := map[string][]*Layer{}
 	for _, l := range layers {
-		if len(l.Offline) > 0 || len(l.UnprovableJobs) > 0 {
+		if len(l.Offline) > 0 {
 			byFile[l.File] = append(byFile[l.File], l)
 		}
 	}
@@ -69,9 +68,6 @@ func ScopeHealth(repo string, layers []*Layer) ([]string, error) {
 			var why []string
 			for _, o := range l.Offline {
 				why = append(why, fmt.Sprintf("%s (%s)", o, offlineKinds[o.Kind]))
-			}
-			for _, j := range l.UnprovableJobs {
-				why = append(why, fmt.Sprintf("%s (ServiceAccount %s from %s's chart)", j.Job, j.ServiceAccount, j.Release))
 			}
 			kept := "none"
 			if len(names) > 0 {

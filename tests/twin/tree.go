@@ -177,11 +177,7 @@ type Layer struct {
 	Releases []Object
 	// Offline: the objects whose health no controller here can ever report (see offlineKinds).
 	Offline []Object
-	// Jobs whose ServiceAccount no manifest of the tree declares and whose namespace holds a
-	// HelmRelease of the same name: the chart is expected to create it, and it is not installed.
-	UnprovableJobs []UnprovableJob
-	// HealthChecks the twin's copy lists instead of wait: true, when Offline or UnprovableJobs
-	// are not empty.
+	// HealthChecks the twin's copy lists instead of wait: true, when Offline is not empty.
 	HealthChecks []Object
 }
 
@@ -192,13 +188,6 @@ var offlineKinds = map[string]string{
 	"HelmRelease":    "helm-controller does not run here",
 	"Receiver":       "notification-controller does not run here",
 	"HelmRepository": "the chart repository is not reachable offline",
-}
-
-// UnprovableJob is a Job the twin cannot run because its ServiceAccount comes from a chart.
-type UnprovableJob struct {
-	Job            Object
-	ServiceAccount string
-	Release        Object
 }
 
 // ReadLayers reads the Flux Kustomizations of gitops/clusters/<env> and the objects of each.
@@ -224,60 +213,22 @@ func ReadLayers(repo, env string) ([]*Layer, error) {
 		}
 		layers = append(layers, l)
 	}
-	// Which ServiceAccounts the tree declares, and which namespaces hold which releases.
-	serviceAccounts := map[string]bool{}
-	releases := map[string]Object{}
 	for _, l := range layers {
 		for _, o := range l.Objects {
-			switch o.Kind {
-			case "ServiceAccount":
-				serviceAccounts[o.Namespace+"/"+o.Name] = true
-			case "HelmRelease":
-				target := str(o.Body, "spec", "targetNamespace")
-				if target == "" {
-					target = o.Namespace
-				}
-				name := str(o.Body, "spec", "releaseName")
-				if name == "" {
-					name = o.Name
-				}
-				releases[target+"/"+name] = o
-			}
-		}
-	}
-	for _, l := range layers {
-		for _, o := range l.Objects {
-			switch o.Kind {
-			case "HelmRelease":
+			if o.Kind == "HelmRelease" {
 				l.Releases = append(l.Releases, o)
-			case "Job":
-				sa := str(o.Body, "spec", "template", "spec", "serviceAccountName")
-				if sa == "" || sa == "default" || serviceAccounts[o.Namespace+"/"+sa] {
-					continue
-				}
-				if rel, ok := releases[o.Namespace+"/"+sa]; ok {
-					l.UnprovableJobs = append(l.UnprovableJobs, UnprovableJob{Job: o, ServiceAccount: sa, Release: rel})
-				}
 			}
-		}
-		for _, o := range l.Objects {
 			if _, ok := offlineKinds[o.Kind]; ok {
 				l.Offline = append(l.Offline, o)
 			}
 		}
-		if len(l.Offline) == 0 && len(l.UnprovableJobs) == 0 {
+		if len(l.Offline) == 0 {
 			continue
-		}
-		unprovable := map[string]bool{}
-		for _, j := range l.UnprovableJobs {
-			unprovable[j.Job.String()] = true
 		}
 		for _, o := range l.Objects {
 			switch o.Kind {
 			case "Deployment", "StatefulSet", "DaemonSet", "Job":
-				if !unprovable[o.String()] {
-					l.HealthChecks = append(l.HealthChecks, o)
-				}
+				l.HealthChecks = append(l.HealthChecks, o)
 			}
 		}
 	}

@@ -16,23 +16,28 @@ use crate::kms::{self, Account};
 use crate::rules::{self, MAX_IAM_ROLE_NAME};
 use crate::{Error, Result};
 
-/// A platform controller that gets an IRSA role.
+/// A platform workload that gets an IRSA role: a controller, or the Jobs that bootstrap Vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Controller {
     /// The AWS Load Balancer Controller.
     AwsLoadBalancerController,
     /// external-dns.
     ExternalDns,
-    /// Vault (auto-unseal and its init secret).
+    /// The Vault server: auto-unseal with the KMS key, nothing else.
     Vault,
+    /// The Jobs that initialise and configure Vault: they keep Vault's init output (recovery
+    /// keys, root token) in its Secrets Manager secret, and use the KMS key only through Secrets
+    /// Manager.
+    VaultBootstrap,
 }
 
 impl Controller {
     /// Every controller, in the module's order.
-    pub const ALL: [Controller; 3] = [
+    pub const ALL: [Controller; 4] = [
         Self::AwsLoadBalancerController,
         Self::ExternalDns,
         Self::Vault,
+        Self::VaultBootstrap,
     ];
 
     /// The key of its role (`role_arns` output) and the suffix of its role name.
@@ -42,6 +47,7 @@ impl Controller {
             Self::AwsLoadBalancerController => "aws-load-balancer-controller",
             Self::ExternalDns => "external-dns",
             Self::Vault => "vault",
+            Self::VaultBootstrap => "vault-bootstrap",
         }
     }
 
@@ -51,7 +57,7 @@ impl Controller {
         match self {
             Self::AwsLoadBalancerController => "kube-system",
             Self::ExternalDns => "external-dns",
-            Self::Vault => "vault",
+            Self::Vault | Self::VaultBootstrap => "vault",
         }
     }
 
@@ -62,6 +68,7 @@ impl Controller {
             Self::AwsLoadBalancerController => "aws-load-balancer-controller",
             Self::ExternalDns => "external-dns",
             Self::Vault => "vault",
+            Self::VaultBootstrap => "vault-bootstrap",
         }
     }
 
@@ -70,6 +77,7 @@ impl Controller {
             Self::AwsLoadBalancerController => name!("load_balancer_controller_policy"),
             Self::ExternalDns => name!("external_dns_policy"),
             Self::Vault => name!("vault_policy"),
+            Self::VaultBootstrap => name!("vault_bootstrap_policy"),
         }
     }
 }
@@ -497,6 +505,42 @@ fn load_balancer_controller_policy(
     ]))
 }
 
+/// The Vault server's policy: the unseal key, and nothing else (the init output is the
+/// bootstrap Jobs' business).
+fn vault_policy(key_arn: &Expr) -> Result<PolicyDocument> {
+    Ok(PolicyDocument::new([sid("UseTheUnsealKeyOnly")?
+        .action([
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:GenerateDataKey",
+        ])
+        .resource(key_arn.clone())]))
+}
+
+/// The Vault bootstrap Jobs' policy: read and write the init secret, and the unseal key only as
+/// Secrets Manager uses it to encrypt and decrypt that secret (`kms:ViaService`), so the role
+/// cannot unseal-decrypt anything itself.
+fn vault_bootstrap_policy(key_arn: &Expr, secret_arn: &Expr) -> Result<PolicyDocument> {
+    Ok(PolicyDocument::new([
+        sid("KeepTheInitOutput")?
+            .action([
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:DescribeSecret",
+            ])
+            .resource(secret_arn.clone()),
+        sid("UseTheUnsealKeyThroughSecretsManagerOnly")?
+            .action(["kms:Decrypt", "kms:GenerateDataKey"])
+            .resource(key_arn.clone())
+            .condition(
+                Operator::StringLike,
+                "kms:ViaService",
+                "secretsmanager.*.amazonaws.com",
+            )?,
+    ]))
+}
+
 impl WorkloadIdentityModule {
     /// The module's files, by file name, without headers.
     ///
@@ -606,27 +650,15 @@ impl WorkloadIdentityModule {
                 tags: Some(var_tags()),
             },
         )
-        .why("Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and\nthe initial root token), so that no person has to run the init or carry the keys. Encrypted with\nthe unseal key; only the Vault role and account administrators can read it.");
+        .why("Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and\nthe initial root token), so that no person has to run the init or carry the keys. Encrypted with\nthe unseal key; only the vault-bootstrap role and account administrators can read it.");
         let vault_policy = Local::new(
             Controller::Vault.policy_local(),
-            PolicyDocument::new([
-                sid("UseTheUnsealKeyOnly")?
-                    .action([
-                        "kms:Encrypt",
-                        "kms:Decrypt",
-                        "kms:DescribeKey",
-                        "kms:GenerateDataKey",
-                    ])
-                    .resource(vault_key.key().get().arn()),
-                sid("KeepTheInitOutput")?
-                    .action([
-                        "secretsmanager:GetSecretValue",
-                        "secretsmanager:PutSecretValue",
-                        "secretsmanager:DescribeSecret",
-                    ])
-                    .resource(vault_init.get().arn()),
-            ])
-            .to_object(),
+            vault_policy(&vault_key.key().get().arn())?.to_object(),
+        );
+        let vault_bootstrap_policy = Local::new(
+            Controller::VaultBootstrap.policy_local(),
+            vault_bootstrap_policy(&vault_key.key().get().arn(), &vault_init.get().arn())?
+                .to_object(),
         );
         let mut vault_file = File::new();
         for block in vault_key.to_blocks() {
@@ -634,7 +666,7 @@ impl WorkloadIdentityModule {
         }
         vault_file.push(vault_init.to_block()).push(
             Locals {
-                groups: vec![vec![vault_policy.clone()]],
+                groups: vec![vec![vault_policy.clone(), vault_bootstrap_policy.clone()]],
             }
             .to_block(),
         );
@@ -647,6 +679,7 @@ impl WorkloadIdentityModule {
                     Controller::AwsLoadBalancerController => lbc_policy.reference(),
                     Controller::ExternalDns => external_dns_policy.reference(),
                     Controller::Vault => vault_policy.reference(),
+                    Controller::VaultBootstrap => vault_bootstrap_policy.reference(),
                 };
                 (
                     controller.key(),
@@ -718,7 +751,7 @@ impl WorkloadIdentityModule {
         for output in [
             Output::new(
                 name!("role_arns"),
-                "IRSA role ARNs keyed by controller: aws-load-balancer-controller, external-dns, vault.",
+                "IRSA role ARNs keyed by controller: aws-load-balancer-controller, external-dns, vault, vault-bootstrap.",
                 Expr::for_map((&key, &value), roles.all(), |name, role| {
                     (name, role.attr(&name!("arn")))
                 }),

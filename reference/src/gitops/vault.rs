@@ -26,7 +26,7 @@ use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
     PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile,
-    SecretVolumeSource, SecurityContext, Volume, VolumeMount,
+    SecretVolumeSource, SecurityContext, ServiceAccount, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
@@ -50,6 +50,14 @@ const NAME_LABEL: &str = "app.kubernetes.io/name";
 
 /// The namespace Vault runs in.
 const VAULT_NAMESPACE: &str = "vault";
+
+/// The service account both Jobs run as: `infrastructure/vault-bootstrap/serviceaccount.yaml`,
+/// annotated with the bootstrap IRSA role (never the Vault server's `vault`, which the chart
+/// creates and which may use the unseal key only).
+pub const SERVICE_ACCOUNT: &str = "vault-bootstrap";
+
+/// The annotation EKS reads a service account's IRSA role from.
+const IRSA_ROLE_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
 /// The in-cluster address of Vault's active node.
 const VAULT_ACTIVE_ADDR: &str = "http://vault-active.vault.svc:8200";
@@ -284,6 +292,9 @@ fn push_go_json_string(out: &mut String, text: &str) {
 pub struct VaultBootstrap {
     /// The Secrets Manager secret holding Vault's init output (the cluster var reference).
     pub vault_init_secret_arn: String,
+    /// The IRSA role of [`SERVICE_ACCOUNT`], which may read and write that secret (the cluster
+    /// var reference).
+    pub role_arn: String,
     /// The AWS region (the cluster var reference).
     pub aws_region: String,
     /// The Vault image, the one the vault `HelmRelease` runs.
@@ -294,15 +305,21 @@ impl VaultBootstrap {
     /// The folder, relative to the tree.
     pub const FOLDER: &'static str = "infrastructure/vault-bootstrap";
 
-    /// The bootstrap with the given cluster var references, running the Vault image of the
-    /// catalog's vault chart.
+    /// The bootstrap with the given cluster var references (the init secret, the region, the
+    /// IRSA role of the Jobs' service account), running the Vault image of the catalog's vault
+    /// chart.
     #[must_use]
-    pub fn new(vault_init_secret_arn: impl Into<String>, aws_region: impl Into<String>) -> Self {
+    pub fn new(
+        vault_init_secret_arn: impl Into<String>,
+        aws_region: impl Into<String>,
+        role_arn: impl Into<String>,
+    ) -> Self {
         let mut vault_image = String::from(bkt_helm::charts::vault::SERVER_IMAGE_REPOSITORY);
         vault_image.push(':');
         vault_image.push_str(bkt_helm::charts::vault::SERVER_IMAGE_TAG);
         Self {
             vault_init_secret_arn: vault_init_secret_arn.into(),
+            role_arn: role_arn.into(),
             aws_region: aws_region.into(),
             vault_image,
         }
@@ -379,7 +396,28 @@ impl VaultBootstrap {
         BOOTSTRAP.network_policy()
     }
 
-    /// The folder's `kustomization.yaml`: the Job, its policy, and the generated `ConfigMap`.
+    /// The service account both Jobs run as, [`SERVICE_ACCOUNT`], with the bootstrap IRSA role.
+    /// Its token is not mounted: the Jobs need only the web-identity token EKS projects for the
+    /// role.
+    #[must_use]
+    pub fn service_account(&self) -> ServiceAccount {
+        ServiceAccount {
+            metadata: ObjectMeta {
+                name: Some(SERVICE_ACCOUNT.into()),
+                labels: Some(name_label(BOOTSTRAP.name)),
+                annotations: Some(BTreeMap::from([(
+                    IRSA_ROLE_ANNOTATION.to_owned(),
+                    self.role_arn.clone(),
+                )])),
+                ..ObjectMeta::default()
+            },
+            automount_service_account_token: Some(false),
+            ..ServiceAccount::default()
+        }
+    }
+
+    /// The folder's `kustomization.yaml`: the service account, the Job, its policy, and the
+    /// generated `ConfigMap`.
     #[must_use]
     pub fn kustomization() -> Kustomization {
         BOOTSTRAP.kustomization()
@@ -390,7 +428,14 @@ impl VaultBootstrap {
     /// # Errors
     /// [`bkt_flux::Error::Core`] when a path is taken or a document does not serialize.
     pub fn add_to(&self, tree: &mut GitOpsTree) -> Result<()> {
-        BOOTSTRAP.add_to(tree, &self.job(), None)
+        BOOTSTRAP.add_to(tree, &self.job(), None)?;
+        tree.insert(
+            in_folder(BOOTSTRAP.folder, "serviceaccount.yaml"),
+            ManifestFile::single(
+                Manifest::new(&self.service_account())?.why(BOOTSTRAP_SERVICE_ACCOUNT_WHY),
+            ),
+        )?;
+        Ok(())
     }
 }
 
@@ -477,7 +522,7 @@ impl VaultOidcBootstrap {
 }
 
 /// What both Jobs share: a `ConfigMap` of scripts generated from their folder, run as service
-/// account `vault` (the Vault IRSA role), one container after its init containers, a memory
+/// account [`SERVICE_ACCOUNT`] (the bootstrap IRSA role), one container after its init containers, a memory
 /// volume between them.
 struct ScriptedJob<'a> {
     /// The folder: the label, the `ConfigMap` and its files, which the Job's name hashes.
@@ -518,7 +563,7 @@ impl ScriptedJob<'_> {
                         ..ObjectMeta::default()
                     }),
                     spec: Some(PodSpec {
-                        service_account_name: Some("vault".into()),
+                        service_account_name: Some(SERVICE_ACCOUNT.into()),
                         automount_service_account_token: Some(false),
                         restart_policy: Some("OnFailure".into()),
                         security_context: Some(PodSecurityContext {
@@ -581,7 +626,7 @@ const BOOTSTRAP: JobFolder = JobFolder {
     folder: VaultBootstrap::FOLDER,
     name: "vault-bootstrap",
     files: &BOOTSTRAP_FILES,
-    resources: &[],
+    resources: &["serviceaccount.yaml"],
     whys: [
         BOOTSTRAP_KUSTOMIZATION_WHY,
         BOOTSTRAP_JOB_WHY,
@@ -731,8 +776,11 @@ must remain for Flux's health check (wait: true) to see it Complete.
   Vault image recreates the Job instead of failing.
 - activeDeadlineSeconds: init waits up to 10 min for vault-0, configure up to 5 min for the
   active node.
-- serviceAccountName vault: it carries the Vault IRSA role (cluster var VAULT_ROLE_ARN), the
-  only role that may read and write the init secret and use the KMS key that encrypts it.
+- serviceAccountName vault-bootstrap (serviceaccount.yaml, in this folder): it carries the
+  bootstrap IRSA role (cluster var VAULT_BOOTSTRAP_ROLE_ARN), the only role that may read and
+  write the init secret, and use the KMS key only as Secrets Manager encrypts that secret with it.
+  Not the chart's vault: that role may use the unseal key and nothing else, and the chart creates
+  it only once the release installs.
 - automountServiceAccountToken: false, because only the IRSA web-identity token is needed,
   which EKS mounts separately.
 - restartPolicy: OnFailure restarts a failed container inside the same pod, so the recovery
@@ -742,6 +790,15 @@ must remain for Flux's health check (wait: true) to see it Complete.
   resolves vault-0 before it is ready (publishNotReadyAddresses).
 - Volume bootstrap is a memory emptyDir: recovery keys and the root token never touch a disk in
   the cluster.";
+
+/// Why the Jobs' service account is declared here.
+const BOOTSTRAP_SERVICE_ACCOUNT_WHY: &str = "\
+The identity of both Vault Jobs (this folder's and infrastructure/vault-oidc's): the bootstrap
+IRSA role (cluster var VAULT_BOOTSTRAP_ROLE_ARN, Terraform's workload-identity role
+vault-bootstrap, trusted by vault/vault-bootstrap only) may read and write Vault's init secret in
+Secrets Manager and use the unseal key only through Secrets Manager. Declared by this folder, so
+it exists before the Jobs' pods are created and never depends on the Vault chart.
+automountServiceAccountToken: false, because only the IRSA web-identity token is needed.";
 
 /// Why the bootstrap's `NetworkPolicy` admits what it admits.
 const BOOTSTRAP_NETWORK_POLICY_WHY: &str = "\
@@ -768,8 +825,9 @@ const OIDC_JOB_WHY: &str = "\
 name ends in the hash of the generated ConfigMap, as the bootstrap Job's does).
 
 - store runs the bootstrap's store.sh: Vault is initialised, so it reads the root token from
-  Secrets Manager into the memory volume bootstrap, as service account vault (the Vault IRSA
-  role), like the bootstrap Job's later runs.
+  Secrets Manager into the memory volume bootstrap, as service account vault-bootstrap (the
+  bootstrap IRSA role, declared in infrastructure/vault-bootstrap, which this Kustomization
+  depends on), like the bootstrap Job's later runs.
 - oidc runs the Vault image of the vault HelmRelease and mounts the client secret sso-vault:
   not optional, so the pod waits until the copy exists.
 - activeDeadlineSeconds: oidc waits up to 5 min for the active node and up to 5 min for

@@ -14,6 +14,7 @@ output "cluster_vars" {
     AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN = module.workload_identity.role_arns["aws-load-balancer-controller"]
     EXTERNAL_DNS_ROLE_ARN                 = module.workload_identity.role_arns["external-dns"]
     VAULT_ROLE_ARN                        = module.workload_identity.role_arns["vault"]
+    VAULT_BOOTSTRAP_ROLE_ARN              = module.workload_identity.role_arns["vault-bootstrap"]
     VAULT_KMS_KEY_ID                      = module.workload_identity.vault_kms_key_id
     VAULT_INIT_SECRET_ARN                 = module.workload_identity.vault_init_secret_arn
     SAMPLE_APP_IMAGE_REPOSITORY           = module.ecr.repository_urls[local.sample_app_repository]

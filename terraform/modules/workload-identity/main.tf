@@ -23,6 +23,11 @@ locals {
       service_account = "vault"
       policy          = local.vault_policy
     }
+    vault-bootstrap = {
+      namespace       = "vault"
+      service_account = "vault-bootstrap"
+      policy          = local.vault_bootstrap_policy
+    }
   }
 }
 

@@ -26,7 +26,7 @@ resource "aws_kms_alias" "vault" {
 
 # Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and
 # the initial root token), so that no person has to run the init or carry the keys. Encrypted with
-# the unseal key; only the Vault role and account administrators can read it.
+# the unseal key; only the vault-bootstrap role and account administrators can read it.
 resource "aws_secretsmanager_secret" "vault_init" {
   name        = "${var.cluster_name}/vault/init"
   description = "Vault recovery keys and root token, written once by the vault-bootstrap Job."
@@ -40,18 +40,28 @@ resource "aws_secretsmanager_secret" "vault_init" {
 locals {
   vault_policy = {
     Version = "2012-10-17"
+    Statement = [{
+      Sid      = "UseTheUnsealKeyOnly"
+      Effect   = "Allow"
+      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+      Resource = aws_kms_key.vault.arn
+    }]
+  }
+  vault_bootstrap_policy = {
+    Version = "2012-10-17"
     Statement = [
-      {
-        Sid      = "UseTheUnsealKeyOnly"
-        Effect   = "Allow"
-        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
-        Resource = aws_kms_key.vault.arn
-      },
       {
         Sid      = "KeepTheInitOutput"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
         Resource = aws_secretsmanager_secret.vault_init.arn
+      },
+      {
+        Sid       = "UseTheUnsealKeyThroughSecretsManagerOnly"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = aws_kms_key.vault.arn
+        Condition = { StringLike = { "kms:ViaService" = "secretsmanager.*.amazonaws.com" } }
       },
     ]
   }

@@ -24,6 +24,7 @@ import (
 
 const (
 	vaultNamespace   = "vault"
+	vaultBootstrapSA = "vault-bootstrap"
 	vaultBootstrapKS = "infrastructure-vault-bootstrap"
 	vaultOidcKS      = "infrastructure-vault-oidc"
 )
@@ -244,16 +245,18 @@ func logsInToVault(o Object) bool {
 	return false
 }
 
-// Both Vault Jobs run as the Vault IRSA role, Pod Security restricted, the Vault image of the
-// release and an exact AWS CLI image, with the root token only in a memory volume; the OIDC Job
-// reads the root token with the bootstrap's own store.sh.
+// Both Vault Jobs run as the bootstrap IRSA role (ServiceAccount vault-bootstrap, declared by the
+// tree before they run), Pod Security restricted, the Vault image of the release and an exact AWS
+// CLI image, with the root token only in a memory volume; the OIDC Job reads the root token with
+// the bootstrap's own store.sh.
 func TestVaultBootstrapJob(t *testing.T) {
 	forEachCluster(t, func(t *testing.T, c *builtCluster) { checkVaultBootstrapJob(t, c.Tree, c.Vars) })
 }
 
 func checkVaultBootstrapJob(t *testing.T, tree *Tree, vars map[string]string) {
 
-	// The Vault IRSA role reaches the Jobs only through the chart's service account.
+	// The Vault server's IRSA role reaches the server through the chart's service account; the
+	// Jobs have their own (below).
 	var hr *helmv2.HelmRelease
 	for _, h := range objectsOfKind(tree, helmv2.HelmReleaseKind) {
 		if u := h.Unstructured(); u.GetNamespace() == vaultNamespace && u.GetName() == "vault" {
@@ -270,7 +273,7 @@ func checkVaultBootstrapJob(t *testing.T, tree *Tree, vars map[string]string) {
 	sa, _, _ := unstructured.NestedString(values, "server", "serviceAccount", "name")
 	role, _, _ := unstructured.NestedString(values, "server", "serviceAccount", "annotations", "eks.amazonaws.com/role-arn")
 	if sa != "vault" || role != vars["VAULT_ROLE_ARN"] {
-		t.Errorf("HelmRelease vault: server.serviceAccount must be vault with the IRSA role %s (the Jobs run as it); has %q with %q", vars["VAULT_ROLE_ARN"], sa, role)
+		t.Errorf("HelmRelease vault: server.serviceAccount must be vault with the IRSA role %s (auto-unseal); has %q with %q", vars["VAULT_ROLE_ARN"], sa, role)
 	}
 	// The Job initialises vault-0 only; the other replicas must join the raft cluster by themselves.
 	replicas, _, _ := unstructured.NestedFieldNoCopy(values, "server", "ha", "replicas")
@@ -300,8 +303,29 @@ func checkVaultBootstrapJob(t *testing.T, tree *Tree, vars map[string]string) {
 		o, job, cm := vaultJob(t, tree, c.ks)
 		configMaps[c.ks] = cm
 		fail := func(format string, args ...any) { t.Errorf("%s: %s: %s", o.File, o.ID(), fmt.Sprintf(format, args...)) }
-		if job.Namespace != vaultNamespace || job.Spec.Template.Spec.ServiceAccountName != "vault" {
-			fail("must run in namespace vault as service account vault (the one with the Vault IRSA role)")
+		if job.Namespace != vaultNamespace || job.Spec.Template.Spec.ServiceAccountName != vaultBootstrapSA {
+			fail("must run in namespace vault as service account %s (the one with the bootstrap IRSA role)", vaultBootstrapSA)
+		}
+		// Its service account must exist before its pod is created: declared by its own
+		// Kustomization or one it depends on, never left to a chart that may not have installed.
+		var account *corev1.ServiceAccount
+		owner := ""
+		for _, a := range objectsOfKind(tree, "ServiceAccount") {
+			if u := a.Unstructured(); u.GetNamespace() == job.Namespace && u.GetName() == job.Spec.Template.Spec.ServiceAccountName {
+				var err error
+				if account, err = decodeAs[corev1.ServiceAccount](a); err != nil {
+					t.Fatalf("%s: %v", a.File, err)
+				}
+				owner = a.Kustomization
+			}
+		}
+		switch {
+		case account == nil:
+			fail("runs as ServiceAccount %s/%s, which no manifest of the tree declares", job.Namespace, job.Spec.Template.Spec.ServiceAccountName)
+		case owner != c.ks && !dependsOnClosure(tree, c.ks)[owner]:
+			fail("runs as ServiceAccount %s/%s, declared by Kustomization %s, which %s does not depend on", job.Namespace, account.Name, owner, c.ks)
+		case account.Annotations["eks.amazonaws.com/role-arn"] != vars["VAULT_BOOTSTRAP_ROLE_ARN"]:
+			fail("ServiceAccount %s/%s must carry the bootstrap IRSA role %s, has %q", job.Namespace, account.Name, vars["VAULT_BOOTSTRAP_ROLE_ARN"], account.Annotations["eks.amazonaws.com/role-arn"])
 		}
 		if v := kube.CheckPodSecurityRestricted(job); len(v) > 0 {
 			fail("violates Pod Security restricted: %v", v)

@@ -38,7 +38,8 @@ fn the_dev_identity_is_valid() {
         [
             "acme-dev-aws-load-balancer-controller",
             "acme-dev-external-dns",
-            "acme-dev-vault"
+            "acme-dev-vault",
+            "acme-dev-vault-bootstrap"
         ]
     );
     assert_eq!(spec.vault_key_alias(), "alias/acme-dev-vault-unseal");
@@ -161,6 +162,45 @@ fn mutating_load_balancer_statements_depend_on_the_cluster_tag() {
             assert_ne!(*action, Expr::from("*:*"));
         }
     }
+}
+
+/// Least privilege between Vault's two roles: the server only uses the unseal key; the bootstrap
+/// Jobs reach the init secret, and the key only through Secrets Manager.
+#[test]
+fn only_the_bootstrap_role_reaches_the_init_secret() {
+    let (key, secret) = (Expr::from("KEY"), Expr::from("SECRET"));
+    let touches = |document: &PolicyDocument, service: &str| {
+        document.statements().iter().any(|statement| {
+            statement
+                .actions()
+                .as_slice()
+                .iter()
+                .any(|action| format!("{action:?}").contains(service))
+        })
+    };
+    let server = vault_policy(&key).unwrap();
+    assert!(!touches(&server, "secretsmanager:"), "{server:?}");
+    for statement in server.statements() {
+        assert_eq!(statement.resources().as_slice(), std::slice::from_ref(&key));
+    }
+
+    let bootstrap = vault_bootstrap_policy(&key, &secret).unwrap();
+    for statement in bootstrap.statements() {
+        let resources = statement.resources().as_slice();
+        if resources == std::slice::from_ref(&secret) {
+            continue;
+        }
+        assert_eq!(resources, std::slice::from_ref(&key), "{statement:?}");
+        let via = statement
+            .condition_for(bkt_oidc::policy::Operator::StringLike)
+            .map(|condition| format!("{condition:?}"))
+            .unwrap_or_default();
+        assert!(
+            via.contains("kms:ViaService") && via.contains("secretsmanager."),
+            "the bootstrap role uses the key through Secrets Manager only: {statement:?}"
+        );
+    }
+    assert!(touches(&bootstrap, "secretsmanager:GetSecretValue"));
 }
 
 proptest! {

@@ -58,7 +58,7 @@ run "cluster_vars_carries_exactly_the_gitops_contract_keys" {
   assert {
     condition = toset(keys(output.cluster_vars)) == toset([
       "CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "VPC_CIDR", "DOMAIN", "HOSTED_ZONE_ID", "CERTIFICATE_ARN",
-      "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN", "EXTERNAL_DNS_ROLE_ARN", "VAULT_ROLE_ARN", "VAULT_KMS_KEY_ID",
+      "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN", "EXTERNAL_DNS_ROLE_ARN", "VAULT_ROLE_ARN", "VAULT_BOOTSTRAP_ROLE_ARN", "VAULT_KMS_KEY_ID",
       "VAULT_INIT_SECRET_ARN", "SAMPLE_APP_IMAGE_REPOSITORY", "GITHUB_REPOSITORY", "LOG_RETENTION_DAYS",
     ])
     error_message = "cluster_vars must hold exactly the keys the GitOps tree substitutes"

@@ -27,6 +27,7 @@ run "each_role_is_bound_to_exactly_one_service_account" {
       "aws-load-balancer-controller" = "system:serviceaccount:kube-system:aws-load-balancer-controller"
       "external-dns"                 = "system:serviceaccount:external-dns:external-dns"
       "vault"                        = "system:serviceaccount:vault:vault"
+      "vault-bootstrap"              = "system:serviceaccount:vault:vault-bootstrap"
     }
     error_message = "each role must trust exactly its own namespace/service account"
   }
@@ -59,7 +60,7 @@ run "external_dns_changes_records_only_in_the_platform_zone" {
   }
 }
 
-run "vault_may_only_use_its_own_rotated_unseal_key_and_init_secret" {
+run "vault_may_only_use_its_own_rotated_unseal_key_and_only_the_bootstrap_its_init_secret" {
   command = apply
 
   assert {
@@ -70,14 +71,26 @@ run "vault_may_only_use_its_own_rotated_unseal_key_and_init_secret" {
         Action   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
         Resource = aws_kms_key.vault.arn
       },
+    ]
+    error_message = "the Vault server must get only its unseal key: the init secret is the bootstrap Jobs' business"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.this["vault-bootstrap"].policy).Statement == [
       {
         Sid      = "KeepTheInitOutput"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
         Resource = aws_secretsmanager_secret.vault_init.arn
       },
+      {
+        Sid       = "UseTheUnsealKeyThroughSecretsManagerOnly"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = aws_kms_key.vault.arn
+        Condition = { StringLike = { "kms:ViaService" = "secretsmanager.*.amazonaws.com" } }
+      },
     ]
-    error_message = "Vault must get only its unseal key (for the seal and the init secret's envelope) and its own init secret"
+    error_message = "the Vault bootstrap Jobs must get only the init secret, and the unseal key only as Secrets Manager uses it for that secret"
   }
   assert {
     condition     = aws_secretsmanager_secret.vault_init.kms_key_id == aws_kms_key.vault.arn
