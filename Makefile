@@ -66,11 +66,11 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 # The Cargo workspace (docs/architecture.md): typed models that generate terraform/ and gitops/.
 # --locked: Cargo.lock is committed and never rewritten by a check.
 CHECK_TARGETS += rust-check
-TEST_TARGETS += rust-test rust-downstream
+TEST_TARGETS += rust-test rust-downstream rust-package
 CARGO := cargo
 GENERATE := $(CARGO) run --locked --quiet --example generate --
 
-.PHONY: rust-check rust-test rust-downstream generate
+.PHONY: rust-check rust-test rust-downstream rust-package generate
 
 rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check of every generated file
 	$(CARGO) fmt --all --check
@@ -89,6 +89,16 @@ DOWNSTREAM_MANIFEST := --manifest-path examples/downstream/Cargo.toml
 rust-downstream: ## The downstream example: a crate generating a VPC module and a HelmRelease from build.rs, tested and run
 	$(DOWNSTREAM) test --locked $(DOWNSTREAM_MANIFEST)
 	$(DOWNSTREAM) run --locked $(DOWNSTREAM_MANIFEST)
+
+# Every published crate packaged and built from its package alone, as crates.io would build it
+# (cargo's workspace packaging resolves unpublished siblings from the packages it just made).
+# The unpublished members are left out. A library enables no Kubernetes version, so the build of
+# a package alone names one the way k8s-openapi documents for builds without dev-dependencies.
+# --allow-dirty: the working tree is what is verified, committed or not.
+PACKAGE := K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
+
+rust-package: ## cargo package of every published crate, each verified by building it from its packaged files
+	$(PACKAGE)
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
 	$(GENERATE)
