@@ -85,10 +85,13 @@ rust-test: ## cargo test of the whole workspace but the sample app (unit, propte
 # A user's crate outside the workspace (examples/downstream/): its own Cargo.lock, its own target dir.
 DOWNSTREAM := CARGO_TARGET_DIR=target/downstream $(CARGO)
 DOWNSTREAM_MANIFEST := --manifest-path examples/downstream/Cargo.toml
+# The second user (examples/downstream-kube/): the facade with k8s-openapi's v1_33, and kube-rs.
+DOWNSTREAM_KUBE_MANIFEST := --manifest-path examples/downstream-kube/Cargo.toml
 
-rust-downstream: ## The downstream example: a crate generating a VPC module and a HelmRelease from build.rs, tested and run
+rust-downstream: ## The downstream examples: a crate generating a VPC module and a HelmRelease from build.rs, tested and run; the facade on Kubernetes 1.33 with kube::Api<HelmRelease>, tested
 	$(DOWNSTREAM) test --locked $(DOWNSTREAM_MANIFEST)
 	$(DOWNSTREAM) run --locked $(DOWNSTREAM_MANIFEST)
+	$(DOWNSTREAM) test --locked $(DOWNSTREAM_KUBE_MANIFEST)
 
 # Every published crate packaged and built from its package alone, as crates.io would build it
 # (cargo's workspace packaging resolves unpublished siblings from the packages it just made).
