@@ -100,8 +100,9 @@ rust-downstream: ## The downstream examples: a crate generating a VPC module and
 # --allow-dirty: the working tree is what is verified, committed or not.
 PACKAGE := K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
 
-rust-package: ## cargo package of every published crate, each verified by building it from its packaged files
+rust-package: ## cargo package of every published crate, each verified by building it from its packaged files; the facade built Terraform-only
 	$(PACKAGE)
+	$(CARGO) check --locked -p bkt-platform --no-default-features --features terraform
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
 	$(GENERATE)
