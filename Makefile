@@ -98,10 +98,17 @@ rust-downstream: ## The downstream examples: a crate generating a VPC module and
 # The unpublished members are left out. A library enables no Kubernetes version, so the build of
 # a package alone names one the way k8s-openapi documents for builds without dev-dependencies.
 # --allow-dirty: the working tree is what is verified, committed or not.
-PACKAGE := K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
+# Cargo unpacks the packages of its temporary registry under $CARGO_HOME/registry/src/-<hash>/
+# and never unpacks a name and version it already holds, nor rebuilds a registry package whose
+# version did not change: a second run would verify the first run's sources. So each run starts
+# from its own empty target dir and without those unpacked copies (a cold build, as crates.io's).
+PACKAGE_TARGET := target/package-verify
+PACKAGE := CARGO_TARGET_DIR=$(PACKAGE_TARGET) K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
 
 rust-package: ## cargo package of every published crate, each verified by building it from its packaged files; the facade built Terraform-only
+	rm -rf $(PACKAGE_TARGET) "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/-*/bkt-*
 	$(PACKAGE)
+	rm -rf $(PACKAGE_TARGET)
 	$(CARGO) check --locked -p bkt-platform --no-default-features --features terraform
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
