@@ -66,11 +66,11 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 # The Cargo workspace (docs/architecture.md): typed models that generate terraform/ and gitops/.
 # --locked: Cargo.lock is committed and never rewritten by a check.
 CHECK_TARGETS += rust-check
-TEST_TARGETS += rust-test rust-downstream
+TEST_TARGETS += rust-test rust-downstream rust-package
 CARGO := cargo
 GENERATE := $(CARGO) run --locked --quiet --example generate --
 
-.PHONY: rust-check rust-test rust-downstream generate
+.PHONY: rust-check rust-test rust-downstream rust-package generate
 
 rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check of every generated file
 	$(CARGO) fmt --all --check
@@ -85,10 +85,31 @@ rust-test: ## cargo test of the whole workspace but the sample app (unit, propte
 # A user's crate outside the workspace (examples/downstream/): its own Cargo.lock, its own target dir.
 DOWNSTREAM := CARGO_TARGET_DIR=target/downstream $(CARGO)
 DOWNSTREAM_MANIFEST := --manifest-path examples/downstream/Cargo.toml
+# The second user (examples/downstream-kube/): the facade with k8s-openapi's v1_33, and kube-rs.
+DOWNSTREAM_KUBE_MANIFEST := --manifest-path examples/downstream-kube/Cargo.toml
 
-rust-downstream: ## The downstream example: a crate generating a VPC module and a HelmRelease from build.rs, tested and run
+rust-downstream: ## The downstream examples: a crate generating a VPC module and a HelmRelease from build.rs, tested and run; the facade on Kubernetes 1.33 with kube::Api<HelmRelease>, tested
 	$(DOWNSTREAM) test --locked $(DOWNSTREAM_MANIFEST)
 	$(DOWNSTREAM) run --locked $(DOWNSTREAM_MANIFEST)
+	$(DOWNSTREAM) test --locked $(DOWNSTREAM_KUBE_MANIFEST)
+
+# Every published crate packaged and built from its package alone, as crates.io would build it
+# (cargo's workspace packaging resolves unpublished siblings from the packages it just made).
+# The unpublished members are left out. A library enables no Kubernetes version, so the build of
+# a package alone names one the way k8s-openapi documents for builds without dev-dependencies.
+# --allow-dirty: the working tree is what is verified, committed or not.
+# Cargo unpacks the packages of its temporary registry under $CARGO_HOME/registry/src/-<hash>/
+# and never unpacks a name and version it already holds, nor rebuilds a registry package whose
+# version did not change: a second run would verify the first run's sources. So each run starts
+# from its own empty target dir and without those unpacked copies (a cold build, as crates.io's).
+PACKAGE_TARGET := target/package-verify
+PACKAGE := CARGO_TARGET_DIR=$(PACKAGE_TARGET) K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
+
+rust-package: ## cargo package of every published crate, each verified by building it from its packaged files; the facade built Terraform-only
+	rm -rf $(PACKAGE_TARGET) "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/-*/bkt-*
+	$(PACKAGE)
+	rm -rf $(PACKAGE_TARGET)
+	$(CARGO) check --locked -p bkt-platform --no-default-features --features terraform
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
 	$(GENERATE)

@@ -7,6 +7,10 @@
 //! chart values and sign-on) is data a user builds through this API — the repository's reference
 //! platform (`reference/`, the `bkt-reference` crate) is one such user.
 //!
+//! Features: `terraform` ([`network`], [`oidc`], [`eks`], [`atlas`]: HCL only) and `kubernetes`
+//! ([`flux`], [`helm`], [`sso`]: k8s-openapi and the YAML writer), both on by default. A
+//! Terraform-only build turns `kubernetes` off and compiles no YAML or Kubernetes dependency.
+//!
 //! ```
 //! use bkt_platform::core::{FileKind, Tree};
 //!
@@ -16,22 +20,29 @@
 //! # Ok::<(), bkt_platform::core::Error>(())
 //! ```
 
+#[cfg(feature = "terraform")]
 #[doc(inline)]
 pub use bkt_atlas as atlas;
 #[doc(inline)]
 pub use bkt_core as core;
 #[doc(inline)]
 pub use bkt_core::Tree;
+#[cfg(feature = "terraform")]
 #[doc(inline)]
 pub use bkt_eks as eks;
+#[cfg(feature = "kubernetes")]
 #[doc(inline)]
 pub use bkt_flux as flux;
+#[cfg(feature = "kubernetes")]
 #[doc(inline)]
 pub use bkt_helm as helm;
+#[cfg(feature = "terraform")]
 #[doc(inline)]
 pub use bkt_network as network;
+#[cfg(feature = "terraform")]
 #[doc(inline)]
 pub use bkt_oidc as oidc;
+#[cfg(feature = "kubernetes")]
 #[doc(inline)]
 pub use bkt_sso as sso;
 

@@ -1,6 +1,7 @@
 //! Publish-readiness: `cargo package --list` of every library crate and of the root package
 //! ships exactly its sources, README and license (and the crate's declared data), nothing of
-//! the repository around it; and every crate's metadata is complete.
+//! the repository around it; every crate's metadata is complete; and a Terraform-only build of
+//! the facade pulls no YAML or Kubernetes crate.
 
 use std::process::Command;
 
@@ -138,5 +139,39 @@ fn every_package_has_the_metadata_a_registry_shows() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn a_terraform_only_build_compiles_no_yaml_or_kubernetes_dependency() {
+    let tree = cargo(&[
+        "tree",
+        "--offline",
+        "-p",
+        "bkt-platform",
+        "--no-default-features",
+        "--features",
+        "terraform",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ]);
+    let crates: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(crates.contains(&"bkt-network"), "{tree}");
+    for heavy in [
+        "serde-saphyr",
+        "k8s-openapi",
+        "schemars",
+        "bkt-flux",
+        "bkt-helm",
+    ] {
+        assert!(
+            !crates.contains(&heavy),
+            "a Terraform-only build of bkt-platform compiles {heavy}:\n{tree}"
+        );
     }
 }

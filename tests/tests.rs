@@ -15,6 +15,7 @@ mod package;
 mod release_flow;
 mod rendered;
 mod renovate;
+mod round_trip;
 mod rules;
 mod spec_file;
 mod sso;

@@ -3,7 +3,8 @@
 //! - [`Name`]: validated Terraform identifiers ([`name!`] checks a literal at compile time).
 //! - [`hcl`]: Terraform modules as typed values and a writer whose output is byte-identical to
 //!   `terraform fmt`, comments included.
-//! - [`yaml`]: the YAML writer for Kubernetes objects (YAML 1.1-safe, stable key order).
+//! - [`yaml`] (feature `yaml`, on by default): the YAML writer for Kubernetes objects (YAML
+//!   1.1-safe, stable key order). The sibling crates of a Terraform-only build leave it off.
 //! - [`Tree`]: the in-memory file tree a render produces (ordered path → bytes), with the
 //!   generated-file [`header`] on every file.
 //!
@@ -14,6 +15,7 @@ pub mod hcl;
 pub mod header;
 mod name;
 mod tree;
+#[cfg(feature = "yaml")]
 pub mod yaml;
 
 pub use error::{Error, Result};

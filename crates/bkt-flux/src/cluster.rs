@@ -6,11 +6,12 @@
 //! without AWS. A platform builds one entry per environment (the reference platform's is
 //! `bkt_reference::gitops::cluster::entry`).
 
+use k8s_openapi::Resource;
 use serde::Serialize;
 
 use crate::kinds::{
     CrossNamespaceSourceReference, HelmRelease, Kustomization, KustomizationSpec,
-    NamespacedObjectReference, Object, PostBuild, SubstituteReference, Test,
+    NamespacedObjectReference, PostBuild, SubstituteReference, Test,
 };
 use crate::kustomize::{self, JsonPatchOp, Patch, Selector};
 use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
@@ -223,14 +224,14 @@ impl ClusterEntry {
         let mut patches = Vec::new();
         for layer in self.layers().filter(|layer| layer.name != local.kept) {
             patches.push(Patch::delete(
-                <Kustomization as Object>::API_VERSION,
-                <Kustomization as Object>::KIND,
+                <Kustomization as Resource>::API_VERSION,
+                <Kustomization as Resource>::KIND,
                 &layer.name,
                 Some(&self.namespace),
             )?);
         }
         patches.push(Patch::json6902(
-            Selector::kind_name(<Kustomization as Object>::KIND, &local.kept),
+            Selector::kind_name(<Kustomization as Resource>::KIND, &local.kept),
             &[
                 JsonPatchOp::remove("/spec/dependsOn"),
                 JsonPatchOp::add(
@@ -359,8 +360,8 @@ impl LocalRelease {
             values.set(&keys, Setting::Text(value.clone()));
         }
         let body = ReleasePatch {
-            api_version: <HelmRelease as Object>::API_VERSION,
-            kind: <HelmRelease as Object>::KIND,
+            api_version: <HelmRelease as Resource>::API_VERSION,
+            kind: <HelmRelease as Resource>::KIND,
             metadata: PatchMetadata { name: &self.name },
             spec: ReleasePatchSpec {
                 test: self.test.then(|| Test {
@@ -372,7 +373,7 @@ impl LocalRelease {
         };
         Ok(
             Patch::strategic_merge(&body)?.with_target(Selector::kind_name(
-                <HelmRelease as Object>::KIND,
+                <HelmRelease as Resource>::KIND,
                 &self.name,
             )),
         )

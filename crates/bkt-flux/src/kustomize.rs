@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Result;
 
@@ -49,6 +49,40 @@ struct KustomizeFile<'a> {
     labels: &'a [Label],
 }
 
+/// The read form of [`Kustomization`] and [`Component`]: `apiVersion` and `kind` are checked
+/// against the type's.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KustomizeFileForm {
+    api_version: String,
+    kind: String,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    resources: Vec<String>,
+    #[serde(default)]
+    components: Vec<String>,
+    #[serde(default)]
+    patches: Vec<Patch>,
+    #[serde(default)]
+    config_map_generator: Vec<ConfigMapGenerator>,
+    #[serde(default)]
+    labels: Vec<Label>,
+}
+
+impl KustomizeFileForm {
+    fn check<E: serde::de::Error>(&self, api_version: &str, kind: &str) -> Result<(), E> {
+        if self.api_version == api_version && self.kind == kind {
+            Ok(())
+        } else {
+            Err(E::custom(format_args!(
+                "apiVersion/kind is {}/{}, expected {api_version}/{kind}: read this document into the type of its kind",
+                self.api_version, self.kind
+            )))
+        }
+    }
+}
+
 impl Kustomization {
     /// The `apiVersion` of a kustomization file.
     pub const API_VERSION: &'static str = "kustomize.config.k8s.io/v1beta1";
@@ -85,6 +119,21 @@ impl Serialize for Kustomization {
     }
 }
 
+impl<'de> Deserialize<'de> for Kustomization {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let form = KustomizeFileForm::deserialize(deserializer)?;
+        form.check(Self::API_VERSION, Self::KIND)?;
+        Ok(Self {
+            namespace: form.namespace,
+            resources: form.resources,
+            components: form.components,
+            patches: form.patches,
+            config_map_generator: form.config_map_generator,
+            labels: form.labels,
+        })
+    }
+}
+
 /// A kustomize component (`kustomize.config.k8s.io/v1alpha1`): resources and patches a
 /// kustomization opts into through `components`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -118,9 +167,31 @@ impl Serialize for Component {
     }
 }
 
+/// A component file with keys a [`Component`] does not hold (`namespace`, `components`,
+/// generators, labels) is rejected rather than read with them dropped.
+impl<'de> Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let form = KustomizeFileForm::deserialize(deserializer)?;
+        form.check(Self::API_VERSION, Self::KIND)?;
+        if form.namespace.is_some()
+            || !form.components.is_empty()
+            || !form.config_map_generator.is_empty()
+            || !form.labels.is_empty()
+        {
+            return Err(serde::de::Error::custom(
+                "a Component holds only resources and patches: move namespace, components, configMapGenerator and labels into the including kustomization",
+            ));
+        }
+        Ok(Self {
+            resources: form.resources,
+            patches: form.patches,
+        })
+    }
+}
+
 /// A patch: a strategic-merge or JSON 6902 body, applied to the objects `target` selects (or,
 /// without a target, to the object the body names).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Patch {
     /// The objects patched.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,7 +273,7 @@ struct DeleteMetadata<'a> {
 }
 
 /// One JSON 6902 operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JsonPatchOp {
     /// What is done.
     pub op: JsonPatchOpKind,
@@ -250,7 +321,7 @@ impl JsonPatchOp {
 }
 
 /// The JSON 6902 operations used here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonPatchOpKind {
     /// Add a value.
@@ -262,7 +333,7 @@ pub enum JsonPatchOpKind {
 }
 
 /// Which objects a patch applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Selector {
     /// API group.
@@ -298,16 +369,16 @@ impl Selector {
 }
 
 /// A generated `ConfigMap`: its name carries a hash of its content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigMapGenerator {
     /// The `ConfigMap`'s name (before the hash suffix).
     pub name: String,
     /// Files read into keys, relative to the kustomization.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
     /// `KEY=value` literals.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub literals: Vec<String>,
     /// Labels and annotations of the generated object.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -315,14 +386,14 @@ pub struct ConfigMapGenerator {
 }
 
 /// Metadata of a generated object.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GeneratorOptions {
     /// Labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Annotations.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
     /// Whether the name stays without the content hash.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -330,7 +401,7 @@ pub struct GeneratorOptions {
 }
 
 /// Labels added to objects.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Label {
     /// The labels.

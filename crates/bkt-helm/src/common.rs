@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The annotation that gives a service account its IAM role (IRSA).
 pub const IRSA_ROLE_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
 /// CPU and memory requests and limits of a container.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Resources {
     /// What the scheduler reserves.
     pub requests: ResourceList,
@@ -36,7 +38,9 @@ impl Resources {
 }
 
 /// Quantities of CPU and memory (`10m`, `64Mi`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct ResourceList {
     /// CPU.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +51,9 @@ pub struct ResourceList {
 }
 
 /// A pod's security context (the fields the platform sets).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct PodSecurityContext {
     /// Refuse to start a container as root.
@@ -83,7 +89,9 @@ impl PodSecurityContext {
 }
 
 /// A container's security context (the fields the platform sets).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityContext {
     /// Whether a process may gain more privileges than its parent.
@@ -116,7 +124,9 @@ impl SecurityContext {
 }
 
 /// Linux capabilities to drop.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Capabilities {
     /// Dropped capabilities.
     pub drop: Vec<String>,
@@ -133,7 +143,7 @@ impl Capabilities {
 }
 
 /// A seccomp profile.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SeccompProfile {
     /// `RuntimeDefault`, `Localhost` or `Unconfined`.
     #[serde(rename = "type")]

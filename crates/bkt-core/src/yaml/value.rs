@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::tree::{NewtypeShape, Node, StrStyle, UnitShape};
+use super::tree::{NewtypeShape, Node, SeqShape, StrStyle, UnitShape};
 use crate::{Error, Result};
 
 /// A value recorded in the YAML writer's ordered form; serializes exactly as the original did.
@@ -148,6 +148,96 @@ impl Serialize for Value {
         // Strings go through as plain `str`s; the writer styles them when it serializes the
         // document that holds this value.
         self.0.emit(|_| StrStyle::Scalar).serialize(serializer)
+    }
+}
+
+/// Reads any self-describing value (a YAML or JSON document) keeping its mapping keys in
+/// document order, so a value read back serializes to the bytes it was read from.
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor).map(Self)
+    }
+}
+
+/// Builds a [`Node`] from whatever the deserializer finds.
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Node, E> {
+        Ok(Node::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Node, E> {
+        Ok(Node::I64(value))
+    }
+
+    fn visit_i128<E>(self, value: i128) -> Result<Node, E> {
+        Ok(Node::I128(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Node, E> {
+        Ok(Node::U64(value))
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<Node, E> {
+        Ok(Node::U128(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
+        Ok(Node::F64(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Node, E> {
+        Ok(Node::Str(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Node, E> {
+        Ok(Node::Str(value))
+    }
+
+    fn visit_bytes<E>(self, value: &[u8]) -> Result<Node, E> {
+        Ok(Node::Bytes(value.to_vec()))
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Unit(UnitShape::None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Unit(UnitShape::None))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item.0);
+        }
+        Ok(Node::Seq(SeqShape::Seq, items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, value)) = map.next_entry::<Value, Value>()? {
+            entries.push((key.0, value.0));
+        }
+        Ok(Node::Map(entries))
     }
 }
 

@@ -1,13 +1,13 @@
 //! AWS Load Balancer Controller kinds, for exactly the fields the tree sets: the
 //! `IngressClassParams` (`elbv2.k8s.aws/v1beta1`) an `IngressClass` points at.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::flux_object;
 
 flux_object! {
     /// The load balancer settings every Ingress of an `IngressClass` shares.
-    IngressClassParams(IngressClassParamsSpec) = "elbv2.k8s.aws/v1beta1", "IngressClassParams"
+    IngressClassParams(IngressClassParamsSpec) = "elbv2.k8s.aws", "v1beta1", "IngressClassParams", "ingressclassparams", ClusterResourceScope
 }
 
 impl IngressClassParams {
@@ -16,7 +16,7 @@ impl IngressClassParams {
 }
 
 /// The desired state of an [`IngressClassParams`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressClassParamsSpec {
     /// The group whose Ingresses share one load balancer.
@@ -29,7 +29,7 @@ pub struct IngressClassParamsSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// The ACM certificates of the HTTPS listener.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificate_arn: Vec<String>,
     /// The listener's TLS policy.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,19 +38,19 @@ pub struct IngressClassParamsSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_redirect_port: Option<String>,
     /// AWS tags of the load balancer.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
 }
 
 /// An ingress group, by name.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IngressGroup {
     /// The group's name.
     pub name: String,
 }
 
 /// An AWS tag.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Tag {
     /// The key.
     pub key: String,

@@ -1,16 +1,16 @@
 //! The `CloudNativePG` `Cluster` (`postgresql.cnpg.io/v1`): the fields the platform sets.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::flux_object;
 
 flux_object! {
     /// A `PostgreSQL` cluster run by the `CloudNativePG` operator.
-    PostgresCluster(PostgresClusterSpec) = "postgresql.cnpg.io/v1", "Cluster"
+    PostgresCluster(PostgresClusterSpec) = "postgresql.cnpg.io", "v1", "Cluster", "clusters", NamespaceResourceScope
 }
 
 /// The desired state of a [`PostgresCluster`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PostgresClusterSpec {
     /// How many instances.
     pub instances: u32,
@@ -23,14 +23,14 @@ pub struct PostgresClusterSpec {
 }
 
 /// A volume's size.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Storage {
     /// The size (`5Gi`).
     pub size: String,
 }
 
 /// How a cluster is created.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Bootstrap {
     /// A new, empty database.
     pub initdb: InitDb,
@@ -38,7 +38,7 @@ pub struct Bootstrap {
 
 /// A new database and its owner; the operator generates the owner's password into the Secret
 /// `<cluster>-app`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InitDb {
     /// The database.
     pub database: String,

@@ -5,18 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::flux_object;
 use crate::Duration;
 
 flux_object! {
     /// A generator of random passwords, read by an [`ExternalSecret`]'s `dataFrom`.
-    Password(PasswordSpec) = "generators.external-secrets.io/v1alpha1", "Password"
+    Password(PasswordSpec) = "generators.external-secrets.io", "v1alpha1", "Password", "passwords", NamespaceResourceScope
 }
 
 /// The desired state of a [`Password`] generator.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordSpec {
     /// The password's length.
@@ -40,11 +40,11 @@ pub struct PasswordSpec {
 
 flux_object! {
     /// A Kubernetes Secret kept in sync with a secret store or a generator.
-    ExternalSecret(ExternalSecretSpec) = "external-secrets.io/v1", "ExternalSecret"
+    ExternalSecret(ExternalSecretSpec) = "external-secrets.io", "v1", "ExternalSecret", "externalsecrets", NamespaceResourceScope
 }
 
 /// The desired state of an [`ExternalSecret`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalSecretSpec {
     /// When the Secret is refreshed: `CreatedOnce`, `Periodic`, `OnChange`.
@@ -60,15 +60,15 @@ pub struct ExternalSecretSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<ExternalSecretTarget>,
     /// Keys read one by one.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<ExternalSecretData>,
     /// Sources whose every key is read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_from: Vec<ExternalSecretDataFrom>,
 }
 
 /// A reference to a `SecretStore` or `ClusterSecretStore`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SecretStoreRef {
     /// `SecretStore` or `ClusterSecretStore`.
     pub kind: String,
@@ -88,7 +88,7 @@ impl SecretStoreRef {
 }
 
 /// The Secret an [`ExternalSecret`] writes.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalSecretTarget {
     /// The Secret's name.
@@ -100,15 +100,15 @@ pub struct ExternalSecretTarget {
 }
 
 /// The template of the Secret an [`ExternalSecret`] writes.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ExternalSecretTemplate {
     /// Each key of the Secret and its Go template over the data read.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub data: BTreeMap<String, String>,
 }
 
 /// One key an [`ExternalSecret`] reads.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalSecretData {
     /// The key in the Secret written.
@@ -118,7 +118,7 @@ pub struct ExternalSecretData {
 }
 
 /// A key (and property) in the secret store.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RemoteReference {
     /// The key in the store.
     pub key: String,
@@ -128,7 +128,7 @@ pub struct RemoteReference {
 }
 
 /// A source an [`ExternalSecret`] reads every key of.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalSecretDataFrom {
     /// A generator (or store) read instead of the `ExternalSecret`'s store.
@@ -140,7 +140,7 @@ pub struct ExternalSecretDataFrom {
 }
 
 /// The generator a `dataFrom` entry reads.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataFromSourceRef {
     /// The generator.
@@ -149,7 +149,7 @@ pub struct DataFromSourceRef {
 }
 
 /// A reference to a generator object.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GeneratorRef {
     /// The generator's `apiVersion`.
@@ -164,7 +164,7 @@ impl GeneratorRef {
     /// A reference to the [`Password`] generator `name`.
     #[must_use]
     pub fn password(name: impl Into<String>) -> Self {
-        use super::Object;
+        use k8s_openapi::Resource;
         Self {
             api_version: Password::API_VERSION.to_owned(),
             kind: Password::KIND.to_owned(),
@@ -175,7 +175,7 @@ impl GeneratorRef {
 
 flux_object! {
     /// A secret store every namespace may read through.
-    ClusterSecretStore(SecretStoreSpec) = "external-secrets.io/v1", "ClusterSecretStore"
+    ClusterSecretStore(SecretStoreSpec) = "external-secrets.io", "v1", "ClusterSecretStore", "clustersecretstores", ClusterResourceScope
 }
 
 impl ClusterSecretStore {
@@ -184,14 +184,14 @@ impl ClusterSecretStore {
 }
 
 /// The desired state of a [`ClusterSecretStore`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SecretStoreSpec {
     /// The backend.
     pub provider: SecretStoreProvider,
 }
 
 /// The backend of a secret store.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SecretStoreProvider {
     /// `HashiCorp` Vault.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,7 +202,7 @@ pub struct SecretStoreProvider {
 }
 
 /// A Vault KV backend.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VaultProvider {
     /// Vault's address.
     pub server: String,
@@ -217,7 +217,7 @@ pub struct VaultProvider {
 }
 
 /// How External Secrets logs in to Vault.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VaultAuth {
     /// Vault's Kubernetes auth method.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,7 +225,7 @@ pub struct VaultAuth {
 }
 
 /// Vault's Kubernetes auth: a role and the service account whose token is presented.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VaultKubernetesAuth {
     /// Where the auth method is mounted.
@@ -238,7 +238,7 @@ pub struct VaultKubernetesAuth {
 }
 
 /// A service account, in a namespace.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ServiceAccountRef {
     /// Its name.
     pub name: String,
@@ -249,11 +249,11 @@ pub struct ServiceAccountRef {
 
 flux_object! {
     /// Writes keys of a Kubernetes Secret to secret stores.
-    PushSecret(PushSecretSpec) = "external-secrets.io/v1alpha1", "PushSecret"
+    PushSecret(PushSecretSpec) = "external-secrets.io", "v1alpha1", "PushSecret", "pushsecrets", NamespaceResourceScope
 }
 
 /// The desired state of a [`PushSecret`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushSecretSpec {
     /// How often the keys are pushed again.
@@ -268,21 +268,21 @@ pub struct PushSecretSpec {
 }
 
 /// The Secret a [`PushSecret`] reads.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PushSecretSelector {
     /// The Secret, by name.
     pub secret: PushSecretSecret,
 }
 
 /// A Secret of the [`PushSecret`]'s namespace.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PushSecretSecret {
     /// Its name.
     pub name: String,
 }
 
 /// One key a [`PushSecret`] writes.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PushSecretData {
     /// The key and where it goes.
     #[serde(rename = "match")]
@@ -290,7 +290,7 @@ pub struct PushSecretData {
 }
 
 /// A key of the Secret and its place in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushSecretMatch {
     /// The key in the Secret.
@@ -300,7 +300,7 @@ pub struct PushSecretMatch {
 }
 
 /// Where a [`PushSecret`] writes a key.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushSecretRemoteRef {
     /// The key in the store.
@@ -312,7 +312,7 @@ pub struct PushSecretRemoteRef {
 
 flux_object! {
     /// A secret store of one namespace, read by that namespace's `ExternalSecret`s.
-    SecretStore(SecretStoreSpec) = "external-secrets.io/v1", "SecretStore"
+    SecretStore(SecretStoreSpec) = "external-secrets.io", "v1", "SecretStore", "secretstores", NamespaceResourceScope
 }
 
 impl SecretStore {
@@ -321,7 +321,7 @@ impl SecretStore {
 }
 
 /// Secrets of another namespace of this cluster, read through the API server.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KubernetesProvider {
     /// The namespace read from.
@@ -333,7 +333,7 @@ pub struct KubernetesProvider {
 }
 
 /// The API server as a [`KubernetesProvider`] reaches it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KubernetesServer {
     /// Where the CA certificate is.
@@ -341,7 +341,7 @@ pub struct KubernetesServer {
 }
 
 /// A CA certificate in a `ConfigMap` or Secret.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CaProvider {
     /// `ConfigMap` or `Secret`.
     #[serde(rename = "type")]
@@ -365,7 +365,7 @@ impl CaProvider {
 }
 
 /// How a [`KubernetesProvider`] authenticates to the API server.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KubernetesProviderAuth {
     /// As a service account of the store's namespace.

@@ -1,7 +1,7 @@
 //! The Flux `HelmRelease` (`helm.toolkit.fluxcd.io/v2`): a chart, its values, and what Helm does
 //! when an install or upgrade fails.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CrossNamespaceSourceReference, NamespacedObjectReference, flux_object};
 use crate::kustomize::Selector;
@@ -9,15 +9,15 @@ use crate::{Duration, Result};
 
 flux_object! {
     /// A Helm release Flux installs and upgrades.
-    HelmRelease(HelmReleaseSpec) = "helm.toolkit.fluxcd.io/v2", "HelmRelease"
+    HelmRelease(HelmReleaseSpec) = "helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases", NamespaceResourceScope
 }
 
 /// The desired state of a [`HelmRelease`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelmReleaseSpec {
     /// `HelmRelease`s that must be ready before this one is installed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<NamespacedObjectReference>,
     /// How often the release is reconciled (required).
     pub interval: Duration,
@@ -58,7 +58,7 @@ pub struct HelmReleaseSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suspend: Option<bool>,
     /// Values read from `ConfigMap`s and Secrets, merged before `values`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values_from: Vec<ValuesReference>,
     /// The chart's values, typed by the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ impl HelmReleaseSpec {
 /// assert_eq!(bkt_core::yaml::to_string(&values)?, "enabled: true\n");
 /// # Ok::<(), bkt_flux::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Values(bkt_core::yaml::Value);
 
@@ -141,14 +141,14 @@ impl Values {
 }
 
 /// Where a [`HelmRelease`] takes its chart from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelmChartTemplate {
     /// The chart.
     pub spec: HelmChartTemplateSpec,
 }
 
 /// The chart of a [`HelmRelease`]: name (or path) and exact version in a source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelmChartTemplateSpec {
     /// The chart's name in a `HelmRepository`, or its path in a `GitRepository`.
@@ -165,7 +165,7 @@ pub struct HelmChartTemplateSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
     /// Values files of the chart merged in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values_files: Vec<String>,
 }
 
@@ -191,7 +191,7 @@ impl HelmChartTemplate {
 }
 
 /// When a chart from Git is packaged anew.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ReconcileStrategy {
     /// When the chart's version changes.
     ChartVersion,
@@ -200,7 +200,7 @@ pub enum ReconcileStrategy {
 }
 
 /// What Helm does with a chart's CRDs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Crds {
     /// Leave them alone.
     Skip,
@@ -211,18 +211,18 @@ pub enum Crds {
 }
 
 /// How Flux handles drift between the release and the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DriftDetection {
     /// `enabled`, `warn` or `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<DriftDetectionMode>,
     /// Fields whose drift is ignored.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore: Vec<IgnoreRule>,
 }
 
 /// Whether drift is corrected, reported or ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DriftDetectionMode {
     /// Detect and correct.
@@ -234,7 +234,7 @@ pub enum DriftDetectionMode {
 }
 
 /// JSON pointers whose drift is ignored, optionally for some objects only.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IgnoreRule {
     /// JSON pointers (`/spec/replicas`).
     pub paths: Vec<String>,
@@ -244,7 +244,7 @@ pub struct IgnoreRule {
 }
 
 /// How failures are handled: remediate (roll back or uninstall) or retry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Strategy {
     /// The strategy.
@@ -255,7 +255,7 @@ pub struct Strategy {
 }
 
 /// The failure strategies of Flux 2.7+.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StrategyName {
     /// Remediate as `remediation` says (the default).
     RemediateOnFailure,
@@ -264,7 +264,7 @@ pub enum StrategyName {
 }
 
 /// The install action.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Install {
     /// Whether Helm skips waiting for resources to be ready.
@@ -288,7 +288,7 @@ pub struct Install {
 }
 
 /// How a failed install is remediated. Without `retries` a failed install stays failed.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstallRemediation {
     /// How many times the install is retried (uninstalling in between); `-1` forever.
@@ -303,7 +303,7 @@ pub struct InstallRemediation {
 }
 
 /// The upgrade action.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Upgrade {
     /// Whether Helm skips waiting for resources to be ready.
@@ -330,7 +330,7 @@ pub struct Upgrade {
 }
 
 /// How a failed upgrade is remediated.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeRemediation {
     /// How many times the upgrade is retried (remediating in between); `-1` forever.
@@ -348,7 +348,7 @@ pub struct UpgradeRemediation {
 }
 
 /// How a failed upgrade is undone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RemediationStrategy {
     /// Roll back to the last successful release.
@@ -358,7 +358,7 @@ pub enum RemediationStrategy {
 }
 
 /// The Helm test action.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Test {
     /// Whether tests run after install and upgrade.
@@ -373,7 +373,7 @@ pub struct Test {
 }
 
 /// Values read from a `ConfigMap` or Secret.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValuesReference {
     /// `ConfigMap` or `Secret`.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     CrossNamespaceSourceReference, NamespacedObjectReference, ObjectKindReference, flux_object,
@@ -13,15 +13,15 @@ use crate::kustomize::Patch;
 
 flux_object! {
     /// A Flux Kustomization: applies `spec.path` of `spec.sourceRef` every `spec.interval`.
-    Kustomization(KustomizationSpec) = "kustomize.toolkit.fluxcd.io/v1", "Kustomization"
+    Kustomization(KustomizationSpec) = "kustomize.toolkit.fluxcd.io", "v1", "Kustomization", "kustomizations", NamespaceResourceScope
 }
 
 /// The desired state of a Flux [`Kustomization`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KustomizationSpec {
     /// Kustomizations that must be ready before this one is applied.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<NamespacedObjectReference>,
     /// How often the source is built and applied again (required).
     pub interval: Duration,
@@ -45,10 +45,10 @@ pub struct KustomizationSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_namespace: Option<String>,
     /// Objects whose readiness decides this Kustomization's (when `wait` is unset).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub health_checks: Vec<ObjectKindReference>,
     /// Patches applied after the build.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patches: Vec<Patch>,
     /// Variable substitution after the build.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,19 +89,19 @@ impl KustomizationSpec {
 }
 
 /// Flux's post-build variable substitution.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostBuild {
     /// Variables given inline.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub substitute: BTreeMap<String, String>,
     /// `ConfigMap`s and Secrets whose keys become variables, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub substitute_from: Vec<SubstituteReference>,
 }
 
 /// A `ConfigMap` or Secret of variables.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SubstituteReference {
     /// `ConfigMap` or `Secret`.
     pub kind: String,

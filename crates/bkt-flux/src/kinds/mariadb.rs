@@ -1,7 +1,7 @@
 //! mariadb-operator kinds (`k8s.mariadb.com/v1alpha1`): `MariaDB`, `Database`, `User`,
 //! `Grant` — the fields the platform sets.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
 
@@ -11,26 +11,26 @@ use super::flux_object;
 
 flux_object! {
     /// A `MariaDB` server.
-    MariaDb(MariaDbSpec) = "k8s.mariadb.com/v1alpha1", "MariaDB"
+    MariaDb(MariaDbSpec) = "k8s.mariadb.com", "v1alpha1", "MariaDB", "mariadbs", NamespaceResourceScope
 }
 
 flux_object! {
     /// A database on a [`MariaDb`].
-    MariaDbDatabase(DatabaseSpec) = "k8s.mariadb.com/v1alpha1", "Database"
+    MariaDbDatabase(DatabaseSpec) = "k8s.mariadb.com", "v1alpha1", "Database", "databases", NamespaceResourceScope
 }
 
 flux_object! {
     /// A user of a [`MariaDb`].
-    MariaDbUser(UserSpec) = "k8s.mariadb.com/v1alpha1", "User"
+    MariaDbUser(UserSpec) = "k8s.mariadb.com", "v1alpha1", "User", "users", NamespaceResourceScope
 }
 
 flux_object! {
     /// Privileges of a user on a database.
-    MariaDbGrant(GrantSpec) = "k8s.mariadb.com/v1alpha1", "Grant"
+    MariaDbGrant(GrantSpec) = "k8s.mariadb.com", "v1alpha1", "Grant", "grants", NamespaceResourceScope
 }
 
 /// A key of a Secret.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SecretKeyRef {
     /// The Secret.
     pub name: String,
@@ -39,7 +39,7 @@ pub struct SecretKeyRef {
 }
 
 /// The desired state of a [`MariaDb`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MariaDbSpec {
     /// The root password.
@@ -57,7 +57,7 @@ pub struct MariaDbSpec {
 }
 
 /// The desired state of a [`MariaDbDatabase`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabaseSpec {
     /// The server.
@@ -69,7 +69,7 @@ pub struct DatabaseSpec {
 }
 
 /// The desired state of a [`MariaDbUser`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSpec {
     /// The server.
@@ -83,7 +83,7 @@ pub struct UserSpec {
 }
 
 /// The desired state of a [`MariaDbGrant`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrantSpec {
     /// The server.

@@ -9,6 +9,11 @@
 //! `kind` come from the type. Fields the CRD requires are plain fields (set through each spec's
 //! `new`); every optional field is an `Option` or a `Vec` and is left out of the YAML when unset
 //! or empty. Field order is the order of the hand-written manifests.
+//!
+//! Every kind reads back (`Deserialize`: `apiVersion` and `kind` are checked, `status` is
+//! ignored) and implements k8s-openapi's `Resource`, `ListableResource` and
+//! `Metadata<Ty = ObjectMeta>`, so kube-rs's blanket impl makes it a `kube::Resource` and
+//! `kube::Api<HelmRelease>` works.
 
 pub mod aws_load_balancer;
 pub mod cnpg;
@@ -34,20 +39,23 @@ pub use source::{
     OciRepository, OciRepositoryRef, OciRepositorySpec,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A Flux (or other custom) object type: its `apiVersion` and `kind`.
-pub trait Object {
-    /// The `apiVersion`, for example `kustomize.toolkit.fluxcd.io/v1`.
-    const API_VERSION: &'static str;
-    /// The `kind`, for example `Kustomization`.
-    const KIND: &'static str;
-}
+/// The trait every kind here implements for its `apiVersion` and `kind`: k8s-openapi's
+/// [`Resource`](k8s_openapi::Resource), under the name this module gave it before the kinds
+/// joined k8s-openapi's and kube-rs's traits. With it in scope, `HelmRelease::KIND` and
+/// `HelmRelease::API_VERSION` read as before.
+pub use k8s_openapi::Resource as Object;
 
 /// Declares a top-level object type: `metadata` + `spec`, serialized with its `apiVersion` and
-/// `kind` first.
+/// `kind` first, read back from the same form (other fields, such as a cluster's `status`, are
+/// ignored), and known to k8s-openapi and kube-rs through `k8s_openapi::Resource`,
+/// `ListableResource` and `Metadata<Ty = ObjectMeta>`.
 macro_rules! flux_object {
-    ($(#[$doc:meta])* $name:ident($spec:ty) = $api_version:literal, $kind:literal) => {
+    (
+        $(#[$doc:meta])* $name:ident($spec:ty) =
+            $group:literal, $version:literal, $kind:literal, $plural:literal, $scope:ident
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -79,20 +87,54 @@ macro_rules! flux_object {
             }
         }
 
-        impl $crate::kinds::Object for $name {
-            const API_VERSION: &'static str = $api_version;
+        impl k8s_openapi::Resource for $name {
+            const API_VERSION: &'static str = concat!($group, "/", $version);
+            const GROUP: &'static str = $group;
             const KIND: &'static str = $kind;
+            const VERSION: &'static str = $version;
+            const URL_PATH_SEGMENT: &'static str = $plural;
+            type Scope = k8s_openapi::$scope;
+        }
+
+        impl k8s_openapi::ListableResource for $name {
+            const LIST_KIND: &'static str = concat!($kind, "List");
+        }
+
+        impl k8s_openapi::Metadata for $name {
+            type Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+            fn metadata(&self) -> &Self::Ty {
+                &self.metadata
+            }
+
+            fn metadata_mut(&mut self) -> &mut Self::Ty {
+                &mut self.metadata
+            }
         }
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct;
                 let mut object = serializer.serialize_struct(stringify!($name), 4)?;
-                object.serialize_field("apiVersion", $api_version)?;
-                object.serialize_field("kind", $kind)?;
+                object.serialize_field(
+                    "apiVersion",
+                    <Self as k8s_openapi::Resource>::API_VERSION,
+                )?;
+                object.serialize_field("kind", <Self as k8s_openapi::Resource>::KIND)?;
                 object.serialize_field("metadata", &self.metadata)?;
                 object.serialize_field("spec", &self.spec)?;
                 object.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let object = $crate::kinds::ObjectForm::<$spec>::deserialize(deserializer)?;
+                object.check::<Self, D::Error>()?;
+                Ok(Self {
+                    metadata: object.metadata,
+                    spec: object.spec,
+                })
             }
         }
     };
@@ -100,7 +142,7 @@ macro_rules! flux_object {
 pub(crate) use flux_object;
 
 /// The kinds a Flux `sourceRef`/`chartRef` can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum SourceKind {
     /// `source.toolkit.fluxcd.io` `GitRepository`.
@@ -135,7 +177,7 @@ impl SourceKind {
 
 /// A reference to a Flux source, possibly in another namespace (`sourceRef`, `chartRef`,
 /// `chart.spec.sourceRef`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrossNamespaceSourceReference {
     /// The source's `apiVersion`; Flux defaults it.
@@ -172,7 +214,7 @@ impl CrossNamespaceSourceReference {
 
 /// A reference to an object of a known kind by name, possibly in another namespace
 /// (`dependsOn`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct NamespacedObjectReference {
     /// The object's name.
     pub name: String,
@@ -194,7 +236,7 @@ impl NamespacedObjectReference {
 
 /// A reference to an object of any kind (health checks, Receiver resources, Alert event
 /// sources).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectKindReference {
     /// The object's `apiVersion`.
@@ -210,7 +252,7 @@ pub struct ObjectKindReference {
 }
 
 /// A reference to an object in the same namespace (`secretRef`, `providerRef`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct LocalObjectReference {
     /// The object's name.
     pub name: String,
@@ -221,6 +263,35 @@ impl LocalObjectReference {
     #[must_use]
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
+    }
+}
+
+/// The serialized form of every kind declared with `flux_object!`, read before its `apiVersion`
+/// and `kind` are checked against the type's.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ObjectForm<T> {
+    api_version: String,
+    kind: String,
+    #[serde(default)]
+    pub(crate) metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    pub(crate) spec: T,
+}
+
+impl<T> ObjectForm<T> {
+    /// An error naming the expected and found `apiVersion`/`kind` when they are not `R`'s.
+    pub(crate) fn check<R: k8s_openapi::Resource, E: serde::de::Error>(&self) -> Result<(), E> {
+        if self.api_version == R::API_VERSION && self.kind == R::KIND {
+            Ok(())
+        } else {
+            Err(E::custom(format_args!(
+                "apiVersion/kind is {}/{}, expected {}/{}: read this document into the type of its kind",
+                self.api_version,
+                self.kind,
+                R::API_VERSION,
+                R::KIND
+            )))
+        }
     }
 }
 

@@ -1,18 +1,18 @@
 //! Flux sources (`source.toolkit.fluxcd.io/v1`): `GitRepository`, `OCIRepository`,
 //! `HelmRepository`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{LocalObjectReference, flux_object};
 use crate::Duration;
 
 flux_object! {
     /// A Git repository Flux fetches every `spec.interval`.
-    GitRepository(GitRepositorySpec) = "source.toolkit.fluxcd.io/v1", "GitRepository"
+    GitRepository(GitRepositorySpec) = "source.toolkit.fluxcd.io", "v1", "GitRepository", "gitrepositories", NamespaceResourceScope
 }
 
 /// The desired state of a [`GitRepository`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GitRepositorySpec {
     /// How often the repository is fetched (required).
@@ -49,7 +49,7 @@ impl GitRepositorySpec {
 }
 
 /// What a [`GitRepository`] checks out; set one.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct GitRepositoryRef {
     /// A branch.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,11 +70,11 @@ pub struct GitRepositoryRef {
 
 flux_object! {
     /// An OCI artifact (a chart or a packaged manifest folder) Flux pulls every `spec.interval`.
-    OciRepository(OciRepositorySpec) = "source.toolkit.fluxcd.io/v1", "OCIRepository"
+    OciRepository(OciRepositorySpec) = "source.toolkit.fluxcd.io", "v1", "OCIRepository", "ocirepositories", NamespaceResourceScope
 }
 
 /// The desired state of an [`OciRepository`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OciRepositorySpec {
     /// How often the artifact is checked (required).
@@ -111,7 +111,7 @@ impl OciRepositorySpec {
 }
 
 /// What an [`OciRepository`] pulls; set one.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OciRepositoryRef {
     /// A tag.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,11 +126,11 @@ pub struct OciRepositoryRef {
 
 flux_object! {
     /// A Helm chart repository (HTTPS index, or OCI with `type: oci`).
-    HelmRepository(HelmRepositorySpec) = "source.toolkit.fluxcd.io/v1", "HelmRepository"
+    HelmRepository(HelmRepositorySpec) = "source.toolkit.fluxcd.io", "v1", "HelmRepository", "helmrepositories", NamespaceResourceScope
 }
 
 /// The desired state of a [`HelmRepository`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelmRepositorySpec {
     /// How often the index is fetched.

@@ -346,3 +346,67 @@ spec:
 "
     );
 }
+
+fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_saphyr::from_str(text).map_err(|error| error.to_string())
+}
+
+#[test]
+fn reading_a_document_of_another_kind_names_both_kinds() {
+    let error = read::<HelmRelease>(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: x\nspec:\n  interval: 1h\n  url: https://example.com\n",
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("apiVersion/kind is source.toolkit.fluxcd.io/v1/HelmRepository")
+            && error.contains("expected helm.toolkit.fluxcd.io/v2/HelmRelease"),
+        "{error}"
+    );
+}
+
+#[test]
+fn reading_a_cluster_object_ignores_its_status_and_keeps_its_metadata() {
+    let object = read::<HelmRepository>(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\n  resourceVersion: \"42\"\nspec:\n  interval: 1h\n  url: https://example.com\nstatus:\n  observedGeneration: 1\n",
+    )
+    .unwrap();
+    assert_eq!(object.metadata.resource_version.as_deref(), Some("42"));
+    assert_eq!(object.metadata.namespace.as_deref(), Some("flux-system"));
+    assert_eq!(object.spec.url, "https://example.com");
+}
+
+#[test]
+fn a_duration_read_back_is_validated_as_parse_validates_it() {
+    let error = read::<Duration>("10 minutes").unwrap_err();
+    assert!(error.contains("e.g. 30s, 10m, 1h30m"), "{error}");
+    assert_eq!(read::<Duration>("1h30m").unwrap().as_str(), "1h30m");
+}
+
+#[test]
+fn helm_values_read_back_keep_their_key_order() {
+    let values = read::<Values>("zeta: 1\nalpha:\n  nested: [b, a]\n").unwrap();
+    assert_eq!(
+        yaml(&values),
+        "zeta: 1\nalpha:\n  nested:\n    - b\n    - a\n"
+    );
+}
+
+#[test]
+fn a_kustomize_component_with_keys_it_does_not_hold_is_rejected() {
+    let error = read::<crate::kustomize::Component>(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamespace: apps\nresources:\n  - a.yaml\n",
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("a Component holds only resources and patches"),
+        "{error}"
+    );
+    let error = read::<crate::kustomize::Kustomization>(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("expected kustomize.config.k8s.io/v1beta1/Kustomization"),
+        "{error}"
+    );
+}
