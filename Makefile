@@ -186,7 +186,7 @@ twin-build: ## Build the twin's programs and CRDs (once per machine; cached by t
 twin: $(SETUP) ## Flux reconciles every gitops/clusters/<env> on a real API server + kwok nodes; prints the figures
 	@bin="$$(tests/twin/build.sh)"; rc=0; rm -f $(TWIN_REPORT); \
 	(cd tests/twin && TWIN_BIN="$$bin" TWIN_REPORT=$(CURDIR)/$(TWIN_REPORT) \
-	  $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 -timeout 15m ./...) || rc=$$?; \
+	  $(CURDIR)/$(GOTOOL) gotestsum --format testname -- -count=1 -timeout 30m ./...) || rc=$$?; \
 	echo "==> the twin's report ($(TWIN_REPORT))"; cat $(TWIN_REPORT) 2>/dev/null || true; exit $$rc
 ## ---- end twin ----
 

@@ -346,6 +346,30 @@ impl Workload {
         }
     }
 
+    /// The one-pod `Deployment` of a chart whose workload is named `fullname_override`, or
+    /// `chart` when that is empty (the `fullnameOverride` convention), requesting `resources`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] naming `resources` when a quantity is not one.
+    pub fn chart_deployment(
+        chart: &str,
+        fullname_override: &str,
+        namespace: &str,
+        resources: &Resources,
+    ) -> Result<Vec<Self>> {
+        let name = if fullname_override.is_empty() {
+            chart
+        } else {
+            fullname_override
+        };
+        Ok(vec![Self::deployment(
+            name,
+            namespace,
+            1,
+            Requests::of("resources", resources)?,
+        )])
+    }
+
     /// A `Deployment` of `replicas` pods, each requesting `requests`, with no constraint.
     #[must_use]
     pub fn deployment(name: &str, namespace: &str, replicas: u32, requests: Requests) -> Self {

@@ -146,16 +146,10 @@ pub fn workloads(
     values: &Values,
     namespace: &str,
 ) -> crate::Result<Vec<crate::workload::Workload>> {
-    use crate::workload::{Requests, Workload};
-    let name = if values.fullname_override.is_empty() {
-        "opensearch-dashboards"
-    } else {
-        values.fullname_override.as_str()
-    };
-    Ok(vec![Workload::deployment(
-        name,
+    crate::workload::Workload::chart_deployment(
+        "opensearch-dashboards",
+        &values.fullname_override,
         namespace,
-        1,
-        Requests::of("resources", &values.resources)?,
-    )])
+        &values.resources,
+    )
 }
