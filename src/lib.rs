@@ -26,6 +26,8 @@ pub use bkt_atlas as atlas;
 #[doc(inline)]
 pub use bkt_core as core;
 #[doc(inline)]
+pub use bkt_core::Report;
+#[doc(inline)]
 pub use bkt_core::Tree;
 #[cfg(feature = "terraform")]
 #[doc(inline)]

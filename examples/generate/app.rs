@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use bkt_platform::Tree;
 use bkt_platform::drift::{self, Drift};
+use bkt_platform::{Report, Tree};
 use bkt_reference::settings::{ENVIRONMENTS_DIR, Settings};
 use bkt_reference::{Environment, PlatformSpec, REGENERATE};
 
@@ -167,7 +167,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
                 0
             }
             Err(error) => {
-                say!(err, "generate: {error}");
+                say!(err, "generate: {}", Report(&error));
                 1
             }
         };
@@ -201,7 +201,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
         match Environment::from_settings(&environment::name_of(&path), settings) {
             Ok(environment) => environments.push(environment),
             Err(error) => {
-                say!(err, "generate: {}: {error}", path.display());
+                say!(err, "generate: {}: {}", path.display(), Report(&error));
                 return 2;
             }
         }
@@ -210,14 +210,22 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
     let tree = match layout(&spec, holds_the_conformance_suite(&args.out)) {
         Ok(tree) => tree,
         Err(error) => {
-            say!(err, "generate: the platform spec is invalid: {error}");
+            say!(
+                err,
+                "generate: the platform spec is invalid: {}",
+                Report(&error)
+            );
             return 2;
         }
     };
     let capacity = match capacity_summary(&spec) {
         Ok(summary) => summary,
         Err(error) => {
-            say!(err, "generate: the platform spec is invalid: {error}");
+            say!(
+                err,
+                "generate: the platform spec is invalid: {}",
+                Report(&error)
+            );
             return 2;
         }
     };

@@ -187,26 +187,26 @@ pub enum Error {
         reason: String,
     },
     /// The network model was rejected.
-    #[error("network: {0}")]
+    #[error(transparent)]
     Network(#[from] bkt_network::Error),
     /// The Atlas model was rejected.
-    #[error("atlas: {0}")]
+    #[error(transparent)]
     Atlas(#[from] bkt_atlas::Error),
     /// The github-oidc model or a policy document was rejected.
-    #[error("oidc: {0}")]
+    #[error(transparent)]
     Oidc(#[from] bkt_oidc::Error),
     /// The eks, ecr or workload-identity model was rejected.
-    #[error("eks: {0}")]
+    #[error(transparent)]
     Eks(#[from] bkt_eks::Error),
     /// A chart's values or the sample chart's schema was rejected.
-    #[error("helm: {0}")]
+    #[error(transparent)]
     Helm(#[from] bkt_helm::Error),
     /// The SSO declaration or a consumer's wiring to it is invalid.
-    #[error("sso: {0}")]
+    #[error(transparent)]
     Sso(#[from] bkt_sso::Error),
     /// A Flux model or the GitOps tree's graph checks rejected the tree (boxed: its errors
     /// name object, file, field and value, and would make every `Result` of this crate large).
-    #[error("flux: {0}")]
+    #[error(transparent)]
     Flux(Box<bkt_flux::Error>),
     /// A settings data file is not TOML.
     #[error("line {line}, column {column}: {message}")]

@@ -168,11 +168,10 @@ fn a_consumer_wired_to_an_undeclared_application_names_both() {
         "platform/grafana",
         |source| matches!(source, bkt_sso::Error::UnknownApplication { consumer, application, .. } if consumer == "HelmRelease/grafana/grafana" && application == "grafana"),
     );
+    let report = bkt_platform::Report(&error).to_string();
     assert!(
-        error
-            .to_string()
-            .contains("\"grafana\", which is not declared"),
-        "{error}"
+        report.contains("\"grafana\", which is not declared"),
+        "{report}"
     );
 
     let error = layers(declaration(HOSTS, &["grafana", "kubernetes", "opensearch"])).unwrap_err();

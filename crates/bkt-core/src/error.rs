@@ -84,3 +84,38 @@ impl Error {
         }
     }
 }
+
+/// An error and its chain of causes on one line, `error: cause: cause's cause`: what a `main`
+/// prints. Every error of the workspace says its cause once — in its message or as its
+/// [`source`](std::error::Error::source), never both — so `Display` of the outermost error alone
+/// may leave the cause out; `Report` never does.
+///
+/// ```
+/// use bkt_core::Report;
+///
+/// #[derive(Debug, thiserror::Error)]
+/// #[error("HelmRelease/grafana/grafana")]
+/// struct Building {
+///     source: std::num::ParseIntError,
+/// }
+///
+/// let error = Building { source: "x".parse::<u8>().unwrap_err() };
+/// assert_eq!(
+///     Report(&error).to_string(),
+///     "HelmRelease/grafana/grafana: invalid digit found in string"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}

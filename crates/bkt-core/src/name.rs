@@ -63,7 +63,10 @@ impl Name {
     #[doc(hidden)]
     #[must_use]
     pub const fn from_static(name: &'static str) -> Self {
-        assert!(is_valid(name), "invalid Terraform name literal");
+        assert!(
+            is_valid(name),
+            "invalid Terraform name literal: use 1-64 ASCII letters, digits, '_' or '-', starting with a letter or '_' (e.g. flow_logs)"
+        );
         Self(Cow::Borrowed(name))
     }
 

@@ -152,7 +152,7 @@ pub enum Error {
         second: String,
     },
     /// The SSO declaration, or an object wired to it, was rejected by `bkt-sso`.
-    #[error("{object}: {source}")]
+    #[error("{object}")]
     Sso {
         /// The object being built (`HelmRelease/grafana/grafana`), or `SSO declaration`.
         object: String,
@@ -160,7 +160,7 @@ pub enum Error {
         source: bkt_sso::Error,
     },
     /// A chart's values were rejected by `bkt-helm`.
-    #[error("{object}: {source}")]
+    #[error("{object}")]
     Helm {
         /// The release whose values were built (`HelmRelease/opensearch/opensearch`).
         object: String,

@@ -415,3 +415,18 @@ fn an_environment_without_network_policy_enforcement_fails_the_render() {
         "{message}"
     );
 }
+
+#[test]
+fn an_error_names_its_cause_once() {
+    let error = dev("[eks]\nkubernetes_version = \"1.34\"\n").unwrap_err();
+    let report = bkt_platform::Report(&error).to_string();
+    assert_eq!(
+        report.matches("standard support until").count(),
+        1,
+        "{report}"
+    );
+    assert!(
+        report.starts_with("eks.kubernetes_version: \"1.34\" is invalid"),
+        "{report}"
+    );
+}
