@@ -119,6 +119,7 @@ pub mod apps;
 pub mod cluster;
 pub mod configs;
 pub mod controllers;
+mod job;
 pub mod logs;
 pub mod platform;
 pub mod sso;

@@ -10,11 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
-    EnvVarSource, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements,
-    SeccompProfile, SecretKeySelector, SecurityContext, Volume, VolumeMount,
+    EnvVarSource, ResourceRequirements, SecretKeySelector, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -30,6 +29,7 @@ use bkt_flux::kinds::external_secrets::{ExternalSecret, Password};
 use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions};
 use bkt_flux::{Manifest, ManifestFile, Result};
 
+use super::job::ScriptedPod;
 use super::vault::config_map_hash;
 use crate::cluster_vars::ClusterVars;
 
@@ -190,64 +190,34 @@ fn setup_container() -> Container {
 /// The Job: `setup.sh` as OpenSearch's admin, Pod Security `restricted`, bounded in time.
 #[must_use]
 pub fn job() -> Job {
-    let labels = BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())]);
-    Job {
-        metadata: ObjectMeta {
-            name: Some(job_name()),
-            labels: Some(labels.clone()),
-            annotations: Some(BTreeMap::from([(
-                "kustomize.toolkit.fluxcd.io/force".to_owned(),
-                "enabled".to_owned(),
-            )])),
-            ..ObjectMeta::default()
-        },
-        spec: Some(JobSpec {
-            backoff_limit: Some(4),
-            active_deadline_seconds: Some(900),
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(labels),
-                    ..ObjectMeta::default()
+    ScriptedPod {
+        name: job_name(),
+        labels: BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())]),
+        uid: CURL_UID,
+        active_deadline_seconds: 900,
+        service_account: None,
+        init_containers: None,
+        containers: vec![setup_container()],
+        volumes: vec![
+            Volume {
+                name: "scripts".into(),
+                config_map: Some(ConfigMapVolumeSource {
+                    name: NAME.into(),
+                    ..ConfigMapVolumeSource::default()
                 }),
-                spec: Some(PodSpec {
-                    restart_policy: Some("OnFailure".into()),
-                    automount_service_account_token: Some(false),
-                    security_context: Some(PodSecurityContext {
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(CURL_UID),
-                        run_as_group: Some(CURL_UID),
-                        seccomp_profile: Some(SeccompProfile {
-                            type_: "RuntimeDefault".into(),
-                            ..SeccompProfile::default()
-                        }),
-                        ..PodSecurityContext::default()
-                    }),
-                    containers: vec![setup_container()],
-                    volumes: Some(vec![
-                        Volume {
-                            name: "scripts".into(),
-                            config_map: Some(ConfigMapVolumeSource {
-                                name: NAME.into(),
-                                ..ConfigMapVolumeSource::default()
-                            }),
-                            ..Volume::default()
-                        },
-                        Volume {
-                            name: "tmp".into(),
-                            empty_dir: Some(EmptyDirVolumeSource {
-                                medium: Some("Memory".into()),
-                                size_limit: Some(Quantity("4Mi".to_owned())),
-                            }),
-                            ..Volume::default()
-                        },
-                    ]),
-                    ..PodSpec::default()
-                }),
+                ..Volume::default()
             },
-            ..JobSpec::default()
-        }),
-        ..Job::default()
+            Volume {
+                name: "tmp".into(),
+                empty_dir: Some(EmptyDirVolumeSource {
+                    medium: Some("Memory".into()),
+                    size_limit: Some(Quantity("4Mi".to_owned())),
+                }),
+                ..Volume::default()
+            },
+        ],
     }
+    .job()
 }
 
 /// The Job's own policy: no ingress; egress to OpenSearch (9200) and its Dashboards (5601) only.

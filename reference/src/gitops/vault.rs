@@ -22,11 +22,10 @@
 use std::collections::BTreeMap;
 
 use bkt_sso::{SecretRef, Sso};
-use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
-    PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile,
-    SecretVolumeSource, SecurityContext, ServiceAccount, Volume, VolumeMount,
+    ResourceRequirements, SecretVolumeSource, SecurityContext, ServiceAccount, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
@@ -36,6 +35,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
 
+use super::job::ScriptedPod;
 use super::sso::{self, SecretPath, secret_path};
 use bkt_flux::kinds::external_secrets::{
     ClusterSecretStore, PushSecret, PushSecretData, PushSecretMatch, PushSecretRemoteRef,
@@ -541,51 +541,19 @@ struct ScriptedJob<'a> {
 impl ScriptedJob<'_> {
     /// The Job.
     fn job(self) -> Job {
-        let labels = name_label(self.folder.name);
         let mut volumes = volumes(self.folder.name);
         volumes.extend(self.secret);
-        Job {
-            metadata: ObjectMeta {
-                name: Some(self.folder.job_name()),
-                labels: Some(labels.clone()),
-                annotations: Some(BTreeMap::from([(
-                    "kustomize.toolkit.fluxcd.io/force".to_owned(),
-                    "enabled".to_owned(),
-                )])),
-                ..ObjectMeta::default()
-            },
-            spec: Some(JobSpec {
-                backoff_limit: Some(4),
-                active_deadline_seconds: Some(self.active_deadline_seconds),
-                template: PodTemplateSpec {
-                    metadata: Some(ObjectMeta {
-                        labels: Some(labels),
-                        ..ObjectMeta::default()
-                    }),
-                    spec: Some(PodSpec {
-                        service_account_name: Some(SERVICE_ACCOUNT.into()),
-                        automount_service_account_token: Some(false),
-                        restart_policy: Some("OnFailure".into()),
-                        security_context: Some(PodSecurityContext {
-                            run_as_non_root: Some(true),
-                            run_as_user: Some(65532),
-                            run_as_group: Some(65532),
-                            seccomp_profile: Some(SeccompProfile {
-                                type_: "RuntimeDefault".into(),
-                                ..SeccompProfile::default()
-                            }),
-                            ..PodSecurityContext::default()
-                        }),
-                        init_containers: Some(self.init_containers),
-                        containers: vec![self.container],
-                        volumes: Some(volumes),
-                        ..PodSpec::default()
-                    }),
-                },
-                ..JobSpec::default()
-            }),
-            ..Job::default()
+        ScriptedPod {
+            name: self.folder.job_name(),
+            labels: name_label(self.folder.name),
+            uid: 65532,
+            active_deadline_seconds: self.active_deadline_seconds,
+            service_account: Some(SERVICE_ACCOUNT.into()),
+            init_containers: Some(self.init_containers),
+            containers: vec![self.container],
+            volumes,
         }
+        .job()
     }
 }
 
