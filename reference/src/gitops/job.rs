@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Container, PodSecurityContext, PodSpec, PodTemplateSpec, SeccompProfile, Volume,
+    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, PodSecurityContext, PodSpec,
+    PodTemplateSpec, SeccompProfile, Volume,
 };
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 /// A scripted Job's parts; [`ScriptedPod::job`] assembles the rest.
@@ -76,5 +78,30 @@ impl ScriptedPod {
             }),
             ..Job::default()
         }
+    }
+}
+
+/// Volume `scripts`: the generated `ConfigMap` `config_map`.
+pub(crate) fn scripts_volume(config_map: &str) -> Volume {
+    Volume {
+        name: "scripts".into(),
+        config_map: Some(ConfigMapVolumeSource {
+            name: config_map.into(),
+            ..ConfigMapVolumeSource::default()
+        }),
+        ..Volume::default()
+    }
+}
+
+/// An `emptyDir` volume `name` of at most `size`, in memory when `memory` (nothing in it touches
+/// a disk) or on the node's disk otherwise.
+pub(crate) fn empty_dir_volume(name: &str, size: &str, memory: bool) -> Volume {
+    Volume {
+        name: name.into(),
+        empty_dir: Some(EmptyDirVolumeSource {
+            medium: memory.then(|| "Memory".into()),
+            size_limit: Some(Quantity(size.to_owned())),
+        }),
+        ..Volume::default()
     }
 }

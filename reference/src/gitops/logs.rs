@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
-    EnvVarSource, ResourceRequirements, SecretKeySelector, SecurityContext, Volume, VolumeMount,
+    Capabilities, ConfigMap, Container, EnvVar, EnvVarSource, ResourceRequirements,
+    SecretKeySelector, SecurityContext, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -29,7 +29,7 @@ use bkt_flux::kinds::external_secrets::{ExternalSecret, Password};
 use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions};
 use bkt_flux::{Manifest, ManifestFile, Result};
 
-use super::job::ScriptedPod;
+use super::job::{ScriptedPod, empty_dir_volume, scripts_volume};
 use super::vault::config_map_hash;
 use crate::cluster_vars::ClusterVars;
 
@@ -198,24 +198,7 @@ pub fn job() -> Job {
         service_account: None,
         init_containers: None,
         containers: vec![setup_container()],
-        volumes: vec![
-            Volume {
-                name: "scripts".into(),
-                config_map: Some(ConfigMapVolumeSource {
-                    name: NAME.into(),
-                    ..ConfigMapVolumeSource::default()
-                }),
-                ..Volume::default()
-            },
-            Volume {
-                name: "tmp".into(),
-                empty_dir: Some(EmptyDirVolumeSource {
-                    medium: Some("Memory".into()),
-                    size_limit: Some(Quantity("4Mi".to_owned())),
-                }),
-                ..Volume::default()
-            },
-        ],
+        volumes: vec![scripts_volume(NAME), empty_dir_volume("tmp", "4Mi", true)],
     }
     .job()
 }

@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 use bkt_sso::{SecretRef, Sso};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
-    ResourceRequirements, SecretVolumeSource, SecurityContext, ServiceAccount, Volume, VolumeMount,
+    Capabilities, Container, EnvVar, ResourceRequirements, SecretVolumeSource, SecurityContext,
+    ServiceAccount, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
@@ -35,7 +35,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
 
-use super::job::ScriptedPod;
+use super::job::{ScriptedPod, empty_dir_volume, scripts_volume};
 use super::sso::{self, SecretPath, secret_path};
 use bkt_flux::kinds::external_secrets::{
     ClusterSecretStore, PushSecret, PushSecretData, PushSecretMatch, PushSecretRemoteRef,
@@ -871,30 +871,9 @@ fn container<const N: usize>(
 /// `/tmp`.
 fn volumes(name: &str) -> Vec<Volume> {
     vec![
-        Volume {
-            name: "scripts".into(),
-            config_map: Some(ConfigMapVolumeSource {
-                name: name.into(),
-                ..ConfigMapVolumeSource::default()
-            }),
-            ..Volume::default()
-        },
-        Volume {
-            name: "bootstrap".into(),
-            empty_dir: Some(EmptyDirVolumeSource {
-                medium: Some("Memory".into()),
-                size_limit: Some(Quantity("1Mi".into())),
-            }),
-            ..Volume::default()
-        },
-        Volume {
-            name: "tmp".into(),
-            empty_dir: Some(EmptyDirVolumeSource {
-                medium: None,
-                size_limit: Some(Quantity("64Mi".into())),
-            }),
-            ..Volume::default()
-        },
+        scripts_volume(name),
+        empty_dir_volume("bootstrap", "1Mi", true),
+        empty_dir_volume("tmp", "64Mi", false),
     ]
 }
 
