@@ -236,6 +236,58 @@ impl Expr {
         }
     }
 
+    /// A call of any Terraform function by name: a built-in (`upper`, `templatestring`) or a
+    /// provider-defined one (`provider::aws::arn_parse`). [`crate::hcl::func`] has typed helpers
+    /// for the ones this workspace uses; this is the escape hatch for the rest.
+    ///
+    /// ```
+    /// use bkt_core::hcl::{Expr, Output, to_string};
+    /// use bkt_core::name;
+    ///
+    /// let call = Expr::function("provider::aws::arn_parse", ["arn:aws:iam::123456789012:root".into()])?;
+    /// let output = Output::new(name!("account"), "The account of the ARN.", call.attr(&name!("account_id")));
+    /// assert!(to_string(&output.to_block()).contains(
+    ///     r#"value       = provider::aws::arn_parse("arn:aws:iam::123456789012:root").account_id"#
+    /// ));
+    /// assert!(Expr::function("upper case", []).is_err());
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] (field `function`) when `name` is neither an identifier
+    /// (`[a-z_][a-z0-9_]*`) nor `provider::<provider>::<function>`.
+    pub fn function(name: &str, args: impl IntoIterator<Item = Expr>) -> crate::Result<Self> {
+        let identifier = |part: &str| {
+            part.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        };
+        let provider_name = |part: &str| {
+            part.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
+        let parts: Vec<&str> = name.split("::").collect();
+        let valid = match parts.as_slice() {
+            [builtin] => identifier(builtin),
+            ["provider", provider, function] => provider_name(provider) && identifier(function),
+            _ => false,
+        };
+        if valid {
+            Ok(Self::call(name, args))
+        } else {
+            Err(crate::Error::invalid(
+                "function",
+                name,
+                "name a Terraform function: a built-in such as upper (lowercase letters, digits, '_') or provider::<provider>::<function> such as provider::aws::arn_parse",
+            ))
+        }
+    }
+
     /// A call of a Terraform function; [`crate::hcl::func`] has the typed ones.
     pub(crate) fn call(name: &str, args: impl IntoIterator<Item = Expr>) -> Self {
         let mut call = FuncCall::new(FuncName::new(Identifier::unchecked(name)));

@@ -710,3 +710,60 @@ fn a_single_block_is_overridden_in_place_and_a_variable_cannot_be() {
          kind, so it has no modelled arguments to override: change the model that builds it"
     );
 }
+
+/// `terraform init` and `validate` of a root whose one output is `value`: the validator's
+/// verdict and what it printed.
+fn terraform_validates(case: &str, value: crate::hcl::Expr) -> (bool, String) {
+    let dir = std::env::temp_dir().join(format!("bkt-core-{case}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let output = crate::hcl::Output::new(crate::name!("result"), "The call's result.", value);
+    std::fs::write(
+        dir.join("main.tf"),
+        crate::hcl::to_string(&output.to_block()),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new("terraform")
+            .arg(format!("-chdir={}", dir.display()))
+            .args(args)
+            .output()
+            .expect("terraform must be on PATH (make setup checks it)")
+    };
+    let init = run(&["init", "-backend=false", "-input=false"]);
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let validate = run(&["validate", "-no-color"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let said = String::from_utf8_lossy(&validate.stderr).into_owned()
+        + &String::from_utf8_lossy(&validate.stdout);
+    (validate.status.success(), said)
+}
+
+/// The escape hatch for functions the typed helpers lack, judged by Terraform itself: a
+/// built-in it knows validates, a name it does not know is refused by `terraform validate` (so
+/// the first check can fail), and a name that is not one is refused before any HCL is written.
+#[test]
+fn any_terraform_function_can_be_called() {
+    let upper = crate::hcl::Expr::function("upper", ["bkt".into()]).unwrap();
+    let (ok, said) = terraform_validates("function", upper);
+    assert!(ok, "{said}");
+    let unknown = crate::hcl::Expr::function("no_such_function", ["bkt".into()]).unwrap();
+    let (ok, said) = terraform_validates("unknown-function", unknown);
+    assert!(!ok && said.contains("no_such_function"), "{said}");
+    for bad in [
+        "Upper",
+        "upper case",
+        "provider::aws",
+        "provider::AWS::arn_parse",
+        "",
+    ] {
+        let error = crate::hcl::Expr::function(bad, []).unwrap_err();
+        assert!(
+            error.to_string().starts_with("function: "),
+            "{bad}: {error}"
+        );
+    }
+}
