@@ -28,9 +28,9 @@ mod terraform;
 pub use body::{Block, Body};
 pub use expr::{BinOp, Expr, Key};
 pub use terraform::{
-    Arg, BlockModel, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals, Module,
-    ModuleKind, NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider, Resource,
-    ResourceKind, Settings, Type, Validation, Variable, unraw,
+    Addressable, Arg, BlockModel, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals,
+    Module, ModuleKind, NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider,
+    Resource, ResourceKind, Settings, Type, Validation, Variable, unraw,
 };
 
 /// A module's or root's `.tf` files as a tree of generated files, each with its header.

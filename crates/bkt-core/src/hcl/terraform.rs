@@ -238,10 +238,11 @@ impl<T: ResourceKind> Resource<T> {
         self
     }
 
-    /// An ordering dependency Terraform cannot see from the references.
+    /// An ordering dependency Terraform cannot see from the references: a resource, a data
+    /// source or a module call.
     #[must_use]
-    pub fn depends_on<U: ResourceKind>(mut self, other: &Resource<U>) -> Self {
-        self.depends_on.push(other.all());
+    pub fn depends_on(mut self, other: &impl Addressable) -> Self {
+        self.depends_on.push(other.address());
         self
     }
 
@@ -361,6 +362,38 @@ impl<T: DataKind> Data<T> {
     }
 }
 
+/// A block `depends_on` can name: a resource (`aws_x.name`), a data source (`data.aws_x.name`)
+/// or a module call (`module.name`). Sealed: the three are this crate's.
+pub trait Addressable: sealed::Sealed {
+    /// The block's address, as `depends_on` lists it.
+    fn address(&self) -> Expr;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for super::Resource<T> {}
+    impl<T> Sealed for super::Data<T> {}
+    impl<T> Sealed for super::Module<T> {}
+}
+
+impl<T: ResourceKind> Addressable for Resource<T> {
+    fn address(&self) -> Expr {
+        self.all()
+    }
+}
+
+impl<T: DataKind> Addressable for Data<T> {
+    fn address(&self) -> Expr {
+        self.base()
+    }
+}
+
+impl<T: ModuleKind> Addressable for Module<T> {
+    fn address(&self) -> Expr {
+        Expr::keyword("module").attr(&self.name)
+    }
+}
+
 /// A `module` call whose inputs are a [`ModuleKind`]: a misspelt input does not compile, and
 /// [`Module::get`] hands out the module's outputs as typed references (`module.<name>.<output>`).
 #[derive(Debug, Clone, PartialEq)]
@@ -392,10 +425,11 @@ impl<T: ModuleKind> Module<T> {
         self
     }
 
-    /// An ordering dependency on a resource Terraform cannot see from the references.
+    /// An ordering dependency Terraform cannot see from the references: a resource, a data
+    /// source or another module call.
     #[must_use]
-    pub fn depends_on<U: ResourceKind>(mut self, other: &Resource<U>) -> Self {
-        self.depends_on.push(other.all());
+    pub fn depends_on(mut self, other: &impl Addressable) -> Self {
+        self.depends_on.push(other.address());
         self
     }
 

@@ -767,3 +767,71 @@ fn any_terraform_function_can_be_called() {
         );
     }
 }
+
+crate::terraform_kind! {
+    /// Terraform's built-in `terraform_data` resource, for a validate proof without providers.
+    resource TerraformData => "terraform_data" {
+        /// Any value.
+        input,
+    }
+    /// Its attributes.
+    pub ref TerraformDataRef { output }
+}
+
+crate::terraform_kind! {
+    /// A module input kind with no inputs, for the tests.
+    module Empty => "empty" {}
+    /// No outputs.
+    pub ref EmptyOutputs {}
+}
+
+/// `depends_on` on a resource and on a module call, as `terraform validate` reads them: a root
+/// with a local module, a resource depending on both, and a module call depending on a resource.
+#[test]
+fn depends_on_names_resources_and_module_calls() {
+    use crate::hcl::{File, Module, Resource, to_string};
+    let first = Resource::new(crate::name!("first"), TerraformData::default());
+    let child = Module::new(crate::name!("child"), "./child", Empty::default()).depends_on(&first);
+    let last = Resource::new(
+        crate::name!("last"),
+        TerraformData {
+            input: Some("done".into()),
+        },
+    )
+    .depends_on(&first)
+    .depends_on(&child);
+    let text = to_string(&last.to_block());
+    assert!(
+        text.contains("depends_on = [terraform_data.first, module.child]"),
+        "{text}"
+    );
+    let mut file = File::new();
+    file.push(first.to_block())
+        .push(child.to_block())
+        .push(last.to_block());
+    let dir = std::env::temp_dir().join(format!("bkt-core-depends-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("child")).unwrap();
+    std::fs::write(dir.join("main.tf"), file.render()).unwrap();
+    std::fs::write(dir.join("child/main.tf"), "").unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new("terraform")
+            .arg(format!("-chdir={}", dir.display()))
+            .args(args)
+            .output()
+            .expect("terraform must be on PATH (make setup checks it)")
+    };
+    let init = run(&["init", "-backend=false", "-input=false"]);
+    let validate = run(&["validate", "-no-color"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    assert!(
+        validate.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&validate.stdout),
+        String::from_utf8_lossy(&validate.stderr)
+    );
+}
