@@ -130,19 +130,27 @@ def check_applied(workdir, env):
         c.check("KeyName" not in data, "no SSH key on the nodes")
 
     iam = boto3.client("iam")
+    # Each role: aud and sub matched exactly, and only its own workflow file (job_workflow_ref,
+    # the one StringLike key: any ref of that file, the sub pins branch or environment).
     subjects = {
-        f"{name}-github-ci": f"repo:{repository}:ref:refs/heads/main",
-        f"{name}-github-plan": f"repo:{repository}:environment:{env}-plan",
-        f"{name}-github-apply": f"repo:{repository}:environment:{env}",
+        f"{name}-github-ci": (f"repo:{repository}:ref:refs/heads/main", "release.yml"),
+        f"{name}-github-plan": (f"repo:{repository}:environment:{env}-plan", "terraform.yml"),
+        f"{name}-github-apply": (f"repo:{repository}:environment:{env}", "terraform.yml"),
     }
-    for role, subject in subjects.items():
+    for role, (subject, workflow) in subjects.items():
         statements, condition = trust_condition(role)
         c.check(len(statements) == 1 and statements[0]["Action"] == "sts:AssumeRoleWithWebIdentity",
                 f"{role}: one web-identity trust statement")
-        c.check(list(condition) == ["StringEquals"], f"{role}: trust uses StringEquals only (got {list(condition)})")
+        c.check(sorted(condition) == ["StringEquals", "StringLike"],
+                f"{role}: trust uses StringEquals, and StringLike for the workflow only (got {list(condition)})")
         equals = condition.get("StringEquals", {})
+        c.check(sorted(equals) == [f"{GITHUB_ISSUER}:aud", f"{GITHUB_ISSUER}:sub"], f"{role}: StringEquals holds aud and sub only")
         c.check(equals.get(f"{GITHUB_ISSUER}:aud") == "sts.amazonaws.com", f"{role}: aud is sts.amazonaws.com")
         c.check(equals.get(f"{GITHUB_ISSUER}:sub") == subject, f"{role}: sub is exactly {subject} (got {equals.get(f'{GITHUB_ISSUER}:sub')})")
+        like = condition.get("StringLike", {})
+        pinned = f"{repository}/.github/workflows/{workflow}@*"
+        c.check(like == {f"{GITHUB_ISSUER}:job_workflow_ref": pinned},
+                f"{role}: only {pinned} may assume it (got {like})")
     issuer = boto3.client("eks").describe_cluster(name=name)["cluster"]["identity"]["oidc"]["issuer"].removeprefix("https://")
     for var, account in {
         "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN": "kube-system:aws-load-balancer-controller",
