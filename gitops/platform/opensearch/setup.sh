@@ -16,13 +16,24 @@
 set -eu
 me=opensearch-setup
 
-for name in OPENSEARCH_URL DASHBOARDS_URL OPENSEARCH_USERNAME OPENSEARCH_PASSWORD \
-  FLUENT_BIT_PASSWORD GRAFANA_PASSWORD RETENTION INDEX_PREFIX WAIT_SECONDS; do
+for name in OPENSEARCH_URL DASHBOARDS_URL SECRETS_DIR RETENTION INDEX_PREFIX WAIT_SECONDS; do
   if ! printenv "$name" >/dev/null; then
     echo "$me: environment variable $name is not set; the Job in platform/opensearch sets it" >&2
     exit 2
   fi
 done
+# secret FILE: a credential the Job mounts below SECRETS_DIR (files, not environment variables).
+secret() {
+  if [ ! -s "$SECRETS_DIR/$1" ]; then
+    echo "$me: $SECRETS_DIR/$1 is missing or empty; the Job in platform/opensearch mounts it" >&2
+    exit 2
+  fi
+  cat "$SECRETS_DIR/$1"
+}
+OPENSEARCH_USERNAME=$(secret admin/username)
+OPENSEARCH_PASSWORD=$(secret admin/password)
+FLUENT_BIT_PASSWORD=$(secret fluent-bit/password)
+GRAFANA_PASSWORD=$(secret grafana/password)
 days=$(echo "$RETENTION" | sed -n 's/^\([1-9][0-9]*\)d$/\1/p')
 if [ -z "$days" ]; then
   echo "$me: RETENTION is \"$RETENTION\", not a number of days followed by d (7d); set logs.retention_days in environments/<env>.toml" >&2

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, Container, EnvVar, EnvVarSource, ResourceRequirements,
-    SecretKeySelector, SecurityContext, VolumeMount,
+    Capabilities, ConfigMap, Container, EnvVar, ResourceRequirements, SecretVolumeSource,
+    SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -108,21 +108,17 @@ fn value(name: &str, value: &str) -> EnvVar {
     }
 }
 
-/// `name` from key `key` of Secret `secret`.
-fn from_secret(name: &str, secret: &str, key: &str) -> EnvVar {
-    EnvVar {
-        name: name.to_owned(),
-        value_from: Some(EnvVarSource {
-            secret_key_ref: Some(SecretKeySelector {
-                name: secret.to_owned(),
-                key: key.to_owned(),
-                optional: None,
-            }),
-            ..EnvVarSource::default()
-        }),
-        ..EnvVar::default()
-    }
-}
+/// Where the Job reads its credentials: files, not environment variables (they stay out of the
+/// process environment and of `kubectl describe`).
+const SECRETS_DIR: &str = "/secrets";
+
+/// The Secrets mounted below [`SECRETS_DIR`], by folder: `OpenSearch`'s admin (`username`,
+/// `password`), and the passwords the Job gives Fluent Bit's and Grafana's users.
+const SECRET_FILES: [(&str, &str); 3] = [
+    ("admin", "opensearch-admin"),
+    ("fluent-bit", FLUENT_BIT_SECRET),
+    ("grafana", GRAFANA_SECRET),
+];
 
 /// The Job's one container: `setup.sh` with its environment, as non-root with nothing but the
 /// scripts and `/tmp` mounted.
@@ -144,10 +140,7 @@ fn setup_container() -> Container {
                 "DASHBOARDS_URL",
                 "http://opensearch-dashboards.opensearch.svc:5601",
             ),
-            from_secret("OPENSEARCH_USERNAME", "opensearch-admin", "username"),
-            from_secret("OPENSEARCH_PASSWORD", "opensearch-admin", "password"),
-            from_secret("FLUENT_BIT_PASSWORD", FLUENT_BIT_SECRET, "password"),
-            from_secret("GRAFANA_PASSWORD", GRAFANA_SECRET, "password"),
+            value("SECRETS_DIR", SECRETS_DIR),
             value("RETENTION", &retention),
             value("INDEX_PREFIX", INDEX_PREFIX),
             value("WAIT_SECONDS", "600"),
@@ -170,19 +163,29 @@ fn setup_container() -> Container {
             }),
             ..SecurityContext::default()
         }),
-        volume_mounts: Some(vec![
-            VolumeMount {
-                name: "scripts".into(),
-                mount_path: "/scripts".into(),
+        volume_mounts: Some(
+            vec![
+                VolumeMount {
+                    name: "scripts".into(),
+                    mount_path: "/scripts".into(),
+                    read_only: Some(true),
+                    ..VolumeMount::default()
+                },
+                VolumeMount {
+                    name: "tmp".into(),
+                    mount_path: "/tmp".into(),
+                    ..VolumeMount::default()
+                },
+            ]
+            .into_iter()
+            .chain(SECRET_FILES.iter().map(|(folder, _)| VolumeMount {
+                name: [*folder, "-secret"].concat(),
+                mount_path: [SECRETS_DIR, "/", folder].concat(),
                 read_only: Some(true),
                 ..VolumeMount::default()
-            },
-            VolumeMount {
-                name: "tmp".into(),
-                mount_path: "/tmp".into(),
-                ..VolumeMount::default()
-            },
-        ]),
+            }))
+            .collect(),
+        ),
         ..Container::default()
     }
 }
@@ -198,7 +201,17 @@ pub fn job() -> Job {
         service_account: None,
         init_containers: None,
         containers: vec![setup_container()],
-        volumes: vec![scripts_volume(NAME), empty_dir_volume("tmp", "4Mi", true)],
+        volumes: [scripts_volume(NAME), empty_dir_volume("tmp", "4Mi", true)]
+            .into_iter()
+            .chain(SECRET_FILES.iter().map(|(folder, secret)| Volume {
+                name: [*folder, "-secret"].concat(),
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some((*secret).to_owned()),
+                    ..SecretVolumeSource::default()
+                }),
+                ..Volume::default()
+            }))
+            .collect(),
     }
     .job()
 }
