@@ -711,17 +711,15 @@ fn a_single_block_is_overridden_in_place_and_a_variable_cannot_be() {
     );
 }
 
-/// `terraform init` and `validate` of a root whose one output is `value`: the validator's
+/// `terraform init` and `validate` of a root made of `files` (path, text): the validator's
 /// verdict and what it printed.
-fn terraform_validates(case: &str, value: crate::hcl::Expr) -> (bool, String) {
+fn terraform_validates(case: &str, files: &[(&str, String)]) -> (bool, String) {
     let dir = std::env::temp_dir().join(format!("bkt-core-{case}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let output = crate::hcl::Output::new(crate::name!("result"), "The call's result.", value);
-    std::fs::write(
-        dir.join("main.tf"),
-        crate::hcl::to_string(&output.to_block()),
-    )
-    .unwrap();
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     let run = |args: &[&str]| {
         std::process::Command::new("terraform")
             .arg(format!("-chdir={}", dir.display()))
@@ -730,16 +728,22 @@ fn terraform_validates(case: &str, value: crate::hcl::Expr) -> (bool, String) {
             .expect("terraform must be on PATH (make setup checks it)")
     };
     let init = run(&["init", "-backend=false", "-input=false"]);
+    let validate = run(&["validate", "-no-color"]);
+    std::fs::remove_dir_all(&dir).unwrap();
     assert!(
         init.status.success(),
         "{}",
         String::from_utf8_lossy(&init.stderr)
     );
-    let validate = run(&["validate", "-no-color"]);
-    std::fs::remove_dir_all(&dir).unwrap();
     let said = String::from_utf8_lossy(&validate.stderr).into_owned()
         + &String::from_utf8_lossy(&validate.stdout);
     (validate.status.success(), said)
+}
+
+/// A root whose one output is `value`.
+fn output_root(value: crate::hcl::Expr) -> [(&'static str, String); 1] {
+    let output = crate::hcl::Output::new(crate::name!("result"), "The call's result.", value);
+    [("main.tf", crate::hcl::to_string(&output.to_block()))]
 }
 
 /// The escape hatch for functions the typed helpers lack, judged by Terraform itself: a
@@ -748,10 +752,10 @@ fn terraform_validates(case: &str, value: crate::hcl::Expr) -> (bool, String) {
 #[test]
 fn any_terraform_function_can_be_called() {
     let upper = crate::hcl::Expr::function("upper", ["bkt".into()]).unwrap();
-    let (ok, said) = terraform_validates("function", upper);
+    let (ok, said) = terraform_validates("function", &output_root(upper));
     assert!(ok, "{said}");
     let unknown = crate::hcl::Expr::function("no_such_function", ["bkt".into()]).unwrap();
-    let (ok, said) = terraform_validates("unknown-function", unknown);
+    let (ok, said) = terraform_validates("unknown-function", &output_root(unknown));
     assert!(!ok && said.contains("no_such_function"), "{said}");
     for bad in [
         "Upper",
@@ -809,29 +813,9 @@ fn depends_on_names_resources_and_module_calls() {
     file.push(first.to_block())
         .push(child.to_block())
         .push(last.to_block());
-    let dir = std::env::temp_dir().join(format!("bkt-core-depends-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("child")).unwrap();
-    std::fs::write(dir.join("main.tf"), file.render()).unwrap();
-    std::fs::write(dir.join("child/main.tf"), "").unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new("terraform")
-            .arg(format!("-chdir={}", dir.display()))
-            .args(args)
-            .output()
-            .expect("terraform must be on PATH (make setup checks it)")
-    };
-    let init = run(&["init", "-backend=false", "-input=false"]);
-    let validate = run(&["validate", "-no-color"]);
-    std::fs::remove_dir_all(&dir).unwrap();
-    assert!(
-        init.status.success(),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
+    let (ok, said) = terraform_validates(
+        "depends",
+        &[("main.tf", file.render()), ("child/main.tf", String::new())],
     );
-    assert!(
-        validate.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&validate.stdout),
-        String::from_utf8_lossy(&validate.stderr)
-    );
+    assert!(ok, "{said}");
 }
