@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMapVolumeSource, Container, EmptyDirVolumeSource, PodSecurityContext, PodSpec,
-    PodTemplateSpec, SeccompProfile, Volume,
+    Capabilities, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, PodSecurityContext,
+    PodSpec, PodTemplateSpec, SeccompProfile, SecurityContext, Volume,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -103,5 +103,19 @@ pub(crate) fn empty_dir_volume(name: &str, size: &str, memory: bool) -> Volume {
             size_limit: Some(Quantity(size.to_owned())),
         }),
         ..Volume::default()
+    }
+}
+
+/// A scripted Job's container context for Pod Security `restricted`: no privilege escalation, a
+/// read-only root filesystem, every capability dropped.
+pub(crate) fn restricted_container() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Capabilities::default()
+        }),
+        ..SecurityContext::default()
     }
 }

@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, Container, EnvVar, ResourceRequirements, SecretVolumeSource,
-    SecurityContext, Volume, VolumeMount,
+    ConfigMap, Container, EnvVar, ResourceRequirements, SecretVolumeSource, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -29,7 +28,7 @@ use bkt_flux::kinds::external_secrets::{ExternalSecret, Password};
 use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions};
 use bkt_flux::{Manifest, ManifestFile, Result};
 
-use super::job::{ScriptedPod, empty_dir_volume, scripts_volume};
+use super::job::{ScriptedPod, empty_dir_volume, restricted_container, scripts_volume};
 use super::vault::config_map_hash;
 use crate::cluster_vars::ClusterVars;
 
@@ -154,15 +153,7 @@ fn setup_container() -> Container {
             limits: Some(BTreeMap::from([("memory".to_owned(), quantity("64Mi"))])),
             ..ResourceRequirements::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            read_only_root_filesystem: Some(true),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                ..Capabilities::default()
-            }),
-            ..SecurityContext::default()
-        }),
+        security_context: Some(restricted_container()),
         volume_mounts: Some(
             vec![
                 VolumeMount {

@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 use bkt_sso::{SecretRef, Sso};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, EnvVar, ResourceRequirements, SecretVolumeSource, SecurityContext,
-    ServiceAccount, Volume, VolumeMount,
+    Container, EnvVar, ResourceRequirements, SecretVolumeSource, ServiceAccount, Volume,
+    VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
@@ -35,7 +35,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
 
-use super::job::{ScriptedPod, empty_dir_volume, scripts_volume};
+use super::job::{ScriptedPod, empty_dir_volume, restricted_container, scripts_volume};
 use super::sso::{self, SecretPath, secret_path};
 use bkt_flux::kinds::external_secrets::{
     ClusterSecretStore, PushSecret, PushSecretData, PushSecretMatch, PushSecretRemoteRef,
@@ -849,15 +849,7 @@ fn container<const N: usize>(
             )])),
             ..ResourceRequirements::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            read_only_root_filesystem: Some(true),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                ..Capabilities::default()
-            }),
-            ..SecurityContext::default()
-        }),
+        security_context: Some(restricted_container()),
         volume_mounts: Some(vec![
             mount("scripts", "/scripts", true),
             mount("bootstrap", "/bootstrap", false),
