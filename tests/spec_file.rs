@@ -51,6 +51,16 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// The generator with one spec file, writing into `out`.
+fn run_spec(file: &std::path::Path, out: &std::path::Path) -> Output {
+    run(&[
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 #[test]
 fn the_printed_default_spec_describes_the_committed_dev_environment() {
     let printed = run(&["--print-default-spec"]);
@@ -92,12 +102,7 @@ fn a_bad_spec_exits_2_naming_the_key_and_writes_nothing() {
             format!("[sample_app]\nimage_tag = \"{}\"\n{body}", "0".repeat(40))
         };
         fs::write(&file, &text).unwrap();
-        let output = run(&[
-            "--spec",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let output = run_spec(&file, &out);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.code, 2, "{body}: {stderr}");
         assert!(stderr.contains(field), "{body}: {stderr}");
@@ -293,12 +298,7 @@ fn a_spec_that_shrinks_prods_node_group_below_its_pods_exits_2_naming_the_worklo
     fs::create_dir(&fits).unwrap();
     let file = dir.path().join("prod.toml");
     fs::write(&file, &committed).unwrap();
-    let output = run(&[
-        "--spec",
-        file.to_str().unwrap(),
-        "--out",
-        fits.to_str().unwrap(),
-    ]);
+    let output = run_spec(&file, &fits);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         output.code,
@@ -324,12 +324,7 @@ fn a_spec_that_shrinks_prods_node_group_below_its_pods_exits_2_naming_the_worklo
     fs::write(&file, &shrunk).unwrap();
     let out = dir.path().join("out");
     fs::create_dir(&out).unwrap();
-    let output = run(&[
-        "--spec",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = run_spec(&file, &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.code, 2, "{stderr}");
     assert!(stderr.contains("prod.toml"), "the file is named: {stderr}");
