@@ -28,17 +28,9 @@ var (
 // CheckLogsSetup is the check of TestClusterTreeLogsNeedNoSetup.
 func CheckLogsSetup(tree *Tree) []Finding {
 	const ns = "logging"
-	hrObj, found := findObject(tree, helmv2.HelmReleaseKind, ns, "fluent-bit")
-	if !found {
-		return []Finding{{Object: "HelmRelease/logging/fluent-bit", Message: "is not in the tree"}}
-	}
-	hr, err := decodeAs[helmv2.HelmRelease](hrObj)
-	if err != nil {
-		return []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
-	}
-	values, err := ComposeValues(tree, hr)
-	if err != nil {
-		return []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
+	hrObj, values, failed := releaseValues(tree, ns, "fluent-bit")
+	if failed != nil {
+		return failed
 	}
 	var out []Finding
 	outputs, _, _ := unstructured.NestedString(values, "config", "outputs")
@@ -140,17 +132,9 @@ var pinnedPlugin = regexp.MustCompile(`^([a-z0-9-]+)@[0-9]+\.[0-9]+\.[0-9]+$`)
 // CheckGrafanaLogs is the check of TestClusterTreeGrafanaHasALogsDatasource.
 func CheckGrafanaLogs(tree *Tree) []Finding {
 	const plugin = "grafana-opensearch-datasource"
-	hrObj, found := findObject(tree, helmv2.HelmReleaseKind, "grafana", "grafana")
-	if !found {
-		return []Finding{{Object: "HelmRelease/grafana/grafana", Message: "is not in the tree"}}
-	}
-	hr, err := decodeAs[helmv2.HelmRelease](hrObj)
-	if err != nil {
-		return []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
-	}
-	values, err := ComposeValues(tree, hr)
-	if err != nil {
-		return []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
+	hrObj, values, failed := releaseValues(tree, "grafana", "grafana")
+	if failed != nil {
+		return failed
 	}
 	installed := map[string]bool{}
 	preinstall, _, _ := unstructured.NestedString(values, "env", "GF_PLUGINS_PREINSTALL")
@@ -205,4 +189,22 @@ func CheckGrafanaLogs(tree *Tree) []Finding {
 		out = append(out, Finding{hrObj.File, hrObj.ID(), "no ConfigMap labelled grafana_datasource provisions a " + plugin + " datasource: Grafana shows no logs without manual setup"})
 	}
 	return out
+}
+
+// releaseValues finds HelmRelease namespace/name and composes its values as Flux would; a
+// finding when either fails.
+func releaseValues(tree *Tree, namespace, name string) (Object, map[string]any, []Finding) {
+	hrObj, found := findObject(tree, helmv2.HelmReleaseKind, namespace, name)
+	if !found {
+		return hrObj, nil, []Finding{{Object: "HelmRelease/" + namespace + "/" + name, Message: "is not in the tree"}}
+	}
+	hr, err := decodeAs[helmv2.HelmRelease](hrObj)
+	if err != nil {
+		return hrObj, nil, []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
+	}
+	values, err := ComposeValues(tree, hr)
+	if err != nil {
+		return hrObj, nil, []Finding{{hrObj.File, hrObj.ID(), err.Error()}}
+	}
+	return hrObj, values, nil
 }
