@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,14 +45,15 @@ func (r *reporter) printf(format string, args ...any) {
 	r.t.Log(line)
 }
 
-// write saves the report where `make twin` prints it (TWIN_REPORT), also when the test fails.
-func (r *reporter) write() {
+// writeReport saves the environments' reports, in name order, where `make twin` prints them
+// (TWIN_REPORT), also when the test fails.
+func writeReport(lines []string) {
 	path := os.Getenv("TWIN_REPORT")
 	if path == "" {
 		return
 	}
 	_ = os.MkdirAll(filepath.Dir(path), 0o755)
-	_ = os.WriteFile(path, []byte(strings.Join(r.lines, "\n")+"\n"), 0o644)
+	_ = os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 }
 
 func TestTwin(t *testing.T) {
@@ -77,40 +79,84 @@ func TestTwin(t *testing.T) {
 	if len(envs) == 0 {
 		t.Fatal("no cluster entry under gitops/clusters")
 	}
-	r := &reporter{t: t}
-	defer r.write()
-	for _, env := range envs {
-		t.Run(env, func(t *testing.T) {
-			r.t = t
-			runEnv(t, r, root, bin, env)
-		})
+	sort.Strings(envs)
+	// Each environment runs on a stack of its own, in parallel: they share nothing but the
+	// machine, and most of a run is waiting on the controllers' intervals. The first environment
+	// (in name order) also carries the figures that do not depend on the environment — the median
+	// of three image-tag commits, prune and the negative cases; every other one runs the whole
+	// reconcile, Jobs, the local chart's install, scheduling on its own shaped nodes and one
+	// image-tag commit through its own overlay (docs/twin.md).
+	stacks := &stackSet{}
+	stopSignals := stacks.stopOnSignal()
+	defer stopSignals()
+	reports := make([]*reporter, len(envs))
+	defer func() {
+		var lines []string
+		for _, r := range reports {
+			if r != nil {
+				lines = append(lines, r.lines...)
+			}
+		}
+		writeReport(lines)
+	}()
+	t.Run("env", func(t *testing.T) {
+		for i, env := range envs {
+			t.Run(env, func(t *testing.T) {
+				t.Parallel()
+				r := &reporter{t: t}
+				reports[i] = r
+				runEnv(t, r, stacks, root, bin, env, i == 0)
+			})
+		}
+	})
+}
+
+// stackSet holds the stacks of the environments running in parallel, so that an interrupt stops
+// every program each of them started before the test binary exits.
+type stackSet struct {
+	mu     sync.Mutex
+	stacks []*Stack
+}
+
+func (s *stackSet) add(st *Stack) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stacks = append(s.stacks, st)
+}
+
+func (s *stackSet) stopOnSignal() (stop func()) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-signals: // interrupted: stop what was started, keep the logs, and end here
+			s.mu.Lock()
+			for _, st := range s.stacks {
+				st.Stop()
+			}
+			s.mu.Unlock()
+			fmt.Fprintln(os.Stderr, "twin: interrupted; every program it started is stopped; logs in the work folders it printed")
+			os.Exit(2)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(signals)
+		close(done)
 	}
 }
 
-func runEnv(t *testing.T, r *reporter, root, bin, env string) {
+func runEnv(t *testing.T, r *reporter, stacks *stackSet, root, bin, env string, full bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
 	work, err := os.MkdirTemp("", "twin-"+env+"-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &Stack{Bin: bin, Dir: work}
-	stopped := make(chan struct{})
-	go func() {
-		select {
-		case <-signals: // interrupted: stop what was started, keep the logs, and end here
-			cancel()
-			s.Stop()
-			fmt.Fprintf(os.Stderr, "twin: interrupted; every program it started is stopped; logs in %s\n", work)
-			os.Exit(2)
-		case <-stopped:
-		}
-	}()
+	stacks.add(s)
 	t.Cleanup(func() {
-		close(stopped)
 		s.Stop()
 		if t.Failed() {
 			t.Logf("the stack's logs are kept in %s", work)
@@ -295,7 +341,11 @@ func runEnv(t *testing.T, r *reporter, root, bin, env string) {
 		return
 	}
 
-	t.Run("image-tag", func(t *testing.T) { imageTagLatency(ctx, t, r, c, installer, root, env, repo, local) })
+	if !full {
+		t.Run("image-tag", func(t *testing.T) { imageTagLatency(ctx, t, r, c, installer, root, env, repo, local, 1) })
+		return
+	}
+	t.Run("image-tag", func(t *testing.T) { imageTagLatency(ctx, t, r, c, installer, root, env, repo, local, 3) })
 	t.Run("prune", func(t *testing.T) { prune(ctx, t, r, c, repo, layers) })
 	t.Run("negative", func(t *testing.T) { negatives(ctx, t, r, c, repo, env, layers) })
 }
@@ -369,12 +419,12 @@ func randomTag() string {
 
 // imageTagLatency commits an image tag change three times, made by the generator exactly as CI's
 // image bump makes it, and measures commit → HelmRelease applied by Flux → Deployment rolled out.
-func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients, installer *LocalChartRelease, root, env string, repo *GitRepo, local []*unstructured.Unstructured) {
+func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients, installer *LocalChartRelease, root, env string, repo *GitRepo, local []*unstructured.Unstructured, commits int) {
 	if len(local) == 0 {
 		t.Fatal("no HelmRelease takes its chart from the GitRepository: nothing carries the image tag")
 	}
 	var fluxLat, totalLat []float64
-	for i := range 3 {
+	for i := range commits {
 		tag := randomTag()
 		if err := runGenerator(root, repo.Dir, "--env", env, "--set-image-tag", tag); err != nil {
 			t.Fatal(err)
@@ -425,7 +475,9 @@ func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients,
 		r.printf("  image tag commit %d (%s; files changed: %s): HelmRelease applied %.2f s, Deployment rolled out %.2f s after the commit",
 			i+1, tag[:12], strings.Join(strings.Fields(strings.ReplaceAll(diff, "\n", ", ")), " "), fluxLat[i], totalLat[i])
 	}
-	r.printf("commit → applied (median of 3): HelmRelease %.2f s, Deployment rolled out %.2f s", median(fluxLat), median(totalLat))
+	if commits > 1 {
+		r.printf("commit → applied (median of %d): HelmRelease %.2f s, Deployment rolled out %.2f s", commits, median(fluxLat), median(totalLat))
+	}
 }
 
 // runGenerator runs the repository's generator (`cargo run --example generate`) with --out dir.
