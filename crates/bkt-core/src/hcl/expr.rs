@@ -621,6 +621,15 @@ impl From<&Expr> for Expr {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key(pub(crate) ObjectKey);
 
+impl Key {
+    /// A key of a module call's `providers` map: the provider configuration's address inside
+    /// the module (`aws`, `aws.west`), written bare as Terraform reads it there.
+    pub(crate) fn provider(address: &Expr) -> Self {
+        let text = super::print::inline(&address.0);
+        Self(ObjectKey::Identifier(Identifier::unchecked(text)))
+    }
+}
+
 impl From<&str> for Key {
     fn from(key: &str) -> Self {
         match Identifier::new(key) {

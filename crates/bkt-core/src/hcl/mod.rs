@@ -21,12 +21,14 @@
 mod body;
 mod expr;
 pub mod func;
+mod meta;
 mod print;
 mod set;
 mod terraform;
 
 pub use body::{Block, Body};
 pub use expr::{BinOp, Expr, Key};
+pub use meta::{Address, Dynamic, Import, Moved, Tfvars};
 pub use terraform::{
     Addressable, Arg, BlockModel, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals,
     Module, ModuleKind, NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider,

@@ -114,7 +114,13 @@ fn push_comment(comment: Option<&str>, indent: usize, lines: &mut Vec<Line>) {
 }
 
 fn push_body(body: &Body, indent: usize, lines: &mut Vec<Line>) {
-    for item in &body.items {
+    // A group opened with nothing after it (a kind with no arguments set) leaves no blank line
+    // before the closing brace, as `terraform fmt` would not.
+    let items = match body.items.split_last() {
+        Some((Item::Blank, rest)) => rest,
+        _ => &body.items[..],
+    };
+    for item in items {
         match item {
             Item::Blank => lines.push(Line::plain(0, "")),
             Item::Attribute(attribute) => {

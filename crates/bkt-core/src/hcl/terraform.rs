@@ -197,6 +197,8 @@ pub struct Resource<T> {
     args: T,
     for_each: Option<Expr>,
     count: Option<Expr>,
+    provider: Option<Expr>,
+    dynamic: Vec<super::Dynamic>,
     lifecycle: Option<Lifecycle>,
     depends_on: Vec<Expr>,
     why: Option<String>,
@@ -211,10 +213,48 @@ impl<T: ResourceKind> Resource<T> {
             args,
             for_each: None,
             count: None,
+            provider: None,
+            dynamic: Vec::new(),
             lifecycle: None,
             depends_on: Vec::new(),
             why: None,
         }
+    }
+
+    /// The `provider` meta-argument: this resource is managed through `provider` (an aliased
+    /// configuration: another region or account) instead of the default one.
+    #[must_use]
+    pub fn provider<P: ProviderKind>(mut self, provider: &Provider<P>) -> Self {
+        self.provider = Some(provider.reference());
+        self
+    }
+
+    /// A `dynamic` block of one of the kind's nested block types.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] (field `dynamic`) when the kind does not model a nested block
+    /// of that type.
+    pub fn dynamic(mut self, block: super::Dynamic) -> crate::Result<Self> {
+        let ident = block.ident();
+        if !T::MODEL.blocks.iter().any(|model| model.ident() == ident) {
+            let known: Vec<&str> = T::MODEL.blocks.iter().map(|model| model.ident()).collect();
+            return Err(crate::Error::invalid(
+                "dynamic",
+                ident,
+                format!(
+                    "{} models no nested block `{ident}`; it has: {}. Fix the block type, or add \
+                     it to the kind's declaration (terraform_kind!)",
+                    T::TYPE,
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            ));
+        }
+        self.dynamic.push(block);
+        Ok(self)
     }
 
     /// `count` instances (typically `condition ? 1 : 0` for an optional resource).
@@ -293,7 +333,14 @@ impl<T: ResourceKind> Resource<T> {
         if let Some(count) = &self.count {
             block.body.attr("count", count.clone(), None);
         }
+        if let Some(provider) = &self.provider {
+            block.body.attr("provider", provider.clone(), None);
+        }
         kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
+        for dynamic in &self.dynamic {
+            block.body.group();
+            block.body.block(dynamic.to_block());
+        }
         if let Some(lifecycle) = &self.lifecycle {
             block.body.group();
             block.body.block(lifecycle.to_block());
@@ -314,6 +361,7 @@ pub struct Data<T> {
     name: Name,
     args: T,
     count: Option<Expr>,
+    provider: Option<Expr>,
 }
 
 impl<T: DataKind> Data<T> {
@@ -324,7 +372,16 @@ impl<T: DataKind> Data<T> {
             name,
             args,
             count: None,
+            provider: None,
         }
+    }
+
+    /// The `provider` meta-argument: read through `provider` instead of the default
+    /// configuration.
+    #[must_use]
+    pub fn provider<P: ProviderKind>(mut self, provider: &Provider<P>) -> Self {
+        self.provider = Some(provider.reference());
+        self
     }
 
     /// `count` instances (typically `condition ? 0 : 1` to look up what was not created).
@@ -356,6 +413,9 @@ impl<T: DataKind> Data<T> {
         let mut block = Block::new("data", &[T::TYPE, self.name.as_str()]).with_model(T::MODEL);
         if let Some(count) = &self.count {
             block.body.attr("count", count.clone(), None);
+        }
+        if let Some(provider) = &self.provider {
+            block.body.attr("provider", provider.clone(), None);
         }
         kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
         block
@@ -401,6 +461,7 @@ pub struct Module<T> {
     name: Name,
     source: String,
     args: T,
+    providers: Vec<(Expr, Expr)>,
     depends_on: Vec<Expr>,
     why: Option<String>,
 }
@@ -413,9 +474,19 @@ impl<T: ModuleKind> Module<T> {
             name,
             source: source.into(),
             args,
+            providers: Vec::new(),
             depends_on: Vec::new(),
             why: None,
         }
+    }
+
+    /// An entry of the `providers` meta-argument: the module's configuration `inside` (its
+    /// default `aws`, or an alias it declares in `configuration_aliases`) is this root's
+    /// `given`. Without any, the module inherits the default configurations.
+    #[must_use]
+    pub fn provider<P: ProviderKind>(mut self, inside: &Provider<P>, given: &Provider<P>) -> Self {
+        self.providers.push((inside.reference(), given.reference()));
+        self
     }
 
     /// The comment written above the block.
@@ -451,6 +522,13 @@ impl<T: ModuleKind> Module<T> {
             .with_comment(self.why.as_deref())
             .with_model(T::MODEL);
         block.body.attr("source", self.source.as_str().into(), None);
+        if !self.providers.is_empty() {
+            let entries = self
+                .providers
+                .iter()
+                .map(|(inside, given)| (super::Key::provider(inside), given.clone()));
+            block.body.attr("providers", Expr::object(entries), None);
+        }
         kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
         if !self.depends_on.is_empty() {
             block.body.group();
@@ -481,6 +559,16 @@ impl<T: ProviderKind> Provider<T> {
     pub fn alias(mut self, alias: Name) -> Self {
         self.alias = Some(alias);
         self
+    }
+
+    /// The configuration as the `provider` meta-argument names it: `aws`, or `aws.<alias>`.
+    #[must_use]
+    pub fn reference(&self) -> Expr {
+        let base = Expr::keyword(T::TYPE);
+        match &self.alias {
+            Some(alias) => base.attr(alias),
+            None => base,
+        }
     }
 
     /// The block.
@@ -620,6 +708,18 @@ impl Variable {
             nullable: true,
             validations: Vec::new(),
         }
+    }
+
+    /// The variable's name.
+    #[must_use]
+    pub fn name(&self) -> &Name {
+        &self.name
+    }
+
+    /// The variable's type constraint.
+    #[must_use]
+    pub fn type_constraint(&self) -> &Type {
+        &self.type_
     }
 
     /// The default, which makes the variable optional.
