@@ -834,7 +834,7 @@ mod tests {
 
     fn field_of(error: &crate::Error) -> &str {
         match error {
-            crate::Error::Invalid { field, .. } => field,
+            crate::Error::Invalid(bkt_core::Invalid { field, .. }) => field,
             _ => "",
         }
     }

@@ -177,15 +177,8 @@ impl PlatformSpec {
 #[non_exhaustive]
 pub enum Error {
     /// A value of the platform spec failed validation.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the field, for example `bootstrap.region`.
-        field: String,
-        /// The rejected value.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] bkt_core::Invalid),
     /// The network model was rejected.
     #[error(transparent)]
     Network(#[from] bkt_network::Error),
@@ -265,11 +258,11 @@ impl Error {
         value: impl std::fmt::Display,
         reason: impl Into<String>,
     ) -> Self {
-        Self::Invalid {
+        Self::Invalid(bkt_core::Invalid {
             field: field.to_owned(),
             value: value.to_string(),
             reason: reason.into(),
-        }
+        })
     }
 }
 
@@ -344,14 +337,14 @@ fn check_network_policy_enforcement(
         .collect::<Vec<_>>();
     match policies.first() {
         None => Ok(()),
-        Some((path, _)) => Err(Error::Invalid {
+        Some((path, _)) => Err(Error::Invalid(bkt_core::Invalid {
             field: format!("environments.{}.network_policy", unenforced.name()),
             value: "false".to_owned(),
             reason: format!(
                 "the tree ships {} NetworkPolicies (the first in gitops/{path}), which vpc-cni enforces only with network_policy on: turn it on, or remove the policies",
                 policies.len()
             ),
-        }),
+        })),
     }
 }
 

@@ -222,7 +222,7 @@ fn a_declared_application_no_consumer_takes_is_refused() {
     );
     let error = layers(builder).unwrap_err();
     assert!(
-        matches!(&error, Error::Invalid { field, value, .. } if field == "sso.applications" && value == "argo"),
+        matches!(&error, Error::Invalid(bkt_core::Invalid { field, value, .. }) if field == "sso.applications" && value == "argo"),
         "{error}"
     );
 }

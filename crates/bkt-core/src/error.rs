@@ -1,19 +1,53 @@
-//! The one error type of `bkt-core`.
+//! The one error type of `bkt-core`, and the shape every crate of the workspace gives a value
+//! that failed validation ([`Invalid`]).
+
+/// A value that failed validation: where it is, what it was, what is wrong and how to fix it.
+/// Every crate of the workspace reports a bad input as this one shape, inside its own error's
+/// `Invalid` variant, so a caller can match on the field whatever crate refused it.
+///
+/// ```
+/// use bkt_core::Invalid;
+///
+/// let error = Invalid::new("network.cidr_block", "10.40.0.1/16", "host bits are set: use 10.40.0.0/16");
+/// assert_eq!(error.field, "network.cidr_block");
+/// assert_eq!(
+///     error.to_string(),
+///     "network.cidr_block: \"10.40.0.1/16\" is invalid: host bits are set: use 10.40.0.0/16"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {value:?} is invalid: {reason}")]
+pub struct Invalid {
+    /// Dotted path of the offending field (for example `network.cidr_block`).
+    pub field: String,
+    /// The rejected value, as given.
+    pub value: String,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+impl Invalid {
+    /// The error for `field` holding `value`, with the reason and the fix.
+    pub fn new(
+        field: impl Into<String>,
+        value: impl std::fmt::Display,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
 
 /// What went wrong while building or writing a model, naming the field and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A value failed validation: `field` is the path of the bad value.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the offending field (for example `network.cidr_block`).
-        field: String,
-        /// The rejected value, as given.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
     /// An override names a block the file does not have.
     #[error(
         "override of {address:?}: no such block in this file; its blocks are: {}. Write a resource as TYPE.NAME, a data source as data.TYPE.NAME, a module call as module.NAME, a provider as provider.TYPE (provider.TYPE.ALIAS when aliased)",
@@ -77,11 +111,7 @@ impl Error {
         value: impl std::fmt::Display,
         reason: impl Into<String>,
     ) -> Self {
-        Self::Invalid {
-            field: field.into(),
-            value: value.to_string(),
-            reason: reason.into(),
-        }
+        Self::Invalid(Invalid::new(field, value, reason))
     }
 }
 

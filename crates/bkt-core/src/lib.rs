@@ -18,6 +18,6 @@ mod tree;
 #[cfg(feature = "yaml")]
 pub mod yaml;
 
-pub use error::{Error, Report, Result};
+pub use error::{Error, Invalid, Report, Result};
 pub use name::{MAX_NAME_LEN, Name};
 pub use tree::{FileKind, MANIFEST_PATH, Tree};

@@ -223,7 +223,7 @@ mod tests {
         for bad in ["", "/abs", "a/../b", "a//b", "./a", "a\\b", MANIFEST_PATH] {
             let error = tree.insert(bad, FileKind::Yaml, "").unwrap_err();
             assert!(
-                matches!(error, Error::Invalid { ref field, .. } if field == "path"),
+                matches!(error, Error::Invalid(crate::Invalid { ref field, .. }) if field == "path"),
                 "{bad}: {error}"
             );
         }

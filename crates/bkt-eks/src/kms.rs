@@ -270,7 +270,7 @@ mod tests {
                 .deletion_window_in_days(days)
                 .build();
             assert!(
-                matches!(error, Err(Error::Invalid { ref field, ref reason, .. })
+                matches!(error, Err(Error::Invalid(bkt_core::Invalid { ref field, ref reason, .. }))
                     if field == "kms.deletion_window_in_days" && reason.contains("7 to 30")),
                 "{days}: {error:?}"
             );
@@ -283,7 +283,7 @@ mod tests {
             .alias(Expr::from("alias/x y"), "x y")
             .build();
         assert!(
-            matches!(error, Err(Error::Invalid { ref field, ref reason, .. })
+            matches!(error, Err(Error::Invalid(bkt_core::Invalid { ref field, ref reason, .. }))
             if field == "kms.alias" && reason.contains("only letters, digits"))
         );
     }
@@ -299,7 +299,7 @@ mod tests {
         ] {
             let error = check_alias("a", bad);
             assert!(
-                matches!(error, Err(Error::Invalid { reason: ref r, .. }) if r.contains(reason)),
+                matches!(error, Err(Error::Invalid(bkt_core::Invalid { reason: ref r, .. })) if r.contains(reason)),
                 "{bad}: {error:?}"
             );
         }

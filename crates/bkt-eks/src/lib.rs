@@ -60,15 +60,8 @@ pub use workload_identity::{
 #[non_exhaustive]
 pub enum Error {
     /// A value failed validation.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the field, for example `eks.node_groups.default.min_size`.
-        field: String,
-        /// The rejected value.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] bkt_core::Invalid),
     /// A policy document was rejected.
     #[error(transparent)]
     Policy(#[from] bkt_oidc::Error),
@@ -79,11 +72,11 @@ pub enum Error {
 
 impl Error {
     fn invalid(field: &str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
-        Self::Invalid {
+        Self::Invalid(bkt_core::Invalid {
             field: field.to_owned(),
             value: value.to_string(),
             reason: reason.into(),
-        }
+        })
     }
 }
 

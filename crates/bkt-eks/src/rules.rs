@@ -183,7 +183,7 @@ pub(crate) mod tests {
         assert!(check_iam_role_name("r", "acme-dev-cluster").is_ok());
         for bad in ["", "has space", &"a".repeat(65)] {
             assert!(
-                matches!(check_iam_role_name("r", bad), Err(Error::Invalid { ref field, .. }) if field == "r"),
+                matches!(check_iam_role_name("r", bad), Err(Error::Invalid(bkt_core::Invalid { ref field, .. })) if field == "r"),
                 "{bad:?}"
             );
         }

@@ -139,7 +139,7 @@ mod tests {
         ] {
             let error = Duration::parse(text).unwrap_err();
             assert!(
-                matches!(&error, Error::Invalid { field, value, reason }
+                matches!(&error, Error::Invalid(bkt_core::Invalid { field, value, reason })
                     if field == "duration" && value == text && reason.contains("30s, 10m")),
                 "{text}: {error}"
             );

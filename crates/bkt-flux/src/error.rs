@@ -6,15 +6,8 @@
 #[non_exhaustive]
 pub enum Error {
     /// A value failed validation: `field` is the path of the bad value.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the offending field (for example `spec.interval`).
-        field: String,
-        /// The rejected value, as given.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] bkt_core::Invalid),
     /// A `sourceRef` (or `chartRef`, or a Receiver resource) names no source in the tree.
     #[error(
         "{object} in {file}: {field} names {source_ref}, which is neither generated in the tree nor registered as a bootstrap source; add that source to the tree, fix the reference, or register it with GitOpsTree::bootstrap_source"
@@ -194,10 +187,10 @@ impl Error {
         value: impl std::fmt::Display,
         reason: impl Into<String>,
     ) -> Self {
-        Self::Invalid {
+        Self::Invalid(bkt_core::Invalid {
             field: field.into(),
             value: value.to_string(),
             reason: reason.into(),
-        }
+        })
     }
 }

@@ -180,7 +180,7 @@ proptest! {
     fn any_layer_name_is_rendered_or_rejected_without_panic(name in ".{0,70}") {
         let result = render(&entry(&[name], &[vec![]]));
         if let Err(error) = result {
-            let is_invalid = matches!(error, bkt_flux::Error::Invalid { .. });
+            let is_invalid = matches!(error, bkt_flux::Error::Invalid(bkt_core::Invalid { .. }));
             prop_assert!(is_invalid, "{}", error);
         }
     }

@@ -79,15 +79,8 @@ pub enum Error {
         second: String,
     },
     /// A value failed a rule of the chart.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the value, for example `ingress.host`.
-        field: String,
-        /// The rejected value.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] bkt_core::Invalid),
     /// Workloads that the node groups cannot run, each naming the rule it breaks and the fix.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Unplaceable(Vec<crate::capacity::Violation>),
@@ -113,11 +106,11 @@ impl Error {
     /// An [`Error::Invalid`] for `field` holding `value`, with the reason and the fix.
     #[must_use]
     pub fn invalid(field: &str, value: impl Into<String>, reason: &str) -> Self {
-        Self::Invalid {
+        Self::Invalid(bkt_core::Invalid {
             field: field.to_owned(),
             value: value.into(),
             reason: reason.to_owned(),
-        }
+        })
     }
 
     /// An [`Error::Json`] for `what`, from serde's error.

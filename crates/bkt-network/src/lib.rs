@@ -86,15 +86,8 @@ pub use plan::{
 #[non_exhaustive]
 pub enum Error {
     /// A value failed validation.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Dotted path of the field, for example `network.cidr_block`.
-        field: String,
-        /// The rejected value.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] bkt_core::Invalid),
     /// An error from the shared core (a name or a file tree).
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
@@ -102,11 +95,11 @@ pub enum Error {
 
 impl Error {
     fn invalid(field: &str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
-        Self::Invalid {
+        Self::Invalid(bkt_core::Invalid {
             field: field.to_owned(),
             value: value.to_string(),
             reason: reason.into(),
-        }
+        })
     }
 }
 

@@ -587,11 +587,13 @@ impl GitHubRoleBuilder {
             field
         };
         let in_field = |error: Error, suffix: &str| match error {
-            Error::Invalid { value, reason, .. } => Error::Invalid {
-                field: field(suffix),
-                value,
-                reason,
-            },
+            Error::Invalid(bkt_core::Invalid { value, reason, .. }) => {
+                Error::Invalid(bkt_core::Invalid {
+                    field: field(suffix),
+                    value,
+                    reason,
+                })
+            }
             other => other,
         };
         let repository = Repository::parse(&field("repository"), &self.repository)?;

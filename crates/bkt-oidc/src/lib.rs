@@ -70,15 +70,8 @@ pub use module::{GithubOidcInputs, GithubOidcModule, GithubOidcOutputs};
 #[non_exhaustive]
 pub enum Error {
     /// A value failed validation.
-    #[error("{field}: {value:?} is invalid: {reason}")]
-    Invalid {
-        /// Path of the field, for example `Condition.StringEquals`.
-        field: String,
-        /// The rejected value.
-        value: String,
-        /// What is wrong and how to fix it.
-        reason: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] bkt_core::Invalid),
     /// An error from the shared core (a name or a file tree).
     #[error(transparent)]
     Core(#[from] bkt_core::Error),
@@ -90,11 +83,11 @@ impl Error {
         value: impl Into<String>,
         reason: impl Into<String>,
     ) -> Self {
-        Self::Invalid {
+        Self::Invalid(bkt_core::Invalid {
             field: field.to_owned(),
             value: value.into(),
             reason: reason.into(),
-        }
+        })
     }
 }
 

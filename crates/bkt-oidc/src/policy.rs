@@ -777,7 +777,7 @@ mod tests {
         let error = Statement::allow().condition(Operator::StringEquals, "k", Vec::<&str>::new());
         assert!(matches!(
             error,
-            Err(Error::Invalid { ref field, ref reason, .. })
+            Err(Error::Invalid(bkt_core::Invalid { ref field, ref reason, .. }))
                 if field == "Condition.StringEquals" && reason.contains("at least one value")
         ));
     }
@@ -787,7 +787,7 @@ mod tests {
         for bad in ["", "with space", "with-hyphen", &"A".repeat(129)] {
             let error = Statement::allow().sid(bad);
             assert!(
-                matches!(error, Err(Error::Invalid { ref field, ref reason, .. })
+                matches!(error, Err(Error::Invalid(bkt_core::Invalid { ref field, ref reason, .. }))
                     if field == "Sid" && reason.contains("ASCII letters and digits")),
                 "{bad:?}"
             );
@@ -870,7 +870,7 @@ mod tests {
                         proptest::prop_assert!(repeated);
                         let field = format!("Condition.{}", OPERATORS[operator].as_str());
                         proptest::prop_assert!(
-                            matches!(&error, Error::Invalid { field: f, value: v, .. } if *f == field && *v == key),
+                            matches!(&error, Error::Invalid(bkt_core::Invalid { field: f, value: v, .. }) if *f == field && *v == key),
                             "{error}"
                         );
                     }

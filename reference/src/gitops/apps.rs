@@ -178,14 +178,14 @@ fn check_image_tag(tag: &str) -> Result<()> {
     if tag.len() == 40 && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         Ok(())
     } else {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field: "sample_app.image_tag".to_owned(),
             value: tag.to_owned(),
             reason:
                 "not a 40-character lowercase hex commit SHA; set it in the environment's file \
                      (make image-tag TAG=<sha>)"
                     .to_owned(),
-        })
+        }))
     }
 }
 

@@ -230,30 +230,30 @@ mod tests {
         let mut entry = dev();
         entry.files[0].layers[0].name = "Infrastructure".into();
         assert!(matches!(entry.validate().unwrap_err(),
-            Error::Invalid { field, value, .. } if field == "cluster.layers.name" && value == "Infrastructure"));
+            Error::Invalid(bkt_core::Invalid { field, value, .. }) if field == "cluster.layers.name" && value == "Infrastructure"));
 
         let mut entry = dev();
         entry.files[1].layers[0].name = "apps".into();
         assert!(matches!(entry.validate().unwrap_err(),
-            Error::Invalid { reason, .. } if reason.contains("its own name")));
+            Error::Invalid(bkt_core::Invalid { reason, .. }) if reason.contains("its own name")));
 
         let mut entry = dev();
         entry.files[0].name = "kustomization.yaml".into();
         assert!(matches!(entry.validate().unwrap_err(),
-            Error::Invalid { field, .. } if field == "cluster.files.name"));
+            Error::Invalid(bkt_core::Invalid { field, .. }) if field == "cluster.files.name"));
 
         let mut entry = dev();
         if let Some(local) = entry.local.as_mut() {
             local.kept = "missing".into();
         }
         assert!(matches!(entry.validate().unwrap_err(),
-            Error::Invalid { field, .. } if field == "cluster.local.kept"));
+            Error::Invalid(bkt_core::Invalid { field, .. }) if field == "cluster.local.kept"));
 
         let mut entry = dev();
         if let Some(local) = entry.local.as_mut() {
             local.name = "dev".into();
         }
         assert!(matches!(entry.validate().unwrap_err(),
-            Error::Invalid { field, .. } if field == "cluster.local.name"));
+            Error::Invalid(bkt_core::Invalid { field, .. }) if field == "cluster.local.name"));
     }
 }

@@ -256,7 +256,7 @@ mod tests {
         let mut tree = GitOpsTree::new("gitops", &[]);
         let error = controllers.add_to(&mut tree).unwrap_err();
         assert!(
-            matches!(&error, Error::Invalid { field, .. } if field == "controllers.name"),
+            matches!(&error, Error::Invalid(bkt_core::Invalid { field, .. }) if field == "controllers.name"),
             "{error}"
         );
     }
@@ -267,7 +267,7 @@ mod tests {
         controllers.controllers[0].chart = &bkt_helm::charts::flux_operator::CHART;
         let error = controllers.controllers[0].repository();
         assert!(
-            matches!(&error, Err(Error::Invalid { field, .. }) if field == "controllers.chart.repository"),
+            matches!(&error, Err(Error::Invalid(bkt_core::Invalid { field, .. })) if field == "controllers.chart.repository"),
             "{error:?}"
         );
     }

@@ -314,7 +314,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(&error, Error::Invalid { field, value, .. } if field == "platform/grafana" && value == "grafana"),
+            matches!(&error, Error::Invalid(bkt_core::Invalid { field, value, .. }) if field == "platform/grafana" && value == "grafana"),
             "{error}"
         );
     }

@@ -18,11 +18,11 @@ fn builder() -> AtlasSpecBuilder {
 
 fn rejected(builder: AtlasSpecBuilder) -> (String, String, String) {
     match builder.build() {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field,
             value,
             reason,
-        }) => (field, value, reason),
+        })) => (field, value, reason),
         other => panic!("expected a validation error, got {other:?}"),
     }
 }

@@ -19,7 +19,7 @@ fn dev() -> ClusterSpecBuilder {
 
 fn field_of(result: Result<ClusterSpec>) -> (String, String) {
     match result {
-        Err(Error::Invalid { field, reason, .. }) => (field, reason),
+        Err(Error::Invalid(bkt_core::Invalid { field, reason, .. })) => (field, reason),
         other => panic!("expected a validation error, got {other:?}"),
     }
 }
@@ -235,8 +235,10 @@ fn rejects_no_node_groups() {
 #[test]
 fn rejects_an_unknown_capacity_type() {
     let error = CapacityType::from_str("RESERVED").unwrap_err();
-    assert!(matches!(error, Error::Invalid { ref field, ref reason, .. }
-        if field == "eks.node_groups.capacity_type" && reason.contains("ON_DEMAND or SPOT")));
+    assert!(
+        matches!(error, Error::Invalid(bkt_core::Invalid { ref field, ref reason, .. })
+        if field == "eks.node_groups.capacity_type" && reason.contains("ON_DEMAND or SPOT"))
+    );
     assert_eq!(CapacityType::from_str("SPOT").unwrap(), CapacityType::Spot);
 }
 
@@ -460,7 +462,7 @@ proptest! {
         }
         match builder.build() {
             Ok(spec) => { let _ = spec.inputs(); }
-            Err(Error::Invalid { field, .. }) => prop_assert!(field.starts_with("eks."), "{field}"),
+            Err(Error::Invalid(bkt_core::Invalid { field, .. })) => prop_assert!(field.starts_with("eks."), "{field}"),
             Err(other) => prop_assert!(false, "unexpected {other:?}"),
         }
     }

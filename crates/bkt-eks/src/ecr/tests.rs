@@ -9,11 +9,11 @@ use crate::rules::tests::{arbitrary, near_valid, regex_matches};
 
 fn fails(result: Result<EcrSpec>, field: &str, reason: &str) {
     match result {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field: got,
             reason: why,
             ..
-        }) => {
+        })) => {
             assert_eq!(got, field);
             assert!(why.contains(reason), "{why}");
         }

@@ -18,11 +18,11 @@ const ZONE: &str = "arn:aws:route53:::hostedzone/Z0PLATFORM";
 
 fn fails(result: Result<WorkloadIdentitySpec>, field: &str, reason: &str) {
     match result {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field: got,
             reason: why,
             ..
-        }) => {
+        })) => {
             assert_eq!(got, field);
             assert!(why.contains(reason), "{why}");
         }
@@ -216,7 +216,7 @@ proptest! {
                 prop_assert!(kms::check_alias("a", &spec.vault_key_alias()).is_ok());
                 let _ = spec.inputs();
             }
-            Err(Error::Invalid { field, .. }) => prop_assert_eq!(field, "workload_identity.cluster_name"),
+            Err(Error::Invalid(bkt_core::Invalid { field, .. })) => prop_assert_eq!(field, "workload_identity.cluster_name"),
             Err(other) => prop_assert!(false, "unexpected {other:?}"),
         }
     }
@@ -232,7 +232,7 @@ proptest! {
     #[test]
     fn never_panics(name in ".{0,40}", provider in ".{0,90}", issuer in ".{0,50}", zone in ".{0,50}") {
         if let Err(error) = WorkloadIdentitySpec::new(name, provider, issuer, zone) {
-            let named = matches!(error, Error::Invalid { ref field, .. } if field.starts_with("workload_identity."));
+            let named = matches!(error, Error::Invalid(bkt_core::Invalid { ref field, .. }) if field.starts_with("workload_identity."));
             prop_assert!(named, "{error:?}");
         }
     }

@@ -9,11 +9,11 @@ use crate::Error;
 
 fn rejection(result: crate::Result<impl std::fmt::Debug>) -> (String, String, String) {
     match result {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field,
             value,
             reason,
-        }) => (field, value, reason),
+        })) => (field, value, reason),
         other => panic!("expected a validation error, got {other:?}"),
     }
 }

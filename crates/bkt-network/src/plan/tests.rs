@@ -30,7 +30,7 @@ fn dev_plan_matches_the_module_tests() {
 
 fn field_of(error: &Error) -> &str {
     match error {
-        Error::Invalid { field, .. } => field,
+        Error::Invalid(bkt_core::Invalid { field, .. }) => field,
         Error::Core(_) => "core",
     }
 }
@@ -99,11 +99,11 @@ fn a_cidr_with_host_bits_set_is_rejected_with_its_network_address() {
         .cidr_block("10.40.0.1/16")
         .build()
         .unwrap_err();
-    let Error::Invalid {
+    let Error::Invalid(bkt_core::Invalid {
         field,
         value,
         reason,
-    } = &error
+    }) = &error
     else {
         panic!("expected Error::Invalid, got {error:?}");
     };
@@ -188,7 +188,7 @@ proptest! {
                 prop_assert_eq!(net.addr(), net.network());
                 prop_assert_eq!(cidr.to_string(), text);
             }
-            Err(Error::Invalid { field, value, reason }) => {
+            Err(Error::Invalid(bkt_core::Invalid { field, value, reason })) => {
                 prop_assert_ne!(net.addr(), net.network());
                 prop_assert_eq!(field, "network.cidr_block");
                 prop_assert_eq!(value, text);

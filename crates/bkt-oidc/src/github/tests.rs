@@ -17,11 +17,11 @@ fn render(value: Expr) -> String {
 
 fn field_and_reason(result: Result<GitHubRole>) -> (String, String, String) {
     match result {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field,
             value,
             reason,
-        }) => (field, value, reason),
+        })) => (field, value, reason),
         other => panic!("expected an Invalid error, got {other:?}"),
     }
 }
@@ -150,11 +150,11 @@ fn a_branch_pattern_without_a_wildcard_is_an_error() {
 fn the_module_takes_only_branch_and_environment_roles() -> Result<()> {
     let pull_requests = GitHubRole::builder("ci", REPO).pull_requests().build()?;
     let (field, value, reason) = match pull_requests.module_entry() {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field,
             value,
             reason,
-        }) => (field, value, reason),
+        })) => (field, value, reason),
         other => panic!("expected an error, got {other:?}"),
     };
     assert_eq!(field, "roles.ci");
@@ -169,7 +169,7 @@ fn two_roles_of_one_name_are_an_error() -> Result<()> {
     let dev = GitHubRole::builder("ci", REPO).environment("dev").build()?;
     assert!(matches!(
         GitHubRole::roles_input([&main, &dev]),
-        Err(Error::Invalid { ref field, ref value, ref reason })
+        Err(Error::Invalid(bkt_core::Invalid { ref field, ref value, ref reason }))
             if field == "roles" && value == "ci" && reason.contains("keep only one")
     ));
     Ok(())

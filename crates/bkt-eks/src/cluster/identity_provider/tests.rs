@@ -15,11 +15,11 @@ fn authentik() -> IdentityProviderBuilder {
 
 fn fails(builder: IdentityProviderBuilder, field: &str, reason: &str) {
     match builder.build() {
-        Err(Error::Invalid {
+        Err(Error::Invalid(bkt_core::Invalid {
             field: got_field,
             reason: got_reason,
             ..
-        }) => {
+        })) => {
             assert_eq!(got_field, field);
             assert!(got_reason.contains(reason), "{got_reason}");
         }
@@ -276,7 +276,7 @@ proptest! {
                 prop_assert!(!issuer.contains(['?', '#']), "{:?}", issuer);
                 prop_assert_eq!(provider.issuer_url(), &IssuerUrl::Url(issuer.clone()));
             }
-            Err(Error::Invalid { field, .. }) => {
+            Err(Error::Invalid(bkt_core::Invalid { field, .. })) => {
                 prop_assert_eq!(field, "eks.oidc_identity_provider.issuer_url");
             }
             Err(other) => prop_assert!(false, "unexpected {:?}", other),
@@ -301,7 +301,7 @@ proptest! {
             .build();
         match result {
             Ok(provider) => { let _ = provider.to_expr(); }
-            Err(Error::Invalid { field, .. }) => {
+            Err(Error::Invalid(bkt_core::Invalid { field, .. })) => {
                 prop_assert!(field.starts_with("eks.oidc_identity_provider."), "{}", field);
             }
             Err(other) => prop_assert!(false, "unexpected {:?}", other),
