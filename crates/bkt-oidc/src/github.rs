@@ -64,6 +64,13 @@ pub struct RoleName(String);
 impl RoleName {
     /// A role name as IAM accepts it.
     ///
+    /// ```
+    /// use bkt_oidc::RoleName;
+    /// assert_eq!(RoleName::new("acme-dev-github-ci")?.as_str(), "acme-dev-github-ci");
+    /// assert!(RoleName::new("acme dev").unwrap_err().to_string().starts_with("roles: "));
+    /// # Ok::<(), bkt_oidc::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Invalid`] (field `roles`) unless it is 1 to 64 letters, digits and `+=,.@_-`.
     pub fn new(name: &str) -> Result<Self> {
@@ -124,6 +131,13 @@ impl Repository {
 
     /// A repository.
     ///
+    /// ```
+    /// use bkt_oidc::Repository;
+    /// assert_eq!(Repository::new("example-org/platform")?.as_str(), "example-org/platform");
+    /// assert!(Repository::new("example-org/*").is_err());
+    /// # Ok::<(), bkt_oidc::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Invalid`] (field `repository`) unless `value` is `owner/repo` without wildcards.
     pub fn new(value: &str) -> Result<Self> {
@@ -164,6 +178,14 @@ pub struct GitHubSubject {
 
 impl GitHubSubject {
     /// Pushes to one branch: `repo:<owner>/<repo>:ref:refs/heads/<branch>`.
+    ///
+    /// ```
+    /// use bkt_oidc::GitHubSubject;
+    /// let main = GitHubSubject::branch("example-org/platform", "main")?;
+    /// assert_eq!(main.claim(), "repo:example-org/platform:ref:refs/heads/main");
+    /// assert!(GitHubSubject::branch("example-org/platform", "release/*").is_err());
+    /// # Ok::<(), bkt_oidc::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Invalid`] for a repository that is not `owner/repo`, or a branch that is not one

@@ -94,6 +94,15 @@ impl GithubOidcModule {
         }
     }
 
+    /// ```
+    /// use bkt_oidc::GithubOidcModule;
+    /// let module = GithubOidcModule { create_provider: false, ..GithubOidcModule::default() };
+    /// let tree = module.to_tree("my-generator")?;
+    /// let variables = std::str::from_utf8(tree.get("variables.tf").unwrap()).unwrap();
+    /// assert!(variables.contains("  default     = false\n"));
+    /// # Ok::<(), bkt_oidc::Error>(())
+    /// ```
+    ///
     /// The module's files, by file name (`main.tf`, `variables.tf` …), without headers.
     ///
     /// # Errors

@@ -175,6 +175,13 @@ impl Principal {
         self.0.is_empty()
     }
 
+    /// ```
+    /// use bkt_oidc::policy::{Principal, PrincipalKind};
+    /// let eks = Principal::new(PrincipalKind::Service, "eks.amazonaws.com");
+    /// assert_eq!(eks, Principal::service("eks.amazonaws.com"));
+    /// assert!(!eks.is_anyone());
+    /// ```
+    ///
     /// `{ <kind> = values }`.
     #[must_use]
     pub fn new(kind: PrincipalKind, values: impl Into<Values>) -> Self {
@@ -348,6 +355,18 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// ```
+    /// use bkt_oidc::policy::{Effect, Operator, Statement};
+    /// let tls_only = Statement::new(Effect::Deny)
+    ///     .action("s3:*")
+    ///     .resource("arn:aws:s3:::acme-state/*")
+    ///     .condition(Operator::Bool, "aws:SecureTransport", "false")?;
+    /// assert_eq!(tls_only.conditions().len(), 1);
+    /// // IAM would keep only one of two values for a key under one operator: refused.
+    /// assert!(tls_only.condition(Operator::Bool, "aws:SecureTransport", "true").is_err());
+    /// # Ok::<(), bkt_oidc::Error>(())
+    /// ```
+    ///
     /// A statement with this effect and nothing else yet.
     #[must_use]
     pub fn new(effect: Effect) -> Self {
@@ -540,6 +559,17 @@ pub struct PolicyDocument {
 }
 
 impl PolicyDocument {
+    /// ```
+    /// use bkt_oidc::policy::{PolicyDocument, Statement};
+    /// let read = PolicyDocument::new([Statement::allow().action("s3:GetObject").resource("*")]);
+    /// let text = bkt_core::hcl::to_string(&bkt_core::hcl::Output::new(
+    ///     bkt_core::name!("policy"),
+    ///     "The policy.",
+    ///     read.to_json(),
+    /// ).to_block());
+    /// assert!(text.contains("jsonencode({"));
+    /// ```
+    ///
     /// A document of these statements, in order.
     #[must_use]
     pub fn new(statements: impl IntoIterator<Item = Statement>) -> Self {
@@ -637,6 +667,22 @@ impl IrsaTrust {
             )])
     }
 
+    /// ```
+    /// use bkt_core::hcl::Expr;
+    /// use bkt_oidc::policy::IrsaTrust;
+    /// let trust = IrsaTrust {
+    ///     provider_arn: Expr::parse("aws_iam_openid_connect_provider.this.arn")?,
+    ///     issuer: Expr::parse("local.oidc_issuer")?,
+    ///     namespace: "external-dns".into(),
+    ///     service_account: "external-dns".into(),
+    /// };
+    /// let document = trust.document();
+    /// let statement = &document.statements()[0];
+    /// assert_eq!(statement.actions().as_slice().len(), 1);
+    /// assert_eq!(statement.conditions()[0].entries().len(), 2); // aud and sub
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
     /// The trust document (the value of `assume_role_policy` via [`PolicyDocument::to_json`]).
     #[must_use]
     pub fn document(&self) -> PolicyDocument {
