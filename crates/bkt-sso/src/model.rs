@@ -17,6 +17,14 @@ pub struct Slug(String);
 impl Slug {
     /// A validated label.
     ///
+    /// ```
+    /// use bkt_sso::Slug;
+    /// assert_eq!(Slug::new("groups", "platform-engineers")?.as_str(), "platform-engineers");
+    /// let error = Slug::new("groups", "Platform Engineers").unwrap_err();
+    /// assert!(error.to_string().contains("groups"), "{error}");
+    /// # Ok::<(), bkt_sso::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidName`] naming `field` when `value` is not a DNS-1123 label.
     pub fn new(field: &str, value: &str) -> Result<Self> {
@@ -380,6 +388,18 @@ pub struct ApplicationSpec<K: Consumer> {
 }
 
 impl<K: Consumer> ApplicationSpec<K> {
+    /// ```
+    /// use bkt_sso::{ApplicationSpec, Sso, Vault, VaultRole};
+    /// let vault = ApplicationSpec::<Vault>::new("vault", "Vault", "vault")
+    ///     .grant("operators", VaultRole::Admin);
+    /// // The grant names a group the declaration must have: building without it fails.
+    /// let error = Sso::builder("auth").application(vault.clone()).build().unwrap_err();
+    /// assert!(error.to_string().contains("operators"), "{error}");
+    /// let sso = Sso::builder("auth").group("operators", "Operators").application(vault).build()?;
+    /// assert_eq!(sso.applications().len(), 1);
+    /// # Ok::<(), bkt_sso::Error>(())
+    /// ```
+    ///
     /// An application `name` (its slug and client ID) whose consumer is served at
     /// `<host>.<domain>`; `title` is what users see.
     #[must_use]
