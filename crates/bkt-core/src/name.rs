@@ -42,6 +42,16 @@ impl Name {
 
     /// A validated name.
     ///
+    /// A name made at run time; a literal is checked at compile time with [`crate::name!`].
+    ///
+    /// ```
+    /// use bkt_core::Name;
+    /// let queue = format!("{}_dlq", "orders");
+    /// assert_eq!(Name::new(queue)?.as_str(), "orders_dlq");
+    /// assert!(Name::new("orders dlq").unwrap_err().to_string().starts_with("name: "));
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Invalid`] when `name` is empty, longer than [`MAX_NAME_LEN`], or holds a
     /// character other than ASCII letters, digits, `_` and `-` (or starts with a digit or `-`).

@@ -64,6 +64,18 @@ fn check_path(path: &str) -> Result<()> {
 }
 
 impl Tree {
+    /// ```
+    /// use bkt_core::{FileKind, Tree};
+    /// let mut tree = Tree::new("my-generator");
+    /// tree.insert("modules/queue/main.tf", FileKind::Hcl, "locals {}\n")?;
+    /// let text = std::str::from_utf8(tree.get("modules/queue/main.tf").unwrap()).unwrap();
+    /// assert!(text.starts_with("# ") && text.ends_with("\n\nlocals {}\n"));
+    /// // Each path comes from one model: a second file at the same path is refused.
+    /// assert!(tree.insert("modules/queue/main.tf", FileKind::Hcl, "").is_err());
+    /// assert!(tree.insert("../outside.tf", FileKind::Hcl, "").is_err());
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
     /// An empty tree whose headers name `generator`.
     #[must_use]
     pub fn new(generator: impl Into<String>) -> Self {

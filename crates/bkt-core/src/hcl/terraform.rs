@@ -548,6 +548,25 @@ pub struct Provider<T> {
 }
 
 impl<T: ProviderKind> Provider<T> {
+    /// A provider kind is declared with [`crate::terraform_kind!`]; its configurations are
+    /// values, and resources pick one with [`Resource::provider`].
+    ///
+    /// ```
+    /// bkt_core::terraform_kind! {
+    ///     /// The AWS provider.
+    ///     provider Aws => "aws" {
+    ///         /// The region.
+    ///         region,
+    ///     }
+    ///     /// Nothing to read.
+    ///     pub ref AwsRef {}
+    /// }
+    /// let us_east = bkt_core::hcl::Provider::new(Aws { region: Some("us-east-1".into()) })
+    ///     .alias(bkt_core::name!("us_east_1"));
+    /// let text = bkt_core::hcl::to_string(&us_east.to_block());
+    /// assert_eq!(text, "provider \"aws\" {\n  alias = \"us_east_1\"\n\n  region = \"us-east-1\"\n}\n");
+    /// ```
+    ///
     /// The default configuration of the provider.
     #[must_use]
     pub fn new(args: T) -> Self {
@@ -696,6 +715,17 @@ pub struct Variable {
 }
 
 impl Variable {
+    /// ```
+    /// use bkt_core::hcl::{Expr, Type, Variable, to_string};
+    /// let retention = Variable::new(bkt_core::name!("retention_days"), "Days to keep logs.", Type::Number)
+    ///     .default(30)
+    ///     .validate(|days| days.at_least(1), "retention_days must be at least 1.");
+    /// let text = to_string(&retention.to_block());
+    /// assert!(text.contains("  condition     = var.retention_days >= 1\n"));
+    /// assert_eq!(retention.reference(), Expr::parse("var.retention_days")?);
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
     /// A variable with its description and type constraint.
     #[must_use]
     pub fn new(name: Name, description: impl Into<String>, type_: Type) -> Self {
@@ -812,6 +842,14 @@ pub struct Output {
 }
 
 impl Output {
+    /// ```
+    /// use bkt_core::hcl::{Output, to_string};
+    /// let arn = bkt_core::hcl::Expr::parse("aws_sqs_queue.orders.arn")?;
+    /// let output = Output::new(bkt_core::name!("queue_arn"), "The queue's ARN.", arn).sensitive();
+    /// assert!(to_string(&output.to_block()).contains("  sensitive   = true\n"));
+    /// # Ok::<(), bkt_core::Error>(())
+    /// ```
+    ///
     /// An output with its description and value.
     #[must_use]
     pub fn new(name: Name, description: impl Into<String>, value: impl Into<Expr>) -> Self {
@@ -966,6 +1004,17 @@ pub struct File {
 }
 
 impl File {
+    /// ```
+    /// use bkt_core::hcl::{File, Output, Type, Variable};
+    /// let name = Variable::new(bkt_core::name!("name"), "The name.", Type::String);
+    /// let mut file = File::new();
+    /// file.push(name.to_block())
+    ///     .push(Output::new(bkt_core::name!("upper_name"), "The name's length.",
+    ///         bkt_core::hcl::func::length(name.reference())).to_block());
+    /// assert_eq!(file.labels("output"), ["upper_name"]);
+    /// assert!(file.render().contains("\n\noutput \"upper_name\" {\n"));
+    /// ```
+    ///
     /// An empty file.
     #[must_use]
     pub fn new() -> Self {
