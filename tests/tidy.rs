@@ -74,85 +74,139 @@ fn every_generated_file_carries_the_header() {
     }
 }
 
-/// Text that only HCL or YAML output contains.
-const MARKERS: [&str; 9] = [
-    " = ",
-    "${",
-    "\\\" {",
-    "apiVersion:",
-    "kind:",
-    "metadata:",
-    "\\n  ",
-    ":\\n",
-    "{\\n",
-];
+/// Text that only HCL or YAML output contains, in a string's value.
+const MARKERS: [&str; 5] = ["${", "\" {", "apiVersion:", "kind:", "metadata:"];
 
-/// The string literals of one line of Rust (plain and raw), without their quotes.
-fn string_literals(line: &str) -> Vec<String> {
-    let mut literals = Vec::new();
-    let chars: Vec<char> = line.chars().collect();
-    let mut index = 0;
-    while index < chars.len() {
-        if chars[index] == '/' && chars.get(index + 1) == Some(&'/') {
-            break;
-        }
-        let raw = chars[index] == 'r' && matches!(chars.get(index + 1), Some('#' | '"'));
-        if chars[index] == '"' || raw {
-            let mut hashes = 0;
-            if raw {
-                index += 1;
-                while chars.get(index) == Some(&'#') {
-                    hashes += 1;
-                    index += 1;
-                }
-            }
-            index += 1;
-            let mut literal = String::new();
-            while index < chars.len() {
-                if !raw && chars[index] == '\\' {
-                    literal.push('\\');
-                    if let Some(next) = chars.get(index + 1) {
-                        literal.push(*next);
-                    }
-                    index += 2;
-                    continue;
-                }
-                if chars[index] == '"'
-                    && (0..hashes).all(|h| chars.get(index + 1 + h) == Some(&'#'))
-                {
-                    index += 1 + hashes;
-                    break;
-                }
-                literal.push(chars[index]);
-                index += 1;
-            }
-            literals.push(literal);
-            continue;
-        }
-        index += 1;
-    }
-    literals
+/// Whether a line after the first of a string is indented HCL or YAML: an attribute or key
+/// (`  name = …`, `  name: …`, `  - name: …`), or a line opening a block (`… {`, `key:`).
+/// Indented prose (a why-comment's continued list item) is neither.
+fn structured_line(line: &str) -> bool {
+    let body = line.trim_start_matches(' ');
+    let indented = body.len() < line.len();
+    let key = body.strip_prefix("- ").unwrap_or(body);
+    let name_end = key
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "_.-\"".contains(c)))
+        .unwrap_or(key.len());
+    let rest = &key[name_end..];
+    (indented && name_end > 0 && (rest.starts_with(" = ") || rest == ":" || rest.starts_with(": ")))
+        || line.ends_with(" {")
 }
 
-/// Library lines (outside `#[cfg(test)]` and doc comments) with HCL or YAML text in a literal.
-fn templated_lines(text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if code.starts_with("//") {
-            continue;
-        }
-        if string_literals(line)
-            .iter()
-            .any(|literal| MARKERS.iter().any(|marker| literal.contains(marker)))
-        {
-            found.push((number + 1, line.trim().to_owned()));
+/// An HCL attribute: text in prose too (`set x = true`), so only a marker where text is being
+/// assembled — inside `format!`, `write!`, `concat!` and their kin.
+const ASSEMBLED_MARKER: &str = " = ";
+
+/// One string of library code: its value (escapes resolved; a `concat!` joined) and whether it
+/// is assembled into text by a formatting macro.
+struct Literal {
+    value: String,
+    assembled: bool,
+}
+
+/// Every string literal of a Rust source outside `#[cfg(test)]` items and attributes (doc
+/// comments included), found by parsing it with `syn`: a string split over lines, joined by
+/// `concat!` or built in a macro is seen whole, as the compiler sees it.
+fn literals(source: &str) -> Vec<Literal> {
+    use syn::visit::Visit;
+
+    struct Collect(Vec<Literal>);
+
+    fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+        attrs.iter().any(|attr| {
+            attr.path().is_ident("cfg")
+                && attr
+                    .parse_args::<syn::Meta>()
+                    .is_ok_and(|meta| meta.path().is_ident("test"))
+        })
+    }
+
+    /// The string values among a macro's tokens, nested groups included, attributes (doc
+    /// comments) left out.
+    fn token_strings(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+        let mut attribute = false;
+        for token in tokens {
+            let after_hash = std::mem::replace(
+                &mut attribute,
+                matches!(&token, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '#'),
+            );
+            match token {
+                proc_macro2::TokenTree::Group(group)
+                    if after_hash && group.delimiter() == proc_macro2::Delimiter::Bracket => {}
+                proc_macro2::TokenTree::Literal(literal) => {
+                    if let syn::Lit::Str(text) = syn::Lit::new(literal) {
+                        out.push(text.value());
+                    }
+                }
+                proc_macro2::TokenTree::Group(group) => token_strings(group.stream(), out),
+                _ => {}
+            }
         }
     }
-    found
+
+    impl<'ast> Visit<'ast> for Collect {
+        fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+            if !is_cfg_test(&item.attrs) {
+                syn::visit::visit_item_mod(self, item);
+            }
+        }
+        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            if !is_cfg_test(&item.attrs) {
+                syn::visit::visit_item_fn(self, item);
+            }
+        }
+        fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+            if !is_cfg_test(&item.attrs) {
+                syn::visit::visit_item_impl(self, item);
+            }
+        }
+        fn visit_lit_str(&mut self, literal: &'ast syn::LitStr) {
+            self.0.push(Literal {
+                value: literal.value(),
+                assembled: false,
+            });
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            let name = mac
+                .path
+                .segments
+                .last()
+                .map(|segment| segment.ident.to_string())
+                .unwrap_or_default();
+            let assembled = matches!(
+                name.as_str(),
+                "format" | "format_args" | "write" | "writeln" | "concat" | "print" | "println"
+            );
+            let mut strings = Vec::new();
+            token_strings(mac.tokens.clone(), &mut strings);
+            if name == "concat" {
+                strings = vec![strings.concat()];
+            }
+            self.0.extend(
+                strings
+                    .into_iter()
+                    .map(|value| Literal { value, assembled }),
+            );
+        }
+    }
+
+    let file = syn::parse_file(source).unwrap_or_else(|error| panic!("not Rust: {error}"));
+    let mut collect = Collect(Vec::new());
+    collect.visit_file(&file);
+    collect.0
+}
+
+/// The strings of a library source that hold HCL or YAML text.
+fn templated(source: &str) -> Vec<String> {
+    literals(source)
+        .into_iter()
+        .filter(|literal| {
+            MARKERS.iter().any(|marker| literal.value.contains(marker))
+                || literal.value.lines().skip(1).any(structured_line)
+                || (literal.assembled && literal.value.contains(ASSEMBLED_MARKER))
+        })
+        .map(|literal| format!("{:?}", literal.value))
+        .collect()
 }
 
 /// The writers are where text is made; everywhere else output comes from typed values.
@@ -182,8 +236,8 @@ fn library_code_writes_no_hcl_or_yaml_text() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for (line, code) in templated_lines(&text) {
-            offenders.push(format!("{relative}:{line}: {code}"));
+        for text in templated(&text) {
+            offenders.push(format!("{relative}: {text}"));
         }
     }
     assert!(
@@ -196,20 +250,38 @@ fn library_code_writes_no_hcl_or_yaml_text() {
 #[test]
 fn the_text_check_catches_templated_output() {
     let planted = [
-        r#"let hcl = format!("resource \"aws_vpc\" \"{name}\" {{\n  cidr_block = \"{cidr}\"\n}}");"#,
-        r#"let yaml = format!("apiVersion: v1\nkind: ConfigMap\n");"#,
-        "let raw = \"name = ${var.name}\";",
+        r#"fn f(name: &str, cidr: &str) -> String { format!("resource \"aws_vpc\" \"{name}\" {{\n  cidr_block = \"{cidr}\"\n}}") }"#,
+        r#"fn f() -> String { format!("apiVersion: v1\nkind: ConfigMap\n") }"#,
+        "const RAW: &str = \"name = ${var.name}\";",
+        // Split over lines and joined by concat!, as the compiler joins it.
+        "const SPLIT: &str = concat!(\"resource \\\"aws_vpc\\\" \", \"{\\n  cidr_block = x\\n}\");",
+        // An attribute assembled by format!.
+        "fn f(key: &str, value: &str) -> String { format!(\"{key} = {value}\") }",
+        // A literal over several source lines.
+        "const LINES: &str = \"metadata:\n  name: x\";",
+        "const BLOCK: &str = \"tags {\n  Name = x\n}\";",
+        "const LIST: &str = \"items:\n  - name: a\n\";",
+        // A kind's literal inside a declaring macro.
+        "declare! { struct X { name: &'static str = \"spec:\n  replicas: 2\" } }",
     ];
-    for line in planted {
-        assert_eq!(templated_lines(line).len(), 1, "not caught: {line}");
+    for source in planted {
+        assert_eq!(templated(source).len(), 1, "not caught: {source}");
     }
     let fine = [
-        r#"Err(Error::invalid("network.name", &name, "use 3-32 lowercase letters (e.g. bkt-dev)"))"#,
-        "// a comment with x = 1",
-        r#"let description = "IDs of the NAT gateways, keyed by zone.";"#,
+        r#"fn f(name: &str) -> Error { Error::invalid("network.name", name, "use 3-32 lowercase letters (e.g. bkt-dev)") }"#,
+        "// a comment with x = 1\nfn f() {}",
+        r#"const DESCRIPTION: &str = "IDs of the NAT gateways, keyed by zone.";"#,
+        // Prose quoting a setting, not assembled into output.
+        r#"const MESSAGE: &str = "0.0.0.0/0 additionally needs allow_public_from_anywhere = true.";"#,
+        "#[cfg(test)]\nmod tests { const T: &str = \"apiVersion: v1\"; }",
+        "/// ```\n/// let yaml = \"kind: ConfigMap\\n\";\n/// ```\nfn f() {}",
+        // A why-comment: a list of prose with continued lines.
+        "const WHY: &str = \"Runs the job.\n\n- restartPolicy OnFailure restarts it\n  in the same pod.\";",
+        // A doc comment inside a declaring macro.
+        "declare! { /// The call (`module \\\"eks\\\" { source = … }`).\n struct X; }",
     ];
-    for line in fine {
-        assert!(templated_lines(line).is_empty(), "false alarm: {line}");
+    for source in fine {
+        assert!(templated(source).is_empty(), "false alarm: {source}");
     }
 }
 
@@ -226,21 +298,14 @@ const CRATE_NAMES: [&str; 9] = [
     "bkt-platform",
 ];
 
-/// Lines of library code (outside `#[cfg(test)]` and comments) that hold the reference
-/// platform's data: a string with its `bkt-` name prefix (every name it gives — clusters, roles,
-/// repositories, groups, buckets — carries it), or a constructor of one of its environments.
-fn platform_data_lines(text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if code.starts_with("//") {
-            continue;
-        }
-        let named = string_literals(line).iter().any(|literal| {
-            let mut rest = literal.as_str();
+/// What in a library source is the reference platform's data: a string with its `bkt-` name
+/// prefix (every name it gives — clusters, roles, repositories, groups, buckets — carries it),
+/// or a constructor of one of its environments (`fn dev`, `fn prod`), outside `#[cfg(test)]`.
+fn platform_data(source: &str) -> Vec<String> {
+    let mut found: Vec<String> = literals(source)
+        .into_iter()
+        .filter(|literal| {
+            let mut rest = literal.value.as_str();
             while let Some(at) = rest.find("bkt-") {
                 let tail = &rest[at..];
                 let crate_name = CRATE_NAMES.iter().any(|name| {
@@ -254,13 +319,36 @@ fn platform_data_lines(text: &str) -> Vec<(usize, String)> {
                 rest = &tail[4..];
             }
             false
+        })
+        .map(|literal| format!("{:?}", literal.value))
+        .collect();
+    let file = syn::parse_file(source).unwrap_or_else(|error| panic!("not Rust: {error}"));
+    let mut constructors = Constructors(Vec::new());
+    syn::visit::Visit::visit_file(&mut constructors, &file);
+    found.extend(constructors.0);
+    found
+}
+
+/// `fn dev` / `fn prod` outside `#[cfg(test)]`.
+struct Constructors(Vec<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for Constructors {
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let test = item.attrs.iter().any(|attr| {
+            attr.path().is_ident("cfg")
+                && attr
+                    .parse_args::<syn::Meta>()
+                    .is_ok_and(|meta| meta.path().is_ident("test"))
         });
-        let constructor = ["fn dev(", "fn prod("].iter().any(|f| code.contains(f));
-        if named || constructor {
-            found.push((number + 1, line.trim().to_owned()));
+        if !test {
+            syn::visit::visit_item_mod(self, item);
         }
     }
-    found
+    fn visit_signature(&mut self, signature: &'ast syn::Signature) {
+        if signature.ident == "dev" || signature.ident == "prod" {
+            self.0.push(format!("fn {}", signature.ident));
+        }
+    }
 }
 
 /// The library/reference line (docs/architecture.md): the library crates hold types, writers,
@@ -283,8 +371,8 @@ fn library_crates_hold_no_platform_data() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for (line, code) in platform_data_lines(&text) {
-            offenders.push(format!("{relative}:{line}: {code}"));
+        for data in platform_data(&text) {
+            offenders.push(format!("{relative}: {data}"));
         }
     }
     assert!(
@@ -297,18 +385,19 @@ fn library_crates_hold_no_platform_data() {
 #[test]
 fn the_platform_data_check_catches_data() {
     for planted in [
-        "name: \"bkt-dev\".to_owned(),",
-        "let repository = \"bkt-sample-app\";",
-        "    pub fn dev() -> Self {",
-        "let group = \"bkt-core bkt-platform-engineers\";",
+        "fn f() -> String { \"bkt-dev\".to_owned() }",
+        "const REPOSITORY: &str = \"bkt-sample-app\";",
+        "impl Spec { pub fn dev() -> Self { Self } }",
+        "const GROUP: &str = \"bkt-core bkt-platform-engineers\";",
+        "const SPLIT: &str = concat!(\"bk\", \"t-dev\");",
     ] {
-        assert_eq!(platform_data_lines(planted).len(), 1, "{planted}");
+        assert_eq!(platform_data(planted).len(), 1, "{planted}");
     }
     for clean in [
-        "let crate_name = \"bkt-core\";",
-        "// the bkt-dev cluster, in a comment",
-        "#[cfg(test)]\nlet name = \"bkt-dev\";",
+        "const CRATE_NAME: &str = \"bkt-core\";",
+        "// the bkt-dev cluster, in a comment\nfn f() {}",
+        "#[cfg(test)]\nmod tests { const NAME: &str = \"bkt-dev\"; fn dev() {} }",
     ] {
-        assert!(platform_data_lines(clean).is_empty(), "{clean}");
+        assert!(platform_data(clean).is_empty(), "{clean}");
     }
 }

@@ -142,21 +142,13 @@ struct Inputs {
     tags: Variable,
 }
 
-/// The description of `endpoint`. It quotes an HCL setting in prose, so the line is split where
-/// a repository rule looks for HCL text in string literals.
-const ENDPOINT_DESCRIPTION: &str = concat!(
-    "API server endpoint access. The private endpoint is always on. The public endpoint is off unless\n",
-    "public_access_cidrs lists the networks allowed to reach it; 0.0.0.0/0 additionally needs\n",
-    "allow_public_from_anywhere =",
-    " true.",
-);
+/// The description of `endpoint`.
+const ENDPOINT_DESCRIPTION: &str = "API server endpoint access. The private endpoint is always on. The public endpoint is off unless
+public_access_cidrs lists the networks allowed to reach it; 0.0.0.0/0 additionally needs
+allow_public_from_anywhere = true.";
 
-/// The message of the `endpoint` rule against `0.0.0.0/0` (split like [`ENDPOINT_DESCRIPTION`]).
-const ANYWHERE_MESSAGE: &str = concat!(
-    "endpoint.public_access_cidrs contains 0.0.0.0/0, which opens the API server to the internet; ",
-    "list your own networks or set endpoint.allow_public_from_anywhere =",
-    " true deliberately.",
-);
+/// The message of the `endpoint` rule against `0.0.0.0/0`.
+const ANYWHERE_MESSAGE: &str = "endpoint.public_access_cidrs contains 0.0.0.0/0, which opens the API server to the internet; list your own networks or set endpoint.allow_public_from_anywhere = true deliberately.";
 
 fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Expr {
     Expr::list(items)
