@@ -83,8 +83,21 @@ impl fmt::Display for Cidr {
     }
 }
 
-/// How many NAT gateways the network has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// How many NAT gateways the network has; in serde, the module's spelling (`single`, `per_az`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum NatGatewayMode {
     /// One NAT gateway shared by every zone: cheap, for dev.
     #[default]
@@ -157,7 +170,28 @@ impl FlowLogRetention {
 }
 
 /// The values of one network: what a root passes to the module, validated.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// In serde it is the builder's fields, and reading one runs [`NetworkSpecBuilder::build`]: a
+/// spec file can hold only a valid network, and a bad value is refused naming its field.
+///
+/// ```
+/// use bkt_network::NetworkSpec;
+///
+/// let spec: NetworkSpec = serde_json::from_str(
+///     r#"{"name": "shop-dev", "availability_zones": ["eu-west-1a", "eu-west-1b"], "cidr_block": "10.20.0.0/16"}"#,
+/// )?;
+/// assert_eq!(spec.cidr_block().to_string(), "10.20.0.0/16");
+/// assert_eq!(serde_json::to_value(&spec)?["nat_gateway_mode"], "single");
+///
+/// let error = serde_json::from_str::<NetworkSpec>(
+///     r#"{"name": "shop-dev", "availability_zones": ["eu-west-1a", "eu-west-1b"], "cidr_block": "10.20.0.1/16"}"#,
+/// )
+/// .unwrap_err();
+/// assert!(error.to_string().starts_with("network.cidr_block: \"10.20.0.1/16\" is invalid"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "NetworkSpecBuilder", into = "NetworkSpecBuilder")]
 pub struct NetworkSpec {
     name: String,
     cidr_block: Cidr,
@@ -168,14 +202,49 @@ pub struct NetworkSpec {
 }
 
 /// Builds a [`NetworkSpec`]: required values in [`NetworkSpec::builder`], the rest chained.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In serde, a key left out keeps the builder's default.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NetworkSpecBuilder {
     name: String,
+    #[serde(default = "default_cidr_block")]
     cidr_block: String,
     availability_zones: Vec<String>,
+    #[serde(default)]
     nat_gateway_mode: NatGatewayMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     cluster_name: Option<String>,
+    #[serde(default = "default_flow_log_retention_days")]
     flow_log_retention_days: u16,
+}
+
+fn default_cidr_block() -> String {
+    Cidr::DEFAULT.to_string()
+}
+
+fn default_flow_log_retention_days() -> u16 {
+    FlowLogRetention::DEFAULT.days()
+}
+
+impl TryFrom<NetworkSpecBuilder> for NetworkSpec {
+    type Error = Error;
+
+    fn try_from(builder: NetworkSpecBuilder) -> Result<Self> {
+        builder.build()
+    }
+}
+
+impl From<NetworkSpec> for NetworkSpecBuilder {
+    fn from(spec: NetworkSpec) -> Self {
+        Self {
+            name: spec.name,
+            cidr_block: spec.cidr_block.to_string(),
+            availability_zones: spec.availability_zones,
+            nat_gateway_mode: spec.nat_gateway_mode,
+            cluster_name: Some(spec.cluster_name),
+            flow_log_retention_days: spec.flow_log_retention.days(),
+        }
+    }
 }
 
 fn matches_name(name: &str) -> bool {
@@ -208,11 +277,11 @@ impl NetworkSpec {
     ) -> NetworkSpecBuilder {
         NetworkSpecBuilder {
             name: name.into(),
-            cidr_block: Cidr::DEFAULT.to_string(),
+            cidr_block: default_cidr_block(),
             availability_zones: availability_zones.into_iter().map(Into::into).collect(),
             nat_gateway_mode: NatGatewayMode::default(),
             cluster_name: None,
-            flow_log_retention_days: FlowLogRetention::DEFAULT.days(),
+            flow_log_retention_days: default_flow_log_retention_days(),
         }
     }
 

@@ -220,7 +220,20 @@ impl fmt::Display for ValidationTimeout {
 }
 
 /// The values of one platform domain: what a root passes to the dns module, validated.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// In serde it is the builder's fields, and reading one runs [`DnsSpecBuilder::build`]:
+///
+/// ```
+/// use bkt_network::DnsSpec;
+/// let spec: DnsSpec = serde_json::from_str(r#"{"domain": "shop.example.com", "create_zone": false}"#)?;
+/// assert!(!spec.create_zone());
+/// assert_eq!(spec.validation_timeout().to_string(), "45m");
+/// let error = serde_json::from_str::<DnsSpec>(r#"{"domain": "shop.example.com."}"#).unwrap_err();
+/// assert!(error.to_string().starts_with("dns.domain: "));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "DnsSpecBuilder", into = "DnsSpecBuilder")]
 pub struct DnsSpec {
     domain: Domain,
     create_zone: bool,
@@ -228,13 +241,45 @@ pub struct DnsSpec {
     tags: BTreeMap<String, String>,
 }
 
-/// Builds a [`DnsSpec`]: the domain in [`DnsSpec::builder`], the rest chained.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Builds a [`DnsSpec`]: the domain in [`DnsSpec::builder`], the rest chained. In serde, a key
+/// left out keeps the builder's default.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DnsSpecBuilder {
     domain: String,
+    #[serde(default = "yes")]
     create_zone: bool,
+    #[serde(default = "default_validation_timeout")]
     validation_timeout: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     tags: BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_validation_timeout() -> String {
+    ValidationTimeout::DEFAULT.to_string()
+}
+
+impl TryFrom<DnsSpecBuilder> for DnsSpec {
+    type Error = Error;
+
+    fn try_from(builder: DnsSpecBuilder) -> Result<Self> {
+        builder.build()
+    }
+}
+
+impl From<DnsSpec> for DnsSpecBuilder {
+    fn from(spec: DnsSpec) -> Self {
+        Self {
+            domain: spec.domain.as_str().to_owned(),
+            create_zone: spec.create_zone,
+            validation_timeout: spec.validation_timeout.to_string(),
+            tags: spec.tags,
+        }
+    }
 }
 
 impl DnsSpec {
@@ -244,7 +289,7 @@ impl DnsSpec {
         DnsSpecBuilder {
             domain: domain.into(),
             create_zone: true,
-            validation_timeout: ValidationTimeout::DEFAULT.to_string(),
+            validation_timeout: default_validation_timeout(),
             tags: BTreeMap::new(),
         }
     }
