@@ -38,11 +38,13 @@ pub const MIN_ACCESS_PREFIX: u8 = 24;
 /// Where the states live: the environment root's, whose outputs (NAT addresses, the secret to
 /// write the connection string into) the Atlas root reads, and the Atlas root's own, both in one
 /// bucket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StateLocation {
     /// The bucket (the bootstrap root's `state_bucket` output), or `None` when it is given at
     /// `terraform init` (`-backend-config=bucket=…`) and as the `state_bucket` input: a partial
     /// backend configuration, so no account-specific name is committed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// The key of the environment root's state (`envs/dev/terraform.tfstate`).
     pub environment_key: String,
@@ -182,7 +184,25 @@ fn is_public(addr: Ipv4Addr) -> bool {
 }
 
 /// The Atlas root's values, validated: the root's variable defaults and its literal access list.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// In serde it is the builder's fields, and reading one runs [`AtlasSpecBuilder::build`]:
+///
+/// ```
+/// use bkt_atlas::AtlasSpec;
+/// let json = r#"{
+///     "project_name": "orders-prod", "region": "eu-central-1",
+///     "database_username": "orders", "database_name": "orders",
+///     "state": {"environment_key": "envs/prod/terraform.tfstate", "own_key": "atlas/prod/terraform.tfstate"}
+/// }"#;
+/// let spec: AtlasSpec = serde_json::from_str(json)?;
+/// assert_eq!(spec.cluster_name(), "orders-prod");
+/// let same_key = json.replace("atlas/prod/", "envs/prod/");
+/// let error = serde_json::from_str::<AtlasSpec>(&same_key).unwrap_err();
+/// assert!(error.to_string().starts_with("atlas.own_state_key: "));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "AtlasSpecBuilder", into = "AtlasSpecBuilder")]
 pub struct AtlasSpec {
     project_name: String,
     cluster_name: String,
@@ -200,17 +220,61 @@ pub struct AtlasSpec {
 /// Builds an [`AtlasSpec`] ([`AtlasSpec::builder`]): the project, region and states are given
 /// up front, the application's database with [`AtlasSpecBuilder::database`]; the cluster is
 /// named like the project and is `FLEX` unless set; [`AtlasSpecBuilder::build`] checks them all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In serde, a key left out keeps the builder's default.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AtlasSpecBuilder {
     project_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     cluster_name: Option<String>,
     region: String,
+    #[serde(default = "default_instance_size")]
     instance_size: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     database_username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     database_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     org_id: Option<String>,
     state: StateLocation,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     additional_access: Vec<String>,
+}
+
+fn default_instance_size() -> String {
+    InstanceSize::Flex.as_str().to_owned()
+}
+
+impl TryFrom<AtlasSpecBuilder> for AtlasSpec {
+    type Error = Error;
+
+    fn try_from(builder: AtlasSpecBuilder) -> Result<Self> {
+        builder.build()
+    }
+}
+
+impl From<AtlasSpec> for AtlasSpecBuilder {
+    fn from(spec: AtlasSpec) -> Self {
+        Self {
+            project_name: spec.project_name,
+            cluster_name: Some(spec.cluster_name),
+            region: spec.region,
+            instance_size: spec.instance_size.as_str().to_owned(),
+            database_username: Some(spec.database_username),
+            database_name: Some(spec.database_name),
+            org_id: spec.org_id,
+            state: StateLocation {
+                bucket: spec.state_bucket,
+                environment_key: spec.state_key,
+                own_key: spec.own_state_key,
+            },
+            additional_access: spec
+                .additional_access
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        }
+    }
 }
 
 fn all_bytes(text: &str, allowed: impl Fn(u8) -> bool) -> bool {
@@ -525,7 +589,7 @@ impl AtlasSpec {
             project_name: project_name.into(),
             cluster_name: None,
             region: region.into(),
-            instance_size: InstanceSize::Flex.as_str().to_owned(),
+            instance_size: default_instance_size(),
             database_username: None,
             database_name: None,
             org_id: None,
