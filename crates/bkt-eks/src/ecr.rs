@@ -48,8 +48,9 @@ pub const MAX_REPOSITORY_NAME: usize = 256;
 /// Image tags never move: a git SHA always names the same image.
 pub const IMAGE_TAG_MUTABILITY: &str = "IMMUTABLE";
 
-/// One repository's retention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One repository's retention; in serde, a key left out keeps the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Repository {
     /// How many tagged images to keep (at least 1).
     pub keep_tagged_images: u32,
@@ -67,10 +68,45 @@ impl Default for Repository {
     }
 }
 
-/// The repositories of one registry, validated: what a root passes to the ecr module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The repositories of one registry, validated: what a root passes to the ecr module. In serde,
+/// `{ "repositories": { <name>: { … } } }`, read through [`EcrSpec::new`]:
+///
+/// ```
+/// use bkt_eks::EcrSpec;
+/// let spec: EcrSpec = serde_json::from_str(r#"{"repositories": {"shop/api": {"keep_tagged_images": 20}}}"#)?;
+/// assert_eq!(spec.repositories()["shop/api"].untagged_expiry_days, 7);
+/// let error = serde_json::from_str::<EcrSpec>(r#"{"repositories": {"Shop": {}}}"#).unwrap_err();
+/// assert!(error.to_string().starts_with("ecr.repositories: \"Shop\" is invalid"), "{error}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "EcrSpecFields", into = "EcrSpecFields")]
 pub struct EcrSpec {
     repositories: BTreeMap<String, Repository>,
+}
+
+/// [`EcrSpec`] in serde: the repositories in order, a repeated name kept for the check.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EcrSpecFields {
+    #[serde(with = "crate::ordered_map")]
+    repositories: Vec<(String, Repository)>,
+}
+
+impl TryFrom<EcrSpecFields> for EcrSpec {
+    type Error = Error;
+
+    fn try_from(fields: EcrSpecFields) -> Result<Self> {
+        Self::new(fields.repositories)
+    }
+}
+
+impl From<EcrSpec> for EcrSpecFields {
+    fn from(spec: EcrSpec) -> Self {
+        Self {
+            repositories: spec.repositories.into_iter().collect(),
+        }
+    }
 }
 
 impl EcrSpec {

@@ -40,6 +40,7 @@ pub mod cluster;
 pub mod ecr;
 pub mod instance;
 pub mod kms;
+mod ordered_map;
 mod rules;
 pub mod workload_identity;
 

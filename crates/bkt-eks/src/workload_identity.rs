@@ -121,12 +121,48 @@ pub const VAULT_ALIAS_SUFFIX: &str = "-vault-unseal";
 pub const LOAD_BALANCER_CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
 
 /// The values of one cluster's workload identity, validated: what a root passes to the module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In serde, its four fields, read through [`WorkloadIdentitySpec::new`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "WorkloadIdentityFields", into = "WorkloadIdentityFields")]
 pub struct WorkloadIdentitySpec {
     cluster_name: String,
     oidc_provider_arn: String,
     oidc_issuer: String,
     hosted_zone_arn: String,
+}
+
+/// [`WorkloadIdentitySpec`] in serde, before its checks.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkloadIdentityFields {
+    cluster_name: String,
+    oidc_provider_arn: String,
+    oidc_issuer: String,
+    hosted_zone_arn: String,
+}
+
+impl TryFrom<WorkloadIdentityFields> for WorkloadIdentitySpec {
+    type Error = Error;
+
+    fn try_from(fields: WorkloadIdentityFields) -> Result<Self> {
+        Self::new(
+            fields.cluster_name,
+            fields.oidc_provider_arn,
+            fields.oidc_issuer,
+            fields.hosted_zone_arn,
+        )
+    }
+}
+
+impl From<WorkloadIdentitySpec> for WorkloadIdentityFields {
+    fn from(spec: WorkloadIdentitySpec) -> Self {
+        Self {
+            cluster_name: spec.cluster_name,
+            oidc_provider_arn: spec.oidc_provider_arn,
+            oidc_issuer: spec.oidc_issuer,
+            hosted_zone_arn: spec.hosted_zone_arn,
+        }
+    }
 }
 
 impl WorkloadIdentitySpec {

@@ -183,13 +183,27 @@ impl FromStr for KubernetesVersion {
     }
 }
 
-/// How the nodes of a group are bought.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// How the nodes of a group are bought; in serde, EKS's spelling (`ON_DEMAND`, `SPOT`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum CapacityType {
     /// On-demand instances.
     #[default]
+    #[serde(rename = "ON_DEMAND")]
     OnDemand,
     /// Spot instances: cheaper, and can be reclaimed.
+    #[serde(rename = "SPOT")]
     Spot,
 }
 
@@ -282,7 +296,8 @@ impl FromStr for LogType {
 }
 
 /// The pinned versions of the four core add-ons.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddonVersions {
     /// `vpc-cni`.
     pub vpc_cni: String,
@@ -354,21 +369,44 @@ impl AddonVersions {
     }
 }
 
-/// A managed node group as a root asks for it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A managed node group as a root asks for it. In serde, a key left out keeps
+/// [`NodeGroup::new`]'s default; the group is checked when its [`ClusterSpec`] is built.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NodeGroup {
     /// EC2 instance types (at least one).
     pub instance_types: Vec<String>,
     /// On-demand or spot.
+    #[serde(default)]
     pub capacity_type: CapacityType,
     /// Fewest nodes.
+    #[serde(default = "node_defaults::min_size")]
     pub min_size: u32,
     /// Most nodes.
+    #[serde(default = "node_defaults::max_size")]
     pub max_size: u32,
     /// Nodes wanted at creation.
+    #[serde(default = "node_defaults::desired_size")]
     pub desired_size: u32,
     /// Root volume size in GiB (at least 20).
+    #[serde(default = "node_defaults::disk_size_gib")]
     pub disk_size_gib: u32,
+}
+
+/// [`NodeGroup::new`]'s defaults, for serde.
+mod node_defaults {
+    pub(super) fn min_size() -> u32 {
+        1
+    }
+    pub(super) fn max_size() -> u32 {
+        3
+    }
+    pub(super) fn desired_size() -> u32 {
+        2
+    }
+    pub(super) fn disk_size_gib() -> u32 {
+        50
+    }
 }
 
 impl NodeGroup {
@@ -379,10 +417,10 @@ impl NodeGroup {
         Self {
             instance_types: instance_types.into_iter().map(Into::into).collect(),
             capacity_type: CapacityType::OnDemand,
-            min_size: 1,
-            max_size: 3,
-            desired_size: 2,
-            disk_size_gib: 50,
+            min_size: node_defaults::min_size(),
+            max_size: node_defaults::max_size(),
+            desired_size: node_defaults::desired_size(),
+            disk_size_gib: node_defaults::disk_size_gib(),
         }
     }
 
@@ -520,7 +558,26 @@ fn check_public_access_cidrs(
 
 /// The values of one cluster: what a root passes to the eks module, validated by the same rules
 /// as the module's `validation` blocks (and by AWS's name limits, which those only partly cover).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// In serde it is the builder's fields (node groups as a map by name), and reading one runs
+/// [`ClusterSpecBuilder::build`]:
+///
+/// ```
+/// use bkt_eks::ClusterSpec;
+/// let json = r#"{
+///     "cluster_name": "shop-dev", "subnet_ids": ["subnet-a", "subnet-b"],
+///     "node_groups": {"default": {"instance_types": ["t3.large"], "capacity_type": "SPOT"}}
+/// }"#;
+/// let spec: ClusterSpec = serde_json::from_str(json)?;
+/// assert_eq!(spec.node_groups()["default"].max_size, 3);
+/// let twice = r#"{"cluster_name": "shop-dev", "subnet_ids": ["subnet-a", "subnet-b"],
+///     "node_groups": {"a": {"instance_types": ["t3.large"]}, "a": {"instance_types": ["m6i.large"]}}}"#;
+/// let error = serde_json::from_str::<ClusterSpec>(twice).unwrap_err();
+/// assert!(error.to_string().starts_with("eks.node_groups: \"a\" is invalid"), "{error}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "ClusterSpecBuilder", into = "ClusterSpecBuilder")]
 pub struct ClusterSpec {
     cluster_name: String,
     kubernetes_version: KubernetesVersion,
@@ -534,19 +591,81 @@ pub struct ClusterSpec {
     addon_versions: AddonVersions,
 }
 
-/// Builds a [`ClusterSpec`]: required values in [`ClusterSpec::builder`], the rest chained.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Builds a [`ClusterSpec`]: required values in [`ClusterSpec::builder`], the rest chained. In
+/// serde, a key left out keeps the builder's default.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClusterSpecBuilder {
     cluster_name: String,
+    #[serde(default = "builder_defaults::kubernetes_version")]
     kubernetes_version: String,
     subnet_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     public_access_cidrs: Vec<String>,
+    #[serde(default)]
     allow_public_from_anywhere: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     admin_principal_arns: Vec<String>,
+    #[serde(default = "builder_defaults::control_plane_log_types")]
     control_plane_log_types: Vec<String>,
+    #[serde(default = "builder_defaults::log_retention_days")]
     log_retention_days: u16,
+    /// In order, duplicates kept: [`ClusterSpecBuilder::build`] refuses a name given twice.
+    #[serde(default, with = "crate::ordered_map")]
     node_groups: Vec<(String, NodeGroup)>,
+    #[serde(default)]
     addon_versions: AddonVersions,
+}
+
+/// [`ClusterSpec::builder`]'s defaults, for serde.
+mod builder_defaults {
+    use super::{FlowLogRetention, KubernetesVersion, LogType};
+
+    pub(super) fn kubernetes_version() -> String {
+        KubernetesVersion::default().as_str().to_owned()
+    }
+    pub(super) fn control_plane_log_types() -> Vec<String> {
+        LogType::REQUIRED
+            .iter()
+            .map(|log_type| log_type.as_str().to_owned())
+            .collect()
+    }
+    pub(super) fn log_retention_days() -> u16 {
+        FlowLogRetention::DEFAULT.days()
+    }
+}
+
+impl TryFrom<ClusterSpecBuilder> for ClusterSpec {
+    type Error = Error;
+
+    fn try_from(builder: ClusterSpecBuilder) -> Result<Self> {
+        builder.build()
+    }
+}
+
+impl From<ClusterSpec> for ClusterSpecBuilder {
+    fn from(spec: ClusterSpec) -> Self {
+        Self {
+            cluster_name: spec.cluster_name,
+            kubernetes_version: spec.kubernetes_version.as_str().to_owned(),
+            subnet_ids: spec.subnet_ids,
+            public_access_cidrs: spec
+                .public_access_cidrs
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            allow_public_from_anywhere: spec.allow_public_from_anywhere,
+            admin_principal_arns: spec.admin_principal_arns,
+            control_plane_log_types: spec
+                .control_plane_log_types
+                .iter()
+                .map(|log_type| log_type.as_str().to_owned())
+                .collect(),
+            log_retention_days: spec.log_retention_days.days(),
+            node_groups: spec.node_groups.into_iter().collect(),
+            addon_versions: spec.addon_versions,
+        }
+    }
 }
 
 impl ClusterSpec {
@@ -558,16 +677,13 @@ impl ClusterSpec {
     ) -> ClusterSpecBuilder {
         ClusterSpecBuilder {
             cluster_name: cluster_name.into(),
-            kubernetes_version: KubernetesVersion::default().as_str().to_owned(),
+            kubernetes_version: builder_defaults::kubernetes_version(),
             subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
             public_access_cidrs: Vec::new(),
             allow_public_from_anywhere: false,
             admin_principal_arns: Vec::new(),
-            control_plane_log_types: LogType::REQUIRED
-                .iter()
-                .map(|log_type| log_type.as_str().to_owned())
-                .collect(),
-            log_retention_days: FlowLogRetention::DEFAULT.days(),
+            control_plane_log_types: builder_defaults::control_plane_log_types(),
+            log_retention_days: builder_defaults::log_retention_days(),
             node_groups: Vec::new(),
             addon_versions: AddonVersions::default(),
         }
