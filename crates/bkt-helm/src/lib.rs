@@ -26,10 +26,8 @@
 //! assert_eq!(chart.repository.kind, RepositoryKind::Http);
 //!
 //! // Typed values, plus one key the struct does not model; a typed key cannot be overridden.
-//! let typed = external_secrets::Values {
-//!     install_crds: true,
-//!     ..external_secrets::Values::default()
-//! };
+//! let mut typed = external_secrets::Values::default();
+//! typed.install_crds = Some(true);
 //! let values = WithExtra::new(typed.clone()).extra("replicaCount", 2)?;
 //! assert!(WithExtra::new(typed).extra("installCRDs", false).is_err());
 //! let json = serde_json::to_value(&values).map_err(|e| bkt_helm::Error::Json {
