@@ -1,7 +1,25 @@
-//! One module per upstream chart: its catalog entry (`CHART`), its typed `Values` with a `dev`
-//! constructor giving exactly what the dev platform sets, and `WHY`, the reasons behind those
-//! values (the comments a hand-written release carried inside its `values`), for the release
-//! that installs the chart to write above itself.
+//! One module per upstream chart: its catalog entry (`CHART`), its typed `Values`, and `WHY`,
+//! the reasons behind the reference platform's values (the comments a hand-written release
+//! carried inside its `values`), for the release that installs the chart to write above itself.
+//!
+//! A default means unset: every value the chart has a default for is an `Option` (a list or map
+//! left empty, a section with nothing set in it), left out of the output, so `Values::default()`
+//! writes `{}` and the chart's own defaults apply. A value the chart requires has no default: a
+//! constructor takes it ([`aws_load_balancer_controller::Values::new`]). The value structs are
+//! `#[non_exhaustive]`: outside this crate, values are built by changing a default.
+//!
+//! ```
+//! use bkt_helm::charts::kube_prometheus_stack::Values;
+//!
+//! let mut values = Values::default();
+//! assert_eq!(serde_json::to_value(&values).map_err(|e| e.to_string())?, serde_json::json!({}));
+//! values.prometheus.prometheus_spec.retention = Some("7d".to_owned());
+//! assert_eq!(
+//!     serde_json::to_value(&values).map_err(|e| e.to_string())?,
+//!     serde_json::json!({ "prometheus": { "prometheusSpec": { "retention": "7d" } } })
+//! );
+//! # Ok::<(), String>(())
+//! ```
 
 pub mod authentik;
 pub mod aws_load_balancer_controller;
@@ -68,6 +86,57 @@ mod tests {
             ),
             ("vault", json(&super::vault::Values::default())),
         ]
+    }
+
+    /// Unset values produce the pods of the chart's own defaults, not zero replicas.
+    #[test]
+    fn unset_values_count_the_charts_defaults() {
+        let pods = |workloads: crate::Result<Vec<crate::workload::Workload>>| {
+            workloads
+                .unwrap()
+                .into_iter()
+                .map(|w| (w.name, w.replicas, w.stateful))
+                .collect::<Vec<_>>()
+        };
+        let stack = pods(super::kube_prometheus_stack::workloads(
+            &super::kube_prometheus_stack::Values::default(),
+            "m",
+        ));
+        assert!(stack.contains(&(
+            "prometheus-kube-prometheus-stack-prometheus".to_owned(),
+            1,
+            false
+        )));
+        assert!(stack.contains(&(
+            "alertmanager-kube-prometheus-stack-alertmanager".to_owned(),
+            1,
+            false
+        )));
+        assert_eq!(
+            pods(super::vault::workloads(
+                &super::vault::Values::default(),
+                "v"
+            )),
+            [
+                ("vault".to_owned(), 1, true),
+                ("vault-agent-injector".to_owned(), 1, false)
+            ]
+        );
+        assert_eq!(
+            pods(super::opensearch::workloads(
+                &super::opensearch::Values::default(),
+                "o"
+            )),
+            [("opensearch-cluster-master".to_owned(), 3, true)]
+        );
+        let controller = super::aws_load_balancer_controller::Values::new("c");
+        assert_eq!(
+            pods(super::aws_load_balancer_controller::workloads(
+                &controller,
+                "k"
+            )),
+            [("aws-load-balancer-controller".to_owned(), 2, false)]
+        );
     }
 
     #[test]
