@@ -114,11 +114,11 @@ fn an_extra_key_reaches_the_output_after_the_typed_fields() {
         text,
         "fullnameOverride: cloudnative-pg
 resources:
+  limits:
+    memory: 256Mi
   requests:
     cpu: 20m
     memory: 64Mi
-  limits:
-    memory: 256Mi
 monitoring:
   podMonitorEnabled: true
 replicaCount: 2
@@ -193,4 +193,67 @@ fn substitutions_stay_strings() {
             .unwrap()
             .contains("HTTP_User $${username}")
     );
+}
+
+/// Every leaf `values` write, set to itself through `WithExtra::set`: each written path is a
+/// path of the type and each written value fits it (the schema walk agrees with serde).
+fn every_written_leaf_is_a_path_of_the_type<T>(values: &T)
+where
+    T: Serialize + schemars::JsonSchema + Clone + std::fmt::Debug,
+{
+    fn leaves(value: &Value, path: &mut Vec<String>, found: &mut Vec<(String, Value)>) {
+        match value {
+            Value::Object(entries) if !entries.is_empty() => {
+                for (key, entry) in entries {
+                    path.push(key.replace('\\', "\\\\").replace('.', "\\."));
+                    leaves(entry, path, found);
+                    path.pop();
+                }
+            }
+            leaf => found.push((path.join("."), leaf.clone())),
+        }
+    }
+    fn json<T: Serialize>(values: &T) -> Value {
+        serde_json::to_value(values).unwrap()
+    }
+    let mut found = Vec::new();
+    leaves(&json(values), &mut Vec::new(), &mut found);
+    assert!(!found.is_empty());
+    for (path, leaf) in found {
+        let with = WithExtra::new(values.clone())
+            .set(&path, &leaf)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(json(&with), json(values), "{path}");
+    }
+}
+
+/// The reference platform's values of every chart (a chart's default values write nothing, so
+/// the paths are those the platform sets).
+#[test]
+fn every_chart_accepts_the_paths_its_values_write() {
+    use bkt_reference::values;
+    every_written_leaf_is_a_path_of_the_type(&values::authentik::values());
+    every_written_leaf_is_a_path_of_the_type(&values::aws_load_balancer_controller::values(
+        "cluster",
+        "eu-west-1",
+        "vpc-1",
+        "arn",
+    ));
+    every_written_leaf_is_a_path_of_the_type(&values::cloudnative_pg::values());
+    every_written_leaf_is_a_path_of_the_type(&values::external_dns::values(
+        "eu-west-1",
+        "arn",
+        "example.com",
+        "Z1",
+        "cluster",
+    ));
+    every_written_leaf_is_a_path_of_the_type(&values::external_secrets::values());
+    every_written_leaf_is_a_path_of_the_type(&values::fluent_bit::values());
+    every_written_leaf_is_a_path_of_the_type(&values::grafana::values("example.com"));
+    every_written_leaf_is_a_path_of_the_type(&values::headlamp::values());
+    every_written_leaf_is_a_path_of_the_type(&values::kube_prometheus_stack::values());
+    every_written_leaf_is_a_path_of_the_type(&values::mariadb_operator::values());
+    every_written_leaf_is_a_path_of_the_type(&values::opensearch::values());
+    every_written_leaf_is_a_path_of_the_type(&values::opensearch_dashboards::values());
+    every_written_leaf_is_a_path_of_the_type(&values::vault::values("arn", "eu-west-1"));
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`catalog`]: every upstream chart the platform installs, as a [`Chart`] — its
 //!   [`Repository`] (HTTP or OCI), chart name and exact pinned version — with a typed values
-//!   struct per chart ([`charts`]) holding exactly what the platform sets. Anything a typed struct
+//!   struct per chart ([`charts`]) in which a default means unset. Anything a typed struct
 //!   does not model goes through one explicit escape hatch, [`WithExtra`], which never drops a
 //!   key and refuses a key that a typed field already sets; a value the struct does model is
 //!   overridden at any depth with [`WithExtra::set`], whose path is checked against the type.
@@ -26,10 +26,8 @@
 //! assert_eq!(chart.repository.kind, RepositoryKind::Http);
 //!
 //! // Typed values, plus one key the struct does not model; a typed key cannot be overridden.
-//! let typed = external_secrets::Values {
-//!     install_crds: true,
-//!     ..external_secrets::Values::default()
-//! };
+//! let mut typed = external_secrets::Values::default();
+//! typed.install_crds = Some(true);
 //! let values = WithExtra::new(typed.clone()).extra("replicaCount", 2)?;
 //! assert!(WithExtra::new(typed).extra("installCRDs", false).is_err());
 //! let json = serde_json::to_value(&values).map_err(|e| bkt_helm::Error::Json {

@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::common::{ResourceList, Resources};
+use crate::common::{Quantity, ResourceRequirements};
 use crate::{Error, Result};
 
 /// What one pod asks the scheduler to reserve on its node.
@@ -100,20 +100,22 @@ impl Requests {
     }
 
     /// What a container with `resources` reserves: its requests, or, for a quantity that has a
-    /// limit and no request, the limit (Kubernetes defaults the request to the limit).
+    /// limit and no request, the limit (Kubernetes defaults the request to the limit); nothing
+    /// for resources left unset.
     ///
     /// # Errors
     /// [`Error::Invalid`] naming `field` when a quantity is not one.
-    pub fn of(field: &str, resources: &Resources) -> Result<Self> {
-        let pick = |request: &Option<String>, limit: &Option<String>| {
-            request.clone().or_else(|| limit.clone())
-        };
-        let ResourceList { cpu, memory } = &resources.requests;
-        Self::parse(
-            &format!("{field}.requests"),
-            pick(cpu, &resources.limits.cpu).as_deref(),
-            pick(memory, &resources.limits.memory).as_deref(),
-        )
+    pub fn of(field: &str, resources: Option<&ResourceRequirements>) -> Result<Self> {
+        fn quantity<'a>(
+            list: Option<&'a BTreeMap<String, Quantity>>,
+            name: &str,
+        ) -> Option<&'a str> {
+            list.and_then(|list| list.get(name)).map(|q| q.0.as_str())
+        }
+        let requests = resources.and_then(|r| r.requests.as_ref());
+        let limits = resources.and_then(|r| r.limits.as_ref());
+        let pick = |name: &str| quantity(requests, name).or_else(|| quantity(limits, name));
+        Self::parse(&format!("{field}.requests"), pick("cpu"), pick("memory"))
     }
 }
 
@@ -347,21 +349,20 @@ impl Workload {
     }
 
     /// The one-pod `Deployment` of a chart whose workload is named `fullname_override`, or
-    /// `chart` when that is empty (the `fullnameOverride` convention), requesting `resources`.
+    /// `chart` when that is unset or empty (the `fullnameOverride` convention), requesting
+    /// `resources`.
     ///
     /// # Errors
     /// [`crate::Error::Invalid`] naming `resources` when a quantity is not one.
     pub fn chart_deployment(
         chart: &str,
-        fullname_override: &str,
+        fullname_override: Option<&str>,
         namespace: &str,
-        resources: &Resources,
+        resources: Option<&ResourceRequirements>,
     ) -> Result<Vec<Self>> {
-        let name = if fullname_override.is_empty() {
-            chart
-        } else {
-            fullname_override
-        };
+        let name = fullname_override
+            .filter(|name| !name.is_empty())
+            .unwrap_or(chart);
         Ok(vec![Self::deployment(
             name,
             namespace,
@@ -480,21 +481,25 @@ mod tests {
 
     #[test]
     fn a_limit_without_a_request_is_the_request() {
-        let resources = Resources {
-            requests: ResourceList::default(),
-            limits: ResourceList {
-                cpu: Some("1".to_owned()),
-                memory: Some("1Gi".to_owned()),
-            },
+        let resources = ResourceRequirements {
+            limits: Some(BTreeMap::from([
+                ("cpu".to_owned(), Quantity("1".to_owned())),
+                ("memory".to_owned(), Quantity("1Gi".to_owned())),
+            ])),
+            ..ResourceRequirements::default()
         };
         assert_eq!(
-            Requests::of("r", &resources),
+            Requests::of("r", Some(&resources)),
             Ok(Requests {
                 cpu_millis: 1000,
                 memory_bytes: 1 << 30
             })
         );
-        assert_eq!(Requests::of("r", &Resources::default()), Ok(Requests::ZERO));
+        assert_eq!(
+            Requests::of("r", Some(&ResourceRequirements::default())),
+            Ok(Requests::ZERO)
+        );
+        assert_eq!(Requests::of("r", None), Ok(Requests::ZERO));
     }
 
     #[test]

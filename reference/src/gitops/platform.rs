@@ -27,7 +27,7 @@ use bkt_flux::kinds::mariadb::{
 use bkt_flux::kustomize::Kustomization;
 use bkt_flux::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
 use bkt_helm::charts;
-use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
+use bkt_helm::common::{burstable, restricted_container, restricted_pod};
 use bkt_sso::Sso;
 
 use super::logs;
@@ -171,7 +171,7 @@ pub(crate) fn authentik_database() -> PostgresCluster {
                     owner: "authentik".to_owned(),
                 },
             },
-            resources: Resources::burstable("50m", "256Mi", "512Mi"),
+            resources: burstable("50m", "256Mi", "512Mi"),
         },
     )
 }
@@ -523,9 +523,9 @@ pub(crate) fn mariadb_server() -> MariaDb {
             storage: Storage {
                 size: "5Gi".to_owned(),
             },
-            resources: Resources::burstable("100m", "256Mi", "512Mi"),
-            security_context: SecurityContext::restricted(),
-            pod_security_context: PodSecurityContext::restricted(Some(999), Some(999)),
+            resources: burstable("100m", "256Mi", "512Mi"),
+            security_context: restricted_container(),
+            pod_security_context: restricted_pod(Some(999), Some(999)),
         },
     )
 }

@@ -8,43 +8,36 @@ use bkt_helm::common::*;
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        fullname_override: "authentik".to_owned(),
-        authentik: Authentik {
-            existing_secret: SecretName {
-                secret_name: "authentik-env".to_owned(),
-            },
-            error_reporting: Enabled::OFF,
-        },
-        global: Global {
-            env: vec![
-                EnvVar::value("AUTHENTIK_POSTGRESQL__HOST", "authentik-db-rw"),
-                EnvVar::value("AUTHENTIK_POSTGRESQL__NAME", "authentik"),
-                EnvVar::from_secret("AUTHENTIK_POSTGRESQL__USER", "authentik-db-app", "username"),
-                EnvVar::from_secret(
-                    "AUTHENTIK_POSTGRESQL__PASSWORD",
-                    "authentik-db-app",
-                    "password",
-                ),
-                // The first admin (akadmin), read on the first start only: with a usable
-                // password set, the out-of-box flow cannot be claimed (platform/authentik).
-                EnvVar::from_secret(
-                    "AUTHENTIK_BOOTSTRAP_PASSWORD",
-                    "authentik-bootstrap",
-                    "password",
-                ),
-                EnvVar::from_secret("AUTHENTIK_BOOTSTRAP_EMAIL", "authentik-bootstrap", "email"),
-                EnvVar::from_secret(
-                    "AUTHENTIK_BOOTSTRAP_TOKEN",
-                    "authentik-bootstrap-token",
-                    "token",
-                ),
-            ],
-            security_context: PodSecurityContext::restricted(None, None),
-        },
-        postgresql: Enabled::OFF,
-        server: WithResources::burstable("100m", "512Mi", "1Gi"),
-        worker: WithResources::burstable("50m", "384Mi", "768Mi"),
-        blueprints: None,
-    }
+    let mut values = Values::default();
+    values.fullname_override = Some("authentik".to_owned());
+    values.authentik.existing_secret.secret_name = Some("authentik-env".to_owned());
+    values.authentik.error_reporting = Enabled::OFF;
+    values.global.env = vec![
+        env_value("AUTHENTIK_POSTGRESQL__HOST", "authentik-db-rw"),
+        env_value("AUTHENTIK_POSTGRESQL__NAME", "authentik"),
+        env_from_secret("AUTHENTIK_POSTGRESQL__USER", "authentik-db-app", "username"),
+        env_from_secret(
+            "AUTHENTIK_POSTGRESQL__PASSWORD",
+            "authentik-db-app",
+            "password",
+        ),
+        // The first admin (akadmin), read on the first start only: with a usable
+        // password set, the out-of-box flow cannot be claimed (platform/authentik).
+        env_from_secret(
+            "AUTHENTIK_BOOTSTRAP_PASSWORD",
+            "authentik-bootstrap",
+            "password",
+        ),
+        env_from_secret("AUTHENTIK_BOOTSTRAP_EMAIL", "authentik-bootstrap", "email"),
+        env_from_secret(
+            "AUTHENTIK_BOOTSTRAP_TOKEN",
+            "authentik-bootstrap-token",
+            "token",
+        ),
+    ];
+    values.global.security_context = Some(restricted_pod(None, None));
+    values.postgresql = Enabled::OFF;
+    values.server = WithResources::burstable("100m", "512Mi", "1Gi");
+    values.worker = WithResources::burstable("50m", "384Mi", "768Mi");
+    values
 }

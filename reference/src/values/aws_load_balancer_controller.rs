@@ -9,17 +9,16 @@ use bkt_helm::common::*;
 /// in the GitOps tree).
 #[must_use]
 pub fn values(cluster_name: &str, region: &str, vpc_id: &str, role_arn: &str) -> Values {
-    Values {
-        cluster_name: cluster_name.to_owned(),
-        region: region.to_owned(),
-        vpc_id: vpc_id.to_owned(),
-        replica_count: 2,
-        pod_disruption_budget: MaxUnavailable { max_unavailable: 1 },
-        service_account: ServiceAccount::irsa("aws-load-balancer-controller", role_arn),
-        create_ingress_class_resource: false,
-        ingress_class_params: Create { create: false },
-        enable_service_mutator_webhook: false,
-        default_target_type: TargetType::Ip,
-        resources: Resources::burstable("50m", "128Mi", "256Mi"),
-    }
+    let mut values = Values::new(cluster_name);
+    values.region = Some(region.to_owned());
+    values.vpc_id = Some(vpc_id.to_owned());
+    values.replica_count = Some(2);
+    values.pod_disruption_budget.max_unavailable = Some(1);
+    values.service_account = ServiceAccount::irsa("aws-load-balancer-controller", role_arn);
+    values.create_ingress_class_resource = Some(false);
+    values.ingress_class_params = Create::NO;
+    values.enable_service_mutator_webhook = Some(false);
+    values.default_target_type = Some(TargetType::Ip);
+    values.resources = Some(burstable("50m", "128Mi", "256Mi"));
+    values
 }

@@ -8,8 +8,8 @@ use bkt_helm::common::*;
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        fullname_override: "cloudnative-pg".to_owned(),
-        resources: Resources::burstable("20m", "64Mi", "256Mi"),
-    }
+    let mut values = Values::default();
+    values.fullname_override = Some("cloudnative-pg".to_owned());
+    values.resources = Some(burstable("20m", "64Mi", "256Mi"));
+    values
 }

@@ -15,25 +15,23 @@ pub fn values(
     hosted_zone_id: &str,
     cluster_name: &str,
 ) -> Values {
-    Values {
-        provider: Provider {
-            name: "aws".to_owned(),
-        },
-        env: vec![EnvVar::value("AWS_DEFAULT_REGION", region)],
-        service_account: ServiceAccount::irsa("external-dns", role_arn),
-        sources: vec!["ingress".to_owned()],
-        domain_filters: vec![domain.to_owned()],
-        extra_args: vec![
-            format!("--zone-id-filter={hosted_zone_id}"),
-            "--aws-zone-type=public".to_owned(),
-        ],
-        txt_owner_id: cluster_name.to_owned(),
-        policy: Policy::Sync,
-        pod_security_context: PodSecurityContext::restricted(Some(65534), Some(65534)),
-        security_context: SecurityContext {
-            read_only_root_filesystem: Some(true),
-            ..SecurityContext::restricted()
-        },
-        resources: Resources::burstable("10m", "64Mi", "128Mi"),
-    }
+    let mut values = Values::default();
+    values.provider.name = Some("aws".to_owned());
+    values.env = vec![env_value("AWS_DEFAULT_REGION", region)];
+    values.service_account = ServiceAccount::irsa("external-dns", role_arn);
+    values.sources = vec!["ingress".to_owned()];
+    values.domain_filters = vec![domain.to_owned()];
+    values.extra_args = vec![
+        format!("--zone-id-filter={hosted_zone_id}"),
+        "--aws-zone-type=public".to_owned(),
+    ];
+    values.txt_owner_id = Some(cluster_name.to_owned());
+    values.policy = Some(Policy::Sync);
+    values.pod_security_context = Some(restricted_pod(Some(65534), Some(65534)));
+    values.security_context = Some(SecurityContext {
+        read_only_root_filesystem: Some(true),
+        ..restricted_container()
+    });
+    values.resources = Some(burstable("10m", "64Mi", "128Mi"));
+    values
 }

@@ -15,17 +15,11 @@ pub const OUTPUTS: &str = include_str!("fluent_bit/outputs.conf");
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        resources: Resources::burstable("20m", "64Mi", "128Mi"),
-        env_from: vec![EnvFromSource {
-            secret_ref: NameRef {
-                name: "opensearch-credentials".to_owned(),
-            },
-        }],
-        config: Config {
-            inputs: INPUTS.to_owned(),
-            filters: FILTERS.to_owned(),
-            outputs: OUTPUTS.to_owned(),
-        },
-    }
+    let mut values = Values::default();
+    values.resources = Some(burstable("20m", "64Mi", "128Mi"));
+    values.env_from = vec![all_keys_of_secret("opensearch-credentials")];
+    values.config.inputs = Some(INPUTS.to_owned());
+    values.config.filters = Some(FILTERS.to_owned());
+    values.config.outputs = Some(OUTPUTS.to_owned());
+    values
 }

@@ -6,5 +6,5 @@ use bkt_helm::charts::flux_operator::*;
 /// The dev platform's values (the chart's defaults).
 #[must_use]
 pub fn values() -> Values {
-    Values {}
+    Values::default()
 }

@@ -11,35 +11,21 @@ use bkt_helm::common::*;
 /// the GitOps tree).
 #[must_use]
 pub fn values(domain: &str) -> Values {
-    Values {
-        fullname_override: "grafana".to_owned(),
-        admin: Admin {
-            existing_secret: "grafana-admin".to_owned(),
-            user_key: "admin-user".to_owned(),
-            password_key: "admin-password".to_owned(),
-        },
-        grafana_ini: GrafanaIni {
-            server: IniServer {
-                root_url: format!("https://grafana.{domain}"),
-            },
-            generic_oauth: None,
-        },
-        sidecar: Sidecar {
-            dashboards: SidecarWatch::everywhere("grafana_dashboard"),
-            datasources: SidecarWatch::everywhere("grafana_datasource"),
-        },
-        resources: Resources::burstable("50m", "128Mi", "256Mi"),
-        // The logs datasource's password (platform/grafana/logs-datasource.yaml).
-        env_value_from: BTreeMap::from([(
-            crate::gitops::logs::GRAFANA_PASSWORD_VARIABLE.to_owned(),
-            EnvVarSource {
-                secret_key_ref: KeyRef {
-                    name: crate::gitops::logs::GRAFANA_SECRET.to_owned(),
-                    key: "password".to_owned(),
-                },
-            },
-        )]),
-    }
+    let mut values = Values::default();
+    values.fullname_override = Some("grafana".to_owned());
+    values.admin.existing_secret = Some("grafana-admin".to_owned());
+    values.admin.user_key = Some("admin-user".to_owned());
+    values.admin.password_key = Some("admin-password".to_owned());
+    values.grafana_ini.server.root_url = Some(format!("https://grafana.{domain}"));
+    values.sidecar.dashboards = SidecarWatch::everywhere("grafana_dashboard");
+    values.sidecar.datasources = SidecarWatch::everywhere("grafana_datasource");
+    values.resources = Some(burstable("50m", "128Mi", "256Mi"));
+    // The logs datasource's password (platform/grafana/logs-datasource.yaml).
+    values.env_value_from.insert(
+        crate::gitops::logs::GRAFANA_PASSWORD_VARIABLE.to_owned(),
+        secret_key(crate::gitops::logs::GRAFANA_SECRET, "password"),
+    );
+    values
 }
 
 /// The chart's `env` (a key the typed values do not model): `GF_PLUGINS_PREINSTALL`, the

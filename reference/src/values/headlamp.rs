@@ -8,15 +8,14 @@ use bkt_helm::common::*;
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        fullname_override: "headlamp".to_owned(),
-        cluster_role_binding: Create { create: false },
-        pod_security_context: PodSecurityContext::restricted(Some(100), None),
-        security_context: SecurityContext {
-            read_only_root_filesystem: Some(true),
-            ..SecurityContext::restricted()
-        },
-        resources: Resources::burstable("10m", "64Mi", "128Mi"),
-        config: None,
-    }
+    let mut values = Values::default();
+    values.fullname_override = Some("headlamp".to_owned());
+    values.cluster_role_binding = Create::NO;
+    values.pod_security_context = Some(restricted_pod(Some(100), None));
+    values.security_context = Some(SecurityContext {
+        read_only_root_filesystem: Some(true),
+        ..restricted_container()
+    });
+    values.resources = Some(burstable("10m", "64Mi", "128Mi"));
+    values
 }

@@ -8,35 +8,27 @@ use bkt_helm::common::*;
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        fullname_override: "kube-prometheus-stack".to_owned(),
-        grafana: Grafana {
-            enabled: false,
-            force_deploy_dashboards: true,
-            force_deploy_datasources: true,
-        },
-        kube_controller_manager: Enabled::OFF,
-        kube_scheduler: Enabled::OFF,
-        kube_etcd: Enabled::OFF,
-        kube_proxy: Enabled::OFF,
-        alertmanager: Alertmanager {
-            alertmanager_spec: AlertmanagerSpec {
-                replicas: 1,
-                resources: Resources::burstable("10m", "64Mi", "128Mi"),
-            },
-        },
-        prometheus_operator: WithResources::burstable("50m", "128Mi", "256Mi"),
-        prometheus: Prometheus {
-            prometheus_spec: PrometheusSpec {
-                replicas: 1,
-                retention: "7d".to_owned(),
-                resources: Resources::burstable("200m", "1Gi", "2Gi"),
-                service_monitor_selector_nil_uses_helm_values: false,
-                pod_monitor_selector_nil_uses_helm_values: false,
-                rule_selector_nil_uses_helm_values: false,
-            },
-        },
-        kube_state_metrics: WithResources::burstable("10m", "64Mi", "128Mi"),
-        prometheus_node_exporter: WithResources::burstable("10m", "32Mi", "64Mi"),
-    }
+    let mut values = Values::default();
+    values.fullname_override = Some("kube-prometheus-stack".to_owned());
+    values.grafana.enabled = Some(false);
+    values.grafana.force_deploy_dashboards = Some(true);
+    values.grafana.force_deploy_datasources = Some(true);
+    values.kube_controller_manager = Enabled::OFF;
+    values.kube_scheduler = Enabled::OFF;
+    values.kube_etcd = Enabled::OFF;
+    values.kube_proxy = Enabled::OFF;
+    let alertmanager = &mut values.alertmanager.alertmanager_spec;
+    alertmanager.replicas = Some(1);
+    alertmanager.resources = Some(burstable("10m", "64Mi", "128Mi"));
+    values.prometheus_operator = WithResources::burstable("50m", "128Mi", "256Mi");
+    let prometheus = &mut values.prometheus.prometheus_spec;
+    prometheus.replicas = Some(1);
+    prometheus.retention = Some("7d".to_owned());
+    prometheus.resources = Some(burstable("200m", "1Gi", "2Gi"));
+    prometheus.service_monitor_selector_nil_uses_helm_values = Some(false);
+    prometheus.pod_monitor_selector_nil_uses_helm_values = Some(false);
+    prometheus.rule_selector_nil_uses_helm_values = Some(false);
+    values.kube_state_metrics = WithResources::burstable("10m", "64Mi", "128Mi");
+    values.prometheus_node_exporter = WithResources::burstable("10m", "32Mi", "64Mi");
+    values
 }

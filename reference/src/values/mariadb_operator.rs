@@ -8,10 +8,10 @@ use bkt_helm::common::*;
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        crds: Enabled::ON,
-        resources: Resources::burstable("10m", "64Mi", "256Mi"),
-        webhook: WithResources::burstable("10m", "32Mi", "128Mi"),
-        cert_controller: WithResources::burstable("10m", "32Mi", "128Mi"),
-    }
+    let mut values = Values::default();
+    values.crds = Enabled::ON;
+    values.resources = Some(burstable("10m", "64Mi", "256Mi"));
+    values.webhook = WithResources::burstable("10m", "32Mi", "128Mi");
+    values.cert_controller = WithResources::burstable("10m", "32Mi", "128Mi");
+    values
 }

@@ -13,31 +13,26 @@ pub const OPENSEARCH_YML: &str = include_str!("opensearch/opensearch.yml");
 /// The reference platform's values of the chart.
 #[must_use]
 pub fn values() -> Values {
-    Values {
-        single_node: true,
-        replicas: 1,
-        opensearch_java_opts: "-Xms1g -Xmx1g".to_owned(),
-        resources: Resources::burstable("250m", "2Gi", "2Gi"),
-        persistence: Persistence {
-            enabled: true,
-            size: "10Gi".to_owned(),
-            enable_init_chown: false,
-        },
-        sysctl_init: Enabled::OFF,
-        config: Config {
-            opensearch_yml: OPENSEARCH_YML.to_owned(),
-        },
-        extra_envs: vec![EnvVar::from_secret(
-            "OPENSEARCH_INITIAL_ADMIN_PASSWORD",
-            "opensearch-admin",
-            "password",
-        )],
-        pod_security_context: PodSecurityContext::restricted(Some(1000), Some(1000)),
-        security_context: SecurityContext {
-            run_as_non_root: Some(true),
-            run_as_user: Some(1000),
-            ..SecurityContext::restricted()
-        },
-        security_config: None,
-    }
+    let mut values = Values::default();
+    values.single_node = Some(true);
+    values.replicas = Some(1);
+    values.opensearch_java_opts = Some("-Xms1g -Xmx1g".to_owned());
+    values.resources = Some(burstable("250m", "2Gi", "2Gi"));
+    values.persistence.enabled = Some(true);
+    values.persistence.size = Some("10Gi".to_owned());
+    values.persistence.enable_init_chown = Some(false);
+    values.sysctl_init = Enabled::OFF;
+    values.config.opensearch_yml = Some(OPENSEARCH_YML.to_owned());
+    values.extra_envs = vec![env_from_secret(
+        "OPENSEARCH_INITIAL_ADMIN_PASSWORD",
+        "opensearch-admin",
+        "password",
+    )];
+    values.pod_security_context = Some(restricted_pod(Some(1000), Some(1000)));
+    values.security_context = Some(SecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: Some(1000),
+        ..restricted_container()
+    });
+    values
 }

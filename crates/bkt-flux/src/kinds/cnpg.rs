@@ -10,7 +10,7 @@ flux_object! {
 }
 
 /// The desired state of a [`PostgresCluster`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostgresClusterSpec {
     /// How many instances.
     pub instances: u32,
@@ -19,7 +19,7 @@ pub struct PostgresClusterSpec {
     /// How the cluster is created.
     pub bootstrap: Bootstrap,
     /// Each instance's resources.
-    pub resources: bkt_helm::common::Resources,
+    pub resources: k8s_openapi::api::core::v1::ResourceRequirements,
 }
 
 /// A volume's size.
@@ -60,7 +60,7 @@ impl PostgresCluster {
             name,
             namespace,
             self.spec.instances,
-            bkt_helm::workload::Requests::of("spec.resources", &self.spec.resources)?,
+            bkt_helm::workload::Requests::of("spec.resources", Some(&self.spec.resources))?,
         )
         .with_data())
     }

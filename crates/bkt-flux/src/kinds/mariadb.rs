@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use bkt_helm::common::{PodSecurityContext, Resources, SecurityContext};
+use k8s_openapi::api::core::v1::{PodSecurityContext, ResourceRequirements, SecurityContext};
 
 use super::LocalObjectReference;
 use super::cnpg::Storage;
@@ -39,7 +39,7 @@ pub struct SecretKeyRef {
 }
 
 /// The desired state of a [`MariaDb`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MariaDbSpec {
     /// The root password.
@@ -49,7 +49,7 @@ pub struct MariaDbSpec {
     /// Each server's volume.
     pub storage: Storage,
     /// Each server's resources.
-    pub resources: Resources,
+    pub resources: ResourceRequirements,
     /// The container's security context.
     pub security_context: SecurityContext,
     /// The pod's security context.
@@ -114,7 +114,7 @@ impl MariaDb {
             name,
             namespace,
             self.spec.replicas,
-            bkt_helm::workload::Requests::of("spec.resources", &self.spec.resources)?,
+            bkt_helm::workload::Requests::of("spec.resources", Some(&self.spec.resources))?,
         )
         .with_data())
     }

@@ -3,7 +3,7 @@
 use bkt_sso::Sso;
 use serde::Serialize;
 
-use crate::common::{Enabled, EnvVar, PodSecurityContext, WithResources};
+use crate::common::{Enabled, EnvVar, PodSecurityContext, WithResources, env_from_secret};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The authentik chart.
@@ -31,56 +31,75 @@ pub const BLUEPRINT_CONFIG_MAP: &str = "authentik-blueprints-sso";
 pub const BLUEPRINT_KEY: &str = "sso.yaml";
 
 /// Blueprints the chart mounts into the worker.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Blueprints {
     /// `ConfigMaps` whose `.yaml` keys are blueprints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub config_maps: Vec<String>,
 }
 
 /// A Secret by name (`{ secretName: … }`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SecretName {
     /// The Secret's name.
-    pub secret_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
 }
 
 /// Authentik's own settings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Authentik {
     /// The Secret holding the secret key (the chart renders none of its own).
-    #[serde(rename = "existingSecret")]
+    #[serde(
+        rename = "existingSecret",
+        skip_serializing_if = "crate::common::is_unset"
+    )]
     pub existing_secret: SecretName,
     /// Error reports to the authentik project: off.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub error_reporting: Enabled,
 }
 
 /// Settings for every authentik pod.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Global {
     /// Environment: the database's host, name and credentials (from the `CloudNativePG` Secret).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVar>,
     /// The pods' security context.
-    pub security_context: PodSecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<PodSecurityContext>,
 }
 
 /// The platform's values for Authentik.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// Authentik's own settings.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub authentik: Authentik,
     /// Settings for every pod.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub global: Global,
     /// The bundled `PostgreSQL`: off, `CloudNativePG` runs the database.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub postgresql: Enabled,
     /// The server.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub server: WithResources,
     /// The worker.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub worker: WithResources,
     /// Blueprints: the SSO declaration, when wired.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,7 +117,7 @@ impl Values {
         });
         for application in sso.applications() {
             let secret = sso.secret_of(application);
-            self.global.env.push(EnvVar::from_secret(
+            self.global.env.push(env_from_secret(
                 &sso.secret_env_of(application),
                 &secret.name,
                 secret.key,
@@ -119,23 +138,23 @@ pub fn workloads(
     namespace: &str,
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     use crate::workload::{Requests, Workload};
-    let name = if values.fullname_override.is_empty() {
-        "authentik"
-    } else {
-        values.fullname_override.as_str()
-    };
+    let name = values
+        .fullname_override
+        .as_deref()
+        .filter(|name| !name.is_empty())
+        .unwrap_or("authentik");
     Ok(vec![
         Workload::deployment(
             &format!("{name}-server"),
             namespace,
             1,
-            Requests::of("server.resources", &values.server.resources)?,
+            Requests::of("server.resources", values.server.resources.as_ref())?,
         ),
         Workload::deployment(
             &format!("{name}-worker"),
             namespace,
             1,
-            Requests::of("worker.resources", &values.worker.resources)?,
+            Requests::of("worker.resources", values.worker.resources.as_ref())?,
         ),
     ])
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::common::{Create, Resources, ServiceAccount};
+use crate::common::{Create, ResourceRequirements, ServiceAccount};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The aws-load-balancer-controller chart, from AWS's eks-charts.
@@ -36,43 +36,87 @@ pub enum TargetType {
 }
 
 /// A `PodDisruptionBudget` by the number of pods that may be down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MaxUnavailable {
     /// Pods that may be unavailable at once.
-    pub max_unavailable: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<u32>,
 }
 
-/// The platform's values for the AWS Load Balancer Controller.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+/// The platform's values for the AWS Load Balancer Controller. The chart refuses to install
+/// without `clusterName`, so these values have no `Default`: [`Values::new`] takes it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
-    /// The EKS cluster's name.
+    /// The EKS cluster's name (required by the chart).
     pub cluster_name: String,
     /// The AWS region: `IMDSv2` with hop limit 1 keeps the pod from looking it up.
-    pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// The VPC's id, for the same reason.
-    pub vpc_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
     /// Controller replicas.
-    pub replica_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<u32>,
     /// The controller's disruption budget.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub pod_disruption_budget: MaxUnavailable,
     /// The IRSA service account.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub service_account: ServiceAccount,
     /// The chart's `IngressClass`: off, ours lives in infrastructure/configs.
-    pub create_ingress_class_resource: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_ingress_class_resource: Option<bool>,
     /// The chart's `IngressClassParams`: off, ours lives in infrastructure/configs.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub ingress_class_params: Create,
     /// The Service mutator webhook: off, no `LoadBalancer` Service depends on the controller.
-    pub enable_service_mutator_webhook: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_service_mutator_webhook: Option<bool>,
     /// The default target type of the ALB.
-    pub default_target_type: TargetType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_target_type: Option<TargetType>,
     /// The controller's resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
 }
 
-/// The pods these values produce: the controller `Deployment` of `replicaCount` pods (chart
-/// 3.5.0's `configureDefaultAffinity` adds a preferred anti-affinity, which constrains nothing).
+impl Values {
+    /// Values for the cluster named `cluster_name`, with nothing else set.
+    ///
+    /// ```
+    /// use bkt_helm::charts::aws_load_balancer_controller::Values;
+    ///
+    /// let mut values = Values::new("${CLUSTER_NAME}");
+    /// values.replica_count = Some(2);
+    /// let json = serde_json::to_value(&values).map_err(|e| e.to_string())?;
+    /// assert_eq!(json, serde_json::json!({ "clusterName": "${CLUSTER_NAME}", "replicaCount": 2 }));
+    /// # Ok::<(), String>(())
+    /// ```
+    #[must_use]
+    pub fn new(cluster_name: &str) -> Self {
+        Self {
+            cluster_name: cluster_name.to_owned(),
+            region: None,
+            vpc_id: None,
+            replica_count: None,
+            pod_disruption_budget: MaxUnavailable::default(),
+            service_account: ServiceAccount::default(),
+            create_ingress_class_resource: None,
+            ingress_class_params: Create::default(),
+            enable_service_mutator_webhook: None,
+            default_target_type: None,
+            resources: None,
+        }
+    }
+}
+
+/// The pods these values produce: the controller `Deployment` of `replicaCount` pods (the
+/// chart's default, 2, when unset; chart 3.5.0's `configureDefaultAffinity` adds a preferred anti-affinity, which constrains nothing).
 ///
 /// # Errors
 /// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
@@ -84,7 +128,7 @@ pub fn workloads(
     Ok(vec![Workload::deployment(
         "aws-load-balancer-controller",
         namespace,
-        values.replica_count,
-        Requests::of("resources", &values.resources)?,
+        values.replica_count.unwrap_or(2),
+        Requests::of("resources", values.resources.as_ref())?,
     )])
 }

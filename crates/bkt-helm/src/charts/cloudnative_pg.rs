@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::common::Resources;
+use crate::common::ResourceRequirements;
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The `CloudNativePG` operator chart.
@@ -23,13 +23,16 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for `CloudNativePG`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// The operator's resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
 }
 
 /// The pods these values produce: the operator `Deployment`, one replica (chart 0.29.0's
@@ -43,8 +46,8 @@ pub fn workloads(
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     crate::workload::Workload::chart_deployment(
         "cloudnative-pg",
-        &values.fullname_override,
+        values.fullname_override.as_deref(),
         namespace,
-        &values.resources,
+        values.resources.as_ref(),
     )
 }

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::common::{EnvVar, PodSecurityContext, Resources, SecurityContext, ServiceAccount};
+use crate::common::{
+    EnvVar, PodSecurityContext, ResourceRequirements, SecurityContext, ServiceAccount,
+};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The external-dns chart (kubernetes-sigs).
@@ -24,10 +26,12 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The DNS provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Provider {
     /// Its name (`aws`).
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// How external-dns treats records it owns.
@@ -42,31 +46,43 @@ pub enum Policy {
 }
 
 /// The platform's values for external-dns.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The DNS provider.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub provider: Provider,
     /// Environment of the container.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVar>,
     /// The IRSA service account.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub service_account: ServiceAccount,
     /// The object kinds whose hosts become records.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     /// Only names under these domains.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub domain_filters: Vec<String>,
     /// Extra command-line arguments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extra_args: Vec<String>,
     /// The owner id written into the TXT ownership records.
-    pub txt_owner_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txt_owner_id: Option<String>,
     /// Sync or upsert-only.
-    pub policy: Policy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
     /// The pod's security context.
-    pub pod_security_context: PodSecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_security_context: Option<PodSecurityContext>,
     /// The container's security context.
-    pub security_context: SecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<SecurityContext>,
     /// The container's resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
 }
 
 /// The pods these values produce: one `Deployment` pod (chart 1.21.1 runs a single replica).
@@ -82,6 +98,6 @@ pub fn workloads(
         "external-dns",
         namespace,
         1,
-        Requests::of("resources", &values.resources)?,
+        Requests::of("resources", values.resources.as_ref())?,
     )])
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::common::{Resources, WithResources};
+use crate::common::{ResourceRequirements, WithResources};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The External Secrets Operator chart.
@@ -23,17 +23,21 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for External Secrets.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// Install the CRDs with the chart, so upgrades update them.
-    #[serde(rename = "installCRDs")]
-    pub install_crds: bool,
+    #[serde(rename = "installCRDs", skip_serializing_if = "Option::is_none")]
+    pub install_crds: Option<bool>,
     /// The controller's resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// The admission webhook.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub webhook: WithResources,
     /// The webhook's certificate controller.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub cert_controller: WithResources,
 }
 
@@ -53,13 +57,13 @@ pub fn workloads(
             "external-secrets",
             namespace,
             1,
-            Requests::of("resources", &values.resources)?,
+            Requests::of("resources", values.resources.as_ref())?,
         ),
         Workload::deployment(
             "external-secrets-webhook",
             namespace,
             1,
-            Requests::of("webhook.resources", &values.webhook.resources)?,
+            Requests::of("webhook.resources", values.webhook.resources.as_ref())?,
         ),
         Workload::deployment(
             "external-secrets-cert-controller",
@@ -67,7 +71,7 @@ pub fn workloads(
             1,
             Requests::of(
                 "certController.resources",
-                &values.cert_controller.resources,
+                values.cert_controller.resources.as_ref(),
             )?,
         ),
     ])

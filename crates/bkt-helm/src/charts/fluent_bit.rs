@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::common::{EnvFromSource, Resources};
+use crate::common::{EnvFromSource, ResourceRequirements};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The fluent-bit chart.
@@ -28,25 +28,33 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The pipeline's sections.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Config {
     /// `[INPUT]` sections.
-    pub inputs: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<String>,
     /// `[FILTER]` sections.
-    pub filters: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<String>,
     /// `[OUTPUT]` sections.
-    pub outputs: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<String>,
 }
 
 /// The platform's values for Fluent Bit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// Environment from Secrets: OpenSearch's credentials.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env_from: Vec<EnvFromSource>,
     /// The pipeline.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub config: Config,
 }
 
@@ -63,6 +71,6 @@ pub fn workloads(
     Ok(vec![Workload::daemon_set(
         "fluent-bit",
         namespace,
-        Requests::of("resources", &values.resources)?,
+        Requests::of("resources", values.resources.as_ref())?,
     )])
 }

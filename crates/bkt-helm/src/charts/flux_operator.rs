@@ -25,7 +25,8 @@ pub const CHART: Chart = Chart {
 pub const WHY: &[&str] = &[];
 
 /// The platform's values for the Flux Operator: none, the chart's defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Values {}
 
 /// The pods these values produce: the operator `Deployment`, one replica, with chart 0.59.0's

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bkt_sso::{Client, Grafana, GrafanaRole};
 use serde::Serialize;
 
-use crate::common::{EnvVarSource, KeyRef, Resources};
+use crate::common::{EnvVarSource, ResourceRequirements, secret_key};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The grafana chart (grafana-community).
@@ -27,21 +27,27 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The admin credentials, from an existing Secret.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Admin {
     /// The Secret.
-    pub existing_secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_secret: Option<String>,
     /// Its key holding the user name.
-    pub user_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_key: Option<String>,
     /// Its key holding the password.
-    pub password_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_key: Option<String>,
 }
 
 /// `grafana.ini`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct GrafanaIni {
     /// The `[server]` section.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub server: IniServer,
     /// The `[auth.generic_oauth]` section: sign-in through the SSO provider, when wired.
     #[serde(rename = "auth.generic_oauth", skip_serializing_if = "Option::is_none")]
@@ -54,55 +60,76 @@ pub const CLIENT_SECRET_VARIABLE: &str = "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET";
 
 /// The `[auth.generic_oauth]` section of `grafana.ini` (the flags are the section's own keys).
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct GenericOauth {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// The button's label on the login page.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The OIDC client ID.
-    pub client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// The scopes, space-separated.
-    pub scopes: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<String>,
     /// The authorization endpoint.
-    pub auth_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_url: Option<String>,
     /// The token endpoint.
-    pub token_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
     /// The userinfo endpoint.
-    pub api_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
     /// Where Grafana sends the browser after sign-out (the provider's end-session endpoint).
-    pub signout_redirect_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signout_redirect_url: Option<String>,
     /// The claim holding the login name.
-    pub login_attribute_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_attribute_path: Option<String>,
     /// A `JMESPath` expression from the `groups` claim to a Grafana role, most privileged first.
-    pub role_attribute_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_attribute_path: Option<String>,
     /// A user whose groups map to no role is refused, never given a default role.
-    pub role_attribute_strict: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_attribute_strict: Option<bool>,
     /// PKCE on the authorization code flow.
-    pub use_pkce: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_pkce: Option<bool>,
     /// Users are created at first sign-in.
-    pub allow_sign_up: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_sign_up: Option<bool>,
 }
 
 /// The `[server]` section of `grafana.ini`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct IniServer {
     /// The public URL (behind the shared ALB).
-    pub root_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_url: Option<String>,
 }
 
 /// A sidecar that loads labelled `ConfigMaps`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SidecarWatch {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// The label it looks for.
-    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// The label's value.
-    pub label_value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_value: Option<String>,
     /// Where it looks (`ALL` namespaces).
-    pub search_namespace: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_namespace: Option<String>,
 }
 
 impl SidecarWatch {
@@ -110,38 +137,49 @@ impl SidecarWatch {
     #[must_use]
     pub fn everywhere(label: &str) -> Self {
         Self {
-            enabled: true,
-            label: label.to_owned(),
-            label_value: "1".to_owned(),
-            search_namespace: "ALL".to_owned(),
+            enabled: Some(true),
+            label: Some(label.to_owned()),
+            label_value: Some("1".to_owned()),
+            search_namespace: Some("ALL".to_owned()),
         }
     }
 }
 
 /// The sidecars.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Sidecar {
     /// Dashboards.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub dashboards: SidecarWatch,
     /// Datasources.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub datasources: SidecarWatch,
 }
 
 /// The platform's values for Grafana.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// The admin credentials.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub admin: Admin,
     /// `grafana.ini`.
-    #[serde(rename = "grafana.ini")]
+    #[serde(
+        rename = "grafana.ini",
+        skip_serializing_if = "crate::common::is_unset"
+    )]
     pub grafana_ini: GrafanaIni,
     /// The sidecars.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub sidecar: Sidecar,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// Environment variables from Secrets: the OAuth client secret, when wired.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub env_value_from: BTreeMap<String, EnvVarSource>,
@@ -155,29 +193,24 @@ impl Values {
     #[must_use]
     pub fn with_sso(mut self, domain: &str, sso: &Client<'_, Grafana>) -> Self {
         self.grafana_ini.generic_oauth = Some(GenericOauth {
-            enabled: true,
-            name: "Authentik".to_owned(),
-            client_id: sso.client_id().to_owned(),
-            scopes: sso.scopes().join(" "),
-            auth_url: sso.authorize_url(domain),
-            token_url: sso.token_url(domain),
-            api_url: sso.userinfo_url(domain),
-            signout_redirect_url: sso.end_session_url(domain),
-            login_attribute_path: "preferred_username".to_owned(),
-            role_attribute_path: role_attribute_path(sso),
-            role_attribute_strict: true,
-            use_pkce: true,
-            allow_sign_up: true,
+            enabled: Some(true),
+            name: Some("Authentik".to_owned()),
+            client_id: Some(sso.client_id().to_owned()),
+            scopes: Some(sso.scopes().join(" ")),
+            auth_url: Some(sso.authorize_url(domain)),
+            token_url: Some(sso.token_url(domain)),
+            api_url: Some(sso.userinfo_url(domain)),
+            signout_redirect_url: Some(sso.end_session_url(domain)),
+            login_attribute_path: Some("preferred_username".to_owned()),
+            role_attribute_path: Some(role_attribute_path(sso)),
+            role_attribute_strict: Some(true),
+            use_pkce: Some(true),
+            allow_sign_up: Some(true),
         });
         let secret = sso.secret();
         self.env_value_from.insert(
             CLIENT_SECRET_VARIABLE.to_owned(),
-            EnvVarSource {
-                secret_key_ref: KeyRef {
-                    name: secret.name,
-                    key: secret.key.to_owned(),
-                },
-            },
+            secret_key(&secret.name, secret.key),
         );
         self
     }
@@ -215,8 +248,8 @@ pub fn workloads(
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     crate::workload::Workload::chart_deployment(
         "grafana",
-        &values.fullname_override,
+        values.fullname_override.as_deref(),
         namespace,
-        &values.resources,
+        values.resources.as_ref(),
     )
 }

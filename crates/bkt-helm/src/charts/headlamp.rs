@@ -3,7 +3,7 @@
 use bkt_sso::{Client, Kubernetes};
 use serde::Serialize;
 
-use crate::common::{Create, PodSecurityContext, Resources, SecurityContext};
+use crate::common::{Create, PodSecurityContext, ResourceRequirements, SecurityContext};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The Headlamp chart.
@@ -27,39 +27,48 @@ pub const WHY: &[&str] = &[
 pub const CLIENT_SECRET_VARIABLE: &str = "OIDC_CLIENT_SECRET";
 
 /// Headlamp's own settings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Config {
     /// Sign-in through OIDC.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub oidc: Oidc,
 }
 
 /// Headlamp's OIDC settings: everything comes from one Secret (`externalSecret`), which holds
 /// `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`, `OIDC_ISSUER_URL`, `OIDC_SCOPES` and
 /// `OIDC_CALLBACK_URL` ([`oidc_environment`] gives all but the secret).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Oidc {
     /// The chart's own Secret from values: not created (the secret would be in Git).
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub secret: Create,
     /// The Secret the settings come from.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub external_secret: ExternalOidcSecret,
     /// The callback URL; set so the chart passes `-oidc-callback-url` (its value comes from the
     /// Secret's `OIDC_CALLBACK_URL`).
-    #[serde(rename = "callbackURL")]
-    pub callback_url: String,
+    #[serde(rename = "callbackURL", skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
 }
 
 /// The Secret Headlamp's OIDC settings come from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalOidcSecret {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// The Secret's name.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The Secret has `OIDC_SCOPES` (otherwise the chart leaves the scopes at Headlamp's
     /// default).
-    pub has_scopes: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_scopes: Option<bool>,
 }
 
 /// The non-secret keys of the Secret Headlamp's OIDC settings come from, with their values;
@@ -82,19 +91,25 @@ fn callback_url(domain: &str, sso: &Client<'_, Kubernetes>) -> String {
 }
 
 /// The platform's values for Headlamp.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// The chart's cluster-admin binding: not created.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub cluster_role_binding: Create,
     /// The pod's security context.
-    pub pod_security_context: PodSecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_security_context: Option<PodSecurityContext>,
     /// The container's security context.
-    pub security_context: SecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<SecurityContext>,
     /// The container's resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// Headlamp's settings: OIDC, when wired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<Config>,
@@ -108,13 +123,13 @@ impl Values {
     pub fn with_sso(mut self, domain: &str, sso: &Client<'_, Kubernetes>) -> Self {
         self.config = Some(Config {
             oidc: Oidc {
-                secret: Create { create: false },
+                secret: Create::NO,
                 external_secret: ExternalOidcSecret {
-                    enabled: true,
-                    name: sso.secret().name,
-                    has_scopes: true,
+                    enabled: Some(true),
+                    name: Some(sso.secret().name),
+                    has_scopes: Some(true),
                 },
-                callback_url: callback_url(domain, sso),
+                callback_url: Some(callback_url(domain, sso)),
             },
         });
         self
@@ -131,8 +146,8 @@ pub fn workloads(
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     crate::workload::Workload::chart_deployment(
         "headlamp",
-        &values.fullname_override,
+        values.fullname_override.as_deref(),
         namespace,
-        &values.resources,
+        values.resources.as_ref(),
     )
 }

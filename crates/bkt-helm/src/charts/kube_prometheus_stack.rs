@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::common::{Enabled, Resources, WithResources};
+use crate::common::{Enabled, ResourceRequirements, WithResources};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The kube-prometheus-stack chart (prometheus-community).
@@ -27,94 +27,128 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The bundled Grafana: off, but its dashboards and datasource still deployed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Grafana {
     /// The Grafana subchart.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Ship the dashboards as `ConfigMaps` even with the subchart off.
-    pub force_deploy_dashboards: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_deploy_dashboards: Option<bool>,
     /// Ship the datasource as a `ConfigMap` even with the subchart off.
-    pub force_deploy_datasources: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_deploy_datasources: Option<bool>,
 }
 
 /// Alertmanager.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Alertmanager {
     /// The `Alertmanager` object's spec.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub alertmanager_spec: AlertmanagerSpec,
 }
 
 /// The `Alertmanager` object's spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct AlertmanagerSpec {
     /// Replicas.
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
 }
 
 /// Prometheus.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Prometheus {
     /// The `Prometheus` object's spec.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub prometheus_spec: PrometheusSpec,
 }
 
 /// The `Prometheus` object's spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PrometheusSpec {
     /// Replicas.
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     /// How long metrics are kept (`7d`).
-    pub retention: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// `false`: select `ServiceMonitors` of every release, not only this chart's.
-    pub service_monitor_selector_nil_uses_helm_values: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_monitor_selector_nil_uses_helm_values: Option<bool>,
     /// `false`: select `PodMonitors` of every release.
-    pub pod_monitor_selector_nil_uses_helm_values: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_monitor_selector_nil_uses_helm_values: Option<bool>,
     /// `false`: select rules of every release.
-    pub rule_selector_nil_uses_helm_values: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_selector_nil_uses_helm_values: Option<bool>,
 }
 
 /// The platform's values for kube-prometheus-stack.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name prefix.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// The bundled Grafana.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub grafana: Grafana,
     /// Off: EKS runs it on the managed control plane.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub kube_controller_manager: Enabled,
     /// Off: EKS runs it on the managed control plane.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub kube_scheduler: Enabled,
     /// Off: EKS runs it on the managed control plane.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub kube_etcd: Enabled,
     /// Off: nothing to scrape on EKS.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub kube_proxy: Enabled,
     /// Alertmanager.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub alertmanager: Alertmanager,
     /// The Prometheus operator.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub prometheus_operator: WithResources,
     /// Prometheus.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub prometheus: Prometheus,
     /// The kube-state-metrics subchart.
-    #[serde(rename = "kube-state-metrics")]
+    #[serde(
+        rename = "kube-state-metrics",
+        skip_serializing_if = "crate::common::is_unset"
+    )]
     pub kube_state_metrics: WithResources,
     /// The node exporter subchart.
-    #[serde(rename = "prometheus-node-exporter")]
+    #[serde(
+        rename = "prometheus-node-exporter",
+        skip_serializing_if = "crate::common::is_unset"
+    )]
     pub prometheus_node_exporter: WithResources,
 }
 
 /// The pods these values produce (chart 88.5.3): the Prometheus operator and kube-state-metrics
 /// `Deployment`s, one replica each; the node exporter `DaemonSet` (its subchart tolerates every
 /// `NoSchedule` taint by default); and the `StatefulSet`s the operator runs for Prometheus and
-/// Alertmanager, `replicas` each. Without a `storageSpec` both keep their data in an
+/// Alertmanager, `replicas` each (the chart's default, 1, when unset). Without a `storageSpec` both keep their data in an
 /// `emptyDir`, so neither is stateful in the sense of [`crate::workload::Workload::stateful`].
 /// The operator's config-reloader sidecars are not counted.
 ///
@@ -125,17 +159,17 @@ pub fn workloads(
     namespace: &str,
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     use crate::workload::{Requests, TaintEffect, Toleration, TolerationOperator, Workload};
-    let name = if values.fullname_override.is_empty() {
-        "kube-prometheus-stack"
-    } else {
-        values.fullname_override.as_str()
-    };
+    let name = values
+        .fullname_override
+        .as_deref()
+        .filter(|name| !name.is_empty())
+        .unwrap_or("kube-prometheus-stack");
     let node_exporter = Workload::daemon_set(
         "prometheus-node-exporter",
         namespace,
         Requests::of(
             "prometheus-node-exporter.resources",
-            &values.prometheus_node_exporter.resources,
+            values.prometheus_node_exporter.resources.as_ref(),
         )?,
     )
     .with_tolerations(vec![Toleration {
@@ -151,7 +185,7 @@ pub fn workloads(
             1,
             Requests::of(
                 "prometheusOperator.resources",
-                &values.prometheus_operator.resources,
+                values.prometheus_operator.resources.as_ref(),
             )?,
         ),
         Workload::deployment(
@@ -160,27 +194,27 @@ pub fn workloads(
             1,
             Requests::of(
                 "kube-state-metrics.resources",
-                &values.kube_state_metrics.resources,
+                values.kube_state_metrics.resources.as_ref(),
             )?,
         ),
         node_exporter,
         Workload::stateful_set(
             &format!("prometheus-{name}-prometheus"),
             namespace,
-            values.prometheus.prometheus_spec.replicas,
+            values.prometheus.prometheus_spec.replicas.unwrap_or(1),
             Requests::of(
                 "prometheus.prometheusSpec.resources",
-                &values.prometheus.prometheus_spec.resources,
+                values.prometheus.prometheus_spec.resources.as_ref(),
             )?,
         ),
     ];
     workloads.push(Workload::stateful_set(
         &format!("alertmanager-{name}-alertmanager"),
         namespace,
-        values.alertmanager.alertmanager_spec.replicas,
+        values.alertmanager.alertmanager_spec.replicas.unwrap_or(1),
         Requests::of(
             "alertmanager.alertmanagerSpec.resources",
-            &values.alertmanager.alertmanager_spec.resources,
+            values.alertmanager.alertmanager_spec.resources.as_ref(),
         )?,
     ));
     Ok(workloads)

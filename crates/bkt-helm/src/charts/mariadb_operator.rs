@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::common::{Enabled, Resources, WithResources};
+use crate::common::{Enabled, ResourceRequirements, WithResources};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The mariadb-operator chart.
@@ -24,16 +24,21 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for the `MariaDB` operator.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The bundled CRD subchart: on, so upgrades update the CRDs too.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub crds: Enabled,
     /// The operator's resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// The admission webhook.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub webhook: WithResources,
     /// The webhook's certificate controller.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub cert_controller: WithResources,
 }
 
@@ -52,13 +57,13 @@ pub fn workloads(
             "mariadb-operator",
             namespace,
             1,
-            Requests::of("resources", &values.resources)?,
+            Requests::of("resources", values.resources.as_ref())?,
         ),
         Workload::deployment(
             "mariadb-operator-webhook",
             namespace,
             1,
-            Requests::of("webhook.resources", &values.webhook.resources)?,
+            Requests::of("webhook.resources", values.webhook.resources.as_ref())?,
         ),
         Workload::deployment(
             "mariadb-operator-cert-controller",
@@ -66,7 +71,7 @@ pub fn workloads(
             1,
             Requests::of(
                 "certController.resources",
-                &values.cert_controller.resources,
+                values.cert_controller.resources.as_ref(),
             )?,
         ),
     ])

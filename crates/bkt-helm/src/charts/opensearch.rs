@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use bkt_sso::{Client, OpenSearch};
 use serde::Serialize;
 
-use crate::common::{Enabled, EnvVar, PodSecurityContext, Resources, SecurityContext};
+use crate::common::{Enabled, EnvVar, PodSecurityContext, ResourceRequirements, SecurityContext};
 use crate::{Chart, Error, Repository, RepositoryKind, Result};
 
 /// The opensearch chart.
@@ -29,43 +29,54 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The data volume.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Persistence {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Its size.
-    pub size: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
     /// The chart's root chown init container: off (fsGroup makes the volume writable).
-    pub enable_init_chown: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_init_chown: Option<bool>,
 }
 
 /// Configuration files of the node.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Config {
     /// `opensearch.yml`, the node's configuration file.
-    #[serde(rename = "opensearch.yml")]
-    pub opensearch_yml: String,
+    #[serde(rename = "opensearch.yml", skip_serializing_if = "Option::is_none")]
+    pub opensearch_yml: Option<String>,
 }
 
 /// The security plugin's configuration files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityConfig {
     /// The plugin: on.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// The files.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub config: SecurityConfigFiles,
 }
 
 /// The security plugin's files, given as data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityConfigFiles {
     /// Off: each file is mounted on its own, the others (internal users, roles) stay the
     /// image's.
-    pub data_complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_complete: Option<bool>,
     /// File name → content.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub data: BTreeMap<String, String>,
 }
 
@@ -190,29 +201,40 @@ fn yaml<T: Serialize>(what: &str, value: &T) -> Result<String> {
 }
 
 /// The platform's values for OpenSearch.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// One node, no cluster formation.
-    pub single_node: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_node: Option<bool>,
     /// Nodes.
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     /// The JVM's heap.
-    pub opensearch_java_opts: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opensearch_java_opts: Option<String>,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// The data volume.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub persistence: Persistence,
     /// The privileged sysctl init container: off, mmap is off.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub sysctl_init: Enabled,
     /// Configuration files.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub config: Config,
     /// Environment: the initial admin password from its Secret.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extra_envs: Vec<EnvVar>,
     /// The pod's security context.
-    pub pod_security_context: PodSecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_security_context: Option<PodSecurityContext>,
     /// The container's security context.
-    pub security_context: SecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<SecurityContext>,
     /// The security plugin's configuration: replaced when SSO is wired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_config: Option<SecurityConfig>,
@@ -288,9 +310,9 @@ impl Values {
             roles: mappings,
         };
         self.security_config = Some(SecurityConfig {
-            enabled: true,
+            enabled: Some(true),
             config: SecurityConfigFiles {
-                data_complete: false,
+                data_complete: Some(false),
                 data: BTreeMap::from([
                     ("config.yml".to_owned(), yaml("config.yml", &config)?),
                     (
@@ -304,9 +326,9 @@ impl Values {
     }
 }
 
-/// The pods these values produce: the `StatefulSet` of `replicas` nodes (chart 3.6.0's default
-/// `antiAffinity: soft` is a preferred anti-affinity, which constrains nothing), keeping its
-/// index on its volume when `persistence.enabled`.
+/// The pods these values produce: the `StatefulSet` of `replicas` nodes (default 3; chart
+/// 3.6.0's default `antiAffinity: soft` is a preferred anti-affinity, which constrains nothing),
+/// keeping its index on its volume when `persistence.enabled` (default on).
 ///
 /// # Errors
 /// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
@@ -318,10 +340,10 @@ pub fn workloads(
     let mut node = Workload::stateful_set(
         "opensearch-cluster-master",
         namespace,
-        values.replicas,
-        Requests::of("resources", &values.resources)?,
+        values.replicas.unwrap_or(3),
+        Requests::of("resources", values.resources.as_ref())?,
     );
-    if values.persistence.enabled {
+    if values.persistence.enabled.unwrap_or(true) {
         node = node.with_data();
     }
     Ok(vec![node])

@@ -3,7 +3,9 @@
 use bkt_sso::{Client, OpenSearch};
 use serde::Serialize;
 
-use crate::common::{EnvVar, PodSecurityContext, Resources, SecurityContext};
+use crate::common::{
+    EnvVar, PodSecurityContext, ResourceRequirements, SecurityContext, env_from_secret,
+};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The opensearch-dashboards chart.
@@ -30,68 +32,110 @@ pub const WHY: &[&str] = &[
 pub const CLIENT_SECRET_VARIABLE: &str = "OPENSEARCH_OIDC_CLIENT_SECRET";
 
 /// The chart's configuration files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Config {
     /// `opensearch_dashboards.yml`.
-    #[serde(rename = "opensearch_dashboards.yml")]
+    #[serde(
+        rename = "opensearch_dashboards.yml",
+        skip_serializing_if = "crate::common::is_unset"
+    )]
     pub opensearch_dashboards_yml: DashboardsYml,
 }
 
 /// `opensearch_dashboards.yml`, in the Dashboards' flat dotted keys.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DashboardsYml {
     /// Listen on every interface (the image's default, lost when the file is replaced).
-    #[serde(rename = "server.host")]
-    pub server_host: String,
+    #[serde(rename = "server.host", skip_serializing_if = "Option::is_none")]
+    pub server_host: Option<String>,
     /// The node's certificate is the security plugin's demo one: not verified (the image's
     /// default).
-    #[serde(rename = "opensearch.ssl.verificationMode")]
-    pub ssl_verification_mode: String,
+    #[serde(
+        rename = "opensearch.ssl.verificationMode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssl_verification_mode: Option<String>,
     /// Headers passed to OpenSearch: the security plugin reads the user's token and tenant.
-    #[serde(rename = "opensearch.requestHeadersAllowlist")]
+    #[serde(
+        rename = "opensearch.requestHeadersAllowlist",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub request_headers_allowlist: Vec<String>,
     /// Sign-in methods offered.
-    #[serde(rename = "opensearch_security.auth.type")]
+    #[serde(
+        rename = "opensearch_security.auth.type",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub auth_type: Vec<String>,
     /// More than one sign-in method on the login page.
-    #[serde(rename = "opensearch_security.auth.multiple_auth_enabled")]
-    pub multiple_auth_enabled: bool,
+    #[serde(
+        rename = "opensearch_security.auth.multiple_auth_enabled",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub multiple_auth_enabled: Option<bool>,
     /// The provider's discovery document.
-    #[serde(rename = "opensearch_security.openid.connect_url")]
-    pub connect_url: String,
+    #[serde(
+        rename = "opensearch_security.openid.connect_url",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connect_url: Option<String>,
     /// The client ID.
-    #[serde(rename = "opensearch_security.openid.client_id")]
-    pub client_id: String,
+    #[serde(
+        rename = "opensearch_security.openid.client_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_id: Option<String>,
     /// The client secret: a reference to [`CLIENT_SECRET_VARIABLE`], never the value.
-    #[serde(rename = "opensearch_security.openid.client_secret")]
-    pub client_secret: String,
+    #[serde(
+        rename = "opensearch_security.openid.client_secret",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_secret: Option<String>,
     /// The scopes, space-separated.
-    #[serde(rename = "opensearch_security.openid.scope")]
-    pub scope: String,
+    #[serde(
+        rename = "opensearch_security.openid.scope",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scope: Option<String>,
     /// The public URL the callback path is appended to.
-    #[serde(rename = "opensearch_security.openid.base_redirect_url")]
-    pub base_redirect_url: String,
+    #[serde(
+        rename = "opensearch_security.openid.base_redirect_url",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub base_redirect_url: Option<String>,
     /// The session cookie only over HTTPS (the ALB terminates TLS).
-    #[serde(rename = "opensearch_security.cookie.secure")]
-    pub cookie_secure: bool,
+    #[serde(
+        rename = "opensearch_security.cookie.secure",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cookie_secure: Option<bool>,
 }
 
 /// The platform's values for OpenSearch Dashboards.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// The OpenSearch endpoint.
-    pub opensearch_hosts: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opensearch_hosts: Option<String>,
     /// Environment: OpenSearch's admin credentials from their Secret.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extra_envs: Vec<EnvVar>,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// The pod's security context.
-    pub pod_security_context: PodSecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_security_context: Option<PodSecurityContext>,
     /// The container's security context.
-    pub security_context: SecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<SecurityContext>,
     /// Configuration files: `opensearch_dashboards.yml`, when SSO is wired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<Config>,
@@ -112,24 +156,24 @@ impl Values {
     ) -> Self {
         self.config = Some(Config {
             opensearch_dashboards_yml: DashboardsYml {
-                server_host: "0.0.0.0".to_owned(),
-                ssl_verification_mode: "none".to_owned(),
+                server_host: Some("0.0.0.0".to_owned()),
+                ssl_verification_mode: Some("none".to_owned()),
                 request_headers_allowlist: vec![
                     "authorization".to_owned(),
                     "securitytenant".to_owned(),
                 ],
                 auth_type: vec!["basicauth".to_owned(), "openid".to_owned()],
-                multiple_auth_enabled: true,
-                connect_url: sso.discovery_url(domain),
-                client_id: sso.client_id().to_owned(),
-                client_secret: escaped_secret_reference.to_owned(),
-                scope: sso.scopes().join(" "),
-                base_redirect_url: sso.base_url(domain),
-                cookie_secure: true,
+                multiple_auth_enabled: Some(true),
+                connect_url: Some(sso.discovery_url(domain)),
+                client_id: Some(sso.client_id().to_owned()),
+                client_secret: Some(escaped_secret_reference.to_owned()),
+                scope: Some(sso.scopes().join(" ")),
+                base_redirect_url: Some(sso.base_url(domain)),
+                cookie_secure: Some(true),
             },
         });
         let secret = sso.secret();
-        self.extra_envs.push(EnvVar::from_secret(
+        self.extra_envs.push(env_from_secret(
             CLIENT_SECRET_VARIABLE,
             &secret.name,
             secret.key,
@@ -148,8 +192,8 @@ pub fn workloads(
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     crate::workload::Workload::chart_deployment(
         "opensearch-dashboards",
-        &values.fullname_override,
+        values.fullname_override.as_deref(),
         namespace,
-        &values.resources,
+        values.resources.as_ref(),
     )
 }

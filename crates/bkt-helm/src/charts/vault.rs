@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::common::{PodSecurityContext, Resources, SecurityContext, ServiceAccount};
+use crate::common::{
+    PodSecurityContext, ResourceRequirements, SecurityContext, ServiceAccount,
+    restricted_container, restricted_pod,
+};
 use crate::{Chart, Repository, RepositoryKind};
 
 /// The vault chart (`HashiCorp`).
@@ -46,20 +49,25 @@ pub const WHY: &[&str] = &[
 ];
 
 /// Settings for every component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Global {
     /// Plain HTTP inside the cluster: TLS ends at the shared ALB.
-    pub tls_disable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_disable: Option<bool>,
 }
 
 /// The security contexts of one workload.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct SecurityContexts {
     /// The pod's.
-    pub pod: PodSecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod: Option<PodSecurityContext>,
     /// The container's.
-    pub container: SecurityContext,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<SecurityContext>,
 }
 
 impl SecurityContexts {
@@ -67,129 +75,169 @@ impl SecurityContexts {
     #[must_use]
     pub fn vault_user() -> Self {
         Self {
-            pod: PodSecurityContext {
+            pod: Some(PodSecurityContext {
                 run_as_group: Some(1000),
-                ..PodSecurityContext::restricted(Some(100), Some(1000))
-            },
-            container: SecurityContext::restricted(),
+                ..restricted_pod(Some(100), Some(1000))
+            }),
+            container: Some(restricted_container()),
         }
     }
 }
 
 /// The agent injector (a mutating webhook that adds the Vault agent to annotated pods).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Injector {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Replicas.
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// Security contexts.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub security_context: SecurityContexts,
 }
 
 /// The UI service.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Ui {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// `ClusterIP`: the shared ALB reaches it through an Ingress.
-    pub service_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<String>,
 }
 
 /// A container image.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Image {
     /// The repository.
-    pub repository: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
     /// The tag.
-    pub tag: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
 }
 
 /// The server's data volume.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DataStorage {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Its size (`2Gi`).
-    pub size: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
 }
 
 /// The server's `StatefulSet`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StatefulSet {
     /// Security contexts.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub security_context: SecurityContexts,
 }
 
 /// High availability.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Ha {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Servers.
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     /// Integrated (raft) storage.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub raft: Raft,
 }
 
 /// Integrated (raft) storage.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Raft {
     /// On.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Node ids from the pod names.
-    pub set_node_id: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_node_id: Option<bool>,
     /// The server configuration ([`SERVER_CONFIG`]).
-    pub config: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 /// The Vault server.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Server {
     /// The pinned image ([`SERVER_IMAGE_REPOSITORY`], [`SERVER_IMAGE_TAG`]).
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub image: Image,
     /// Resources.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
     /// The IRSA service account (KMS auto-unseal, the init secret).
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub service_account: ServiceAccount,
     /// Environment variables of the server.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub extra_environment_vars: BTreeMap<String, String>,
     /// The data volume.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub data_storage: DataStorage,
     /// The `StatefulSet`.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub stateful_set: StatefulSet,
     /// High availability.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub ha: Ha,
 }
 
 /// The platform's values for Vault.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Values {
     /// The objects' name.
-    pub fullname_override: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullname_override: Option<String>,
     /// Settings for every component.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub global: Global,
     /// The agent injector.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub injector: Injector,
     /// The UI.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub ui: Ui,
     /// The server.
+    #[serde(skip_serializing_if = "crate::common::is_unset")]
     pub server: Server,
 }
 
 /// The pods these values produce (chart 0.34.1's defaults where the values say nothing): the
-/// server `StatefulSet` — `server.ha.replicas` pods in HA mode, else one — whose default
+/// server `StatefulSet` — `server.ha.replicas` pods (default 3) in HA mode (default off), else
+/// one — whose default
 /// `server.affinity` is a *required* pod anti-affinity on `kubernetes.io/hostname` and which
-/// keeps Raft data on its volume (`server.dataStorage`); and the agent injector `Deployment`,
-/// whose default `injector.affinity` is the same required anti-affinity.
+/// keeps Raft data on its volume (`server.dataStorage`, default on); and the agent injector
+/// `Deployment` (default on, one replica), whose default `injector.affinity` is the same
+/// required anti-affinity.
 ///
 /// # Errors
 /// [`crate::Error::Invalid`] naming the resources field whose quantity is not one.
@@ -198,13 +246,13 @@ pub fn workloads(
     namespace: &str,
 ) -> crate::Result<Vec<crate::workload::Workload>> {
     use crate::workload::{Requests, Workload};
-    let name = if values.fullname_override.is_empty() {
-        "vault"
-    } else {
-        values.fullname_override.as_str()
-    };
-    let replicas = if values.server.ha.enabled {
-        values.server.ha.replicas
+    let name = values
+        .fullname_override
+        .as_deref()
+        .filter(|name| !name.is_empty())
+        .unwrap_or("vault");
+    let replicas = if values.server.ha.enabled.unwrap_or(false) {
+        values.server.ha.replicas.unwrap_or(3)
     } else {
         1
     };
@@ -212,20 +260,20 @@ pub fn workloads(
         name,
         namespace,
         replicas,
-        Requests::of("server.resources", &values.server.resources)?,
+        Requests::of("server.resources", values.server.resources.as_ref())?,
     )
     .with_required_hostname_anti_affinity();
-    if values.server.data_storage.enabled {
+    if values.server.data_storage.enabled.unwrap_or(true) {
         server = server.with_data();
     }
     let mut workloads = vec![server];
-    if values.injector.enabled {
+    if values.injector.enabled.unwrap_or(true) {
         workloads.push(
             Workload::deployment(
                 &format!("{name}-agent-injector"),
                 namespace,
-                values.injector.replicas,
-                Requests::of("injector.resources", &values.injector.resources)?,
+                values.injector.replicas.unwrap_or(1),
+                Requests::of("injector.resources", values.injector.resources.as_ref())?,
             )
             .with_required_hostname_anti_affinity(),
         );
