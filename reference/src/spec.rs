@@ -317,7 +317,9 @@ fn check_branch(field: &str, branch: &str) -> Result<()> {
         && branch.len() <= 200
         && !branch.starts_with(['-', '/', '.'])
         && !branch.ends_with(['/', '.'])
-        && !branch.ends_with(".lock")
+        && std::path::Path::new(branch)
+            .extension()
+            .is_none_or(|extension| extension != "lock")
         && !branch.contains("..")
         && !branch.contains("//")
         && !branch.contains("@{")

@@ -53,7 +53,7 @@ pub const PULL_SECRET: &str = "flux-system";
 
 /// The cluster's Flux: upstream Flux [`bkt_flux::kinds::flux_instance::FLUX_VERSION`] with the
 /// four controllers the tree uses (sources, Kustomizations, Helm releases, notifications), for
-/// EKS, with Flux's own NetworkPolicies (its namespace has no others), syncing
+/// EKS, with Flux's own `NetworkPolicy` objects (its namespace has no others), syncing
 /// `gitops/clusters/<name>` of the environment's repository and branch into the source every
 /// layer applies from.
 fn instance(environment: &Environment) -> FluxInstance {
