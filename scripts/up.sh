@@ -6,14 +6,16 @@
 #   (terraform/atlas/<env>, only with Atlas API keys; said clearly when skipped) → the first image,
 #   if ECR lacks the environment's tag (scripts/first-image.sh) → kubeconfig →
 #   ConfigMap flux-system/cluster-vars from `terraform output -json cluster_vars` → Flux Operator
-#   + FluxInstance syncing gitops/clusters/<env> of this repository → wait for every Kustomization →
+#   (chart version: `generate --print-pin flux-operator`) + the environment's generated FluxInstance
+#   (gitops/clusters/<env>/flux-instance.yaml: Flux version, repository, branch; Flux then manages
+#   it from Git, so a version bump is a merge) → wait for every Kustomization →
 #   the GitHub webhook (scripts/github-webhook.sh, with GITHUB_TOKEN) → URLs.
 # Credentials are never written to disk: AWS access comes from the caller's profile, the
 # kubeconfig calls `aws eks get-token`, and GITHUB_TOKEN (private repositories only) goes from
 # stdin straight into a cluster Secret.
 #
 # Usage: scripts/up.sh <env>   Environment: AWS_REGION, AWS credentials, optional GITHUB_TOKEN,
-#   BRANCH (default main), READY_TIMEOUT seconds to wait for Flux (default 2400), optional
+#   READY_TIMEOUT seconds to wait for Flux (default 2400), optional
 #   MONGODB_ATLAS_PUBLIC_KEY + MONGODB_ATLAS_PRIVATE_KEY + MONGODB_ATLAS_ORG_ID (the Atlas root).
 set -euo pipefail
 
@@ -24,12 +26,13 @@ env="$1"
 # shellcheck source=scripts/lifecycle-lib.sh
 . "$root/scripts/lifecycle-lib.sh"
 steps=10
-branch="${BRANCH:-main}"
 ready_timeout="${READY_TIMEOUT:-2400}"
 [[ "$ready_timeout" =~ ^[0-9]+$ ]] || { echo "READY_TIMEOUT must be a number of seconds" >&2; exit 2; }
-# Pinned: the Flux Operator chart, and the Flux distribution the tree targets (docs/gitops.md).
-flux_operator_version=0.59.0
-flux_version=2.7.5
+# Both pins live in the Rust sources (docs/gitops.md): the operator chart in the catalog, the Flux
+# version in the FluxInstance the generator wrote.
+instance="$root/gitops/clusters/$env/flux-instance.yaml"
+[[ -f $instance ]] || { echo "up: $instance is missing: run cargo run --example generate" >&2; exit 2; }
+flux_operator_version="$(cd "$root" && cargo run --locked --quiet --example generate -- --print-pin flux-operator)"
 
 step "state bucket (terraform/bootstrap)"
 "$root/scripts/tf-init.sh" "$root/terraform/bootstrap" >"$work/bootstrap-init.log"
@@ -78,39 +81,30 @@ terraform -chdir="$envdir" output -json cluster_vars | jq -r 'to_entries[] | "\(
   kubectl create configmap cluster-vars -n flux-system --from-env-file=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
 repo="$(cluster_var GITHUB_REPOSITORY)"
 
-step "Flux Operator $flux_operator_version, Flux $flux_version syncing $repo@$branch gitops/clusters/$env"
+step "Flux Operator $flux_operator_version and the FluxInstance gitops/clusters/$env/flux-instance.yaml"
 helm upgrade --install flux-operator oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator \
   --version "$flux_operator_version" --namespace flux-system --wait --timeout 10m
-pull_secret=""
+# The instance's sync clones with the Secret flux-system: GITHUB_TOKEN for a private repository,
+# or no data at all (an anonymous clone of a public one).
 if [[ -n "${GITHUB_TOKEN:-}" ]]; then
   printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic flux-system -n flux-system \
     --from-literal=username=git --from-file=password=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
-  pull_secret="flux-system"
   # The commit-status Provider (gitops/infrastructure/configs/flux-notifications) reads this Secret.
   printf '%s' "$GITHUB_TOKEN" | kubectl create secret generic github-token -n flux-system \
     --from-file=token=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
+else
+  kubectl create secret generic flux-system -n flux-system --dry-run=client -o yaml | kubectl apply -f -
 fi
-kubectl apply -f - <<YAML
-apiVersion: fluxcd.controlplane.io/v1
-kind: FluxInstance
-metadata:
-  name: flux
-  namespace: flux-system
-spec:
-  distribution:
-    version: "$flux_version"
-    registry: ghcr.io/fluxcd
-  components: [source-controller, kustomize-controller, helm-controller, notification-controller]
-  cluster:
-    type: aws
-    networkPolicy: true
-  sync:
-    kind: GitRepository
-    url: https://github.com/$repo.git
-    ref: refs/heads/$branch
-    path: gitops/clusters/$env
-${pull_secret:+    pullSecret: $pull_secret}
-YAML
+# The instance names the repository it syncs ([flux] repository of environments/$env.toml); the
+# root's github_repository (commit statuses, the webhook, the CI roles' trust) must be the same.
+synced="$(kubectl create --dry-run=client -f "$instance" -o jsonpath='{.spec.sync.url} {.spec.sync.ref}')"
+if [[ ${synced%% *} != "https://github.com/$repo.git" ]]; then
+  echo "up: $instance syncs ${synced%% *}, but terraform's github_repository is $repo:" >&2
+  echo "    set [flux] repository = \"$repo\" in environments/$env.toml, regenerate, commit and push" >&2
+  exit 1
+fi
+echo "up: Flux syncs $repo ${synced#* }; it applies this file from there too, so push it first"
+kubectl apply -f "$instance"
 
 step "wait for every Kustomization to be Ready (up to ${ready_timeout}s)"
 deadline=$((SECONDS + ready_timeout))

@@ -309,3 +309,52 @@ fn the_command_line_takes_one_mode_at_a_time() {
         assert!(cli::USAGE.contains(flag), "the help lists {flag}");
     }
 }
+
+/// `--print-pin` prints one exact version and nothing else (scripts/up.sh and e2e.yml read it
+/// into a command line), and names the pins it knows when asked for another.
+#[test]
+fn print_pin_prints_one_exact_version_or_names_the_known_pins() {
+    let exact = regex::Regex::new(r"^\d+\.\d+\.\d+\n$").unwrap();
+    let mut printed = Vec::new();
+    for name in ["flux", "flux-operator"] {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = crate::app::run(&args(&["--print-pin", name]).unwrap(), &mut out, &mut err);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(status, 0, "{}", String::from_utf8_lossy(&err));
+        assert!(exact.is_match(&text), "--print-pin {name} printed {text:?}");
+        printed.push(text);
+    }
+    // The Flux e2e.yml installs (--print-pin flux) is the one every committed FluxInstance runs.
+    let clusters = Path::new(env!("CARGO_MANIFEST_DIR")).join("gitops/clusters");
+    let mut instances = 0;
+    for entry in fs::read_dir(clusters).unwrap() {
+        let Ok(text) = fs::read_to_string(entry.unwrap().path().join("flux-instance.yaml")) else {
+            continue;
+        };
+        let instance: bkt_platform::flux::kinds::flux_instance::FluxInstance =
+            serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(
+            format!("{}\n", instance.spec.distribution.version),
+            printed[0]
+        );
+        instances += 1;
+    }
+    assert!(instances >= 2, "dev and prod have a flux-instance.yaml");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = crate::app::run(
+        &args(&["--print-pin", "flux2"]).unwrap(),
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(status, 2);
+    assert!(out.is_empty());
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("\"flux2\"") && err.contains("flux-operator"),
+        "{err}"
+    );
+    assert_eq!(
+        args(&["--print-pin", "flux", "--check"]).unwrap_err(),
+        "--check and --print-pin exclude each other: pass one of them (--set-image-tag already regenerates)"
+    );
+}

@@ -141,6 +141,22 @@ fn every_terraform_provider_pin_is_tracked_in_its_source() {
     }
 }
 
+/// The Flux distribution every `FluxInstance` runs (and e2e.yml installs) is pinned once, in
+/// the library's source, where a manager finds it as a flux2 release.
+#[test]
+fn the_flux_distribution_pin_is_tracked_in_its_source() {
+    let expected = (
+        "github-releases".to_owned(),
+        "fluxcd/flux2".to_owned(),
+        String::new(),
+        bkt_platform::flux::kinds::flux_instance::FLUX_VERSION.to_owned(),
+    );
+    assert!(
+        extracted().contains(&expected),
+        "renovate.json does not track the Flux distribution pin"
+    );
+}
+
 #[test]
 fn no_generated_file_is_offered_to_a_manager() {
     let config = config();

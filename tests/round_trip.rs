@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use bkt_flux::kinds::{
     Alert, GitRepository, HelmRelease, HelmRepository, Kustomization, OciRepository, Provider,
-    Receiver, aws_load_balancer, cnpg, external_secrets, mariadb,
+    Receiver, aws_load_balancer, cnpg, external_secrets, flux_instance, mariadb,
 };
 use bkt_flux::{Manifest, ManifestFile, kustomize};
 use k8s_openapi::api::{batch, core, networking, rbac, storage};
@@ -47,6 +47,7 @@ fn readers() -> Vec<(&'static str, &'static str, Reader)> {
         resource::<external_secrets::Password>(),
         resource::<aws_load_balancer::IngressClassParams>(),
         resource::<cnpg::PostgresCluster>(),
+        resource::<flux_instance::FluxInstance>(),
         resource::<mariadb::MariaDb>(),
         resource::<mariadb::MariaDbDatabase>(),
         resource::<mariadb::MariaDbUser>(),

@@ -149,6 +149,17 @@ fn load_settings(args: &cli::Args, out: &mut impl Write) -> Result<Loaded, envir
     Ok((loaded, Some(change)))
 }
 
+/// The versions scripts and workflows read from the Rust sources instead of pinning their own:
+/// `scripts/up.sh` installs the Flux Operator chart, `.github/workflows/e2e.yml` the Flux CLI
+/// of the distribution every `FluxInstance` runs.
+fn pin(name: &str) -> Option<&'static str> {
+    match name {
+        "flux" => Some(bkt_platform::flux::kinds::flux_instance::FLUX_VERSION),
+        "flux-operator" => Some(bkt_platform::helm::charts::flux_operator::CHART.version),
+        _ => None,
+    }
+}
+
 /// Everything after the arguments are parsed: what `generate` does, writing its report to
 /// `out` and its errors to `err`; returns the exit status (0 done, 1 drift or I/O, 2 bad input).
 #[allow(
@@ -170,6 +181,18 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
                 say!(err, "generate: {}", Report(&error));
                 1
             }
+        };
+    }
+    if let Some(name) = &args.print_pin {
+        return if let Some(version) = pin(name) {
+            say!(out, "{version}");
+            0
+        } else {
+            say!(
+                err,
+                "generate: no pin {name:?}: name flux (the Flux distribution) or flux-operator (its chart)"
+            );
+            2
         };
     }
     let started = Instant::now();

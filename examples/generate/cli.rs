@@ -9,6 +9,7 @@ pub const USAGE: &str = "usage: generate [--out DIR] [--spec FILE]... [--check]
        generate [--out DIR] [--spec FILE]... [--env NAME] --set-image-tag SHA
        generate [--out DIR] [--spec FILE]... [--env NAME] --print-image-tag
        generate --print-default-spec
+       generate --print-pin NAME
 
   --out DIR              where the layout is written (any folder, an empty one included; default:
                          the repository this example belongs to)
@@ -25,6 +26,9 @@ pub const USAGE: &str = "usage: generate [--out DIR] [--spec FILE]... [--check]
                          environment NAME to SHA, a full 40-hex commit SHA, keeping the file's
                          comments and layout, then regenerate
   --print-image-tag      print the image tag the file of environment NAME holds, and nothing else
+  --print-pin NAME       print the version the Rust sources pin for NAME, and nothing else: flux
+                         (the Flux distribution of every FluxInstance) or flux-operator (the Flux
+                         Operator chart make up installs)
   -h, --help             show this help
 
 Writing prints, per environment, the capacity its node group has for the platform's pods.
@@ -55,6 +59,8 @@ pub struct Args {
     pub env: String,
     /// Print the embedded default spec and stop.
     pub print_default_spec: bool,
+    /// Print the version pinned for this name and stop.
+    pub print_pin: Option<String>,
     /// Print the help and stop.
     pub help: bool,
 }
@@ -63,8 +69,8 @@ pub struct Args {
 /// without `--out`.
 ///
 /// # Errors
-/// An unknown or malformed argument, or two modes at once (`--check`, `--set-image-tag` and
-/// `--print-image-tag` exclude each other).
+/// An unknown or malformed argument, or two modes at once (`--check`, `--set-image-tag`,
+/// `--print-image-tag`, `--print-default-spec` and `--print-pin` exclude each other).
 pub fn parse(
     args: impl IntoIterator<Item = OsString>,
     default_out: PathBuf,
@@ -78,6 +84,7 @@ pub fn parse(
         spec: Vec::new(),
         env: "dev".to_owned(),
         print_default_spec: false,
+        print_pin: None,
         help: false,
     };
     let mut parser = lexopt::Parser::from_args(args);
@@ -90,6 +97,7 @@ pub fn parse(
             Long("spec") => parsed.spec.push(PathBuf::from(parser.value()?)),
             Long("env") => parsed.env = parser.value()?.string()?,
             Long("print-default-spec") => parsed.print_default_spec = true,
+            Long("print-pin") => parsed.print_pin = Some(parser.value()?.string()?),
             Short('h') | Long("help") => parsed.help = true,
             _ => return Err(arg.unexpected()),
         }
@@ -99,6 +107,7 @@ pub fn parse(
         (parsed.set_image_tag.is_some(), "--set-image-tag"),
         (parsed.print_image_tag, "--print-image-tag"),
         (parsed.print_default_spec, "--print-default-spec"),
+        (parsed.print_pin.is_some(), "--print-pin"),
     ];
     let chosen: Vec<&str> = modes
         .iter()

@@ -36,7 +36,7 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     for environment in environments {
-        cluster::entry(environment.name(), environment.local_flavour).add_to(&mut tree)?;
+        cluster::entry(environment).add_to(&mut tree)?;
     }
     let vars = ClusterVars::references();
     let domain = vars.domain.to_string();

@@ -194,6 +194,12 @@ optional_table!(
         /// Whether the entry gets the `local` flavour (`gitops/clusters/local`), the apps layer
         /// alone for a cluster without AWS (the kind end-to-end run). One environment at most.
         local_flavour: bool,
+        /// `owner/repo` of the GitHub repository the cluster syncs from (its `FluxInstance`,
+        /// `gitops/clusters/<name>/flux-instance.yaml`); the same as the root's
+        /// `github_repository`, which `make up` checks.
+        repository: String,
+        /// The branch of that repository the cluster follows.
+        branch: String,
     }
 );
 

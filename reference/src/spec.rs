@@ -44,7 +44,15 @@ pub struct Environment {
     pub image_tag: ImageTag,
     /// Whether the cluster entry gets the `local` flavour (`gitops/clusters/local`).
     pub local_flavour: bool,
+    /// `owner/repo` of the GitHub repository the cluster's Flux syncs from.
+    pub repository: String,
+    /// The branch of [`Self::repository`] the cluster follows.
+    pub branch: String,
 }
+
+/// The repository an environment syncs from when its spec names none: the placeholder the
+/// roots' `terraform.tfvars.example` uses too.
+pub const DEFAULT_REPOSITORY: &str = "example-org/bkt-platform";
 
 impl Environment {
     /// The reference platform's defaults for an environment called `name` (dev's values; the
@@ -55,6 +63,8 @@ impl Environment {
             root: EnvironmentRoot::named(name),
             image_tag: ImageTag::default(),
             local_flavour: name == "dev",
+            repository: DEFAULT_REPOSITORY.to_owned(),
+            branch: "main".to_owned(),
         }
     }
 
@@ -131,6 +141,14 @@ impl Environment {
         if let Some(local) = flux.local_flavour {
             environment.local_flavour = local;
         }
+        if let Some(repository) = flux.repository {
+            check_repository("flux.repository", &repository)?;
+            environment.repository = repository;
+        }
+        if let Some(branch) = flux.branch {
+            check_branch("flux.branch", &branch)?;
+            environment.branch = branch;
+        }
         if let Some(days) = logs.retention_days {
             if !(1..=3650).contains(&days) {
                 return Err(Error::Setting {
@@ -188,6 +206,8 @@ impl Environment {
             },
             flux: FluxSettings {
                 local_flavour: Some(self.local_flavour),
+                repository: Some(self.repository.clone()),
+                branch: Some(self.branch.clone()),
             },
             logs: LogsSettings {
                 retention_days: Some(root.log_index_retention_days),
@@ -262,6 +282,62 @@ fn check_domain(field: &str, domain: &str) -> Result<()> {
     }
 }
 
+/// `owner/repo` as GitHub names them (the rule of the roots' `github_repository` validation,
+/// [`crate::environment::GITHUB_REPOSITORY_PATTERN`]).
+fn check_repository(field: &str, repository: &str) -> Result<()> {
+    let owner_ok = |owner: &str| {
+        owner
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+            && owner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let name_ok = |name: &str| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    };
+    match repository.split_once('/') {
+        Some((owner, name)) if owner_ok(owner) && name_ok(name) => Ok(()),
+        _ => Err(Error::Setting {
+            field: field.to_owned(),
+            message: format!(
+                "{repository:?} is not a GitHub repository: write owner/repo (e.g. example-org/bkt-platform)"
+            ),
+        }),
+    }
+}
+
+/// A branch name Git accepts and a `refs/heads/<branch>` reference can hold.
+fn check_branch(field: &str, branch: &str) -> Result<()> {
+    let valid = !branch.is_empty()
+        && branch.len() <= 200
+        && !branch.starts_with(['-', '/', '.'])
+        && !branch.ends_with(['/', '.'])
+        && std::path::Path::new(branch)
+            .extension()
+            .is_none_or(|extension| extension != "lock")
+        && !branch.contains("..")
+        && !branch.contains("//")
+        && !branch.contains("@{")
+        && branch.bytes().all(|b| {
+            b.is_ascii_graphic() && !matches!(b, b'~' | b'^' | b':' | b'?' | b'*' | b'[' | b'\\')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Setting {
+            field: field.to_owned(),
+            message: format!(
+                "{branch:?} is not a Git branch name: use letters, digits and / . _ - (e.g. main or release/v2)"
+            ),
+        })
+    }
+}
+
 fn nat_gateway_mode(text: &str) -> Result<NatGatewayMode> {
     NatGatewayMode::ALL
         .into_iter()
@@ -324,7 +400,9 @@ const TABLE_COMMENTS: [(&str, &str); 8] = [
     ),
     (
         "flux",
-        "Whether the cluster entry gets the local flavour (gitops/clusters/local, the kind run).",
+        "Whether the cluster entry gets the local flavour (gitops/clusters/local, the kind run),\n\
+         and the GitHub repository (owner/repo, the root's github_repository) and branch the\n\
+         cluster's FluxInstance syncs from (gitops/clusters/<name>/flux-instance.yaml).",
     ),
     (
         "logs",

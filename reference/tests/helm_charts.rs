@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use bkt_helm::charts::{cloudnative_pg, flux_operator, vault};
+use bkt_helm::charts::{cloudnative_pg, vault};
 use bkt_helm::{CATALOG, Error, WithExtra};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -36,22 +36,10 @@ fn vault_bootstrap_job_runs_the_server_image() {
     );
 }
 
-/// The Flux Operator has no `HelmRelease`: `scripts/up.sh` installs it with Helm, from the
-/// catalog's registry at the catalog's version, with no values.
+/// The Flux Operator has no `HelmRelease`: `make up` installs it with Helm (the version from
+/// `generate --print-pin flux-operator`) with no values.
 #[test]
-fn flux_operator_is_installed_at_the_catalog_pin() {
-    let script = std::fs::read_to_string(repo_root().join("scripts/up.sh")).unwrap();
-    let chart = &flux_operator::CHART;
-    assert!(
-        script.contains(&format!("flux_operator_version={}\n", chart.version)),
-        "scripts/up.sh pins another Flux Operator version than {}",
-        chart.version
-    );
-    let url = chart.oci_url().unwrap();
-    assert!(
-        script.contains(&url),
-        "scripts/up.sh installs from elsewhere than {url}"
-    );
+fn flux_operator_is_installed_with_no_values() {
     assert_eq!(
         written(&bkt_reference::values::flux_operator::values()),
         json!({})

@@ -9,9 +9,10 @@
 use k8s_openapi::Resource;
 use serde::Serialize;
 
+use crate::kinds::flux_instance::{FluxInstance, SyncKind};
 use crate::kinds::{
     CrossNamespaceSourceReference, HelmRelease, Kustomization, KustomizationSpec,
-    NamespacedObjectReference, PostBuild, SubstituteReference, Test,
+    NamespacedObjectReference, PostBuild, SourceKind, SubstituteReference, Test,
 };
 use crate::kustomize::{self, JsonPatchOp, Patch, Selector};
 use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
@@ -45,9 +46,10 @@ pub struct EntryFile {
 }
 
 /// The `clusters/<environment>/` folder: files of Flux Kustomizations chained with
-/// `dependsOn`, listed by a `kustomization.yaml`. Every layer prunes, waits for its objects and
-/// substitutes the cluster vars.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `dependsOn`, listed by a `kustomization.yaml`, and the cluster's own [`FluxInstance`] when
+/// Flux manages itself. Every layer prunes, waits for its objects and substitutes the cluster
+/// vars.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterEntry {
     /// The environment, the folder's name (`dev`).
     pub environment: String,
@@ -59,6 +61,10 @@ pub struct ClusterEntry {
     pub cluster_vars: String,
     /// The files, in the order the `kustomization.yaml` lists them.
     pub files: Vec<EntryFile>,
+    /// The cluster's Flux installation, written to [`INSTANCE_FILE`] and listed first: the
+    /// entry `Kustomization` its sync creates then applies it too, so a change to it (a new
+    /// Flux version) reaches the cluster as a merge. Its sync must apply this entry.
+    pub instance: Option<FluxInstance>,
     /// The overlay for a cluster without AWS, written to `clusters/<name>/`.
     pub local: Option<LocalOverlay>,
 }
@@ -90,6 +96,9 @@ pub struct LocalRelease {
     /// Values set to a text, as dotted paths (`database.type`) and values, in order.
     pub set: Vec<(String, String)>,
 }
+
+/// The file of the entry's [`ClusterEntry::instance`].
+pub const INSTANCE_FILE: &str = "flux-instance.yaml";
 
 impl ClusterEntry {
     /// Every layer, in file order.
@@ -133,11 +142,15 @@ impl ClusterEntry {
         let mut names = Vec::new();
         for file in &self.files {
             let stem = file.name.strip_suffix(".yaml").unwrap_or_default();
-            if stem.is_empty() || stem.contains('/') || file.name == "kustomization.yaml" {
+            if stem.is_empty()
+                || stem.contains('/')
+                || file.name == "kustomization.yaml"
+                || file.name == INSTANCE_FILE
+            {
                 return Err(Error::invalid(
                     "cluster.files.name",
                     &file.name,
-                    "name each file <something>.yaml, in the entry's folder, other than kustomization.yaml",
+                    "name each file <something>.yaml, in the entry's folder, other than kustomization.yaml and flux-instance.yaml",
                 ));
             }
             for layer in &file.layers {
@@ -151,6 +164,9 @@ impl ClusterEntry {
                 }
                 names.push(&layer.name);
             }
+        }
+        if let Some(instance) = &self.instance {
+            self.validate_instance(instance)?;
         }
         if let Some(local) = &self.local {
             check_label("cluster.local.name", &local.name)?;
@@ -168,6 +184,62 @@ impl ClusterEntry {
                     "name a layer of the entry",
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// The instance's rules: the name the operator accepts, the entry's namespace, and a sync
+    /// that creates the entry's source and applies this entry's folder.
+    fn validate_instance(&self, instance: &FluxInstance) -> Result<()> {
+        let name = instance.metadata.name.as_deref().unwrap_or_default();
+        if name != FluxInstance::NAME {
+            return Err(Error::invalid(
+                "cluster.instance.metadata.name",
+                name,
+                "name the FluxInstance flux: the operator accepts no other name",
+            ));
+        }
+        let namespace = instance.metadata.namespace.as_deref().unwrap_or_default();
+        if namespace != self.namespace {
+            return Err(Error::invalid(
+                "cluster.instance.metadata.namespace",
+                namespace,
+                "put the FluxInstance in the entry's namespace, where its sync creates the entry's source",
+            ));
+        }
+        let Some(sync) = &instance.spec.sync else {
+            return Err(Error::invalid(
+                "cluster.instance.spec.sync",
+                "unset",
+                "set the sync that creates the entry's source and applies clusters/<environment>",
+            ));
+        };
+        let sync_name = sync.name.as_deref().unwrap_or(&self.namespace);
+        let kind = match sync.kind {
+            SyncKind::GitRepository => SourceKind::GitRepository,
+            SyncKind::OciRepository => SourceKind::OciRepository,
+            SyncKind::Bucket => SourceKind::Bucket,
+        };
+        if sync_name != self.source.name || kind != self.source.kind {
+            return Err(Error::invalid(
+                "cluster.instance.spec.sync",
+                format_args!("{} {sync_name}", kind.as_str()),
+                format!(
+                    "the sync creates the source every layer applies from, {} {}: give it that kind and name",
+                    self.source.kind.as_str(),
+                    self.source.name
+                ),
+            ));
+        }
+        let path = sync.path.trim_start_matches("./").trim_end_matches('/');
+        let mut entry = String::from("clusters/");
+        entry.push_str(&self.environment);
+        if path != entry && !path.ends_with(&format!("/{entry}")) {
+            return Err(Error::invalid(
+                "cluster.instance.spec.sync.path",
+                &sync.path,
+                format!("the sync applies this entry: a path ending in {entry}"),
+            ));
         }
         Ok(())
     }
@@ -203,7 +275,18 @@ impl ClusterEntry {
                 .collect::<Result<ManifestFile>>()?;
             tree.insert(folder(&self.environment, &file.name), documents)?;
         }
-        let listing = kustomize::Kustomization::of(self.files.iter().map(|file| file.name.clone()));
+        if let Some(instance) = &self.instance {
+            tree.insert(
+                folder(&self.environment, INSTANCE_FILE),
+                ManifestFile::single(Manifest::new(instance)?),
+            )?;
+        }
+        let listing = kustomize::Kustomization::of(
+            self.instance
+                .iter()
+                .map(|_| INSTANCE_FILE.to_owned())
+                .chain(self.files.iter().map(|file| file.name.clone())),
+        );
         tree.insert(
             folder(&self.environment, "kustomization.yaml"),
             ManifestFile::single(Manifest::new(&listing)?),
@@ -222,6 +305,15 @@ impl ClusterEntry {
         let mut base = String::from("../");
         base.push_str(&self.environment);
         let mut patches = Vec::new();
+        // A cluster without the Flux Operator (kind, `flux install`) has no FluxInstance CRD.
+        if self.instance.is_some() {
+            patches.push(Patch::delete(
+                <FluxInstance as Resource>::API_VERSION,
+                <FluxInstance as Resource>::KIND,
+                FluxInstance::NAME,
+                Some(&self.namespace),
+            )?);
+        }
         for layer in self.layers().filter(|layer| layer.name != local.kept) {
             patches.push(Patch::delete(
                 <Kustomization as Resource>::API_VERSION,

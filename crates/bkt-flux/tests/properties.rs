@@ -94,6 +94,7 @@ fn entry(names: &[String], depends_on: &[Vec<usize>]) -> bkt_flux::cluster::Clus
             name: "chain.yaml".into(),
             layers,
         }],
+        instance: None,
         local: None,
         environment: "dev".into(),
         namespace: "flux-system".into(),

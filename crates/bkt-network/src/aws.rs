@@ -181,8 +181,9 @@ bkt_core::terraform_kind! {
 bkt_core::terraform_kind! {
     /// `aws_region` (data source): the provider's region.
     pub data Region => "aws_region" {}
-    /// Attributes of the `aws_region` data source.
-    pub ref RegionRef { name }
+    /// Attributes of the `aws_region` data source: `id`, the region's name (`eu-west-1`) in both
+    /// provider 5.x and 6.x (6.x deprecates `name` for `region`, which 5.x does not have).
+    pub ref RegionRef { id }
 }
 
 bkt_core::terraform_kind! {

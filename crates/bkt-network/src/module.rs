@@ -480,7 +480,7 @@ impl NetworkModule {
             VpcEndpoint {
                 vpc_id: Some(vpc.get().id().into()),
                 service_name: Some(
-                    Expr::template(["com.amazonaws.".into(), region.get().name(), ".s3".into()])
+                    Expr::template(["com.amazonaws.".into(), region.get().id(), ".s3".into()])
                         .into(),
                 ),
                 vpc_endpoint_type: Some("Gateway".into()),

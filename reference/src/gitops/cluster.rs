@@ -1,11 +1,17 @@
 //! The reference platform's cluster entry `clusters/<env>/`: the chain of Flux Kustomizations
 //! (controllers → configs → vault bootstrap and platform → vault secrets → apps, with Vault's
-//! OIDC sign-in after the bootstrap and the platform) and the `local` flavour, built from the
-//! `bkt_flux::cluster` types.
+//! OIDC sign-in after the bootstrap and the platform), the cluster's `FluxInstance` and the
+//! `local` flavour, built from the `bkt_flux::cluster` types.
 
 use bkt_flux::Duration;
 use bkt_flux::cluster::{ClusterEntry, EntryFile, Layer, LocalOverlay, LocalRelease};
+use bkt_flux::kinds::flux_instance::{
+    Cluster, ClusterType, Component, Distribution, FluxInstance, FluxInstanceSpec, Sync,
+};
 use bkt_flux::kinds::{CrossNamespaceSourceReference, SourceKind};
+
+use crate::Environment;
+use crate::gitops::BOOTSTRAP_SOURCE;
 
 fn layer(
     name: &str,
@@ -25,18 +31,60 @@ fn layer(
     }
 }
 
-/// The entry of the environment `environment` (`clusters/<environment>/`), with the local
-/// flavour when `local_flavour`.
+/// The entry of `environment` (`clusters/<name>/`): its chain, its `FluxInstance`, and the
+/// local flavour when the environment asks for it.
 #[must_use]
-pub fn entry(environment: &str, local_flavour: bool) -> ClusterEntry {
+pub fn entry(environment: &Environment) -> ClusterEntry {
+    let (namespace, source) = BOOTSTRAP_SOURCE;
     ClusterEntry {
-        environment: environment.into(),
-        namespace: "flux-system".into(),
-        source: CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
+        environment: environment.name().into(),
+        namespace: namespace.into(),
+        source: CrossNamespaceSourceReference::new(SourceKind::GitRepository, source),
         cluster_vars: "cluster-vars".into(),
-        files: files(environment),
-        local: local_flavour.then(local_overlay),
+        files: files(environment.name()),
+        instance: Some(instance(environment)),
+        local: environment.local_flavour.then(local_overlay),
     }
+}
+
+/// The Secret `make up` writes for the sync's clone: `GITHUB_TOKEN` as the password, or empty
+/// (an anonymous clone of a public repository).
+pub const PULL_SECRET: &str = "flux-system";
+
+/// The cluster's Flux: upstream Flux [`bkt_flux::kinds::flux_instance::FLUX_VERSION`] with the
+/// four controllers the tree uses (sources, Kustomizations, Helm releases, notifications), for
+/// EKS, with Flux's own `NetworkPolicy` objects (its namespace has no others), syncing
+/// `gitops/clusters/<name>` of the environment's repository and branch into the source every
+/// layer applies from.
+fn instance(environment: &Environment) -> FluxInstance {
+    let (namespace, _) = BOOTSTRAP_SOURCE;
+    let mut url = String::from("https://github.com/");
+    url.push_str(&environment.repository);
+    url.push_str(".git");
+    let mut path = String::from("./gitops/clusters/");
+    path.push_str(environment.name());
+    FluxInstance::named(
+        namespace,
+        FluxInstanceSpec {
+            components: vec![
+                Component::SourceController,
+                Component::KustomizeController,
+                Component::HelmController,
+                Component::NotificationController,
+            ],
+            cluster: Some(Cluster {
+                kind: Some(ClusterType::Aws),
+                network_policy: true,
+                domain: None,
+                multitenant: None,
+            }),
+            sync: Some(Sync {
+                pull_secret: Some(PULL_SECRET.to_owned()),
+                ..Sync::git_branch(url, &environment.branch, path)
+            }),
+            ..FluxInstanceSpec::new(Distribution::upstream())
+        },
+    )
 }
 
 /// The files of an environment's entry: infrastructure, platform, apps.
@@ -174,7 +222,7 @@ mod tests {
     use bkt_flux::Error;
 
     fn dev() -> ClusterEntry {
-        entry("dev", true)
+        entry(&Environment::named("dev"))
     }
 
     #[test]
@@ -225,6 +273,61 @@ mod tests {
         }
     }
 
+    /// The instance syncs this entry into the source every layer reads: what the operator
+    /// creates from it is what `gitops/` assumes (docs/twin.md, flux-system).
+    #[test]
+    fn the_instance_syncs_the_entry_into_the_layers_source() {
+        let entry = dev();
+        let instance = entry.instance.as_ref().unwrap();
+        let sync = instance.spec.sync.as_ref().unwrap();
+        assert_eq!(sync.path, "./gitops/clusters/dev");
+        assert_eq!(sync.reference, "refs/heads/main");
+        assert_eq!(sync.url, "https://github.com/example-org/bkt-platform.git");
+        for layer in entry.layers() {
+            assert_eq!(entry.kustomization(layer).spec.source_ref, entry.source);
+        }
+    }
+
+    #[test]
+    fn an_instance_that_would_not_sync_this_entry_is_rejected_naming_the_field() {
+        let invalid = |change: fn(&mut FluxInstance)| {
+            let mut entry = dev();
+            change(entry.instance.as_mut().unwrap());
+            match entry.validate().unwrap_err() {
+                Error::Invalid { field, .. } => field,
+                other => panic!("{other}"),
+            }
+        };
+        assert_eq!(
+            invalid(|instance| instance.metadata.name = Some("flux-dev".into())),
+            "cluster.instance.metadata.name"
+        );
+        assert_eq!(
+            invalid(|instance| instance.metadata.namespace = Some("flux".into())),
+            "cluster.instance.metadata.namespace"
+        );
+        assert_eq!(
+            invalid(|instance| instance.spec.sync = None),
+            "cluster.instance.spec.sync"
+        );
+        assert_eq!(
+            invalid(|instance| {
+                if let Some(sync) = instance.spec.sync.as_mut() {
+                    sync.name = Some("fleet".into());
+                }
+            }),
+            "cluster.instance.spec.sync"
+        );
+        assert_eq!(
+            invalid(|instance| {
+                if let Some(sync) = instance.spec.sync.as_mut() {
+                    sync.path = "./gitops/clusters/prod".into();
+                }
+            }),
+            "cluster.instance.spec.sync.path"
+        );
+    }
+
     #[test]
     fn bad_names_are_rejected_naming_the_field() {
         let mut entry = dev();
@@ -241,6 +344,11 @@ mod tests {
         entry.files[0].name = "kustomization.yaml".into();
         assert!(matches!(entry.validate().unwrap_err(),
             Error::Invalid(bkt_core::Invalid { field, .. }) if field == "cluster.files.name"));
+
+        let mut entry = dev();
+        entry.files[0].name = bkt_flux::cluster::INSTANCE_FILE.into();
+        assert!(matches!(entry.validate().unwrap_err(),
+            Error::Invalid { field, .. } if field == "cluster.files.name"));
 
         let mut entry = dev();
         if let Some(local) = entry.local.as_mut() {

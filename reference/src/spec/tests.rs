@@ -51,7 +51,7 @@ fn a_file_with_only_the_image_tag_is_the_default() {
 }
 
 /// Each key of the file, with a value other than the default, as a TOML snippet.
-const KEY_FLIPS: [(&str, &str); 18] = [
+const KEY_FLIPS: [(&str, &str); 20] = [
     (
         "sample_app.image_tag",
         "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
@@ -100,6 +100,11 @@ const KEY_FLIPS: [(&str, &str); 18] = [
         "[github_oidc]\ncreate_provider = false\n",
     ),
     ("logs.retention_days", "[logs]\nretention_days = 30\n"),
+    (
+        "flux.repository",
+        "[flux]\nrepository = \"acme/platform\"\n",
+    ),
+    ("flux.branch", "[flux]\nbranch = \"release/v2\"\n"),
 ];
 
 /// `flux.local_flavour` is tested apart: it adds or removes `clusters/local`.
@@ -268,6 +273,10 @@ fn every_bad_value_names_its_path_and_the_expected_form() {
             "network.flow_log_retention_days",
         ),
         ("[dns]\ndomain = \"Not A Domain\"\n", "dns.domain"),
+        ("[flux]\nrepository = \"bkt-platform\"\n", "flux.repository"),
+        ("[flux]\nrepository = \"-org/repo\"\n", "flux.repository"),
+        ("[flux]\nbranch = \"feature..x\"\n", "flux.branch"),
+        ("[flux]\nbranch = \"my branch\"\n", "flux.branch"),
         (
             "[dns]\nvalidation_timeout = \"45\"\n",
             "dns.validation_timeout",

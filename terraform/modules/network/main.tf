@@ -129,7 +129,7 @@ resource "aws_route_table_association" "private" {
 # Image pulls from ECR (layers live in S3) skip the NAT gateway and its per-GB charge.
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  service_name      = "com.amazonaws.${data.aws_region.current.id}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = [for table in aws_route_table.private : table.id]
 

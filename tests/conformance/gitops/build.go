@@ -106,6 +106,37 @@ func (f Finding) String() string {
 	return f.Message
 }
 
+const fluxInstanceAPIVersion = "fluxcd.controlplane.io/v1"
+
+// checkInstance checks the cluster's FluxInstance, the one object of the cluster folder that is
+// not a Kustomization: its shape, and that the sync the Flux Operator makes of it is the
+// GitRepository flux-system/flux-system and the flux-system Kustomization applying clusterDir,
+// the entry this suite (and the twin) build.
+func checkInstance(o Object, clusterDir string) []Finding {
+	finding := func(msg string) []Finding { return []Finding{{File: o.File, Object: o.ID(), Message: msg}} }
+	var instance shapeObject[fluxInstanceSpec]
+	if err := yaml.UnmarshalStrict(o.YAML, &instance); err != nil {
+		return finding(err.Error())
+	}
+	if instance.Metadata.Name != "flux" || instance.Metadata.Namespace != FluxNamespace {
+		return finding("the Flux Operator accepts one FluxInstance, flux, here in " + FluxNamespace)
+	}
+	sync := instance.Spec.Sync
+	if sync == nil {
+		return finding("the FluxInstance has no sync: nothing would create GitRepository " + FluxSourceName + " or apply " + clusterDir)
+	}
+	name := sync.Name
+	if name == "" {
+		name = instance.Metadata.Namespace
+	}
+	path := strings.TrimSuffix(strings.TrimPrefix(sync.Path, "./"), "/")
+	if sync.Kind != "GitRepository" || name != FluxSourceName || path != filepath.ToSlash(clusterDir) {
+		return finding(fmt.Sprintf("the sync makes %s %s applying %s; the tree is built as GitRepository %s applying %s",
+			sync.Kind, name, sync.Path, FluxSourceName, clusterDir))
+	}
+	return nil
+}
+
 // Build builds clusterDir (relative to root, e.g. gitops/clusters/dev) the way the flux-system
 // Kustomization does, then every Kustomization path it declares, substituting vars the way
 // kustomize-controller does with --feature-gates=StrictPostBuildSubstitutions=true.
@@ -131,6 +162,10 @@ func Build(root, clusterDir string, vars map[string]string) (*Tree, error) {
 	}
 	for _, o := range objs {
 		av, k := o.Kind()
+		if av == fluxInstanceAPIVersion && k == "FluxInstance" {
+			tree.Findings = append(tree.Findings, checkInstance(o, clusterDir)...)
+			continue
+		}
 		if k != kustomizev1.KustomizationKind || !strings.HasPrefix(av, kustomizev1.GroupVersion.Group+"/") {
 			tree.Findings = append(tree.Findings, Finding{File: o.File, Object: o.ID(),
 				Message: "the cluster folder must hold only Flux Kustomizations; move this object into the layer that owns it"})

@@ -263,6 +263,38 @@ type mariaDBGrantSpec struct {
 	CleanupPolicy string     `json:"cleanupPolicy,omitempty"`
 }
 
+// --- Flux Operator (fluxcd.controlplane.io), from api/v1/fluxinstance_types.go of v0.59.0 ---
+
+type fluxInstanceSpec struct {
+	Distribution struct {
+		Version            string `json:"version"`
+		Registry           string `json:"registry"`
+		Variant            string `json:"variant,omitempty"`
+		ImagePullSecret    string `json:"imagePullSecret,omitempty"`
+		Artifact           string `json:"artifact,omitempty"`
+		ArtifactPullSecret string `json:"artifactPullSecret,omitempty"`
+	} `json:"distribution"`
+	Components []string `json:"components,omitempty"`
+	Cluster    *struct {
+		Domain        string `json:"domain,omitempty"`
+		Multitenant   bool   `json:"multitenant,omitempty"`
+		NetworkPolicy bool   `json:"networkPolicy"`
+		Type          string `json:"type,omitempty"`
+		Size          string `json:"size,omitempty"`
+	} `json:"cluster,omitempty"`
+	Wait *bool `json:"wait,omitempty"`
+	Sync *struct {
+		Name       string `json:"name,omitempty"`
+		Interval   string `json:"interval,omitempty"`
+		Kind       string `json:"kind"`
+		URL        string `json:"url"`
+		Ref        string `json:"ref"`
+		Path       string `json:"path"`
+		PullSecret string `json:"pullSecret,omitempty"`
+		Provider   string `json:"provider,omitempty"`
+	} `json:"sync,omitempty"`
+}
+
 func shapeOf[S any]() func([]byte) error {
 	return func(raw []byte) error { return yaml.UnmarshalStrict(raw, &shapeObject[S]{}) }
 }
@@ -280,6 +312,7 @@ var shapes = map[string]func([]byte) error{
 	"k8s.mariadb.com/v1alpha1/Database":                shapeOf[mariaDBDatabaseSpec](),
 	"k8s.mariadb.com/v1alpha1/User":                    shapeOf[mariaDBUserSpec](),
 	"k8s.mariadb.com/v1alpha1/Grant":                   shapeOf[mariaDBGrantSpec](),
+	"fluxcd.controlplane.io/v1/FluxInstance":           shapeOf[fluxInstanceSpec](),
 }
 
 // checkShape decodes an object of a kind without a published Go type strictly into its shape.

@@ -3,7 +3,8 @@
 //! [`OciRepository`], [`HelmRepository`] (`source.toolkit.fluxcd.io/v1`), [`HelmRelease`]
 //! (`helm.toolkit.fluxcd.io/v2`), [`Receiver`] (`notification.toolkit.fluxcd.io/v1`), and
 //! [`Provider`] and [`Alert`] (`notification.toolkit.fluxcd.io/v1beta3`, the newest version
-//! Flux serves for them).
+//! Flux serves for them). [`flux_instance::FluxInstance`] (`fluxcd.controlplane.io/v1`) is the
+//! Flux Operator's: the Flux distribution a cluster runs and the source it syncs itself from.
 //!
 //! Each object is `metadata` (k8s-openapi's `ObjectMeta`) and a typed `spec`; `apiVersion` and
 //! `kind` come from the type. Fields the CRD requires are plain fields (set through each spec's
@@ -18,6 +19,7 @@
 pub mod aws_load_balancer;
 pub mod cnpg;
 pub mod external_secrets;
+pub mod flux_instance;
 mod helm;
 mod kustomization;
 pub mod mariadb;

@@ -410,3 +410,92 @@ fn a_kustomize_component_with_keys_it_does_not_hold_is_rejected() {
         "{error}"
     );
 }
+
+#[test]
+fn flux_instance_writes_the_crds_field_names() {
+    use flux_instance::{
+        Cluster, ClusterType, Component, Distribution, FluxInstance, FluxInstanceSpec, Sync,
+    };
+    let object = FluxInstance::named(
+        "flux-system",
+        FluxInstanceSpec {
+            components: vec![Component::SourceController, Component::SourceWatcher],
+            cluster: Some(Cluster {
+                kind: Some(ClusterType::OpenShift),
+                network_policy: false,
+                domain: Some("cluster.local".into()),
+                multitenant: Some(true),
+            }),
+            wait: Some(true),
+            sync: Some(Sync {
+                name: Some("fleet".into()),
+                interval: Some(Duration::minutes(5)),
+                pull_secret: Some("git-auth".into()),
+                ..Sync::git_branch("https://example.com/fleet.git", "main", "clusters/dev")
+            }),
+            ..FluxInstanceSpec::new(Distribution {
+                version: "2.9.x".into(),
+                registry: "ghcr.io/fluxcd".into(),
+                artifact: Some(
+                    "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests".into(),
+                ),
+            })
+        },
+    );
+    assert_eq!(
+        yaml(&object),
+        "apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata:
+  name: flux
+  namespace: flux-system
+spec:
+  distribution:
+    version: 2.9.x
+    registry: ghcr.io/fluxcd
+    artifact: oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests
+  components:
+    - source-controller
+    - source-watcher
+  cluster:
+    type: openshift
+    networkPolicy: false
+    domain: cluster.local
+    multitenant: true
+  wait: true
+  sync:
+    name: fleet
+    interval: 5m
+    kind: GitRepository
+    url: https://example.com/fleet.git
+    ref: refs/heads/main
+    path: clusters/dev
+    pullSecret: git-auth
+"
+    );
+}
+
+#[test]
+fn flux_instance_reads_the_operators_form_and_refuses_what_its_crd_refuses() {
+    use flux_instance::{ClusterType, FluxInstance, SyncKind};
+    let object = read::<FluxInstance>(
+        "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: \"2.x\"\n    registry: ghcr.io/fluxcd\n  cluster:\n    type: gcp\n    networkPolicy: true\n  sync:\n    kind: OCIRepository\n    url: oci://ghcr.io/org/fleet\n    ref: latest\n    path: clusters/prod\n",
+    )
+    .unwrap();
+    let cluster = object.spec.cluster.unwrap();
+    assert_eq!(cluster.kind, Some(ClusterType::Gcp));
+    assert!(object.spec.components.is_empty());
+    let sync = object.spec.sync.unwrap();
+    assert_eq!(
+        (sync.kind, sync.reference.as_str()),
+        (SyncKind::OciRepository, "latest")
+    );
+
+    // The CRD's enum has no such component, and cluster.networkPolicy is required.
+    let base = "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\nspec:\n  distribution:\n    version: 2.9.6\n    registry: ghcr.io/fluxcd\n";
+    let error =
+        read::<FluxInstance>(&format!("{base}  components: [helm-operator]\n")).unwrap_err();
+    assert!(error.contains("helm-operator"), "{error}");
+    let error = read::<FluxInstance>(&format!("{base}  cluster:\n    type: aws\n")).unwrap_err();
+    assert!(error.contains("networkPolicy"), "{error}");
+}

@@ -1,6 +1,6 @@
 mock_provider "aws" {
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { id = "eu-west-1" }
   }
   # The provider validates ARN syntax, so generated random strings will not do.
   mock_resource "aws_cloudwatch_log_group" {
