@@ -294,7 +294,7 @@ mod tests {
             let mut entry = dev();
             change(entry.instance.as_mut().unwrap());
             match entry.validate().unwrap_err() {
-                Error::Invalid { field, .. } => field,
+                Error::Invalid(bkt_core::Invalid { field, .. }) => field,
                 other => panic!("{other}"),
             }
         };
@@ -348,7 +348,7 @@ mod tests {
         let mut entry = dev();
         entry.files[0].name = bkt_flux::cluster::INSTANCE_FILE.into();
         assert!(matches!(entry.validate().unwrap_err(),
-            Error::Invalid { field, .. } if field == "cluster.files.name"));
+            Error::Invalid(bkt_core::Invalid { field, .. }) if field == "cluster.files.name"));
 
         let mut entry = dev();
         if let Some(local) = entry.local.as_mut() {
