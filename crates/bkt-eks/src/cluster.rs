@@ -910,7 +910,9 @@ impl EksModule {
                     ),
                     referenced_security_group_id: Some(Expr::each_value().into()),
                     ip_protocol: Some("tcp".into()),
-                    from_port: Some(0.into()),
+                    from_port: Some(Arg::from(1024).why(
+                        "Unprivileged ports only: Pod Security restricted runs every pod as non-root, so none listens below 1024.",
+                    )),
                     to_port: Some(65535.into()),
                     tags: Some(var_tags()),
                     ..VpcSecurityGroupIngressRule::default()

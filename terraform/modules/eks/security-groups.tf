@@ -12,8 +12,9 @@ resource "aws_vpc_security_group_ingress_rule" "load_balancer" {
   description                  = "From load balancer ${each.key} to its targets"
   referenced_security_group_id = each.value
   ip_protocol                  = "tcp"
-  from_port                    = 0
-  to_port                      = 65535
+  # Unprivileged ports only: Pod Security restricted runs every pod as non-root, so none listens below 1024.
+  from_port = 1024
+  to_port   = 65535
 
   tags = var.tags
 }
