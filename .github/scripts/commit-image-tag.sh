@@ -54,7 +54,7 @@ for attempt in 1 2 3; do
     commit --quiet -m "dev: deploy sample-app ${tag:0:12}" -m "Image: ${tag}"
   # The branch is the bot's: a re-run that would propose the same tree on the same base leaves it.
   if git fetch --quiet --depth=2 "$remote" "refs/heads/$branch" 2>/dev/null &&
-    [[ $(git rev-parse FETCH_HEAD^{tree}) == $(git rev-parse HEAD^{tree}) ]] &&
+    [[ $(git rev-parse "FETCH_HEAD^{tree}") == $(git rev-parse "HEAD^{tree}") ]] &&
     [[ $(git rev-parse FETCH_HEAD^) == $(git rev-parse HEAD^) ]]; then
     echo "$branch already proposes $tag on $base's tip; nothing to push"
   elif git push --quiet --force "$remote" "HEAD:refs/heads/$branch"; then
