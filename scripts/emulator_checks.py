@@ -31,8 +31,10 @@ GITHUB_ISSUER = "token.actions.githubusercontent.com"
 # (environments/<env>.toml; dev's node sizes are those of its emulator.tfvars, prod's the root's
 # own defaults, which its emulator.tfvars leaves alone).
 EXPECTED = {
-    "dev": {"zones": 2, "nat_gateways": 1, "capacity_type": "SPOT", "instance_types": ["t3.large"], "scaling": (1, 1, 2)},
-    "prod": {"zones": 3, "nat_gateways": 3, "capacity_type": "ON_DEMAND", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "scaling": (3, 3, 6)},
+    "dev": {"zones": 2, "nat_gateways": 1, "capacity_type": "SPOT", "instance_types": ["t3.large"], "scaling": (1, 1, 2),
+            "admin_cidrs": ["203.0.113.0/24"]},
+    "prod": {"zones": 3, "nat_gateways": 3, "capacity_type": "ON_DEMAND", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "scaling": (3, 3, 6),
+             "admin_cidrs": ["198.51.100.0/24"]},
 }
 
 
@@ -213,6 +215,26 @@ def check_applied(workdir, env):
     c.check(len(flow_logs) == 1 and flow_logs[0]["TrafficType"] == "ALL", "VPC flow logs capture ALL traffic")
     default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
     c.check(not default_sg["IpPermissions"] and not default_sg["IpPermissionsEgress"], "the default security group has no rules")
+    # The load balancers' frontends (environments/<env>.toml [network] admin_ingress_cidrs): the public
+    # one admits everyone, the admin one only its ranges, both on 80 and 443 alone; each sends TCP
+    # only into the VPC. Their IDs are the cluster vars the Ingresses' security-groups annotation reads.
+    frontends = {"public": (cluster_vars["ALB_PUBLIC_SECURITY_GROUP_ID"], ["0.0.0.0/0"]),
+                 "admin": (cluster_vars["ALB_ADMIN_SECURITY_GROUP_ID"], want["admin_cidrs"])}
+    for frontend, (group_id, cidrs) in frontends.items():
+        groups = ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroups"]
+        group = groups[0] if groups else {}
+        c.check(group.get("VpcId") == vpc_id and group.get("GroupName") == f"{name}-lb-{frontend}",
+                f"the {frontend} load balancer's group {group_id} is {name}-lb-{frontend} in the VPC (got {group.get('GroupName')}, {group.get('VpcId')})")
+        ingress = sorted((p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"), r["CidrIp"])
+                         for p in group.get("IpPermissions", []) for r in p.get("IpRanges", []))
+        others = [p for p in group.get("IpPermissions", []) if p.get("UserIdGroupPairs") or p.get("Ipv6Ranges") or p.get("PrefixListIds")]
+        want_ingress = sorted(("tcp", port, port, cidr) for cidr in cidrs for port in (80, 443))
+        c.check(ingress == want_ingress and not others,
+                f"the {frontend} load balancer admits exactly {cidrs} on 80 and 443 (got {ingress}, other sources {others})")
+        egress = sorted((p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"), r["CidrIp"])
+                        for p in group.get("IpPermissionsEgress", []) for r in p.get("IpRanges", []))
+        c.check(egress == [("tcp", 0, 65535, cluster_vars["VPC_CIDR"])],
+                f"the {frontend} load balancer sends only TCP into the VPC (got {egress})")
     nats = [n for n in ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"] if n["State"] != "deleted"]
     c.check(len(nats) == want["nat_gateways"], f"{env} runs {want['nat_gateways']} NAT gateway(s) (got {len(nats)})")
     nat_zones = {s["AvailabilityZone"] for s in ec2.describe_subnets(SubnetIds=[n["SubnetId"] for n in nats])["Subnets"]} if nats else set()

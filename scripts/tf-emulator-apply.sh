@@ -47,7 +47,8 @@ if [[ ! -f "$work/state-bucket" ]]; then
 fi
 
 # EMULATOR GAPS: moto has no API for EKS add-ons, access entries or identity provider configs
-# (and we use no pod identity associations), so in this copy only those resources are overridden
+# (and we use no pod identity associations), and its clusters report no cluster security group
+# (so the load balancers' rule on it has no group to go to); in this copy only those resources are overridden
 # to zero instances. The real module code is unchanged; docs/terraform.md lists what this leaves
 # unproven.
 cat >"$tf/modules/eks/emulator_override.tf" <<'HCL'
@@ -64,6 +65,10 @@ resource "aws_eks_access_entry" "admin" {
 }
 
 resource "aws_eks_access_policy_association" "admin" {
+  for_each = {}
+}
+
+resource "aws_vpc_security_group_ingress_rule" "load_balancer" {
   for_each = {}
 }
 HCL

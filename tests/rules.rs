@@ -26,6 +26,9 @@ fn kinds() -> BTreeMap<&'static str, bool> {
     taggable!(
         Vpc,
         DefaultSecurityGroup,
+        SecurityGroup,
+        VpcSecurityGroupIngressRule,
+        VpcSecurityGroupEgressRule,
         InternetGateway,
         Subnet,
         Eip,

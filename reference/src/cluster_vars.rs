@@ -84,6 +84,10 @@ cluster_vars! {
     sample_app_image_repository => "SAMPLE_APP_IMAGE_REPOSITORY" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app",
     /// `owner/repo` of the GitHub repository (Flux's commit-status provider).
     github_repository => "GITHUB_REPOSITORY" = "bkt-platform/platform",
+    /// The public load balancer's frontend security group (Ingress class `alb`).
+    alb_public_security_group_id => "ALB_PUBLIC_SECURITY_GROUP_ID" = "sg-0123456789abcdef0",
+    /// The admin UIs' load balancer's frontend security group (Ingress class `alb-admin`).
+    alb_admin_security_group_id => "ALB_ADMIN_SECURITY_GROUP_ID" = "sg-0123456789abcdef1",
     /// Days OpenSearch keeps the container logs (`logs.retention_days` of the environment's
     /// spec; the logs' setup Job makes its retention policy of it).
     log_retention_days => "LOG_RETENTION_DAYS" = "7",

@@ -18,7 +18,10 @@ use bkt_eks::{
     WorkloadIdentityInputs,
 };
 use bkt_network::dns::ValidationTimeout;
-use bkt_network::{Cidr, DnsInputs, FlowLogRetention, NatGatewayMode, NetworkInputs};
+use bkt_network::{
+    Cidr, DnsInputs, FlowLogRetention, LoadBalancerIngress, NatGatewayMode, NetworkInputs,
+    SourceCidr,
+};
 use bkt_oidc::GithubOidcInputs;
 use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
 use bkt_oidc::policy::{PolicyDocument, Statement};
@@ -59,6 +62,19 @@ pub const APPLY_ROLE_SERVICES: [&str; 10] = [
     "secretsmanager",
 ];
 
+/// The frontend of the public load balancer: the sample app, Authentik (browsers and the EKS
+/// control plane fetch its OIDC documents) and Flux's webhook receiver (GitHub calls it).
+pub const PUBLIC_LOAD_BALANCER: &str = "public";
+
+/// The frontend of the admin UIs' load balancer: Vault, Headlamp, Grafana, OpenSearch Dashboards.
+pub const ADMIN_LOAD_BALANCER: &str = "admin";
+
+/// The listener ports of both load balancers: HTTP (redirected) and HTTPS.
+pub const LOAD_BALANCER_PORTS: [u16; 2] = [80, 443];
+
+/// The default admin range, TEST-NET-3 (`203.0.113.0/24`).
+const ADMIN_PLACEHOLDER: std::net::Ipv4Addr = std::net::Ipv4Addr::new(203, 0, 113, 0);
+
 /// The regular expression of `owner/repo`, as the root's `github_repository` validation uses it.
 pub const GITHUB_REPOSITORY_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$";
 
@@ -93,6 +109,9 @@ pub struct EnvironmentRoot {
     pub nat_gateway_mode: NatGatewayMode,
     /// Days CloudWatch keeps the VPC's flow logs.
     pub flow_log_retention_days: FlowLogRetention,
+    /// The IPv4 ranges that may reach the admin UIs' load balancer ([`ADMIN_LOAD_BALANCER`]);
+    /// the public one ([`PUBLIC_LOAD_BALANCER`]) admits every address.
+    pub admin_ingress_cidrs: Vec<SourceCidr>,
     /// The cluster's Kubernetes version.
     pub kubernetes_version: KubernetesVersion,
     /// Days CloudWatch keeps the control plane's logs.
@@ -150,6 +169,9 @@ impl EnvironmentRoot {
             availability_zones: 2,
             nat_gateway_mode: NatGatewayMode::Single,
             flow_log_retention_days: FlowLogRetention::DEFAULT,
+            // TEST-NET-3 (RFC 5737): routes nowhere, so an environment that names no network of
+            // its own has its admin UIs closed rather than open.
+            admin_ingress_cidrs: vec![SourceCidr::network_of(ADMIN_PLACEHOLDER, 24)],
             kubernetes_version: KubernetesVersion::default(),
             log_retention_days: FlowLogRetention::DEFAULT,
             // On-demand: Vault's Raft members, OpenSearch and the databases must not go with
@@ -166,6 +188,28 @@ impl EnvironmentRoot {
             network_policy: true,
             log_index_retention_days: 7,
         }
+    }
+
+    /// The frontends of the environment's two load balancers: public (every address) and admin
+    /// ([`Self::admin_ingress_cidrs`]), both on [`LOAD_BALANCER_PORTS`].
+    ///
+    /// # Errors
+    /// [`crate::Error::Network`] when `admin_ingress_cidrs` is empty.
+    pub fn load_balancers(&self) -> Result<[LoadBalancerIngress; 2]> {
+        Ok([
+            LoadBalancerIngress::new(
+                "network.load_balancers",
+                PUBLIC_LOAD_BALANCER,
+                [SourceCidr::ANYWHERE],
+                LOAD_BALANCER_PORTS,
+            )?,
+            LoadBalancerIngress::new(
+                "network.admin_ingress_cidrs",
+                ADMIN_LOAD_BALANCER,
+                self.admin_ingress_cidrs.iter().copied(),
+                LOAD_BALANCER_PORTS,
+            )?,
+        ])
     }
 
     /// The state object's key in the bucket: one per environment.
@@ -308,6 +352,7 @@ impl EnvironmentRoot {
             ));
         }
         crate::bootstrap::check_region("terraform.region", &self.region)?;
+        self.load_balancers()?;
         if !(2..=3).contains(&self.availability_zones) {
             return Err(crate::Error::invalid(
                 "network.availability_zones",
@@ -402,6 +447,11 @@ impl EnvironmentRoot {
                     },
                 )),
                 flow_log_retention_days: Some(self.flow_log_retention_days.days().into()),
+                load_balancers: Some(
+                    Arg::from(LoadBalancerIngress::to_input(&self.load_balancers()?)).why(
+                        "public: the sample app, Authentik (the EKS control plane fetches its OIDC documents) and Flux's\nwebhook receiver. admin: Vault, Headlamp, Grafana, OpenSearch Dashboards, from\n[network] admin_ingress_cidrs of the environment's spec file.",
+                    ),
+                ),
                 ..NetworkInputs::default()
             },
         );
@@ -458,6 +508,9 @@ impl EnvironmentRoot {
                         .into(),
                 ),
                 network_policy: Some(self.network_policy.into()),
+                load_balancer_security_group_ids: Some(
+                    network.get().load_balancer_security_group_ids().into(),
+                ),
                 log_retention_days: Some(self.log_retention_days.days().into()),
                 subnet_ids: Some(network.get().private_subnet_ids().into()),
                 admin_principal_arns: Some(vars.admin_principal_arns.reference().into()),
@@ -658,6 +711,14 @@ impl EnvironmentRoot {
                 .repository_urls()
                 .index(sample_app_repository.reference()),
             github_repository: vars.github_repository.reference(),
+            alb_public_security_group_id: network
+                .get()
+                .load_balancer_security_group_ids()
+                .index(PUBLIC_LOAD_BALANCER),
+            alb_admin_security_group_id: network
+                .get()
+                .load_balancer_security_group_ids()
+                .index(ADMIN_LOAD_BALANCER),
             log_retention_days: Expr::from(self.log_index_retention_days.to_string()),
         };
 

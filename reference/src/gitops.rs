@@ -95,6 +95,7 @@ pub fn sample_app(image_tag: &str) -> apps::SampleApp {
         vpc_cidr: vars.vpc_cidr.to_string(),
         environment: vars.environment.to_string(),
         cluster_name: vars.cluster_name.to_string(),
+        load_balancer_security_group: vars.alb_public_security_group_id.to_string(),
     }
 }
 

@@ -95,7 +95,7 @@ pub struct SampleAppValues {
     pub service_account: ServiceAccount,
     /// The Service.
     pub service: Service,
-    /// The Ingress on the shared ALB.
+    /// The Ingress on the platform's public ALB.
     pub ingress: Ingress,
     /// The app container's resources.
     #[serde(default)]
@@ -313,7 +313,7 @@ impl ServiceType {
     pub const ALL: [Self; 3] = [Self::ClusterIP, Self::NodePort, Self::LoadBalancer];
 }
 
-/// The Ingress on the shared ALB.
+/// The Ingress on the platform's public ALB.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ingress {
@@ -321,7 +321,7 @@ pub struct Ingress {
     pub enabled: bool,
     /// The host (the ACM certificate is found by it); required when enabled.
     pub host: String,
-    /// The `IngressClass` (`alb`: the shared ALB).
+    /// The `IngressClass` (`alb`: the platform's public ALB).
     #[schemars(length(min = 1))]
     pub class_name: String,
     /// Extra annotations for the AWS Load Balancer Controller.

@@ -136,6 +136,8 @@ optional_table!(
         nat_gateway_mode: String,
         /// Flow log retention in days (a CloudWatch Logs value).
         flow_log_retention_days: u16,
+        /// The IPv4 ranges (no host bits) that may reach the admin UIs' load balancer.
+        admin_ingress_cidrs: Vec<String>,
     }
 );
 

@@ -25,7 +25,7 @@
 
 use bkt_eks::{CapacityType, KubernetesVersion};
 use bkt_network::dns::ValidationTimeout;
-use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode};
+use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode, SourceCidr};
 
 use crate::environment::{EnvironmentRoot, Nodes};
 use crate::settings::{
@@ -116,6 +116,15 @@ impl Environment {
             root.flow_log_retention_days =
                 FlowLogRetention::new("network.flow_log_retention_days", days)?;
         }
+        if let Some(cidrs) = &network.admin_ingress_cidrs {
+            root.admin_ingress_cidrs = cidrs
+                .iter()
+                .enumerate()
+                .map(|(index, cidr)| {
+                    SourceCidr::parse(&format!("network.admin_ingress_cidrs[{index}]"), cidr)
+                })
+                .collect::<std::result::Result<_, _>>()?;
+        }
         if let Some(domain) = dns.domain {
             check_domain("dns.domain", &domain)?;
             root.domain = domain;
@@ -184,6 +193,12 @@ impl Environment {
                 availability_zones: Some(root.availability_zones),
                 nat_gateway_mode: Some(root.nat_gateway_mode.as_str().to_owned()),
                 flow_log_retention_days: Some(root.flow_log_retention_days.days()),
+                admin_ingress_cidrs: Some(
+                    root.admin_ingress_cidrs
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
+                ),
             },
             dns: DnsSettings {
                 domain: Some(root.domain.clone()),
@@ -380,7 +395,9 @@ const TABLE_COMMENTS: [(&str, &str); 8] = [
     (
         "network",
         "The VPC: range (/16 to /20, no host bits; environments may not overlap), zones (2 or 3),\n\
-         NAT gateways (single or per_az), flow log retention (a CloudWatch Logs value, in days).",
+         NAT gateways (single or per_az), flow log retention (a CloudWatch Logs value, in days),\n\
+         admin_ingress_cidrs: the IPv4 ranges (no host bits) the admin UIs' load balancer admits\n\
+         (Vault, Headlamp, Grafana, Dashboards; the default, TEST-NET-3, routes nowhere).",
     ),
     (
         "dns",

@@ -16,11 +16,13 @@ fn configs() -> Configs {
     }
 }
 
-const VARS: [&str; 5] = [
+const VARS: [&str; 7] = [
     "DOMAIN",
     "CERTIFICATE_ARN",
     "CLUSTER_NAME",
     "ENVIRONMENT",
+    "ALB_PUBLIC_SECURITY_GROUP_ID",
+    "ALB_ADMIN_SECURITY_GROUP_ID",
     "GITHUB_REPOSITORY",
 ];
 
@@ -67,7 +69,7 @@ fn the_receiver_needs_the_bootstrap_source() {
 
 #[test]
 fn a_variable_the_cluster_lacks_fails_the_render() {
-    let mut tree = GitOpsTree::new("gitops", &VARS[..4]);
+    let mut tree = GitOpsTree::new("gitops", &VARS[..6]);
     tree.bootstrap_source(
         SourceKind::GitRepository,
         "flux-system",

@@ -7,7 +7,15 @@ use bkt_reference::gitops::platform::{Component, Platform};
 /// The dev layer alone in a tree, its `${DOMAIN}` a cluster var, the components' shared
 /// kustomize components registered as hand-written.
 fn platform_tree(platform: &Platform) -> Result<bkt_core::Tree, bkt_flux::Error> {
-    let mut tree = GitOpsTree::new("gitops", &["DOMAIN", "LOG_RETENTION_DAYS"]);
+    let mut tree = GitOpsTree::new(
+        "gitops",
+        &[
+            "DOMAIN",
+            "LOG_RETENTION_DAYS",
+            "ALB_PUBLIC_SECURITY_GROUP_ID",
+            "ALB_ADMIN_SECURITY_GROUP_ID",
+        ],
+    );
     tree.hand_written_folder("infrastructure/components");
     platform.add_to(&mut tree)?;
     tree.to_tree("bkt-platform")

@@ -98,7 +98,15 @@ fn configs(sso: Sso) -> Configs {
 /// them: the declaration's own errors pass through the layer's error.
 fn layers(declaration: SsoBuilder) -> Result<GitOpsTree, Error> {
     let sso = declaration.build()?;
-    let mut tree = GitOpsTree::new("gitops", &["DOMAIN", "LOG_RETENTION_DAYS"]);
+    let mut tree = GitOpsTree::new(
+        "gitops",
+        &[
+            "DOMAIN",
+            "LOG_RETENTION_DAYS",
+            "ALB_PUBLIC_SECURITY_GROUP_ID",
+            "ALB_ADMIN_SECURITY_GROUP_ID",
+        ],
+    );
     Platform::new("${DOMAIN}", sso.clone()).add_to(&mut tree)?;
     configs(sso.clone()).add_to(&mut tree)?;
     let bootstrap = VaultBootstrap::new("arn", "region", "role");

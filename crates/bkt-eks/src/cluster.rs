@@ -18,7 +18,7 @@ use bkt_core::hcl::{
 };
 use bkt_core::{Name, Tree, name};
 use bkt_network::FlowLogRetention;
-use bkt_network::aws::CloudwatchLogGroup;
+use bkt_network::aws::{CloudwatchLogGroup, VpcSecurityGroupIngressRule};
 use bkt_oidc::aws::{
     CallerIdentity, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, Partition,
 };
@@ -74,6 +74,8 @@ bkt_core::terraform_kind! {
         addon_versions,
         /// `network_policy`: whether vpc-cni enforces `NetworkPolicies`.
         network_policy,
+        /// `load_balancer_security_group_ids`: the load balancers' frontend groups, by name.
+        load_balancer_security_group_ids,
         /// `oidc_identity_provider` (an [`IdentityProvider::to_expr`]).
         oidc_identity_provider,
         /// `tags`.
@@ -138,6 +140,7 @@ struct Inputs {
     node_groups: Variable,
     addon_versions: Variable,
     network_policy: Variable,
+    load_balancer_security_group_ids: Variable,
     oidc_identity_provider: Variable,
     tags: Variable,
 }
@@ -421,6 +424,13 @@ impl EksModule {
                 Type::Bool,
             )
             .default(self.network_policy)
+            .non_nullable(),
+            load_balancer_security_group_ids: Variable::new(
+                name!("load_balancer_security_group_ids"),
+                "Security groups of the load balancers that send to pods (target type ip), by name: each may reach every TCP port of the cluster security group, which nodes and pods use. Pass the network module's load_balancer_security_group_ids.",
+                Type::Map(Box::new(Type::String)),
+            )
+            .default(Expr::object::<&str, Expr>([]))
             .non_nullable(),
             oidc_identity_provider: oidc_identity_provider_variable(),
             tags: Variable::new(
@@ -869,6 +879,41 @@ impl EksModule {
         let mut identity_provider_file = File::new();
         identity_provider_file.push(identity_provider.to_block());
 
+        let cluster_security_group = || {
+            cluster
+                .get()
+                .vpc_config()
+                .index(0)
+                .attr(&name!("cluster_security_group_id"))
+        };
+        let mut security_groups = File::new();
+        security_groups.push(
+            Resource::new(
+                name!("load_balancer"),
+                VpcSecurityGroupIngressRule {
+                    security_group_id: Some(cluster_security_group().into()),
+                    description: Some(
+                        Expr::template([
+                            "From load balancer ".into(),
+                            Expr::each_key(),
+                            " to its targets".into(),
+                        ])
+                        .into(),
+                    ),
+                    referenced_security_group_id: Some(Expr::each_value().into()),
+                    ip_protocol: Some("tcp".into()),
+                    from_port: Some(Arg::from(1024).why(
+                        "Unprivileged ports only: Pod Security restricted runs every pod as non-root, so none listens below 1024.",
+                    )),
+                    to_port: Some(65535.into()),
+                    tags: Some(var_tags()),
+                    ..VpcSecurityGroupIngressRule::default()
+                },
+            )
+            .for_each(inputs.load_balancer_security_group_ids.reference())
+            .why("The load balancers send to pod IPs (target type ip) on whatever port each Service targets,\nand health-check the same ports. The controller adds no rule of its own: the Ingresses name their\ngroups and leave manage-backend-security-group-rules off. Nodes and pods use this cluster security\ngroup, whose own rules (EKS's: all traffic among its members and with the control plane) carry\nnode-to-node, pod-to-pod and webhook traffic.")
+            .to_block(),
+        );
         let mut outputs = File::new();
         for output in [
             Output::new(
@@ -898,11 +943,7 @@ impl EksModule {
             Output::new(
                 name!("cluster_security_group_id"),
                 "Security group EKS created for the control plane and nodes.",
-                cluster
-                    .get()
-                    .vpc_config()
-                    .index(0)
-                    .attr(&name!("cluster_security_group_id")),
+                cluster_security_group(),
             ),
             Output::new(
                 name!("oidc_provider_arn"),
@@ -947,6 +988,7 @@ impl EksModule {
             &inputs.node_groups,
             &inputs.addon_versions,
             &inputs.network_policy,
+            &inputs.load_balancer_security_group_ids,
             &inputs.oidc_identity_provider,
             &inputs.tags,
         ] {
@@ -965,6 +1007,7 @@ impl EksModule {
             ("main.tf", main),
             ("nodes.tf", nodes),
             ("outputs.tf", outputs),
+            ("security-groups.tf", security_groups),
             ("variables.tf", variables),
             ("versions.tf", versions),
         ])

@@ -76,8 +76,6 @@ pub const ALB_LISTEN_PORTS: &str = "alb.ingress.kubernetes.io/listen-ports";
 pub const ALB_HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
 /// The ALB's accepted health-check status codes.
 pub const ALB_SUCCESS_CODES: &str = "alb.ingress.kubernetes.io/success-codes";
-/// The shared ALB's ingress class.
-pub const ALB_CLASS: &str = "alb";
 
 /// The label that names an app (`app.kubernetes.io/name`).
 pub const APP_NAME: &str = "app.kubernetes.io/name";
@@ -405,13 +403,14 @@ pub fn wrap(text: &str) -> String {
     wrapped
 }
 
-/// An Ingress on the shared ALB: `host`, every path to `service`'s `port`, listening on HTTP
-/// and HTTPS, with extra ALB `annotations`; `why` explains an annotation.
+/// An Ingress of ingress class `class`: `host`, every path to `service`'s `port`, listening on
+/// HTTP and HTTPS, with extra ALB `annotations`; `why` explains an annotation.
 ///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
 pub fn ingress(
     name: &str,
+    class: &str,
     host: &str,
     (service, port): (&str, i32),
     annotations: &[(&str, &str)],
@@ -433,7 +432,7 @@ pub fn ingress(
             ..ObjectMeta::default()
         },
         spec: Some(IngressSpec {
-            ingress_class_name: Some(ALB_CLASS.to_owned()),
+            ingress_class_name: Some(class.to_owned()),
             rules: Some(vec![IngressRule {
                 host: Some(host.to_owned()),
                 http: Some(HTTPIngressRuleValue {

@@ -31,6 +31,71 @@ bkt_core::terraform_kind! {
 }
 
 bkt_core::terraform_kind! {
+    /// `aws_security_group`: a group whose rules are separate resources (the
+    /// `aws_vpc_security_group_*_rule` kinds), so each rule has its own address and tags.
+    pub resource SecurityGroup => "aws_security_group" {
+        /// The group's name (unique in the VPC).
+        name,
+        /// What the group is for; AWS cannot change it later without replacing the group.
+        description,
+        /// The VPC the group belongs to.
+        vpc_id,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_security_group`.
+    pub ref SecurityGroupRef { id, arn, name }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_vpc_security_group_ingress_rule`: one inbound rule of a security group.
+    pub resource VpcSecurityGroupIngressRule => "aws_vpc_security_group_ingress_rule" {
+        /// The group the rule belongs to.
+        security_group_id,
+        /// Why the rule exists.
+        description,
+        /// The IPv4 source range.
+        cidr_ipv4,
+        /// The source security group (instead of a range).
+        referenced_security_group_id,
+        /// `tcp`, `udp`, `icmp` or `-1` (all).
+        ip_protocol,
+        /// First port of the range.
+        from_port,
+        /// Last port of the range.
+        to_port,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_vpc_security_group_ingress_rule`.
+    pub ref VpcSecurityGroupIngressRuleRef { id, arn, security_group_rule_id }
+}
+
+bkt_core::terraform_kind! {
+    /// `aws_vpc_security_group_egress_rule`: one outbound rule of a security group.
+    pub resource VpcSecurityGroupEgressRule => "aws_vpc_security_group_egress_rule" {
+        /// The group the rule belongs to.
+        security_group_id,
+        /// Why the rule exists.
+        description,
+        /// The IPv4 destination range.
+        cidr_ipv4,
+        /// The destination security group (instead of a range).
+        referenced_security_group_id,
+        /// `tcp`, `udp`, `icmp` or `-1` (all).
+        ip_protocol,
+        /// First port of the range.
+        from_port,
+        /// Last port of the range.
+        to_port,
+        /// Resource tags.
+        tags,
+    }
+    /// Attributes of an `aws_vpc_security_group_egress_rule`.
+    pub ref VpcSecurityGroupEgressRuleRef { id, arn, security_group_rule_id }
+}
+
+bkt_core::terraform_kind! {
     /// `aws_internet_gateway`.
     pub resource InternetGateway => "aws_internet_gateway" {
         /// The VPC it is attached to.

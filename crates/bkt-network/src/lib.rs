@@ -70,10 +70,12 @@
 
 pub mod aws;
 pub mod dns;
+mod load_balancer;
 mod module;
 mod plan;
 
 pub use dns::{DnsInputs, DnsModule, DnsOutputs, DnsSpec, DnsSpecBuilder};
+pub use load_balancer::{LOAD_BALANCER_NAME_PATTERN, LoadBalancerIngress, SourceCidr};
 pub use module::{NetworkInputs, NetworkModule, NetworkOutputs};
 pub use plan::{
     CLUSTER_NAME_PATTERN, Cidr, FlowLogRetention, MAX_ZONES, MIN_ZONES, NAME_PATTERN,

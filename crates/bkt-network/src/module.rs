@@ -34,6 +34,8 @@ bkt_core::terraform_kind! {
         cluster_name,
         /// Days CloudWatch keeps VPC flow logs.
         flow_log_retention_days,
+        /// Frontend security groups of the load balancers, by name.
+        load_balancers,
         /// Tags added to every resource of the module.
         tags,
     }
@@ -46,6 +48,7 @@ bkt_core::terraform_kind! {
         nat_gateway_ids,
         nat_public_ips,
         flow_log_group_name,
+        load_balancer_security_group_ids,
     }
 }
 
@@ -63,6 +66,7 @@ impl crate::NetworkSpec {
             nat_gateway_mode: Some(self.nat_gateway_mode().as_str().into()),
             cluster_name: Some(self.cluster_name().into()),
             flow_log_retention_days: Some(self.flow_log_retention().days().into()),
+            load_balancers: None,
             tags: None,
         }
     }
@@ -96,14 +100,15 @@ impl Default for NetworkModule {
 }
 
 /// The module's input variables, kept together so resources can refer to them.
-struct Inputs {
-    name: Variable,
-    cidr_block: Variable,
-    availability_zones: Variable,
-    nat_gateway_mode: Variable,
-    cluster_name: Variable,
-    flow_log_retention_days: Variable,
-    tags: Variable,
+pub(crate) struct Inputs {
+    pub(crate) name: Variable,
+    pub(crate) cidr_block: Variable,
+    pub(crate) availability_zones: Variable,
+    pub(crate) nat_gateway_mode: Variable,
+    pub(crate) cluster_name: Variable,
+    pub(crate) flow_log_retention_days: Variable,
+    pub(crate) load_balancers: Variable,
+    pub(crate) tags: Variable,
 }
 
 fn tags_with_name(tags: &Variable, name: Expr) -> Expr {
@@ -209,6 +214,7 @@ impl NetworkModule {
                     "flow_log_retention_days must be a CloudWatch Logs retention value: {retention_text}."
                 ),
             ),
+            load_balancers: crate::load_balancer::variable(),
             tags: Variable::new(
                 name!("tags"),
                 "Tags added to every resource of the module.",
@@ -227,7 +233,9 @@ impl NetworkModule {
         let inputs = self.inputs();
         let (mut main, mut flow_logs, mut outputs) = (File::new(), File::new(), File::new());
         let (mut variables, mut versions) = (File::new(), File::new());
-        self.main(&inputs, &mut main, &mut flow_logs, &mut outputs);
+        let mut load_balancers = File::new();
+        let vpc = self.main(&inputs, &mut main, &mut flow_logs, &mut outputs);
+        crate::load_balancer::frontends(&inputs, &vpc, &mut load_balancers, &mut outputs);
         for variable in [
             &inputs.name,
             &inputs.cidr_block,
@@ -235,6 +243,7 @@ impl NetworkModule {
             &inputs.nat_gateway_mode,
             &inputs.cluster_name,
             &inputs.flow_log_retention_days,
+            &inputs.load_balancers,
             &inputs.tags,
         ] {
             variables.push(variable.to_block());
@@ -246,6 +255,7 @@ impl NetworkModule {
         Ok(vec![
             ("main.tf", main),
             ("flow-logs.tf", flow_logs),
+            ("load-balancers.tf", load_balancers),
             ("outputs.tf", outputs),
             ("variables.tf", variables),
             ("versions.tf", versions),
@@ -270,7 +280,7 @@ impl NetworkModule {
         main: &mut File,
         flow_logs_file: &mut File,
         outputs: &mut File,
-    ) {
+    ) -> Resource<Vpc> {
         let var_name = inputs.name.reference();
         let var_zones = inputs.availability_zones.reference();
         let var_cidr = inputs.cidr_block.reference();
@@ -532,6 +542,7 @@ impl NetworkModule {
             &[&public_subnets, &private_subnets],
             &nat_gateways,
         );
+        vpc
     }
 
     #[allow(

@@ -19,6 +19,7 @@
 //!     vpc_cidr: "10.0.0.0/16".to_owned(),
 //!     environment: "dev".to_owned(),
 //!     cluster_name: "bkt-dev".to_owned(),
+//!     load_balancer_security_group: "sg-0123456789abcdef0".to_owned(),
 //! };
 //! let mut gitops = GitOpsTree::new("gitops", &[]);
 //! gitops.hand_written_folder(SAMPLE_APP_CHART_DIR);
@@ -43,6 +44,8 @@ use bkt_flux::kinds::{
 };
 use bkt_flux::kustomize::{Kustomization, Patch, Selector};
 use bkt_flux::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
+
+use super::configs::{PUBLIC_ALB, frontend_annotations};
 
 /// The sample app's name: its namespace, its `HelmRelease` and its folders.
 pub const SAMPLE_APP: &str = "sample-app";
@@ -78,6 +81,9 @@ pub struct SampleApp {
     pub environment: String,
     /// The cluster's name, shown in the app's greeting.
     pub cluster_name: String,
+    /// The public ALB's frontend security group, which its Ingress names (as every Ingress of
+    /// the class must).
+    pub load_balancer_security_group: String,
 }
 
 /// The apps layer's base: files relative to `gitops/apps/`, with the `flux-system`
@@ -264,9 +270,14 @@ impl<'a> BaseValues<'a> {
                 repository: Some(&app.image_repository),
                 tag: None,
             },
+            // The public ALB, naming its frontend security group like every Ingress of the class.
             ingress: Ingress {
                 enabled: true,
                 host: format!("{SAMPLE_APP}.{}", app.domain),
+                class_name: PUBLIC_ALB.class,
+                annotations: frontend_annotations(&app.load_balancer_security_group)
+                    .into_iter()
+                    .collect(),
             },
             service_monitor: Enabled { enabled: true },
             database: Database { kind: "mysql" },
@@ -300,9 +311,12 @@ struct Image<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Ingress {
     enabled: bool,
     host: String,
+    class_name: &'static str,
+    annotations: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]

@@ -17,6 +17,7 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::sso;
+use crate::cluster_vars::{ClusterVars, Substitution};
 use bkt_flux::kinds::aws_load_balancer::{
     IngressClassParams, IngressClassParamsSpec, IngressGroup, Tag,
 };
@@ -31,8 +32,64 @@ use bkt_flux::kinds::{
 use bkt_flux::kustomize::Kustomization;
 use bkt_flux::{GitOpsTree, Manifest, ManifestFile, Result};
 
-/// The name of the shared ALB's `IngressClass`, which every UI's Ingress names.
-pub const ALB_INGRESS_CLASS: &str = "alb";
+/// The annotation naming the security groups the controller attaches to an Ingress's ALB.
+const SECURITY_GROUPS: &str = "alb.ingress.kubernetes.io/security-groups";
+
+/// The annotation asking the controller to manage the node/pod rules for those groups.
+const MANAGE_BACKEND_RULES: &str = "alb.ingress.kubernetes.io/manage-backend-security-group-rules";
+
+/// One of the platform's two load balancers as the cluster sees it: the `IngressClass` its
+/// Ingresses name, the `IngressClassParams` and `IngressGroup` behind it, and the cluster var of its
+/// frontend security group (Terraform's network module, input `load_balancers`).
+#[derive(Debug, Clone, Copy)]
+pub struct Alb {
+    /// The `IngressClass` name.
+    pub class: &'static str,
+    /// The `IngressClassParams` name: the frontend's name in Terraform.
+    pub params: &'static str,
+    /// The `IngressGroup`: every Ingress of the class shares one ALB.
+    pub group: &'static str,
+    /// The cluster var holding the frontend security group's ID.
+    security_group: fn(ClusterVars<Substitution>) -> Substitution,
+}
+
+/// The internet-facing ALB open to every address: the sample app, Authentik (browsers and the
+/// EKS control plane fetch its OIDC documents) and Flux's webhook receiver (GitHub calls it).
+pub const PUBLIC_ALB: Alb = Alb {
+    class: "alb",
+    params: crate::environment::PUBLIC_LOAD_BALANCER,
+    group: "bkt-public",
+    security_group: |vars| vars.alb_public_security_group_id,
+};
+
+/// The ALB of the admin UIs (Vault, Headlamp, Grafana, OpenSearch Dashboards), admitting only the
+/// environment's `[network] admin_ingress_cidrs`.
+pub const ADMIN_ALB: Alb = Alb {
+    class: "alb-admin",
+    params: crate::environment::ADMIN_LOAD_BALANCER,
+    group: "bkt-admin",
+    security_group: |vars| vars.alb_admin_security_group_id,
+};
+
+impl Alb {
+    /// The annotations every Ingress of the class carries, with the same values: the frontend
+    /// security group from Terraform, and no controller-managed node rules (the eks module writes
+    /// the one rule). The controller requires an `IngressGroup` to agree on both.
+    #[must_use]
+    pub fn annotations(&self) -> [(&'static str, String); 2] {
+        frontend_annotations(&(self.security_group)(ClusterVars::references()).to_string())
+    }
+}
+
+/// The annotations of an Ingress on an ALB whose frontend security group is `security_group`
+/// (an ID, or the `${VAR}` that Flux substitutes with one).
+#[must_use]
+pub fn frontend_annotations(security_group: &str) -> [(&'static str, String); 2] {
+    [
+        (SECURITY_GROUPS, security_group.to_owned()),
+        (MANAGE_BACKEND_RULES, "false".to_owned()),
+    ]
+}
 
 /// The listeners every Ingress on the shared ALB asks for.
 const LISTEN_PORTS: &str = r#"[{"HTTP": 80}, {"HTTPS": 443}]"#;
@@ -83,15 +140,15 @@ impl Configs {
         }
     }
 
-    /// The shared ALB's settings: one group, internet-facing, HTTPS with a TLS 1.3-capable
-    /// policy, HTTP redirected, tagged with the cluster and environment.
+    /// An ALB's settings: its group, internet-facing, HTTPS with a TLS 1.3-capable policy, HTTP
+    /// redirected, tagged with the cluster and environment.
     #[must_use]
-    pub fn ingress_class_params(&self) -> IngressClassParams {
+    pub fn ingress_class_params(&self, alb: &Alb) -> IngressClassParams {
         IngressClassParams::new(
-            "shared",
+            alb.params,
             IngressClassParamsSpec {
                 group: Some(IngressGroup {
-                    name: "bkt-shared".into(),
+                    name: alb.group.into(),
                 }),
                 scheme: Some("internet-facing".into()),
                 target_type: Some("ip".into()),
@@ -106,12 +163,12 @@ impl Configs {
         )
     }
 
-    /// The `IngressClass` `alb`, whose parameters are [`Configs::ingress_class_params`].
+    /// An ALB's `IngressClass`, whose parameters are [`Configs::ingress_class_params`].
     #[must_use]
-    pub fn ingress_class() -> IngressClass {
+    pub fn ingress_class(alb: &Alb) -> IngressClass {
         IngressClass {
             metadata: ObjectMeta {
-                name: Some(ALB_INGRESS_CLASS.into()),
+                name: Some(alb.class.into()),
                 ..ObjectMeta::default()
             },
             spec: Some(IngressClassSpec {
@@ -119,17 +176,18 @@ impl Configs {
                 parameters: Some(IngressClassParametersReference {
                     api_group: Some(IngressClassParams::API_GROUP.into()),
                     kind: IngressClassParams::KIND.into(),
-                    name: "shared".into(),
+                    name: alb.params.into(),
                     ..IngressClassParametersReference::default()
                 }),
             }),
         }
     }
 
-    /// Vault's UI and API on the shared ALB, health-checked on `/v1/sys/health`.
+    /// Vault's UI and API on the admin ALB, health-checked on `/v1/sys/health`.
     #[must_use]
     pub fn vault_ingress(&self) -> Ingress {
         let mut ingress = alb_ingress(
+            &ADMIN_ALB,
             "vault",
             subdomain("vault", &self.domain),
             "/",
@@ -248,10 +306,12 @@ impl Configs {
         )
     }
 
-    /// The webhook's Ingress on the shared ALB: `/hook/` of `flux-webhook.<domain>`.
+    /// The webhook's Ingress on the public ALB (GitHub calls it): `/hook/` of
+    /// `flux-webhook.<domain>`.
     #[must_use]
     pub fn webhook_ingress(&self) -> Ingress {
         alb_ingress(
+            &PUBLIC_ALB,
             "flux-webhook",
             subdomain("flux-webhook", &self.domain),
             "/hook/",
@@ -356,12 +416,17 @@ impl Configs {
         insert(
             "ingress/alb.yaml",
             ManifestFile::new([
-                Manifest::new(&self.ingress_class_params())?.why(
-                    "One internet-facing ALB for every UI: each Ingress of class \"alb\" joins group bkt-shared, so\n\
-                     the platform pays for a single load balancer. HTTPS only with a TLS 1.3-capable policy; HTTP\n\
-                     requests are redirected to 443. Ingresses set only their host and paths.",
+                Manifest::new(&self.ingress_class_params(&PUBLIC_ALB))?.why(
+                    "Two internet-facing ALBs, because one ALB cannot admit different sources per host: class \"alb\"\n\
+                     (group bkt-public, open to every address) for the sample app, Authentik and Flux's webhook, and\n\
+                     class \"alb-admin\" (group bkt-admin) for Vault, Headlamp, Grafana and OpenSearch Dashboards,\n\
+                     admitting only [network] admin_ingress_cidrs. Each Ingress names its ALB's frontend security\n\
+                     group from Terraform (annotation security-groups). HTTPS only with a TLS 1.3-capable policy;\n\
+                     HTTP requests are redirected to 443.",
                 ),
-                Manifest::new(&Self::ingress_class())?,
+                Manifest::new(&Self::ingress_class(&PUBLIC_ALB))?,
+                Manifest::new(&self.ingress_class_params(&ADMIN_ALB))?,
+                Manifest::new(&Self::ingress_class(&ADMIN_ALB))?,
             ]),
         )?;
         insert("ingress/vault-ui.yaml", vault_ui)?;
@@ -446,9 +511,10 @@ const OIDC_ACCESS: &str = "infrastructure/configs/oidc-access";
 /// The folder of Vault's Ingress, relative to the tree.
 const VAULT_INGRESS: &str = "infrastructure/configs/ingress";
 
-/// An Ingress of class [`ALB_INGRESS_CLASS`] routing the `path` prefix of `host` to port `port`
-/// of service `service`.
+/// An Ingress on `alb` (its class and annotations) routing the `path` prefix of `host` to port
+/// `port` of service `service`.
 fn alb_ingress<const N: usize>(
+    alb: &Alb,
     name: &str,
     host: String,
     path: &str,
@@ -459,11 +525,19 @@ fn alb_ingress<const N: usize>(
     Ingress {
         metadata: ObjectMeta {
             name: Some(name.into()),
-            annotations: Some(pairs(annotations)),
+            annotations: Some(
+                pairs(annotations)
+                    .into_iter()
+                    .chain(
+                        alb.annotations()
+                            .map(|(key, value)| (key.to_owned(), value)),
+                    )
+                    .collect(),
+            ),
             ..ObjectMeta::default()
         },
         spec: Some(IngressSpec {
-            ingress_class_name: Some(ALB_INGRESS_CLASS.into()),
+            ingress_class_name: Some(alb.class.into()),
             rules: Some(vec![IngressRule {
                 host: Some(host),
                 http: Some(HTTPIngressRuleValue {

@@ -25,6 +25,8 @@ use bkt_flux::kinds::mariadb::{
     SecretKeyRef, UserSpec,
 };
 use bkt_flux::kustomize::Kustomization;
+
+use super::configs::{ADMIN_ALB, Alb, PUBLIC_ALB};
 use bkt_flux::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
 use bkt_helm::charts;
 use bkt_helm::common::{burstable, restricted_container, restricted_pod};
@@ -229,7 +231,8 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
         ),
         (
             "ingress.yaml",
-            ingress(
+            alb_ingress(
+                &PUBLIC_ALB,
                 "authentik",
                 &host("auth", domain),
                 ("authentik-server", 80),
@@ -264,7 +267,8 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
 fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
     const FOLDER_OF: &str = "platform/grafana";
     let chart = &charts::grafana::CHART;
-    let ingress_file = ingress(
+    let ingress_file = alb_ingress(
+        &ADMIN_ALB,
         "grafana",
         &host("grafana", domain),
         ("grafana", 80),
@@ -360,7 +364,8 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
 fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
     const FOLDER_OF: &str = "platform/headlamp";
     let chart = &charts::headlamp::CHART;
-    let ingress_file = ingress(
+    let ingress_file = alb_ingress(
+        &ADMIN_ALB,
         "headlamp",
         &host("headlamp", domain),
         ("headlamp", 80),
@@ -596,7 +601,8 @@ fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
 fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
     const FOLDER_OF: &str = "platform/opensearch";
     let chart = &charts::opensearch::CHART;
-    let ingress_file = ingress(
+    let ingress_file = alb_ingress(
+        &ADMIN_ALB,
         "opensearch-dashboards",
         &host("logs", domain),
         ("opensearch-dashboards", 5601),
@@ -931,6 +937,25 @@ fn opensearch_policies() -> Result<ManifestFile> {
             "The setup Job takes no traffic and calls only OpenSearch and its Dashboards.",
         ),
     ]))
+}
+
+/// An Ingress on `alb`: [`ingress`] with the ALB's class and the annotations every Ingress of
+/// that class shares (its frontend security group).
+fn alb_ingress(
+    alb: &Alb,
+    name: &str,
+    host: &str,
+    backend: (&str, i32),
+    annotations: &[(&str, &str)],
+    why: Option<&str>,
+) -> Result<ManifestFile> {
+    let shared = alb.annotations();
+    let all: Vec<(&str, &str)> = annotations
+        .iter()
+        .copied()
+        .chain(shared.iter().map(|(key, value)| (*key, value.as_str())))
+        .collect();
+    ingress(name, alb.class, host, backend, &all, why)
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ fn a_file_with_only_the_image_tag_is_the_default() {
 }
 
 /// Each key of the file, with a value other than the default, as a TOML snippet.
-const KEY_FLIPS: [(&str, &str); 20] = [
+const KEY_FLIPS: [(&str, &str); 21] = [
     (
         "sample_app.image_tag",
         "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
@@ -80,6 +80,10 @@ const KEY_FLIPS: [(&str, &str); 20] = [
     (
         "network.flow_log_retention_days",
         "[network]\nflow_log_retention_days = 90\n",
+    ),
+    (
+        "network.admin_ingress_cidrs",
+        "[network]\nadmin_ingress_cidrs = [\"198.51.100.0/24\"]\n",
     ),
     ("dns.domain", "[dns]\ndomain = \"dev.acme.example\"\n"),
     ("dns.create_zone", "[dns]\ncreate_zone = false\n"),
@@ -271,6 +275,14 @@ fn every_bad_value_names_its_path_and_the_expected_form() {
         (
             "[network]\nflow_log_retention_days = 31\n",
             "network.flow_log_retention_days",
+        ),
+        (
+            "[network]\nadmin_ingress_cidrs = [\"198.51.100.0/24\", \"198.51.100.7/24\"]\n",
+            "network.admin_ingress_cidrs[1]",
+        ),
+        (
+            "[network]\nadmin_ingress_cidrs = []\n",
+            "network.admin_ingress_cidrs",
         ),
         ("[dns]\ndomain = \"Not A Domain\"\n", "dns.domain"),
         ("[flux]\nrepository = \"bkt-platform\"\n", "flux.repository"),

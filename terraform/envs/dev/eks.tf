@@ -24,7 +24,8 @@ module "eks" {
     kube-proxy         = "v1.35.0-eksbuild.2"
     aws-ebs-csi-driver = "v1.57.1-eksbuild.1"
   }
-  network_policy = true
+  network_policy                   = true
+  load_balancer_security_group_ids = module.network.load_balancer_security_group_ids
   oidc_identity_provider = {
     name            = "authentik"
     issuer_url      = "https://auth.${var.domain}/application/o/kubernetes/"

@@ -10,4 +10,17 @@ module "network" {
   nat_gateway_mode        = "single"
   cluster_name            = local.cluster_name
   flow_log_retention_days = 30
+  # public: the sample app, Authentik (the EKS control plane fetches its OIDC documents) and Flux's
+  # webhook receiver. admin: Vault, Headlamp, Grafana, OpenSearch Dashboards, from
+  # [network] admin_ingress_cidrs of the environment's spec file.
+  load_balancers = {
+    public = {
+      cidr_blocks = ["0.0.0.0/0"]
+      ports       = [80, 443]
+    }
+    admin = {
+      cidr_blocks = ["203.0.113.0/24"]
+      ports       = [80, 443]
+    }
+  }
 }

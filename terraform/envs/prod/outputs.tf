@@ -19,6 +19,8 @@ output "cluster_vars" {
     VAULT_INIT_SECRET_ARN                 = module.workload_identity.vault_init_secret_arn
     SAMPLE_APP_IMAGE_REPOSITORY           = module.ecr.repository_urls[local.sample_app_repository]
     GITHUB_REPOSITORY                     = var.github_repository
+    ALB_PUBLIC_SECURITY_GROUP_ID          = module.network.load_balancer_security_group_ids["public"]
+    ALB_ADMIN_SECURITY_GROUP_ID           = module.network.load_balancer_security_group_ids["admin"]
     LOG_RETENTION_DAYS                    = "30"
   }
 }

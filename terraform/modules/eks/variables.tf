@@ -152,6 +152,13 @@ variable "network_policy" {
   nullable    = false
 }
 
+variable "load_balancer_security_group_ids" {
+  description = "Security groups of the load balancers that send to pods (target type ip), by name: each may reach every TCP port of the cluster security group, which nodes and pods use. Pass the network module's load_balancer_security_group_ids."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
 variable "oidc_identity_provider" {
   description = <<-EOT
     An OIDC issuer whose ID tokens the API server accepts besides IAM (null: none). Usernames and

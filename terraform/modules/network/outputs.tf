@@ -34,3 +34,8 @@ output "flow_log_group_name" {
   description = "CloudWatch log group receiving the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.name
 }
+
+output "load_balancer_security_group_ids" {
+  description = "IDs of the load balancers' frontend security groups, by name: the value of each load balancer's alb.ingress.kubernetes.io/security-groups annotation."
+  value       = { for name, group in aws_security_group.load_balancer : name => group.id }
+}

@@ -68,6 +68,30 @@ variable "flow_log_retention_days" {
   }
 }
 
+variable "load_balancers" {
+  description = "Frontend security groups of the load balancers the cluster's controller creates, by name: the IPv4 ranges allowed in and the listener ports they may reach. Each group may send TCP to the VPC's range, where its targets are; empty writes no group."
+  type = map(object({
+    cidr_blocks = list(string)
+    ports       = list(number)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name, frontend in var.load_balancers : can(regex("^[a-z][a-z0-9-]{0,30}$", name)) && length(frontend.cidr_blocks) >= 1 && length(frontend.ports) >= 1])
+    error_message = "load_balancers: each key must be 1-31 lowercase letters, digits and hyphens starting with a letter (e.g. admin), with at least one range in cidr_blocks and one port in ports."
+  }
+
+  validation {
+    condition     = alltrue([for frontend in values(var.load_balancers) : alltrue([for item in frontend.cidr_blocks : can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", item)) && try(cidrhost(item, 0) == split("/", item)[0], false)])])
+    error_message = "load_balancers: cidr_blocks must be IPv4 CIDRs written as their network address, with no host bits set (e.g. 203.0.113.0/24, not 203.0.113.7/24)."
+  }
+
+  validation {
+    condition     = alltrue([for frontend in values(var.load_balancers) : alltrue([for item in frontend.ports : item >= 1 && item <= 65535])])
+    error_message = "load_balancers: ports must be listener ports from 1 to 65535 (e.g. 80, 443)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
@@ -19,11 +20,10 @@ import (
 
 // Policy holds the platform's fixed names; tests and fixtures share one value.
 type Policy struct {
-	IngressClass       string
-	IngressClassParams string
-	ALBGroup           string
-	ALBScheme          string
-	ALBSSLPolicy       string
+	// ALBs are the load balancers Ingresses may use, one IngressClass each.
+	ALBs         []ALB
+	ALBScheme    string
+	ALBSSLPolicy string
 	// ExemptNamespaces are namespaces the tree uses but does not create, with the reason.
 	ExemptNamespaces map[string]string
 	// UnverifiableGroups are API groups whose published Go types cannot be used here, with the
@@ -31,13 +31,24 @@ type Policy struct {
 	UnverifiableGroups map[string]string
 }
 
+// ALB is one load balancer as Ingresses see it: its class, the IngressClassParams and IngressGroup
+// behind it, and the cluster var holding its frontend security group (Terraform's). Every Ingress
+// of the class must name exactly that group, or the controller would create an open one.
+type ALB struct {
+	IngressClass       string
+	IngressClassParams string
+	Group              string
+	SecurityGroupVar   string
+}
+
 // PlatformPolicy is what the dev tree must satisfy.
 var PlatformPolicy = Policy{
-	IngressClass:       "alb",
-	IngressClassParams: "shared",
-	ALBGroup:           "bkt-shared",
-	ALBScheme:          "internet-facing",
-	ALBSSLPolicy:       "ELBSecurityPolicy-TLS13-1-2-2021-06",
+	ALBs: []ALB{
+		{IngressClass: "alb", IngressClassParams: "public", Group: "bkt-public", SecurityGroupVar: "ALB_PUBLIC_SECURITY_GROUP_ID"},
+		{IngressClass: "alb-admin", IngressClassParams: "admin", Group: "bkt-admin", SecurityGroupVar: "ALB_ADMIN_SECURITY_GROUP_ID"},
+	},
+	ALBScheme:    "internet-facing",
+	ALBSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
 	ExemptNamespaces: map[string]string{
 		"kube-system": "managed by EKS; aws-node and kube-proxy need privileged pods",
 		"flux-system": "created by make up; the Flux Operator's FluxInstance (cluster.networkPolicy) gives it Flux's own NetworkPolicies",
@@ -419,6 +430,13 @@ func isDefaultDeny(np *networkingv1.NetworkPolicy) bool {
 }
 
 // Annotations that would move an Ingress off the shared ALB or weaken its TLS settings.
+// The annotations naming an Ingress's frontend security groups, and whether the controller manages
+// the node rules for them.
+const (
+	albSecurityGroups     = "alb.ingress.kubernetes.io/security-groups"
+	albManageBackendRules = "alb.ingress.kubernetes.io/manage-backend-security-group-rules"
+)
+
 var sharedALBAnnotations = []string{
 	"kubernetes.io/ingress.class",
 	"alb.ingress.kubernetes.io/group.name",
@@ -428,33 +446,61 @@ var sharedALBAnnotations = []string{
 	"alb.ingress.kubernetes.io/ssl-redirect",
 }
 
-// CheckIngresses requires every Ingress to use the shared HTTPS ALB with a host under DOMAIN,
-// and the shared ALB itself to be configured as the platform promises.
+// CheckIngresses requires every Ingress to use one of the platform's HTTPS ALBs, naming that
+// ALB's frontend security group, with a host under DOMAIN, and each ALB in use to be configured as
+// the platform promises.
 func CheckIngresses(tree *Tree, p Policy, vars map[string]string) []Finding {
 	var out []Finding
 	hosts := map[string]string{}
+	used := map[string]bool{}
 	for _, o := range objectsOfKind(tree, "Ingress") {
-		out = append(out, checkIngress(o, p, vars["DOMAIN"], hosts)...)
+		findings, class := checkIngress(o, p, vars, hosts)
+		out = append(out, findings...)
+		used[class] = true
 	}
-	if len(objectsOfKind(tree, "Ingress")) > 0 {
-		out = append(out, checkSharedALB(tree, p, vars)...)
+	for _, alb := range p.ALBs {
+		if used[alb.IngressClass] {
+			out = append(out, checkALB(tree, alb, p, vars)...)
+		}
 	}
 	return out
 }
 
-func checkIngress(o Object, p Policy, domain string, hosts map[string]string) []Finding {
+func (p Policy) classNames() []string {
+	var names []string
+	for _, alb := range p.ALBs {
+		names = append(names, strconv.Quote(alb.IngressClass))
+	}
+	return names
+}
+
+func checkIngress(o Object, p Policy, vars map[string]string, hosts map[string]string) ([]Finding, string) {
 	var out []Finding
 	ing, err := decodeAs[networkingv1.Ingress](o)
 	if err != nil {
-		return nil
+		return nil, ""
 	}
+	domain := vars["DOMAIN"]
 	add := func(msg string) { out = append(out, Finding{o.File, o.ID(), msg}) }
-	if ing.Spec.IngressClassName == nil || *ing.Spec.IngressClassName != p.IngressClass {
-		add(fmt.Sprintf("spec.ingressClassName must be %q (the shared HTTPS ALB)", p.IngressClass))
+	var alb *ALB
+	for i := range p.ALBs {
+		if ing.Spec.IngressClassName != nil && *ing.Spec.IngressClassName == p.ALBs[i].IngressClass {
+			alb = &p.ALBs[i]
+		}
 	}
-	for _, a := range sharedALBAnnotations {
-		if _, ok := ing.Annotations[a]; ok {
-			add(fmt.Sprintf("annotation %s overrides the shared ALB settings; remove it (IngressClassParams %s sets them)", a, p.IngressClassParams))
+	if alb == nil {
+		add(fmt.Sprintf("spec.ingressClassName must be one of %s (the platform's HTTPS ALBs)", strings.Join(p.classNames(), ", ")))
+	} else {
+		for _, a := range sharedALBAnnotations {
+			if _, ok := ing.Annotations[a]; ok {
+				add(fmt.Sprintf("annotation %s overrides the ALB settings; remove it (IngressClassParams %s sets them)", a, alb.IngressClassParams))
+			}
+		}
+		if got, want := ing.Annotations[albSecurityGroups], vars[alb.SecurityGroupVar]; got != want || want == "" {
+			add(fmt.Sprintf("annotation %s is %q, want ${%s} (%q): without Terraform's frontend group the controller creates one open to 0.0.0.0/0", albSecurityGroups, got, alb.SecurityGroupVar, want))
+		}
+		if got := ing.Annotations[albManageBackendRules]; got != "false" {
+			add(fmt.Sprintf("annotation %s is %q, want \"false\": the eks module writes the rule that admits the ALB to the pods", albManageBackendRules, got))
 		}
 	}
 	if lp := ing.Annotations["alb.ingress.kubernetes.io/listen-ports"]; !strings.Contains(strings.ReplaceAll(lp, " ", ""), `{"HTTPS":443}`) {
@@ -477,37 +523,40 @@ func checkIngress(o Object, p Policy, domain string, hosts map[string]string) []
 		}
 		hosts[r.Host] = o.ID()
 	}
-	return out
+	if alb == nil {
+		return out, ""
+	}
+	return out, alb.IngressClass
 }
 
-func checkSharedALB(tree *Tree, p Policy, vars map[string]string) []Finding {
+func checkALB(tree *Tree, alb ALB, p Policy, vars map[string]string) []Finding {
 	var out []Finding
 	var class *networkingv1.IngressClass
 	var classObj Object
 	for _, o := range objectsOfKind(tree, "IngressClass") {
-		if ic, err := decodeAs[networkingv1.IngressClass](o); err == nil && ic.Name == p.IngressClass {
+		if ic, err := decodeAs[networkingv1.IngressClass](o); err == nil && ic.Name == alb.IngressClass {
 			class, classObj = ic, o
 		}
 	}
 	if class == nil {
-		return []Finding{{"", "IngressClass/" + p.IngressClass, "Ingresses use class " + p.IngressClass + " but the tree does not define it"}}
+		return []Finding{{"", "IngressClass/" + alb.IngressClass, "Ingresses use class " + alb.IngressClass + " but the tree does not define it"}}
 	}
 	if class.Spec.Controller != "ingress.k8s.aws/alb" || class.Spec.Parameters == nil ||
-		class.Spec.Parameters.Kind != "IngressClassParams" || class.Spec.Parameters.Name != p.IngressClassParams {
-		out = append(out, Finding{classObj.File, classObj.ID(), fmt.Sprintf("must use controller ingress.k8s.aws/alb with parameters IngressClassParams/%s", p.IngressClassParams)})
+		class.Spec.Parameters.Kind != "IngressClassParams" || class.Spec.Parameters.Name != alb.IngressClassParams {
+		out = append(out, Finding{classObj.File, classObj.ID(), fmt.Sprintf("must use controller ingress.k8s.aws/alb with parameters IngressClassParams/%s", alb.IngressClassParams)})
 	}
 	var params *unstructured.Unstructured
 	var paramsObj Object
 	for _, o := range objectsOfKind(tree, "IngressClassParams") {
-		if o.Unstructured().GetName() == p.IngressClassParams {
+		if o.Unstructured().GetName() == alb.IngressClassParams {
 			params, paramsObj = o.Unstructured(), o
 		}
 	}
 	if params == nil {
-		return append(out, Finding{classObj.File, classObj.ID(), "IngressClassParams " + p.IngressClassParams + " is not defined in the tree"})
+		return append(out, Finding{classObj.File, classObj.ID(), "IngressClassParams " + alb.IngressClassParams + " is not defined in the tree"})
 	}
 	want := map[string]string{
-		"group.name":      p.ALBGroup,
+		"group.name":      alb.Group,
 		"scheme":          p.ALBScheme,
 		"sslPolicy":       p.ALBSSLPolicy,
 		"sslRedirectPort": "443",

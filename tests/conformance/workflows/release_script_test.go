@@ -16,6 +16,8 @@ import (
 const (
 	releaseTag = "0123456789abcdef0123456789abcdef01234567"
 	dataFile   = "environments/dev.toml"
+	// deployBranch is the branch the script proposes the tag commit from.
+	deployBranch = "deploy/dev-0123456789ab"
 )
 
 // releaseFixture is a bare "GitHub" repository holding what the deploy job
@@ -23,10 +25,14 @@ const (
 // and gitops/ trees of this checkout) and a clone of it to run
 // .github/scripts/commit-image-tag.sh in. A stand-in `cargo` on PATH runs the
 // generator built once from this checkout, so `make image-tag` runs the real
-// generator without compiling the workspace in every fixture.
+// generator without compiling the workspace in every fixture. A stand-in `gh`
+// records each call (GitHub's pull request API is not here) and knows a pull
+// request once `gh pr create` made it.
 type releaseFixture struct {
 	server, remote, checkout string
-	env                      []string
+	// ghLog is where the stand-in gh writes one line per call.
+	ghLog string
+	env   []string
 	// seed is every seeded file with its content; oldTag the tag it deploys.
 	seed   map[string]string
 	oldTag string
@@ -188,6 +194,16 @@ func newReleaseFixture(t *testing.T) releaseFixture {
 	if err := os.WriteFile(filepath.Join(bin, "cargo"), []byte(stub), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	f.ghLog = filepath.Join(tmp, "gh.log")
+	opened := filepath.Join(tmp, "pr-opened")
+	gh := "#!/bin/sh\necho \"$*\" >> '" + f.ghLog + "'\n" +
+		"case \"$1 $2\" in\n" +
+		"  'pr view') [ -e '" + opened + "' ] || { echo 'no pull requests found' >&2; exit 1; } ;;\n" +
+		"  'pr create') touch '" + opened + "'; echo https://github.example/owner/repo/pull/1 ;;\n" +
+		"esac\n"
+	if err := os.WriteFile(filepath.Join(bin, "gh"), []byte(gh), 0o755); err != nil {
+		t.Fatal(err)
+	}
 
 	f.env = append(os.Environ(),
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
@@ -216,9 +232,34 @@ func (f releaseFixture) mainTip(t *testing.T) string {
 	return git(t, f.server, "--git-dir="+f.remote, "rev-parse", "main")
 }
 
+// branchTip is the deploy branch's commit on the remote, or "" when it does not exist.
+func (f releaseFixture) branchTip(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "--git-dir="+f.remote, "rev-parse", "--verify", "--quiet", "refs/heads/"+deployBranch).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// ghCalls is every call of the stand-in gh, one per line.
+func (f releaseFixture) ghCalls(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(f.ghLog)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
+}
+
 // The tag commit changes the data file's tag line and every generated line
-// that carries the tag — each of them only by the tag — and no other line.
-func TestCommitImageTagPushesOneCommitOfTheTagLinesOnce(t *testing.T) {
+// that carries the tag — each of them only by the tag — and no other line. It
+// goes to main through one pull request set to merge once main's protection
+// allows it: the script never pushes to main itself.
+func TestCommitImageTagProposesOneCommitOfTheTagLinesOnce(t *testing.T) {
 	f := newReleaseFixture(t)
 	before := f.mainTip(t)
 
@@ -226,12 +267,23 @@ func TestCommitImageTagPushesOneCommitOfTheTagLinesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("commit-image-tag.sh: %v\n%s", err, out)
 	}
-	after := f.mainTip(t)
-	if after == before {
-		t.Fatalf("main did not move:\n%s", out)
+	if tip := f.mainTip(t); tip != before {
+		t.Errorf("main moved to %s; under branch protection only a merged pull request may move it", tip)
 	}
-	if parent := git(t, f.server, "--git-dir="+f.remote, "rev-parse", "main^"); parent != before {
-		t.Errorf("the tag commit's parent is %s, want the previous tip %s", parent, before)
+	after := f.branchTip(t)
+	if after == "" {
+		t.Fatalf("no branch %s on the remote:\n%s", deployBranch, out)
+	}
+	if parent := git(t, f.server, "--git-dir="+f.remote, "rev-parse", after+"^"); parent != before {
+		t.Errorf("the tag commit's parent is %s, want main's tip %s", parent, before)
+	}
+	wantCalls := []string{
+		"pr view " + deployBranch + " --json url",
+		"pr create --base main --head " + deployBranch + " --title dev: deploy sample-app 0123456789ab --body Image: " + releaseTag + ". Opened by the release workflow; merges once main's required checks pass.",
+		"pr merge " + deployBranch + " --auto --squash",
+	}
+	if calls := f.ghCalls(t); !slices.Equal(calls, wantCalls) {
+		t.Errorf("gh calls:\n%s\nwant:\n%s", strings.Join(calls, "\n"), strings.Join(wantCalls, "\n"))
 	}
 
 	// Another environment may deploy the same tag; the release sets dev's alone.
@@ -282,31 +334,37 @@ func TestCommitImageTagPushesOneCommitOfTheTagLinesOnce(t *testing.T) {
 	if !slices.Contains(added, `image_tag = "`+releaseTag+`"`) {
 		t.Errorf("the data file's tag line is not among the added lines:\n%s", diff)
 	}
-	if author := git(t, f.server, "--git-dir="+f.remote, "log", "-1", "--format=%an"); author != "github-actions[bot]" {
+	if author := git(t, f.server, "--git-dir="+f.remote, "log", "-1", "--format=%an", after); author != "github-actions[bot]" {
 		t.Errorf("author = %q, want github-actions[bot]", author)
 	}
 
-	// The pushed tree is what the generator renders from it: a check on a
-	// clone of the new tip finds no drift.
+	// The proposed tree is what the generator renders from it: a check on a
+	// clone of the branch finds no drift.
 	verify := filepath.Join(f.server, "verify")
-	git(t, f.server, "clone", "--quiet", "--depth=1", "file://"+f.remote, verify)
+	git(t, f.server, "clone", "--quiet", "--depth=1", "--branch="+deployBranch, "file://"+f.remote, verify)
 	if check, err := exec.Command(generator(t), "--out", verify, "--check").CombinedOutput(); err != nil {
-		t.Errorf("generate --check on the pushed tip: %v\n%s", err, check)
+		t.Errorf("generate --check on the proposed tip: %v\n%s", err, check)
 	}
 	if tag := currentTag(t, generator(t), verify); tag != releaseTag {
-		t.Errorf("--print-image-tag on the pushed tip = %q, want %s", tag, releaseTag)
+		t.Errorf("--print-image-tag on the proposed tip = %q, want %s", tag, releaseTag)
 	}
 
-	// A re-run (say, "re-run all jobs") must not add a second commit.
+	// A re-run (say, "re-run all jobs") before the merge must neither move the
+	// branch nor open a second pull request.
 	out, err = f.run(t, releaseTag)
 	if err != nil {
 		t.Fatalf("second run: %v\n%s", err, out)
 	}
-	if tip := f.mainTip(t); tip != after {
-		t.Errorf("second run moved main from %s to %s", after, tip)
+	if tip := f.branchTip(t); tip != after {
+		t.Errorf("second run moved %s from %s to %s", deployBranch, after, tip)
 	}
-	if !strings.Contains(out, "nothing to commit") {
-		t.Errorf("second run output %q, want it to say nothing to commit", out)
+	if !strings.Contains(out, "already proposes") {
+		t.Errorf("second run output %q, want it to say the branch already proposes the tag", out)
+	}
+	for _, call := range f.ghCalls(t)[len(wantCalls):] {
+		if strings.HasPrefix(call, "pr create") {
+			t.Errorf("second run opened another pull request: %s", call)
+		}
 	}
 }
 
@@ -327,8 +385,8 @@ func TestCommitImageTagRetriesWhenThePushIsRejected(t *testing.T) {
 	if !strings.Contains(out, "attempt 1") {
 		t.Errorf("output %q does not show a retry", out)
 	}
-	if git(t, f.server, "--git-dir="+f.remote, "rev-parse", "main^") != before {
-		t.Errorf("after the retry main is not one commit ahead of %s", before)
+	if tip := f.branchTip(t); tip == "" || git(t, f.server, "--git-dir="+f.remote, "rev-parse", tip+"^") != before {
+		t.Errorf("after the retry %s is not one commit ahead of main's %s", deployBranch, before)
 	}
 }
 
@@ -353,6 +411,9 @@ func TestCommitImageTagRefusesWhenMainHasDrift(t *testing.T) {
 	}
 	if tip := f.mainTip(t); tip != before {
 		t.Errorf("main moved to %s", tip)
+	}
+	if tip, calls := f.branchTip(t), f.ghCalls(t); tip != "" || len(calls) > 0 {
+		t.Errorf("a main with drift still got branch %q and gh calls %v", tip, calls)
 	}
 }
 

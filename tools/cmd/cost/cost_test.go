@@ -51,7 +51,7 @@ func TestEstimateOfARealPlanMatchesHandArithmetic(t *testing.T) {
 		1*0.0456*730 + 30*0.088 + // on-demand t3.medium + 30 GiB gp3
 		2*0.0912*0.35*730 + 2*50*0.088 + // spot t3.large at 35% + 2 × 50 GiB
 		0.048*730 + 0.005*730 + 50*0.048 + // NAT hours, its EIP, 50 GB processed
-		(0.0252+0.008+2*0.005)*730 + // the controller's shared ALB: hours, 1 LCU, 2 public IPs
+		2*(0.0252+0.008+2*0.005)*730 + // the controller's two ALBs (public, admin): hours, 1 LCU, 2 public IPs each
 		100*0.088 + // 100 GiB of CSI volumes
 		0.50 + 2*0.10 + 1.00 + 5*0.57 + // zone, 2 GB ECR, KMS key, 5 GB logs
 		0.011*2*730 // interface endpoint in two AZs

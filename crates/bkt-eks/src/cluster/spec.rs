@@ -773,6 +773,8 @@ impl ClusterSpec {
             addon_versions: Some(self.addon_versions.to_expr().into()),
             // The module's default (on): a root that turns enforcement off sets it itself.
             network_policy: None,
+            // The network module's output, which a spec does not hold: a root passes it itself.
+            load_balancer_security_group_ids: None,
             // A root adds its identity provider itself (`IdentityProvider::to_expr`): its issuer
             // is usually a reference to the root's domain, which a spec cannot hold.
             oidc_identity_provider: None,

@@ -6,12 +6,13 @@ use proptest::prelude::*;
 use super::*;
 
 const TAG: &str = "0123456789abcdef0123456789abcdef01234567";
-const VARS: [&str; 5] = [
+const VARS: [&str; 6] = [
     "SAMPLE_APP_IMAGE_REPOSITORY",
     "DOMAIN",
     "VPC_CIDR",
     "ENVIRONMENT",
     "CLUSTER_NAME",
+    "ALB_PUBLIC_SECURITY_GROUP_ID",
 ];
 
 fn app(tag: &str) -> SampleApp {
@@ -22,6 +23,7 @@ fn app(tag: &str) -> SampleApp {
         vpc_cidr: "${VPC_CIDR}".to_owned(),
         environment: "${ENVIRONMENT}".to_owned(),
         cluster_name: "${CLUSTER_NAME}".to_owned(),
+        load_balancer_security_group: "${ALB_PUBLIC_SECURITY_GROUP_ID}".to_owned(),
     }
 }
 

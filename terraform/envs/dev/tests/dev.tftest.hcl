@@ -60,6 +60,7 @@ run "cluster_vars_carries_exactly_the_gitops_contract_keys" {
       "CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "VPC_CIDR", "DOMAIN", "HOSTED_ZONE_ID", "CERTIFICATE_ARN",
       "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN", "EXTERNAL_DNS_ROLE_ARN", "VAULT_ROLE_ARN", "VAULT_BOOTSTRAP_ROLE_ARN", "VAULT_KMS_KEY_ID",
       "VAULT_INIT_SECRET_ARN", "SAMPLE_APP_IMAGE_REPOSITORY", "GITHUB_REPOSITORY", "LOG_RETENTION_DAYS",
+      "ALB_PUBLIC_SECURITY_GROUP_ID", "ALB_ADMIN_SECURITY_GROUP_ID",
     ])
     error_message = "cluster_vars must hold exactly the keys the GitOps tree substitutes"
   }
@@ -160,3 +161,4 @@ run "rejects_a_github_repository_with_a_wildcard" {
   }
   expect_failures = [var.github_repository]
 }
+

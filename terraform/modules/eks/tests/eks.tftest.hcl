@@ -446,3 +446,29 @@ run "rejects_a_groups_prefix_containing_system" {
   }
   expect_failures = [var.oidc_identity_provider]
 }
+
+run "load_balancers_reach_pods_through_the_cluster_security_group" {
+  command = apply
+
+  variables {
+    load_balancer_security_group_ids = { public = "sg-0000000000000000a", admin = "sg-0000000000000000b" }
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_security_group_ingress_rule.load_balancer)) == toset(["public", "admin"])
+    error_message = "one rule per load balancer"
+  }
+  assert {
+    condition     = alltrue([for name, rule in aws_vpc_security_group_ingress_rule.load_balancer : rule.security_group_id == aws_eks_cluster.this.vpc_config[0].cluster_security_group_id && rule.referenced_security_group_id == var.load_balancer_security_group_ids[name] && rule.ip_protocol == "tcp" && rule.from_port == 1024 && rule.to_port == 65535 && rule.cidr_ipv4 == null])
+    error_message = "each load balancer's group, and no address range, must be admitted to the cluster security group on its unprivileged TCP ports"
+  }
+}
+
+run "no_load_balancers_open_nothing" {
+  command = plan
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.load_balancer) == 0
+    error_message = "without load balancers the cluster security group gets no extra rule"
+  }
+}

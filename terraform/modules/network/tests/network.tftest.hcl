@@ -195,3 +195,99 @@ run "rejects_a_retention_cloudwatch_does_not_offer" {
   }
   expect_failures = [var.flow_log_retention_days]
 }
+
+run "load_balancer_frontends_admit_only_their_ranges_on_their_ports" {
+  command = apply
+
+  variables {
+    load_balancers = {
+      public = { cidr_blocks = ["0.0.0.0/0"], ports = [80, 443] }
+      admin  = { cidr_blocks = ["203.0.113.0/24", "198.51.100.0/24"], ports = [443] }
+    }
+  }
+
+  assert {
+    condition     = toset(keys(aws_security_group.load_balancer)) == toset(["public", "admin"])
+    error_message = "one frontend security group per load balancer"
+  }
+  assert {
+    condition     = aws_security_group.load_balancer["admin"].name == "bkt-test-lb-admin" && aws_security_group.load_balancer["admin"].vpc_id == aws_vpc.this.id
+    error_message = "the admin group must be named after the network and live in its VPC"
+  }
+  assert {
+    condition = toset([for rule in aws_vpc_security_group_ingress_rule.load_balancer : "${rule.security_group_id} ${rule.cidr_ipv4} ${rule.ip_protocol} ${rule.from_port}-${rule.to_port}"]) == toset([
+      "${aws_security_group.load_balancer["public"].id} 0.0.0.0/0 tcp 80-80",
+      "${aws_security_group.load_balancer["public"].id} 0.0.0.0/0 tcp 443-443",
+      "${aws_security_group.load_balancer["admin"].id} 203.0.113.0/24 tcp 443-443",
+      "${aws_security_group.load_balancer["admin"].id} 198.51.100.0/24 tcp 443-443",
+    ])
+    error_message = "each group must admit exactly its ranges on exactly its ports, and nothing else"
+  }
+  assert {
+    condition     = alltrue([for name, rule in aws_vpc_security_group_egress_rule.load_balancer : rule.security_group_id == aws_security_group.load_balancer[name].id && rule.cidr_ipv4 == "10.0.0.0/16" && rule.ip_protocol == "tcp"])
+    error_message = "each group may send TCP only to the VPC's range (its targets)"
+  }
+  assert {
+    condition     = output.load_balancer_security_group_ids == { for name, group in aws_security_group.load_balancer : name => group.id }
+    error_message = "load_balancer_security_group_ids must map each name to its group"
+  }
+}
+
+run "no_load_balancers_writes_no_security_group" {
+  command = plan
+
+  assert {
+    condition     = length(aws_security_group.load_balancer) == 0 && length(aws_vpc_security_group_ingress_rule.load_balancer) == 0
+    error_message = "without load_balancers the module must create no group and no rule"
+  }
+}
+
+run "rejects_a_load_balancer_source_with_host_bits" {
+  command = plan
+
+  variables {
+    load_balancers = { admin = { cidr_blocks = ["203.0.113.7/24"], ports = [443] } }
+  }
+
+  expect_failures = [var.load_balancers]
+}
+
+run "rejects_an_ipv6_load_balancer_source" {
+  command = plan
+
+  variables {
+    load_balancers = { admin = { cidr_blocks = ["2001:db8::/32"], ports = [443] } }
+  }
+
+  expect_failures = [var.load_balancers]
+}
+
+run "rejects_a_load_balancer_without_ranges" {
+  command = plan
+
+  variables {
+    load_balancers = { admin = { cidr_blocks = [], ports = [443] } }
+  }
+
+  expect_failures = [var.load_balancers]
+}
+
+run "rejects_a_load_balancer_name_that_is_no_label" {
+  command = plan
+
+  variables {
+    load_balancers = { Admin_UIs = { cidr_blocks = ["203.0.113.0/24"], ports = [443] } }
+  }
+
+  expect_failures = [var.load_balancers]
+}
+
+run "rejects_a_load_balancer_port_out_of_range" {
+  command = plan
+
+  variables {
+    load_balancers = { admin = { cidr_blocks = ["203.0.113.0/24"], ports = [0] } }
+  }
+
+  expect_failures = [var.load_balancers]
+}
