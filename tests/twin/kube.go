@@ -264,17 +264,47 @@ func (c *Clients) ApplyClusterVars(ctx context.Context, jsonFile string) error {
 	return c.Apply(ctx, cm)
 }
 
-// ApplySync creates the GitRepository and the entry Kustomization that `make up`'s FluxInstance
-// creates (scripts/up.sh): both named flux-system, the Kustomization applying
-// gitops/clusters/<env> with prune.
-func (c *Clients) ApplySync(ctx context.Context, url, branch, env string) error {
+// Sync is what the environment's FluxInstance (gitops/clusters/<env>/flux-instance.yaml) tells
+// the Flux Operator to create: the GitRepository and the entry Kustomization, both flux-system.
+type Sync struct {
+	File string // the instance's file, relative to the repository
+	Ref  string // spec.sync.ref, e.g. refs/heads/main
+	Path string // spec.sync.path, e.g. ./gitops/clusters/dev
+}
+
+// ReadSync reads the sync of the cluster entry's FluxInstance. The twin runs no operator, so it
+// creates the two objects the operator would (its template: GitRepository interval 1m with
+// ref.name, Kustomization interval 10m with prune), from the generated instance rather than
+// from values of its own; only the URL differs: the twin's repository on loopback.
+func ReadSync(repo, env string) (Sync, error) {
+	objects, err := walkKustomization(repo, filepath.Join(repo, "gitops", "clusters", env))
+	if err != nil {
+		return Sync{}, err
+	}
+	for _, o := range objects {
+		if o.Kind != "FluxInstance" {
+			continue
+		}
+		sync := Sync{File: o.File, Ref: str(o.Body, "spec", "sync", "ref"), Path: str(o.Body, "spec", "sync", "path")}
+		kind := str(o.Body, "spec", "sync", "kind")
+		if kind != "GitRepository" || sync.Ref == "" || sync.Path == "" {
+			return Sync{}, fmt.Errorf("%s: FluxInstance %s: spec.sync must be a GitRepository with ref and path (kind %q, ref %q, path %q)", o.File, o.Name, kind, sync.Ref, sync.Path)
+		}
+		return sync, nil
+	}
+	return Sync{}, fmt.Errorf("gitops/clusters/%s lists no FluxInstance: the twin takes the sync objects from it, as the operator does", env)
+}
+
+// ApplySync creates the GitRepository and the entry Kustomization the FluxInstance's sync makes
+// the operator create, with the twin's repository as the URL.
+func (c *Clients) ApplySync(ctx context.Context, url string, sync Sync) error {
 	repo := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
 		"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
 		"spec": map[string]any{
 			"interval": "1m",
 			"url":      url,
-			"ref":      map[string]any{"branch": branch},
+			"ref":      map[string]any{"name": sync.Ref},
 		},
 	}}
 	if err := c.Apply(ctx, repo); err != nil {
@@ -285,7 +315,7 @@ func (c *Clients) ApplySync(ctx context.Context, url, branch, env string) error 
 		"metadata": map[string]any{"name": "flux-system", "namespace": "flux-system"},
 		"spec": map[string]any{
 			"interval":  "10m",
-			"path":      "./gitops/clusters/" + env,
+			"path":      sync.Path,
 			"prune":     true,
 			"sourceRef": map[string]any{"kind": "GitRepository", "name": "flux-system"},
 		},

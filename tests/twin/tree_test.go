@@ -107,3 +107,29 @@ func mustObjects(t *testing.T, repo, file string) []Object {
 	}
 	return objs
 }
+
+// The sync objects come from the generated FluxInstance of each environment, not from values
+// of the twin's own; an entry without one is an error naming it.
+func TestSyncComesFromTheFluxInstance(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		sync, err := ReadSync(filepath.Join("..", ".."), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sync.Path != "./gitops/clusters/"+env || !strings.HasPrefix(sync.Ref, "refs/heads/") ||
+			sync.File != "gitops/clusters/"+env+"/flux-instance.yaml" {
+			t.Fatalf("%s: unexpected sync %+v", env, sync)
+		}
+	}
+	dir := t.TempDir()
+	entry := filepath.Join(dir, "gitops", "clusters", "x")
+	if err := os.MkdirAll(entry, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(entry, "kustomization.yaml"), []byte("resources: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSync(dir, "x"); err == nil || !strings.Contains(err.Error(), "gitops/clusters/x lists no FluxInstance") {
+		t.Fatalf("want the missing instance named, got %v", err)
+	}
+}

@@ -220,8 +220,14 @@ func runEnv(t *testing.T, r *reporter, stacks *stackSet, root, bin, env string, 
 	}
 	r.printf("cluster-vars from %s", rel(root, varsFile))
 	fatal("cluster-vars", c.ApplyClusterVars(ctx, varsFile))
+	sync, err := ReadSync(repo.Dir, env)
+	fatal("FluxInstance", err)
+	if sync.Ref != "refs/heads/"+repo.Branch {
+		fatal("FluxInstance", fmt.Errorf("%s syncs %s; the twin serves refs/heads/%s", sync.File, sync.Ref, repo.Branch))
+	}
+	r.printf("sync objects from %s: GitRepository flux-system (ref %s) and Kustomization flux-system (path %s), the URL the twin's repository", sync.File, sync.Ref, sync.Path)
 	tSync := time.Now()
-	fatal("sync objects", c.ApplySync(ctx, repo.URL, repo.Branch, env))
+	fatal("sync objects", c.ApplySync(ctx, repo.URL, sync))
 
 	names := []string{"flux-system"}
 	for _, l := range layers {
