@@ -80,6 +80,10 @@ cluster_vars! {
     vault_kms_key_id => "VAULT_KMS_KEY_ID" = "00000000-0000-4000-8000-000000000001",
     /// The Secrets Manager secret holding Vault's init output.
     vault_init_secret_arn => "VAULT_INIT_SECRET_ARN" = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/vault/init-AbCdEf",
+    /// The IRSA role External Secrets reads the sample app's Atlas DSN with (that one secret).
+    sample_app_mongodb_role_arn => "SAMPLE_APP_MONGODB_ROLE_ARN" = "arn:aws:iam::123456789012:role/bkt-dev-sample-app-mongodb",
+    /// The Secrets Manager secret the Atlas root writes the sample app's DSN into.
+    sample_app_mongodb_secret_arn => "SAMPLE_APP_MONGODB_SECRET_ARN" = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/sample-app/mongodb-AbCdEf",
     /// The sample app's ECR repository URL.
     sample_app_image_repository => "SAMPLE_APP_IMAGE_REPOSITORY" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app",
     /// `owner/repo` of the GitHub repository (Flux's commit-status provider).

@@ -20,13 +20,14 @@ use bkt_eks::{
 use bkt_network::dns::ValidationTimeout;
 use bkt_network::{Cidr, DnsInputs, FlowLogRetention, NatGatewayMode, NetworkInputs};
 use bkt_oidc::GithubOidcInputs;
-use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
-use bkt_oidc::policy::{PolicyDocument, Statement};
+use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, IamRole, IamRolePolicy, Partition};
+use bkt_oidc::policy::{IrsaTrust, Operator, PolicyDocument, Statement};
 use bkt_sso::Kubernetes;
 
 use crate::Result;
 use crate::bootstrap::REGION_PATTERN;
 use crate::cluster_vars::ClusterVars;
+use crate::gitops::apps::{ATLAS_READER, SAMPLE_APP};
 
 bkt_core::terraform_block! {
     /// The `backend "s3"` block of a root's `terraform` settings.
@@ -635,6 +636,68 @@ impl EnvironmentRoot {
                 },
             );
 
+        // External Secrets reads that one secret, as the service account sample-app/sample-app-atlas
+        // (gitops/apps/<env>/sample-app in an environment that uses Atlas), and nothing else.
+        let mongodb_reader = Resource::new(
+            name!("sample_app_mongodb_reader"),
+            IamRole {
+                name: Some(
+                    Expr::template([cluster_name.reference(), "-sample-app-mongodb".into()]).into(),
+                ),
+                description: Some(
+                    Expr::template([
+                        ["IRSA role of ", SAMPLE_APP, "/", ATLAS_READER, " in "]
+                            .concat()
+                            .into(),
+                        cluster_name.reference(),
+                        ": reads the sample app's MongoDB connection string".into(),
+                    ])
+                    .into(),
+                ),
+                assume_role_policy: Some(
+                    IrsaTrust {
+                        provider_arn: eks.get().oidc_provider_arn(),
+                        issuer: eks.get().oidc_issuer(),
+                        namespace: SAMPLE_APP.into(),
+                        service_account: ATLAS_READER.into(),
+                    }
+                    .document()
+                    .to_json()
+                    .into(),
+                ),
+                ..IamRole::default()
+            },
+        );
+        let mongodb_reader_policy = Resource::new(
+            name!("sample_app_mongodb_reader"),
+            IamRolePolicy {
+                name: Some("read-the-atlas-connection".into()),
+                role: Some(mongodb_reader.get().id().into()),
+                policy: Some(
+                    PolicyDocument::new([
+                        Statement::allow()
+                            .sid("ReadTheAtlasConnectionOnly")?
+                            .action([
+                                "secretsmanager:GetSecretValue",
+                                "secretsmanager:DescribeSecret",
+                            ])
+                            .resource(mongodb_secret.get().arn()),
+                        Statement::allow()
+                            .sid("DecryptItThroughSecretsManagerOnly")?
+                            .action("kms:Decrypt")
+                            .resource(mongodb_key.key().get().arn())
+                            .condition(
+                                Operator::StringLike,
+                                "kms:ViaService",
+                                "secretsmanager.*.amazonaws.com",
+                            )?,
+                    ])
+                    .to_json()
+                    .into(),
+                ),
+            },
+        );
+
         let cluster_vars = ClusterVars {
             cluster_name: eks.get().cluster_name(),
             environment: environment.reference(),
@@ -653,6 +716,8 @@ impl EnvironmentRoot {
             vault_bootstrap_role_arn: workload_identity.get().role_arns().index("vault-bootstrap"),
             vault_kms_key_id: workload_identity.get().vault_kms_key_id(),
             vault_init_secret_arn: workload_identity.get().vault_init_secret_arn(),
+            sample_app_mongodb_role_arn: mongodb_reader.get().arn(),
+            sample_app_mongodb_secret_arn: mongodb_secret.get().arn(),
             sample_app_image_repository: ecr
                 .get()
                 .repository_urls()
@@ -736,7 +801,10 @@ impl EnvironmentRoot {
         for block in mongodb_key.to_blocks() {
             mongodb.push(block);
         }
-        mongodb.push(mongodb_secret.to_block());
+        mongodb
+            .push(mongodb_secret.to_block())
+            .push(mongodb_reader.to_block())
+            .push(mongodb_reader_policy.to_block());
 
         let mut outputs = File::new();
         outputs.push(

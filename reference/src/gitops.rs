@@ -70,7 +70,10 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
             APPS_DIR,
             apps::overlay_tree(
                 environment.name(),
-                &sample_app(environment.image_tag.as_str()),
+                &apps::SampleApp {
+                    atlas: environment.atlas.then(atlas_database),
+                    ..sample_app(environment.image_tag.as_str())
+                },
                 ClusterVars::<()>::KEYS,
             )?,
         )?;
@@ -95,6 +98,18 @@ pub fn sample_app(image_tag: &str) -> apps::SampleApp {
         vpc_cidr: vars.vpc_cidr.to_string(),
         environment: vars.environment.to_string(),
         cluster_name: vars.cluster_name.to_string(),
+        atlas: None,
+    }
+}
+
+/// The Atlas path of an environment that uses Atlas, from the cluster vars.
+#[must_use]
+pub fn atlas_database() -> apps::AtlasDatabase {
+    let vars = ClusterVars::references();
+    apps::AtlasDatabase {
+        aws_region: vars.aws_region.to_string(),
+        role_arn: vars.sample_app_mongodb_role_arn.to_string(),
+        secret_arn: vars.sample_app_mongodb_secret_arn.to_string(),
     }
 }
 

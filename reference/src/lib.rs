@@ -38,9 +38,9 @@ pub const ENV_ROOTS_DIR: &str = "terraform/envs";
 /// Where the dev environment root is written.
 pub const DEV_ROOT_DIR: &str = "terraform/envs/dev";
 
-/// Where an environment's MongoDB Atlas root is written (`terraform/atlas/<name>`): a root of
-/// its own, outside tf-check's `terraform/envs/*`, because its providers are not in the offline
-/// mirror.
+/// Where an environment's MongoDB Atlas root is written (`terraform/atlas/<name>`), for an
+/// environment whose spec says `[atlas] enabled = true` only: a root of its own, outside
+/// tf-check's `terraform/envs/*`, because its providers are not in the offline mirror.
 pub const ATLAS_ROOTS_DIR: &str = "terraform/atlas";
 
 /// Where the network module is written.
@@ -299,10 +299,12 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
             &format!("{ENV_ROOTS_DIR}/{name}"),
             environment.root.to_tree(GENERATOR)?,
         )?;
-        tree.extend_under(
-            &format!("{ATLAS_ROOTS_DIR}/{name}"),
-            atlas_root(environment)?.to_tree(GENERATOR)?,
-        )?;
+        if environment.atlas {
+            tree.extend_under(
+                &format!("{ATLAS_ROOTS_DIR}/{name}"),
+                atlas_root(environment)?.to_tree(GENERATOR)?,
+            )?;
+        }
     }
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;

@@ -29,8 +29,8 @@ use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode};
 
 use crate::environment::{EnvironmentRoot, Nodes};
 use crate::settings::{
-    DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag, LogsSettings,
-    NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
+    AtlasSettings, DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag,
+    LogsSettings, NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
 };
 use crate::{Error, Result};
 
@@ -44,6 +44,11 @@ pub struct Environment {
     pub image_tag: ImageTag,
     /// Whether the cluster entry gets the `local` flavour (`gitops/clusters/local`).
     pub local_flavour: bool,
+    /// Whether the environment uses MongoDB Atlas (`[atlas] enabled`): its Atlas root
+    /// (`terraform/atlas/<name>`) is written, and the sample app's database is the Atlas
+    /// cluster, whose DSN External Secrets carries from Secrets Manager to Vault; otherwise
+    /// there is no Atlas root and the app uses the in-cluster MariaDB.
+    pub atlas: bool,
 }
 
 impl Environment {
@@ -55,6 +60,7 @@ impl Environment {
             root: EnvironmentRoot::named(name),
             image_tag: ImageTag::default(),
             local_flavour: name == "dev",
+            atlas: false,
         }
     }
 
@@ -80,6 +86,7 @@ impl Environment {
             github_oidc,
             flux,
             logs,
+            atlas,
         } = settings;
         let root = &mut environment.root;
         environment.image_tag = sample_app.image_tag;
@@ -130,6 +137,9 @@ impl Environment {
         }
         if let Some(local) = flux.local_flavour {
             environment.local_flavour = local;
+        }
+        if let Some(enabled) = atlas.enabled {
+            environment.atlas = enabled;
         }
         if let Some(days) = logs.retention_days {
             if !(1..=3650).contains(&days) {
@@ -191,6 +201,9 @@ impl Environment {
             },
             logs: LogsSettings {
                 retention_days: Some(root.log_index_retention_days),
+            },
+            atlas: AtlasSettings {
+                enabled: Some(self.atlas),
             },
         }
     }

@@ -17,6 +17,8 @@ output "cluster_vars" {
     VAULT_BOOTSTRAP_ROLE_ARN              = module.workload_identity.role_arns["vault-bootstrap"]
     VAULT_KMS_KEY_ID                      = module.workload_identity.vault_kms_key_id
     VAULT_INIT_SECRET_ARN                 = module.workload_identity.vault_init_secret_arn
+    SAMPLE_APP_MONGODB_ROLE_ARN           = aws_iam_role.sample_app_mongodb_reader.arn
+    SAMPLE_APP_MONGODB_SECRET_ARN         = aws_secretsmanager_secret.sample_app_mongodb.arn
     SAMPLE_APP_IMAGE_REPOSITORY           = module.ecr.repository_urls[local.sample_app_repository]
     GITHUB_REPOSITORY                     = var.github_repository
     LOG_RETENTION_DAYS                    = "30"
