@@ -67,6 +67,10 @@ pub const GITHUB_REPOSITORY_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-
 /// per deployment in `terraform.tfvars`). Every field reaches the root's files: as a literal of
 /// a module call, a local, the backend, or the default of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is one yes/no key of the environment's spec file, not a state machine"
+)]
 pub struct EnvironmentRoot {
     /// The environment's name (`dev`): the cluster is `bkt-<environment>`.
     pub environment: String,
@@ -109,6 +113,13 @@ pub struct EnvironmentRoot {
     /// Days OpenSearch keeps the container logs (Fluent Bit's `kube-*` indices): the cluster var
     /// `LOG_RETENTION_DAYS`, which the logs' setup Job (`platform/opensearch`) makes a policy of.
     pub log_index_retention_days: u16,
+    /// Whether the environment uses MongoDB Atlas (`[atlas] enabled`): then its Atlas root
+    /// (`terraform/atlas/<name>`) is written, this root holds the secret that root writes the
+    /// DSN into, its KMS key and the role External Secrets reads it with (`mongodb.tf`, the
+    /// `mongodb_secret_arn` output, the cluster vars [`ClusterVars::ATLAS_KEYS`]), and the
+    /// sample app's database is the Atlas cluster; otherwise none of them exists and the app
+    /// uses the in-cluster `MariaDB`.
+    pub atlas: bool,
 }
 
 /// The environment's node group.
@@ -166,6 +177,7 @@ impl EnvironmentRoot {
             create_github_oidc_provider: true,
             network_policy: true,
             log_index_retention_days: 7,
+            atlas: false,
         }
     }
 
@@ -598,7 +610,8 @@ impl EnvironmentRoot {
             },
         );
 
-        // The sample app's MongoDB connection (written by the Atlas root, terraform/atlas/dev).
+        // The sample app's MongoDB connection (written by the Atlas root, terraform/atlas/<env>),
+        // in an environment that uses Atlas only.
         let mongodb_key = Key::builder(
             name!("sample_app_mongodb"),
             Expr::template([cluster_name.reference(), " sample-app MongoDB connection".into()]),
@@ -625,7 +638,7 @@ impl EnvironmentRoot {
                             .into(),
                     ),
                     description: Some(
-                        "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/dev."
+                        "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/<env>."
                             .into(),
                     ),
                     kms_key_id: Some(mongodb_key.key().get().arn().into()),
@@ -811,7 +824,7 @@ impl EnvironmentRoot {
             Output::new(
                 name!("cluster_vars"),
                 "The contract with the GitOps tree: written to ConfigMap flux-system/cluster-vars and substituted into every Flux Kustomization.",
-                Expr::object(cluster_vars.entries().into_iter().map(|(key, value)| (key, value.clone()))),
+                Expr::object(cluster_vars.entries_for(self.atlas).into_iter().map(|(key, value)| (key, value.clone()))),
             )
             .to_block(),
         );
@@ -856,21 +869,23 @@ impl EnvironmentRoot {
             .push(
                 Output::new(
                     name!("nat_public_ips"),
-                    "Addresses the cluster reaches the internet from; terraform/atlas/dev admits exactly these to MongoDB Atlas.",
+                    "Addresses the cluster reaches the internet from; the Atlas root (terraform/atlas/<env>, when the environment uses Atlas) admits exactly these to MongoDB Atlas.",
                     network.get().nat_public_ips(),
                 )
                 .to_block(),
             );
-        outputs.push(
+        if self.atlas {
+            outputs.push(
             Output::new(
                 name!("mongodb_secret_arn"),
-                "Secrets Manager secret terraform/atlas/dev writes the sample app's MongoDB connection string into.",
+                "Secrets Manager secret terraform/atlas/<env> writes the sample app's MongoDB connection string into.",
                 mongodb_secret.get().arn(),
             )
             .to_block(),
         );
+        }
 
-        Ok(vec![
+        let mut files = vec![
             ("versions.tf", versions),
             ("providers.tf", providers),
             ("variables.tf", variables),
@@ -881,9 +896,12 @@ impl EnvironmentRoot {
             ("eks.tf", single(eks.to_block())),
             ("github.tf", github),
             ("workload-identity.tf", single(workload_identity.to_block())),
-            ("mongodb.tf", mongodb),
             ("outputs.tf", outputs),
-        ])
+        ];
+        if self.atlas {
+            files.push(("mongodb.tf", mongodb));
+        }
+        Ok(files)
     }
 
     /// The root as a tree of generated files.
@@ -911,8 +929,21 @@ mod tests {
     fn defaults_are_valid_and_render() {
         let root = EnvironmentRoot::default();
         root.validate().unwrap();
-        let files = root.files().unwrap();
-        assert!(files.iter().any(|(path, _)| *path == "mongodb.tf"));
+        let has_mongodb_tf = |root: &EnvironmentRoot| {
+            root.files()
+                .unwrap()
+                .iter()
+                .any(|(path, _)| *path == "mongodb.tf")
+        };
+        assert!(!has_mongodb_tf(&root), "no Atlas secret without Atlas");
+        let atlas = EnvironmentRoot {
+            atlas: true,
+            ..EnvironmentRoot::default()
+        };
+        assert!(
+            has_mongodb_tf(&atlas),
+            "the Atlas secret, key and reader role"
+        );
     }
 
     #[test]
@@ -963,17 +994,27 @@ mod tests {
     }
 
     #[test]
-    fn cluster_vars_output_has_every_key() {
-        let files = EnvironmentRoot::default().files().unwrap();
-        let outputs = files
+    fn cluster_vars_output_has_every_key_and_the_atlas_keys_only_with_atlas() {
+        let outputs = |atlas: bool| {
+            EnvironmentRoot {
+                atlas,
+                ..EnvironmentRoot::default()
+            }
+            .files()
+            .unwrap()
             .iter()
             .find(|(path, _)| *path == "outputs.tf")
             .map(|(_, file)| file.render())
-            .unwrap();
+            .unwrap()
+        };
+        let (with, without) = (outputs(true), outputs(false));
         for key in ClusterVars::<()>::KEYS {
-            assert!(
-                outputs.contains(&format!("    {key} ")),
-                "{key} missing from cluster_vars"
+            let line = format!("    {key} ");
+            assert!(with.contains(&line), "{key} missing from cluster_vars");
+            assert_eq!(
+                without.contains(&line),
+                !key.starts_with("SAMPLE_APP_MONGODB_"),
+                "{key} without Atlas"
             );
         }
     }

@@ -71,7 +71,7 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
             apps::overlay_tree(
                 environment.name(),
                 &apps::SampleApp {
-                    atlas: environment.atlas.then(atlas_database),
+                    atlas: environment.root.atlas.then(atlas_database),
                     ..sample_app(environment.image_tag.as_str())
                 },
                 ClusterVars::<()>::KEYS,

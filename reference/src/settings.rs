@@ -215,7 +215,7 @@ optional_table!(
         /// true: the generator writes the Atlas root (`terraform/atlas/<name>`), `make up`
         /// applies it (and refuses to start without the Atlas keys), and the sample app keeps
         /// its entries in the Atlas cluster; false (the default): no Atlas root, and the app
-        /// uses the in-cluster MariaDB.
+        /// uses the in-cluster `MariaDB`.
         enabled: bool,
     }
 );

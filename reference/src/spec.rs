@@ -44,11 +44,6 @@ pub struct Environment {
     pub image_tag: ImageTag,
     /// Whether the cluster entry gets the `local` flavour (`gitops/clusters/local`).
     pub local_flavour: bool,
-    /// Whether the environment uses MongoDB Atlas (`[atlas] enabled`): its Atlas root
-    /// (`terraform/atlas/<name>`) is written, and the sample app's database is the Atlas
-    /// cluster, whose DSN External Secrets carries from Secrets Manager to Vault; otherwise
-    /// there is no Atlas root and the app uses the in-cluster MariaDB.
-    pub atlas: bool,
 }
 
 impl Environment {
@@ -60,7 +55,6 @@ impl Environment {
             root: EnvironmentRoot::named(name),
             image_tag: ImageTag::default(),
             local_flavour: name == "dev",
-            atlas: false,
         }
     }
 
@@ -139,7 +133,7 @@ impl Environment {
             environment.local_flavour = local;
         }
         if let Some(enabled) = atlas.enabled {
-            environment.atlas = enabled;
+            root.atlas = enabled;
         }
         if let Some(days) = logs.retention_days {
             if !(1..=3650).contains(&days) {
@@ -203,7 +197,7 @@ impl Environment {
                 retention_days: Some(root.log_index_retention_days),
             },
             atlas: AtlasSettings {
-                enabled: Some(self.atlas),
+                enabled: Some(root.atlas),
             },
         }
     }

@@ -8,6 +8,8 @@
 # Atlas, it says it skipped the Atlas root and destroys the environment root.
 #
 # Usage: tests/lifecycle/down-order.sh
+# The stand-ins' bodies are single-quoted on purpose: they expand their own arguments when run.
+# shellcheck disable=SC2016
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -64,8 +66,9 @@ grep -q -- "-var atlas_org_id=0123456789abcdef01234567 -var state_bucket=bkt-tfs
 echo "down-order: Atlas state without the keys: stops, names the keys, destroys nothing"
 if run_down dev FAKE_ATLAS_STATE=$'mongodbatlas_project.this\n'; then fail "make down passed without the Atlas keys"; fi
 [[ -z "$(destroys)" ]] || fail "destroyed $(destroys | tr '\n' ' ')without the Atlas keys"
-grep -qF "terraform/atlas/dev holds 1 resources" "$out" && grep -qF "MONGODB_ATLAS_PUBLIC_KEY" "$out" ||
+if ! { grep -qF "terraform/atlas/dev holds 1 resources" "$out" && grep -qF "MONGODB_ATLAS_PUBLIC_KEY" "$out"; }; then
   fail "the refusal does not say what is in the Atlas state and which keys to set"
+fi
 if grep -q "^gotool\|^go " "$calls"; then fail "touched the cluster or AWS before refusing"; fi
 
 echo "down-order: no Atlas state (never applied): says it skipped, destroys terraform/envs/dev"

@@ -59,7 +59,7 @@ pub const SAMPLE_APP: &str = "sample-app";
 pub const ATLAS_READER: &str = "sample-app-atlas";
 
 /// Where in Vault's KV store (`secret`) the Atlas DSN is published, property `dsn`: apart from
-/// `sample-app/database`, which the MariaDB path publishes, so the two never write one key.
+/// `sample-app/database`, which the `MariaDB` path publishes, so the two never write one key.
 pub const ATLAS_VAULT_KEY: &str = "sample-app/atlas";
 
 /// The overlay's file with the Atlas objects.
@@ -110,7 +110,7 @@ pub struct SampleApp {
     pub cluster_name: String,
     /// `Some` when the environment's app keeps its data in MongoDB Atlas (the overlay then
     /// carries the DSN from Secrets Manager to Vault and points the app at it); `None`: the
-    /// in-cluster MariaDB of the base.
+    /// in-cluster `MariaDB` of the base.
     pub atlas: Option<AtlasDatabase>,
 }
 

@@ -51,7 +51,7 @@ fn a_file_with_only_the_image_tag_is_the_default() {
 }
 
 /// Each key of the file, with a value other than the default, as a TOML snippet.
-const KEY_FLIPS: [(&str, &str); 18] = [
+const KEY_FLIPS: [(&str, &str); 19] = [
     (
         "sample_app.image_tag",
         "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
@@ -100,6 +100,7 @@ const KEY_FLIPS: [(&str, &str); 18] = [
         "[github_oidc]\ncreate_provider = false\n",
     ),
     ("logs.retention_days", "[logs]\nretention_days = 30\n"),
+    ("atlas.enabled", "[atlas]\nenabled = true\n"),
 ];
 
 /// `flux.local_flavour` is tested apart: it adds or removes `clusters/local`.

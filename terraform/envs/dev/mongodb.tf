@@ -26,7 +26,7 @@ resource "aws_kms_alias" "sample_app_mongodb" {
 
 resource "aws_secretsmanager_secret" "sample_app_mongodb" {
   name        = "${local.cluster_name}/sample-app/mongodb"
-  description = "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/dev."
+  description = "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/<env>."
   kms_key_id  = aws_kms_key.sample_app_mongodb.arn
   # Destroy removes it at once, so the next apply of the same environment can recreate the name.
   recovery_window_in_days = 0

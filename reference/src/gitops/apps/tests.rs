@@ -22,6 +22,7 @@ fn app(tag: &str) -> SampleApp {
         vpc_cidr: "${VPC_CIDR}".to_owned(),
         environment: "${ENVIRONMENT}".to_owned(),
         cluster_name: "${CLUSTER_NAME}".to_owned(),
+        atlas: None,
     }
 }
 
