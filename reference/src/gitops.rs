@@ -36,7 +36,12 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     for environment in environments {
-        cluster::entry(environment.name(), environment.local_flavour).add_to(&mut tree)?;
+        let entry = cluster::entry(environment.name(), environment.local_flavour);
+        if environment.root.atlas {
+            cluster::local_without_atlas(entry).add_to(&mut tree)?;
+        } else {
+            entry.add_to(&mut tree)?;
+        }
     }
     let vars = ClusterVars::references();
     let domain = vars.domain.to_string();

@@ -170,3 +170,55 @@ fn prod_without_atlas_has_no_atlas_piece_and_keeps_mariadb() {
         assert_eq!(values[key], Value::Null, "prod's overlay changes {key}");
     }
 }
+
+/// The kind e2e cluster (`clusters/local`, dev's flavour without AWS) has no External Secrets and
+/// no Vault: it must delete every object `atlas-database.yaml` adds, or the apps layer fails to
+/// apply there.
+#[test]
+fn the_local_flavour_deletes_every_atlas_object() {
+    let tree = tree();
+    let atlas: Vec<(String, String)> = documents(&text(
+        &tree,
+        "gitops/apps/dev/sample-app/atlas-database.yaml",
+    ))
+    .iter()
+    .map(|doc| {
+        (
+            doc["kind"].as_str().unwrap().to_owned(),
+            doc["metadata"]["name"].as_str().unwrap().to_owned(),
+        )
+    })
+    .collect();
+    let local: Value =
+        serde_saphyr::from_str(&text(&tree, "gitops/clusters/local/kustomization.yaml")).unwrap();
+    let apps = local["patches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|patch| patch["target"]["name"] == "apps")
+        .unwrap();
+    let operations: Value = serde_saphyr::from_str(apps["patch"].as_str().unwrap()).unwrap();
+    let deleted: Vec<(String, String)> = operations
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|op| op["op"] == "add")
+        .flat_map(|op| op["value"].as_array().unwrap().clone())
+        .filter_map(|patch| {
+            let body: Value = serde_saphyr::from_str(patch["patch"].as_str()?).ok()?;
+            (body["$patch"] == "delete").then(|| {
+                (
+                    body["kind"].as_str().unwrap().to_owned(),
+                    body["metadata"]["name"].as_str().unwrap().to_owned(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(atlas.len(), 4, "{atlas:?}");
+    for object in &atlas {
+        assert!(
+            deleted.contains(object),
+            "clusters/local keeps {object:?}; deleted: {deleted:?}"
+        );
+    }
+}

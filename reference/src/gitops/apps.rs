@@ -62,6 +62,9 @@ pub const ATLAS_READER: &str = "sample-app-atlas";
 /// `sample-app/database`, which the `MariaDB` path publishes, so the two never write one key.
 pub const ATLAS_VAULT_KEY: &str = "sample-app/atlas";
 
+/// The `SecretStore` of AWS Secrets Manager in the app's namespace.
+const ATLAS_STORE: &str = "aws-secrets-manager";
+
 /// The overlay's file with the Atlas objects.
 const ATLAS_FILE: &str = "atlas-database.yaml";
 
@@ -498,11 +501,43 @@ fn overlay_patch(app: &SampleApp) -> HelmReleasePatch<'_> {
     }
 }
 
+/// `(apiVersion, kind, name, namespace)` of each object [`overlay_tree`] adds for an environment
+/// on Atlas (`atlas-database.yaml`): what a cluster without AWS leaves out.
+#[must_use]
+pub fn atlas_object_ids() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    use k8s_openapi::Resource;
+    vec![
+        (
+            ServiceAccount::API_VERSION,
+            ServiceAccount::KIND,
+            ATLAS_READER,
+            SAMPLE_APP,
+        ),
+        (
+            SecretStore::API_VERSION,
+            SecretStore::KIND,
+            ATLAS_STORE,
+            SAMPLE_APP,
+        ),
+        (
+            ExternalSecret::API_VERSION,
+            ExternalSecret::KIND,
+            ATLAS_READER,
+            SAMPLE_APP,
+        ),
+        (
+            PushSecret::API_VERSION,
+            PushSecret::KIND,
+            ATLAS_READER,
+            SAMPLE_APP,
+        ),
+    ]
+}
+
 /// The Atlas objects of an overlay: the service account the role trusts, a `SecretStore` of
 /// AWS Secrets Manager that only this namespace can use, the `ExternalSecret` that reads the
 /// DSN, and the `PushSecret` that publishes it to Vault, where the app's Vault agent reads it.
 fn atlas_objects(atlas: &AtlasDatabase) -> Result<ManifestFile> {
-    const STORE: &str = "aws-secrets-manager";
     let reader = ServiceAccount {
         metadata: ObjectMeta {
             name: Some(ATLAS_READER.to_owned()),
@@ -522,7 +557,7 @@ fn atlas_objects(atlas: &AtlasDatabase) -> Result<ManifestFile> {
         reason = "one field per provider kind; the others stay unset"
     )]
     let store = SecretStore::new(
-        STORE,
+        ATLAS_STORE,
         SecretStoreSpec {
             provider: SecretStoreProvider {
                 aws: Some(AwsProvider {
@@ -546,7 +581,7 @@ fn atlas_objects(atlas: &AtlasDatabase) -> Result<ManifestFile> {
         ATLAS_READER,
         ExternalSecretSpec {
             refresh_interval: Some(Duration::hours(1)),
-            secret_store_ref: Some(SecretStoreRef::namespaced(STORE)),
+            secret_store_ref: Some(SecretStoreRef::namespaced(ATLAS_STORE)),
             target: Some(ExternalSecretTarget {
                 name: Some(ATLAS_READER.to_owned()),
                 template: None,
