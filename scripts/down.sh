@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make down ENV=<env>: delete the environment without the usual hang on controller-made resources.
-#   preflight → suspend Flux → delete Ingresses and LoadBalancer Services → tools/cmd/teardown
+#   preflight → destroy the MongoDB Atlas root (terraform/atlas/<env>, if the environment uses Atlas;
+#   before the environment root, whose state it reads) → suspend Flux → delete Ingresses and
+#   LoadBalancer Services → tools/cmd/teardown
 #   (load balancers, target groups, security groups, ENIs, external-dns records, EBS volumes; bounded
 #   wait with progress) → uninstall Flux cleanly → terraform destroy → teardown again for what only
 #   detached with the nodes → report anything still tagged for the environment, with how to remove it.
@@ -8,7 +10,8 @@
 # The cluster-side steps need a reachable cluster; when it is gone they are skipped with a note.
 #
 # Usage: scripts/down.sh <env>   Environment: AWS_REGION, AWS credentials,
-#   TEARDOWN_TIMEOUT (default 15m), DESTROY_TIMEOUT (default 45m).
+#   TEARDOWN_TIMEOUT (default 15m), DESTROY_TIMEOUT (default 45m), and MONGODB_ATLAS_PUBLIC_KEY +
+#   MONGODB_ATLAS_PRIVATE_KEY + MONGODB_ATLAS_ORG_ID when terraform/atlas/<env> holds state.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +20,7 @@ env="$1"
 "$root/scripts/preflight.sh" down "$env"
 # shellcheck source=scripts/lifecycle-lib.sh
 . "$root/scripts/lifecycle-lib.sh"
-steps=7
+steps=8
 teardown_timeout="${TEARDOWN_TIMEOUT:-15m}"
 destroy_timeout="${DESTROY_TIMEOUT:-45m}"
 teardown() { (cd "$root/tools" && go run ./cmd/teardown "$@"); }
@@ -31,6 +34,32 @@ if ! cluster="$(cluster_var CLUSTER_NAME 2>/dev/null)"; then
 fi
 zone="$(cluster_var HOSTED_ZONE_ID)"
 echo "cluster $cluster, hosted zone $zone, region $AWS_REGION"
+
+atlasdir="$root/terraform/atlas/$env"
+step "destroy MongoDB Atlas (terraform/atlas/$env), before terraform/envs/$env"
+# First: the Atlas root reads the environment root's state (the NAT addresses its access list
+# admits, the secret it writes the DSN into), so it cannot plan its destroy once that is gone, and
+# the cluster it bills for would be left behind. A failure here stops make down with nothing
+# else touched.
+if [[ ! -d "$atlasdir" ]]; then
+  echo "down: SKIPPED the Atlas root: environments/$env.toml does not use Atlas (no terraform/atlas/$env)"
+else
+  bucket="$(terraform -chdir="$root/terraform/bootstrap" output -raw state_bucket)"
+  TF_PLUGIN_MIRROR=none "$root/scripts/tf-init.sh" "$atlasdir" -reconfigure -backend-config="bucket=$bucket" \
+    -backend-config="region=$AWS_REGION" >"$work/atlas-init.log" || { tail -n 30 "$work/atlas-init.log" >&2; exit 1; }
+  atlas_resources="$(terraform -chdir="$atlasdir" state list | wc -l)"
+  if ((atlas_resources == 0)); then
+    echo "down: SKIPPED the Atlas root: terraform/atlas/$env has no state (never applied, or already destroyed)"
+  elif [[ -z "${MONGODB_ATLAS_PUBLIC_KEY:-}" || -z "${MONGODB_ATLAS_PRIVATE_KEY:-}" || -z "${MONGODB_ATLAS_ORG_ID:-}" ]]; then
+    echo "down: terraform/atlas/$env holds $atlas_resources resources (the Atlas cluster among them), and destroying them" >&2
+    echo "      needs MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY and MONGODB_ATLAS_ORG_ID: set them and run" >&2
+    echo "      make down ENV=$env again. Nothing else was touched: terraform/envs/$env must outlive the Atlas root." >&2
+    exit 1
+  else
+    timeout --foreground "$destroy_timeout" terraform -chdir="$atlasdir" destroy -auto-approve \
+      -var "atlas_org_id=$MONGODB_ATLAS_ORG_ID" -var "state_bucket=$bucket" -var "region=$AWS_REGION"
+  fi
+fi
 
 step "cluster side: suspend Flux, delete Ingresses and LoadBalancer Services"
 if write_kubeconfig 2>/dev/null && kubectl version --request-timeout=20s >/dev/null 2>&1; then

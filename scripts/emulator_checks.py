@@ -31,9 +31,9 @@ GITHUB_ISSUER = "token.actions.githubusercontent.com"
 # (environments/<env>.toml; dev's node sizes are those of its emulator.tfvars, prod's the root's
 # own defaults, which its emulator.tfvars leaves alone).
 EXPECTED = {
-    "dev": {"zones": 2, "nat_gateways": 1, "capacity_type": "SPOT", "instance_types": ["t3.large"], "scaling": (1, 1, 2),
+    "dev": {"atlas": True, "zones": 2, "nat_gateways": 1, "capacity_type": "SPOT", "instance_types": ["t3.large"], "scaling": (1, 1, 2),
             "admin_cidrs": ["203.0.113.0/24"]},
-    "prod": {"zones": 3, "nat_gateways": 3, "capacity_type": "ON_DEMAND", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "scaling": (3, 3, 6),
+    "prod": {"atlas": False, "zones": 3, "nat_gateways": 3, "capacity_type": "ON_DEMAND", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "scaling": (3, 3, 6),
              "admin_cidrs": ["198.51.100.0/24"]},
 }
 
@@ -198,12 +198,39 @@ def check_applied(workdir, env):
     c.check(secret.get("KmsKeyId") in (vault_key, cluster_vars["VAULT_KMS_KEY_ID"]),
             f"Vault's init secret is encrypted with Vault's own key (got {secret.get('KmsKeyId')})")
 
-    # The seam to terraform/atlas/<env>: the secret it writes the MongoDB connection into, and the
-    # addresses it admits to Atlas.
-    mongodb = boto3.client("secretsmanager").describe_secret(SecretId=outputs["mongodb_secret_arn"]["value"])
-    mongodb_key = boto3.client("kms").describe_key(KeyId=mongodb.get("KmsKeyId", "missing"))["KeyMetadata"]
-    c.check(mongodb["Name"] == f"{name}/sample-app/mongodb" and mongodb_key.get("KeyManager") == "CUSTOMER",
-            f"the MongoDB connection secret exists under {name}/sample-app/mongodb with a customer KMS key")
+    # The seam to terraform/atlas/<env>, in an environment that uses Atlas ([atlas] enabled): the
+    # secret it writes the MongoDB connection into, and the role External Secrets reads it with,
+    # which may read that secret and decrypt its key through Secrets Manager, nothing else.
+    atlas_keys = {"SAMPLE_APP_MONGODB_ROLE_ARN", "SAMPLE_APP_MONGODB_SECRET_ARN"}
+    reader_role = f"{name}-sample-app-mongodb"
+    if want["atlas"]:
+        mongodb = boto3.client("secretsmanager").describe_secret(SecretId=outputs["mongodb_secret_arn"]["value"])
+        mongodb_key = boto3.client("kms").describe_key(KeyId=mongodb.get("KmsKeyId", "missing"))["KeyMetadata"]
+        c.check(mongodb["Name"] == f"{name}/sample-app/mongodb" and mongodb_key.get("KeyManager") == "CUSTOMER",
+                f"the MongoDB connection secret exists under {name}/sample-app/mongodb with a customer KMS key")
+        c.check(cluster_vars.get("SAMPLE_APP_MONGODB_SECRET_ARN") == mongodb["ARN"]
+                and cluster_vars.get("SAMPLE_APP_MONGODB_ROLE_ARN", "").endswith(f":role/{reader_role}"),
+                "cluster_vars hands the tree the Atlas secret and its reader role")
+        _, condition = trust_condition(reader_role)
+        equals = condition.get("StringEquals", {})
+        c.check(equals.get(f"{issuer}:sub") == "system:serviceaccount:sample-app:sample-app-atlas"
+                and equals.get(f"{issuer}:aud") == "sts.amazonaws.com",
+                f"the Atlas reader role is trusted only by sample-app/sample-app-atlas (got {equals})")
+        policy_names = iam.list_role_policies(RoleName=reader_role)["PolicyNames"]
+        documents = [iam.get_role_policy(RoleName=reader_role, PolicyName=n)["PolicyDocument"] for n in policy_names]
+        documents = [json.loads(d) if isinstance(d, str) else d for d in documents]
+        statements = [st for d in documents for st in d["Statement"]]
+        granted = {(a, st["Resource"]) for st in statements for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])}
+        c.check(iam.list_attached_role_policies(RoleName=reader_role)["AttachedPolicies"] == []
+                and granted == {("secretsmanager:GetSecretValue", mongodb["ARN"]), ("secretsmanager:DescribeSecret", mongodb["ARN"]),
+                                ("kms:Decrypt", mongodb_key["Arn"])}
+                and all(st["Effect"] == "Allow" for st in statements),
+                f"the Atlas reader may read that one secret and decrypt its key, nothing else (got {sorted(granted)})")
+    else:
+        c.check("mongodb_secret_arn" not in outputs and not atlas_keys & cluster_vars.keys(),
+                "an environment without Atlas has no MongoDB secret output and no Atlas cluster vars")
+        roles = {r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]}
+        c.check(reader_role not in roles, f"an environment without Atlas has no {reader_role} role")
     nat_ips = outputs["nat_public_ips"]["value"]
     eip_ips = {a["PublicIp"] for a in ec2.describe_addresses()["Addresses"]}
     c.check(len(nat_ips) == want["nat_gateways"] and set(nat_ips) <= eip_ips,

@@ -3,7 +3,9 @@
 # envs/dev; create out of band what the LB controller, external-dns and the EBS CSI driver would
 # (plus look-alikes that are not the cluster's); run teardown; assert it removed exactly the
 # controllers' resources; terraform destroy; check nothing is left; stop the emulator (also on
-# failure); then price dev's plan against its budget. The cluster-side steps of `make down` need a
+# failure); then price dev's plan against its budget. Before that, make down's order of the
+# Atlas and environment roots against stand-ins (tests/lifecycle/down-order.sh), and preflight's
+# refusal of an Atlas environment without the Atlas keys. The cluster-side steps of `make down` need a
 # cluster and are not run here.
 #
 # Usage: scripts/lifecycle-test.sh [workdir]   (default: build/lifecycle)
@@ -16,6 +18,9 @@ total=$SECONDS
 
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
+
+step "make down's order against stand-ins: the Atlas root before the environment root (tests/lifecycle/down-order.sh)"
+"$root/tests/lifecycle/down-order.sh"
 export EMULATOR_DIR="$work/emulator"
 "$root/scripts/emulator.sh" start
 trap '"$root/scripts/emulator.sh" stop' EXIT
@@ -27,6 +32,12 @@ if out="$("$root/scripts/preflight.sh" up no-such-env 2>&1)"; then
   echo "$out"; echo "lifecycle-test: preflight passed for an unknown environment" >&2; exit 1
 fi
 for want in "MISSING environment 'no-such-env'" "MISSING terraform/envs/no-such-env/terraform.tfvars" "MISSING real AWS (AWS_ENDPOINT_URL="; do
+  grep -qF "$want" <<<"$out" || { echo "$out"; echo "lifecycle-test: preflight did not report: $want" >&2; exit 1; }
+done
+
+step "preflight refuses make up of an environment that uses Atlas (dev) without the Atlas keys, naming the way out"
+out="$(env -u MONGODB_ATLAS_PUBLIC_KEY -u MONGODB_ATLAS_PRIVATE_KEY -u MONGODB_ATLAS_ORG_ID "$root/scripts/preflight.sh" up dev 2>&1 || true)"
+for want in "MISSING MONGODB_ATLAS_PUBLIC_KEY MONGODB_ATLAS_PRIVATE_KEY MONGODB_ATLAS_ORG_ID (environments/dev.toml uses MongoDB Atlas" "set [atlas] enabled = false in environments/dev.toml"; do
   grep -qF "$want" <<<"$out" || { echo "$out"; echo "lifecycle-test: preflight did not report: $want" >&2; exit 1; }
 done
 

@@ -64,6 +64,20 @@ if [[ "$action" == up ]]; then
     echo "                    and the push webhook is not registered (Flux polls); set a fine-grained token with Contents: read,"
     echo "                    Commit statuses: write and Webhooks: write on the repository to enable all three"
   fi
+  # An environment whose spec says [atlas] enabled = true has an Atlas root, and its app reads the
+  # DSN that root writes: without the keys the apps would wait for it forever, so stop here.
+  if [[ -d "$root/terraform/atlas/$env" ]]; then
+    atlas_missing=()
+    for name in MONGODB_ATLAS_PUBLIC_KEY MONGODB_ATLAS_PRIVATE_KEY MONGODB_ATLAS_ORG_ID; do
+      [[ -n "${!name:-}" ]] || atlas_missing+=("$name")
+    done
+    if ((${#atlas_missing[@]} > 0)); then
+      missing "${atlas_missing[*]} (environments/$env.toml uses MongoDB Atlas: [atlas] enabled = true)" \
+        "export them (an Atlas API key with Organization Project Creator, and the organization ID; docs/atlas.md), or set [atlas] enabled = false in environments/$env.toml and run make generate (the sample app then uses the in-cluster MariaDB)"
+    else
+      ok "MongoDB Atlas keys (environments/$env.toml uses Atlas)"
+    fi
+  fi
   if ! command -v "${DOCKER:-docker}" >/dev/null; then
     echo "preflight: note    ${DOCKER:-docker} is not installed: needed only if ECR lacks the environment's image tag (a new account"
     echo "                    before its first release); make up then stops at that step and names the fix"

@@ -3,7 +3,8 @@
 # every step is an apply of declared state, so a second run changes nothing.
 #   preflight → state bucket (terraform/bootstrap) → terraform apply envs/<env> (printing the DNS
 #   delegation to make by hand, if the parent zone is elsewhere) → MongoDB Atlas
-#   (terraform/atlas/<env>, only with Atlas API keys; said clearly when skipped) → the first image,
+#   (terraform/atlas/<env>, when the spec says [atlas] enabled = true; preflight then requires the
+#   Atlas keys; said clearly when skipped) → the first image,
 #   if ECR lacks the environment's tag (scripts/first-image.sh) → kubeconfig →
 #   ConfigMap flux-system/cluster-vars from `terraform output -json cluster_vars` → Flux Operator
 #   (chart version: `generate --print-pin flux-operator`) + the environment's generated FluxInstance
@@ -15,8 +16,9 @@
 # stdin straight into a cluster Secret.
 #
 # Usage: scripts/up.sh <env>   Environment: AWS_REGION, AWS credentials, optional GITHUB_TOKEN,
-#   READY_TIMEOUT seconds to wait for Flux (default 2400), optional
-#   MONGODB_ATLAS_PUBLIC_KEY + MONGODB_ATLAS_PRIVATE_KEY + MONGODB_ATLAS_ORG_ID (the Atlas root).
+#   READY_TIMEOUT seconds to wait for Flux (default 2400),
+#   MONGODB_ATLAS_PUBLIC_KEY + MONGODB_ATLAS_PRIVATE_KEY + MONGODB_ATLAS_ORG_ID (the Atlas root;
+#   required when environments/<env>.toml says [atlas] enabled = true, unused otherwise).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,12 +57,10 @@ terraform -chdir="$envdir" apply -auto-approve
 atlasdir="$root/terraform/atlas/$env"
 step "MongoDB Atlas (terraform/atlas/$env)"
 if [[ ! -d "$atlasdir" ]]; then
-  echo "up: SKIPPED the Atlas root: terraform/atlas/$env does not exist (docs/atlas.md)"
-elif [[ -z "${MONGODB_ATLAS_PUBLIC_KEY:-}" || -z "${MONGODB_ATLAS_PRIVATE_KEY:-}" || -z "${MONGODB_ATLAS_ORG_ID:-}" ]]; then
-  echo "up: SKIPPED the Atlas root terraform/atlas/$env: set MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY"
-  echo "    and MONGODB_ATLAS_ORG_ID to create the MongoDB Atlas cluster and write its DSN to Secrets Manager"
-  echo "    (docs/atlas.md). Without it the environment has no MongoDB."
+  echo "up: SKIPPED the Atlas root: environments/$env.toml does not use Atlas ([atlas] enabled = false), so"
+  echo "    there is no terraform/atlas/$env and the sample app uses the in-cluster MariaDB (docs/atlas.md)"
 else
+  # preflight has refused to start without the keys: this environment's app reads the DSN written here.
   bucket="$(terraform -chdir="$root/terraform/bootstrap" output -raw state_bucket)"
   TF_PLUGIN_MIRROR=none "$root/scripts/tf-init.sh" "$atlasdir" -reconfigure -backend-config="bucket=$bucket" \
     -backend-config="region=$AWS_REGION" >"$work/atlas-init.log" || { tail -n 30 "$work/atlas-init.log" >&2; exit 1; }

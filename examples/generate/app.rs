@@ -98,7 +98,7 @@ fn repository() -> PathBuf {
 pub fn layout(spec: &PlatformSpec, repository: bool) -> Result<Tree, bkt_reference::Error> {
     let mut tree = bkt_reference::render(spec)?;
     if repository {
-        tree.extend(bkt_reference::repository_files()?)?;
+        tree.extend(bkt_reference::repository_files(spec)?)?;
     }
     Ok(tree)
 }

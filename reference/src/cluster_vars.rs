@@ -80,6 +80,10 @@ cluster_vars! {
     vault_kms_key_id => "VAULT_KMS_KEY_ID" = "00000000-0000-4000-8000-000000000001",
     /// The Secrets Manager secret holding Vault's init output.
     vault_init_secret_arn => "VAULT_INIT_SECRET_ARN" = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/vault/init-AbCdEf",
+    /// The IRSA role External Secrets reads the sample app's Atlas DSN with (that one secret).
+    sample_app_mongodb_role_arn => "SAMPLE_APP_MONGODB_ROLE_ARN" = "arn:aws:iam::123456789012:role/bkt-dev-sample-app-mongodb",
+    /// The Secrets Manager secret the Atlas root writes the sample app's DSN into.
+    sample_app_mongodb_secret_arn => "SAMPLE_APP_MONGODB_SECRET_ARN" = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/sample-app/mongodb-AbCdEf",
     /// The sample app's ECR repository URL.
     sample_app_image_repository => "SAMPLE_APP_IMAGE_REPOSITORY" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app",
     /// `owner/repo` of the GitHub repository (Flux's commit-status provider).
@@ -93,17 +97,45 @@ cluster_vars! {
     log_retention_days => "LOG_RETENTION_DAYS" = "7",
 }
 
+impl<T> ClusterVars<T> {
+    /// The keys only an environment that uses MongoDB Atlas has (`[atlas] enabled`): the role
+    /// External Secrets reads the DSN with, and the secret it reads.
+    pub const ATLAS_KEYS: [&'static str; 2] = [
+        "SAMPLE_APP_MONGODB_ROLE_ARN",
+        "SAMPLE_APP_MONGODB_SECRET_ARN",
+    ];
+
+    /// The entries of an environment that uses Atlas (`atlas`: every key) or not (every key but
+    /// [`Self::ATLAS_KEYS`]): what its `cluster_vars` output holds, so that every key it hands
+    /// the cluster is one the cluster's tree uses.
+    pub fn entries_for(&self, atlas: bool) -> Vec<(&'static str, &T)> {
+        self.entries()
+            .into_iter()
+            .filter(|(key, _)| atlas || !Self::ATLAS_KEYS.contains(key))
+            .collect()
+    }
+}
+
 /// Where the conformance suite reads its fixture of cluster vars.
 pub const FIXTURE_PATH: &str = "tests/conformance/testdata/cluster-vars.json";
 
-/// The fixture: every key with its example value, as a JSON object with sorted keys.
+/// Where the conformance suite reads the fixture of an environment that does not use Atlas
+/// (`<FIXTURE_PATH without .json>-<env>.json`): [`FIXTURE_PATH`] holds every key, the keys of
+/// an environment that uses Atlas.
+#[must_use]
+pub fn fixture_path(environment: &str) -> String {
+    format!("tests/conformance/testdata/cluster-vars-{environment}.json")
+}
+
+/// The fixture of an environment that uses Atlas (`atlas`) or not: each key it has, with its
+/// example value, as a JSON object with sorted keys.
 ///
 /// # Errors
 /// Never in practice; a JSON serialization error would be reported as [`crate::Error::Json`].
-pub fn fixture_json() -> crate::Result<String> {
+pub fn fixture_json(atlas: bool) -> crate::Result<String> {
     let example = ClusterVars::example();
     let sorted: std::collections::BTreeMap<&str, &str> = example
-        .entries()
+        .entries_for(atlas)
         .into_iter()
         .map(|(key, value)| (key, *value))
         .collect();
@@ -145,9 +177,19 @@ mod tests {
     #[test]
     fn fixture_lists_every_key_once() {
         let parsed: std::collections::BTreeMap<String, String> =
-            serde_json::from_str(&fixture_json().unwrap()).unwrap();
+            serde_json::from_str(&fixture_json(true).unwrap()).unwrap();
         let mut keys: Vec<&str> = ClusterVars::<()>::KEYS.to_vec();
         keys.sort_unstable();
         assert_eq!(parsed.keys().map(String::as_str).collect::<Vec<_>>(), keys);
+    }
+
+    #[test]
+    fn an_environment_without_atlas_has_no_atlas_key() {
+        let parsed: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(&fixture_json(false).unwrap()).unwrap();
+        assert!(parsed.contains_key("CLUSTER_NAME"));
+        assert!(!parsed.contains_key("SAMPLE_APP_MONGODB_ROLE_ARN"));
+        assert!(!parsed.contains_key("SAMPLE_APP_MONGODB_SECRET_ARN"));
+        assert_eq!(parsed.len() + 2, ClusterVars::<()>::KEYS.len());
     }
 }

@@ -23,13 +23,14 @@ use bkt_network::{
     SourceCidr,
 };
 use bkt_oidc::GithubOidcInputs;
-use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
-use bkt_oidc::policy::{PolicyDocument, Statement};
+use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, IamRole, IamRolePolicy, Partition};
+use bkt_oidc::policy::{IrsaTrust, Operator, PolicyDocument, Statement};
 use bkt_sso::Kubernetes;
 
 use crate::Result;
 use crate::bootstrap::REGION_PATTERN;
 use crate::cluster_vars::ClusterVars;
+use crate::gitops::apps::{ATLAS_READER, SAMPLE_APP};
 
 bkt_core::terraform_block! {
     /// The `backend "s3"` block of a root's `terraform` settings.
@@ -82,6 +83,10 @@ pub const GITHUB_REPOSITORY_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-
 /// per deployment in `terraform.tfvars`). Every field reaches the root's files: as a literal of
 /// a module call, a local, the backend, or the default of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is one yes/no key of the environment's spec file, not a state machine"
+)]
 pub struct EnvironmentRoot {
     /// The environment's name (`dev`): the cluster is `bkt-<environment>`.
     pub environment: String,
@@ -127,6 +132,13 @@ pub struct EnvironmentRoot {
     /// Days OpenSearch keeps the container logs (Fluent Bit's `kube-*` indices): the cluster var
     /// `LOG_RETENTION_DAYS`, which the logs' setup Job (`platform/opensearch`) makes a policy of.
     pub log_index_retention_days: u16,
+    /// Whether the environment uses MongoDB Atlas (`[atlas] enabled`): then its Atlas root
+    /// (`terraform/atlas/<name>`) is written, this root holds the secret that root writes the
+    /// DSN into, its KMS key and the role External Secrets reads it with (`mongodb.tf`, the
+    /// `mongodb_secret_arn` output, the cluster vars [`ClusterVars::ATLAS_KEYS`]), and the
+    /// sample app's database is the Atlas cluster; otherwise none of them exists and the app
+    /// uses the in-cluster `MariaDB`.
+    pub atlas: bool,
 }
 
 /// The environment's node group.
@@ -187,6 +199,7 @@ impl EnvironmentRoot {
             create_github_oidc_provider: true,
             network_policy: true,
             log_index_retention_days: 7,
+            atlas: false,
         }
     }
 
@@ -650,7 +663,8 @@ impl EnvironmentRoot {
             },
         );
 
-        // The sample app's MongoDB connection (written by the Atlas root, terraform/atlas/dev).
+        // The sample app's MongoDB connection (written by the Atlas root, terraform/atlas/<env>),
+        // in an environment that uses Atlas only.
         let mongodb_key = Key::builder(
             name!("sample_app_mongodb"),
             Expr::template([cluster_name.reference(), " sample-app MongoDB connection".into()]),
@@ -677,7 +691,7 @@ impl EnvironmentRoot {
                             .into(),
                     ),
                     description: Some(
-                        "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/dev."
+                        "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/<env>."
                             .into(),
                     ),
                     kms_key_id: Some(mongodb_key.key().get().arn().into()),
@@ -687,6 +701,68 @@ impl EnvironmentRoot {
                     tags: None,
                 },
             );
+
+        // External Secrets reads that one secret, as the service account sample-app/sample-app-atlas
+        // (gitops/apps/<env>/sample-app in an environment that uses Atlas), and nothing else.
+        let mongodb_reader = Resource::new(
+            name!("sample_app_mongodb_reader"),
+            IamRole {
+                name: Some(
+                    Expr::template([cluster_name.reference(), "-sample-app-mongodb".into()]).into(),
+                ),
+                description: Some(
+                    Expr::template([
+                        ["IRSA role of ", SAMPLE_APP, "/", ATLAS_READER, " in "]
+                            .concat()
+                            .into(),
+                        cluster_name.reference(),
+                        ": reads the sample app's MongoDB connection string".into(),
+                    ])
+                    .into(),
+                ),
+                assume_role_policy: Some(
+                    IrsaTrust {
+                        provider_arn: eks.get().oidc_provider_arn(),
+                        issuer: eks.get().oidc_issuer(),
+                        namespace: SAMPLE_APP.into(),
+                        service_account: ATLAS_READER.into(),
+                    }
+                    .document()
+                    .to_json()
+                    .into(),
+                ),
+                ..IamRole::default()
+            },
+        );
+        let mongodb_reader_policy = Resource::new(
+            name!("sample_app_mongodb_reader"),
+            IamRolePolicy {
+                name: Some("read-the-atlas-connection".into()),
+                role: Some(mongodb_reader.get().id().into()),
+                policy: Some(
+                    PolicyDocument::new([
+                        Statement::allow()
+                            .sid("ReadTheAtlasConnectionOnly")?
+                            .action([
+                                "secretsmanager:GetSecretValue",
+                                "secretsmanager:DescribeSecret",
+                            ])
+                            .resource(mongodb_secret.get().arn()),
+                        Statement::allow()
+                            .sid("DecryptItThroughSecretsManagerOnly")?
+                            .action("kms:Decrypt")
+                            .resource(mongodb_key.key().get().arn())
+                            .condition(
+                                Operator::StringLike,
+                                "kms:ViaService",
+                                "secretsmanager.*.amazonaws.com",
+                            )?,
+                    ])
+                    .to_json()
+                    .into(),
+                ),
+            },
+        );
 
         let cluster_vars = ClusterVars {
             cluster_name: eks.get().cluster_name(),
@@ -706,6 +782,8 @@ impl EnvironmentRoot {
             vault_bootstrap_role_arn: workload_identity.get().role_arns().index("vault-bootstrap"),
             vault_kms_key_id: workload_identity.get().vault_kms_key_id(),
             vault_init_secret_arn: workload_identity.get().vault_init_secret_arn(),
+            sample_app_mongodb_role_arn: mongodb_reader.get().arn(),
+            sample_app_mongodb_secret_arn: mongodb_secret.get().arn(),
             sample_app_image_repository: ecr
                 .get()
                 .repository_urls()
@@ -797,14 +875,17 @@ impl EnvironmentRoot {
         for block in mongodb_key.to_blocks() {
             mongodb.push(block);
         }
-        mongodb.push(mongodb_secret.to_block());
+        mongodb
+            .push(mongodb_secret.to_block())
+            .push(mongodb_reader.to_block())
+            .push(mongodb_reader_policy.to_block());
 
         let mut outputs = File::new();
         outputs.push(
             Output::new(
                 name!("cluster_vars"),
                 "The contract with the GitOps tree: written to ConfigMap flux-system/cluster-vars and substituted into every Flux Kustomization.",
-                Expr::object(cluster_vars.entries().into_iter().map(|(key, value)| (key, value.clone()))),
+                Expr::object(cluster_vars.entries_for(self.atlas).into_iter().map(|(key, value)| (key, value.clone()))),
             )
             .to_block(),
         );
@@ -849,21 +930,23 @@ impl EnvironmentRoot {
             .push(
                 Output::new(
                     name!("nat_public_ips"),
-                    "Addresses the cluster reaches the internet from; terraform/atlas/dev admits exactly these to MongoDB Atlas.",
+                    "Addresses the cluster reaches the internet from; the Atlas root (terraform/atlas/<env>, when the environment uses Atlas) admits exactly these to MongoDB Atlas.",
                     network.get().nat_public_ips(),
                 )
                 .to_block(),
             );
-        outputs.push(
+        if self.atlas {
+            outputs.push(
             Output::new(
                 name!("mongodb_secret_arn"),
-                "Secrets Manager secret terraform/atlas/dev writes the sample app's MongoDB connection string into.",
+                "Secrets Manager secret terraform/atlas/<env> writes the sample app's MongoDB connection string into.",
                 mongodb_secret.get().arn(),
             )
             .to_block(),
         );
+        }
 
-        Ok(vec![
+        let mut files = vec![
             ("versions.tf", versions),
             ("providers.tf", providers),
             ("variables.tf", variables),
@@ -874,9 +957,12 @@ impl EnvironmentRoot {
             ("eks.tf", single(eks.to_block())),
             ("github.tf", github),
             ("workload-identity.tf", single(workload_identity.to_block())),
-            ("mongodb.tf", mongodb),
             ("outputs.tf", outputs),
-        ])
+        ];
+        if self.atlas {
+            files.push(("mongodb.tf", mongodb));
+        }
+        Ok(files)
     }
 
     /// The root as a tree of generated files.
@@ -904,8 +990,21 @@ mod tests {
     fn defaults_are_valid_and_render() {
         let root = EnvironmentRoot::default();
         root.validate().unwrap();
-        let files = root.files().unwrap();
-        assert!(files.iter().any(|(path, _)| *path == "mongodb.tf"));
+        let has_mongodb_tf = |root: &EnvironmentRoot| {
+            root.files()
+                .unwrap()
+                .iter()
+                .any(|(path, _)| *path == "mongodb.tf")
+        };
+        assert!(!has_mongodb_tf(&root), "no Atlas secret without Atlas");
+        let atlas = EnvironmentRoot {
+            atlas: true,
+            ..EnvironmentRoot::default()
+        };
+        assert!(
+            has_mongodb_tf(&atlas),
+            "the Atlas secret, key and reader role"
+        );
     }
 
     #[test]
@@ -956,17 +1055,27 @@ mod tests {
     }
 
     #[test]
-    fn cluster_vars_output_has_every_key() {
-        let files = EnvironmentRoot::default().files().unwrap();
-        let outputs = files
+    fn cluster_vars_output_has_every_key_and_the_atlas_keys_only_with_atlas() {
+        let outputs = |atlas: bool| {
+            EnvironmentRoot {
+                atlas,
+                ..EnvironmentRoot::default()
+            }
+            .files()
+            .unwrap()
             .iter()
             .find(|(path, _)| *path == "outputs.tf")
             .map(|(_, file)| file.render())
-            .unwrap();
+            .unwrap()
+        };
+        let (with, without) = (outputs(true), outputs(false));
         for key in ClusterVars::<()>::KEYS {
-            assert!(
-                outputs.contains(&format!("    {key} ")),
-                "{key} missing from cluster_vars"
+            let line = format!("    {key} ");
+            assert!(with.contains(&line), "{key} missing from cluster_vars");
+            assert_eq!(
+                without.contains(&line),
+                !key.starts_with("SAMPLE_APP_MONGODB_"),
+                "{key} without Atlas"
             );
         }
     }

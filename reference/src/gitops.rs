@@ -36,7 +36,12 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
         tree.hand_written_folder(folder);
     }
     for environment in environments {
-        cluster::entry(environment).add_to(&mut tree)?;
+        let entry = cluster::entry(environment);
+        if environment.root.atlas {
+            cluster::local_without_atlas(entry).add_to(&mut tree)?;
+        } else {
+            entry.add_to(&mut tree)?;
+        }
     }
     let vars = ClusterVars::references();
     let domain = vars.domain.to_string();
@@ -70,7 +75,10 @@ pub fn tree(environments: &[&Environment]) -> Result<GitOpsTree> {
             APPS_DIR,
             apps::overlay_tree(
                 environment.name(),
-                &sample_app(environment.image_tag.as_str()),
+                &apps::SampleApp {
+                    atlas: environment.root.atlas.then(atlas_database),
+                    ..sample_app(environment.image_tag.as_str())
+                },
                 ClusterVars::<()>::KEYS,
             )?,
         )?;
@@ -96,6 +104,18 @@ pub fn sample_app(image_tag: &str) -> apps::SampleApp {
         environment: vars.environment.to_string(),
         cluster_name: vars.cluster_name.to_string(),
         load_balancer_security_group: vars.alb_public_security_group_id.to_string(),
+        atlas: None,
+    }
+}
+
+/// The Atlas path of an environment that uses Atlas, from the cluster vars.
+#[must_use]
+pub fn atlas_database() -> apps::AtlasDatabase {
+    let vars = ClusterVars::references();
+    apps::AtlasDatabase {
+        aws_region: vars.aws_region.to_string(),
+        role_arn: vars.sample_app_mongodb_role_arn.to_string(),
+        secret_arn: vars.sample_app_mongodb_secret_arn.to_string(),
     }
 }
 

@@ -38,9 +38,9 @@ pub const ENV_ROOTS_DIR: &str = "terraform/envs";
 /// Where the dev environment root is written.
 pub const DEV_ROOT_DIR: &str = "terraform/envs/dev";
 
-/// Where an environment's MongoDB Atlas root is written (`terraform/atlas/<name>`): a root of
-/// its own, outside tf-check's `terraform/envs/*`, because its providers are not in the offline
-/// mirror.
+/// Where an environment's MongoDB Atlas root is written (`terraform/atlas/<name>`), for an
+/// environment whose spec says `[atlas] enabled = true` only: a root of its own, outside
+/// tf-check's `terraform/envs/*`, because its providers are not in the offline mirror.
 pub const ATLAS_ROOTS_DIR: &str = "terraform/atlas";
 
 /// Where the network module is written.
@@ -292,10 +292,12 @@ pub fn render(spec: &PlatformSpec) -> Result<Tree> {
             &format!("{ENV_ROOTS_DIR}/{name}"),
             environment.root.to_tree(GENERATOR)?,
         )?;
-        tree.extend_under(
-            &format!("{ATLAS_ROOTS_DIR}/{name}"),
-            atlas_root(environment)?.to_tree(GENERATOR)?,
-        )?;
+        if environment.root.atlas {
+            tree.extend_under(
+                &format!("{ATLAS_ROOTS_DIR}/{name}"),
+                atlas_root(environment)?.to_tree(GENERATOR)?,
+            )?;
+        }
     }
     tree.extend_under(GITHUB_OIDC_MODULE_DIR, spec.github_oidc.to_tree(GENERATOR)?)?;
     tree.extend_under(EKS_MODULE_DIR, spec.eks.to_tree(GENERATOR)?)?;
@@ -349,18 +351,26 @@ fn check_network_policy_enforcement(
 }
 
 /// The files of this repository that are not part of the layout a user's checkout needs: the
-/// conformance suite's fixture of the cluster vars. The generator writes them only into this
-/// repository.
+/// conformance suite's fixtures of the cluster vars ([`cluster_vars::FIXTURE_PATH`], every key,
+/// and one per environment of `spec` that does not use Atlas, without the Atlas keys). The
+/// generator writes them only into this repository.
 ///
 /// # Errors
-/// [`Error::Json`] if the fixture cannot be written.
-pub fn repository_files() -> Result<Tree> {
+/// [`Error::Json`] if a fixture cannot be written.
+pub fn repository_files(spec: &PlatformSpec) -> Result<Tree> {
     let mut tree = Tree::new(GENERATOR);
     tree.insert(
         cluster_vars::FIXTURE_PATH,
         bkt_core::FileKind::Json,
-        &cluster_vars::fixture_json()?,
+        &cluster_vars::fixture_json(true)?,
     )?;
+    for environment in spec.environments.iter().filter(|e| !e.root.atlas) {
+        tree.insert(
+            &cluster_vars::fixture_path(environment.name()),
+            bkt_core::FileKind::Json,
+            &cluster_vars::fixture_json(false)?,
+        )?;
+    }
     Ok(tree)
 }
 

@@ -88,6 +88,9 @@ pub struct Settings {
     /// The environment's container logs (`[logs]`).
     #[serde(default, skip_serializing_if = "LogsSettings::is_empty")]
     pub logs: LogsSettings,
+    /// Whether the environment's sample app keeps its data in MongoDB Atlas (`[atlas]`).
+    #[serde(default, skip_serializing_if = "AtlasSettings::is_empty")]
+    pub atlas: AtlasSettings,
 }
 
 macro_rules! optional_table {
@@ -211,6 +214,17 @@ optional_table!(
         /// Days OpenSearch keeps Fluent Bit's indices (`kube-*`) before its retention policy
         /// deletes them (1 to 3650).
         retention_days: u16,
+    }
+);
+
+optional_table!(
+    /// `[atlas]`: whether the environment uses MongoDB Atlas.
+    AtlasSettings {
+        /// true: the generator writes the Atlas root (`terraform/atlas/<name>`), `make up`
+        /// applies it (and refuses to start without the Atlas keys), and the sample app keeps
+        /// its entries in the Atlas cluster; false (the default): no Atlas root, and the app
+        /// uses the in-cluster `MariaDB`.
+        enabled: bool,
     }
 );
 

@@ -29,8 +29,8 @@ use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode, SourceCidr};
 
 use crate::environment::{EnvironmentRoot, Nodes};
 use crate::settings::{
-    DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag, LogsSettings,
-    NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
+    AtlasSettings, DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag,
+    LogsSettings, NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
 };
 use crate::{Error, Result};
 
@@ -90,6 +90,7 @@ impl Environment {
             github_oidc,
             flux,
             logs,
+            atlas,
         } = settings;
         let root = &mut environment.root;
         environment.image_tag = sample_app.image_tag;
@@ -157,6 +158,9 @@ impl Environment {
         if let Some(branch) = flux.branch {
             check_branch("flux.branch", &branch)?;
             environment.branch = branch;
+        }
+        if let Some(enabled) = atlas.enabled {
+            root.atlas = enabled;
         }
         if let Some(days) = logs.retention_days {
             if !(1..=3650).contains(&days) {
@@ -226,6 +230,9 @@ impl Environment {
             },
             logs: LogsSettings {
                 retention_days: Some(root.log_index_retention_days),
+            },
+            atlas: AtlasSettings {
+                enabled: Some(root.atlas),
             },
         }
     }

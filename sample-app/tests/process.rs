@@ -1,5 +1,6 @@
 //! The built binary run as a process, as the image runs it: exit codes, the version, files that
-//! change under it, SIGTERM under load, and a Vault-agent-style secret against `MariaDB`.
+//! change under it, SIGTERM under load, and a Vault-agent-style secret against `MariaDB` and a
+//! `MongoDB`-wire server (the Atlas path).
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::support::http::{self, Connection};
-use crate::support::testdb::MariaDb;
+use crate::support::testdb::{MariaDb, MongoWire};
 
 /// The binary under test: `SAMPLE_APP_BINARY` (the image's build, as `make app-test` passes it)
 /// or the one Cargo built for these tests.
@@ -519,6 +520,55 @@ async fn database_secret_file_followed() {
     }))
     .await
     .unwrap();
+    service.terminate();
+    let status = tokio::task::spawn_blocking(move || service.wait(Duration::from_secs(15)))
+        .await
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+}
+
+/// The Atlas path as the pod runs it: the DSN arrives in the Vault agent's file, and `/readyz`
+/// follows the `MongoDB` server itself — ready while it answers, not ready once it is gone — so
+/// the Service and the ALB take the pods out when Atlas is unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_follows_the_mongodb_server() {
+    let server = MongoWire::start();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("db");
+    replace_file(&secret, &format!("{}\n", server.uri_for("sampleapp")));
+    let args = [
+        "--database-type=mongodb".to_owned(),
+        format!("--database-dsn-file={}", secret.display()),
+    ];
+    let mut service = tokio::task::spawn_blocking(move || {
+        let service = Service::start(&args.each_ref().map(String::as_str));
+        service.wait_for_log("database connected", 1);
+        service
+    })
+    .await
+    .unwrap();
+    let addr = service.addr;
+    let ready = tokio::task::spawn_blocking(move || http::get(addr, "/readyz"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (ready.status, ready.body.trim_end()),
+        (200, r#"{"status":"ready","database":"mongodb"}"#),
+        "/readyz with the MongoDB server up"
+    );
+
+    drop(server);
+    let gone = tokio::task::spawn_blocking(move || http::get(addr, "/readyz"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (gone.status, gone.body.trim_end()),
+        (
+            503,
+            r#"{"status":"database unreachable","database":"mongodb"}"#
+        ),
+        "/readyz once the MongoDB server is gone"
+    );
     service.terminate();
     let status = tokio::task::spawn_blocking(move || service.wait(Duration::from_secs(15)))
         .await

@@ -81,6 +81,22 @@ pub struct LocalOverlay {
     pub kept: String,
     /// `HelmRelease`s of the kept layer, changed for a cluster without AWS.
     pub releases: Vec<LocalRelease>,
+    /// Objects of the kept layer a cluster without AWS leaves out (their kinds or the services
+    /// they reach are not there), each deleted by a `$patch: delete` patch.
+    pub removed: Vec<LocalRemoval>,
+}
+
+/// An object of the kept layer the local cluster does not get.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct LocalRemoval {
+    /// Its `apiVersion`.
+    pub api_version: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Its namespace, for a namespaced object.
+    pub namespace: Option<String>,
 }
 
 /// A `HelmRelease` of the kept layer as the local cluster runs it: its Helm test switched on,
@@ -332,6 +348,14 @@ impl ClusterEntry {
                         .releases
                         .iter()
                         .map(LocalRelease::patch)
+                        .chain(local.removed.iter().map(|object| {
+                            Patch::delete(
+                                &object.api_version,
+                                &object.kind,
+                                &object.name,
+                                object.namespace.as_deref(),
+                            )
+                        }))
                         .collect::<Result<Vec<_>>>()?,
                 )?,
             ],

@@ -20,6 +20,7 @@
 //!     environment: "dev".to_owned(),
 //!     cluster_name: "bkt-dev".to_owned(),
 //!     load_balancer_security_group: "sg-0123456789abcdef0".to_owned(),
+//!     atlas: None,
 //! };
 //! let mut gitops = GitOpsTree::new("gitops", &[]);
 //! gitops.hand_written_folder(SAMPLE_APP_CHART_DIR);
@@ -33,10 +34,16 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
+use bkt_flux::kinds::external_secrets::{
+    AwsAuth, AwsJwtAuth, AwsProvider, ExternalSecret, ExternalSecretData, ExternalSecretSpec,
+    ExternalSecretTarget, PushSecret, PushSecretData, PushSecretMatch, PushSecretRemoteRef,
+    PushSecretSecret, PushSecretSelector, PushSecretSpec, RemoteReference, SecretStore,
+    SecretStoreProvider, SecretStoreRef, SecretStoreSpec, ServiceAccountRef,
+};
 use bkt_flux::kinds::{
     CrossNamespaceSourceReference, HelmChartTemplate, HelmChartTemplateSpec, HelmRelease,
     HelmReleaseSpec, Install, InstallRemediation, Object, ReconcileStrategy, SourceKind, Upgrade,
@@ -49,6 +56,32 @@ use super::configs::{PUBLIC_ALB, frontend_annotations};
 
 /// The sample app's name: its namespace, its `HelmRelease` and its folders.
 pub const SAMPLE_APP: &str = "sample-app";
+
+/// The service account External Secrets reads the Atlas DSN from Secrets Manager as, in the
+/// app's namespace: the environment root's role `<cluster>-sample-app-mongodb` trusts exactly it.
+pub const ATLAS_READER: &str = "sample-app-atlas";
+
+/// Where in Vault's KV store (`secret`) the Atlas DSN is published, property `dsn`: apart from
+/// `sample-app/database`, which the `MariaDB` path publishes, so the two never write one key.
+pub const ATLAS_VAULT_KEY: &str = "sample-app/atlas";
+
+/// The `SecretStore` of AWS Secrets Manager in the app's namespace.
+const ATLAS_STORE: &str = "aws-secrets-manager";
+
+/// The overlay's file with the Atlas objects.
+const ATLAS_FILE: &str = "atlas-database.yaml";
+
+/// How an environment that uses MongoDB Atlas gets the DSN to the app. Both strings are cluster
+/// substitutions (`${AWS_REGION}`, `${SAMPLE_APP_MONGODB_ROLE_ARN}` …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct AtlasDatabase {
+    /// The region of the Secrets Manager secret.
+    pub aws_region: String,
+    /// The IRSA role that may read that secret (and no other), for [`ATLAS_READER`].
+    pub role_arn: String,
+    /// The secret the Atlas root writes `{"dsn": …}` into.
+    pub secret_arn: String,
+}
 
 /// The sample chart's folder, relative to the `gitops/` tree: hand-written, edited by the app
 /// team (register it with [`GitOpsTree::hand_written_folder`]).
@@ -84,6 +117,10 @@ pub struct SampleApp {
     /// The public ALB's frontend security group, which its Ingress names (as every Ingress of
     /// the class must).
     pub load_balancer_security_group: String,
+    /// `Some` when the environment's app keeps its data in MongoDB Atlas (the overlay then
+    /// carries the DSN from Secrets Manager to Vault and points the app at it); `None`: the
+    /// in-cluster `MariaDB` of the base.
+    pub atlas: Option<AtlasDatabase>,
 }
 
 /// The apps layer's base: files relative to `gitops/apps/`, with the `flux-system`
@@ -146,11 +183,19 @@ pub fn overlay_tree(
         format!("{environment}/kustomization.yaml"),
         ManifestFile::single(Manifest::new(&Kustomization::of([SAMPLE_APP]))?),
     )?;
+    let mut resources = vec![format!("../../{base}")];
+    if let Some(atlas) = &app.atlas {
+        resources.push(ATLAS_FILE.to_owned());
+        tree.insert(
+            format!("{environment}/{SAMPLE_APP}/{ATLAS_FILE}"),
+            atlas_objects(atlas)?,
+        )?;
+    }
     tree.insert(
         format!("{environment}/{SAMPLE_APP}/kustomization.yaml"),
         ManifestFile::single(
             Manifest::new(&Kustomization {
-                resources: vec![format!("../../{base}")],
+                resources,
                 patches: vec![
                     Patch::strategic_merge(&overlay_patch(app))?
                         .with_target(Selector::kind_name(HelmRelease::KIND, SAMPLE_APP)),
@@ -160,7 +205,13 @@ pub fn overlay_tree(
             .why(format!(
                 "The environment's differences only. The image tag comes from environments/{environment}.toml,\n\
                  where CI's release workflow sets the commit SHA it built and pushed (make image-tag)\n\
-                 before regenerating this file."
+                 before regenerating this file.{}",
+                if app.atlas.is_some() {
+                    "\nThe environment uses MongoDB Atlas ([atlas] enabled): the app reads the Atlas DSN, which\n\
+                     atlas-database.yaml carries from Secrets Manager to Vault, instead of the MariaDB one."
+                } else {
+                    ""
+                }
             )),
         ),
     )?;
@@ -385,9 +436,44 @@ struct PatchSpec<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct DevValues<'a> {
     image: Image<'a>,
     config: Config,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<Database>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vault: Option<VaultPath>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network_policy: Option<AtlasNetworkPolicy>,
+}
+
+/// The Vault path the agent reads, when an overlay changes it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VaultPath {
+    secret_path: String,
+}
+
+/// The database egress of an environment on Atlas: no in-cluster namespace (the patch clears
+/// the base's; `podLabels: null` deletes its labels in the merge), so the chart opens the
+/// MongoDB port to any address: Atlas is reached through the NAT gateways, at addresses Atlas
+/// chooses, and admits only those gateways (its access list).
+#[derive(Serialize)]
+struct AtlasNetworkPolicy {
+    egress: AtlasEgress,
+}
+
+#[derive(Serialize)]
+struct AtlasEgress {
+    database: AtlasDatabaseEgress,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AtlasDatabaseEgress {
+    namespace: &'static str,
+    pod_labels: Option<BTreeMap<&'static str, &'static str>>,
 }
 
 #[derive(Serialize)]
@@ -412,9 +498,153 @@ fn overlay_patch(app: &SampleApp) -> HelmReleasePatch<'_> {
                         app.environment, app.cluster_name
                     ),
                 },
+                database: app.atlas.as_ref().map(|_| Database { kind: "mongodb" }),
+                vault: app.atlas.as_ref().map(|_| VaultPath {
+                    secret_path: format!("secret/data/{ATLAS_VAULT_KEY}"),
+                }),
+                network_policy: app.atlas.as_ref().map(|_| AtlasNetworkPolicy {
+                    egress: AtlasEgress {
+                        database: AtlasDatabaseEgress {
+                            namespace: "",
+                            pod_labels: None,
+                        },
+                    },
+                }),
             },
         },
     }
+}
+
+/// `(apiVersion, kind, name, namespace)` of each object [`overlay_tree`] adds for an environment
+/// on Atlas (`atlas-database.yaml`): what a cluster without AWS leaves out.
+#[must_use]
+pub fn atlas_object_ids() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    use k8s_openapi::Resource;
+    vec![
+        (
+            ServiceAccount::API_VERSION,
+            ServiceAccount::KIND,
+            ATLAS_READER,
+            SAMPLE_APP,
+        ),
+        (
+            SecretStore::API_VERSION,
+            SecretStore::KIND,
+            ATLAS_STORE,
+            SAMPLE_APP,
+        ),
+        (
+            ExternalSecret::API_VERSION,
+            ExternalSecret::KIND,
+            ATLAS_READER,
+            SAMPLE_APP,
+        ),
+        (
+            PushSecret::API_VERSION,
+            PushSecret::KIND,
+            ATLAS_READER,
+            SAMPLE_APP,
+        ),
+    ]
+}
+
+/// The Atlas objects of an overlay: the service account the role trusts, a `SecretStore` of
+/// AWS Secrets Manager that only this namespace can use, the `ExternalSecret` that reads the
+/// DSN, and the `PushSecret` that publishes it to Vault, where the app's Vault agent reads it.
+fn atlas_objects(atlas: &AtlasDatabase) -> Result<ManifestFile> {
+    let reader = ServiceAccount {
+        metadata: ObjectMeta {
+            name: Some(ATLAS_READER.to_owned()),
+            namespace: Some(SAMPLE_APP.to_owned()),
+            annotations: Some(BTreeMap::from([(
+                "eks.amazonaws.com/role-arn".to_owned(),
+                atlas.role_arn.clone(),
+            )])),
+            ..ObjectMeta::default()
+        },
+        // No pod runs as it: External Secrets requests its tokens through the API.
+        automount_service_account_token: Some(false),
+        ..ServiceAccount::default()
+    };
+    #[allow(
+        clippy::needless_update,
+        reason = "one field per provider kind; the others stay unset"
+    )]
+    let store = SecretStore::new(
+        ATLAS_STORE,
+        SecretStoreSpec {
+            provider: SecretStoreProvider {
+                aws: Some(AwsProvider {
+                    service: "SecretsManager".to_owned(),
+                    region: atlas.aws_region.clone(),
+                    auth: Some(AwsAuth {
+                        jwt: Some(AwsJwtAuth {
+                            service_account_ref: ServiceAccountRef {
+                                name: ATLAS_READER.to_owned(),
+                                namespace: None,
+                            },
+                        }),
+                    }),
+                }),
+                ..SecretStoreProvider::default()
+            },
+        },
+    )
+    .in_namespace(SAMPLE_APP);
+    let secret = ExternalSecret::new(
+        ATLAS_READER,
+        ExternalSecretSpec {
+            refresh_interval: Some(Duration::hours(1)),
+            secret_store_ref: Some(SecretStoreRef::namespaced(ATLAS_STORE)),
+            target: Some(ExternalSecretTarget {
+                name: Some(ATLAS_READER.to_owned()),
+                template: None,
+            }),
+            data: vec![ExternalSecretData {
+                secret_key: "dsn".to_owned(),
+                remote_ref: RemoteReference {
+                    key: atlas.secret_arn.clone(),
+                    property: Some("dsn".to_owned()),
+                },
+            }],
+            ..ExternalSecretSpec::default()
+        },
+    )
+    .in_namespace(SAMPLE_APP);
+    let push = PushSecret::new(
+        ATLAS_READER,
+        PushSecretSpec {
+            refresh_interval: Some(Duration::hours(1)),
+            secret_store_refs: vec![SecretStoreRef::cluster("vault")],
+            selector: PushSecretSelector {
+                secret: PushSecretSecret {
+                    name: ATLAS_READER.to_owned(),
+                },
+            },
+            data: vec![PushSecretData {
+                matching: PushSecretMatch {
+                    secret_key: "dsn".to_owned(),
+                    remote_ref: PushSecretRemoteRef {
+                        remote_key: ATLAS_VAULT_KEY.to_owned(),
+                        property: Some("dsn".to_owned()),
+                    },
+                },
+            }],
+        },
+    )
+    .in_namespace(SAMPLE_APP);
+    Ok(ManifestFile::new([
+        Manifest::new(&reader)?.why(
+            "The Atlas root (terraform/atlas/<env>) writes the sample app's DSN into Secrets Manager;\n\
+             External Secrets reads it as this service account, whose IRSA role may read that one\n\
+             secret only, and publishes it to Vault, where the app's Vault agent reads it like the\n\
+             MariaDB DSN. One path into the pod for every database: the chart stays as it is and\n\
+             a rotated DSN reaches the running app through the agent's re-render.",
+        ),
+        Manifest::new(&store)?,
+        Manifest::new(&secret)?,
+        Manifest::new(&push)?,
+    ]))
 }
 
 #[cfg(test)]

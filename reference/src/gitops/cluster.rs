@@ -4,7 +4,7 @@
 //! `local` flavour, built from the `bkt_flux::cluster` types.
 
 use bkt_flux::Duration;
-use bkt_flux::cluster::{ClusterEntry, EntryFile, Layer, LocalOverlay, LocalRelease};
+use bkt_flux::cluster::{ClusterEntry, EntryFile, Layer, LocalOverlay, LocalRelease, LocalRemoval};
 use bkt_flux::kinds::flux_instance::{
     Cluster, ClusterType, Component, Distribution, FluxInstance, FluxInstanceSpec, Sync,
 };
@@ -213,7 +213,32 @@ fn local_overlay() -> LocalOverlay {
                     disabled: vec!["ingress".into(), "vault".into(), "serviceMonitor".into()],
                     set: vec![("database.type".into(), "memory".into())],
                 }],
+                removed: Vec::new(),
             }
+}
+
+/// The local flavour of an environment that uses MongoDB Atlas: also without the objects that
+/// carry the Atlas DSN (External Secrets, Secrets Manager and Vault are not there; the app runs
+/// its in-memory store).
+#[must_use]
+pub fn local_without_atlas(mut entry: ClusterEntry) -> ClusterEntry {
+    if let Some(local) = entry.local.as_mut() {
+        local.why.push_str(
+            "\n- sample-app's Atlas objects (atlas-database.yaml): External Secrets, Secrets Manager and Vault\n  \
+             are not there.",
+        );
+        local
+            .removed
+            .extend(super::apps::atlas_object_ids().into_iter().map(
+                |(api_version, kind, name, namespace)| LocalRemoval {
+                    api_version: api_version.to_owned(),
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                    namespace: Some(namespace.to_owned()),
+                },
+            ));
+    }
+    entry
 }
 
 #[cfg(test)]

@@ -94,7 +94,8 @@ fn an_unknown_setting_is_rejected_with_its_path() {
     assert_eq!(
         error(&format!("{}[sampl_app]\n", file(NEW))),
         "sampl_app: unknown field `sampl_app`, expected one of `sample_app`, `terraform`, \
-         `network`, `dns`, `eks`, `github_oidc`, `flux`, `logs`: remove it or correct its spelling"
+         `network`, `dns`, `eks`, `github_oidc`, `flux`, `logs`, `atlas`: remove it or correct its \
+         spelling"
     );
     assert!(error(&format!("replicas = 2\n{}", file(NEW))).starts_with("replicas: unknown field"));
 }

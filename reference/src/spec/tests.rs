@@ -51,7 +51,7 @@ fn a_file_with_only_the_image_tag_is_the_default() {
 }
 
 /// Each key of the file, with a value other than the default, as a TOML snippet.
-const KEY_FLIPS: [(&str, &str); 21] = [
+const KEY_FLIPS: [(&str, &str); 22] = [
     (
         "sample_app.image_tag",
         "[sample_app]\nimage_tag = \"0123456789abcdef0123456789abcdef01234567\"\n",
@@ -109,6 +109,7 @@ const KEY_FLIPS: [(&str, &str); 21] = [
         "[flux]\nrepository = \"acme/platform\"\n",
     ),
     ("flux.branch", "[flux]\nbranch = \"release/v2\"\n"),
+    ("atlas.enabled", "[atlas]\nenabled = true\n"),
 ];
 
 /// `flux.local_flavour` is tested apart: it adds or removes `clusters/local`.
@@ -189,13 +190,20 @@ fn every_documented_key_has_a_flip_test() {
     assert_eq!(documented, tested);
 }
 
-/// The files of `environment` in a rendered layout: its roots, cluster entry and apps overlay.
+/// The files of `environment` in a rendered layout: its roots, cluster entry and apps overlay,
+/// and (dev, which has it in these tests) the `local` flavour of its entry.
 fn owned_by(environment: &str, path: &str) -> bool {
+    let local = if environment == "dev" {
+        "gitops/clusters/local/".to_owned()
+    } else {
+        format!("terraform/envs/{environment}/")
+    };
     [
         format!("terraform/envs/{environment}/"),
         format!("terraform/atlas/{environment}/"),
         format!("gitops/clusters/{environment}/"),
         format!("gitops/apps/{environment}/"),
+        local,
     ]
     .iter()
     .any(|prefix| path.starts_with(prefix.as_str()))

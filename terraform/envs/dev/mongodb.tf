@@ -26,8 +26,50 @@ resource "aws_kms_alias" "sample_app_mongodb" {
 
 resource "aws_secretsmanager_secret" "sample_app_mongodb" {
   name        = "${local.cluster_name}/sample-app/mongodb"
-  description = "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/dev."
+  description = "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/<env>."
   kms_key_id  = aws_kms_key.sample_app_mongodb.arn
   # Destroy removes it at once, so the next apply of the same environment can recreate the name.
   recovery_window_in_days = 0
+}
+
+resource "aws_iam_role" "sample_app_mongodb_reader" {
+  name        = "${local.cluster_name}-sample-app-mongodb"
+  description = "IRSA role of sample-app/sample-app-atlas in ${local.cluster_name}: reads the sample app's MongoDB connection string"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = module.eks.oidc_provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = {
+          "${module.eks.oidc_issuer}:aud" = "sts.amazonaws.com"
+          "${module.eks.oidc_issuer}:sub" = "system:serviceaccount:sample-app:sample-app-atlas"
+        }
+      }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "sample_app_mongodb_reader" {
+  name = "read-the-atlas-connection"
+  role = aws_iam_role.sample_app_mongodb_reader.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadTheAtlasConnectionOnly"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = aws_secretsmanager_secret.sample_app_mongodb.arn
+      },
+      {
+        Sid       = "DecryptItThroughSecretsManagerOnly"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = aws_kms_key.sample_app_mongodb.arn
+        Condition = { StringLike = { "kms:ViaService" = "secretsmanager.*.amazonaws.com" } }
+      },
+    ]
+  })
 }

@@ -17,6 +17,8 @@ output "cluster_vars" {
     VAULT_BOOTSTRAP_ROLE_ARN              = module.workload_identity.role_arns["vault-bootstrap"]
     VAULT_KMS_KEY_ID                      = module.workload_identity.vault_kms_key_id
     VAULT_INIT_SECRET_ARN                 = module.workload_identity.vault_init_secret_arn
+    SAMPLE_APP_MONGODB_ROLE_ARN           = aws_iam_role.sample_app_mongodb_reader.arn
+    SAMPLE_APP_MONGODB_SECRET_ARN         = aws_secretsmanager_secret.sample_app_mongodb.arn
     SAMPLE_APP_IMAGE_REPOSITORY           = module.ecr.repository_urls[local.sample_app_repository]
     GITHUB_REPOSITORY                     = var.github_repository
     ALB_PUBLIC_SECURITY_GROUP_ID          = module.network.load_balancer_security_group_ids["public"]
@@ -46,11 +48,11 @@ output "github_role_arns" {
 }
 
 output "nat_public_ips" {
-  description = "Addresses the cluster reaches the internet from; terraform/atlas/dev admits exactly these to MongoDB Atlas."
+  description = "Addresses the cluster reaches the internet from; the Atlas root (terraform/atlas/<env>, when the environment uses Atlas) admits exactly these to MongoDB Atlas."
   value       = module.network.nat_public_ips
 }
 
 output "mongodb_secret_arn" {
-  description = "Secrets Manager secret terraform/atlas/dev writes the sample app's MongoDB connection string into."
+  description = "Secrets Manager secret terraform/atlas/<env> writes the sample app's MongoDB connection string into."
   value       = aws_secretsmanager_secret.sample_app_mongodb.arn
 }

@@ -46,11 +46,6 @@ output "github_role_arns" {
 }
 
 output "nat_public_ips" {
-  description = "Addresses the cluster reaches the internet from; terraform/atlas/dev admits exactly these to MongoDB Atlas."
+  description = "Addresses the cluster reaches the internet from; the Atlas root (terraform/atlas/<env>, when the environment uses Atlas) admits exactly these to MongoDB Atlas."
   value       = module.network.nat_public_ips
-}
-
-output "mongodb_secret_arn" {
-  description = "Secrets Manager secret terraform/atlas/dev writes the sample app's MongoDB connection string into."
-  value       = aws_secretsmanager_secret.sample_app_mongodb.arn
 }

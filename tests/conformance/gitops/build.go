@@ -385,10 +385,16 @@ func EmulatorVarsFile(env string) string {
 	return "build/" + env + "/cluster-vars.json"
 }
 
+// EnvFixtureVarsFile is the checked-in fixture of an environment whose cluster_vars lack keys of
+// FixtureVarsFile (one that does not use MongoDB Atlas has no SAMPLE_APP_MONGODB_* keys).
+func EnvFixtureVarsFile(env string) string {
+	return strings.TrimSuffix(FixtureVarsFile, ".json") + "-" + env + ".json"
+}
+
 // LoadVars reads env's cluster vars: EmulatorVarsFile(env) from a Terraform emulator run when
-// present, else the checked-in fixture. It returns the file it used.
+// present, else env's own checked-in fixture, else the shared one. It returns the file it used.
 func LoadVars(repoRoot, env string) (map[string]string, string, error) {
-	for _, p := range []string{EmulatorVarsFile(env), FixtureVarsFile} {
+	for _, p := range []string{EmulatorVarsFile(env), EnvFixtureVarsFile(env), FixtureVarsFile} {
 		data, err := os.ReadFile(filepath.Join(repoRoot, p))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

@@ -117,6 +117,18 @@ type secretStoreSpec struct {
 				ServiceAccount *esoSecretRef `json:"serviceAccount,omitempty"`
 			} `json:"auth,omitempty"`
 		} `json:"kubernetes,omitempty"`
+		// AWS Secrets Manager or Parameter Store (external-secrets.io/v1 AWSProvider).
+		AWS *struct {
+			Service string `json:"service"`
+			Region  string `json:"region,omitempty"`
+			Role    string `json:"role,omitempty"`
+			Prefix  string `json:"prefix,omitempty"`
+			Auth    struct {
+				JWT *struct {
+					ServiceAccountRef *esoSecretRef `json:"serviceAccountRef,omitempty"`
+				} `json:"jwt,omitempty"`
+			} `json:"auth,omitempty"`
+		} `json:"aws,omitempty"`
 	} `json:"provider"`
 }
 

@@ -1,5 +1,6 @@
-//! External Secrets Operator kinds, for exactly the fields the tree sets: the `ExternalSecret`
-//! and `ClusterSecretStore` (`external-secrets.io/v1`), the `PushSecret`
+//! External Secrets Operator kinds, for exactly the fields the tree sets: the `ExternalSecret`,
+//! `SecretStore` and `ClusterSecretStore` (`external-secrets.io/v1`; Vault, Kubernetes and AWS
+//! providers), the `PushSecret`
 //! (`external-secrets.io/v1alpha1`) and the `Password` generator
 //! (`generators.external-secrets.io/v1alpha1`).
 
@@ -199,6 +200,38 @@ pub struct SecretStoreProvider {
     /// Secrets of a namespace of this cluster, read through the API server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubernetes: Option<KubernetesProvider>,
+    /// AWS Secrets Manager or Parameter Store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws: Option<AwsProvider>,
+}
+
+/// An AWS backend: Secrets Manager (`service: SecretsManager`) or Parameter Store.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AwsProvider {
+    /// `SecretsManager` or `ParameterStore`.
+    pub service: String,
+    /// The AWS region of the secrets.
+    pub region: String,
+    /// How the operator gets AWS credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AwsAuth>,
+}
+
+/// How External Secrets gets AWS credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AwsAuth {
+    /// A service account's token exchanged for its IAM role (IRSA).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<AwsJwtAuth>,
+}
+
+/// IRSA: the operator requests a token of the service account and assumes the role its
+/// `eks.amazonaws.com/role-arn` annotation names.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsJwtAuth {
+    /// The service account (of the store's namespace, for a `SecretStore`).
+    pub service_account_ref: ServiceAccountRef,
 }
 
 /// A Vault KV backend.
@@ -318,6 +351,17 @@ flux_object! {
 impl SecretStore {
     /// Its kind, as references name it.
     pub const KIND_NAME: &'static str = "SecretStore";
+}
+
+impl SecretStoreRef {
+    /// A reference to the `SecretStore` `name` of the referring object's namespace.
+    #[must_use]
+    pub fn namespaced(name: impl Into<String>) -> Self {
+        Self {
+            kind: SecretStore::KIND_NAME.to_owned(),
+            name: name.into(),
+        }
+    }
 }
 
 /// Secrets of another namespace of this cluster, read through the API server.

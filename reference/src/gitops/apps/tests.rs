@@ -24,6 +24,7 @@ fn app(tag: &str) -> SampleApp {
         environment: "${ENVIRONMENT}".to_owned(),
         cluster_name: "${CLUSTER_NAME}".to_owned(),
         load_balancer_security_group: "${ALB_PUBLIC_SECURITY_GROUP_ID}".to_owned(),
+        atlas: None,
     }
 }
 

@@ -47,6 +47,21 @@ mock_provider "aws" {
   }
 }
 
+# The Atlas secret, its key and its reader role get ARNs of their own, so that a policy naming
+# another secret or key (the mock's shared defaults) fails.
+override_resource {
+  target = aws_secretsmanager_secret.sample_app_mongodb
+  values = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/sample-app/mongodb-XyZ123" }
+}
+override_resource {
+  target = aws_kms_key.sample_app_mongodb
+  values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111", key_id = "11111111-1111-1111-1111-111111111111" }
+}
+override_resource {
+  target = aws_iam_role.sample_app_mongodb_reader
+  values = { arn = "arn:aws:iam::123456789012:role/bkt-dev-sample-app-mongodb" }
+}
+
 variables {
   domain            = "dev.example.com"
   github_repository = "example-org/bkt-platform"
@@ -59,7 +74,7 @@ run "cluster_vars_carries_exactly_the_gitops_contract_keys" {
     condition = toset(keys(output.cluster_vars)) == toset([
       "CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "VPC_CIDR", "DOMAIN", "HOSTED_ZONE_ID", "CERTIFICATE_ARN",
       "AWS_LOAD_BALANCER_CONTROLLER_ROLE_ARN", "EXTERNAL_DNS_ROLE_ARN", "VAULT_ROLE_ARN", "VAULT_BOOTSTRAP_ROLE_ARN", "VAULT_KMS_KEY_ID",
-      "VAULT_INIT_SECRET_ARN", "SAMPLE_APP_IMAGE_REPOSITORY", "GITHUB_REPOSITORY", "LOG_RETENTION_DAYS",
+      "VAULT_INIT_SECRET_ARN", "SAMPLE_APP_MONGODB_ROLE_ARN", "SAMPLE_APP_MONGODB_SECRET_ARN", "SAMPLE_APP_IMAGE_REPOSITORY", "GITHUB_REPOSITORY", "LOG_RETENTION_DAYS",
       "ALB_PUBLIC_SECURITY_GROUP_ID", "ALB_ADMIN_SECURITY_GROUP_ID",
     ])
     error_message = "cluster_vars must hold exactly the keys the GitOps tree substitutes"
@@ -67,6 +82,41 @@ run "cluster_vars_carries_exactly_the_gitops_contract_keys" {
   assert {
     condition     = alltrue([for value in values(output.cluster_vars) : length(value) > 0])
     error_message = "every cluster_vars value must be set"
+  }
+}
+
+run "external_secrets_may_read_the_atlas_connection_and_nothing_else" {
+  command = apply
+
+  assert {
+    condition = jsondecode(aws_iam_role.sample_app_mongodb_reader.assume_role_policy).Statement[0].Condition.StringEquals == {
+      "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:aud" = "sts.amazonaws.com"
+      "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub" = "system:serviceaccount:sample-app:sample-app-atlas"
+    }
+    error_message = "only the service account sample-app/sample-app-atlas (the overlay's SecretStore) may assume the reader role"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.sample_app_mongodb_reader.policy).Statement == [
+      {
+        Sid      = "ReadTheAtlasConnectionOnly"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/sample-app/mongodb-XyZ123"
+      },
+      {
+        Sid       = "DecryptItThroughSecretsManagerOnly"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+        Condition = { StringLike = { "kms:ViaService" = "secretsmanager.*.amazonaws.com" } }
+      },
+    ]
+    error_message = "the reader may get the Atlas secret's value and decrypt its key through Secrets Manager, nothing else"
+  }
+  assert {
+    condition = (output.cluster_vars["SAMPLE_APP_MONGODB_ROLE_ARN"] == "arn:aws:iam::123456789012:role/bkt-dev-sample-app-mongodb"
+    && output.cluster_vars["SAMPLE_APP_MONGODB_SECRET_ARN"] == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bkt-dev/sample-app/mongodb-XyZ123")
+    error_message = "cluster_vars hands the GitOps tree the reader role and the Atlas secret"
   }
 }
 
