@@ -67,9 +67,12 @@ fn the_printed_default_spec_describes_the_committed_dev_environment() {
     assert_eq!(printed.code, 0);
     let printed = settings::parse(&String::from_utf8(printed.stdout).unwrap()).unwrap();
     let committed = environment::read_file(&environment::path(&repo())).unwrap();
-    // The image tag is the one value CI changes; everything else is the default.
+    // The image tag is the one value CI changes, and dev is the environment that uses Atlas
+    // (off by default, docs/atlas.md); everything else is the default.
+    assert_eq!(committed.atlas.enabled, Some(true), "dev.toml enables Atlas");
     let printed = Settings {
         sample_app: committed.sample_app.clone(),
+        atlas: committed.atlas.clone(),
         ..printed
     };
     assert_eq!(
@@ -256,12 +259,17 @@ fn an_environment_is_a_file_added_and_removed() {
     let with = tree_of(checkout.path());
     for path in [
         "terraform/envs/staging/network.tf",
-        "terraform/atlas/staging/main.tf",
         "gitops/clusters/staging/apps.yaml",
+        "gitops/clusters/staging/flux-instance.yaml",
         "gitops/apps/staging/sample-app/kustomization.yaml",
     ] {
         assert!(with.contains_key(path), "{path} is not written");
     }
+    // A copy of prod, which uses no Atlas: no Atlas root (docs/atlas.md).
+    assert!(
+        with.keys().all(|path| !path.starts_with("terraform/atlas/staging/")),
+        "staging has an Atlas root although its file does not enable Atlas"
+    );
     let network = String::from_utf8_lossy(&with["terraform/envs/staging/network.tf"]).into_owned();
     assert!(network.contains("\"10.32.0.0/16\""), "{network}");
     let entry = String::from_utf8_lossy(&with["gitops/clusters/staging/apps.yaml"]).into_owned();
