@@ -34,11 +34,7 @@ fi
 # A copy with a local backend: the estimate must not need (or touch) the real state bucket.
 rsync -a --delete --exclude .terraform --exclude '*.tfstate*' --exclude .terraform.lock.hcl "$root/terraform/" "$work/terraform/"
 dir="$work/terraform/envs/$env"
-cat >"$dir/cost_backend_override.tf" <<'HCL'
-terraform {
-  backend "local" {}
-}
-HCL
+cp "$root/tests/overrides/cost/cost_backend_override.tf" "$dir/"
 cp "$vars" "$dir/cost.tfvars"
 
 echo "cost: planning terraform/envs/$env with $(basename "$vars") (offline, empty state)" >&2

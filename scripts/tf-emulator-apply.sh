@@ -46,40 +46,12 @@ if [[ ! -f "$work/state-bucket" ]]; then
   rsync -a --delete --exclude .terraform --exclude '*.tfstate*' --exclude .terraform.lock.hcl "$root/terraform/" "$tf/"
 fi
 
-# EMULATOR GAPS: moto has no API for EKS add-ons, access entries or identity provider configs
-# (and we use no pod identity associations), and its clusters report no cluster security group
-# (so the load balancers' rule on it has no group to go to); in this copy only those resources are overridden
-# to zero instances. The real module code is unchanged; docs/terraform.md lists what this leaves
-# unproven.
-cat >"$tf/modules/eks/emulator_override.tf" <<'HCL'
-resource "aws_eks_addon" "this" {
-  for_each = {}
-}
-
-resource "aws_eks_identity_provider_config" "this" {
-  count = 0
-}
-
-resource "aws_eks_access_entry" "admin" {
-  for_each = toset([])
-}
-
-resource "aws_eks_access_policy_association" "admin" {
-  for_each = {}
-}
-
-resource "aws_vpc_security_group_ingress_rule" "load_balancer" {
-  for_each = {}
-}
-HCL
-# moto evaluates no policy conditions and treats a conditional Deny as unconditional, so the state
-# bucket's TLS-only policy would deny every request. Only in this copy; its content is asserted by
-# terraform/bootstrap's tests.
-cat >"$tf/bootstrap/emulator_override.tf" <<'HCL'
-resource "aws_s3_bucket_policy" "state" {
-  count = 0
-}
-HCL
+# EMULATOR GAPS: moto lacks some EKS APIs and evaluates no policy conditions; in this copy only,
+# the overrides under tests/overrides/emulator (each says which resources and why) take those
+# resources to zero instances. The real module code is unchanged; docs/terraform.md lists what
+# this leaves unproven.
+cp "$root/tests/overrides/emulator/modules/eks/emulator_override.tf" "$tf/modules/eks/"
+cp "$root/tests/overrides/emulator/bootstrap/emulator_override.tf" "$tf/bootstrap/"
 
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 
