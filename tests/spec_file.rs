@@ -69,7 +69,11 @@ fn the_printed_default_spec_describes_the_committed_dev_environment() {
     let committed = environment::read_file(&environment::path(&repo())).unwrap();
     // The image tag is the one value CI changes, and dev is the environment that uses Atlas
     // (off by default, docs/atlas.md); everything else is the default.
-    assert_eq!(committed.atlas.enabled, Some(true), "dev.toml enables Atlas");
+    assert_eq!(
+        committed.atlas.enabled,
+        Some(true),
+        "dev.toml enables Atlas"
+    );
     let printed = Settings {
         sample_app: committed.sample_app.clone(),
         atlas: committed.atlas.clone(),
@@ -267,7 +271,8 @@ fn an_environment_is_a_file_added_and_removed() {
     }
     // A copy of prod, which uses no Atlas: no Atlas root (docs/atlas.md).
     assert!(
-        with.keys().all(|path| !path.starts_with("terraform/atlas/staging/")),
+        with.keys()
+            .all(|path| !path.starts_with("terraform/atlas/staging/")),
         "staging has an Atlas root although its file does not enable Atlas"
     );
     let network = String::from_utf8_lossy(&with["terraform/envs/staging/network.tf"]).into_owned();
