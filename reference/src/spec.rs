@@ -304,31 +304,21 @@ fn check_domain(field: &str, domain: &str) -> Result<()> {
     }
 }
 
-/// `owner/repo` as GitHub names them (the rule of the roots' `github_repository` validation,
-/// [`crate::environment::GITHUB_REPOSITORY_PATTERN`]).
+/// `owner/repo` as GitHub names them: bkt-oidc's rule, the one the GitHub roles' trust and the
+/// roots' `github_repository` validation hold.
 fn check_repository(field: &str, repository: &str) -> Result<()> {
-    let owner_ok = |owner: &str| {
-        owner
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric())
-            && owner
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    let name_ok = |name: &str| {
-        !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    };
-    match repository.split_once('/') {
-        Some((owner, name)) if owner_ok(owner) && name_ok(name) => Ok(()),
-        _ => Err(Error::Setting {
+    match bkt_oidc::Repository::new(repository) {
+        Ok(_) => Ok(()),
+        Err(bkt_oidc::Error::Invalid(invalid)) => Err(Error::Setting {
             field: field.to_owned(),
             message: format!(
-                "{repository:?} is not a GitHub repository: write owner/repo (e.g. example-org/bkt-platform)"
+                "{repository:?} is not a GitHub repository: {}",
+                invalid.reason
             ),
+        }),
+        Err(other) => Err(Error::Setting {
+            field: field.to_owned(),
+            message: other.to_string(),
         }),
     }
 }

@@ -55,18 +55,7 @@ impl SourceCidr {
     pub fn parse(field: &str, text: &str) -> Result<Self> {
         let net = Ipv4Net::from_str(text)
             .map_err(|_| Error::invalid(field, text, "write an IPv4 CIDR (e.g. 203.0.113.0/24)"))?;
-        if net.addr() != net.network() {
-            return Err(Error::invalid(
-                field,
-                text,
-                format!(
-                    "host bits are set after the /{} prefix; use {}, the network address of this range",
-                    net.prefix_len(),
-                    net.trunc()
-                ),
-            ));
-        }
-        Ok(Self(net))
+        Ok(Self(crate::plan::network_address(field, text, net)?))
     }
 
     /// The network.

@@ -56,17 +56,7 @@ impl Cidr {
                 "use a prefix between /16 and /20, which leaves room for the /4-smaller subnets (e.g. 10.0.0.0/16)",
             ));
         }
-        if net.addr() != net.network() {
-            return Err(Error::invalid(
-                field,
-                text,
-                format!(
-                    "host bits are set after the /{} prefix; use {}, the network address of this range",
-                    net.prefix_len(),
-                    net.trunc()
-                ),
-            ));
-        }
+        network_address(field, text, net)?;
         Ok(Self(net))
     }
 
@@ -74,6 +64,25 @@ impl Cidr {
     #[must_use]
     pub fn net(&self) -> Ipv4Net {
         self.0
+    }
+}
+
+/// `net` unchanged when it is the network address of its range; otherwise an error naming
+/// `field` and the address to write instead (a range with host bits set passes a CIDR parser and
+/// fails at `terraform plan`).
+pub(crate) fn network_address(field: &str, text: &str, net: Ipv4Net) -> Result<Ipv4Net> {
+    if net.addr() == net.network() {
+        Ok(net)
+    } else {
+        Err(Error::invalid(
+            field,
+            text,
+            format!(
+                "host bits are set after the /{} prefix; use {}, the network address of this range",
+                net.prefix_len(),
+                net.trunc()
+            ),
+        ))
     }
 }
 
