@@ -271,7 +271,9 @@ ENV ?= dev
 # unless COST_BUDGET is given. Issue 7 set 250 for two SPOT nodes; issue 21's capacity check needs
 # three on-demand nodes (Vault's anti-affine servers, stateful services off Spot): $376; issue 23's
 # second ALB (admin UIs behind an allow-list, docs/cost.md) adds $31.5: $407 today.
-COST_BUDGET ?= $(if $(filter dev,$(ENV)),425,0)
+# make lifecycle-test prices dev against the same figure.
+DEV_COST_BUDGET := 425
+COST_BUDGET ?= $(if $(filter dev,$(ENV)),$(DEV_COST_BUDGET),0)
 
 .PHONY: up down demo cost lifecycle-test
 
@@ -288,7 +290,7 @@ cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [CO
 	scripts/cost.sh '$(ENV)' -budget '$(COST_BUDGET)' $(COST_FLAGS)
 
 lifecycle-test: $(SETUP) ## Emulator: apply dev, add controller-made resources, teardown, destroy, zero leftovers; dev cost in budget
-	scripts/lifecycle-test.sh
+	COST_BUDGET=$(DEV_COST_BUDGET) scripts/lifecycle-test.sh
 ## ---- end lifecycle ----
 
 check: $(SETUP) ## Fast static checks only (format, lint, validate), meant for every commit

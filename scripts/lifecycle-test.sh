@@ -80,6 +80,6 @@ step "leftover check for cluster $cluster"
 "$root/.venv/bin/python" "$root/scripts/emulator_checks.py" destroyed
 
 step "dev's monthly estimate within its budget (make cost)"
-"$root/scripts/cost.sh" dev -budget "${COST_BUDGET:-400}"
+"$root/scripts/cost.sh" dev -budget "${COST_BUDGET:?the dev budget: run this through make lifecycle-test, which passes the Makefile DEV_COST_BUDGET}"
 
 step "done: apply, teardown, destroy, leftover check and cost budget passed"
