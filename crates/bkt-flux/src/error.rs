@@ -187,10 +187,6 @@ impl Error {
         value: impl std::fmt::Display,
         reason: impl Into<String>,
     ) -> Self {
-        Self::Invalid(bkt_core::Invalid {
-            field: field.into(),
-            value: value.to_string(),
-            reason: reason.into(),
-        })
+        Self::Invalid(bkt_core::Invalid::new(field, value, reason))
     }
 }

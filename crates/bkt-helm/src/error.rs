@@ -106,11 +106,11 @@ impl Error {
     /// An [`Error::Invalid`] for `field` holding `value`, with the reason and the fix.
     #[must_use]
     pub fn invalid(field: &str, value: impl Into<String>, reason: &str) -> Self {
-        Self::Invalid(bkt_core::Invalid {
-            field: field.to_owned(),
-            value: value.into(),
-            reason: reason.to_owned(),
-        })
+        Self::Invalid(bkt_core::Invalid::new(
+            field,
+            Into::<String>::into(value),
+            reason,
+        ))
     }
 
     /// An [`Error::Json`] for `what`, from serde's error.

@@ -97,11 +97,7 @@ pub enum Error {
 
 impl Error {
     fn invalid(field: &str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
-        Self::Invalid(bkt_core::Invalid {
-            field: field.to_owned(),
-            value: value.to_string(),
-            reason: reason.into(),
-        })
+        Self::Invalid(bkt_core::Invalid::new(field, value, reason))
     }
 }
 

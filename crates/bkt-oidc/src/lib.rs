@@ -83,11 +83,11 @@ impl Error {
         value: impl Into<String>,
         reason: impl Into<String>,
     ) -> Self {
-        Self::Invalid(bkt_core::Invalid {
-            field: field.to_owned(),
-            value: value.into(),
-            reason: reason.into(),
-        })
+        Self::Invalid(bkt_core::Invalid::new(
+            field,
+            Into::<String>::into(value),
+            reason,
+        ))
     }
 }
 
