@@ -96,6 +96,16 @@ fn structured_line(line: &str) -> bool {
 /// assembled — inside `format!`, `write!`, `concat!` and their kin.
 const ASSEMBLED_MARKER: &str = " = ";
 
+/// Whether an item is `#[cfg(test)]`.
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg")
+            && attr
+                .parse_args::<syn::Meta>()
+                .is_ok_and(|meta| meta.path().is_ident("test"))
+    })
+}
+
 /// One string of library code: its value (escapes resolved; a `concat!` joined) and whether it
 /// is assembled into text by a formatting macro.
 struct Literal {
@@ -110,15 +120,6 @@ fn literals(source: &str) -> Vec<Literal> {
     use syn::visit::Visit;
 
     struct Collect(Vec<Literal>);
-
-    fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-        attrs.iter().any(|attr| {
-            attr.path().is_ident("cfg")
-                && attr
-                    .parse_args::<syn::Meta>()
-                    .is_ok_and(|meta| meta.path().is_ident("test"))
-        })
-    }
 
     /// The string values among a macro's tokens, nested groups included, attributes (doc
     /// comments) left out.
@@ -334,13 +335,7 @@ struct Constructors(Vec<String>);
 
 impl<'ast> syn::visit::Visit<'ast> for Constructors {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        let test = item.attrs.iter().any(|attr| {
-            attr.path().is_ident("cfg")
-                && attr
-                    .parse_args::<syn::Meta>()
-                    .is_ok_and(|meta| meta.path().is_ident("test"))
-        });
-        if !test {
+        if !is_cfg_test(&item.attrs) {
             syn::visit::visit_item_mod(self, item);
         }
     }
