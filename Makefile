@@ -105,11 +105,12 @@ rust-downstream: ## The downstream examples: a crate generating a VPC module and
 PACKAGE_TARGET := target/package-verify
 PACKAGE := CARGO_TARGET_DIR=$(PACKAGE_TARGET) K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
 
-rust-package: ## cargo package of every published crate, each verified by building it from its packaged files; the facade built Terraform-only
+rust-package: ## cargo package of every published crate, each verified by building it from its packaged files; the facade built Terraform-only and Flux-only
 	rm -rf $(PACKAGE_TARGET) "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/-*/bkt-*
 	$(PACKAGE)
 	rm -rf $(PACKAGE_TARGET)
 	$(CARGO) check --locked -p bkt-platform --no-default-features --features terraform
+	K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) check --locked -p bkt-platform --no-default-features --features flux
 
 generate: ## Write the generated layout (terraform/, gitops/) from the crates; only changed files are touched
 	$(GENERATE)

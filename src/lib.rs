@@ -7,9 +7,12 @@
 //! chart values and sign-on) is data a user builds through this API — the repository's reference
 //! platform (`reference/`, the `bkt-reference` crate) is one such user.
 //!
-//! Features: `terraform` ([`network`], [`oidc`], [`eks`], [`atlas`]: HCL only) and `kubernetes`
-//! ([`flux`], [`helm`], [`sso`]: k8s-openapi and the YAML writer), both on by default. A
-//! Terraform-only build turns `kubernetes` off and compiles no YAML or Kubernetes dependency.
+//! Features: `terraform` ([`network`], [`oidc`], [`eks`], [`atlas`]: HCL only), `flux` ([`flux`]
+//! alone: its kinds and tree, k8s-openapi and the YAML writer) and `kubernetes` (`flux` with its
+//! `helm` and `sso` features, and [`helm`], [`sso`]); `terraform` and `kubernetes` are on by
+//! default. A Terraform-only build turns the defaults off and compiles no YAML or Kubernetes
+//! dependency; a Flux-only build (`features = ["flux"]`) compiles no chart catalog, JSON Schema
+//! derive or SSO model.
 //!
 //! ```
 //! use bkt_platform::core::{FileKind, Tree};
@@ -32,7 +35,7 @@ pub use bkt_core::Tree;
 #[cfg(feature = "terraform")]
 #[doc(inline)]
 pub use bkt_eks as eks;
-#[cfg(feature = "kubernetes")]
+#[cfg(feature = "flux")]
 #[doc(inline)]
 pub use bkt_flux as flux;
 #[cfg(feature = "kubernetes")]

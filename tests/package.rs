@@ -1,7 +1,7 @@
 //! Publish-readiness: `cargo package --list` of every library crate and of the root package
 //! ships exactly its sources, README and license (and the crate's declared data), nothing of
-//! the repository around it; every crate's metadata is complete; and a Terraform-only build of
-//! the facade pulls no YAML or Kubernetes crate.
+//! the repository around it; every crate's metadata is complete; a Terraform-only build of the
+//! facade pulls no YAML or Kubernetes crate, and a Flux-only one no chart catalog or SSO model.
 
 use std::process::Command;
 
@@ -142,8 +142,8 @@ fn every_package_has_the_metadata_a_registry_shows() {
     }
 }
 
-#[test]
-fn a_terraform_only_build_compiles_no_yaml_or_kubernetes_dependency() {
+/// The crates a build of the facade with only `features` compiles (normal dependencies).
+fn facade_crates(features: &str) -> (String, Vec<String>) {
     let tree = cargo(&[
         "tree",
         "--offline",
@@ -151,17 +151,24 @@ fn a_terraform_only_build_compiles_no_yaml_or_kubernetes_dependency() {
         "bkt-platform",
         "--no-default-features",
         "--features",
-        "terraform",
+        features,
         "-e",
         "normal",
         "--prefix",
         "none",
     ]);
-    let crates: Vec<&str> = tree
+    let crates = tree
         .lines()
         .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
         .collect();
-    assert!(crates.contains(&"bkt-network"), "{tree}");
+    (tree, crates)
+}
+
+#[test]
+fn a_terraform_only_build_compiles_no_yaml_or_kubernetes_dependency() {
+    let (tree, crates) = facade_crates("terraform");
+    assert!(crates.iter().any(|name| name == "bkt-network"), "{tree}");
     for heavy in [
         "serde-saphyr",
         "k8s-openapi",
@@ -170,8 +177,26 @@ fn a_terraform_only_build_compiles_no_yaml_or_kubernetes_dependency() {
         "bkt-helm",
     ] {
         assert!(
-            !crates.contains(&heavy),
+            !crates.iter().any(|name| name == heavy),
             "a Terraform-only build of bkt-platform compiles {heavy}:\n{tree}"
+        );
+    }
+}
+
+#[test]
+fn a_flux_only_build_compiles_no_chart_catalog_schema_derive_or_sso() {
+    let (tree, crates) = facade_crates("flux");
+    assert!(crates.iter().any(|name| name == "bkt-flux"), "{tree}");
+    for heavy in [
+        "bkt-helm",
+        "schemars",
+        "schemars_derive",
+        "bkt-sso",
+        "bkt-network",
+    ] {
+        assert!(
+            !crates.iter().any(|name| name == heavy),
+            "a Flux-only build of bkt-platform compiles {heavy}:\n{tree}"
         );
     }
 }

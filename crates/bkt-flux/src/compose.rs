@@ -8,6 +8,9 @@
 //! inserts into a [`crate::GitOpsTree`] folder, and the tree's graph checks apply to them as to
 //! any other file.
 //!
+//! [`repository`] and [`release`] take a `bkt_helm::Chart` and need the `helm` feature (on by
+//! default); every other block is plain Flux and Kubernetes.
+//!
 //! ```
 //! use bkt_flux::compose;
 //! use bkt_flux::{Duration, GitOpsTree};
@@ -35,6 +38,9 @@
 //! # Ok::<(), bkt_flux::Error>(())
 //! ```
 
+#[cfg(feature = "helm")]
+mod chart;
+
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
@@ -47,9 +53,6 @@ use k8s_openapi::api::networking::v1::{
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use serde::Serialize;
-
-use bkt_helm::Chart;
 
 use crate::kinds::external_secrets::{
     CaProvider, DataFromSourceRef, ExternalSecret, ExternalSecretDataFrom, ExternalSecretSpec,
@@ -57,13 +60,11 @@ use crate::kinds::external_secrets::{
     KubernetesProviderAuth, KubernetesServer, PasswordSpec, RemoteReference, SecretStore,
     SecretStoreProvider, SecretStoreRef, SecretStoreSpec, ServiceAccountRef,
 };
-use crate::kinds::{
-    CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec, HelmRepository,
-    HelmRepositorySpec, Install, InstallRemediation, NamespacedObjectReference, SourceKind,
-    Upgrade, UpgradeRemediation, Values,
-};
 use crate::kustomize::Kustomization;
 use crate::{Duration, Manifest, ManifestFile, Result};
+
+#[cfg(feature = "helm")]
+pub use chart::{release, repository};
 
 /// The kustomize component every platform namespace includes (default-deny, DNS egress).
 pub const NAMESPACE_BASELINE: &str = "../../infrastructure/components/namespace-baseline";
@@ -310,78 +311,6 @@ pub fn namespace_file(name: &str, why_privileged: Option<&str>) -> Result<Manife
         Some(why) => manifest.why(why),
         None => manifest,
     }))
-}
-
-/// The chart's `HelmRepository`, named as the catalog names it.
-///
-/// # Errors
-/// [`crate::Error::Core`] when a document does not serialize.
-pub fn repository(chart: &Chart) -> Result<ManifestFile> {
-    let source = HelmRepository::new(
-        chart.repository.name,
-        HelmRepositorySpec::new(Duration::hours(24), chart.repository.url),
-    );
-    Ok(ManifestFile::single(Manifest::new(&source)?))
-}
-
-/// The release of `chart` with `values`: reconciled hourly, install retried three times, a
-/// failed upgrade cleaned up and rolled back after three retries. The comment names the values
-/// reference and the reasons behind the values (`why`).
-///
-/// # Errors
-/// [`crate::Error::Core`] when a document does not serialize.
-pub fn release<V: Serialize>(
-    chart: &Chart,
-    timeout: Duration,
-    values: &V,
-    why: &[&str],
-    depends_on: Option<&str>,
-) -> Result<ManifestFile> {
-    let object = HelmRelease::new(
-        chart.name,
-        HelmReleaseSpec {
-            depends_on: depends_on
-                .map(NamespacedObjectReference::new)
-                .into_iter()
-                .collect(),
-            timeout: Some(timeout),
-            install: Some(Install {
-                remediation: Some(InstallRemediation {
-                    retries: Some(3),
-                    ..InstallRemediation::default()
-                }),
-                ..Install::default()
-            }),
-            upgrade: Some(Upgrade {
-                cleanup_on_fail: Some(true),
-                remediation: Some(UpgradeRemediation {
-                    retries: Some(3),
-                    remediate_last_failure: Some(true),
-                    ..UpgradeRemediation::default()
-                }),
-                ..Upgrade::default()
-            }),
-            values: Some(Values::new(values)?),
-            ..HelmReleaseSpec::new(
-                Duration::hours(1),
-                HelmChartTemplate::new(
-                    chart.name,
-                    chart.version,
-                    CrossNamespaceSourceReference::new(
-                        SourceKind::HelmRepository,
-                        chart.repository.name,
-                    ),
-                ),
-            )
-        },
-    );
-    let mut comment = String::from("Values reference: ");
-    comment.push_str(chart.values_reference);
-    for reason in why {
-        comment.push('\n');
-        comment.push_str(&wrap(reason));
-    }
-    Ok(ManifestFile::single(Manifest::new(&object)?.why(comment)))
 }
 
 /// `text` broken into lines of at most [`WRAP`] characters (a longer word stays whole).

@@ -144,7 +144,8 @@ pub enum Error {
         /// The second file.
         second: String,
     },
-    /// The SSO declaration, or an object wired to it, was rejected by `bkt-sso`.
+    /// The SSO declaration, or an object wired to it, was rejected by `bkt-sso` (feature `sso`).
+    #[cfg(feature = "sso")]
     #[error("{object}")]
     Sso {
         /// The object being built (`HelmRelease/grafana/grafana`), or `SSO declaration`.
@@ -152,7 +153,8 @@ pub enum Error {
         /// What `bkt-sso` found, naming the application or group and the fix.
         source: bkt_sso::Error,
     },
-    /// A chart's values were rejected by `bkt-helm`.
+    /// A chart's values were rejected by `bkt-helm` (feature `helm`).
+    #[cfg(feature = "helm")]
     #[error("{object}")]
     Helm {
         /// The release whose values were built (`HelmRelease/opensearch/opensearch`).
@@ -170,6 +172,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A declaration that fails to build (an undeclared group, a duplicate name) fails the layer
 /// that was given it.
+#[cfg(feature = "sso")]
 impl From<bkt_sso::Error> for Error {
     fn from(source: bkt_sso::Error) -> Self {
         Self::Sso {

@@ -18,6 +18,13 @@
 //! - [`compose`]: the building blocks of a platform component (namespace, chart source, release,
 //!   Ingress, folder kustomization, `NetworkPolicy` rules, generated and copied secrets).
 //!
+//! Features (both on by default): `helm` is the chart catalog's side — [`controllers`],
+//! [`runtime`], [`compose::repository`] and [`compose::release`], the `workload()` of the
+//! `MariaDB` and `CloudNativePG` kinds, and [`Error::Helm`] — and `sso` is [`Error::Sso`] and the
+//! conversion from `bkt_sso::Error`. A Flux-only user (kinds, kustomize files, the checked tree,
+//! the cluster entry, the composition blocks without a chart) turns them off with
+//! `default-features = false` and compiles neither bkt-helm, its JSON Schema derive nor bkt-sso.
+//!
 //! The crate holds no platform's data: a platform (the repository's reference platform, in
 //! `reference/`, among them) builds its tree from these types and passes its own names.
 //!
@@ -90,6 +97,7 @@
 pub mod cluster;
 pub mod components;
 pub mod compose;
+#[cfg(feature = "helm")]
 pub mod controllers;
 mod duration;
 mod error;
@@ -97,6 +105,7 @@ mod escape;
 pub mod kinds;
 pub mod kustomize;
 mod manifest;
+#[cfg(feature = "helm")]
 pub mod runtime;
 mod tree;
 

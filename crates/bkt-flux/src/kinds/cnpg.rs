@@ -54,6 +54,7 @@ impl PostgresCluster {
     ///
     /// # Errors
     /// [`bkt_helm::Error::Invalid`] naming `spec.resources` when a quantity is not one.
+    #[cfg(feature = "helm")]
     pub fn workload(&self, namespace: &str) -> bkt_helm::Result<bkt_helm::workload::Workload> {
         let name = self.metadata.name.as_deref().unwrap_or("postgres");
         Ok(bkt_helm::workload::Workload::stateful_set(

@@ -108,6 +108,7 @@ impl MariaDb {
     ///
     /// # Errors
     /// [`bkt_helm::Error::Invalid`] naming `spec.resources` when a quantity is not one.
+    #[cfg(feature = "helm")]
     pub fn workload(&self, namespace: &str) -> bkt_helm::Result<bkt_helm::workload::Workload> {
         let name = self.metadata.name.as_deref().unwrap_or("mariadb");
         Ok(bkt_helm::workload::Workload::stateful_set(
