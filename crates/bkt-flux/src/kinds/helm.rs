@@ -9,6 +9,48 @@ use crate::{Duration, Result};
 
 flux_object! {
     /// A Helm release Flux installs and upgrades.
+    ///
+    /// A release of a chart published as an OCI artifact (`chartRef`), with remediation and
+    /// drift detection (the crate's front page shows one from a `HelmRepository`):
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{
+    ///     CrossNamespaceSourceReference, DriftDetection, DriftDetectionMode, HelmRelease,
+    ///     HelmReleaseSpec, IgnoreRule, Install, InstallRemediation, SourceKind, ValuesReference,
+    /// };
+    /// use bkt_flux::{Duration, Manifest};
+    ///
+    /// let release = HelmRelease::new(
+    ///     "podinfo",
+    ///     HelmReleaseSpec {
+    ///         install: Some(Install {
+    ///             remediation: Some(InstallRemediation { retries: Some(3), ..Default::default() }),
+    ///             ..Install::default()
+    ///         }),
+    ///         drift_detection: Some(DriftDetection {
+    ///             mode: Some(DriftDetectionMode::Enabled),
+    ///             ignore: vec![IgnoreRule { paths: vec!["/spec/replicas".into()], target: None }],
+    ///         }),
+    ///         values_from: vec![ValuesReference {
+    ///             kind: "ConfigMap".into(),
+    ///             name: "podinfo-values".into(),
+    ///             ..ValuesReference::default()
+    ///         }],
+    ///         ..HelmReleaseSpec::from_chart_ref(
+    ///             Duration::minutes(30),
+    ///             CrossNamespaceSourceReference::new(SourceKind::OciRepository, "podinfo"),
+    ///         )
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&release)?.render()?.ends_with(concat!(
+    ///     "spec:\n  interval: 30m\n",
+    ///     "  chartRef:\n    kind: OCIRepository\n    name: podinfo\n",
+    ///     "  driftDetection:\n    mode: enabled\n    ignore:\n      - paths:\n          - /spec/replicas\n",
+    ///     "  install:\n    remediation:\n      retries: 3\n",
+    ///     "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     HelmRelease(HelmReleaseSpec) = "helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases", NamespaceResourceScope
 }
 
