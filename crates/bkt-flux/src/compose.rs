@@ -326,6 +326,15 @@ pub fn named(name: &str) -> ObjectMeta {
 /// The namespace `name` at Pod Security `restricted` (audit and warn always; enforce too
 /// unless `why_privileged` says why it is `privileged`).
 ///
+/// ```
+/// let yaml = bkt_flux::compose::namespace_file("logging", Some("Fluent Bit reads the nodes' log files."))?
+///     .render()?;
+/// assert!(yaml.starts_with("# Fluent Bit reads the nodes' log files.\napiVersion: v1\nkind: Namespace\n"));
+/// assert!(yaml.contains("    pod-security.kubernetes.io/enforce: privileged\n"));
+/// assert!(yaml.contains("    pod-security.kubernetes.io/warn: restricted\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
+///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
 pub fn namespace_file(name: &str, why_privileged: Option<&str>) -> Result<ManifestFile> {
@@ -463,6 +472,23 @@ pub fn ingress(
 
 /// A component folder's `kustomization.yaml`: everything in `namespace`, the baseline
 /// component, and HTTPS egress when the component needs it.
+///
+/// ```
+/// let yaml = bkt_flux::compose::folder_kustomization(
+///     "grafana",
+///     &["namespace.yaml", "release.yaml"],
+///     true,
+///     Some("Grafana calls the identity provider over HTTPS."),
+/// )?
+/// .render()?;
+/// assert!(yaml.starts_with("# Grafana calls the identity provider over HTTPS.\n"));
+/// assert!(yaml.ends_with(concat!(
+///     "namespace: grafana\nresources:\n  - namespace.yaml\n  - release.yaml\n",
+///     "components:\n  - ../../infrastructure/components/namespace-baseline\n",
+///     "  - ../../infrastructure/components/egress-https\n",
+/// )));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
