@@ -54,7 +54,7 @@ pub struct EntryFile {
 /// refusal of a layer name that is not a DNS-1123 label:
 ///
 /// ```
-/// use bkt_flux::cluster::{ClusterEntry, EntryFile, Layer, LocalOverlay, LocalRelease};
+/// use bkt_flux::cluster::{ClusterEntry, EntryFile, Layer, LocalOverlay, LocalRelease, LocalRemoval};
 /// use bkt_flux::kinds::{CrossNamespaceSourceReference, SourceKind};
 /// use bkt_flux::{Duration, Error, GitOpsTree};
 ///
@@ -87,7 +87,12 @@ pub struct EntryFile {
 ///             disabled: vec!["ingress".into()],
 ///             set: Vec::new(),
 ///         }],
-///         removed: Vec::new(),
+///         removed: vec![LocalRemoval {
+///             api_version: "v1".into(),
+///             kind: "ServiceAccount".into(),
+///             name: "podinfo-irsa".into(),
+///             namespace: Some("apps".into()),
+///         }],
 ///     }),
 /// };
 ///
@@ -107,7 +112,11 @@ pub struct EntryFile {
 /// let local = String::from_utf8_lossy(files.get("clusters/local/kustomization.yaml").unwrap_or_default());
 /// assert!(local.contains("# A cluster without AWS runs the apps layer alone.\n"));
 /// assert!(local.contains("resources:\n  - ../dev\n"));
-/// assert!(local.contains("$patch: delete"));
+/// // The other layer is deleted from the build, and so is the object a local cluster lacks.
+/// assert!(local.contains("        name: infrastructure\n        namespace: flux-system\n      $patch: delete\n"));
+/// assert!(local.contains("                name: podinfo-irsa\n                namespace: apps\n              $patch: delete\n"));
+/// // The kept release runs its Helm test, with the feature switched off.
+/// assert!(local.contains("                test:\n                  enable: true\n                values:\n                  ingress:\n                    enabled: false\n"));
 ///
 /// entry.files[0].layers[1].name = "Apps".into();
 /// assert!(matches!(

@@ -150,6 +150,15 @@ impl fmt::Display for Requests {
 }
 
 /// A memory size shown in the unit that reads best (`64Mi`, `2.0Gi`).
+///
+/// ```
+/// use bkt_helm::workload::Memory;
+///
+/// assert_eq!(Memory(64 << 20).to_string(), "64Mi");
+/// assert_eq!(Memory((3 << 30) / 2).to_string(), "1.5Gi");
+/// // Below a mebibyte, rounded up: a request is never shown smaller than it is.
+/// assert_eq!(Memory(1).to_string(), "1Mi");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Memory(pub u64);
 

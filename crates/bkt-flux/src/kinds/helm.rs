@@ -183,6 +183,52 @@ impl Values {
 }
 
 /// Where a [`HelmRelease`] takes its chart from.
+///
+/// A chart kept in a Git repository, packaged anew on every revision, whose failed upgrade is
+/// uninstalled rather than rolled back and whose Helm tests run after each release:
+///
+/// ```
+/// use bkt_flux::kinds::{
+///     Crds, CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec,
+///     ReconcileStrategy, RemediationStrategy, SourceKind, Test, Upgrade, UpgradeRemediation,
+/// };
+/// use bkt_flux::{Duration, Manifest};
+///
+/// let mut chart = HelmChartTemplate::new(
+///     "./charts/sample-app",
+///     "0.1.0",
+///     CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system")
+///         .in_namespace("flux-system"),
+/// );
+/// chart.spec.reconcile_strategy = Some(ReconcileStrategy::Revision);
+/// chart.spec.values_files = vec!["./charts/sample-app/values-dev.yaml".into()];
+/// let release = HelmRelease::new(
+///     "sample-app",
+///     HelmReleaseSpec {
+///         upgrade: Some(Upgrade {
+///             crds: Some(Crds::Skip),
+///             remediation: Some(UpgradeRemediation {
+///                 retries: Some(2),
+///                 strategy: Some(RemediationStrategy::Uninstall),
+///                 ..UpgradeRemediation::default()
+///             }),
+///             ..Upgrade::default()
+///         }),
+///         test: Some(Test { enable: Some(true), ..Test::default() }),
+///         ..HelmReleaseSpec::new(Duration::minutes(5), chart)
+///     },
+/// );
+/// assert!(Manifest::new(&release)?.render()?.ends_with(concat!(
+///     // The version is quoted: it stays a string for every YAML reader.
+///     "  chart:\n    spec:\n      chart: ./charts/sample-app\n      version: \"0.1.0\"\n",
+///     "      reconcileStrategy: Revision\n",
+///     "      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n",
+///     "      valuesFiles:\n        - ./charts/sample-app/values-dev.yaml\n",
+///     "  upgrade:\n    crds: Skip\n    remediation:\n      retries: 2\n      strategy: uninstall\n",
+///     "  test:\n    enable: true\n",
+/// )));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelmChartTemplate {
     /// The chart.
