@@ -65,8 +65,8 @@ pub struct OwnedNamespace {
 /// [`Controllers`]; and the refusal of two controllers sharing a folder:
 ///
 /// ```
-/// use bkt_flux::components::{Policy, Rule, any_namespace_peer, tcp};
-/// use bkt_flux::controllers::{Controller, Controllers, FOLDER, ReleaseSettings};
+/// use bkt_flux::components::{PodSecurity, Policy, Rule, any_namespace_peer, tcp};
+/// use bkt_flux::controllers::{Controller, Controllers, FOLDER, OwnedNamespace, ReleaseSettings};
 /// use bkt_flux::{Duration, Error, GitOpsTree};
 /// use bkt_helm::charts::external_secrets;
 ///
@@ -96,6 +96,21 @@ pub struct OwnedNamespace {
 /// assert!(file("release.yaml").contains("  install:\n    crds: CreateReplace\n"));
 /// assert!(file("networkpolicy.yaml").contains("# The API server calls the admission webhook.\napiVersion: networking.k8s.io/v1\n"));
 /// assert!(file("kustomization.yaml").contains("  - networkpolicy.yaml\n"));
+///
+/// // A controller whose pods need the host owns a privileged namespace, and says why.
+/// let mut host = controller.clone();
+/// host.owned = Some(OwnedNamespace {
+///     enforce: PodSecurity::Privileged,
+///     why: Some("The agent reads the nodes' files.".into()),
+/// });
+/// let mut tree = GitOpsTree::new("gitops", &[]);
+/// host.add_to(&mut tree)?;
+/// let files = tree.to_tree("my-generator")?;
+/// let namespace = String::from_utf8_lossy(
+///     files.get(&format!("{FOLDER}/external-secrets/namespace.yaml")).unwrap_or_default(),
+/// );
+/// assert!(namespace.contains("# The agent reads the nodes' files.\napiVersion: v1\nkind: Namespace\n"));
+/// assert!(namespace.contains("    pod-security.kubernetes.io/enforce: privileged\n"));
 ///
 /// let twice = Controllers { controllers: vec![controller.clone(), controller] };
 /// assert!(matches!(twice.add_to(&mut GitOpsTree::new("gitops", &[])), Err(Error::Invalid(_))));
