@@ -49,6 +49,82 @@ pub struct EntryFile {
 /// `dependsOn`, listed by a `kustomization.yaml`, and the cluster's own [`FluxInstance`] when
 /// Flux manages itself. Every layer prunes, waits for its objects and substitutes the cluster
 /// vars.
+///
+/// Two layers chained with `dependsOn`, a local overlay that keeps only `apps`, and the
+/// refusal of a layer name that is not a DNS-1123 label:
+///
+/// ```
+/// use bkt_flux::cluster::{ClusterEntry, EntryFile, Layer, LocalOverlay, LocalRelease, LocalRemoval};
+/// use bkt_flux::kinds::{CrossNamespaceSourceReference, SourceKind};
+/// use bkt_flux::{Duration, Error, GitOpsTree};
+///
+/// let layer = |name: &str, depends_on: &[&str]| Layer {
+///     name: name.into(),
+///     why: None,
+///     depends_on: depends_on.iter().map(|&name| name.into()).collect(),
+///     interval: Duration::minutes(10),
+///     retry_interval: Duration::minutes(2),
+///     timeout: Duration::minutes(5),
+///     path: format!("./gitops/{name}"),
+/// };
+/// let mut entry = ClusterEntry {
+///     environment: "dev".into(),
+///     namespace: "flux-system".into(),
+///     source: CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
+///     cluster_vars: "cluster-vars".into(),
+///     files: vec![EntryFile {
+///         name: "layers.yaml".into(),
+///         layers: vec![layer("infrastructure", &[]), layer("apps", &["infrastructure"])],
+///     }],
+///     instance: None,
+///     local: Some(LocalOverlay {
+///         name: "local".into(),
+///         why: "A cluster without AWS runs the apps layer alone.".into(),
+///         kept: "apps".into(),
+///         releases: vec![LocalRelease {
+///             name: "podinfo".into(),
+///             test: true,
+///             disabled: vec!["ingress".into()],
+///             set: Vec::new(),
+///         }],
+///         removed: vec![LocalRemoval {
+///             api_version: "v1".into(),
+///             kind: "ServiceAccount".into(),
+///             name: "podinfo-irsa".into(),
+///             namespace: Some("apps".into()),
+///         }],
+///     }),
+/// };
+///
+/// let mut tree = GitOpsTree::new("gitops", &[]);
+/// tree.bootstrap_source(SourceKind::GitRepository, "flux-system", "flux-system", true);
+/// tree.hand_written_folder("infrastructure");
+/// tree.hand_written_folder("apps");
+/// entry.add_to(&mut tree)?;
+/// let files = tree.to_tree("my-generator")?;
+/// let layers = String::from_utf8_lossy(files.get("clusters/dev/layers.yaml").unwrap_or_default());
+/// assert!(layers.contains(concat!(
+///     "  name: apps\n  namespace: flux-system\nspec:\n",
+///     "  dependsOn:\n    - name: infrastructure\n",
+///     "  interval: 10m\n  retryInterval: 2m\n  timeout: 5m\n  prune: true\n  wait: true\n",
+/// )));
+/// assert!(layers.contains("    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n"));
+/// let local = String::from_utf8_lossy(files.get("clusters/local/kustomization.yaml").unwrap_or_default());
+/// assert!(local.contains("# A cluster without AWS runs the apps layer alone.\n"));
+/// assert!(local.contains("resources:\n  - ../dev\n"));
+/// // The other layer is deleted from the build, and so is the object a local cluster lacks.
+/// assert!(local.contains("        name: infrastructure\n        namespace: flux-system\n      $patch: delete\n"));
+/// assert!(local.contains("                name: podinfo-irsa\n                namespace: apps\n              $patch: delete\n"));
+/// // The kept release runs its Helm test, with the feature switched off.
+/// assert!(local.contains("                test:\n                  enable: true\n                values:\n                  ingress:\n                    enabled: false\n"));
+///
+/// entry.files[0].layers[1].name = "Apps".into();
+/// assert!(matches!(
+///     entry.validate(),
+///     Err(Error::Invalid(invalid)) if invalid.value == "Apps"
+/// ));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterEntry {
     /// The environment, the folder's name (`dev`).

@@ -144,6 +144,30 @@ impl Rule {
 
 /// A `NetworkPolicy`: the pods it selects and, per direction it governs, what it allows (a
 /// governed direction without rules denies it).
+///
+/// ```
+/// use bkt_flux::components::{Policy, Rule, labels, namespace_peer, tcp};
+///
+/// let policy = Policy::new("allow-ingress-controller")
+///     .selecting(labels(&[("app.kubernetes.io/name", "grafana")]))
+///     .ingress([Rule::new([namespace_peer("ingress")], [tcp(3000)])])
+///     .egress([]);
+/// assert_eq!(
+///     policy.manifest(Some("Only the ingress controller reaches Grafana."))?.render()?,
+///     concat!(
+///         "# Only the ingress controller reaches Grafana.\n",
+///         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n",
+///         "metadata:\n  name: allow-ingress-controller\n",
+///         "spec:\n",
+///         "  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress\n",
+///         "      ports:\n        - port: 3000\n          protocol: TCP\n",
+///         "  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: grafana\n",
+///         // Egress is governed with no rule: every egress is denied.
+///         "  policyTypes:\n    - Ingress\n    - Egress\n",
+///     )
+/// );
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Policy {
     /// The policy's name.
@@ -272,6 +296,17 @@ impl PodSecurity {
 
 /// A namespace of ours: Pod Security `enforce` at `enforce`, `audit` and `warn` at
 /// `restricted` (so anything that drifts from the hardened profile is reported).
+///
+/// ```
+/// use bkt_flux::Manifest;
+/// use bkt_flux::components::{PodSecurity, namespace};
+///
+/// let yaml = Manifest::new(&namespace("fluent-bit", PodSecurity::Privileged))?.render()?;
+/// assert!(yaml.contains("    pod-security.kubernetes.io/enforce: privileged\n"));
+/// assert!(yaml.contains("    pod-security.kubernetes.io/audit: restricted\n"));
+/// assert!(yaml.contains("    pod-security.kubernetes.io/warn: restricted\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[must_use]
 pub fn namespace(name: &str, enforce: PodSecurity) -> Namespace {
     let label = |mode: &str| {
@@ -295,6 +330,31 @@ pub fn namespace(name: &str, enforce: PodSecurity) -> Namespace {
 
 /// A kustomize component folder: its `kustomization.yaml` (with the comment saying who
 /// includes it and why) and the files it lists.
+///
+/// The two components this crate ships, added to a tree:
+///
+/// ```
+/// use bkt_flux::GitOpsTree;
+/// use bkt_flux::components::{self, EGRESS_HTTPS, NAMESPACE_BASELINE};
+///
+/// let baseline = components::namespace_baseline()?;
+/// assert_eq!(baseline.path, NAMESPACE_BASELINE);
+///
+/// let mut tree = GitOpsTree::new("gitops", &[]);
+/// components::add_to(&mut tree)?;
+/// let files = tree.to_tree("my-generator")?;
+/// let listing = String::from_utf8_lossy(
+///     files.get(&format!("{EGRESS_HTTPS}/kustomization.yaml")).unwrap_or_default(),
+/// );
+/// assert!(listing.contains("kind: Component\n"));
+/// let https = listing.lines().filter_map(|line| line.strip_prefix("  - ")).collect::<Vec<_>>();
+/// assert_eq!(https.len(), 1);
+/// let policy = String::from_utf8_lossy(
+///     files.get(&format!("{EGRESS_HTTPS}/{}", https[0])).unwrap_or_default(),
+/// );
+/// assert!(policy.contains("  - ports:\n        - port: 443\n          protocol: TCP\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentFolder {
     /// The folder, relative to `gitops/`.

@@ -92,6 +92,35 @@ pub const WRAP: usize = 98;
 /// account that may get exactly that one Secret: the copying side (the reader `ServiceAccount`,
 /// the namespaced `SecretStore` of the Kubernetes provider, the `ExternalSecret`) and the Role and
 /// `RoleBinding` that the Secret's own namespace grants the reader.
+///
+/// ```
+/// use bkt_flux::Manifest;
+/// use bkt_flux::compose::SecretCopy;
+///
+/// let copy = SecretCopy {
+///     reader: "db-reader",
+///     store: "database",
+///     remote_namespace: "database",
+///     secret: "wiki-db",
+///     target: "wiki-db",
+/// };
+/// let yaml = copy.files("Reads the database password, and nothing else.", None)?.render()?;
+/// assert!(yaml.starts_with("# Reads the database password, and nothing else.\napiVersion: v1\nkind: ServiceAccount\n"));
+/// assert!(yaml.contains("kind: SecretStore\n"));
+/// assert!(yaml.contains("      remoteNamespace: database\n"));
+/// assert!(yaml.ends_with("  dataFrom:\n    - extract:\n        key: wiki-db\n"));
+///
+/// // The namespace holding the Secret lets exactly that reader get exactly that Secret.
+/// let (role, binding) = copy.reader_role("wiki");
+/// let role = Manifest::new(&role)?.render()?;
+/// assert!(role.contains("  name: read-wiki-db\n"));
+/// assert!(role.contains("    resourceNames:\n      - wiki-db\n"));
+/// assert!(role.contains("    verbs:\n      - get\n"));
+/// let binding = Manifest::new(&binding)?.render()?;
+/// assert!(binding.contains("  name: wiki-reads-wiki-db\n"));
+/// assert!(binding.contains("    name: db-reader\n    namespace: wiki\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct SecretCopy<'a> {
     /// The copying namespace's service account the store reads as.
@@ -222,6 +251,26 @@ pub fn alphanumeric(length: u32, digits: u32) -> PasswordSpec {
 
 /// The Secret `target` written once from the `Password` generator `generator`, its keys
 /// templated from the generated `{{ .password }}`.
+///
+/// With [`alphanumeric`] for the generator and [`template`] for the keys:
+///
+/// ```
+/// use bkt_flux::compose::{GENERATED_PASSWORD, alphanumeric, generated_once, template};
+/// use bkt_flux::kinds::external_secrets::{ExternalSecret, Password};
+/// use bkt_flux::{Manifest, ManifestFile};
+///
+/// let generator = Password::new("wiki-db", alphanumeric(24, 6));
+/// let secret = ExternalSecret::new(
+///     "wiki-db",
+///     generated_once("wiki-db", template([("password", GENERATED_PASSWORD)]), "wiki-db"),
+/// );
+/// let yaml = ManifestFile::new([Manifest::new(&generator)?, Manifest::new(&secret)?]).render()?;
+/// assert!(yaml.contains("  length: 24\n  digits: 6\n  symbols: 0\n"));
+/// assert!(yaml.contains("  refreshPolicy: CreatedOnce\n"));
+/// assert!(yaml.contains("      data:\n        password: \"{{ .password }}\"\n"));
+/// assert!(yaml.contains("          kind: Password\n          name: wiki-db\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[must_use]
 pub fn generated_once(
     target: &str,
@@ -276,6 +325,15 @@ pub fn named(name: &str) -> ObjectMeta {
 
 /// The namespace `name` at Pod Security `restricted` (audit and warn always; enforce too
 /// unless `why_privileged` says why it is `privileged`).
+///
+/// ```
+/// let yaml = bkt_flux::compose::namespace_file("logging", Some("Fluent Bit reads the nodes' log files."))?
+///     .render()?;
+/// assert!(yaml.starts_with("# Fluent Bit reads the nodes' log files.\napiVersion: v1\nkind: Namespace\n"));
+/// assert!(yaml.contains("    pod-security.kubernetes.io/enforce: privileged\n"));
+/// assert!(yaml.contains("    pod-security.kubernetes.io/warn: restricted\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
@@ -334,6 +392,26 @@ pub fn wrap(text: &str) -> String {
 
 /// An Ingress of ingress class `class`: `host`, every path to `service`'s `port`, listening on
 /// HTTP and HTTPS, with extra ALB `annotations`; `why` explains an annotation.
+///
+/// ```
+/// use bkt_flux::compose::{self, ALB_HEALTHCHECK_PATH};
+///
+/// let yaml = compose::ingress(
+///     "grafana",
+///     "alb",
+///     &compose::host("grafana", "${DOMAIN}"),
+///     ("grafana", 80),
+///     &[(ALB_HEALTHCHECK_PATH, "/api/health")],
+///     Some("Grafana answers its health check without a login."),
+/// )?
+/// .render()?;
+/// assert!(yaml.starts_with("# Grafana answers its health check without a login.\n"));
+/// assert!(yaml.contains("    alb.ingress.kubernetes.io/healthcheck-path: /api/health\n"));
+/// assert!(yaml.contains("  ingressClassName: alb\n"));
+/// assert!(yaml.contains("    - host: grafana.${DOMAIN}\n"));
+/// assert!(yaml.contains("                name: grafana\n                port:\n                  number: 80\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
@@ -394,6 +472,23 @@ pub fn ingress(
 
 /// A component folder's `kustomization.yaml`: everything in `namespace`, the baseline
 /// component, and HTTPS egress when the component needs it.
+///
+/// ```
+/// let yaml = bkt_flux::compose::folder_kustomization(
+///     "grafana",
+///     &["namespace.yaml", "release.yaml"],
+///     true,
+///     Some("Grafana calls the identity provider over HTTPS."),
+/// )?
+/// .render()?;
+/// assert!(yaml.starts_with("# Grafana calls the identity provider over HTTPS.\n"));
+/// assert!(yaml.ends_with(concat!(
+///     "namespace: grafana\nresources:\n  - namespace.yaml\n  - release.yaml\n",
+///     "components:\n  - ../../infrastructure/components/namespace-baseline\n",
+///     "  - ../../infrastructure/components/egress-https\n",
+/// )));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
@@ -485,6 +580,22 @@ pub fn egress_rule(to: Vec<NetworkPolicyPeer>, ports: &[i32]) -> NetworkPolicyEg
 
 /// A policy of the pods `selector` selects, for ingress, and for egress when `egress` is given
 /// (an empty list: no egress beyond the namespace's baseline).
+///
+/// ```
+/// use bkt_flux::Manifest;
+/// use bkt_flux::compose::{app, egress_rule, ingress_rule, namespace, network_policy, pods};
+///
+/// let policy = network_policy(
+///     "wiki",
+///     app("wiki"),
+///     vec![ingress_rule(vec![namespace("ingress")], &[3000])],
+///     Some(vec![egress_rule(vec![pods(app("postgres"))], &[5432])]),
+/// );
+/// let yaml = Manifest::new(&policy)?.render()?;
+/// assert!(yaml.contains("  policyTypes:\n    - Ingress\n    - Egress\n"));
+/// assert!(yaml.contains("    - ports:\n        - port: 5432\n          protocol: TCP\n      to:\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/name: postgres\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[must_use]
 pub fn network_policy(
     name: &str,

@@ -60,6 +60,62 @@ pub struct OwnedNamespace {
 }
 
 /// One controller's folder.
+///
+/// A controller with its own namespace and one `NetworkPolicy`, added to a tree through
+/// [`Controllers`]; and the refusal of two controllers sharing a folder:
+///
+/// ```
+/// use bkt_flux::components::{PodSecurity, Policy, Rule, any_namespace_peer, tcp};
+/// use bkt_flux::controllers::{Controller, Controllers, FOLDER, OwnedNamespace, ReleaseSettings};
+/// use bkt_flux::{Duration, Error, GitOpsTree};
+/// use bkt_helm::charts::external_secrets;
+///
+/// let controller = Controller::new(
+///     "external-secrets",
+///     "external-secrets",
+///     &external_secrets::CHART,
+///     &["Defaults: the chart's own requests."],
+///     ReleaseSettings::new(Duration::minutes(10), true),
+///     &external_secrets::Values::default(),
+/// )?
+/// .policy(
+///     Policy::new("allow-webhook").ingress([Rule::new([any_namespace_peer()], [tcp(10250)])]),
+///     Some("The API server calls the admission webhook."),
+/// );
+///
+/// let mut tree = GitOpsTree::new("gitops", &[]);
+/// Controllers { controllers: vec![controller.clone()] }.add_to(&mut tree)?;
+/// let files = tree.to_tree("my-generator")?;
+/// let file = |name: &str| {
+///     String::from_utf8_lossy(
+///         files.get(&format!("{FOLDER}/external-secrets/{name}")).unwrap_or_default(),
+///     )
+///     .into_owned()
+/// };
+/// assert!(file("namespace.yaml").contains("    pod-security.kubernetes.io/enforce: restricted\n"));
+/// assert!(file("release.yaml").contains("  install:\n    crds: CreateReplace\n"));
+/// assert!(file("networkpolicy.yaml").contains("# The API server calls the admission webhook.\napiVersion: networking.k8s.io/v1\n"));
+/// assert!(file("kustomization.yaml").contains("  - networkpolicy.yaml\n"));
+///
+/// // A controller whose pods need the host owns a privileged namespace, and says why.
+/// let mut host = controller.clone();
+/// host.owned = Some(OwnedNamespace {
+///     enforce: PodSecurity::Privileged,
+///     why: Some("The agent reads the nodes' files.".into()),
+/// });
+/// let mut tree = GitOpsTree::new("gitops", &[]);
+/// host.add_to(&mut tree)?;
+/// let files = tree.to_tree("my-generator")?;
+/// let namespace = String::from_utf8_lossy(
+///     files.get(&format!("{FOLDER}/external-secrets/namespace.yaml")).unwrap_or_default(),
+/// );
+/// assert!(namespace.contains("# The agent reads the nodes' files.\napiVersion: v1\nkind: Namespace\n"));
+/// assert!(namespace.contains("    pod-security.kubernetes.io/enforce: privileged\n"));
+///
+/// let twice = Controllers { controllers: vec![controller.clone(), controller] };
+/// assert!(matches!(twice.add_to(&mut GitOpsTree::new("gitops", &[])), Err(Error::Invalid(_))));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Controller {
     /// The folder's name.

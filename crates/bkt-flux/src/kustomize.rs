@@ -13,6 +13,46 @@ use serde::{Deserialize, Serialize};
 use crate::Result;
 
 /// A folder's `kustomization.yaml`.
+///
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// use bkt_flux::Manifest;
+/// use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions, Kustomization, Label};
+///
+/// let folder = Kustomization {
+///     namespace: Some("monitoring".into()),
+///     components: vec!["../../components/namespace-baseline".into()],
+///     config_map_generator: vec![ConfigMapGenerator {
+///         name: "dashboards".into(),
+///         files: vec!["flux.json".into()],
+///         options: Some(GeneratorOptions {
+///             labels: BTreeMap::from([("grafana_dashboard".into(), "1".into())]),
+///             disable_name_suffix_hash: Some(true),
+///             ..GeneratorOptions::default()
+///         }),
+///         ..ConfigMapGenerator::default()
+///     }],
+///     labels: vec![Label {
+///         pairs: BTreeMap::from([("app.kubernetes.io/part-of".into(), "monitoring".into())]),
+///         ..Label::default()
+///     }],
+///     ..Kustomization::of(["namespace.yaml", "release.yaml"])
+/// };
+/// assert_eq!(
+///     Manifest::new(&folder)?.render()?,
+///     concat!(
+///         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+///         "namespace: monitoring\n",
+///         "resources:\n  - namespace.yaml\n  - release.yaml\n",
+///         "components:\n  - ../../components/namespace-baseline\n",
+///         "configMapGenerator:\n  - name: dashboards\n    files:\n      - flux.json\n",
+///         "    options:\n      labels:\n        grafana_dashboard: \"1\"\n      disableNameSuffixHash: true\n",
+///         "labels:\n  - pairs:\n      app.kubernetes.io/part-of: monitoring\n",
+///     )
+/// );
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Kustomization {
     /// The namespace set on every object of the folder.
@@ -136,6 +176,21 @@ impl<'de> Deserialize<'de> for Kustomization {
 
 /// A kustomize component (`kustomize.config.k8s.io/v1alpha1`): resources and patches a
 /// kustomization opts into through `components`.
+///
+/// ```
+/// use bkt_flux::Manifest;
+/// use bkt_flux::kustomize::Component;
+///
+/// let component = Component {
+///     resources: vec!["default-deny.yaml".into(), "allow-dns.yaml".into()],
+///     ..Component::default()
+/// };
+/// assert_eq!(
+///     Manifest::new(&component)?.render()?,
+///     "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - default-deny.yaml\n  - allow-dns.yaml\n"
+/// );
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Component {
     /// Files included, in order.
@@ -191,6 +246,41 @@ impl<'de> Deserialize<'de> for Component {
 
 /// A patch: a strategic-merge or JSON 6902 body, applied to the objects `target` selects (or,
 /// without a target, to the object the body names).
+///
+/// The three ways to build one; each body is YAML serialized from typed values:
+///
+/// ```
+/// use bkt_flux::kustomize::{JsonPatchOp, Kustomization, Patch, Selector};
+///
+/// #[derive(serde::Serialize)]
+/// struct Replicas {
+///     replicas: u32,
+/// }
+///
+/// let scale = Patch::strategic_merge(&Replicas { replicas: 1 })?
+///     .with_target(Selector::kind_name("Deployment", "podinfo"));
+/// assert_eq!(scale.patch.as_deref(), Some("replicas: 1\n"));
+///
+/// let drop = Patch::delete("v1", "Service", "podinfo-canary", Some("apps"))?;
+/// assert_eq!(
+///     drop.patch.as_deref(),
+///     Some("apiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo-canary\n  namespace: apps\n$patch: delete\n")
+/// );
+///
+/// let edit = Patch::json6902(
+///     Selector::kind_name("Kustomization", "apps"),
+///     &[JsonPatchOp::remove("/spec/dependsOn"), JsonPatchOp::replace("/spec/interval", "5m")?],
+/// )?;
+/// assert_eq!(
+///     edit.patch.as_deref(),
+///     Some("- op: remove\n  path: /spec/dependsOn\n- op: replace\n  path: /spec/interval\n  value: 5m\n")
+/// );
+///
+/// // In a kustomization, the body is a block of YAML text under `patch:`.
+/// let text = bkt_core::yaml::to_string(&Kustomization { patches: vec![scale], ..Kustomization::of(["release.yaml"]) })?;
+/// assert!(text.ends_with("patches:\n  - target:\n      kind: Deployment\n      name: podinfo\n    patch: |\n      replicas: 1\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Patch {
     /// The objects patched.

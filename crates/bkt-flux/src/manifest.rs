@@ -82,6 +82,22 @@ impl Manifest {
 }
 
 /// The documents of one file, in order.
+///
+/// ```
+/// use bkt_flux::kustomize::Kustomization;
+/// use bkt_flux::{Manifest, ManifestFile};
+///
+/// let mut file = ManifestFile::single(Manifest::new(&Kustomization::of(["a.yaml"]))?.why("First."));
+/// file.push(Manifest::new(&Kustomization::of(["b.yaml"]))?);
+/// assert_eq!(
+///     file.render()?,
+///     concat!(
+///         "# First.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - a.yaml\n",
+///         "---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - b.yaml\n",
+///     )
+/// );
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManifestFile {
     documents: Vec<Manifest>,

@@ -16,6 +16,15 @@ const CONTROLLERS: [(&str, u64, u64); 4] = [
 ];
 
 /// Flux's controllers in `namespace` (`flux-system`).
+///
+/// ```
+/// use bkt_helm::workload::Requests;
+///
+/// let flux = bkt_flux::runtime::controller_workloads("flux-system");
+/// let total = flux.iter().fold(Requests::default(), |sum, pods| sum.plus(pods.requests));
+/// assert_eq!(flux.len(), 4);
+/// assert_eq!((total.cpu_millis, total.memory_bytes), (350, 256 << 20));
+/// ```
 #[must_use]
 pub fn controller_workloads(namespace: &str) -> Vec<Workload> {
     CONTROLLERS

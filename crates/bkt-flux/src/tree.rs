@@ -54,6 +54,46 @@ const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 /// An object's namespace is its `metadata.namespace`, else the `namespace` of the
 /// `kustomization.yaml` generated in its folder; where neither says, references to it match by
 /// kind and name alone.
+///
+/// A Flux Kustomization applying a folder of the tree from the bootstrap repository, and the
+/// error when a path names no folder:
+///
+/// ```
+/// use bkt_flux::kinds::{CrossNamespaceSourceReference, Kustomization, KustomizationSpec, SourceKind};
+/// use bkt_flux::{Duration, Error, GitOpsTree, Manifest, ManifestFile};
+///
+/// let apps = |path: &str| {
+///     Kustomization::new(
+///         "apps",
+///         KustomizationSpec {
+///             path: Some(path.into()),
+///             ..KustomizationSpec::new(
+///                 Duration::minutes(10),
+///                 CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
+///             )
+///         },
+///     )
+///     .in_namespace("flux-system")
+/// };
+/// let tree = |path: &str| -> bkt_flux::Result<GitOpsTree> {
+///     let mut tree = GitOpsTree::new("gitops", &[]);
+///     tree.bootstrap_source(SourceKind::GitRepository, "flux-system", "flux-system", true);
+///     tree.cluster_folder("clusters/dev");
+///     tree.hand_written_folder("apps");
+///     tree.insert("clusters/dev/apps.yaml", ManifestFile::single(Manifest::new(&apps(path))?))?;
+///     Ok(tree)
+/// };
+///
+/// let files = tree("./gitops/apps")?.to_tree("my-generator")?;
+/// let text = String::from_utf8_lossy(files.get("clusters/dev/apps.yaml").unwrap_or_default());
+/// assert!(text.contains("  path: ./gitops/apps\n"));
+///
+/// assert!(matches!(
+///     tree("./gitops/app")?.to_tree("my-generator"),
+///     Err(Error::MissingPath { path, .. }) if path == "./gitops/app"
+/// ));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GitOpsTree {
     dir: String,

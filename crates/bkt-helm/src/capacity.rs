@@ -206,6 +206,49 @@ fn groups_have(names: &[&str], count: usize) -> String {
 /// # Errors
 /// [`Error::Unplaceable`] with every violation of rules 1–3 (module docs), or else the first
 /// pod that fits no node.
+///
+/// A placement that fits, with its summary; and a Spot-only cluster refusing a stateful
+/// workload:
+///
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// use bkt_helm::capacity::{NodeGroup, Rule, place};
+/// use bkt_helm::workload::{Requests, Workload};
+/// use bkt_helm::Error;
+///
+/// let group = |on_demand: bool| NodeGroup {
+///     name: "default".to_owned(),
+///     instance_type: "t3.large".to_owned(),
+///     nodes: 3,
+///     allocatable: Requests { cpu_millis: 1930, memory_bytes: 7 << 30 },
+///     max_pods: 35,
+///     on_demand,
+///     labels: BTreeMap::new(),
+///     taints: Vec::new(),
+/// };
+/// let pod = Requests { cpu_millis: 100, memory_bytes: 256 << 20 };
+/// let vault = Workload::stateful_set("vault", "vault", 3, pod)
+///     .with_required_hostname_anti_affinity()
+///     .with_data();
+/// let grafana = Workload::deployment("grafana", "monitoring", 1, pod);
+///
+/// let placement = place(&[vault.clone(), grafana.clone()], &[group(true)])?;
+/// assert_eq!(placement.groups[0].requested, pod.times(4));
+/// assert_eq!(
+///     placement.to_string(),
+///     "  node group `default`: 3 x t3.large (ON_DEMAND): CPU 400m of 5790m (6%), memory 1.0Gi of 21.0Gi (4%), pods per node [2, 1, 1] of 35\n"
+/// );
+///
+/// match place(&[vault, grafana], &[group(false)]) {
+///     Err(Error::Unplaceable(violations)) => {
+///         assert_eq!(violations.len(), 1);
+///         assert_eq!((violations[0].workload.as_str(), violations[0].rule), ("vault", Rule::OnDemand));
+///     }
+///     other => panic!("expected the stateful rule, got {other:?}"),
+/// }
+/// # Ok::<(), bkt_helm::Error>(())
+/// ```
 #[allow(
     clippy::too_many_lines,
     reason = "the rules in the order the module documents them"

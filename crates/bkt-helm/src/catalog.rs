@@ -29,6 +29,28 @@ pub struct Repository {
 }
 
 /// One upstream chart at one exact version.
+///
+/// A chart of one's own, next to the catalog's:
+///
+/// ```
+/// use bkt_helm::{CATALOG, Chart, Repository, RepositoryKind};
+///
+/// let podinfo = Chart {
+///     name: "podinfo",
+///     version: "6.9.2",
+///     repository: Repository {
+///         name: "podinfo",
+///         url: "oci://ghcr.io/stefanprodan/charts",
+///         kind: RepositoryKind::Oci,
+///     },
+///     values_reference: "https://github.com/stefanprodan/podinfo/blob/master/charts/podinfo/values.yaml",
+/// };
+/// assert_eq!(podinfo.oci_url().as_deref(), Some("oci://ghcr.io/stefanprodan/charts/podinfo"));
+///
+/// // A chart from an HTTPS index has no OCI reference.
+/// let vault = CATALOG.iter().find(|chart| chart.name == "vault").copied();
+/// assert_eq!(vault.map(|chart| (chart.repository.kind, chart.oci_url())), Some((RepositoryKind::Http, None)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Chart {
     /// The chart's name in its repository.

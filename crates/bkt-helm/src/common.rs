@@ -188,7 +188,11 @@ impl ServiceAccount {
     ///
     /// ```
     /// let account = bkt_helm::common::ServiceAccount::irsa("vault", "arn:aws:iam::1:role/v");
-    /// assert_eq!(account.create, Some(true));
+    /// assert_eq!(
+    ///     bkt_core::yaml::to_string(&account)?,
+    ///     "create: true\nname: vault\nannotations:\n  eks.amazonaws.com/role-arn: arn:aws:iam::1:role/v\n"
+    /// );
+    /// # Ok::<(), bkt_core::Error>(())
     /// ```
     #[must_use]
     pub fn irsa(name: &str, role_arn: &str) -> Self {
@@ -252,7 +256,11 @@ impl WithResources {
     ///
     /// ```
     /// let webhook = bkt_helm::common::WithResources::burstable("10m", "32Mi", "64Mi");
-    /// assert!(webhook.resources.is_some());
+    /// assert_eq!(
+    ///     bkt_core::yaml::to_string(&webhook)?,
+    ///     "resources:\n  limits:\n    memory: 64Mi\n  requests:\n    cpu: 10m\n    memory: 32Mi\n"
+    /// );
+    /// # Ok::<(), bkt_core::Error>(())
     /// ```
     #[must_use]
     pub fn burstable(cpu: &str, memory: &str, memory_limit: &str) -> Self {

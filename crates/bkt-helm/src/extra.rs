@@ -28,6 +28,34 @@ use crate::{Error, Result, values_path};
 /// the extra keys follow, sorted. Override and extra values are JSON values
 /// ([`serde_json::Value`]): any `Serialize` value converts into one, and the YAML writer
 /// serializes them like any other value.
+///
+/// ```
+/// use bkt_helm::charts::external_secrets;
+/// use bkt_helm::{Error, WithExtra};
+///
+/// let mut typed = external_secrets::Values::default();
+/// typed.install_crds = Some(true);
+/// let values = WithExtra::new(typed)
+///     .set("webhook.resources.requests.cpu", "10m")?
+///     .extra("replicaCount", 2)?
+///     .extra("leaderElect", true)?;
+/// let yaml = bkt_core::yaml::to_string(&values).map_err(|e| Error::Yaml {
+///     what: "external-secrets values".into(),
+///     message: e.to_string(),
+/// })?;
+/// // The typed part first, the override in its place, then the extra keys, sorted.
+/// assert_eq!(
+///     yaml,
+///     "installCRDs: true\nwebhook:\n  resources:\n    requests:\n      cpu: 10m\nleaderElect: true\nreplicaCount: 2\n"
+/// );
+///
+/// // An extra key under an overridden value is refused: it would hide the override.
+/// assert!(matches!(
+///     values.extra("webhook", serde_json::json!({ "replicaCount": 2 })),
+///     Err(Error::ExtraCollidesWithTypedField { .. })
+/// ));
+/// # Ok::<(), bkt_helm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithExtra<T> {
     typed: T,

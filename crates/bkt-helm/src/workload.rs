@@ -27,6 +27,29 @@ use crate::common::{Quantity, ResourceRequirements};
 use crate::{Error, Result};
 
 /// What one pod asks the scheduler to reserve on its node.
+///
+/// ```
+/// use bkt_helm::common::burstable;
+/// use bkt_helm::workload::Requests;
+///
+/// // A container's reservation: its requests (a limit stands in for a missing request).
+/// let resources = burstable("250m", "512Mi", "1Gi");
+/// let server = Requests::of("server.resources", Some(&resources))?;
+/// assert_eq!(server.to_string(), "250m CPU, 512Mi");
+/// let sidecar = Requests::parse("sidecar.resources.requests", Some("0.05"), Some("64Mi"))?;
+///
+/// // A pod's containers add up; three replicas of it, against one node's room.
+/// let pod = server.plus(sidecar);
+/// assert_eq!(pod.to_string(), "300m CPU, 576Mi");
+/// let node = Requests::parse("node", Some("1930m"), Some("7Gi"))?;
+/// assert!(pod.times(3).fits_in(node));
+/// assert_eq!(pod.times(3).taken_from(node).to_string(), "1030m CPU, 5.3Gi");
+///
+/// // A quantity that is not one is refused, naming the field.
+/// let error = Requests::parse("server.resources.requests", Some("1 core"), None).unwrap_err();
+/// assert!(error.to_string().contains("server.resources.requests.cpu"));
+/// # Ok::<(), bkt_helm::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Requests {
     /// CPU, in millicores (`250m` is 250, `1` is 1000).
@@ -127,6 +150,15 @@ impl fmt::Display for Requests {
 }
 
 /// A memory size shown in the unit that reads best (`64Mi`, `2.0Gi`).
+///
+/// ```
+/// use bkt_helm::workload::Memory;
+///
+/// assert_eq!(Memory(64 << 20).to_string(), "64Mi");
+/// assert_eq!(Memory((3 << 30) / 2).to_string(), "1.5Gi");
+/// // Below a mebibyte, rounded up: a request is never shown smaller than it is.
+/// assert_eq!(Memory(1).to_string(), "1Mi");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Memory(pub u64);
 
@@ -178,6 +210,15 @@ fn scaled(whole: u64, fraction: u64, scale: u32, unit: u64, divisor: u64) -> Opt
 ///
 /// # Errors
 /// [`Error::Invalid`] naming `field` when `text` is not a CPU quantity.
+///
+/// ```
+/// use bkt_helm::workload::parse_cpu;
+///
+/// assert_eq!(parse_cpu("resources.requests.cpu", "250m")?, 250);
+/// assert_eq!(parse_cpu("resources.requests.cpu", "1.5")?, 1500);
+/// assert!(parse_cpu("resources.requests.cpu", "250Mi").is_err());
+/// # Ok::<(), bkt_helm::Error>(())
+/// ```
 pub fn parse_cpu(field: &str, text: &str) -> Result<u64> {
     let bad = || {
         Error::invalid(
@@ -199,6 +240,16 @@ pub fn parse_cpu(field: &str, text: &str) -> Result<u64> {
 ///
 /// # Errors
 /// [`Error::Invalid`] naming `field` when `text` is not a memory quantity.
+///
+/// ```
+/// use bkt_helm::workload::parse_memory;
+///
+/// assert_eq!(parse_memory("resources.requests.memory", "128Mi")?, 128 << 20);
+/// assert_eq!(parse_memory("resources.requests.memory", "1G")?, 1_000_000_000);
+/// let error = parse_memory("resources.requests.memory", "128MB").unwrap_err();
+/// assert!(error.to_string().contains("resources.requests.memory"));
+/// # Ok::<(), bkt_helm::Error>(())
+/// ```
 pub fn parse_memory(field: &str, text: &str) -> Result<u64> {
     let bad = || {
         Error::invalid(
@@ -303,6 +354,41 @@ impl Toleration {
 }
 
 /// One controller's pods: how many, what each requests and where they may run.
+///
+/// Where a workload may run: its node selector and tolerations against a node's labels and
+/// taints.
+///
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// use bkt_helm::workload::{
+///     Requests, Taint, TaintEffect, Toleration, TolerationOperator, Workload, WorkloadKind,
+/// };
+///
+/// let labels = BTreeMap::from([("role".to_owned(), "logging".to_owned())]);
+/// let taint = Taint { key: "dedicated".into(), value: "logging".into(), effect: TaintEffect::NoSchedule };
+///
+/// let collector = Workload::daemon_set("fluent-bit", "logging", Requests::ZERO);
+/// assert_eq!(collector.kind.as_str(), "DaemonSet");
+/// assert!(collector.may_run_on(&BTreeMap::new(), &[]));
+/// assert!(!collector.may_run_on(&labels, std::slice::from_ref(&taint)));
+///
+/// let collector = collector.with_tolerations(vec![Toleration {
+///     key: "dedicated".into(),
+///     operator: TolerationOperator::Equal,
+///     value: "logging".into(),
+///     effect: None,
+/// }]);
+/// assert!(collector.may_run_on(&labels, std::slice::from_ref(&taint)));
+///
+/// let search = Workload::stateful_set("opensearch", "logging", 3, Requests::ZERO).with_node_selector(&labels);
+/// assert!(!search.may_run_on(&BTreeMap::new(), &[]));
+///
+/// // A chart's one Deployment is named by `fullnameOverride`, or after the chart when it is empty.
+/// let grafana = Workload::chart_deployment("grafana", Some(""), "monitoring", None)?;
+/// assert_eq!((grafana[0].name.as_str(), grafana[0].kind), ("grafana", WorkloadKind::Deployment));
+/// # Ok::<(), bkt_helm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Workload {
     /// The controller's name (`vault`).

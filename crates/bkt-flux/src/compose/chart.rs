@@ -28,6 +28,31 @@ pub fn repository(chart: &Chart) -> Result<ManifestFile> {
 /// failed upgrade cleaned up and rolled back after three retries. The comment names the values
 /// reference and the reasons behind the values (`why`).
 ///
+/// ```
+/// use bkt_flux::{Duration, compose};
+/// use bkt_helm::charts::external_secrets;
+///
+/// let mut values = external_secrets::Values::default();
+/// values.install_crds = Some(true);
+/// let yaml = compose::release(
+///     &external_secrets::CHART,
+///     Duration::minutes(10),
+///     &values,
+///     &["The chart installs its own CRDs, so upgrades update them."],
+///     Some("vault"),
+/// )?
+/// .render()?;
+/// assert!(yaml.starts_with("# Values reference: "));
+/// assert!(yaml.contains("# The chart installs its own CRDs, so upgrades update them.\n"));
+/// assert!(yaml.contains("  dependsOn:\n    - name: vault\n  interval: 1h\n  timeout: 10m\n"));
+/// assert!(yaml.contains(concat!(
+///     "  upgrade:\n    cleanupOnFail: true\n",
+///     "    remediation:\n      retries: 3\n      remediateLastFailure: true\n",
+/// )));
+/// assert!(yaml.ends_with("  values:\n    installCRDs: true\n"));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
+///
 /// # Errors
 /// [`crate::Error::Core`] when a document does not serialize.
 pub fn release<V: Serialize>(

@@ -7,6 +7,31 @@ use super::flux_object;
 
 flux_object! {
     /// The load balancer settings every Ingress of an `IngressClass` shares.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::aws_load_balancer::{IngressClassParams, IngressClassParamsSpec, IngressGroup, Tag};
+    /// use bkt_flux::Manifest;
+    ///
+    /// let params = IngressClassParams::new(
+    ///     "public",
+    ///     IngressClassParamsSpec {
+    ///         group: Some(IngressGroup { name: "public".into() }),
+    ///         scheme: Some("internet-facing".into()),
+    ///         target_type: Some("ip".into()),
+    ///         tags: vec![Tag::new("team", "platform")],
+    ///         ..IngressClassParamsSpec::default()
+    ///     },
+    /// );
+    /// assert_eq!(
+    ///     Manifest::new(&params)?.render()?,
+    ///     concat!(
+    ///         "apiVersion: elbv2.k8s.aws/v1beta1\nkind: IngressClassParams\nmetadata:\n  name: public\n",
+    ///         "spec:\n  group:\n    name: public\n  scheme: internet-facing\n  targetType: ip\n",
+    ///         "  tags:\n    - key: team\n      value: platform\n",
+    ///     )
+    /// );
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     IngressClassParams(IngressClassParamsSpec) = "elbv2.k8s.aws", "v1beta1", "IngressClassParams", "ingressclassparams", ClusterResourceScope
 }
 

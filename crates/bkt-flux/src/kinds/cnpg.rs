@@ -6,6 +6,39 @@ use super::flux_object;
 
 flux_object! {
     /// A `PostgreSQL` cluster run by the `CloudNativePG` operator.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
+    /// use bkt_flux::Manifest;
+    /// use k8s_openapi::api::core::v1::ResourceRequirements;
+    /// use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    ///
+    /// let cluster = PostgresCluster::new(
+    ///     "authentik-db",
+    ///     PostgresClusterSpec {
+    ///         instances: 2,
+    ///         storage: Storage { size: "5Gi".into() },
+    ///         bootstrap: Bootstrap {
+    ///             initdb: InitDb { database: "authentik".into(), owner: "authentik".into() },
+    ///         },
+    ///         resources: ResourceRequirements {
+    ///             limits: Some([("memory".to_owned(), Quantity("1Gi".into()))].into()),
+    ///             ..ResourceRequirements::default()
+    ///         },
+    ///     },
+    /// );
+    /// let yaml = Manifest::new(&cluster)?.render()?;
+    /// assert!(yaml.starts_with("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\n"));
+    /// assert!(yaml.contains(concat!(
+    ///     "  instances: 2\n  storage:\n    size: 5Gi\n",
+    ///     "  bootstrap:\n    initdb:\n      database: authentik\n      owner: authentik\n",
+    /// )));
+    ///
+    /// // With the `helm` feature: two pods, each reserving its memory limit (no request set).
+    /// let pods = cluster.workload("authentik")?;
+    /// assert_eq!((pods.replicas, pods.requests.memory_bytes), (2, 1 << 30));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     PostgresCluster(PostgresClusterSpec) = "postgresql.cnpg.io", "v1", "Cluster", "clusters", NamespaceResourceScope
 }
 

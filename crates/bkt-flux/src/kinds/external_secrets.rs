@@ -41,6 +41,61 @@ pub struct PasswordSpec {
 
 flux_object! {
     /// A Kubernetes Secret kept in sync with a secret store or a generator.
+    ///
+    /// A Secret with a generated password and a key read from a store, with the [`Password`]
+    /// generator it names:
+    ///
+    /// ```
+    /// use bkt_flux::kinds::external_secrets::{
+    ///     DataFromSourceRef, ExternalSecret, ExternalSecretData, ExternalSecretDataFrom,
+    ///     ExternalSecretSpec, ExternalSecretTarget, GeneratorRef, Password, PasswordSpec,
+    ///     RemoteReference, SecretStoreRef,
+    /// };
+    /// use bkt_flux::{Manifest, ManifestFile};
+    ///
+    /// let generator = Password::new(
+    ///     "grafana-admin",
+    ///     PasswordSpec { length: 32, symbols: Some(0), ..PasswordSpec::default() },
+    /// );
+    /// let secret = ExternalSecret::new(
+    ///     "grafana-admin",
+    ///     ExternalSecretSpec {
+    ///         refresh_policy: Some("CreatedOnce".into()),
+    ///         secret_store_ref: Some(SecretStoreRef::cluster("vault")),
+    ///         target: Some(ExternalSecretTarget {
+    ///             name: Some("grafana-admin".into()),
+    ///             ..ExternalSecretTarget::default()
+    ///         }),
+    ///         data: vec![ExternalSecretData {
+    ///             secret_key: "admin-user".into(),
+    ///             remote_ref: RemoteReference {
+    ///                 key: "grafana/admin".into(),
+    ///                 property: Some("user".into()),
+    ///             },
+    ///         }],
+    ///         data_from: vec![ExternalSecretDataFrom {
+    ///             source_ref: Some(DataFromSourceRef {
+    ///                 generator_ref: Some(GeneratorRef::password("grafana-admin")),
+    ///             }),
+    ///             extract: None,
+    ///         }],
+    ///         ..ExternalSecretSpec::default()
+    ///     },
+    /// );
+    /// let yaml = ManifestFile::new([Manifest::new(&generator)?, Manifest::new(&secret)?]).render()?;
+    /// assert!(yaml.starts_with(concat!(
+    ///     "apiVersion: generators.external-secrets.io/v1alpha1\nkind: Password\n",
+    ///     "metadata:\n  name: grafana-admin\nspec:\n  length: 32\n  symbols: 0\n",
+    ///     "---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\n",
+    /// )));
+    /// assert!(yaml.contains("  secretStoreRef:\n    kind: ClusterSecretStore\n    name: vault\n"));
+    /// assert!(yaml.ends_with(concat!(
+    ///     "  data:\n    - secretKey: admin-user\n      remoteRef:\n        key: grafana/admin\n        property: user\n",
+    ///     "  dataFrom:\n    - sourceRef:\n        generatorRef:\n",
+    ///     "          apiVersion: generators.external-secrets.io/v1alpha1\n          kind: Password\n          name: grafana-admin\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     ExternalSecret(ExternalSecretSpec) = "external-secrets.io", "v1", "ExternalSecret", "externalsecrets", NamespaceResourceScope
 }
 
@@ -176,6 +231,67 @@ impl GeneratorRef {
 
 flux_object! {
     /// A secret store every namespace may read through.
+    ///
+    /// A store backed by Vault's Kubernetes auth, and one backed by AWS Secrets Manager:
+    ///
+    /// ```
+    /// use bkt_flux::kinds::external_secrets::{
+    ///     AwsAuth, AwsJwtAuth, AwsProvider, ClusterSecretStore, SecretStoreProvider,
+    ///     SecretStoreSpec, ServiceAccountRef, VaultAuth, VaultKubernetesAuth, VaultProvider,
+    /// };
+    /// use bkt_flux::Manifest;
+    ///
+    /// let vault = ClusterSecretStore::new(
+    ///     "vault",
+    ///     SecretStoreSpec {
+    ///         provider: SecretStoreProvider {
+    ///             vault: Some(VaultProvider {
+    ///                 server: "http://vault.vault:8200".into(),
+    ///                 path: Some("secret".into()),
+    ///                 version: Some("v2".into()),
+    ///                 auth: VaultAuth {
+    ///                     kubernetes: Some(VaultKubernetesAuth {
+    ///                         mount_path: "kubernetes".into(),
+    ///                         role: "external-secrets".into(),
+    ///                         service_account_ref: None,
+    ///                     }),
+    ///                 },
+    ///             }),
+    ///             ..SecretStoreProvider::default()
+    ///         },
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&vault)?.render()?.ends_with(concat!(
+    ///     "spec:\n  provider:\n    vault:\n      server: http://vault.vault:8200\n",
+    ///     "      path: secret\n      version: v2\n",
+    ///     "      auth:\n        kubernetes:\n          mountPath: kubernetes\n          role: external-secrets\n",
+    /// )));
+    ///
+    /// let aws = ClusterSecretStore::new(
+    ///     "aws",
+    ///     SecretStoreSpec {
+    ///         provider: SecretStoreProvider {
+    ///             aws: Some(AwsProvider {
+    ///                 service: "SecretsManager".into(),
+    ///                 region: "eu-west-1".into(),
+    ///                 auth: Some(AwsAuth {
+    ///                     jwt: Some(AwsJwtAuth {
+    ///                         service_account_ref: ServiceAccountRef {
+    ///                             name: "external-secrets".into(),
+    ///                             namespace: Some("external-secrets".into()),
+    ///                         },
+    ///                     }),
+    ///                 }),
+    ///             }),
+    ///             ..SecretStoreProvider::default()
+    ///         },
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&aws)?.render()?.contains(
+    ///     "    aws:\n      service: SecretsManager\n      region: eu-west-1\n"
+    /// ));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     ClusterSecretStore(SecretStoreSpec) = "external-secrets.io", "v1", "ClusterSecretStore", "clustersecretstores", ClusterResourceScope
 }
 
@@ -282,6 +398,40 @@ pub struct ServiceAccountRef {
 
 flux_object! {
     /// Writes keys of a Kubernetes Secret to secret stores.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::external_secrets::{
+    ///     PushSecret, PushSecretData, PushSecretMatch, PushSecretRemoteRef, PushSecretSecret,
+    ///     PushSecretSelector, PushSecretSpec, SecretStoreRef,
+    /// };
+    /// use bkt_flux::Manifest;
+    ///
+    /// let push = PushSecret::new(
+    ///     "grafana-admin",
+    ///     PushSecretSpec {
+    ///         secret_store_refs: vec![SecretStoreRef::cluster("vault")],
+    ///         selector: PushSecretSelector {
+    ///             secret: PushSecretSecret { name: "grafana-admin".into() },
+    ///         },
+    ///         data: vec![PushSecretData {
+    ///             matching: PushSecretMatch {
+    ///                 secret_key: "password".into(),
+    ///                 remote_ref: PushSecretRemoteRef {
+    ///                     remote_key: "grafana/admin".into(),
+    ///                     property: Some("password".into()),
+    ///                 },
+    ///             },
+    ///         }],
+    ///         ..PushSecretSpec::default()
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&push)?.render()?.ends_with(concat!(
+    ///     "  selector:\n    secret:\n      name: grafana-admin\n",
+    ///     "  data:\n    - match:\n        secretKey: password\n",
+    ///     "        remoteRef:\n          remoteKey: grafana/admin\n          property: password\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     PushSecret(PushSecretSpec) = "external-secrets.io", "v1alpha1", "PushSecret", "pushsecrets", NamespaceResourceScope
 }
 
@@ -345,6 +495,43 @@ pub struct PushSecretRemoteRef {
 
 flux_object! {
     /// A secret store of one namespace, read by that namespace's `ExternalSecret`s.
+    ///
+    /// A store that reads Secrets of another namespace through the Kubernetes provider:
+    ///
+    /// ```
+    /// use bkt_flux::kinds::external_secrets::{
+    ///     CaProvider, KubernetesProvider, KubernetesProviderAuth, KubernetesServer,
+    ///     SecretStore, SecretStoreProvider, SecretStoreRef, SecretStoreSpec, ServiceAccountRef,
+    /// };
+    /// use bkt_flux::Manifest;
+    ///
+    /// let store = SecretStore::new(
+    ///     "database",
+    ///     SecretStoreSpec {
+    ///         provider: SecretStoreProvider {
+    ///             kubernetes: Some(KubernetesProvider {
+    ///                 remote_namespace: "database".into(),
+    ///                 server: KubernetesServer { ca_provider: CaProvider::kube_root_ca() },
+    ///                 auth: KubernetesProviderAuth {
+    ///                     service_account: ServiceAccountRef {
+    ///                         name: "secret-reader".into(),
+    ///                         namespace: None,
+    ///                     },
+    ///                 },
+    ///             }),
+    ///             ..SecretStoreProvider::default()
+    ///         },
+    ///     },
+    /// )
+    /// .in_namespace("grafana");
+    /// assert!(Manifest::new(&store)?.render()?.ends_with(concat!(
+    ///     "    kubernetes:\n      remoteNamespace: database\n",
+    ///     "      server:\n        caProvider:\n          type: ConfigMap\n          name: kube-root-ca.crt\n          key: ca.crt\n",
+    ///     "      auth:\n        serviceAccount:\n          name: secret-reader\n",
+    /// )));
+    /// assert_eq!(SecretStoreRef::namespaced("database").kind, "SecretStore");
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     SecretStore(SecretStoreSpec) = "external-secrets.io", "v1", "SecretStore", "secretstores", NamespaceResourceScope
 }
 

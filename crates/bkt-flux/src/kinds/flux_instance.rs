@@ -24,6 +24,39 @@ pub const UPSTREAM_REGISTRY: &str = "ghcr.io/fluxcd";
 
 flux_object! {
     /// A cluster's Flux installation, reconciled by the Flux Operator.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::flux_instance::{
+    ///     Cluster, ClusterType, Component, Distribution, FluxInstance, FluxInstanceSpec, Sync,
+    /// };
+    /// use bkt_flux::Manifest;
+    ///
+    /// let instance = FluxInstance::named(
+    ///     "flux-system",
+    ///     FluxInstanceSpec {
+    ///         components: vec![Component::SourceController, Component::KustomizeController],
+    ///         cluster: Some(Cluster {
+    ///             kind: Some(ClusterType::Aws),
+    ///             network_policy: true,
+    ///             domain: None,
+    ///             multitenant: None,
+    ///         }),
+    ///         sync: Some(Sync::git_branch(
+    ///             "https://github.com/example/platform",
+    ///             "main",
+    ///             "gitops/clusters/prod",
+    ///         )),
+    ///         ..FluxInstanceSpec::new(Distribution::upstream())
+    ///     },
+    /// );
+    /// let yaml = Manifest::new(&instance)?.render()?;
+    /// assert!(yaml.contains("metadata:\n  name: flux\n  namespace: flux-system\n"));
+    /// assert!(yaml.contains("    registry: ghcr.io/fluxcd\n"));
+    /// assert!(yaml.contains("  components:\n    - source-controller\n    - kustomize-controller\n"));
+    /// assert!(yaml.contains("  cluster:\n    type: aws\n    networkPolicy: true\n"));
+    /// assert!(yaml.contains("    ref: refs/heads/main\n    path: gitops/clusters/prod\n"));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     FluxInstance(FluxInstanceSpec) = "fluxcd.controlplane.io", "v1", "FluxInstance", "fluxinstances", NamespaceResourceScope
 }
 

@@ -9,6 +9,48 @@ use crate::{Duration, Result};
 
 flux_object! {
     /// A Helm release Flux installs and upgrades.
+    ///
+    /// A release of a chart published as an OCI artifact (`chartRef`), with remediation and
+    /// drift detection (the crate's front page shows one from a `HelmRepository`):
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{
+    ///     CrossNamespaceSourceReference, DriftDetection, DriftDetectionMode, HelmRelease,
+    ///     HelmReleaseSpec, IgnoreRule, Install, InstallRemediation, SourceKind, ValuesReference,
+    /// };
+    /// use bkt_flux::{Duration, Manifest};
+    ///
+    /// let release = HelmRelease::new(
+    ///     "podinfo",
+    ///     HelmReleaseSpec {
+    ///         install: Some(Install {
+    ///             remediation: Some(InstallRemediation { retries: Some(3), ..Default::default() }),
+    ///             ..Install::default()
+    ///         }),
+    ///         drift_detection: Some(DriftDetection {
+    ///             mode: Some(DriftDetectionMode::Enabled),
+    ///             ignore: vec![IgnoreRule { paths: vec!["/spec/replicas".into()], target: None }],
+    ///         }),
+    ///         values_from: vec![ValuesReference {
+    ///             kind: "ConfigMap".into(),
+    ///             name: "podinfo-values".into(),
+    ///             ..ValuesReference::default()
+    ///         }],
+    ///         ..HelmReleaseSpec::from_chart_ref(
+    ///             Duration::minutes(30),
+    ///             CrossNamespaceSourceReference::new(SourceKind::OciRepository, "podinfo"),
+    ///         )
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&release)?.render()?.ends_with(concat!(
+    ///     "spec:\n  interval: 30m\n",
+    ///     "  chartRef:\n    kind: OCIRepository\n    name: podinfo\n",
+    ///     "  driftDetection:\n    mode: enabled\n    ignore:\n      - paths:\n          - /spec/replicas\n",
+    ///     "  install:\n    remediation:\n      retries: 3\n",
+    ///     "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     HelmRelease(HelmReleaseSpec) = "helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases", NamespaceResourceScope
 }
 
@@ -141,6 +183,52 @@ impl Values {
 }
 
 /// Where a [`HelmRelease`] takes its chart from.
+///
+/// A chart kept in a Git repository, packaged anew on every revision, whose failed upgrade is
+/// uninstalled rather than rolled back and whose Helm tests run after each release:
+///
+/// ```
+/// use bkt_flux::kinds::{
+///     Crds, CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec,
+///     ReconcileStrategy, RemediationStrategy, SourceKind, Test, Upgrade, UpgradeRemediation,
+/// };
+/// use bkt_flux::{Duration, Manifest};
+///
+/// let mut chart = HelmChartTemplate::new(
+///     "./charts/sample-app",
+///     "0.1.0",
+///     CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system")
+///         .in_namespace("flux-system"),
+/// );
+/// chart.spec.reconcile_strategy = Some(ReconcileStrategy::Revision);
+/// chart.spec.values_files = vec!["./charts/sample-app/values-dev.yaml".into()];
+/// let release = HelmRelease::new(
+///     "sample-app",
+///     HelmReleaseSpec {
+///         upgrade: Some(Upgrade {
+///             crds: Some(Crds::Skip),
+///             remediation: Some(UpgradeRemediation {
+///                 retries: Some(2),
+///                 strategy: Some(RemediationStrategy::Uninstall),
+///                 ..UpgradeRemediation::default()
+///             }),
+///             ..Upgrade::default()
+///         }),
+///         test: Some(Test { enable: Some(true), ..Test::default() }),
+///         ..HelmReleaseSpec::new(Duration::minutes(5), chart)
+///     },
+/// );
+/// assert!(Manifest::new(&release)?.render()?.ends_with(concat!(
+///     // The version is quoted: it stays a string for every YAML reader.
+///     "  chart:\n    spec:\n      chart: ./charts/sample-app\n      version: \"0.1.0\"\n",
+///     "      reconcileStrategy: Revision\n",
+///     "      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n",
+///     "      valuesFiles:\n        - ./charts/sample-app/values-dev.yaml\n",
+///     "  upgrade:\n    crds: Skip\n    remediation:\n      retries: 2\n      strategy: uninstall\n",
+///     "  test:\n    enable: true\n",
+/// )));
+/// # Ok::<(), bkt_flux::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelmChartTemplate {
     /// The chart.

@@ -13,6 +13,42 @@ use crate::kustomize::Patch;
 
 flux_object! {
     /// A Flux Kustomization: applies `spec.path` of `spec.sourceRef` every `spec.interval`.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{
+    ///     CrossNamespaceSourceReference, Kustomization, KustomizationSpec,
+    ///     NamespacedObjectReference, PostBuild, SourceKind, SubstituteReference,
+    /// };
+    /// use bkt_flux::{Duration, Manifest};
+    ///
+    /// let apps = Kustomization::new(
+    ///     "apps",
+    ///     KustomizationSpec {
+    ///         depends_on: vec![NamespacedObjectReference::new("infrastructure")],
+    ///         path: Some("./gitops/apps".into()),
+    ///         wait: Some(true),
+    ///         post_build: Some(PostBuild {
+    ///             substitute_from: vec![SubstituteReference::config_map("cluster-vars")],
+    ///             ..PostBuild::default()
+    ///         }),
+    ///         ..KustomizationSpec::new(
+    ///             Duration::minutes(10),
+    ///             CrossNamespaceSourceReference::new(SourceKind::GitRepository, "flux-system"),
+    ///         )
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&apps)?.render()?.ends_with(concat!(
+    ///     "spec:\n",
+    ///     "  dependsOn:\n    - name: infrastructure\n",
+    ///     "  interval: 10m\n",
+    ///     "  prune: true\n",
+    ///     "  wait: true\n",
+    ///     "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    ///     "  path: ./gitops/apps\n",
+    ///     "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     Kustomization(KustomizationSpec) = "kustomize.toolkit.fluxcd.io", "v1", "Kustomization", "kustomizations", NamespaceResourceScope
 }
 

@@ -11,6 +11,84 @@ use super::flux_object;
 
 flux_object! {
     /// A `MariaDB` server.
+    ///
+    /// A server, and the database, user and grant an application gets on it; with the `helm`
+    /// feature, the server's pods as a workload for the capacity check:
+    ///
+    /// ```
+    /// use bkt_flux::kinds::LocalObjectReference;
+    /// use bkt_flux::kinds::cnpg::Storage;
+    /// use bkt_flux::kinds::mariadb::{
+    ///     DatabaseSpec, GrantSpec, MariaDb, MariaDbDatabase, MariaDbGrant, MariaDbSpec,
+    ///     MariaDbUser, SecretKeyRef, UserSpec,
+    /// };
+    /// use bkt_flux::{Manifest, ManifestFile};
+    /// use k8s_openapi::api::core::v1::ResourceRequirements;
+    /// use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    ///
+    /// let server = MariaDb::new(
+    ///     "mariadb",
+    ///     MariaDbSpec {
+    ///         root_password_secret_key_ref: SecretKeyRef { name: "mariadb-root".into(), key: "password".into() },
+    ///         replicas: 1,
+    ///         storage: Storage { size: "10Gi".into() },
+    ///         resources: ResourceRequirements {
+    ///             requests: Some(
+    ///                 [("cpu".to_owned(), Quantity("250m".into())), ("memory".to_owned(), Quantity("512Mi".into()))]
+    ///                     .into(),
+    ///             ),
+    ///             ..ResourceRequirements::default()
+    ///         },
+    ///         ..MariaDbSpec::default()
+    ///     },
+    /// );
+    /// let server_ref = LocalObjectReference::new("mariadb");
+    /// let database = MariaDbDatabase::new(
+    ///     "wiki",
+    ///     DatabaseSpec {
+    ///         maria_db_ref: server_ref.clone(),
+    ///         character_set: "utf8mb4".into(),
+    ///         collate: "utf8mb4_unicode_ci".into(),
+    ///     },
+    /// );
+    /// let user = MariaDbUser::new(
+    ///     "wiki",
+    ///     UserSpec {
+    ///         maria_db_ref: server_ref.clone(),
+    ///         password_secret_key_ref: SecretKeyRef { name: "wiki-db".into(), key: "password".into() },
+    ///         host: "%".into(),
+    ///         max_user_connections: 20,
+    ///     },
+    /// );
+    /// let grant = MariaDbGrant::new(
+    ///     "wiki",
+    ///     GrantSpec {
+    ///         maria_db_ref: server_ref,
+    ///         privileges: vec!["ALL PRIVILEGES".into()],
+    ///         database: "wiki".into(),
+    ///         table: "*".into(),
+    ///         username: "wiki".into(),
+    ///         host: "%".into(),
+    ///     },
+    /// );
+    /// let yaml = ManifestFile::new([
+    ///     Manifest::new(&server)?,
+    ///     Manifest::new(&database)?,
+    ///     Manifest::new(&user)?,
+    ///     Manifest::new(&grant)?,
+    /// ])
+    /// .render()?;
+    /// assert!(yaml.starts_with("apiVersion: k8s.mariadb.com/v1alpha1\nkind: MariaDB\n"));
+    /// assert!(yaml.contains("  rootPasswordSecretKeyRef:\n    name: mariadb-root\n    key: password\n"));
+    /// assert!(yaml.contains("kind: Database\n"));
+    /// assert!(yaml.contains("  maxUserConnections: 20\n"));
+    /// assert!(yaml.ends_with("  table: \"*\"\n  username: wiki\n  host: \"%\"\n"));
+    ///
+    /// let pods = server.workload("database")?;
+    /// assert!(pods.stateful);
+    /// assert_eq!((pods.requests.cpu_millis, pods.requests.memory_bytes), (250, 512 << 20));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     MariaDb(MariaDbSpec) = "k8s.mariadb.com", "v1alpha1", "MariaDB", "mariadbs", NamespaceResourceScope
 }
 

@@ -8,6 +8,32 @@ use crate::Duration;
 
 flux_object! {
     /// A webhook that makes Flux reconcile `spec.resources` at once (a push, not a poll).
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{LocalObjectReference, ObjectKindReference, Receiver, ReceiverSpec};
+    /// use bkt_flux::Manifest;
+    ///
+    /// let receiver = Receiver::new(
+    ///     "github",
+    ///     ReceiverSpec {
+    ///         receiver_type: "github".into(),
+    ///         events: vec!["push".into()],
+    ///         secret_ref: LocalObjectReference::new("webhook-token"),
+    ///         resources: vec![ObjectKindReference {
+    ///             kind: "GitRepository".into(),
+    ///             name: "flux-system".into(),
+    ///             ..ObjectKindReference::default()
+    ///         }],
+    ///         interval: None,
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&receiver)?.render()?.ends_with(concat!(
+    ///     "spec:\n  type: github\n  events:\n    - push\n",
+    ///     "  secretRef:\n    name: webhook-token\n",
+    ///     "  resources:\n    - kind: GitRepository\n      name: flux-system\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     Receiver(ReceiverSpec) = "notification.toolkit.fluxcd.io", "v1", "Receiver", "receivers", NamespaceResourceScope
 }
 
@@ -32,6 +58,48 @@ pub struct ReceiverSpec {
 
 flux_object! {
     /// Where events are sent (a chat, a Git host's commit status …).
+    ///
+    /// A [`Provider`] and the [`Alert`] that feeds it:
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{
+    ///     Alert, AlertSpec, EventSeverity, LocalObjectReference, ObjectKindReference, Provider,
+    ///     ProviderSpec,
+    /// };
+    /// use bkt_flux::{Manifest, ManifestFile};
+    ///
+    /// let provider = Provider::new(
+    ///     "github-status",
+    ///     ProviderSpec {
+    ///         provider_type: "github".into(),
+    ///         address: Some("https://github.com/example/platform".into()),
+    ///         secret_ref: Some(LocalObjectReference::new("github-token")),
+    ///         ..ProviderSpec::default()
+    ///     },
+    /// );
+    /// let alert = Alert::new(
+    ///     "releases",
+    ///     AlertSpec {
+    ///         provider_ref: LocalObjectReference::new("github-status"),
+    ///         event_severity: Some(EventSeverity::Error),
+    ///         event_sources: vec![ObjectKindReference {
+    ///             kind: "HelmRelease".into(),
+    ///             name: "*".into(),
+    ///             ..ObjectKindReference::default()
+    ///         }],
+    ///         ..AlertSpec::default()
+    ///     },
+    /// );
+    /// let yaml = ManifestFile::new([Manifest::new(&provider)?, Manifest::new(&alert)?]).render()?;
+    /// assert!(yaml.starts_with("apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\n"));
+    /// assert!(yaml.contains("---\napiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\n"));
+    /// // `*` is quoted: unquoted it would read back as a YAML alias.
+    /// assert!(yaml.ends_with(concat!(
+    ///     "  providerRef:\n    name: github-status\n  eventSeverity: error\n",
+    ///     "  eventSources:\n    - kind: HelmRelease\n      name: \"*\"\n",
+    /// )));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     Provider(ProviderSpec) = "notification.toolkit.fluxcd.io", "v1beta3", "Provider", "providers", NamespaceResourceScope
 }
 

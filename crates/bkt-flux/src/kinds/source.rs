@@ -8,6 +8,25 @@ use crate::Duration;
 
 flux_object! {
     /// A Git repository Flux fetches every `spec.interval`.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{GitRepository, GitRepositoryRef, GitRepositorySpec};
+    /// use bkt_flux::{Duration, Manifest};
+    ///
+    /// let repository = GitRepository::new(
+    ///     "platform",
+    ///     GitRepositorySpec {
+    ///         reference: Some(GitRepositoryRef { branch: Some("main".into()), ..Default::default() }),
+    ///         ..GitRepositorySpec::new(Duration::minutes(1), "https://github.com/example/platform")
+    ///     },
+    /// )
+    /// .in_namespace("flux-system");
+    /// assert_eq!(
+    ///     Manifest::new(&repository)?.render()?,
+    ///     "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: platform\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://github.com/example/platform\n  ref:\n    branch: main\n"
+    /// );
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     GitRepository(GitRepositorySpec) = "source.toolkit.fluxcd.io", "v1", "GitRepository", "gitrepositories", NamespaceResourceScope
 }
 
@@ -70,6 +89,24 @@ pub struct GitRepositoryRef {
 
 flux_object! {
     /// An OCI artifact (a chart or a packaged manifest folder) Flux pulls every `spec.interval`.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{OciRepository, OciRepositoryRef, OciRepositorySpec};
+    /// use bkt_flux::{Duration, Manifest};
+    ///
+    /// let artifact = OciRepository::new(
+    ///     "podinfo",
+    ///     OciRepositorySpec {
+    ///         reference: Some(OciRepositoryRef { semver: Some(">=6.0.0".into()), ..Default::default() }),
+    ///         provider: Some("aws".into()),
+    ///         ..OciRepositorySpec::new(Duration::minutes(10), "oci://ghcr.io/stefanprodan/manifests/podinfo")
+    ///     },
+    /// );
+    /// let yaml = Manifest::new(&artifact)?.render()?;
+    /// assert!(yaml.starts_with("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\n"));
+    /// assert!(yaml.ends_with("  ref:\n    semver: \">=6.0.0\"\n  provider: aws\n"));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     OciRepository(OciRepositorySpec) = "source.toolkit.fluxcd.io", "v1", "OCIRepository", "ocirepositories", NamespaceResourceScope
 }
 
@@ -126,6 +163,23 @@ pub struct OciRepositoryRef {
 
 flux_object! {
     /// A Helm chart repository (HTTPS index, or OCI with `type: oci`).
+    ///
+    /// ```
+    /// use bkt_flux::kinds::{HelmRepository, HelmRepositorySpec};
+    /// use bkt_flux::{Duration, Manifest};
+    ///
+    /// let charts = HelmRepository::new(
+    ///     "bitnami",
+    ///     HelmRepositorySpec {
+    ///         repository_type: Some("oci".into()),
+    ///         ..HelmRepositorySpec::new(Duration::hours(24), "oci://registry-1.docker.io/bitnamicharts")
+    ///     },
+    /// );
+    /// assert!(Manifest::new(&charts)?.render()?.ends_with(
+    ///     "spec:\n  interval: 24h\n  url: oci://registry-1.docker.io/bitnamicharts\n  type: oci\n"
+    /// ));
+    /// # Ok::<(), bkt_flux::Error>(())
+    /// ```
     HelmRepository(HelmRepositorySpec) = "source.toolkit.fluxcd.io", "v1", "HelmRepository", "helmrepositories", NamespaceResourceScope
 }
 

@@ -79,6 +79,31 @@ pub struct Global {
 }
 
 /// The platform's values for Authentik.
+///
+/// ```
+/// use bkt_helm::charts::authentik::{self, Values};
+/// use bkt_helm::common::{Enabled, WithResources};
+///
+/// let mut values = Values::default();
+/// values.postgresql = Enabled::OFF;
+/// values.server = WithResources::burstable("100m", "512Mi", "1Gi");
+/// values.authentik.existing_secret.secret_name = Some("authentik".into());
+/// assert_eq!(
+///     bkt_core::yaml::to_string(&values)?,
+///     concat!(
+///         "authentik:\n  existingSecret:\n    secretName: authentik\n",
+///         "postgresql:\n  enabled: false\n",
+///         "server:\n  resources:\n    limits:\n      memory: 1Gi\n    requests:\n      cpu: 100m\n      memory: 512Mi\n",
+///     )
+/// );
+///
+/// // The server and the worker, one pod each; the worker without resources reserves nothing.
+/// let pods = authentik::workloads(&values, "authentik")?;
+/// assert_eq!(pods.iter().map(|pod| pod.name.as_str()).collect::<Vec<_>>(), ["authentik-server", "authentik-worker"]);
+/// assert_eq!(pods[0].requests.cpu_millis, 100);
+/// assert_eq!(pods[1].requests.cpu_millis, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

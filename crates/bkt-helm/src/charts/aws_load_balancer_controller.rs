@@ -47,6 +47,25 @@ pub struct MaxUnavailable {
 
 /// The platform's values for the AWS Load Balancer Controller. The chart refuses to install
 /// without `clusterName`, so these values have no `Default`: [`Values::new`] takes it.
+///
+/// ```
+/// use bkt_helm::charts::aws_load_balancer_controller::{self, TargetType, Values};
+/// use bkt_helm::common::{ServiceAccount, burstable};
+///
+/// let mut values = Values::new("${CLUSTER_NAME}");
+/// values.default_target_type = Some(TargetType::Ip);
+/// values.service_account = ServiceAccount::irsa("aws-load-balancer-controller", "${ALB_ROLE_ARN}");
+/// values.resources = Some(burstable("50m", "128Mi", "256Mi"));
+/// let yaml = bkt_core::yaml::to_string(&values)?;
+/// assert!(yaml.starts_with("clusterName: ${CLUSTER_NAME}\n"));
+/// assert!(yaml.contains("    eks.amazonaws.com/role-arn: ${ALB_ROLE_ARN}\n"));
+/// assert!(yaml.contains("defaultTargetType: ip\n"));
+///
+/// // The chart's two replicas when `replicaCount` is unset.
+/// let pods = aws_load_balancer_controller::workloads(&values, "kube-system")?;
+/// assert_eq!((pods[0].replicas, pods[0].requests.memory_bytes), (2, 128 << 20));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

@@ -23,6 +23,21 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for `CloudNativePG`.
+///
+/// ```
+/// use bkt_helm::charts::cloudnative_pg::{self, Values};
+/// use bkt_helm::common::burstable;
+///
+/// let mut values = Values::default();
+/// values.fullname_override = Some("cnpg".into());
+/// values.resources = Some(burstable("100m", "200Mi", "400Mi"));
+/// assert!(bkt_core::yaml::to_string(&values)?.starts_with("fullnameOverride: cnpg\nresources:\n"));
+///
+/// // The operator's Deployment takes the overridden name.
+/// let pods = cloudnative_pg::workloads(&values, "cnpg-system")?;
+/// assert_eq!((pods[0].name.as_str(), pods[0].requests.memory_bytes), ("cnpg", 200 << 20));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

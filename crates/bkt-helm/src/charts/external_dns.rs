@@ -46,6 +46,29 @@ pub enum Policy {
 }
 
 /// The platform's values for external-dns.
+///
+/// ```
+/// use bkt_helm::charts::external_dns::{self, Policy, Values};
+///
+/// let mut values = Values::default();
+/// values.provider.name = Some("aws".into());
+/// values.sources = vec!["ingress".into()];
+/// values.domain_filters = vec!["${DOMAIN}".into()];
+/// values.txt_owner_id = Some("${CLUSTER_NAME}".into());
+/// values.policy = Some(Policy::UpsertOnly);
+/// assert_eq!(
+///     bkt_core::yaml::to_string(&values)?,
+///     concat!(
+///         "provider:\n  name: aws\n",
+///         "sources:\n  - ingress\n",
+///         "domainFilters:\n  - ${DOMAIN}\n",
+///         "txtOwnerId: ${CLUSTER_NAME}\n",
+///         "policy: upsert-only\n",
+///     )
+/// );
+/// assert_eq!(external_dns::workloads(&values, "external-dns")?.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

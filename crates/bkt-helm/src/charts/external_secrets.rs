@@ -23,6 +23,25 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for External Secrets.
+///
+/// ```
+/// use bkt_helm::charts::external_secrets::{self, Values};
+/// use bkt_helm::common::WithResources;
+///
+/// let mut values = Values::default();
+/// values.install_crds = Some(true);
+/// values.webhook = WithResources::burstable("10m", "32Mi", "64Mi");
+/// assert_eq!(
+///     bkt_core::yaml::to_string(&values)?,
+///     "installCRDs: true\nwebhook:\n  resources:\n    limits:\n      memory: 64Mi\n    requests:\n      cpu: 10m\n      memory: 32Mi\n"
+/// );
+///
+/// // The controller, the webhook and the cert controller; only the webhook reserves anything.
+/// let pods = external_secrets::workloads(&values, "external-secrets")?;
+/// let reserved = pods.iter().map(|pod| pod.requests.cpu_millis).collect::<Vec<_>>();
+/// assert_eq!(reserved, [0, 10, 0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

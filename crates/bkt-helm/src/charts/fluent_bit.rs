@@ -43,6 +43,25 @@ pub struct Config {
 }
 
 /// The platform's values for Fluent Bit.
+///
+/// ```
+/// use bkt_helm::charts::fluent_bit::{self, Values};
+/// use bkt_helm::common::all_keys_of_secret;
+/// use bkt_helm::workload::WorkloadKind;
+///
+/// let mut values = Values::default();
+/// values.env_from = vec![all_keys_of_secret("opensearch-credentials")];
+/// values.config.outputs = Some("[OUTPUT]\n    Name stdout\n    Match *\n".into());
+/// let yaml = bkt_core::yaml::to_string(&values)?;
+/// assert!(yaml.starts_with("envFrom:\n  - secretRef:\n      name: opensearch-credentials\n"));
+/// // A configuration section is a block of text, as the chart takes it.
+/// assert!(yaml.ends_with("config:\n  outputs: |\n    [OUTPUT]\n        Name stdout\n        Match *\n"));
+///
+/// // One pod on every node.
+/// let pods = fluent_bit::workloads(&values, "logging")?;
+/// assert_eq!(pods[0].kind, WorkloadKind::DaemonSet);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

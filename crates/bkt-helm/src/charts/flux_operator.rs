@@ -25,6 +25,17 @@ pub const CHART: Chart = Chart {
 pub const WHY: &[&str] = &[];
 
 /// The platform's values for the Flux Operator: none, the chart's defaults.
+///
+/// ```
+/// use bkt_helm::charts::flux_operator::{self, CHART, Values};
+///
+/// // The operator's chart is served from an OCI registry; its values are the chart's defaults.
+/// assert_eq!(CHART.oci_url().as_deref(), Some("oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator"));
+/// assert_eq!(bkt_core::yaml::to_string(&Values::default())?, "{}\n");
+/// let pods = flux_operator::workloads(&Values::default(), "flux-system")?;
+/// assert_eq!((pods[0].requests.cpu_millis, pods[0].requests.memory_bytes), (100, 64 << 20));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Values {}

@@ -158,6 +158,35 @@ pub struct Sidecar {
 }
 
 /// The platform's values for Grafana.
+///
+/// ```
+/// use bkt_helm::charts::grafana::{self, SidecarWatch, Values};
+/// use bkt_sso::{ApplicationSpec, Grafana, GrafanaRole, Sso};
+///
+/// let sso = Sso::builder("auth")
+///     .group("admins", "Run the platform")
+///     .application(
+///         ApplicationSpec::<Grafana>::new("grafana", "Grafana", "grafana")
+///             .grant("admins", GrafanaRole::Admin),
+///     )
+///     .build()?;
+///
+/// let mut values = Values::default();
+/// values.admin.existing_secret = Some("grafana-admin".into());
+/// values.sidecar.dashboards = SidecarWatch::everywhere("grafana_dashboard");
+/// let values = values.with_sso("example.com", &sso.client::<Grafana>("grafana values", "grafana")?);
+/// let yaml = bkt_core::yaml::to_string(&values)?;
+/// assert!(yaml.contains("admin:\n  existingSecret: grafana-admin\n"));
+/// // The declared group is mapped to its Grafana role; anyone else is refused.
+/// assert!(yaml.contains("    role_attribute_path: contains(groups[*], 'admins') && 'Admin'\n"));
+/// assert!(yaml.contains("    role_attribute_strict: true\n"));
+/// assert!(yaml.contains("    client_id: grafana\n"));
+/// assert!(yaml.contains("    auth_url: https://auth.example.com/application/o/authorize/\n"));
+/// assert!(yaml.contains("    label: grafana_dashboard\n"));
+/// // The client secret comes from a Secret, never from the values.
+/// assert!(yaml.contains(&format!("envValueFrom:\n  {}:\n    secretKeyRef:\n", grafana::CLIENT_SECRET_VARIABLE)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

@@ -91,6 +91,30 @@ fn callback_url(domain: &str, sso: &Client<'_, Kubernetes>) -> String {
 }
 
 /// The platform's values for Headlamp.
+///
+/// ```
+/// use bkt_helm::charts::headlamp::{self, Values};
+/// use bkt_helm::common::Create;
+/// use bkt_sso::{ApplicationSpec, ClusterRole, Kubernetes, Sso};
+///
+/// let sso = Sso::builder("auth")
+///     .group("admins", "Run the platform")
+///     .application(
+///         ApplicationSpec::<Kubernetes>::new("kubernetes", "Kubernetes", "headlamp")
+///             .grant("admins", ClusterRole::ClusterAdmin),
+///     )
+///     .build()?;
+///
+/// let mut values = Values::default();
+/// values.cluster_role_binding = Create::NO;
+/// let values =
+///     values.with_sso("example.com", &sso.client::<Kubernetes>("headlamp values", "kubernetes")?);
+/// let yaml = bkt_core::yaml::to_string(&values)?;
+/// assert!(yaml.contains("clusterRoleBinding:\n  create: false\n"));
+/// assert!(yaml.contains("    callbackURL: https://headlamp.example.com/oidc-callback\n"));
+/// assert_eq!(headlamp::workloads(&values, "headlamp")?[0].name, "headlamp");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

@@ -100,6 +100,32 @@ pub struct PrometheusSpec {
 }
 
 /// The platform's values for kube-prometheus-stack.
+///
+/// ```
+/// use bkt_helm::charts::kube_prometheus_stack::{self, Values};
+/// use bkt_helm::common::Enabled;
+///
+/// let mut values = Values::default();
+/// values.grafana.enabled = Some(false);
+/// values.kube_proxy = Enabled::OFF;
+/// values.prometheus.prometheus_spec.replicas = Some(2);
+/// values.prometheus.prometheus_spec.retention = Some("7d".into());
+/// assert_eq!(
+///     bkt_core::yaml::to_string(&values)?,
+///     concat!(
+///         "grafana:\n  enabled: false\n",
+///         "kubeProxy:\n  enabled: false\n",
+///         "prometheus:\n  prometheusSpec:\n    replicas: 2\n    retention: 7d\n",
+///     )
+/// );
+///
+/// // The operator, kube-state-metrics, the node exporter on every node, Alertmanager and
+/// // Prometheus with its two replicas.
+/// let pods = kube_prometheus_stack::workloads(&values, "monitoring")?;
+/// let prometheus = pods.iter().find(|pod| pod.name.starts_with("prometheus-kube-prometheus")).map(|pod| pod.replicas);
+/// assert_eq!(prometheus, Some(2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

@@ -24,6 +24,20 @@ pub const WHY: &[&str] = &[
 ];
 
 /// The platform's values for the `MariaDB` operator.
+///
+/// ```
+/// use bkt_helm::charts::mariadb_operator::{self, Values};
+/// use bkt_helm::common::{Enabled, burstable};
+///
+/// let mut values = Values::default();
+/// values.crds = Enabled::ON;
+/// values.resources = Some(burstable("50m", "64Mi", "128Mi"));
+/// assert!(bkt_core::yaml::to_string(&values)?.starts_with("crds:\n  enabled: true\nresources:\n"));
+/// let pods = mariadb_operator::workloads(&values, "mariadb-system")?;
+/// assert_eq!(pods.len(), 3);
+/// assert_eq!(pods[0].requests.memory_bytes, 64 << 20);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

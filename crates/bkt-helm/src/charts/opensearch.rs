@@ -201,6 +201,26 @@ fn yaml<T: Serialize>(what: &str, value: &T) -> Result<String> {
 }
 
 /// The platform's values for OpenSearch.
+///
+/// ```
+/// use bkt_helm::charts::opensearch::{self, Values};
+/// use bkt_helm::common::Enabled;
+///
+/// let mut values = Values::default();
+/// values.single_node = Some(true);
+/// values.replicas = Some(1);
+/// values.persistence.size = Some("20Gi".into());
+/// values.sysctl_init = Enabled::OFF;
+/// assert_eq!(
+///     bkt_core::yaml::to_string(&values)?,
+///     "singleNode: true\nreplicas: 1\npersistence:\n  size: 20Gi\nsysctlInit:\n  enabled: false\n"
+/// );
+///
+/// // One node, keeping its index on its volume (persistence is the chart's default).
+/// let pods = opensearch::workloads(&values, "logging")?;
+/// assert_eq!((pods[0].replicas, pods[0].stateful), (1, true));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

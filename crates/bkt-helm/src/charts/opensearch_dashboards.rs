@@ -114,6 +114,32 @@ pub struct DashboardsYml {
 }
 
 /// The platform's values for OpenSearch Dashboards.
+///
+/// ```
+/// use bkt_helm::charts::opensearch_dashboards::{self, Values};
+/// use bkt_sso::{ApplicationSpec, OpenSearch, OpenSearchRole, Sso};
+///
+/// let sso = Sso::builder("auth")
+///     .group("admins", "Run the platform")
+///     .application(
+///         ApplicationSpec::<OpenSearch>::new("opensearch", "OpenSearch", "opensearch")
+///             .grant("admins", OpenSearchRole::AllAccess),
+///     )
+///     .build()?;
+///
+/// let mut values = Values::default();
+/// values.opensearch_hosts = Some("https://opensearch-cluster-master:9200".into());
+/// let values = values.with_sso(
+///     "example.com",
+///     &sso.client::<OpenSearch>("dashboards values", "opensearch")?,
+///     &format!("$${{{}}}", opensearch_dashboards::CLIENT_SECRET_VARIABLE),
+/// );
+/// let yaml = bkt_core::yaml::to_string(&values)?;
+/// assert!(yaml.contains("opensearchHosts: https://opensearch-cluster-master:9200\n"));
+/// assert!(yaml.contains("opensearch_security.openid.client_secret: $${OPENSEARCH_OIDC_CLIENT_SECRET}"));
+/// assert_eq!(opensearch_dashboards::workloads(&values, "logging")?.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]

@@ -210,6 +210,28 @@ pub struct Server {
 }
 
 /// The platform's values for Vault.
+///
+/// ```
+/// use bkt_helm::charts::vault::{self, SecurityContexts, Values};
+/// use bkt_helm::common::ServiceAccount;
+///
+/// let mut values = Values::default();
+/// values.injector.enabled = Some(false);
+/// values.server.ha.enabled = Some(true);
+/// values.server.ha.raft.enabled = Some(true);
+/// values.server.service_account = ServiceAccount::irsa("vault", "${VAULT_ROLE_ARN}");
+/// values.server.stateful_set.security_context = SecurityContexts::vault_user();
+/// let yaml = bkt_core::yaml::to_string(&values)?;
+/// assert!(yaml.starts_with("injector:\n  enabled: false\n"));
+/// assert!(yaml.contains("  ha:\n    enabled: true\n    raft:\n      enabled: true\n"));
+///
+/// // Three Raft members (the chart's default), never two on one node, each keeping its data;
+/// // no injector.
+/// let pods = vault::workloads(&values, "vault")?;
+/// assert_eq!(pods.len(), 1);
+/// assert_eq!((pods[0].replicas, pods[0].hostname_anti_affinity, pods[0].stateful), (3, true, true));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
