@@ -8,6 +8,11 @@ Usage (emulator environment loaded, see scripts/emulator.sh):
   emulator_checks.py parent-zone <domain>     create (or find) the public zone of the domain's parent,
                                               as an account that owns it would have, and print its ID
   emulator_checks.py parent-zone-delete <domain>  delete that zone again (its NS/SOA records only)
+  emulator_checks.py stray-route-tables <state.json>  delete the route tables of the state's VPCs that
+                                              are neither the VPC's main one nor in the state
+                                              (`terraform show -json`), naming each
+  emulator_checks.py plant-route-table <state.json>  create such a stray in the state's first VPC
+                                              and print its ID (make tf-emulator proves the above)
 
 Each failed check is printed; the exit status is 1 when any failed.
 
@@ -357,6 +362,52 @@ def parent_zone_delete(domain):
     return 0
 
 
+def state_ids(state_file, kind):
+    """The IDs of the managed resources of type `kind` anywhere in a `terraform show -json` file."""
+    found = []
+
+    def walk(module):
+        for resource in module.get("resources", []):
+            if resource.get("mode") == "managed" and resource.get("type") == kind:
+                found.append(resource["values"]["id"])
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(json.loads(pathlib.Path(state_file).read_text()).get("values", {}).get("root_module", {}))
+    return found
+
+
+def stray_route_tables(state_file):
+    """moto's server sometimes drops its answer to a create it carried out; the SDK's retry then
+    creates a second route table that Terraform never sees, and moto refuses to delete a VPC that
+    still has one, so `terraform destroy` would wait on aws_vpc until stopped."""
+    ec2 = boto3.client("ec2")
+    known = set(state_ids(state_file, "aws_route_table"))
+    for vpc in state_ids(state_file, "aws_vpc"):
+        tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
+        for table in tables:
+            associations = table.get("Associations", [])
+            if table["RouteTableId"] in known or any(a.get("Main") for a in associations):
+                continue
+            name = next((t["Value"] for t in table.get("Tags", []) if t["Key"] == "Name"), "no Name tag")
+            for association in associations:
+                ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+            ec2.delete_route_table(RouteTableId=table["RouteTableId"])
+            print(f"emulator_checks.py: deleted stray route table {table['RouteTableId']} ({name}) in {vpc}: "
+                  "not in the Terraform state (an emulator create answered twice), it would block the VPC's destroy")
+    return 0
+
+
+def plant_route_table(state_file):
+    vpcs = state_ids(state_file, "aws_vpc")
+    if not vpcs:
+        raise SystemExit(f"emulator_checks.py: {state_file} holds no aws_vpc to plant a route table in")
+    table = boto3.client("ec2").create_route_table(
+        VpcId=vpcs[0], TagSpecifications=[{"ResourceType": "route-table", "Tags": [{"Key": "Name", "Value": "planted-stray"}]}])
+    print(table["RouteTable"]["RouteTableId"])
+    return 0
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "applied":
         return check_applied(argv[2], argv[3])
@@ -368,6 +419,10 @@ def main(argv):
         return parent_zone(argv[2])
     if len(argv) == 3 and argv[1] == "parent-zone-delete":
         return parent_zone_delete(argv[2])
+    if len(argv) == 3 and argv[1] == "stray-route-tables":
+        return stray_route_tables(argv[2])
+    if len(argv) == 3 and argv[1] == "plant-route-table":
+        return plant_route_table(argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -25,6 +25,10 @@ destroy_env() {
   local env="$1" start=$SECONDS
   [[ -d "$tf/envs/$env/.terraform" ]] || return 0
   mkdir -p "$work/$env"
+  # A route table the emulator created twice (docs/terraform.md, "When the emulator itself
+  # stumbles") is not in the state and would hold the VPC: delete it first, saying so.
+  terraform -chdir="$tf/envs/$env" show -json >"$work/$env/state.json"
+  "$root/.venv/bin/python" "$root/scripts/emulator_checks.py" stray-route-tables "$work/$env/state.json"
   terraform -chdir="$tf/envs/$env" destroy -auto-approve -no-color -var-file=emulator.tfvars >"$work/$env/destroy.log" ||
     { tail -n 40 "$work/$env/destroy.log" >&2; die "envs/$env destroy failed; log: $work/$env/destroy.log"; }
   # The parent zone tf-emulator-apply.sh created for the delegation (its NS record is gone now).
