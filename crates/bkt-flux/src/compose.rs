@@ -374,10 +374,25 @@ pub fn namespace_file(name: &str, why_privileged: Option<&str>) -> Result<Manife
 /// `text` broken into lines of at most [`WRAP`] characters (a longer word stays whole).
 #[must_use]
 pub fn wrap(text: &str) -> String {
+    wrap_to(text, WRAP)
+}
+
+/// `text` broken at word boundaries into lines of at most `width` characters; a word longer
+/// than `width` stays whole on a line of its own. The one comment wrapper of the crate.
+///
+/// ```
+/// use bkt_flux::compose::wrap_to;
+///
+/// assert_eq!(wrap_to("aa bb cc", 5), "aa bb\ncc");
+/// assert_eq!(wrap_to("averylongword b", 4), "averylongword\nb");
+/// assert_eq!(wrap_to("", 4), "");
+/// ```
+#[must_use]
+pub fn wrap_to(text: &str, width: usize) -> String {
     let mut wrapped = String::new();
     let mut line_length = 0;
     for word in text.split_whitespace() {
-        if line_length > 0 && line_length + 1 + word.len() > WRAP {
+        if line_length > 0 && line_length + 1 + word.len() > width {
             wrapped.push('\n');
             line_length = 0;
         } else if line_length > 0 {

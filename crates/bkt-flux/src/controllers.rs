@@ -254,7 +254,7 @@ impl Controller {
             .chain(self.release.why.as_deref());
         for paragraph in paragraphs {
             why.push('\n');
-            why.push_str(&wrap(paragraph, WRAP));
+            why.push_str(&crate::compose::wrap_to(paragraph, WRAP));
         }
         why
     }
@@ -355,25 +355,6 @@ fn relative(component: &str) -> String {
     path
 }
 
-/// `text` wrapped at word boundaries to lines of at most `width` characters (a longer word
-/// stays whole on its own line).
-fn wrap(text: &str, width: usize) -> String {
-    let mut wrapped = String::new();
-    let mut line_length = 0;
-    for word in text.split_whitespace() {
-        if line_length > 0 && line_length + 1 + word.len() > width {
-            wrapped.push('\n');
-            line_length = 0;
-        } else if line_length > 0 {
-            wrapped.push(' ');
-            line_length += 1;
-        }
-        wrapped.push_str(word);
-        line_length += word.len();
-    }
-    wrapped
-}
-
 /// The controllers layer: its folders, in the order the top `kustomization.yaml` lists them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Controllers {
@@ -406,17 +387,5 @@ impl Controllers {
             path,
             ManifestFile::single(Manifest::new(&Kustomization::of(names))?),
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrap_keeps_words_whole_and_lines_short() {
-        assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
-        assert_eq!(wrap("averylongword b", 4), "averylongword\nb");
-        assert_eq!(wrap("", 4), "");
     }
 }
