@@ -11,8 +11,7 @@ use serde::Serialize;
 use crate::components::{self, EGRESS_HTTPS, NAMESPACE_BASELINE, PodSecurity, Policy};
 use crate::kinds::{
     Crds, CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec,
-    HelmRepository, HelmRepositorySpec, Install, InstallRemediation, SourceKind, Upgrade,
-    UpgradeRemediation, Values,
+    HelmRepository, HelmRepositorySpec, Install, SourceKind, Upgrade, Values,
 };
 use crate::kustomize::Kustomization;
 use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
@@ -209,22 +208,12 @@ impl Controller {
                 install: Some(Install {
                     disable_wait,
                     crds,
-                    remediation: Some(InstallRemediation {
-                        retries: Some(3),
-                        ..InstallRemediation::default()
-                    }),
-                    ..Install::default()
+                    ..Install::retried(3)
                 }),
                 upgrade: Some(Upgrade {
                     disable_wait,
                     crds,
-                    cleanup_on_fail: Some(true),
-                    remediation: Some(UpgradeRemediation {
-                        retries: Some(3),
-                        remediate_last_failure: Some(true),
-                        ..UpgradeRemediation::default()
-                    }),
-                    ..Upgrade::default()
+                    ..Upgrade::rolled_back(3)
                 }),
                 values: Some(self.values.clone()),
                 ..HelmReleaseSpec::new(

@@ -46,8 +46,7 @@ use bkt_flux::kinds::external_secrets::{
 };
 use bkt_flux::kinds::{
     CrossNamespaceSourceReference, HelmChartTemplate, HelmChartTemplateSpec, HelmRelease,
-    HelmReleaseSpec, Install, InstallRemediation, Object, ReconcileStrategy, SourceKind, Upgrade,
-    UpgradeRemediation, Values,
+    HelmReleaseSpec, Install, Object, ReconcileStrategy, SourceKind, Upgrade, Values,
 };
 use bkt_flux::kustomize::{Kustomization, Patch, Selector};
 use bkt_flux::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
@@ -282,22 +281,8 @@ fn release(app: &SampleApp) -> Result<HelmRelease> {
     };
     let mut spec = HelmReleaseSpec::new(Duration::minutes(10), chart);
     spec.timeout = Some(Duration::minutes(5));
-    spec.install = Some(Install {
-        remediation: Some(InstallRemediation {
-            retries: Some(3),
-            ..InstallRemediation::default()
-        }),
-        ..Install::default()
-    });
-    spec.upgrade = Some(Upgrade {
-        cleanup_on_fail: Some(true),
-        remediation: Some(UpgradeRemediation {
-            retries: Some(3),
-            remediate_last_failure: Some(true),
-            ..UpgradeRemediation::default()
-        }),
-        ..Upgrade::default()
-    });
+    spec.install = Some(Install::retried(3));
+    spec.upgrade = Some(Upgrade::rolled_back(3));
     spec.values = Some(Values::new(&BaseValues::of(app))?);
     Ok(HelmRelease::new(SAMPLE_APP, spec))
 }

@@ -7,8 +7,7 @@ use serde::Serialize;
 use super::wrap;
 use crate::kinds::{
     CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec, HelmRepository,
-    HelmRepositorySpec, Install, InstallRemediation, NamespacedObjectReference, SourceKind,
-    Upgrade, UpgradeRemediation, Values,
+    HelmRepositorySpec, Install, NamespacedObjectReference, SourceKind, Upgrade, Values,
 };
 use crate::{Duration, Manifest, ManifestFile, Result};
 
@@ -70,22 +69,8 @@ pub fn release<V: Serialize>(
                 .into_iter()
                 .collect(),
             timeout: Some(timeout),
-            install: Some(Install {
-                remediation: Some(InstallRemediation {
-                    retries: Some(3),
-                    ..InstallRemediation::default()
-                }),
-                ..Install::default()
-            }),
-            upgrade: Some(Upgrade {
-                cleanup_on_fail: Some(true),
-                remediation: Some(UpgradeRemediation {
-                    retries: Some(3),
-                    remediate_last_failure: Some(true),
-                    ..UpgradeRemediation::default()
-                }),
-                ..Upgrade::default()
-            }),
+            install: Some(Install::retried(3)),
+            upgrade: Some(Upgrade::rolled_back(3)),
             values: Some(Values::new(values)?),
             ..HelmReleaseSpec::new(
                 Duration::hours(1),

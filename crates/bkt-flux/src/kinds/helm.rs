@@ -375,6 +375,27 @@ pub struct Install {
     pub remediation: Option<InstallRemediation>,
 }
 
+impl Install {
+    /// An install retried `retries` times (uninstalling in between) before it stays failed.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::Install;
+    ///
+    /// let install = Install::retried(3);
+    /// assert_eq!(install.remediation.and_then(|r| r.retries), Some(3));
+    /// ```
+    #[must_use]
+    pub fn retried(retries: i32) -> Self {
+        Self {
+            remediation: Some(InstallRemediation {
+                retries: Some(retries),
+                ..InstallRemediation::default()
+            }),
+            ..Self::default()
+        }
+    }
+}
+
 /// How a failed install is remediated. Without `retries` a failed install stays failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -415,6 +436,32 @@ pub struct Upgrade {
     /// How a failed upgrade is remediated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<UpgradeRemediation>,
+}
+
+impl Upgrade {
+    /// An upgrade whose failure deletes what it created and is retried `retries` times, rolling
+    /// back in between and after the last failure.
+    ///
+    /// ```
+    /// use bkt_flux::kinds::Upgrade;
+    ///
+    /// let upgrade = Upgrade::rolled_back(3);
+    /// assert_eq!(upgrade.cleanup_on_fail, Some(true));
+    /// let remediation = upgrade.remediation.unwrap_or_default();
+    /// assert_eq!((remediation.retries, remediation.remediate_last_failure), (Some(3), Some(true)));
+    /// ```
+    #[must_use]
+    pub fn rolled_back(retries: i32) -> Self {
+        Self {
+            cleanup_on_fail: Some(true),
+            remediation: Some(UpgradeRemediation {
+                retries: Some(retries),
+                remediate_last_failure: Some(true),
+                ..UpgradeRemediation::default()
+            }),
+            ..Self::default()
+        }
+    }
 }
 
 /// How a failed upgrade is remediated.
