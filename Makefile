@@ -301,17 +301,18 @@ check: $(SETUP) ## Fast static checks only (format, lint, validate), meant for e
 security: $(SETUP) ## Every security scan (checkov per area); zero unexplained findings
 	@for t in $(SECURITY_TARGETS); do echo "==> make $$t"; $(MAKE) $$t; done
 
-# `make test` runs its layers in three lanes at once (scripts/test.sh): the Rust, Go and app
-# layers (CPU-bound) in the first; the Terraform layers, then the layers that read what
-# tf-emulator writes (build/<env>/cluster-vars.json: the GitOps suite, the twin, the render the
-# Kubernetes scan reads), in the second; lifecycle-test (its own
-# emulator, copy of terraform/ and build/lifecycle) in the third. The emulator layers mostly wait
-# on the emulator and Terraform, so they fit beside the compiles on two cores. Layers of one lane
-# never share a working folder with another lane's: tf-check and tf-test initialise terraform/
-# in place, so nothing else touching terraform/ in place runs beside them.
-TEST_LANE_TERRAFORM := tf-check tf-test tf-emulator gitops-test twin security
-TEST_LANE_LIFECYCLE := lifecycle-test
-TEST_LANE_MAIN := $(filter-out $(TEST_LANE_TERRAFORM) $(TEST_LANE_LIFECYCLE),$(CHECK_TARGETS) $(TEST_TARGETS))
+# `make test` runs its layers in three lanes at once (scripts/test.sh), each lane's layers in
+# order: the Terraform layers and then the twin in one; lifecycle-test (its own emulator, copy of
+# terraform/ and build/lifecycle) and app-test in another; every other layer in the first. The
+# emulator layers mostly wait on the emulator and Terraform, so they fit beside the compiles on two
+# cores. `layer:other` waits for `other` to pass: the GitOps suite and the render the Kubernetes
+# scan reads use build/<env>/cluster-vars.json, which tf-emulator writes. No two layers that run at
+# once share a working folder: tf-check and tf-test initialise terraform/ in place, and nothing
+# else uses terraform/ in place.
+TEST_LANE_TERRAFORM := tf-check tf-test tf-emulator twin
+TEST_LANE_LIFECYCLE := lifecycle-test app-test
+TEST_LANE_MAIN := $(filter-out $(TEST_LANE_TERRAFORM) $(TEST_LANE_LIFECYCLE) gitops-test,$(CHECK_TARGETS) $(TEST_TARGETS)) \
+  gitops-test:tf-emulator security:tf-emulator
 
 test: $(SETUP) ## Every check and test of the project (what CI runs), in three lanes at once; prints the slowest layers
 	@MAKE='$(MAKE)' scripts/test.sh '$(TEST_LANE_MAIN)' '$(TEST_LANE_TERRAFORM)' '$(TEST_LANE_LIFECYCLE)'

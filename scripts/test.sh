@@ -3,7 +3,8 @@
 # prints every layer's time, the total and the slowest layers. Bash, not Rust: it only starts
 # `make <layer>` processes and waits for them (one screen of process glue).
 #
-# Usage: scripts/test.sh 'LANE' ['LANE' ...]   each LANE a space-separated list of make targets
+# Usage: scripts/test.sh 'LANE' ['LANE' ...]   each LANE a space-separated list of make targets;
+#   `layer:other` runs layer only once the layer `other` (in another lane) has passed.
 #
 # The first lane prints to the terminal as it runs; every other lane writes each layer's output to
 # build/test-logs/<layer>.log and prints one line per finished layer. A lane stops at its first
@@ -24,8 +25,15 @@ times="$logs/.times"
 (($# >= 1)) || { echo "usage: scripts/test.sh 'LANE' ['LANE' ...] (each LANE: make targets)" >&2; exit 2; }
 
 run_lane() {
-  local lane=$1 foreground=$2 layer start rc
-  for layer in $3; do
+  local lane=$1 foreground=$2 item layer after start rc
+  for item in $3; do
+    layer=${item%%:*}
+    after=${item#"$layer"}
+    after=${after#:}
+    if [[ -n $after && ! -e $logs/.passed-$after ]]; then
+      echo "... make $layer (lane $lane) waits for make $after"
+      until [[ -e $logs/.passed-$after || -e $failed ]]; do sleep 2; done
+    fi
     [[ -e $failed ]] && return 0
     start=$(date +%s)
     rc=0
@@ -42,6 +50,7 @@ run_lane() {
       echo "<== make $layer: FAILED after $(( $(date +%s) - start ))s (lane $lane)"
       return 0
     fi
+    touch "$logs/.passed-$layer"
     echo "<== make $layer: $(( $(date +%s) - start ))s (lane $lane)"
   done
 }
