@@ -426,31 +426,24 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         Some("AtlasRoot::files"),
         "not split yet",
     ),
-    ("crates/bkt-eks/src/cluster/spec.rs", None, "not split yet"),
-    ("crates/bkt-eks/src/cluster.rs", None, "not split yet"),
     (
-        "crates/bkt-eks/src/cluster.rs",
-        Some("EksModule::inputs"),
-        "not split yet",
-    ),
-    (
-        "crates/bkt-eks/src/cluster.rs",
+        "crates/bkt-eks/src/cluster/resources.rs",
         Some("EksModule::files"),
         "not split yet",
     ),
     (
-        "crates/bkt-eks/src/workload_identity.rs",
-        None,
-        "not split yet",
-    ),
-    (
-        "crates/bkt-eks/src/workload_identity.rs",
-        Some("load_balancer_controller_policy"),
+        "crates/bkt-eks/src/cluster/variables.rs",
+        Some("EksModule::inputs"),
         "not split yet",
     ),
     (
         "crates/bkt-eks/src/workload_identity.rs",
         Some("WorkloadIdentityModule::files"),
+        "not split yet",
+    ),
+    (
+        "crates/bkt-eks/src/workload_identity/policies.rs",
+        Some("load_balancer_controller_policy"),
         "not split yet",
     ),
     (
@@ -468,7 +461,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         Some("GithubOidcModule::main"),
         "not split yet",
     ),
-    ("crates/bkt-oidc/src/policy.rs", None, "not split yet"),
     ("examples/generate/app.rs", Some("run"), "not split yet"),
     (
         "reference/src/bootstrap.rs",
