@@ -1,6 +1,6 @@
 //! An environment's root (`terraform/envs/<name>`): every module called through its typed
 //! inputs with the environment's values, the AWS provider, the S3 backend, and the
-//! `cluster_vars` output made from [`ClusterVars`].
+//! `cluster_vars` output made from [`ClusterVars`](crate::cluster_vars::ClusterVars).
 //!
 //! A wrong input name does not compile (each module's inputs are a [`bkt_core::hcl::ModuleKind`]),
 //! and a module output is read only through its typed reference (`network.get().vpc_id()`).
@@ -114,7 +114,7 @@ pub struct EnvironmentRoot {
     /// Whether the environment uses MongoDB Atlas (`[atlas] enabled`): then its Atlas root
     /// (`terraform/atlas/<name>`) is written, this root holds the secret that root writes the
     /// DSN into, its KMS key and the role External Secrets reads it with (`mongodb.tf`, the
-    /// `mongodb_secret_arn` output, the cluster vars [`ClusterVars::ATLAS_KEYS`]), and the
+    /// `mongodb_secret_arn` output, the cluster vars [`ClusterVars::ATLAS_KEYS`](crate::cluster_vars::ClusterVars::ATLAS_KEYS)), and the
     /// sample app's database is the Atlas cluster; otherwise none of them exists and the app
     /// uses the in-cluster `MariaDB`.
     pub atlas: bool,

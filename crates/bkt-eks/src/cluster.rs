@@ -79,6 +79,17 @@ bkt_core::terraform_kind! {
 }
 
 /// The eks module: the defaults of its optional inputs.
+///
+/// ```
+/// use bkt_eks::EksModule;
+///
+/// let files = EksModule::default().files()?;
+/// let main = files.iter().find(|(name, _)| *name == "main.tf").unwrap().1.render();
+/// assert!(main.contains("resource \"aws_eks_cluster\" \"this\""));
+/// // Billed at the standard rate only with the explicit policy.
+/// assert!(main.contains("support_type = \"STANDARD\""));
+/// # Ok::<(), bkt_eks::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EksModule {
     /// Default of `kubernetes_version`.

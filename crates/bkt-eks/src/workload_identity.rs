@@ -171,6 +171,30 @@ impl WorkloadIdentitySpec {
     /// # Errors
     /// [`Error::Invalid`] naming the first bad field (`workload_identity.cluster_name`,
     /// `.oidc_provider_arn`, `.oidc_issuer`, `.hosted_zone_arn`) with the fix.
+    ///
+    /// ```
+    /// use bkt_eks::WorkloadIdentitySpec;
+    ///
+    /// let provider = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    /// let zone = "arn:aws:route53:::hostedzone/Z0123456789ABC";
+    /// let spec = WorkloadIdentitySpec::new(
+    ///     "shop-dev",
+    ///     provider,
+    ///     "oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    ///     zone,
+    /// )?;
+    /// assert_eq!(spec.vault_key_alias(), "alias/shop-dev-vault-unseal");
+    ///
+    /// let with_scheme = WorkloadIdentitySpec::new(
+    ///     "shop-dev",
+    ///     provider,
+    ///     "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    ///     zone,
+    /// )
+    /// .unwrap_err();
+    /// assert!(with_scheme.to_string().starts_with("workload_identity.oidc_issuer"), "{with_scheme}");
+    /// # Ok::<(), bkt_eks::Error>(())
+    /// ```
     pub fn new(
         cluster_name: impl Into<String>,
         oidc_provider_arn: impl Into<String>,
@@ -271,6 +295,15 @@ bkt_core::terraform_kind! {
 }
 
 /// The workload-identity module.
+///
+/// ```
+/// use bkt_eks::WorkloadIdentityModule;
+///
+/// let files = WorkloadIdentityModule::default().files()?;
+/// let vault = files.iter().find(|(name, _)| *name == "vault.tf").unwrap().1.render();
+/// assert!(vault.contains("resource \"aws_kms_key\""), "{vault}");
+/// # Ok::<(), bkt_eks::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WorkloadIdentityModule {
     /// Minimum Terraform version.

@@ -159,6 +159,15 @@ impl KubernetesVersion {
     }
 }
 
+/// ```
+/// use bkt_eks::KubernetesVersion;
+///
+/// let newest = KubernetesVersion::default();
+/// assert_eq!(newest.as_str().parse::<KubernetesVersion>()?, newest);
+/// let old = "1.20".parse::<KubernetesVersion>().unwrap_err();
+/// assert!(old.to_string().starts_with("eks.kubernetes_version"), "{old}");
+/// # Ok::<(), bkt_eks::Error>(())
+/// ```
 impl FromStr for KubernetesVersion {
     type Err = Error;
 
@@ -413,6 +422,24 @@ impl NodeGroup {
     /// A group of these instance types with the module's defaults: on-demand, 1 ≤ 2 ≤ 3 nodes,
     /// 50 GiB root volumes.
     #[must_use]
+    ///
+    /// ```
+    /// use bkt_eks::{CapacityType, ClusterSpec, NodeGroup};
+    ///
+    /// let spot = NodeGroup::new(["m6i.large", "m5.large"]).capacity_type(CapacityType::Spot);
+    /// let spec = ClusterSpec::builder("shop-dev", ["subnet-a", "subnet-b"])
+    ///     .node_group("spot", spot)
+    ///     .build()?;
+    /// assert_eq!(spec.launch_template_names(), ["shop-dev-spot"]);
+    ///
+    /// let upside_down = NodeGroup::new(["t3.large"]).sizes(3, 2, 1);
+    /// let error = ClusterSpec::builder("shop-dev", ["subnet-a", "subnet-b"])
+    ///     .node_group("default", upside_down)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(error.to_string().starts_with("eks.node_groups.default.desired_size"), "{error}");
+    /// # Ok::<(), bkt_eks::Error>(())
+    /// ```
     pub fn new(instance_types: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             instance_types: instance_types.into_iter().map(Into::into).collect(),
@@ -670,6 +697,24 @@ impl From<ClusterSpec> for ClusterSpecBuilder {
 
 impl ClusterSpec {
     /// Starts a spec for the cluster `cluster_name` in these private subnets.
+    ///
+    /// ```
+    /// use bkt_core::hcl::{Module, to_string};
+    /// use bkt_core::name;
+    /// use bkt_eks::{ClusterSpec, NodeGroup};
+    ///
+    /// let spec = ClusterSpec::builder("shop-dev", ["subnet-a", "subnet-b"])
+    ///     .node_group("default", NodeGroup::new(["t3.large"]))
+    ///     .build()?;
+    /// assert_eq!(spec.role_names(), ["shop-dev-cluster", "shop-dev-node", "shop-dev-ebs-csi"]);
+    /// let call = to_string(&Module::new(name!("eks"), "../../modules/eks", spec.inputs()).to_block());
+    /// let line = call.lines().find(|line| line.trim_start().starts_with("cluster_name "));
+    /// assert_eq!(line.map(|line| line.ends_with("= \"shop-dev\"")), Some(true), "{call}");
+    ///
+    /// let one_zone = ClusterSpec::builder("shop-dev", ["subnet-a"]).build().unwrap_err();
+    /// assert!(one_zone.to_string().starts_with("eks.subnet_ids"), "{one_zone}");
+    /// # Ok::<(), bkt_eks::Error>(())
+    /// ```
     #[must_use]
     pub fn builder(
         cluster_name: impl Into<String>,

@@ -83,6 +83,19 @@ impl ClusterSpecBuilder {
     ///
     /// # Errors
     /// [`Error::Invalid`] for the first bad field, naming it, with the fix.
+    ///
+    /// ```
+    /// use bkt_eks::{ClusterSpec, NodeGroup};
+    ///
+    /// let builder = ClusterSpec::builder("shop-dev", ["subnet-a", "subnet-b"])
+    ///     .node_group("default", NodeGroup::new(["t3.large"]))
+    ///     .public_access_cidrs(["0.0.0.0/0"]);
+    /// let error = builder.clone().build().unwrap_err();
+    /// assert!(error.to_string().contains("allow_public_from_anywhere"), "{error}");
+    /// let open = builder.allow_public_from_anywhere(true).build()?;
+    /// assert!(open.public_endpoint());
+    /// # Ok::<(), bkt_eks::Error>(())
+    /// ```
     pub fn build(self) -> Result<ClusterSpec> {
         rules::check_cluster_name(
             "eks.cluster_name",
