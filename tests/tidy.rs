@@ -432,18 +432,8 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         "not split yet",
     ),
     (
-        "crates/bkt-eks/src/cluster/variables.rs",
-        Some("EksModule::inputs"),
-        "not split yet",
-    ),
-    (
         "crates/bkt-eks/src/workload_identity.rs",
         Some("WorkloadIdentityModule::files"),
-        "not split yet",
-    ),
-    (
-        "crates/bkt-eks/src/workload_identity/policies.rs",
-        Some("load_balancer_controller_policy"),
         "not split yet",
     ),
     (

@@ -113,6 +113,108 @@ pub(super) fn oidc_identity_provider_variable() -> Variable {
     )
 }
 
+/// `endpoint`: the public access networks, and the rule against `0.0.0.0/0` unless allowed.
+fn endpoint_variable() -> Variable {
+    Variable::new(
+        name!("endpoint"),
+        ENDPOINT_DESCRIPTION,
+        Type::Object(vec![
+            Field::defaulted(
+                name!("public_access_cidrs"),
+                Type::List(Box::new(Type::String)),
+                Expr::list(Vec::<Expr>::new()),
+            ),
+            Field::defaulted(name!("allow_public_from_anywhere"), Type::Bool, false),
+        ]),
+    )
+    .default(Expr::object::<&str, Expr>([]))
+    .validate(
+        |endpoint| {
+            for_all(
+                &name!("cidr"),
+                endpoint.attr(&name!("public_access_cidrs")),
+                |cidr| can(cidrhost(cidr, 0)),
+            )
+        },
+        "endpoint.public_access_cidrs must contain IPv4 CIDRs such as 203.0.113.0/24.",
+    )
+    .validate(
+        |endpoint| {
+            endpoint
+                .clone()
+                .attr(&name!("allow_public_from_anywhere"))
+                .or(!contains(
+                    endpoint.attr(&name!("public_access_cidrs")),
+                    ANYWHERE,
+                ))
+        },
+        ANYWHERE_MESSAGE,
+    )
+}
+
+/// `node_groups`: the managed node groups by name, each checked like [`NodeGroup`] checks it.
+fn node_groups_variable() -> Variable {
+    let group = name!("group");
+    Variable::new(
+        name!("node_groups"),
+        "Managed node groups keyed by a stable name. capacity_type is ON_DEMAND or SPOT (SPOT is cheaper and can be reclaimed).",
+        Type::Map(Box::new(Type::Object(vec![
+            Field::required(name!("instance_types"), Type::List(Box::new(Type::String))),
+            Field::defaulted(name!("capacity_type"), Type::String, CapacityType::OnDemand.as_str()),
+            Field::defaulted(name!("min_size"), Type::Number, 1),
+            Field::defaulted(name!("max_size"), Type::Number, 3),
+            Field::defaulted(name!("desired_size"), Type::Number, 2),
+            Field::defaulted(name!("disk_size_gib"), Type::Number, 50),
+        ]))),
+    )
+    .validate(
+        |groups| length(groups).binary(BinOp::Greater, 0),
+        "node_groups must define at least one node group.",
+    )
+    .validate(
+        |groups| {
+            for_all(&group, values(groups), |group| {
+                contains(
+                    strings(CapacityType::ALL.iter().map(|c| c.as_str())),
+                    group.attr(&name!("capacity_type")),
+                )
+            })
+        },
+        "node_groups[*].capacity_type must be ON_DEMAND or SPOT.",
+    )
+    .validate(
+        |groups| {
+            for_all(&group, values(groups), |group| {
+                let size = |field: &Name| group.clone().attr(field);
+                size(&name!("min_size"))
+                    .at_least(0)
+                    .and(size(&name!("min_size")).at_most(size(&name!("desired_size"))))
+                    .and(size(&name!("desired_size")).at_most(size(&name!("max_size"))))
+                    .and(size(&name!("max_size")).at_least(1))
+            })
+        },
+        "node_groups[*] sizes must satisfy 0 <= min_size <= desired_size <= max_size and max_size >= 1.",
+    )
+    .validate(
+        |groups| {
+            for_all(&group, values(groups), |group| {
+                length(group.clone().attr(&name!("instance_types")))
+                    .binary(BinOp::Greater, 0)
+                    .and(group.attr(&name!("disk_size_gib")).at_least(MIN_DISK_SIZE_GIB))
+            })
+        },
+        "node_groups[*] need at least one instance type and a root volume of at least 20 GiB.",
+    )
+    .validate(
+        |groups| {
+            for_all(&name!("name"), keys(groups), |name| {
+                can(regex(NODE_GROUP_NAME_PATTERN, name))
+            })
+        },
+        "node_groups keys must be lowercase names like \"default\" or \"spot\" (letters, digits, hyphens; max 31).",
+    )
+}
+
 impl EksModule {
     #[allow(
         clippy::too_many_lines,
@@ -123,7 +225,6 @@ impl EksModule {
             .iter()
             .map(|days| Expr::from(*days));
         let required_logs = || strings(LogType::REQUIRED.iter().map(|t| t.as_str()));
-        let group = name!("group");
         Inputs {
             cluster_name: Variable::new(
                 name!("cluster_name"),
@@ -158,41 +259,7 @@ impl EksModule {
                 |ids| length(ids).at_least(2),
                 "subnet_ids must list at least two private subnets in different zones; EKS rejects a single zone.",
             ),
-            endpoint: Variable::new(
-                name!("endpoint"),
-                ENDPOINT_DESCRIPTION,
-                Type::Object(vec![
-                    Field::defaulted(
-                        name!("public_access_cidrs"),
-                        Type::List(Box::new(Type::String)),
-                        Expr::list(Vec::<Expr>::new()),
-                    ),
-                    Field::defaulted(name!("allow_public_from_anywhere"), Type::Bool, false),
-                ]),
-            )
-            .default(Expr::object::<&str, Expr>([]))
-            .validate(
-                |endpoint| {
-                    for_all(
-                        &name!("cidr"),
-                        endpoint.attr(&name!("public_access_cidrs")),
-                        |cidr| can(cidrhost(cidr, 0)),
-                    )
-                },
-                "endpoint.public_access_cidrs must contain IPv4 CIDRs such as 203.0.113.0/24.",
-            )
-            .validate(
-                |endpoint| {
-                    endpoint
-                        .clone()
-                        .attr(&name!("allow_public_from_anywhere"))
-                        .or(!contains(
-                            endpoint.attr(&name!("public_access_cidrs")),
-                            ANYWHERE,
-                        ))
-                },
-                ANYWHERE_MESSAGE,
-            ),
+            endpoint: endpoint_variable(),
             admin_principal_arns: Variable::new(
                 name!("admin_principal_arns"),
                 "IAM role/user ARNs given cluster-admin through EKS access entries (the cluster creator gets no implicit access).",
@@ -233,64 +300,7 @@ impl EksModule {
                 |days| contains(Expr::list(retention_values), days),
                 "log_retention_days must be a CloudWatch Logs retention value such as 7, 14, 30, 90 or 365.",
             ),
-            node_groups: Variable::new(
-                name!("node_groups"),
-                "Managed node groups keyed by a stable name. capacity_type is ON_DEMAND or SPOT (SPOT is cheaper and can be reclaimed).",
-                Type::Map(Box::new(Type::Object(vec![
-                    Field::required(name!("instance_types"), Type::List(Box::new(Type::String))),
-                    Field::defaulted(name!("capacity_type"), Type::String, CapacityType::OnDemand.as_str()),
-                    Field::defaulted(name!("min_size"), Type::Number, 1),
-                    Field::defaulted(name!("max_size"), Type::Number, 3),
-                    Field::defaulted(name!("desired_size"), Type::Number, 2),
-                    Field::defaulted(name!("disk_size_gib"), Type::Number, 50),
-                ]))),
-            )
-            .validate(
-                |groups| length(groups).binary(BinOp::Greater, 0),
-                "node_groups must define at least one node group.",
-            )
-            .validate(
-                |groups| {
-                    for_all(&group, values(groups), |group| {
-                        contains(
-                            strings(CapacityType::ALL.iter().map(|c| c.as_str())),
-                            group.attr(&name!("capacity_type")),
-                        )
-                    })
-                },
-                "node_groups[*].capacity_type must be ON_DEMAND or SPOT.",
-            )
-            .validate(
-                |groups| {
-                    for_all(&group, values(groups), |group| {
-                        let size = |field: &Name| group.clone().attr(field);
-                        size(&name!("min_size"))
-                            .at_least(0)
-                            .and(size(&name!("min_size")).at_most(size(&name!("desired_size"))))
-                            .and(size(&name!("desired_size")).at_most(size(&name!("max_size"))))
-                            .and(size(&name!("max_size")).at_least(1))
-                    })
-                },
-                "node_groups[*] sizes must satisfy 0 <= min_size <= desired_size <= max_size and max_size >= 1.",
-            )
-            .validate(
-                |groups| {
-                    for_all(&group, values(groups), |group| {
-                        length(group.clone().attr(&name!("instance_types")))
-                            .binary(BinOp::Greater, 0)
-                            .and(group.attr(&name!("disk_size_gib")).at_least(MIN_DISK_SIZE_GIB))
-                    })
-                },
-                "node_groups[*] need at least one instance type and a root volume of at least 20 GiB.",
-            )
-            .validate(
-                |groups| {
-                    for_all(&name!("name"), keys(groups), |name| {
-                        can(regex(NODE_GROUP_NAME_PATTERN, name))
-                    })
-                },
-                "node_groups keys must be lowercase names like \"default\" or \"spot\" (letters, digits, hyphens; max 31).",
-            ),
+            node_groups: node_groups_variable(),
             addon_versions: Variable::new(
                 name!("addon_versions"),
                 "Pinned EKS add-on versions (check with `aws eks describe-addon-versions --kubernetes-version <v>`). Keys: vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver.",
