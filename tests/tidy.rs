@@ -447,12 +447,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         "not split yet",
     ),
     (
-        "crates/bkt-oidc/src/module.rs",
-        Some("GithubOidcModule::main"),
-        "not split yet",
-    ),
-    ("examples/generate/app.rs", Some("run"), "not split yet"),
-    (
         "reference/src/bootstrap.rs",
         Some("BootstrapRoot::files"),
         "not split yet",
