@@ -437,16 +437,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         "not split yet",
     ),
     (
-        "crates/bkt-network/src/dns/module.rs",
-        Some("DnsModule::files"),
-        "not split yet",
-    ),
-    (
-        "crates/bkt-network/src/module.rs",
-        Some("NetworkModule::main"),
-        "not split yet",
-    ),
-    (
         "reference/src/bootstrap.rs",
         Some("BootstrapRoot::files"),
         "not split yet",
