@@ -437,11 +437,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         "not split yet",
     ),
     (
-        "reference/src/bootstrap.rs",
-        Some("BootstrapRoot::files"),
-        "not split yet",
-    ),
-    (
         "reference/src/environment/render.rs",
         Some("EnvironmentRoot::files"),
         "not split yet",
