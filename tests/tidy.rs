@@ -432,11 +432,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         "not split yet",
     ),
     (
-        "crates/bkt-eks/src/workload_identity.rs",
-        Some("WorkloadIdentityModule::files"),
-        "not split yet",
-    ),
-    (
         "reference/src/environment/render.rs",
         Some("EnvironmentRoot::files"),
         "not split yet",

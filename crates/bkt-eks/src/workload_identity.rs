@@ -395,119 +395,23 @@ impl WorkloadIdentityModule {
         let caller = Data::new(name!("current"), CallerIdentity::default());
         let partition = Data::new(name!("current"), Partition::default());
 
-        // load-balancer-controller.tf
-        let elb_arn_prefix = Local::new(
-            name!("elb_arn_prefix"),
-            Expr::template([
-                "arn:".into(),
-                partition.get().partition(),
-                ":elasticloadbalancing:*:*".into(),
-            ]),
-        );
-        let ec2_sg_arn = Local::new(
-            name!("ec2_sg_arn"),
-            Expr::template([
-                "arn:".into(),
-                partition.get().partition(),
-                ":ec2:*:*:security-group/*".into(),
-            ]),
-        );
-        let cluster_tag = Local::new(name!("cluster_tag"), LOAD_BALANCER_CLUSTER_TAG);
-        let lbc_policy = Local::new(
-            Controller::AwsLoadBalancerController.policy_local(),
-            load_balancer_controller_policy(
-                &elb_arn_prefix.reference(),
-                &ec2_sg_arn.reference(),
-                &cluster_tag.reference(),
-            )?
-            .to_object(),
-        );
-        let mut lbc_file = File::new();
-        lbc_file.push(
-            Locals {
-                groups: vec![vec![elb_arn_prefix, ec2_sg_arn, cluster_tag], vec![lbc_policy.clone()]],
-            }
-            .to_block()
-            .why("The AWS Load Balancer Controller's published IAM policy (kubernetes-sigs/aws-load-balancer-controller,\ndocs/install/iam_policy.json, v2.x), expressed in HCL. Mutating calls are limited to resources\ncarrying the controller's elbv2.k8s.aws/cluster tag, which it sets on everything it creates."),
-        );
-
-        // external-dns.tf
-        let external_dns_policy = Local::new(
-            Controller::ExternalDns.policy_local(),
-            PolicyDocument::new([
-                sid("ChangeRecordsInThePlatformZoneOnly")?
-                    .action([
-                        "route53:ChangeResourceRecordSets",
-                        "route53:ListResourceRecordSets",
-                        "route53:ListTagsForResource",
-                    ])
-                    .resource(inputs.hosted_zone_arn.reference()),
-                sid("DiscoverZones")?
-                    .action(["route53:ListHostedZones", "route53:ListTagsForResources"])
-                    .resource("*"),
-            ])
-            .to_object(),
-        )
-        .why("DiscoverZones: zone discovery APIs do not support resource-level permissions.");
-        let mut external_dns_file = File::new();
-        external_dns_file.push(
-            Locals {
-                groups: vec![vec![external_dns_policy.clone()]],
-            }
-            .to_block(),
-        );
+        let (lbc_file, lbc_policy) = load_balancer_controller_file(&partition.get().partition())?;
+        let (external_dns_file, external_dns_policy) =
+            external_dns_file(inputs.hosted_zone_arn.reference())?;
 
         // vault.tf
-        let vault_key = kms::Key::builder(
-            name!("vault"),
-            Expr::template([var_name.clone(), " Vault auto-unseal".into()]),
+        let Vault {
+            file: vault_file,
+            policy: vault_policy,
+            bootstrap_policy: vault_bootstrap_policy,
+            refs: vault_refs,
+        } = vault(
+            &inputs,
             Account {
                 partition: partition.get().partition(),
                 account_id: caller.get().account_id(),
             },
-        )
-        .alias(
-            Expr::template(["alias/".into(), var_name.clone(), VAULT_ALIAS_SUFFIX.into()]),
-            VAULT_ALIAS_SUFFIX,
-        )
-        .tags(inputs.tags.reference())
-        .why("Vault's awskms seal: Vault comes back unsealed after a restart by asking this key.")
-        .build()?;
-        let vault_init = Resource::new(
-            name!("vault_init"),
-            SecretsmanagerSecret {
-                name: Some(Expr::template([var_name.clone(), "/vault/init".into()]).into()),
-                description: Some(
-                    "Vault recovery keys and root token, written once by the vault-bootstrap Job."
-                        .into(),
-                ),
-                kms_key_id: Some(vault_key.key().get().arn().into()),
-                recovery_window_in_days: Some(Arg::from(0).why(
-                    "Destroy removes it at once, so the next apply of the same environment can recreate the name.",
-                )),
-                tags: Some(var_tags()),
-            },
-        )
-        .why("Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and\nthe initial root token), so that no person has to run the init or carry the keys. Encrypted with\nthe unseal key; only the vault-bootstrap role and account administrators can read it.");
-        let vault_policy = Local::new(
-            Controller::Vault.policy_local(),
-            vault_policy(&vault_key.key().get().arn())?.to_object(),
-        );
-        let vault_bootstrap_policy = Local::new(
-            Controller::VaultBootstrap.policy_local(),
-            vault_bootstrap_policy(&vault_key.key().get().arn(), &vault_init.get().arn())?
-                .to_object(),
-        );
-        let mut vault_file = File::new();
-        for block in vault_key.to_blocks() {
-            vault_file.push(block);
-        }
-        vault_file.push(vault_init.to_block()).push(
-            Locals {
-                groups: vec![vec![vault_policy.clone(), vault_bootstrap_policy.clone()]],
-            }
-            .to_block(),
-        );
+        )?;
 
         // main.tf
         let service_accounts = Local::new(
@@ -584,52 +488,7 @@ impl WorkloadIdentityModule {
             .push(roles.to_block())
             .push(role_policies.to_block());
 
-        let (key, value) = (name!("name"), name!("role"));
-        let mut outputs = File::new();
-        for output in [
-            Output::new(
-                name!("role_arns"),
-                "IRSA role ARNs keyed by controller: aws-load-balancer-controller, external-dns, vault, vault-bootstrap.",
-                Expr::for_map((&key, &value), roles.all(), |name, role| {
-                    (name, role.attr(&name!("arn")))
-                }),
-            ),
-            Output::new(
-                name!("service_accounts"),
-                "namespace/service-account each role is bound to, keyed by controller.",
-                Expr::for_map(
-                    (&key, &name!("account")),
-                    service_accounts.reference(),
-                    |name, account| {
-                        (
-                            name,
-                            Expr::template([
-                                account.clone().attr(&name!("namespace")),
-                                "/".into(),
-                                account.attr(&name!("service_account")),
-                            ]),
-                        )
-                    },
-                ),
-            ),
-            Output::new(
-                name!("vault_kms_key_id"),
-                "ID of the KMS key for Vault's awskms auto-unseal.",
-                vault_key.key().get().key_id(),
-            ),
-            Output::new(
-                name!("vault_kms_key_arn"),
-                "ARN of the KMS key for Vault's awskms auto-unseal.",
-                vault_key.key().get().arn(),
-            ),
-            Output::new(
-                name!("vault_init_secret_arn"),
-                "ARN of the Secrets Manager secret that holds Vault's init output (recovery keys, root token).",
-                vault_init.get().arn(),
-            ),
-        ] {
-            outputs.push(output.to_block());
-        }
+        let outputs = outputs(roles.all(), service_accounts.reference(), vault_refs);
 
         let mut variables = File::new();
         for variable in [
@@ -664,6 +523,207 @@ impl WorkloadIdentityModule {
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
+}
+
+/// `load-balancer-controller.tf`: the controller's published policy as a local (with the ARN
+/// prefixes it is written against, in `partition`), and that local.
+fn load_balancer_controller_file(partition: &Expr) -> Result<(File, Local)> {
+    let elb_arn_prefix = Local::new(
+        name!("elb_arn_prefix"),
+        Expr::template([
+            "arn:".into(),
+            partition.clone(),
+            ":elasticloadbalancing:*:*".into(),
+        ]),
+    );
+    let ec2_sg_arn = Local::new(
+        name!("ec2_sg_arn"),
+        Expr::template([
+            "arn:".into(),
+            partition.clone(),
+            ":ec2:*:*:security-group/*".into(),
+        ]),
+    );
+    let cluster_tag = Local::new(name!("cluster_tag"), LOAD_BALANCER_CLUSTER_TAG);
+    let lbc_policy = Local::new(
+        Controller::AwsLoadBalancerController.policy_local(),
+        load_balancer_controller_policy(
+            &elb_arn_prefix.reference(),
+            &ec2_sg_arn.reference(),
+            &cluster_tag.reference(),
+        )?
+        .to_object(),
+    );
+    let mut lbc_file = File::new();
+    lbc_file.push(
+        Locals {
+            groups: vec![vec![elb_arn_prefix, ec2_sg_arn, cluster_tag], vec![lbc_policy.clone()]],
+        }
+        .to_block()
+        .why("The AWS Load Balancer Controller's published IAM policy (kubernetes-sigs/aws-load-balancer-controller,\ndocs/install/iam_policy.json, v2.x), expressed in HCL. Mutating calls are limited to resources\ncarrying the controller's elbv2.k8s.aws/cluster tag, which it sets on everything it creates."),
+    );
+    Ok((lbc_file, lbc_policy))
+}
+
+/// `external-dns.tf`: external-dns's policy (records in the zone `hosted_zone_arn` only) as a
+/// local, and that local.
+fn external_dns_file(hosted_zone_arn: Expr) -> Result<(File, Local)> {
+    let external_dns_policy = Local::new(
+        Controller::ExternalDns.policy_local(),
+        PolicyDocument::new([
+            sid("ChangeRecordsInThePlatformZoneOnly")?
+                .action([
+                    "route53:ChangeResourceRecordSets",
+                    "route53:ListResourceRecordSets",
+                    "route53:ListTagsForResource",
+                ])
+                .resource(hosted_zone_arn),
+            sid("DiscoverZones")?
+                .action(["route53:ListHostedZones", "route53:ListTagsForResources"])
+                .resource("*"),
+        ])
+        .to_object(),
+    )
+    .why("DiscoverZones: zone discovery APIs do not support resource-level permissions.");
+    let mut external_dns_file = File::new();
+    external_dns_file.push(
+        Locals {
+            groups: vec![vec![external_dns_policy.clone()]],
+        }
+        .to_block(),
+    );
+    Ok((external_dns_file, external_dns_policy))
+}
+
+/// `vault.tf` and what the roles and outputs take from it.
+struct Vault {
+    file: File,
+    /// The policy of the `vault` role (the unseal key only).
+    policy: Local,
+    /// The policy of the `vault-bootstrap` role (the key and the init secret).
+    bootstrap_policy: Local,
+    refs: VaultRefs,
+}
+
+/// What `outputs.tf` reads of `vault.tf`: the unseal key's ID and ARN, the init secret's ARN.
+struct VaultRefs {
+    key_id: Expr,
+    key_arn: Expr,
+    init_arn: Expr,
+}
+
+/// `vault.tf`: the auto-unseal key in `account`, the secret of the init output, and the two
+/// Vault roles' policies as locals.
+fn vault(inputs: &Inputs, account: Account) -> Result<Vault> {
+    let var_name = inputs.cluster_name.reference();
+    let vault_key = kms::Key::builder(
+        name!("vault"),
+        Expr::template([var_name.clone(), " Vault auto-unseal".into()]),
+        account,
+    )
+    .alias(
+        Expr::template(["alias/".into(), var_name.clone(), VAULT_ALIAS_SUFFIX.into()]),
+        VAULT_ALIAS_SUFFIX,
+    )
+    .tags(inputs.tags.reference())
+    .why("Vault's awskms seal: Vault comes back unsealed after a restart by asking this key.")
+    .build()?;
+    let vault_init = Resource::new(
+        name!("vault_init"),
+        SecretsmanagerSecret {
+            name: Some(Expr::template([var_name.clone(), "/vault/init".into()]).into()),
+            description: Some(
+                "Vault recovery keys and root token, written once by the vault-bootstrap Job."
+                    .into(),
+            ),
+            kms_key_id: Some(vault_key.key().get().arn().into()),
+            recovery_window_in_days: Some(Arg::from(0).why(
+                "Destroy removes it at once, so the next apply of the same environment can recreate the name.",
+            )),
+            tags: Some(Arg::from(inputs.tags.reference())),
+        },
+    )
+    .why("Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and\nthe initial root token), so that no person has to run the init or carry the keys. Encrypted with\nthe unseal key; only the vault-bootstrap role and account administrators can read it.");
+    let vault_policy = Local::new(
+        Controller::Vault.policy_local(),
+        vault_policy(&vault_key.key().get().arn())?.to_object(),
+    );
+    let vault_bootstrap_policy = Local::new(
+        Controller::VaultBootstrap.policy_local(),
+        vault_bootstrap_policy(&vault_key.key().get().arn(), &vault_init.get().arn())?.to_object(),
+    );
+    let mut vault_file = File::new();
+    for block in vault_key.to_blocks() {
+        vault_file.push(block);
+    }
+    vault_file.push(vault_init.to_block()).push(
+        Locals {
+            groups: vec![vec![vault_policy.clone(), vault_bootstrap_policy.clone()]],
+        }
+        .to_block(),
+    );
+    Ok(Vault {
+        file: vault_file,
+        policy: vault_policy,
+        bootstrap_policy: vault_bootstrap_policy,
+        refs: VaultRefs {
+            key_id: vault_key.key().get().key_id(),
+            key_arn: vault_key.key().get().arn(),
+            init_arn: vault_init.get().arn(),
+        },
+    })
+}
+
+/// `outputs.tf`: the role ARNs and service accounts by controller (`roles`, `service_accounts`),
+/// and Vault's key and init secret.
+fn outputs(roles: Expr, service_accounts: Expr, vault: VaultRefs) -> File {
+    let (key, value) = (name!("name"), name!("role"));
+    let mut outputs = File::new();
+    for output in [
+        Output::new(
+            name!("role_arns"),
+            "IRSA role ARNs keyed by controller: aws-load-balancer-controller, external-dns, vault, vault-bootstrap.",
+            Expr::for_map((&key, &value), roles, |name, role| {
+                (name, role.attr(&name!("arn")))
+            }),
+        ),
+        Output::new(
+            name!("service_accounts"),
+            "namespace/service-account each role is bound to, keyed by controller.",
+            Expr::for_map(
+                (&key, &name!("account")),
+                service_accounts,
+                |name, account| {
+                    (
+                        name,
+                        Expr::template([
+                            account.clone().attr(&name!("namespace")),
+                            "/".into(),
+                            account.attr(&name!("service_account")),
+                        ]),
+                    )
+                },
+            ),
+        ),
+        Output::new(
+            name!("vault_kms_key_id"),
+            "ID of the KMS key for Vault's awskms auto-unseal.",
+            vault.key_id,
+        ),
+        Output::new(
+            name!("vault_kms_key_arn"),
+            "ARN of the KMS key for Vault's awskms auto-unseal.",
+            vault.key_arn,
+        ),
+        Output::new(
+            name!("vault_init_secret_arn"),
+            "ARN of the Secrets Manager secret that holds Vault's init output (recovery keys, root token).",
+            vault.init_arn,
+        ),
+    ] {
+        outputs.push(output.to_block());
+    }
+    outputs
 }
 
 mod policies;
