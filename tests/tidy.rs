@@ -422,11 +422,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         "bkt-helm: split with its doctests change",
     ),
     (
-        "crates/bkt-atlas/src/root.rs",
-        Some("AtlasRoot::files"),
-        "not split yet",
-    ),
-    (
         "crates/bkt-eks/src/cluster/resources.rs",
         Some("EksModule::files"),
         "not split yet",
