@@ -421,14 +421,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
         Some("place"),
         "bkt-helm: split with its doctests change",
     ),
-    // The ~560-line builder of an environment root: its module calls read each other's outputs,
-    // so taking it apart means passing those references around (as EksModule::files now does
-    // with a context value); left for a change of its own.
-    (
-        "reference/src/environment/render.rs",
-        Some("EnvironmentRoot::files"),
-        "an environment root's module calls read each other's outputs",
-    ),
 ];
 
 /// A function of a source whose body is longer than [`MAX_FN_LINES`]: its path of names (`impl

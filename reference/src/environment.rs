@@ -217,6 +217,7 @@ impl EnvironmentRoot {
     }
 }
 
+mod atlas_secret;
 mod render;
 mod rules;
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use crate::Result;
 use crate::bootstrap::REGION_PATTERN;
 use crate::cluster_vars::ClusterVars;
-use crate::gitops::apps::{ATLAS_READER, SAMPLE_APP};
 use bkt_core::hcl::{
     Arg, Data, Expr, Field, File, Local, Locals, Module, Output, Provider, Resource, Settings,
     Type, Variable,
@@ -11,15 +10,15 @@ use bkt_core::hcl::{
 };
 use bkt_core::{Tree, name};
 use bkt_eks::aws::SecretsmanagerSecret;
-use bkt_eks::kms::{Account, Key};
 use bkt_eks::{AddonVersions, EcrInputs, EksInputs, IdentityProvider, WorkloadIdentityInputs};
 use bkt_network::{DnsInputs, LoadBalancerIngress, NatGatewayMode, NetworkInputs};
 use bkt_oidc::GithubOidcInputs;
-use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, IamRole, IamRolePolicy, Partition};
-use bkt_oidc::policy::{IrsaTrust, Operator, PolicyDocument, Statement};
+use bkt_oidc::aws::{AwsProvider, CallerIdentity, DefaultTags, Partition};
+use bkt_oidc::policy::{PolicyDocument, Statement};
 use bkt_sso::Kubernetes;
 
 use super::EnvironmentRoot;
+use super::atlas_secret::{Mongodb, mongodb};
 use super::{
     ADMIN_LOAD_BALANCER, APPLY_ROLE_SERVICES, GITHUB_REPOSITORY_PATTERN, PUBLIC_LOAD_BALANCER,
     S3Backend,
@@ -131,6 +130,123 @@ impl EnvironmentRoot {
         reason = "one root, file by file in the order of its folder"
     )]
     pub fn files(&self) -> Result<Vec<(&'static str, File)>> {
+        let base = self.base();
+        let vars = &base.vars;
+        let environment = &base.environment;
+        let sample_app_repository = &base.sample_app_repository;
+        let partition = &base.partition;
+        let caller = &base.caller;
+
+        let (network, dns, ecr) = self.network_dns_ecr(&base)?;
+
+        let eks = self.eks(&base, &network)?;
+
+        let (github_oidc, workload_identity) =
+            self.ci_and_workload_identity(&base, &dns, &ecr, &eks)?;
+
+        let Mongodb {
+            key: mongodb_key,
+            secret: mongodb_secret,
+            reader: mongodb_reader,
+            reader_policy: mongodb_reader_policy,
+        } = mongodb(&base.cluster_name, &base.partition, &base.caller, &eks)?;
+
+        let cluster_vars = ClusterVars {
+            cluster_name: eks.get().cluster_name(),
+            environment: environment.reference(),
+            aws_region: vars.region.reference(),
+            vpc_id: network.get().vpc_id(),
+            vpc_cidr: network.get().vpc_cidr_block(),
+            domain: vars.domain.reference(),
+            hosted_zone_id: dns.get().zone_id(),
+            certificate_arn: dns.get().certificate_arn(),
+            aws_load_balancer_controller_role_arn: workload_identity
+                .get()
+                .role_arns()
+                .index("aws-load-balancer-controller"),
+            external_dns_role_arn: workload_identity.get().role_arns().index("external-dns"),
+            vault_role_arn: workload_identity.get().role_arns().index("vault"),
+            vault_bootstrap_role_arn: workload_identity.get().role_arns().index("vault-bootstrap"),
+            vault_kms_key_id: workload_identity.get().vault_kms_key_id(),
+            vault_init_secret_arn: workload_identity.get().vault_init_secret_arn(),
+            sample_app_mongodb_role_arn: mongodb_reader.get().arn(),
+            sample_app_mongodb_secret_arn: mongodb_secret.get().arn(),
+            sample_app_image_repository: ecr
+                .get()
+                .repository_urls()
+                .index(sample_app_repository.reference()),
+            github_repository: vars.github_repository.reference(),
+            alb_public_security_group_id: network
+                .get()
+                .load_balancer_security_group_ids()
+                .index(PUBLIC_LOAD_BALANCER),
+            alb_admin_security_group_id: network
+                .get()
+                .load_balancer_security_group_ids()
+                .index(ADMIN_LOAD_BALANCER),
+            log_retention_days: Expr::from(self.log_index_retention_days.to_string()),
+        };
+
+        let [versions, providers, variables, locals] = self.settings_files(&base);
+
+        let single = |block| {
+            let mut file = File::new();
+            file.push(block);
+            file
+        };
+        let mut github = File::new();
+        github
+            .push(partition.to_block())
+            .push(github_oidc.to_block());
+
+        let mut mongodb = File::new();
+        mongodb.push(caller.to_block());
+        for block in mongodb_key.to_blocks() {
+            mongodb.push(block);
+        }
+        mongodb
+            .push(mongodb_secret.to_block())
+            .push(mongodb_reader.to_block())
+            .push(mongodb_reader_policy.to_block());
+
+        let outputs = self.outputs(
+            &base,
+            &cluster_vars,
+            (&network, &dns, &eks, &github_oidc),
+            &mongodb_secret,
+        );
+
+        let mut files = vec![
+            ("versions.tf", versions),
+            ("providers.tf", providers),
+            ("variables.tf", variables),
+            ("locals.tf", locals),
+            ("network.tf", single(network.to_block())),
+            ("dns.tf", single(dns.to_block())),
+            ("ecr.tf", single(ecr.to_block())),
+            ("eks.tf", single(eks.to_block())),
+            ("github.tf", github),
+            ("workload-identity.tf", single(workload_identity.to_block())),
+            ("outputs.tf", outputs),
+        ];
+        if self.atlas {
+            files.push(("mongodb.tf", mongodb));
+        }
+        Ok(files)
+    }
+
+    /// The root as a tree of generated files.
+    ///
+    /// # Errors
+    /// A validation error ([`EnvironmentRoot::validate`]) or a tree error.
+    pub fn to_tree(&self, generator: &str) -> Result<Tree> {
+        self.validate()?;
+        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
+    }
+
+    /// The values every file reads: the variables, the environment's locals and the partition
+    /// and caller data sources.
+    fn base(&self) -> Base {
         let vars = inputs(self);
         let environment = Local::new(name!("environment"), self.environment.as_str());
         let cluster_name = Local::new(
@@ -169,7 +285,27 @@ impl EnvironmentRoot {
 
         let partition = Data::new(name!("current"), Partition::default());
         let caller = Data::new(name!("current"), CallerIdentity::default());
+        Base {
+            vars,
+            environment,
+            cluster_name,
+            availability_zones,
+            sample_app_repository,
+            tags,
+            partition,
+            caller,
+        }
+    }
 
+    /// The network, DNS and ECR module calls.
+    fn network_dns_ecr(
+        &self,
+        base: &Base,
+    ) -> Result<(Module<NetworkInputs>, Module<DnsInputs>, Module<EcrInputs>)> {
+        let vars = &base.vars;
+        let cluster_name = &base.cluster_name;
+        let availability_zones = &base.availability_zones;
+        let sample_app_repository = &base.sample_app_repository;
         let network = Module::new(
             name!("network"),
             "../../modules/network",
@@ -218,6 +354,14 @@ impl EnvironmentRoot {
                 ..EcrInputs::default()
             },
         );
+        Ok((network, dns, ecr))
+    }
+
+    /// The eks module call, with the SSO declaration's Kubernetes application as its identity
+    /// provider.
+    fn eks(&self, base: &Base, network: &Module<NetworkInputs>) -> Result<Module<EksInputs>> {
+        let vars = &base.vars;
+        let cluster_name = &base.cluster_name;
         let nodes = vars.nodes.reference();
         let node = |field| nodes.clone().attr(&field);
         // The API server accepts Authentik's ID tokens for the application the declaration
@@ -276,6 +420,21 @@ impl EnvironmentRoot {
                 ..EksInputs::default()
             },
         );
+        Ok(eks)
+    }
+
+    /// The GitHub OIDC roles of CI (plan and apply) and the workload-identity module call.
+    fn ci_and_workload_identity(
+        &self,
+        base: &Base,
+        dns: &Module<DnsInputs>,
+        ecr: &Module<EcrInputs>,
+        eks: &Module<EksInputs>,
+    ) -> Result<(Module<GithubOidcInputs>, Module<WorkloadIdentityInputs>)> {
+        let vars = &base.vars;
+        let environment = &base.environment;
+        let cluster_name = &base.cluster_name;
+        let partition = &base.partition;
         let role_name =
             |suffix: &str| Expr::template(["bkt-".into(), environment.reference(), suffix.into()]);
         let partition_arn = |policy: &str| {
@@ -387,144 +546,17 @@ impl EnvironmentRoot {
                 ..WorkloadIdentityInputs::default()
             },
         );
+        Ok((github_oidc, workload_identity))
+    }
 
-        // The sample app's MongoDB connection (written by the Atlas root, terraform/atlas/<env>),
-        // in an environment that uses Atlas only.
-        let mongodb_key = Key::builder(
-            name!("sample_app_mongodb"),
-            Expr::template([cluster_name.reference(), " sample-app MongoDB connection".into()]),
-            Account {
-                partition: partition.get().partition(),
-                account_id: caller.get().account_id(),
-            },
-        )
-        .alias(
-            Expr::template([
-                "alias/".into(),
-                cluster_name.reference(),
-                "-sample-app-mongodb".into(),
-            ]),
-            "-sample-app-mongodb",
-        )
-        .why("Encrypts the sample app's MongoDB connection string; the Atlas root writes it, the cluster reads it.")
-        .build()?;
-        let mongodb_secret = Resource::new(
-                name!("sample_app_mongodb"),
-                SecretsmanagerSecret {
-                    name: Some(
-                        Expr::template([cluster_name.reference(), "/sample-app/mongodb".into()])
-                            .into(),
-                    ),
-                    description: Some(
-                        "The sample app's MongoDB Atlas connection string (JSON key dsn), written by terraform/atlas/<env>."
-                            .into(),
-                    ),
-                    kms_key_id: Some(mongodb_key.key().get().arn().into()),
-                    recovery_window_in_days: Some(Arg::from(0).why(
-                        "Destroy removes it at once, so the next apply of the same environment can recreate the name.",
-                    )),
-                    tags: None,
-                },
-            );
-
-        // External Secrets reads that one secret, as the service account sample-app/sample-app-atlas
-        // (gitops/apps/<env>/sample-app in an environment that uses Atlas), and nothing else.
-        let mongodb_reader = Resource::new(
-            name!("sample_app_mongodb_reader"),
-            IamRole {
-                name: Some(
-                    Expr::template([cluster_name.reference(), "-sample-app-mongodb".into()]).into(),
-                ),
-                description: Some(
-                    Expr::template([
-                        ["IRSA role of ", SAMPLE_APP, "/", ATLAS_READER, " in "]
-                            .concat()
-                            .into(),
-                        cluster_name.reference(),
-                        ": reads the sample app's MongoDB connection string".into(),
-                    ])
-                    .into(),
-                ),
-                assume_role_policy: Some(
-                    IrsaTrust {
-                        provider_arn: eks.get().oidc_provider_arn(),
-                        issuer: eks.get().oidc_issuer(),
-                        namespace: SAMPLE_APP.into(),
-                        service_account: ATLAS_READER.into(),
-                    }
-                    .document()
-                    .to_json()
-                    .into(),
-                ),
-                ..IamRole::default()
-            },
-        );
-        let mongodb_reader_policy = Resource::new(
-            name!("sample_app_mongodb_reader"),
-            IamRolePolicy {
-                name: Some("read-the-atlas-connection".into()),
-                role: Some(mongodb_reader.get().id().into()),
-                policy: Some(
-                    PolicyDocument::new([
-                        Statement::allow()
-                            .sid("ReadTheAtlasConnectionOnly")?
-                            .action([
-                                "secretsmanager:GetSecretValue",
-                                "secretsmanager:DescribeSecret",
-                            ])
-                            .resource(mongodb_secret.get().arn()),
-                        Statement::allow()
-                            .sid("DecryptItThroughSecretsManagerOnly")?
-                            .action("kms:Decrypt")
-                            .resource(mongodb_key.key().get().arn())
-                            .condition(
-                                Operator::StringLike,
-                                "kms:ViaService",
-                                "secretsmanager.*.amazonaws.com",
-                            )?,
-                    ])
-                    .to_json()
-                    .into(),
-                ),
-            },
-        );
-
-        let cluster_vars = ClusterVars {
-            cluster_name: eks.get().cluster_name(),
-            environment: environment.reference(),
-            aws_region: vars.region.reference(),
-            vpc_id: network.get().vpc_id(),
-            vpc_cidr: network.get().vpc_cidr_block(),
-            domain: vars.domain.reference(),
-            hosted_zone_id: dns.get().zone_id(),
-            certificate_arn: dns.get().certificate_arn(),
-            aws_load_balancer_controller_role_arn: workload_identity
-                .get()
-                .role_arns()
-                .index("aws-load-balancer-controller"),
-            external_dns_role_arn: workload_identity.get().role_arns().index("external-dns"),
-            vault_role_arn: workload_identity.get().role_arns().index("vault"),
-            vault_bootstrap_role_arn: workload_identity.get().role_arns().index("vault-bootstrap"),
-            vault_kms_key_id: workload_identity.get().vault_kms_key_id(),
-            vault_init_secret_arn: workload_identity.get().vault_init_secret_arn(),
-            sample_app_mongodb_role_arn: mongodb_reader.get().arn(),
-            sample_app_mongodb_secret_arn: mongodb_secret.get().arn(),
-            sample_app_image_repository: ecr
-                .get()
-                .repository_urls()
-                .index(sample_app_repository.reference()),
-            github_repository: vars.github_repository.reference(),
-            alb_public_security_group_id: network
-                .get()
-                .load_balancer_security_group_ids()
-                .index(PUBLIC_LOAD_BALANCER),
-            alb_admin_security_group_id: network
-                .get()
-                .load_balancer_security_group_ids()
-                .index(ADMIN_LOAD_BALANCER),
-            log_retention_days: Expr::from(self.log_index_retention_days.to_string()),
-        };
-
+    /// `versions.tf`, `providers.tf`, `variables.tf` and `locals.tf`.
+    fn settings_files(&self, base: &Base) -> [File; 4] {
+        let vars = &base.vars;
+        let environment = &base.environment;
+        let cluster_name = &base.cluster_name;
+        let availability_zones = &base.availability_zones;
+        let sample_app_repository = &base.sample_app_repository;
+        let tags = &base.tags;
         let mut versions = File::new();
         versions.push(
             Settings {
@@ -576,35 +608,32 @@ impl EnvironmentRoot {
         locals.push(
             Locals {
                 groups: vec![
-                    vec![environment, cluster_name],
-                    vec![availability_zones],
+                    vec![environment.clone(), cluster_name.clone()],
+                    vec![availability_zones.clone()],
                     vec![sample_app_repository.clone()],
-                    vec![tags],
+                    vec![tags.clone()],
                 ],
             }
             .to_block(),
         );
+        [versions, providers, variables, locals]
+    }
 
-        let single = |block| {
-            let mut file = File::new();
-            file.push(block);
-            file
-        };
-        let mut github = File::new();
-        github
-            .push(partition.to_block())
-            .push(github_oidc.to_block());
-
-        let mut mongodb = File::new();
-        mongodb.push(caller.to_block());
-        for block in mongodb_key.to_blocks() {
-            mongodb.push(block);
-        }
-        mongodb
-            .push(mongodb_secret.to_block())
-            .push(mongodb_reader.to_block())
-            .push(mongodb_reader_policy.to_block());
-
+    /// `outputs.tf`: the cluster vars, how to reach the cluster, the DNS delegation, the CI roles, the
+    /// NAT addresses and (with Atlas) the MongoDB secret.
+    fn outputs(
+        &self,
+        base: &Base,
+        cluster_vars: &ClusterVars<Expr>,
+        (network, dns, eks, github_oidc): (
+            &Module<NetworkInputs>,
+            &Module<DnsInputs>,
+            &Module<EksInputs>,
+            &Module<GithubOidcInputs>,
+        ),
+        mongodb_secret: &Resource<SecretsmanagerSecret>,
+    ) -> File {
+        let vars = &base.vars;
         let mut outputs = File::new();
         outputs.push(
             Output::new(
@@ -670,32 +699,18 @@ impl EnvironmentRoot {
             .to_block(),
         );
         }
-
-        let mut files = vec![
-            ("versions.tf", versions),
-            ("providers.tf", providers),
-            ("variables.tf", variables),
-            ("locals.tf", locals),
-            ("network.tf", single(network.to_block())),
-            ("dns.tf", single(dns.to_block())),
-            ("ecr.tf", single(ecr.to_block())),
-            ("eks.tf", single(eks.to_block())),
-            ("github.tf", github),
-            ("workload-identity.tf", single(workload_identity.to_block())),
-            ("outputs.tf", outputs),
-        ];
-        if self.atlas {
-            files.push(("mongodb.tf", mongodb));
-        }
-        Ok(files)
+        outputs
     }
+}
 
-    /// The root as a tree of generated files.
-    ///
-    /// # Errors
-    /// A validation error ([`EnvironmentRoot::validate`]) or a tree error.
-    pub fn to_tree(&self, generator: &str) -> Result<Tree> {
-        self.validate()?;
-        Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
-    }
+/// The values every file of the root reads.
+struct Base {
+    vars: Inputs,
+    environment: Local,
+    cluster_name: Local,
+    availability_zones: Local,
+    sample_app_repository: Local,
+    tags: Local,
+    partition: Data<Partition>,
+    caller: Data<CallerIdentity>,
 }
