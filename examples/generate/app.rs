@@ -279,28 +279,7 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
     );
 
     if args.check {
-        if drifts.is_empty() {
-            say!(out, "check: every generated file is up to date");
-            return 0;
-        }
-        for drift in &drifts {
-            said!(out, "{}", unified_diff(drift));
-        }
-        say!(
-            err,
-            "check: {} generated file(s) out of date:",
-            drifts.len()
-        );
-        for drift in &drifts {
-            let what = match drift {
-                Drift::Missing { .. } => "missing",
-                Drift::Changed { .. } => "changed",
-                Drift::Stale { .. } => "stale (no longer generated)",
-            };
-            say!(err, "  {} ({what})", drift.path());
-        }
-        say!(err, "regenerate with: {REGENERATE}");
-        return 1;
+        return report_check(&drifts, out, err);
     }
 
     if let Err(error) = write(&args.out, tag_change.as_ref(), &drifts) {
@@ -322,6 +301,33 @@ pub fn run(args: &cli::Args, out: &mut impl Write, err: &mut impl Write) -> u8 {
     );
     said!(out, "{capacity}");
     0
+}
+
+/// `--check`: 0 when every generated file is up to date; otherwise each drift's diff on `out`,
+/// the list on `err` with how to regenerate, and 1.
+fn report_check(drifts: &[Drift], out: &mut impl Write, err: &mut impl Write) -> u8 {
+    if drifts.is_empty() {
+        say!(out, "check: every generated file is up to date");
+        return 0;
+    }
+    for drift in drifts {
+        said!(out, "{}", unified_diff(drift));
+    }
+    say!(
+        err,
+        "check: {} generated file(s) out of date:",
+        drifts.len()
+    );
+    for drift in drifts {
+        let what = match drift {
+            Drift::Missing { .. } => "missing",
+            Drift::Changed { .. } => "changed",
+            Drift::Stale { .. } => "stale (no longer generated)",
+        };
+        say!(err, "  {} ({what})", drift.path());
+    }
+    say!(err, "regenerate with: {REGENERATE}");
+    1
 }
 
 /// Every environment's capacity, as the render checked it: per node group, the pods' requests

@@ -297,36 +297,7 @@ impl BootstrapRoot {
         reason = "one root, read top to bottom like its main.tf"
     )]
     pub fn files(&self) -> Result<Vec<(&'static str, File)>> {
-        let region = Variable::new(
-            name!("region"),
-            "AWS region of the state bucket (usually the platform's region).",
-            Type::String,
-        )
-        .default(self.region.as_str())
-        .validate(
-            |region| can(regex(REGION_PATTERN, region)),
-            "region must be an AWS region name such as eu-west-1.",
-        );
-        let name_prefix = Variable::new(
-            name!("name_prefix"),
-            "Prefix of the state bucket name; the account ID is appended so the global name is unique.",
-            Type::String,
-        )
-        .default(self.name_prefix.as_str())
-        .validate(
-            |prefix| can(regex(NAME_PREFIX_PATTERN, prefix)),
-            "name_prefix must be 4-38 lowercase letters, digits or hyphens (the bucket name adds -<12-digit account id>).",
-        );
-        let retention = Variable::new(
-            name!("noncurrent_version_retention_days"),
-            "Days old state versions are kept (they are the way back after a bad apply).",
-            Type::Number,
-        )
-        .default(self.noncurrent_version_retention_days)
-        .validate(
-            |days| days.at_least(MIN_RETENTION_DAYS),
-            "noncurrent_version_retention_days must be at least 7, so a bad apply can still be rolled back.",
-        );
+        let [region, name_prefix, retention] = self.variables();
 
         let provider = Provider::new(AwsProvider {
             region: Some(region.reference().into()),
@@ -447,31 +418,7 @@ impl BootstrapRoot {
             .push(policy.to_block())
             .push(lifecycle.to_block());
 
-        let mut outputs = File::new();
-        for output in [
-            Output::new(
-                name!("state_bucket"),
-                "Name of the state bucket: terraform init -backend-config=bucket=<this> of each environment root (make up does), or [terraform] state_bucket in its spec file.",
-                bucket.get().bucket(),
-            ),
-            Output::new(
-                name!("state_bucket_arn"),
-                "ARN of the state bucket.",
-                bucket.get().arn(),
-            ),
-            Output::new(
-                name!("backend_config"),
-                "Backend settings for `terraform init -backend-config=...` of an environment root.",
-                Expr::object([
-                    ("bucket", bucket.get().bucket()),
-                    ("region", region.reference()),
-                    ("use_lockfile", true.into()),
-                    ("encrypt", true.into()),
-                ]),
-            ),
-        ] {
-            outputs.push(output.to_block());
-        }
+        let outputs = outputs(&bucket, region.reference());
 
         let mut variables = File::new();
         for variable in [&region, &name_prefix, &retention] {
@@ -493,6 +440,42 @@ impl BootstrapRoot {
         ])
     }
 
+    /// The root's variables: the region, the bucket's name prefix and how long old state
+    /// versions are kept, defaulting to this root's values.
+    fn variables(&self) -> [Variable; 3] {
+        let region = Variable::new(
+            name!("region"),
+            "AWS region of the state bucket (usually the platform's region).",
+            Type::String,
+        )
+        .default(self.region.as_str())
+        .validate(
+            |region| can(regex(REGION_PATTERN, region)),
+            "region must be an AWS region name such as eu-west-1.",
+        );
+        let name_prefix = Variable::new(
+            name!("name_prefix"),
+            "Prefix of the state bucket name; the account ID is appended so the global name is unique.",
+            Type::String,
+        )
+        .default(self.name_prefix.as_str())
+        .validate(
+            |prefix| can(regex(NAME_PREFIX_PATTERN, prefix)),
+            "name_prefix must be 4-38 lowercase letters, digits or hyphens (the bucket name adds -<12-digit account id>).",
+        );
+        let retention = Variable::new(
+            name!("noncurrent_version_retention_days"),
+            "Days old state versions are kept (they are the way back after a bad apply).",
+            Type::Number,
+        )
+        .default(self.noncurrent_version_retention_days)
+        .validate(
+            |days| days.at_least(MIN_RETENTION_DAYS),
+            "noncurrent_version_retention_days must be at least 7, so a bad apply can still be rolled back.",
+        );
+        [region, name_prefix, retention]
+    }
+
     /// The root as a tree of generated files.
     ///
     /// # Errors
@@ -501,6 +484,37 @@ impl BootstrapRoot {
         self.validate()?;
         Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
+}
+
+/// `outputs.tf`: the state bucket's name and ARN, and the backend settings of an environment
+/// root in `region`.
+fn outputs(bucket: &Resource<S3Bucket>, region: Expr) -> File {
+    let mut outputs = File::new();
+    for output in [
+        Output::new(
+            name!("state_bucket"),
+            "Name of the state bucket: terraform init -backend-config=bucket=<this> of each environment root (make up does), or [terraform] state_bucket in its spec file.",
+            bucket.get().bucket(),
+        ),
+        Output::new(
+            name!("state_bucket_arn"),
+            "ARN of the state bucket.",
+            bucket.get().arn(),
+        ),
+        Output::new(
+            name!("backend_config"),
+            "Backend settings for `terraform init -backend-config=...` of an environment root.",
+            Expr::object([
+                ("bucket", bucket.get().bucket()),
+                ("region", region),
+                ("use_lockfile", true.into()),
+                ("encrypt", true.into()),
+            ]),
+        ),
+    ] {
+        outputs.push(output.to_block());
+    }
+    outputs
 }
 
 #[cfg(test)]

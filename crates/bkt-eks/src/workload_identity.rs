@@ -9,7 +9,7 @@ use bkt_core::hcl::{
 };
 use bkt_core::{Name, Tree, name};
 use bkt_oidc::aws::{CallerIdentity, IamRole, IamRolePolicy, Partition};
-use bkt_oidc::policy::{IrsaTrust, Operator, PolicyDocument, Statement};
+use bkt_oidc::policy::{IrsaTrust, PolicyDocument};
 
 use crate::aws::SecretsmanagerSecret;
 use crate::kms::{self, Account};
@@ -171,6 +171,30 @@ impl WorkloadIdentitySpec {
     /// # Errors
     /// [`Error::Invalid`] naming the first bad field (`workload_identity.cluster_name`,
     /// `.oidc_provider_arn`, `.oidc_issuer`, `.hosted_zone_arn`) with the fix.
+    ///
+    /// ```
+    /// use bkt_eks::WorkloadIdentitySpec;
+    ///
+    /// let provider = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    /// let zone = "arn:aws:route53:::hostedzone/Z0123456789ABC";
+    /// let spec = WorkloadIdentitySpec::new(
+    ///     "shop-dev",
+    ///     provider,
+    ///     "oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    ///     zone,
+    /// )?;
+    /// assert_eq!(spec.vault_key_alias(), "alias/shop-dev-vault-unseal");
+    ///
+    /// let with_scheme = WorkloadIdentitySpec::new(
+    ///     "shop-dev",
+    ///     provider,
+    ///     "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    ///     zone,
+    /// )
+    /// .unwrap_err();
+    /// assert!(with_scheme.to_string().starts_with("workload_identity.oidc_issuer"), "{with_scheme}");
+    /// # Ok::<(), bkt_eks::Error>(())
+    /// ```
     pub fn new(
         cluster_name: impl Into<String>,
         oidc_provider_arn: impl Into<String>,
@@ -271,6 +295,15 @@ bkt_core::terraform_kind! {
 }
 
 /// The workload-identity module.
+///
+/// ```
+/// use bkt_eks::WorkloadIdentityModule;
+///
+/// let files = WorkloadIdentityModule::default().files()?;
+/// let vault = files.iter().find(|(name, _)| *name == "vault.tf").unwrap().1.render();
+/// assert!(vault.contains("resource \"aws_kms_key\""), "{vault}");
+/// # Ok::<(), bkt_eks::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WorkloadIdentityModule {
     /// Minimum Terraform version.
@@ -346,237 +379,6 @@ fn inputs() -> Inputs {
     }
 }
 
-/// `statement` with its `Sid`.
-fn sid(sid: &str) -> Result<Statement> {
-    Ok(Statement::allow().sid(sid)?)
-}
-
-/// The AWS Load Balancer Controller's published IAM policy, statement by statement.
-#[allow(
-    clippy::too_many_lines,
-    reason = "the controller's published policy, transcribed statement by statement"
-)]
-fn load_balancer_controller_policy(
-    elb_arn_prefix: &Expr,
-    ec2_sg_arn: &Expr,
-    cluster_tag: &Expr,
-) -> Result<PolicyDocument> {
-    let request_tag = || Expr::template(["aws:RequestTag/".into(), cluster_tag.clone()]);
-    let resource_tag = || Expr::template(["aws:ResourceTag/".into(), cluster_tag.clone()]);
-    let elb = |suffix: &str| Expr::template([elb_arn_prefix.clone(), suffix.into()]);
-    let load_balancers = || {
-        [
-            elb(":targetgroup/*/*"),
-            elb(":loadbalancer/net/*/*"),
-            elb(":loadbalancer/app/*/*"),
-        ]
-    };
-    Ok(PolicyDocument::new([
-        sid("CreateElbServiceLinkedRole")?
-            .action("iam:CreateServiceLinkedRole")
-            .resource("*")
-            .condition(
-                Operator::StringEquals,
-                "iam:AWSServiceName",
-                "elasticloadbalancing.amazonaws.com",
-            )?,
-        sid("Discover")?
-            .action([
-                "ec2:DescribeAccountAttributes",
-                "ec2:DescribeAddresses",
-                "ec2:DescribeAvailabilityZones",
-                "ec2:DescribeInternetGateways",
-                "ec2:DescribeVpcs",
-                "ec2:DescribeVpcPeeringConnections",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeInstances",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeTags",
-                "ec2:GetCoipPoolUsage",
-                "ec2:DescribeCoipPools",
-                "ec2:GetSecurityGroupsForVpc",
-                "ec2:DescribeIpamPools",
-                "ec2:DescribeRouteTables",
-                "elasticloadbalancing:DescribeLoadBalancers",
-                "elasticloadbalancing:DescribeLoadBalancerAttributes",
-                "elasticloadbalancing:DescribeListeners",
-                "elasticloadbalancing:DescribeListenerCertificates",
-                "elasticloadbalancing:DescribeSSLPolicies",
-                "elasticloadbalancing:DescribeRules",
-                "elasticloadbalancing:DescribeTargetGroups",
-                "elasticloadbalancing:DescribeTargetGroupAttributes",
-                "elasticloadbalancing:DescribeTargetHealth",
-                "elasticloadbalancing:DescribeTags",
-                "elasticloadbalancing:DescribeTrustStores",
-                "elasticloadbalancing:DescribeListenerAttributes",
-                "elasticloadbalancing:DescribeCapacityReservation",
-            ])
-            .resource("*"),
-        sid("UseCertificatesFirewallsAndShield")?
-            .action([
-                "cognito-idp:DescribeUserPoolClient",
-                "acm:ListCertificates",
-                "acm:DescribeCertificate",
-                "iam:ListServerCertificates",
-                "iam:GetServerCertificate",
-                "waf-regional:GetWebACL",
-                "waf-regional:GetWebACLForResource",
-                "waf-regional:AssociateWebACL",
-                "waf-regional:DisassociateWebACL",
-                "wafv2:GetWebACL",
-                "wafv2:GetWebACLForResource",
-                "wafv2:AssociateWebACL",
-                "wafv2:DisassociateWebACL",
-                "shield:GetSubscriptionState",
-                "shield:DescribeProtection",
-                "shield:CreateProtection",
-                "shield:DeleteProtection",
-            ])
-            .resource("*"),
-        sid("ManageSecurityGroupRules")?
-            .action([
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:RevokeSecurityGroupIngress",
-                "ec2:CreateSecurityGroup",
-            ])
-            .resource("*"),
-        sid("TagSecurityGroupsOnCreate")?
-            .action("ec2:CreateTags")
-            .resource(ec2_sg_arn)
-            .condition(
-                Operator::StringEquals,
-                "ec2:CreateAction",
-                "CreateSecurityGroup",
-            )?
-            .condition(Operator::Null, request_tag(), "false")?,
-        sid("RetagOwnSecurityGroups")?
-            .action(["ec2:CreateTags", "ec2:DeleteTags"])
-            .resource(ec2_sg_arn)
-            .condition(Operator::Null, request_tag(), "true")?
-            .condition(Operator::Null, resource_tag(), "false")?,
-        sid("ChangeOwnSecurityGroups")?
-            .action([
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:RevokeSecurityGroupIngress",
-                "ec2:DeleteSecurityGroup",
-            ])
-            .resource("*")
-            .condition(Operator::Null, resource_tag(), "false")?,
-        sid("CreateTaggedLoadBalancers")?
-            .action([
-                "elasticloadbalancing:CreateLoadBalancer",
-                "elasticloadbalancing:CreateTargetGroup",
-            ])
-            .resource("*")
-            .condition(Operator::Null, request_tag(), "false")?,
-        sid("ManageListenersAndRules")?
-            .action([
-                "elasticloadbalancing:CreateListener",
-                "elasticloadbalancing:DeleteListener",
-                "elasticloadbalancing:CreateRule",
-                "elasticloadbalancing:DeleteRule",
-            ])
-            .resource("*"),
-        sid("RetagOwnLoadBalancers")?
-            .action([
-                "elasticloadbalancing:AddTags",
-                "elasticloadbalancing:RemoveTags",
-            ])
-            .resource(load_balancers())
-            .condition(Operator::Null, request_tag(), "true")?
-            .condition(Operator::Null, resource_tag(), "false")?,
-        sid("TagListenersAndRules")?
-            .action([
-                "elasticloadbalancing:AddTags",
-                "elasticloadbalancing:RemoveTags",
-            ])
-            .resource([
-                elb(":listener/net/*/*/*"),
-                elb(":listener/app/*/*/*"),
-                elb(":listener-rule/net/*/*/*"),
-                elb(":listener-rule/app/*/*/*"),
-            ]),
-        sid("ChangeOwnLoadBalancers")?
-            .action([
-                "elasticloadbalancing:ModifyLoadBalancerAttributes",
-                "elasticloadbalancing:SetIpAddressType",
-                "elasticloadbalancing:SetSecurityGroups",
-                "elasticloadbalancing:SetSubnets",
-                "elasticloadbalancing:DeleteLoadBalancer",
-                "elasticloadbalancing:ModifyTargetGroup",
-                "elasticloadbalancing:ModifyTargetGroupAttributes",
-                "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:ModifyListenerAttributes",
-                "elasticloadbalancing:ModifyCapacityReservation",
-                "elasticloadbalancing:ModifyIpPools",
-            ])
-            .resource("*")
-            .condition(Operator::Null, resource_tag(), "false")?,
-        sid("TagLoadBalancersOnCreate")?
-            .action("elasticloadbalancing:AddTags")
-            .resource(load_balancers())
-            .condition(
-                Operator::StringEquals,
-                "elasticloadbalancing:CreateAction",
-                ["CreateTargetGroup", "CreateLoadBalancer"],
-            )?
-            .condition(Operator::Null, request_tag(), "false")?,
-        sid("RegisterTargets")?
-            .action([
-                "elasticloadbalancing:RegisterTargets",
-                "elasticloadbalancing:DeregisterTargets",
-            ])
-            .resource(elb(":targetgroup/*/*")),
-        sid("ConfigureListeners")?
-            .action([
-                "elasticloadbalancing:SetWebAcl",
-                "elasticloadbalancing:ModifyListener",
-                "elasticloadbalancing:AddListenerCertificates",
-                "elasticloadbalancing:RemoveListenerCertificates",
-                "elasticloadbalancing:ModifyRule",
-                "elasticloadbalancing:SetRulePriorities",
-            ])
-            .resource("*"),
-    ]))
-}
-
-/// The Vault server's policy: the unseal key, and nothing else (the init output is the
-/// bootstrap Jobs' business).
-fn vault_policy(key_arn: &Expr) -> Result<PolicyDocument> {
-    Ok(PolicyDocument::new([sid("UseTheUnsealKeyOnly")?
-        .action([
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:DescribeKey",
-            "kms:GenerateDataKey",
-        ])
-        .resource(key_arn.clone())]))
-}
-
-/// The Vault bootstrap Jobs' policy: read and write the init secret, and the unseal key only as
-/// Secrets Manager uses it to encrypt and decrypt that secret (`kms:ViaService`), so the role
-/// cannot unseal-decrypt anything itself.
-fn vault_bootstrap_policy(key_arn: &Expr, secret_arn: &Expr) -> Result<PolicyDocument> {
-    Ok(PolicyDocument::new([
-        sid("KeepTheInitOutput")?
-            .action([
-                "secretsmanager:GetSecretValue",
-                "secretsmanager:PutSecretValue",
-                "secretsmanager:DescribeSecret",
-            ])
-            .resource(secret_arn.clone()),
-        sid("UseTheUnsealKeyThroughSecretsManagerOnly")?
-            .action(["kms:Decrypt", "kms:GenerateDataKey"])
-            .resource(key_arn.clone())
-            .condition(
-                Operator::StringLike,
-                "kms:ViaService",
-                "secretsmanager.*.amazonaws.com",
-            )?,
-    ]))
-}
-
 impl WorkloadIdentityModule {
     /// The module's files, by file name, without headers.
     ///
@@ -593,119 +395,23 @@ impl WorkloadIdentityModule {
         let caller = Data::new(name!("current"), CallerIdentity::default());
         let partition = Data::new(name!("current"), Partition::default());
 
-        // load-balancer-controller.tf
-        let elb_arn_prefix = Local::new(
-            name!("elb_arn_prefix"),
-            Expr::template([
-                "arn:".into(),
-                partition.get().partition(),
-                ":elasticloadbalancing:*:*".into(),
-            ]),
-        );
-        let ec2_sg_arn = Local::new(
-            name!("ec2_sg_arn"),
-            Expr::template([
-                "arn:".into(),
-                partition.get().partition(),
-                ":ec2:*:*:security-group/*".into(),
-            ]),
-        );
-        let cluster_tag = Local::new(name!("cluster_tag"), LOAD_BALANCER_CLUSTER_TAG);
-        let lbc_policy = Local::new(
-            Controller::AwsLoadBalancerController.policy_local(),
-            load_balancer_controller_policy(
-                &elb_arn_prefix.reference(),
-                &ec2_sg_arn.reference(),
-                &cluster_tag.reference(),
-            )?
-            .to_object(),
-        );
-        let mut lbc_file = File::new();
-        lbc_file.push(
-            Locals {
-                groups: vec![vec![elb_arn_prefix, ec2_sg_arn, cluster_tag], vec![lbc_policy.clone()]],
-            }
-            .to_block()
-            .why("The AWS Load Balancer Controller's published IAM policy (kubernetes-sigs/aws-load-balancer-controller,\ndocs/install/iam_policy.json, v2.x), expressed in HCL. Mutating calls are limited to resources\ncarrying the controller's elbv2.k8s.aws/cluster tag, which it sets on everything it creates."),
-        );
-
-        // external-dns.tf
-        let external_dns_policy = Local::new(
-            Controller::ExternalDns.policy_local(),
-            PolicyDocument::new([
-                sid("ChangeRecordsInThePlatformZoneOnly")?
-                    .action([
-                        "route53:ChangeResourceRecordSets",
-                        "route53:ListResourceRecordSets",
-                        "route53:ListTagsForResource",
-                    ])
-                    .resource(inputs.hosted_zone_arn.reference()),
-                sid("DiscoverZones")?
-                    .action(["route53:ListHostedZones", "route53:ListTagsForResources"])
-                    .resource("*"),
-            ])
-            .to_object(),
-        )
-        .why("DiscoverZones: zone discovery APIs do not support resource-level permissions.");
-        let mut external_dns_file = File::new();
-        external_dns_file.push(
-            Locals {
-                groups: vec![vec![external_dns_policy.clone()]],
-            }
-            .to_block(),
-        );
+        let (lbc_file, lbc_policy) = load_balancer_controller_file(&partition.get().partition())?;
+        let (external_dns_file, external_dns_policy) =
+            external_dns_file(inputs.hosted_zone_arn.reference())?;
 
         // vault.tf
-        let vault_key = kms::Key::builder(
-            name!("vault"),
-            Expr::template([var_name.clone(), " Vault auto-unseal".into()]),
+        let Vault {
+            file: vault_file,
+            policy: vault_policy,
+            bootstrap_policy: vault_bootstrap_policy,
+            refs: vault_refs,
+        } = vault(
+            &inputs,
             Account {
                 partition: partition.get().partition(),
                 account_id: caller.get().account_id(),
             },
-        )
-        .alias(
-            Expr::template(["alias/".into(), var_name.clone(), VAULT_ALIAS_SUFFIX.into()]),
-            VAULT_ALIAS_SUFFIX,
-        )
-        .tags(inputs.tags.reference())
-        .why("Vault's awskms seal: Vault comes back unsealed after a restart by asking this key.")
-        .build()?;
-        let vault_init = Resource::new(
-            name!("vault_init"),
-            SecretsmanagerSecret {
-                name: Some(Expr::template([var_name.clone(), "/vault/init".into()]).into()),
-                description: Some(
-                    "Vault recovery keys and root token, written once by the vault-bootstrap Job."
-                        .into(),
-                ),
-                kms_key_id: Some(vault_key.key().get().arn().into()),
-                recovery_window_in_days: Some(Arg::from(0).why(
-                    "Destroy removes it at once, so the next apply of the same environment can recreate the name.",
-                )),
-                tags: Some(var_tags()),
-            },
-        )
-        .why("Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and\nthe initial root token), so that no person has to run the init or carry the keys. Encrypted with\nthe unseal key; only the vault-bootstrap role and account administrators can read it.");
-        let vault_policy = Local::new(
-            Controller::Vault.policy_local(),
-            vault_policy(&vault_key.key().get().arn())?.to_object(),
-        );
-        let vault_bootstrap_policy = Local::new(
-            Controller::VaultBootstrap.policy_local(),
-            vault_bootstrap_policy(&vault_key.key().get().arn(), &vault_init.get().arn())?
-                .to_object(),
-        );
-        let mut vault_file = File::new();
-        for block in vault_key.to_blocks() {
-            vault_file.push(block);
-        }
-        vault_file.push(vault_init.to_block()).push(
-            Locals {
-                groups: vec![vec![vault_policy.clone(), vault_bootstrap_policy.clone()]],
-            }
-            .to_block(),
-        );
+        )?;
 
         // main.tf
         let service_accounts = Local::new(
@@ -782,52 +488,7 @@ impl WorkloadIdentityModule {
             .push(roles.to_block())
             .push(role_policies.to_block());
 
-        let (key, value) = (name!("name"), name!("role"));
-        let mut outputs = File::new();
-        for output in [
-            Output::new(
-                name!("role_arns"),
-                "IRSA role ARNs keyed by controller: aws-load-balancer-controller, external-dns, vault, vault-bootstrap.",
-                Expr::for_map((&key, &value), roles.all(), |name, role| {
-                    (name, role.attr(&name!("arn")))
-                }),
-            ),
-            Output::new(
-                name!("service_accounts"),
-                "namespace/service-account each role is bound to, keyed by controller.",
-                Expr::for_map(
-                    (&key, &name!("account")),
-                    service_accounts.reference(),
-                    |name, account| {
-                        (
-                            name,
-                            Expr::template([
-                                account.clone().attr(&name!("namespace")),
-                                "/".into(),
-                                account.attr(&name!("service_account")),
-                            ]),
-                        )
-                    },
-                ),
-            ),
-            Output::new(
-                name!("vault_kms_key_id"),
-                "ID of the KMS key for Vault's awskms auto-unseal.",
-                vault_key.key().get().key_id(),
-            ),
-            Output::new(
-                name!("vault_kms_key_arn"),
-                "ARN of the KMS key for Vault's awskms auto-unseal.",
-                vault_key.key().get().arn(),
-            ),
-            Output::new(
-                name!("vault_init_secret_arn"),
-                "ARN of the Secrets Manager secret that holds Vault's init output (recovery keys, root token).",
-                vault_init.get().arn(),
-            ),
-        ] {
-            outputs.push(output.to_block());
-        }
+        let outputs = outputs(roles.all(), service_accounts.reference(), vault_refs);
 
         let mut variables = File::new();
         for variable in [
@@ -864,5 +525,209 @@ impl WorkloadIdentityModule {
     }
 }
 
+/// `load-balancer-controller.tf`: the controller's published policy as a local (with the ARN
+/// prefixes it is written against, in `partition`), and that local.
+fn load_balancer_controller_file(partition: &Expr) -> Result<(File, Local)> {
+    let elb_arn_prefix = Local::new(
+        name!("elb_arn_prefix"),
+        Expr::template([
+            "arn:".into(),
+            partition.clone(),
+            ":elasticloadbalancing:*:*".into(),
+        ]),
+    );
+    let ec2_sg_arn = Local::new(
+        name!("ec2_sg_arn"),
+        Expr::template([
+            "arn:".into(),
+            partition.clone(),
+            ":ec2:*:*:security-group/*".into(),
+        ]),
+    );
+    let cluster_tag = Local::new(name!("cluster_tag"), LOAD_BALANCER_CLUSTER_TAG);
+    let lbc_policy = Local::new(
+        Controller::AwsLoadBalancerController.policy_local(),
+        load_balancer_controller_policy(
+            &elb_arn_prefix.reference(),
+            &ec2_sg_arn.reference(),
+            &cluster_tag.reference(),
+        )?
+        .to_object(),
+    );
+    let mut lbc_file = File::new();
+    lbc_file.push(
+        Locals {
+            groups: vec![vec![elb_arn_prefix, ec2_sg_arn, cluster_tag], vec![lbc_policy.clone()]],
+        }
+        .to_block()
+        .why("The AWS Load Balancer Controller's published IAM policy (kubernetes-sigs/aws-load-balancer-controller,\ndocs/install/iam_policy.json, v2.x), expressed in HCL. Mutating calls are limited to resources\ncarrying the controller's elbv2.k8s.aws/cluster tag, which it sets on everything it creates."),
+    );
+    Ok((lbc_file, lbc_policy))
+}
+
+/// `external-dns.tf`: external-dns's policy (records in the zone `hosted_zone_arn` only) as a
+/// local, and that local.
+fn external_dns_file(hosted_zone_arn: Expr) -> Result<(File, Local)> {
+    let external_dns_policy = Local::new(
+        Controller::ExternalDns.policy_local(),
+        PolicyDocument::new([
+            sid("ChangeRecordsInThePlatformZoneOnly")?
+                .action([
+                    "route53:ChangeResourceRecordSets",
+                    "route53:ListResourceRecordSets",
+                    "route53:ListTagsForResource",
+                ])
+                .resource(hosted_zone_arn),
+            sid("DiscoverZones")?
+                .action(["route53:ListHostedZones", "route53:ListTagsForResources"])
+                .resource("*"),
+        ])
+        .to_object(),
+    )
+    .why("DiscoverZones: zone discovery APIs do not support resource-level permissions.");
+    let mut external_dns_file = File::new();
+    external_dns_file.push(
+        Locals {
+            groups: vec![vec![external_dns_policy.clone()]],
+        }
+        .to_block(),
+    );
+    Ok((external_dns_file, external_dns_policy))
+}
+
+/// `vault.tf` and what the roles and outputs take from it.
+struct Vault {
+    file: File,
+    /// The policy of the `vault` role (the unseal key only).
+    policy: Local,
+    /// The policy of the `vault-bootstrap` role (the key and the init secret).
+    bootstrap_policy: Local,
+    refs: VaultRefs,
+}
+
+/// What `outputs.tf` reads of `vault.tf`: the unseal key's ID and ARN, the init secret's ARN.
+struct VaultRefs {
+    key_id: Expr,
+    key_arn: Expr,
+    init_arn: Expr,
+}
+
+/// `vault.tf`: the auto-unseal key in `account`, the secret of the init output, and the two
+/// Vault roles' policies as locals.
+fn vault(inputs: &Inputs, account: Account) -> Result<Vault> {
+    let var_name = inputs.cluster_name.reference();
+    let vault_key = kms::Key::builder(
+        name!("vault"),
+        Expr::template([var_name.clone(), " Vault auto-unseal".into()]),
+        account,
+    )
+    .alias(
+        Expr::template(["alias/".into(), var_name.clone(), VAULT_ALIAS_SUFFIX.into()]),
+        VAULT_ALIAS_SUFFIX,
+    )
+    .tags(inputs.tags.reference())
+    .why("Vault's awskms seal: Vault comes back unsealed after a restart by asking this key.")
+    .build()?;
+    let vault_init = Resource::new(
+        name!("vault_init"),
+        SecretsmanagerSecret {
+            name: Some(Expr::template([var_name.clone(), "/vault/init".into()]).into()),
+            description: Some(
+                "Vault recovery keys and root token, written once by the vault-bootstrap Job."
+                    .into(),
+            ),
+            kms_key_id: Some(vault_key.key().get().arn().into()),
+            recovery_window_in_days: Some(Arg::from(0).why(
+                "Destroy removes it at once, so the next apply of the same environment can recreate the name.",
+            )),
+            tags: Some(Arg::from(inputs.tags.reference())),
+        },
+    )
+    .why("Where the in-cluster bootstrap Job keeps what `vault operator init` returns (recovery keys and\nthe initial root token), so that no person has to run the init or carry the keys. Encrypted with\nthe unseal key; only the vault-bootstrap role and account administrators can read it.");
+    let vault_policy = Local::new(
+        Controller::Vault.policy_local(),
+        vault_policy(&vault_key.key().get().arn())?.to_object(),
+    );
+    let vault_bootstrap_policy = Local::new(
+        Controller::VaultBootstrap.policy_local(),
+        vault_bootstrap_policy(&vault_key.key().get().arn(), &vault_init.get().arn())?.to_object(),
+    );
+    let mut vault_file = File::new();
+    for block in vault_key.to_blocks() {
+        vault_file.push(block);
+    }
+    vault_file.push(vault_init.to_block()).push(
+        Locals {
+            groups: vec![vec![vault_policy.clone(), vault_bootstrap_policy.clone()]],
+        }
+        .to_block(),
+    );
+    Ok(Vault {
+        file: vault_file,
+        policy: vault_policy,
+        bootstrap_policy: vault_bootstrap_policy,
+        refs: VaultRefs {
+            key_id: vault_key.key().get().key_id(),
+            key_arn: vault_key.key().get().arn(),
+            init_arn: vault_init.get().arn(),
+        },
+    })
+}
+
+/// `outputs.tf`: the role ARNs and service accounts by controller (`roles`, `service_accounts`),
+/// and Vault's key and init secret.
+fn outputs(roles: Expr, service_accounts: Expr, vault: VaultRefs) -> File {
+    let (key, value) = (name!("name"), name!("role"));
+    let mut outputs = File::new();
+    for output in [
+        Output::new(
+            name!("role_arns"),
+            "IRSA role ARNs keyed by controller: aws-load-balancer-controller, external-dns, vault, vault-bootstrap.",
+            Expr::for_map((&key, &value), roles, |name, role| {
+                (name, role.attr(&name!("arn")))
+            }),
+        ),
+        Output::new(
+            name!("service_accounts"),
+            "namespace/service-account each role is bound to, keyed by controller.",
+            Expr::for_map(
+                (&key, &name!("account")),
+                service_accounts,
+                |name, account| {
+                    (
+                        name,
+                        Expr::template([
+                            account.clone().attr(&name!("namespace")),
+                            "/".into(),
+                            account.attr(&name!("service_account")),
+                        ]),
+                    )
+                },
+            ),
+        ),
+        Output::new(
+            name!("vault_kms_key_id"),
+            "ID of the KMS key for Vault's awskms auto-unseal.",
+            vault.key_id,
+        ),
+        Output::new(
+            name!("vault_kms_key_arn"),
+            "ARN of the KMS key for Vault's awskms auto-unseal.",
+            vault.key_arn,
+        ),
+        Output::new(
+            name!("vault_init_secret_arn"),
+            "ARN of the Secrets Manager secret that holds Vault's init output (recovery keys, root token).",
+            vault.init_arn,
+        ),
+    ] {
+        outputs.push(output.to_block());
+    }
+    outputs
+}
+
+mod policies;
 #[cfg(test)]
 mod tests;
+
+use policies::{load_balancer_controller_policy, sid, vault_bootstrap_policy, vault_policy};

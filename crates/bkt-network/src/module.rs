@@ -5,7 +5,9 @@ use bkt_core::hcl::func::{
     can, cidrhost, cidrsubnet, contains, distinct, length, merge, regex, split, tonumber, toset,
     try_,
 };
-use bkt_core::hcl::{Arg, Data, Expr, File, Local, Locals, Output, Resource, Type, Variable};
+use bkt_core::hcl::{
+    Arg, Block, Data, Expr, File, Local, Locals, Output, Resource, Type, Variable,
+};
 use bkt_core::{Tree, name};
 
 use crate::Result;
@@ -282,64 +284,17 @@ impl NetworkModule {
         outputs: &mut File,
     ) -> Resource<Vpc> {
         let var_name = inputs.name.reference();
-        let var_zones = inputs.availability_zones.reference();
         let var_cidr = inputs.cidr_block.reference();
-        let var_nat_mode = inputs.nat_gateway_mode.reference();
         let var_tags = inputs.tags.reference();
-        let single_nat = || var_nat_mode.clone().equals(NatGatewayMode::Single.as_str());
-        let first_zone = || var_zones.clone().index(0);
 
-        let zones = Local::new(
-            name!("zones"),
-            Expr::for_map(
-                (&name!("index"), &name!("zone")),
-                var_zones.clone(),
-                |index, zone| (zone, index),
-            ),
-        )
-        .why("Keyed by zone so adding or removing a zone never renumbers the others.");
-        let subnet_cidrs = |local, offset: u32| {
-            Local::new(
-                local,
-                Expr::for_map(
-                    (&name!("zone"), &name!("index")),
-                    zones.reference(),
-                    |zone, index| {
-                        let netnum = if offset == 0 {
-                            index
-                        } else {
-                            index.plus(offset)
-                        };
-                        (zone, cidrsubnet(var_cidr.clone(), SUBNET_NEWBITS, netnum))
-                    },
-                ),
-            )
-        };
-        let private_cidrs = subnet_cidrs(name!("private_cidrs"), 0).why(
-            "Private /4-smaller subnets take the low half of the VPC range (nodes and pods live there);\npublic ones are /4-smaller blocks from the upper half (only load balancers and NAT).",
-        );
-        let public_cidrs = subnet_cidrs(name!("public_cidrs"), PRIVATE_OFFSET);
-        let nat_zones = Local::new(
-            name!("nat_zones"),
-            single_nat().then_else(Expr::list([first_zone()]), var_zones.clone()),
-        );
-        let nat_for_zone = Local::new(
-            name!("nat_for_zone"),
-            Expr::for_map_values(&name!("zone"), var_zones.clone(), |zone| {
-                (zone.clone(), single_nat().then_else(first_zone(), zone))
-            }),
-        )
-        .why("Private route table of each zone -> the NAT gateway it uses.");
-        let cluster_tag = Local::new(
-            name!("cluster_tag"),
-            Expr::object([(
-                Expr::template([
-                    "kubernetes.io/cluster/".into(),
-                    inputs.cluster_name.reference(),
-                ]),
-                Expr::from("shared"),
-            )]),
-        );
+        let [
+            zones,
+            private_cidrs,
+            public_cidrs,
+            nat_zones,
+            nat_for_zone,
+            cluster_tag,
+        ] = locals(inputs);
 
         let region = Data::new(name!("current"), Region::default());
         let vpc = Resource::new(
@@ -429,82 +384,19 @@ impl NetworkModule {
             },
         )
         .for_each(toset(nat_zones.reference()));
-        let public_table = Resource::new(
-            name!("public"),
-            RouteTable {
-                vpc_id: Some(vpc.get().id().into()),
-                tags: Some(tags_with_name(&inputs.tags, prefixed(inputs, "-public")).into()),
+        let routing = routes(
+            inputs,
+            Routing {
+                vpc_id: vpc.get().id(),
+                igw_id: igw.get().id(),
+                public_subnets: public_subnets.all(),
+                private_subnets: private_subnets.all(),
+                zones: zones.reference(),
+                nat_gateway_id: nat_gateways
+                    .at(nat_for_zone.reference().index(Expr::each_key()))
+                    .id(),
+                region_id: region.get().id(),
             },
-        );
-        let public_route = Resource::new(
-            name!("public_internet"),
-            Route {
-                route_table_id: Some(public_table.get().id().into()),
-                destination_cidr_block: Some("0.0.0.0/0".into()),
-                gateway_id: Some(igw.get().id().into()),
-                ..Route::default()
-            },
-        );
-        let each_value_id = || Expr::each_value().attr(&name!("id"));
-        let public_associations = Resource::new(
-            name!("public"),
-            RouteTableAssociation {
-                subnet_id: Some(each_value_id().into()),
-                route_table_id: Some(public_table.get().id().into()),
-            },
-        )
-        .for_each(public_subnets.all());
-        let private_tables = Resource::new(
-            name!("private"),
-            RouteTable {
-                vpc_id: Some(vpc.get().id().into()),
-                tags: Some(nat_name("-private-").into()),
-            },
-        )
-        .for_each(zones.reference());
-        let private_routes = Resource::new(
-            name!("private_nat"),
-            Route {
-                route_table_id: Some(each_value_id().into()),
-                destination_cidr_block: Some("0.0.0.0/0".into()),
-                nat_gateway_id: Some(
-                    nat_gateways
-                        .at(nat_for_zone.reference().index(Expr::each_key()))
-                        .id()
-                        .into(),
-                ),
-                ..Route::default()
-            },
-        )
-        .for_each(private_tables.all());
-        let private_associations = Resource::new(
-            name!("private"),
-            RouteTableAssociation {
-                subnet_id: Some(each_value_id().into()),
-                route_table_id: Some(private_tables.at(Expr::each_key()).id().into()),
-            },
-        )
-        .for_each(private_subnets.all());
-        let s3_endpoint = Resource::new(
-            name!("s3"),
-            VpcEndpoint {
-                vpc_id: Some(vpc.get().id().into()),
-                service_name: Some(
-                    Expr::template(["com.amazonaws.".into(), region.get().id(), ".s3".into()])
-                        .into(),
-                ),
-                vpc_endpoint_type: Some("Gateway".into()),
-                route_table_ids: Some(
-                    Expr::for_list(&name!("table"), private_tables.all(), |table| {
-                        table.attr(&name!("id"))
-                    })
-                    .into(),
-                ),
-                tags: Some(tags_with_name(&inputs.tags, prefixed(inputs, "-s3")).into()),
-            },
-        )
-        .why(
-            "Image pulls from ECR (layers live in S3) skip the NAT gateway and its per-GB charge.",
         );
 
         main.push(
@@ -524,15 +416,11 @@ impl NetworkModule {
             .push(public_subnets.to_block())
             .push(private_subnets.to_block())
             .push(eips.to_block())
-            .push(nat_gateways.to_block())
-            .push(public_table.to_block())
-            .push(public_route.to_block())
-            .push(public_associations.to_block())
-            .push(private_tables.to_block())
-            .push(private_routes.to_block())
-            .push(private_associations.to_block())
-            .push(s3_endpoint.to_block())
-            .push(region.to_block());
+            .push(nat_gateways.to_block());
+        for block in routing {
+            main.push(block);
+        }
+        main.push(region.to_block());
 
         self.flow_logs(
             inputs,
@@ -673,6 +561,179 @@ impl NetworkModule {
             outputs.push(output.to_block());
         }
     }
+}
+
+/// The locals of `main.tf`: the zones keyed by name, each zone's private and public CIDR, the
+/// zones with a NAT gateway and the gateway each zone routes through, and the cluster tag.
+fn locals(inputs: &Inputs) -> [Local; 6] {
+    let var_zones = inputs.availability_zones.reference();
+    let var_cidr = inputs.cidr_block.reference();
+    let var_nat_mode = inputs.nat_gateway_mode.reference();
+    let single_nat = || var_nat_mode.clone().equals(NatGatewayMode::Single.as_str());
+    let first_zone = || var_zones.clone().index(0);
+
+    let zones = Local::new(
+        name!("zones"),
+        Expr::for_map(
+            (&name!("index"), &name!("zone")),
+            var_zones.clone(),
+            |index, zone| (zone, index),
+        ),
+    )
+    .why("Keyed by zone so adding or removing a zone never renumbers the others.");
+    let subnet_cidrs = |local, offset: u32| {
+        Local::new(
+            local,
+            Expr::for_map(
+                (&name!("zone"), &name!("index")),
+                zones.reference(),
+                |zone, index| {
+                    let netnum = if offset == 0 {
+                        index
+                    } else {
+                        index.plus(offset)
+                    };
+                    (zone, cidrsubnet(var_cidr.clone(), SUBNET_NEWBITS, netnum))
+                },
+            ),
+        )
+    };
+    let private_cidrs = subnet_cidrs(name!("private_cidrs"), 0).why(
+        "Private /4-smaller subnets take the low half of the VPC range (nodes and pods live there);\npublic ones are /4-smaller blocks from the upper half (only load balancers and NAT).",
+    );
+    let public_cidrs = subnet_cidrs(name!("public_cidrs"), PRIVATE_OFFSET);
+    let nat_zones = Local::new(
+        name!("nat_zones"),
+        single_nat().then_else(Expr::list([first_zone()]), var_zones.clone()),
+    );
+    let nat_for_zone = Local::new(
+        name!("nat_for_zone"),
+        Expr::for_map_values(&name!("zone"), var_zones.clone(), |zone| {
+            (zone.clone(), single_nat().then_else(first_zone(), zone))
+        }),
+    )
+    .why("Private route table of each zone -> the NAT gateway it uses.");
+    let cluster_tag = Local::new(
+        name!("cluster_tag"),
+        Expr::object([(
+            Expr::template([
+                "kubernetes.io/cluster/".into(),
+                inputs.cluster_name.reference(),
+            ]),
+            Expr::from("shared"),
+        )]),
+    );
+    [
+        zones,
+        private_cidrs,
+        public_cidrs,
+        nat_zones,
+        nat_for_zone,
+        cluster_tag,
+    ]
+}
+
+/// What the route tables and the S3 endpoint attach to, made by [`NetworkModule`]'s `main`.
+struct Routing {
+    vpc_id: Expr,
+    igw_id: Expr,
+    public_subnets: Expr,
+    private_subnets: Expr,
+    zones: Expr,
+    /// The NAT gateway of the zone `each.key` (one per zone, or the single one).
+    nat_gateway_id: Expr,
+    region_id: Expr,
+}
+
+/// The route tables: the public one through the internet gateway, one private table per zone
+/// through its NAT gateway, their subnets' associations, and the S3 gateway endpoint on the
+/// private tables; as blocks in the order of `main.tf`.
+fn routes(inputs: &Inputs, at: Routing) -> Vec<Block> {
+    let var_name = inputs.name.reference();
+    let nat_name = |suffix: &str| {
+        tags_with_name(
+            &inputs.tags,
+            Expr::template([var_name.clone(), suffix.into(), Expr::each_key()]),
+        )
+    };
+    let public_table = Resource::new(
+        name!("public"),
+        RouteTable {
+            vpc_id: Some(at.vpc_id.clone().into()),
+            tags: Some(tags_with_name(&inputs.tags, prefixed(inputs, "-public")).into()),
+        },
+    );
+    let public_route = Resource::new(
+        name!("public_internet"),
+        Route {
+            route_table_id: Some(public_table.get().id().into()),
+            destination_cidr_block: Some("0.0.0.0/0".into()),
+            gateway_id: Some(at.igw_id.into()),
+            ..Route::default()
+        },
+    );
+    let each_value_id = || Expr::each_value().attr(&name!("id"));
+    let public_associations = Resource::new(
+        name!("public"),
+        RouteTableAssociation {
+            subnet_id: Some(each_value_id().into()),
+            route_table_id: Some(public_table.get().id().into()),
+        },
+    )
+    .for_each(at.public_subnets);
+    let private_tables = Resource::new(
+        name!("private"),
+        RouteTable {
+            vpc_id: Some(at.vpc_id.clone().into()),
+            tags: Some(nat_name("-private-").into()),
+        },
+    )
+    .for_each(at.zones);
+    let private_routes = Resource::new(
+        name!("private_nat"),
+        Route {
+            route_table_id: Some(each_value_id().into()),
+            destination_cidr_block: Some("0.0.0.0/0".into()),
+            nat_gateway_id: Some(at.nat_gateway_id.into()),
+            ..Route::default()
+        },
+    )
+    .for_each(private_tables.all());
+    let private_associations = Resource::new(
+        name!("private"),
+        RouteTableAssociation {
+            subnet_id: Some(each_value_id().into()),
+            route_table_id: Some(private_tables.at(Expr::each_key()).id().into()),
+        },
+    )
+    .for_each(at.private_subnets);
+    let s3_endpoint = Resource::new(
+        name!("s3"),
+        VpcEndpoint {
+            vpc_id: Some(at.vpc_id.clone().into()),
+            service_name: Some(
+                Expr::template(["com.amazonaws.".into(), at.region_id, ".s3".into()]).into(),
+            ),
+            vpc_endpoint_type: Some("Gateway".into()),
+            route_table_ids: Some(
+                Expr::for_list(&name!("table"), private_tables.all(), |table| {
+                    table.attr(&name!("id"))
+                })
+                .into(),
+            ),
+            tags: Some(tags_with_name(&inputs.tags, prefixed(inputs, "-s3")).into()),
+        },
+    )
+    .why("Image pulls from ECR (layers live in S3) skip the NAT gateway and its per-GB charge.");
+    vec![
+        public_table.to_block(),
+        public_route.to_block(),
+        public_associations.to_block(),
+        private_tables.to_block(),
+        private_routes.to_block(),
+        private_associations.to_block(),
+        s3_endpoint.to_block(),
+    ]
 }
 
 #[cfg(test)]

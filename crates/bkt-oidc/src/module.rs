@@ -143,7 +143,6 @@ impl GithubOidcModule {
         let var_tags = inputs.tags.reference();
         let create_provider = inputs.create_provider.reference();
         let (name_var, role_var) = (name!("name"), name!("role"));
-        let role_attr = |role: &Expr, field: &bkt_core::Name| role.clone().attr(field);
 
         let issuer_host = Local::new(name!("issuer_host"), ISSUER_HOST);
         let issuer_url = || Expr::template(["https://".into(), issuer_host.reference()]);
@@ -169,70 +168,7 @@ impl GithubOidcModule {
             name!("provider_arn"),
             create_provider.then_else(provider.at(0).arn(), existing.at(0).arn()),
         );
-        let subjects = Local::new(
-            name!("subjects"),
-            Expr::for_map((&name_var, &role_var), var_roles.clone(), |name, role| {
-                let repository = role_attr(&role, &name!("repository"));
-                let branch = role_attr(&role, &name!("branch"));
-                let subject = branch
-                    .clone()
-                    .binary(BinOp::NotEq, Expr::null())
-                    .then_else(
-                        Expr::template([
-                            CLAIM_REPOSITORY.into(),
-                            repository.clone(),
-                            CLAIM_BRANCH.into(),
-                            branch,
-                        ]),
-                        Expr::template([
-                            CLAIM_REPOSITORY.into(),
-                            repository,
-                            CLAIM_ENVIRONMENT.into(),
-                            role_attr(&role, &name!("environment")),
-                        ]),
-                    )
-                    .parenthesized();
-                (name, subject)
-            }),
-        )
-        .why(
-            "The sub claim names one repository and one branch or environment; a StringEquals (never\nStringLike) match keeps pull requests, other branches and other repositories out.",
-        );
-        let workflow_refs = Local::new(
-            name!("workflow_refs"),
-            Expr::for_map((&name_var, &role_var), var_roles.clone(), |name, role| {
-                let workflow = role_attr(&role, &name!("workflow"));
-                let reference = Expr::template([
-                    role_attr(&role, &name!("repository")),
-                    "/".into(),
-                    coalesce([workflow, "*".into()]),
-                    "@*".into(),
-                ]);
-                (name, reference)
-            }),
-        )
-        .why(
-            "job_workflow_ref: the workflow file a role trusts, at any ref (the sub claim pins the branch or\nenvironment); without workflow, any file of the repository.",
-        );
-        let managed_policy_attachments = Local::new(
-            name!("managed_policy_attachments"),
-            merge_all(Expr::for_list_entries(
-                (&name_var, &role_var),
-                var_roles.clone(),
-                |name, role| {
-                    Expr::for_map_values(
-                        &name!("arn"),
-                        role_attr(&role, &name!("managed_policy_arns")),
-                        |arn| {
-                            (
-                                Expr::template([name.clone(), "/".into(), arn.clone()]),
-                                Expr::object([("role", name), ("policy_arn", arn)]),
-                            )
-                        },
-                    )
-                },
-            )),
-        );
+        let [subjects, workflow_refs, managed_policy_attachments] = role_locals(&var_roles);
 
         let issuer_key = |claim: &str| Expr::template([issuer_host.reference(), claim.into()]);
         let trust = PolicyDocument::new([Statement::allow()
@@ -322,6 +258,78 @@ impl GithubOidcModule {
         outputs_of(&inputs.roles, &provider_arn, &subjects, &roles, outputs);
         Ok(())
     }
+}
+
+/// The locals made from each role of `roles`: the `sub` claim it trusts, the workflow file it
+/// trusts, and its managed policy attachments keyed `<role>/<policy ARN>`.
+fn role_locals(var_roles: &Expr) -> [Local; 3] {
+    let (name_var, role_var) = (name!("name"), name!("role"));
+    let role_attr = |role: &Expr, field: &bkt_core::Name| role.clone().attr(field);
+    let subjects = Local::new(
+        name!("subjects"),
+        Expr::for_map((&name_var, &role_var), var_roles.clone(), |name, role| {
+            let repository = role_attr(&role, &name!("repository"));
+            let branch = role_attr(&role, &name!("branch"));
+            let subject = branch
+                .clone()
+                .binary(BinOp::NotEq, Expr::null())
+                .then_else(
+                    Expr::template([
+                        CLAIM_REPOSITORY.into(),
+                        repository.clone(),
+                        CLAIM_BRANCH.into(),
+                        branch,
+                    ]),
+                    Expr::template([
+                        CLAIM_REPOSITORY.into(),
+                        repository,
+                        CLAIM_ENVIRONMENT.into(),
+                        role_attr(&role, &name!("environment")),
+                    ]),
+                )
+                .parenthesized();
+            (name, subject)
+        }),
+    )
+    .why(
+        "The sub claim names one repository and one branch or environment; a StringEquals (never\nStringLike) match keeps pull requests, other branches and other repositories out.",
+    );
+    let workflow_refs = Local::new(
+        name!("workflow_refs"),
+        Expr::for_map((&name_var, &role_var), var_roles.clone(), |name, role| {
+            let workflow = role_attr(&role, &name!("workflow"));
+            let reference = Expr::template([
+                role_attr(&role, &name!("repository")),
+                "/".into(),
+                coalesce([workflow, "*".into()]),
+                "@*".into(),
+            ]);
+            (name, reference)
+        }),
+    )
+    .why(
+        "job_workflow_ref: the workflow file a role trusts, at any ref (the sub claim pins the branch or\nenvironment); without workflow, any file of the repository.",
+    );
+    let managed_policy_attachments = Local::new(
+        name!("managed_policy_attachments"),
+        merge_all(Expr::for_list_entries(
+            (&name_var, &role_var),
+            var_roles.clone(),
+            |name, role| {
+                Expr::for_map_values(
+                    &name!("arn"),
+                    role_attr(&role, &name!("managed_policy_arns")),
+                    |arn| {
+                        (
+                            Expr::template([name.clone(), "/".into(), arn.clone()]),
+                            Expr::object([("role", name), ("policy_arn", arn)]),
+                        )
+                    },
+                )
+            },
+        )),
+    );
+    [subjects, workflow_refs, managed_policy_attachments]
 }
 
 /// `outputs.tf`.

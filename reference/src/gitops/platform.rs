@@ -6,27 +6,24 @@
 //!
 //! The whole folder is one Flux path (the `platform` Kustomization of the cluster entry).
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use bkt_flux::compose::{
-    ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, EGRESS_HTTPS, GENERATED_PASSWORD, NAMESPACE_BASELINE,
-    SecretCopy, alphanumeric, app, egress_rule, folder_kustomization, generated_once, host,
-    ingress, ingress_rule, labels, named, namespace, namespace_file, network_policy,
+    ALB_HEALTHCHECK_PATH, GENERATED_PASSWORD, alphanumeric, app, egress_rule, folder_kustomization,
+    generated_once, host, ingress_rule, labels, named, namespace, namespace_file, network_policy,
     network_policy_egress_only, pods, release, repository, template,
 };
 use bkt_flux::kinds::LocalObjectReference;
 use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
-use bkt_flux::kinds::external_secrets::{ExternalSecret, Password, PasswordSpec};
+use bkt_flux::kinds::external_secrets::{ExternalSecret, Password};
 use bkt_flux::kinds::mariadb::{
     DatabaseSpec, GrantSpec, MariaDb, MariaDbDatabase, MariaDbGrant, MariaDbSpec, MariaDbUser,
     SecretKeyRef, UserSpec,
 };
 use bkt_flux::kustomize::Kustomization;
 
-use super::configs::{ADMIN_ALB, Alb, PUBLIC_ALB};
+use super::configs::{ADMIN_ALB, PUBLIC_ALB};
 use bkt_flux::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
 use bkt_helm::charts;
 use bkt_helm::common::{burstable, restricted_container, restricted_pod};
@@ -361,96 +358,6 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
     ])
 }
 
-fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
-    const FOLDER_OF: &str = "platform/headlamp";
-    let chart = &charts::headlamp::CHART;
-    let ingress_file = alb_ingress(
-        &ADMIN_ALB,
-        "headlamp",
-        &host("headlamp", domain),
-        ("headlamp", 80),
-        &[],
-        None,
-    )?;
-    let client = sso::consumer::<bkt_sso::Kubernetes>(
-        sso,
-        domain,
-        (FOLDER_OF, "HelmRelease/headlamp/headlamp"),
-        sso::KUBERNETES,
-        &ingress_file,
-    )?;
-    let policy = NetworkPolicy {
-        metadata: named("allow-alb"),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(app("headlamp")),
-            policy_types: Some(vec!["Ingress".to_owned()]),
-            ingress: Some(vec![ingress_rule(vec![], &[4466])]),
-            egress: None,
-        }),
-    };
-    Ok(vec![
-        ("namespace.yaml", namespace_file("headlamp", None)?),
-        ("repository.yaml", repository(chart)?),
-        (
-            "release.yaml",
-            release(
-                chart,
-                Duration::minutes(5),
-                &crate::values::headlamp::values().with_sso(domain, &client),
-                charts::headlamp::WHY,
-                None,
-            )?,
-        ),
-        (
-            "sso-client.yaml",
-            secret_path(&client)?.consumer_file_with(headlamp_oidc_secret(domain, &client))?,
-        ),
-        ("ingress.yaml", ingress_file),
-        (
-            "networkpolicy.yaml",
-            ManifestFile::single(Manifest::new(&policy)?),
-        ),
-        (
-            "kustomization.yaml",
-            folder_kustomization(
-                "headlamp",
-                &[
-                    "namespace.yaml",
-                    "repository.yaml",
-                    "sso-client.yaml",
-                    "release.yaml",
-                    "ingress.yaml",
-                    "networkpolicy.yaml",
-                ],
-                true,
-                None,
-            )?,
-        ),
-    ])
-}
-
-/// The keys of Headlamp's copy of its client secret: the chart reads all its OIDC settings from
-/// that one Secret, so the copy is templated with the settings next to the secret.
-fn headlamp_oidc_secret(
-    domain: &str,
-    client: &bkt_sso::Client<'_, bkt_sso::Kubernetes>,
-) -> BTreeMap<String, String> {
-    let secret = client.secret();
-    let mut value = String::from("{{ index . \"");
-    value.push_str(secret.key);
-    value.push_str("\" }}");
-    let mut data: BTreeMap<String, String> = charts::headlamp::oidc_environment(domain, client)
-        .into_iter()
-        .map(|(key, setting)| (key.to_owned(), setting))
-        .collect();
-    data.insert(
-        charts::headlamp::CLIENT_SECRET_VARIABLE.to_owned(),
-        value.clone(),
-    );
-    data.insert(secret.key.to_owned(), value);
-    data
-}
-
 fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
     let chart = &charts::fluent_bit::CHART;
     let credentials = opensearch_credentials();
@@ -598,111 +505,6 @@ fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
     ])
 }
 
-fn opensearch(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
-    const FOLDER_OF: &str = "platform/opensearch";
-    let chart = &charts::opensearch::CHART;
-    let ingress_file = alb_ingress(
-        &ADMIN_ALB,
-        "opensearch-dashboards",
-        &host("logs", domain),
-        ("opensearch-dashboards", 5601),
-        &[
-            (ALB_HEALTHCHECK_PATH, "/api/status"),
-            (ALB_SUCCESS_CODES, "200,401"),
-        ],
-        Some(
-            "alb.ingress.kubernetes.io/success-codes: Dashboards answers 401 until the user logs in.",
-        ),
-    )?;
-    let client = sso::consumer::<bkt_sso::OpenSearch>(
-        sso,
-        domain,
-        (FOLDER_OF, "HelmRelease/opensearch/opensearch-dashboards"),
-        sso::OPENSEARCH,
-        &ingress_file,
-    )?;
-    let dashboards_chart = &charts::opensearch_dashboards::CHART;
-    let opensearch_values = crate::values::opensearch::values()
-        .with_sso(domain, &client)
-        .map_err(|source| bkt_flux::Error::Helm {
-            object: "HelmRelease/opensearch/opensearch".to_owned(),
-            source,
-        })?;
-    // The Dashboards read the client secret from their environment, not from a cluster var.
-    let secret_reference =
-        bkt_flux::escaped_reference(charts::opensearch_dashboards::CLIENT_SECRET_VARIABLE);
-    let dashboards_values =
-        crate::values::opensearch_dashboards::values().with_sso(domain, &client, &secret_reference);
-    let credentials = opensearch_admin()?;
-    let policies = opensearch_policies()?;
-    Ok(vec![
-        ("namespace.yaml", namespace_file("opensearch", None)?),
-        ("repository.yaml", repository(chart)?),
-        ("admin-credentials.yaml", credentials),
-        (
-            "fluent-bit-credentials.yaml",
-            logs::fluent_bit_credentials()?,
-        ),
-        (
-            "opensearch.yaml",
-            release(
-                chart,
-                Duration::minutes(15),
-                &opensearch_values,
-                charts::opensearch::WHY,
-                None,
-            )?,
-        ),
-        (
-            "dashboards.yaml",
-            release(
-                dashboards_chart,
-                Duration::minutes(10),
-                &dashboards_values,
-                charts::opensearch_dashboards::WHY,
-                Some(chart.name),
-            )?,
-        ),
-        ("sso-client.yaml", secret_path(&client)?.consumer_file()?),
-        (
-            "setup-job.yaml",
-            ManifestFile::single(Manifest::new(&logs::job())?.why(logs::JOB_WHY)),
-        ),
-        ("ingress.yaml", ingress_file),
-        ("networkpolicy.yaml", policies),
-        ("kustomization.yaml", opensearch_kustomization()?),
-    ])
-}
-
-/// The OpenSearch folder's `kustomization.yaml`: its files, the shared components, and the
-/// `ConfigMap` generated from the setup Job's script.
-fn opensearch_kustomization() -> Result<ManifestFile> {
-    let listing = Kustomization {
-        namespace: Some("opensearch".to_owned()),
-        components: vec![NAMESPACE_BASELINE.to_owned(), EGRESS_HTTPS.to_owned()],
-        config_map_generator: vec![logs::config_map_generator()],
-        ..Kustomization::of([
-            "namespace.yaml",
-            "repository.yaml",
-            "admin-credentials.yaml",
-            "fluent-bit-credentials.yaml",
-            "sso-client.yaml",
-            "opensearch.yaml",
-            "dashboards.yaml",
-            "setup-job.yaml",
-            "ingress.yaml",
-            "networkpolicy.yaml",
-        ])
-    };
-    Ok(ManifestFile::single(Manifest::new(&listing)?.why(
-        "allow-https-egress (egress-https): Dashboards and the security plugin fetch the SSO\n\
-         provider's discovery document and signing keys from https://auth.<domain> (the public ALB).\n\
-         configMapGenerator opensearch-setup: the setup Job's script (setup.sh); the generated name carries\n\
-         a hash of it and so does the Job's name, so editing the script runs a new Job. Its annotation\n\
-         kustomize.toolkit.fluxcd.io/substitute: disabled, because shell variables are not cluster vars.",
-    )))
-}
-
 /// The Secret holding the first admin's (`akadmin`) password and e-mail, which Authentik reads
 /// as `AUTHENTIK_BOOTSTRAP_PASSWORD` and `AUTHENTIK_BOOTSTRAP_EMAIL`.
 pub const AUTHENTIK_BOOTSTRAP_SECRET: &str = "authentik-bootstrap";
@@ -844,120 +646,6 @@ fn grafana_logs() -> Result<(ManifestFile, ManifestFile)> {
     Ok((logs_credentials, datasource))
 }
 
-/// How grafana reads its own OpenSearch credentials.
-fn grafana_logs_credentials() -> SecretCopy<'static> {
-    SecretCopy {
-        reader: "opensearch-credentials-reader",
-        store: "opensearch",
-        remote_namespace: "opensearch",
-        secret: logs::GRAFANA_SECRET,
-        target: logs::GRAFANA_SECRET,
-    }
-}
-
-/// How logging reads Fluent Bit's OpenSearch credentials.
-fn opensearch_credentials() -> SecretCopy<'static> {
-    SecretCopy {
-        reader: "opensearch-credentials-reader",
-        store: "opensearch",
-        remote_namespace: "opensearch",
-        secret: logs::FLUENT_BIT_SECRET,
-        target: "opensearch-credentials",
-    }
-}
-
-/// OpenSearch's admin credentials, generated once, and the Role that lets logging read Fluent
-/// Bit's own credentials.
-fn opensearch_admin() -> Result<ManifestFile> {
-    let admin = "opensearch-admin";
-    let (role, binding) = opensearch_credentials().reader_role("logging");
-    let (grafana_role, grafana_binding) = grafana_logs_credentials().reader_role("grafana");
-    Ok(ManifestFile::new([
-        Manifest::new(&Password::new(
-            admin,
-            PasswordSpec {
-                symbols: Some(4),
-                symbol_characters: Some("-_.+".to_owned()),
-                ..alphanumeric(32, 6)
-            },
-        ))?
-        .why(
-            "The admin password is generated in the cluster once. OpenSearch requires at least one digit,\n\
-             upper and lower case letters and a symbol. Dashboards and the setup Job use it; Fluent Bit\n\
-             writes as its own user (fluent-bit-credentials.yaml), read through the Role below.",
-        ),
-        Manifest::new(&ExternalSecret::new(
-            admin,
-            generated_once(
-                admin,
-                template([("username", "admin"), ("password", GENERATED_PASSWORD)]),
-                admin,
-            ),
-        ))?,
-        Manifest::new(&role)?,
-        Manifest::new(&binding)?,
-        Manifest::new(&grafana_role)?,
-        Manifest::new(&grafana_binding)?,
-    ]))
-}
-
-/// OpenSearch takes clients' queries and its peers' transport; Dashboards takes the ALB.
-fn opensearch_policies() -> Result<ManifestFile> {
-    let opensearch = app("opensearch");
-    let dashboards = app("opensearch-dashboards");
-    Ok(ManifestFile::new([
-        Manifest::new(&network_policy(
-            "allow-opensearch-clients",
-            opensearch.clone(),
-            vec![
-                ingress_rule(
-                    vec![
-                        namespace("logging"),
-                        namespace("grafana"),
-                        pods(dashboards.clone()),
-                        pods(app(logs::NAME)),
-                    ],
-                    &[9200],
-                ),
-                ingress_rule(vec![pods(opensearch.clone())], &[9300]),
-            ],
-            Some(vec![egress_rule(vec![pods(opensearch.clone())], &[9300])]),
-        ))?
-        .why(
-            "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and Grafana's logs\n\
-             datasource, and the setup Job's calls; the ALB reaches Dashboards only.",
-        ),
-        Manifest::new(&network_policy(
-            "allow-dashboards",
-            dashboards,
-            vec![ingress_rule(vec![], &[5601])],
-            Some(vec![egress_rule(vec![pods(opensearch)], &[9200])]),
-        ))?,
-        Manifest::new(&logs::network_policy())?.why(
-            "The setup Job takes no traffic and calls only OpenSearch and its Dashboards.",
-        ),
-    ]))
-}
-
-/// An Ingress on `alb`: [`ingress`] with the ALB's class and the annotations every Ingress of
-/// that class shares (its frontend security group).
-fn alb_ingress(
-    alb: &Alb,
-    name: &str,
-    host: &str,
-    backend: (&str, i32),
-    annotations: &[(&str, &str)],
-    why: Option<&str>,
-) -> Result<ManifestFile> {
-    let shared = alb.annotations();
-    let all: Vec<(&str, &str)> = annotations
-        .iter()
-        .copied()
-        .chain(shared.iter().map(|(key, value)| (*key, value.as_str())))
-        .collect();
-    ingress(name, alb.class, host, backend, &all, why)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -978,3 +666,13 @@ mod tests {
         );
     }
 }
+
+mod credentials;
+mod headlamp;
+mod ingress;
+mod opensearch;
+
+use credentials::{grafana_logs_credentials, opensearch_credentials};
+use headlamp::headlamp;
+use ingress::alb_ingress;
+use opensearch::opensearch;

@@ -24,18 +24,15 @@ use std::collections::BTreeMap;
 use bkt_sso::{SecretRef, Sso};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Container, EnvVar, ResourceRequirements, SecretVolumeSource, ServiceAccount, Volume,
-    VolumeMount,
+    Container, SecretVolumeSource, ServiceAccount, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use sha2::{Digest, Sha256};
 
-use super::job::{ScriptedPod, empty_dir_volume, restricted_container, scripts_volume};
+use super::job::ScriptedPod;
 use super::sso::{self, SecretPath, secret_path};
 use bkt_flux::kinds::external_secrets::{
     ClusterSecretStore, PushSecret, PushSecretData, PushSecretMatch, PushSecretRemoteRef,
@@ -61,63 +58,6 @@ const IRSA_ROLE_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
 /// The in-cluster address of Vault's active node.
 const VAULT_ACTIVE_ADDR: &str = "http://vault-active.vault.svc:8200";
-
-/// The hand-written files the bootstrap's `configMapGenerator` reads, in its order, as
-/// `(path relative to the folder, content)`: the scripts the Job runs (`connect.sh` is sourced by
-/// `configure.sh`) and the Vault policies `configure.sh` writes, one per Kubernetes role.
-pub const BOOTSTRAP_FILES: [(&str, &str); 6] = [
-    (
-        "init.sh",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/init.sh"),
-    ),
-    (
-        "store.sh",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/store.sh"),
-    ),
-    (
-        "connect.sh",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/connect.sh"),
-    ),
-    (
-        "configure.sh",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/configure.sh"),
-    ),
-    (
-        "external-secrets.hcl",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/external-secrets.hcl"),
-    ),
-    (
-        "sample-app.hcl",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/sample-app.hcl"),
-    ),
-];
-
-/// The files the OIDC Job's `configMapGenerator` reads, as [`BOOTSTRAP_FILES`]: `oidc.sh`, the
-/// bootstrap's `store.sh` (which reads the root token back) and `connect.sh`, read from the
-/// bootstrap's folder (kustomize keys each by its file name), and the policies of the SSO
-/// groups, one per [`bkt_sso::VaultRole`].
-pub const OIDC_FILES: [(&str, &str); 5] = [
-    (
-        "oidc.sh",
-        include_str!("../../../gitops/infrastructure/vault-oidc/oidc.sh"),
-    ),
-    (
-        "../vault-bootstrap/store.sh",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/store.sh"),
-    ),
-    (
-        "../vault-bootstrap/connect.sh",
-        include_str!("../../../gitops/infrastructure/vault-bootstrap/connect.sh"),
-    ),
-    (
-        "sso-admin.hcl",
-        include_str!("../../../gitops/infrastructure/vault-oidc/sso-admin.hcl"),
-    ),
-    (
-        "sso-read.hcl",
-        include_str!("../../../gitops/infrastructure/vault-oidc/sso-read.hcl"),
-    ),
-];
 
 /// Where the `oidc` container finds the `vault` application's client secret.
 const SSO_MOUNT: &str = "/sso";
@@ -218,73 +158,6 @@ impl VaultOidc {
 /// The AWS CLI image the `store` container runs (an exact version: the conformance suite
 /// checks it).
 pub const AWS_CLI_IMAGE: &str = "public.ecr.aws/aws-cli/aws-cli:2.36.7";
-
-/// The ten-character suffix kustomize appends to the name of a generated `ConfigMap` with
-/// `data`: the first ten hex digits of the SHA-256 of Go's JSON encoding of
-/// `{"data": …, "kind": "ConfigMap", "name": ""}` (keys sorted, HTML characters escaped), with
-/// `0 1 3 a e` replaced by `g h k m t` (kustomize's `api/hasher`, v0.21). The name is empty:
-/// kustomize looks it up as the single field `metadata/name`, which never exists, so the hash
-/// depends on the data alone.
-#[must_use]
-pub fn config_map_hash<'a>(data: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let data: BTreeMap<&str, &str> = data.into_iter().collect();
-    let mut json = String::from("{\"data\":{");
-    for (index, (key, value)) in data.iter().enumerate() {
-        if index > 0 {
-            json.push(',');
-        }
-        push_go_json_string(&mut json, key);
-        json.push(':');
-        push_go_json_string(&mut json, value);
-    }
-    json.push_str("},\"kind\":\"ConfigMap\",\"name\":\"\"}");
-    let digest = Sha256::digest(json.as_bytes());
-    let mut hash = String::new();
-    for byte in digest.iter().take(5) {
-        for nibble in [byte >> 4, byte & 0x0f] {
-            hash.push(match nibble {
-                0 => 'g',
-                1 => 'h',
-                3 => 'k',
-                10 => 'm',
-                14 => 't',
-                other => char::from_digit(u32::from(other), 16).unwrap_or('?'),
-            });
-        }
-    }
-    hash
-}
-
-/// Appends `text` as a JSON string the way Go's `encoding/json` writes it (`json.Marshal`:
-/// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u…`, other control characters as `\n`, `\r`,
-/// `\t`, `\b`, `\f` or `\u00XX`).
-fn push_go_json_string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if u32::from(c) < 0x20 || matches!(c, '<' | '>' | '&') => {
-                let code = u32::from(c);
-                out.push_str("\\u00");
-                for shift in [4, 0] {
-                    let digit = usize::try_from((code >> shift) & 0x0f).unwrap_or(0);
-                    out.push(char::from(HEX.get(digit).copied().unwrap_or(b'0')));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
 
 /// `infrastructure/vault-bootstrap/`: initialises Vault with no manual step and configures its
 /// core.
@@ -720,155 +593,6 @@ impl JobFolder {
     }
 }
 
-/// Why the bootstrap folder is its own Flux Kustomization, and why its `ConfigMap` is generated.
-const BOOTSTRAP_KUSTOMIZATION_WHY: &str = "\
-Initialises and configures Vault's core with no manual step (docs/gitops.md, section Vault
-bootstrap). Its own Flux Kustomization: after infrastructure-configs (Vault's volumes need the
-default StorageClass) and nothing else, before infrastructure-vault-secrets (which logs in with
-the roles made here) and infrastructure-vault-oidc (people's sign-in, which also waits for the
-platform).
-
-configMapGenerator vault-bootstrap: the generated name carries a hash of these files; the Job's
-name carries the same hash (tests/conformance/gitops checks it), so editing a script or policy
-runs a new Job. Its annotation kustomize.toolkit.fluxcd.io/substitute: disabled, because shell
-variables in the scripts are not cluster vars.";
-
-/// Why the bootstrap Job looks the way it does.
-const BOOTSTRAP_JOB_WHY: &str = "\
-Initialises Vault on the first run and (re)applies its configuration on every new revision of
-the scripts: the name ends in the hash of the generated ConfigMap, so a script change makes a
-new Job (and prune removes the old one). ttlSecondsAfterFinished stays unset: the finished Job
-must remain for Flux's health check (wait: true) to see it Complete.
-
-- kustomize.toolkit.fluxcd.io/force: enabled, because a Job's pod template is immutable: a new
-  Vault image recreates the Job instead of failing.
-- activeDeadlineSeconds: init waits up to 10 min for vault-0, configure up to 5 min for the
-  active node.
-- serviceAccountName vault-bootstrap (serviceaccount.yaml, in this folder): it carries the
-  bootstrap IRSA role (cluster var VAULT_BOOTSTRAP_ROLE_ARN), the only role that may read and
-  write the init secret, and use the KMS key only as Secrets Manager encrypts that secret with it.
-  Not the chart's vault: that role may use the unseal key and nothing else, and the chart creates
-  it only once the release installs.
-- automountServiceAccountToken: false, because only the IRSA web-identity token is needed,
-  which EKS mounts separately.
-- restartPolicy: OnFailure restarts a failed container inside the same pod, so the recovery
-  keys in the memory volume survive until store.sh has saved them.
-- Containers init and configure run the same image the vault HelmRelease runs
-  (tests/conformance/gitops checks it). init's VAULT_ADDR is the headless service, which
-  resolves vault-0 before it is ready (publishNotReadyAddresses).
-- Volume bootstrap is a memory emptyDir: recovery keys and the root token never touch a disk in
-  the cluster.";
-
-/// Why the Jobs' service account is declared here.
-const BOOTSTRAP_SERVICE_ACCOUNT_WHY: &str = "\
-The identity of both Vault Jobs (this folder's and infrastructure/vault-oidc's): the bootstrap
-IRSA role (cluster var VAULT_BOOTSTRAP_ROLE_ARN, Terraform's workload-identity role
-vault-bootstrap, trusted by vault/vault-bootstrap only) may read and write Vault's init secret in
-Secrets Manager and use the unseal key only through Secrets Manager. Declared by this folder, so
-it exists before the Jobs' pods are created and never depends on the Vault chart.
-automountServiceAccountToken: false, because only the IRSA web-identity token is needed.";
-
-/// Why the bootstrap's `NetworkPolicy` admits what it admits.
-const BOOTSTRAP_NETWORK_POLICY_WHY: &str = "\
-The bootstrap Job talks to the Vault API and to AWS (STS for its IRSA role, Secrets Manager);
-namespace vault denies everything else (namespace-baseline). AWS API endpoints have no fixed
-addresses to select, so for them the port (443) is the limit.";
-
-/// Why the OIDC folder is its own Flux Kustomization.
-const OIDC_KUSTOMIZATION_WHY: &str = "\
-Configures Vault's OIDC sign-in for people through Authentik (docs/gitops.md, section Vault
-bootstrap). Its own Flux Kustomization, after the platform (Authentik serves the discovery
-document, and namespace authentik generates the client secret that sso-client.yaml copies here
-as sso-vault) and infrastructure-vault-bootstrap (Vault initialised, its root token in Secrets
-Manager), so that Vault's core never waits for the platform. Nothing depends on it.
-
-configMapGenerator vault-oidc: oidc.sh and the SSO groups' policies from here, store.sh and
-connect.sh from infrastructure/vault-bootstrap (one copy of each script); the Job's name carries
-the generated name's hash, so editing any of them runs a new Job. Substitution is disabled for
-the same reason as there.";
-
-/// Why the OIDC Job looks the way it does.
-const OIDC_JOB_WHY: &str = "\
-(Re)applies Vault's OIDC configuration on every new revision of its scripts or policies (the
-name ends in the hash of the generated ConfigMap, as the bootstrap Job's does).
-
-- store runs the bootstrap's store.sh: Vault is initialised, so it reads the root token from
-  Secrets Manager into the memory volume bootstrap, as service account vault-bootstrap (the
-  bootstrap IRSA role, declared in infrastructure/vault-bootstrap, which this Kustomization
-  depends on), like the bootstrap Job's later runs.
-- oidc runs the Vault image of the vault HelmRelease and mounts the client secret sso-vault:
-  not optional, so the pod waits until the copy exists.
-- activeDeadlineSeconds: oidc waits up to 5 min for the active node and up to 5 min for
-  Authentik's discovery document, with restarts in the same pod (restartPolicy: OnFailure).
-- force, ttlSecondsAfterFinished, automountServiceAccountToken and the security context: as for
-  the bootstrap Job.";
-
-/// Why the OIDC Job's `NetworkPolicy` admits what it admits.
-const OIDC_NETWORK_POLICY_WHY: &str = "\
-The OIDC Job talks to the Vault API and to AWS (STS for its IRSA role, Secrets Manager for the
-root token); Authentik's discovery document is fetched by Vault, not by the Job. AWS API
-endpoints have no fixed addresses to select, so for them the port (443) is the limit.";
-
-/// One container of a Vault Job: its command, environment, resources, the restricted security
-/// context, and the three volumes mounted.
-fn container<const N: usize>(
-    name: &str,
-    image: &str,
-    command: [&str; N],
-    env: &[(&str, &str)],
-    memory_limit: &str,
-) -> Container {
-    let quantity = |text: &str| Quantity(text.to_owned());
-    let mount = |name: &str, path: &str, read_only: bool| VolumeMount {
-        name: name.into(),
-        mount_path: path.into(),
-        read_only: read_only.then_some(true),
-        ..VolumeMount::default()
-    };
-    Container {
-        name: name.into(),
-        image: Some(image.into()),
-        command: Some(command.iter().map(|part| (*part).to_owned()).collect()),
-        env: Some(
-            env.iter()
-                .map(|(name, value)| EnvVar {
-                    name: (*name).to_owned(),
-                    value: Some((*value).to_owned()),
-                    ..EnvVar::default()
-                })
-                .collect(),
-        ),
-        resources: Some(ResourceRequirements {
-            requests: Some(BTreeMap::from([
-                ("cpu".to_owned(), quantity("10m")),
-                ("memory".to_owned(), quantity("64Mi")),
-            ])),
-            limits: Some(BTreeMap::from([(
-                "memory".to_owned(),
-                quantity(memory_limit),
-            )])),
-            ..ResourceRequirements::default()
-        }),
-        security_context: Some(restricted_container()),
-        volume_mounts: Some(vec![
-            mount("scripts", "/scripts", true),
-            mount("bootstrap", "/bootstrap", false),
-            mount("tmp", "/tmp", false),
-        ]),
-        ..Container::default()
-    }
-}
-
-/// The scripts' `ConfigMap` `name`, the memory volume of the init output and root token, and
-/// `/tmp`.
-fn volumes(name: &str) -> Vec<Volume> {
-    vec![
-        scripts_volume(name),
-        empty_dir_volume("bootstrap", "1Mi", true),
-        empty_dir_volume("tmp", "64Mi", false),
-    ]
-}
-
 /// `app.kubernetes.io/name: <name>`.
 fn name_label(name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(NAME_LABEL.to_owned(), name.to_owned())])
@@ -1007,11 +731,17 @@ mod tests {
         // What kustomize names the ConfigMap of today's scripts (build/rendered).
         assert_eq!(VaultBootstrap::job_name(), "vault-bootstrap-fgkcgk696m");
     }
-
-    #[test]
-    fn go_escapes_html_characters() {
-        let mut out = String::new();
-        push_go_json_string(&mut out, "a<b>&\"\\\n\u{1}\u{2028}");
-        assert_eq!(out, "\"a\\u003cb\\u003e\\u0026\\\"\\\\\\n\\u0001\\u2028\"");
-    }
 }
+
+mod hash;
+mod pod;
+mod why;
+
+pub use hash::config_map_hash;
+use pod::{container, volumes};
+use why::{
+    BOOTSTRAP_JOB_WHY, BOOTSTRAP_KUSTOMIZATION_WHY, BOOTSTRAP_NETWORK_POLICY_WHY,
+    BOOTSTRAP_SERVICE_ACCOUNT_WHY, OIDC_JOB_WHY, OIDC_KUSTOMIZATION_WHY, OIDC_NETWORK_POLICY_WHY,
+};
+mod scripts;
+pub use scripts::{BOOTSTRAP_FILES, OIDC_FILES};

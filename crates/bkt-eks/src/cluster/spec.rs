@@ -8,8 +8,6 @@ use bkt_core::hcl::Expr;
 use bkt_network::FlowLogRetention;
 use ipnet::Ipv4Net;
 
-use super::EksInputs;
-use crate::kms;
 use crate::rules::{self, MAX_IAM_ROLE_NAME};
 use crate::{Error, Result};
 
@@ -159,6 +157,15 @@ impl KubernetesVersion {
     }
 }
 
+/// ```
+/// use bkt_eks::KubernetesVersion;
+///
+/// let newest = KubernetesVersion::default();
+/// assert_eq!(newest.as_str().parse::<KubernetesVersion>()?, newest);
+/// let old = "1.20".parse::<KubernetesVersion>().unwrap_err();
+/// assert!(old.to_string().starts_with("eks.kubernetes_version"), "{old}");
+/// # Ok::<(), bkt_eks::Error>(())
+/// ```
 impl FromStr for KubernetesVersion {
     type Err = Error;
 
@@ -413,6 +420,24 @@ impl NodeGroup {
     /// A group of these instance types with the module's defaults: on-demand, 1 ≤ 2 ≤ 3 nodes,
     /// 50 GiB root volumes.
     #[must_use]
+    ///
+    /// ```
+    /// use bkt_eks::{CapacityType, ClusterSpec, NodeGroup};
+    ///
+    /// let spot = NodeGroup::new(["m6i.large", "m5.large"]).capacity_type(CapacityType::Spot);
+    /// let spec = ClusterSpec::builder("shop-dev", ["subnet-a", "subnet-b"])
+    ///     .node_group("spot", spot)
+    ///     .build()?;
+    /// assert_eq!(spec.launch_template_names(), ["shop-dev-spot"]);
+    ///
+    /// let upside_down = NodeGroup::new(["t3.large"]).sizes(3, 2, 1);
+    /// let error = ClusterSpec::builder("shop-dev", ["subnet-a", "subnet-b"])
+    ///     .node_group("default", upside_down)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(error.to_string().starts_with("eks.node_groups.default.desired_size"), "{error}");
+    /// # Ok::<(), bkt_eks::Error>(())
+    /// ```
     pub fn new(instance_types: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             instance_types: instance_types.into_iter().map(Into::into).collect(),
@@ -668,282 +693,5 @@ impl From<ClusterSpec> for ClusterSpecBuilder {
     }
 }
 
-impl ClusterSpec {
-    /// Starts a spec for the cluster `cluster_name` in these private subnets.
-    #[must_use]
-    pub fn builder(
-        cluster_name: impl Into<String>,
-        subnet_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> ClusterSpecBuilder {
-        ClusterSpecBuilder {
-            cluster_name: cluster_name.into(),
-            kubernetes_version: builder_defaults::kubernetes_version(),
-            subnet_ids: subnet_ids.into_iter().map(Into::into).collect(),
-            public_access_cidrs: Vec::new(),
-            allow_public_from_anywhere: false,
-            admin_principal_arns: Vec::new(),
-            control_plane_log_types: builder_defaults::control_plane_log_types(),
-            log_retention_days: builder_defaults::log_retention_days(),
-            node_groups: Vec::new(),
-            addon_versions: AddonVersions::default(),
-        }
-    }
-
-    /// The cluster's name.
-    #[must_use]
-    pub fn cluster_name(&self) -> &str {
-        &self.cluster_name
-    }
-
-    /// The Kubernetes version.
-    #[must_use]
-    pub fn kubernetes_version(&self) -> KubernetesVersion {
-        self.kubernetes_version
-    }
-
-    /// Whether the public endpoint is on (only when networks are listed for it).
-    #[must_use]
-    pub fn public_endpoint(&self) -> bool {
-        !self.public_access_cidrs.is_empty()
-    }
-
-    /// The node groups, by name.
-    #[must_use]
-    pub fn node_groups(&self) -> &BTreeMap<String, NodeGroup> {
-        &self.node_groups
-    }
-
-    /// The IAM role names Terraform will create: cluster, node, EBS CSI driver.
-    #[must_use]
-    pub fn role_names(&self) -> Vec<String> {
-        ROLE_SUFFIXES
-            .iter()
-            .map(|suffix| [self.cluster_name.as_str(), suffix].concat())
-            .collect()
-    }
-
-    /// The Secrets key's alias, `alias/<cluster_name>-eks-secrets`.
-    #[must_use]
-    pub fn secrets_key_alias(&self) -> String {
-        [kms::ALIAS_PREFIX, &self.cluster_name, SECRETS_ALIAS_SUFFIX].concat()
-    }
-
-    /// The launch template names Terraform will create, `<cluster_name>-<group>`.
-    #[must_use]
-    pub fn launch_template_names(&self) -> Vec<String> {
-        self.node_groups
-            .keys()
-            .map(|group| [self.cluster_name.as_str(), "-", group].concat())
-            .collect()
-    }
-
-    /// The module call's inputs with these values (a root may replace any of them with a
-    /// reference, such as the network module's subnet IDs).
-    #[must_use]
-    pub fn inputs(&self) -> EksInputs {
-        let strings = |items: &[String]| Expr::list(items.iter().map(String::as_str));
-        let mut endpoint: Vec<(&str, Expr)> = Vec::new();
-        if self.public_endpoint() {
-            endpoint.push((
-                "public_access_cidrs",
-                Expr::list(self.public_access_cidrs.iter().map(ToString::to_string)),
-            ));
-        }
-        if self.allow_public_from_anywhere {
-            endpoint.push(("allow_public_from_anywhere", true.into()));
-        }
-        EksInputs {
-            cluster_name: Some(self.cluster_name.as_str().into()),
-            kubernetes_version: Some(self.kubernetes_version.as_str().into()),
-            subnet_ids: Some(strings(&self.subnet_ids).into()),
-            endpoint: Some(Expr::object(endpoint).into()),
-            admin_principal_arns: Some(strings(&self.admin_principal_arns).into()),
-            control_plane_log_types: Some(
-                Expr::list(self.control_plane_log_types.iter().map(|t| t.as_str())).into(),
-            ),
-            log_retention_days: Some(self.log_retention_days.days().into()),
-            node_groups: Some(
-                Expr::object(
-                    self.node_groups
-                        .iter()
-                        .map(|(name, group)| (name.as_str(), group.to_expr())),
-                )
-                .into(),
-            ),
-            addon_versions: Some(self.addon_versions.to_expr().into()),
-            // The module's default (on): a root that turns enforcement off sets it itself.
-            network_policy: None,
-            // The network module's output, which a spec does not hold: a root passes it itself.
-            load_balancer_security_group_ids: None,
-            // A root adds its identity provider itself (`IdentityProvider::to_expr`): its issuer
-            // is usually a reference to the root's domain, which a spec cannot hold.
-            oidc_identity_provider: None,
-            tags: None,
-        }
-    }
-}
-
-impl ClusterSpecBuilder {
-    /// The Kubernetes version (default: the newest of [`SUPPORT_TABLE`]).
-    #[must_use]
-    pub fn kubernetes_version(mut self, version: impl Into<String>) -> Self {
-        self.kubernetes_version = version.into();
-        self
-    }
-
-    /// Networks that may reach the public endpoint (none: private only).
-    #[must_use]
-    pub fn public_access_cidrs(
-        mut self,
-        cidrs: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.public_access_cidrs = cidrs.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Allows `0.0.0.0/0` among the public networks, deliberately.
-    #[must_use]
-    pub fn allow_public_from_anywhere(mut self, allow: bool) -> Self {
-        self.allow_public_from_anywhere = allow;
-        self
-    }
-
-    /// IAM role or user ARNs that get cluster-admin access entries.
-    #[must_use]
-    pub fn admin_principal_arns(
-        mut self,
-        arns: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.admin_principal_arns = arns.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Control-plane log types (must include api, audit and authenticator).
-    #[must_use]
-    pub fn control_plane_log_types(
-        mut self,
-        log_types: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.control_plane_log_types = log_types.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Days CloudWatch keeps the control-plane logs (default 30).
-    #[must_use]
-    pub fn log_retention_days(mut self, days: u16) -> Self {
-        self.log_retention_days = days;
-        self
-    }
-
-    /// Adds a node group.
-    #[must_use]
-    pub fn node_group(mut self, name: impl Into<String>, group: NodeGroup) -> Self {
-        self.node_groups.push((name.into(), group));
-        self
-    }
-
-    /// The add-on versions (default: [`AddonVersions::for_version`] of the default version).
-    #[must_use]
-    pub fn addon_versions(mut self, versions: AddonVersions) -> Self {
-        self.addon_versions = versions;
-        self
-    }
-
-    /// Validates every value, the rules of the module's `validation` blocks plus AWS's name
-    /// limits.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] for the first bad field, naming it, with the fix.
-    pub fn build(self) -> Result<ClusterSpec> {
-        rules::check_cluster_name(
-            "eks.cluster_name",
-            &self.cluster_name,
-            MAX_CLUSTER_NAME,
-            "so that the IAM role names <name>-cluster, -node and -ebs-csi stay within 64",
-        )?;
-        let kubernetes_version = KubernetesVersion::from_str(&self.kubernetes_version)?;
-        if self.subnet_ids.len() < 2 {
-            return Err(Error::invalid(
-                "eks.subnet_ids",
-                format!("{:?}", self.subnet_ids),
-                "list at least two private subnets in different zones; EKS rejects a single zone",
-            ));
-        }
-        let public_access_cidrs =
-            check_public_access_cidrs(&self.public_access_cidrs, self.allow_public_from_anywhere)?;
-        if let Some(arn) = self
-            .admin_principal_arns
-            .iter()
-            .find(|arn| !rules::matches_iam_principal_arn_pattern(arn))
-        {
-            return Err(Error::invalid(
-                "eks.admin_principal_arns",
-                arn,
-                "give IAM role or user ARNs like arn:aws:iam::123456789012:role/platform-admin",
-            ));
-        }
-        let mut control_plane_log_types = Vec::new();
-        for text in &self.control_plane_log_types {
-            let log_type = LogType::from_str(text)?;
-            if !control_plane_log_types.contains(&log_type) {
-                control_plane_log_types.push(log_type);
-            }
-        }
-        if let Some(missing) = LogType::REQUIRED
-            .iter()
-            .find(|required| !control_plane_log_types.contains(required))
-        {
-            return Err(Error::invalid(
-                "eks.control_plane_log_types",
-                missing.as_str(),
-                "api, audit and authenticator logs are always required; add the missing one",
-            ));
-        }
-        let log_retention_days =
-            FlowLogRetention::new("eks.log_retention_days", self.log_retention_days).map_err(
-                |_| {
-                    Error::invalid(
-                        "eks.log_retention_days",
-                        self.log_retention_days,
-                        "use a CloudWatch Logs retention value such as 7, 14, 30, 90 or 365",
-                    )
-                },
-            )?;
-        if self.node_groups.is_empty() {
-            return Err(Error::invalid(
-                "eks.node_groups",
-                "{}",
-                "define at least one node group",
-            ));
-        }
-        let mut node_groups = BTreeMap::new();
-        for (name, group) in self.node_groups {
-            group.check(&name)?;
-            if node_groups.insert(name.clone(), group).is_some() {
-                return Err(Error::invalid(
-                    "eks.node_groups",
-                    name,
-                    "each node group needs its own name",
-                ));
-            }
-        }
-        self.addon_versions.check()?;
-        let spec = ClusterSpec {
-            cluster_name: self.cluster_name,
-            kubernetes_version,
-            subnet_ids: self.subnet_ids,
-            public_access_cidrs,
-            allow_public_from_anywhere: self.allow_public_from_anywhere,
-            admin_principal_arns: self.admin_principal_arns,
-            control_plane_log_types,
-            log_retention_days,
-            node_groups,
-            addon_versions: self.addon_versions,
-        };
-        for role in spec.role_names() {
-            rules::check_iam_role_name("eks.cluster_name", &role)?;
-        }
-        kms::check_alias("eks.cluster_name", &spec.secrets_key_alias())?;
-        Ok(spec)
-    }
-}
+mod builder;
+mod values;

@@ -4,6 +4,9 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::kms;
+use bkt_core::hcl::File;
+use bkt_core::name;
 use std::str::FromStr;
 
 use super::spec::{matches_addon_version_pattern, matches_node_group_name_pattern};

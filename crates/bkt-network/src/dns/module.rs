@@ -234,70 +234,13 @@ impl DnsModule {
                 .then_else(1, 0),
         );
 
-        let certificate = Resource::new(
-            name!("this"),
-            AcmCertificate {
-                domain_name: Some(var_domain.clone().into()),
-                subject_alternative_names: Some(
-                    Expr::list([Expr::template(["*.".into(), var_domain.clone()])]).into(),
-                ),
-                validation_method: Some("DNS".into()),
-                tags: Some(var_tags.into()),
-            },
-        )
-        .lifecycle(Lifecycle {
-            create_before_destroy: true,
-            why: Some(
-                "Listeners keep using the old certificate until the replacement is issued.".into(),
-            ),
-            ..Lifecycle::default()
-        });
-        let option = name!("option");
-        let validation = Local::new(
-            name!("validation"),
-            one(Expr::for_list_if(
-                &option,
-                certificate.get().domain_validation_options(),
-                |option| option,
-                |option| {
-                    option
-                        .attr(&name!("domain_name"))
-                        .equals(var_domain.clone())
-                },
-            )),
-        )
-        .why(
-            "ACM gives the apex and its wildcard the same validation record, so the apex's record validates both.\nSelecting it by the configured name keeps the record a singleton known at plan time.",
+        let (certificate_file, certificate_arn) = certificate(
+            &var_domain,
+            var_tags,
+            zone_id.reference(),
+            inputs.validation_timeout.reference(),
+            &delegation,
         );
-        let validation_attr = |attribute| validation.reference().attr(attribute);
-        let record = Resource::new(
-            name!("validation"),
-            Route53Record {
-                zone_id: Some(zone_id.reference().into()),
-                name: Some(validation_attr(&name!("resource_record_name")).into()),
-                r#type: Some(validation_attr(&name!("resource_record_type")).into()),
-                records: Some(
-                    Expr::list([validation_attr(&name!("resource_record_value"))]).into(),
-                ),
-                ttl: Some(300.into()),
-                allow_overwrite: Some(true.into()),
-            },
-        );
-        let wait = Resource::new(
-            name!("this"),
-            AcmCertificateValidation {
-                certificate_arn: Some(certificate.get().arn().into()),
-                validation_record_fqdns: Some(Expr::list([record.get().fqdn()]).into()),
-                timeouts: Some(AcmCertificateValidationTimeouts {
-                    create: Some(inputs.validation_timeout.reference().into()),
-                    why: Some(
-                        "ACM stays PENDING_VALIDATION until the registrar or parent zone delegates to this zone's name servers.\nFail after validation_timeout with ACM's timeout error instead of waiting the provider's default 75 minutes."
-                            .into(),
-                    ),
-                }),
-            },
-        )
-        .depends_on(&delegation);
 
         let mut main = File::new();
         main.push(zone.to_block())
@@ -312,61 +255,13 @@ impl DnsModule {
                 "The delegation, when the parent zone is in this account (parent_zone_id): the certificate's DNS\nvalidation resolves only once the parent points at this zone, so the wait depends on it.",
             ));
 
-        let mut certificate_file = File::new();
-        certificate_file
-            .push(certificate.to_block())
-            .push(
-                Locals {
-                    groups: vec![vec![validation]],
-                }
-                .to_block(),
-            )
-            .push(record.to_block())
-            .push(wait.to_block());
-
-        let mut outputs = File::new();
-        for output in [
-            Output::new(
-                name!("zone_id"),
-                "ID of the public Route 53 zone.",
-                zone_id.reference(),
-            ),
-            Output::new(
-                name!("zone_arn"),
-                "ARN of the public Route 53 zone (scope for external-dns).",
-                created_or_existing(zone.at(0).arn(), existing.at(0).arn()),
-            ),
-            Output::new(
-                name!("name_servers"),
-                "Name servers to delegate the domain to from its parent zone or registrar.",
-                name_servers.reference(),
-            ),
-            Output::new(
-                name!("delegation_step"),
-                "The one manual step left, or null: the NS record to create in the parent zone when the module did not write it (parent_zone_id unset and the zone created here).",
-                var_create_zone
-                    .clone()
-                    .and(var_parent.equals(Expr::null()))
-                    .then_else(
-                        Expr::template([
-                            "At the parent of ".into(),
-                            var_domain.clone(),
-                            " (its zone or registrar), create the record: ".into(),
-                            var_domain.clone(),
-                            " NS ".into(),
-                            join(" ", name_servers.reference()),
-                        ]),
-                        Expr::null(),
-                    ),
-            ),
-            Output::new(
-                name!("certificate_arn"),
-                "ARN of the issued ACM certificate for the domain and its wildcard (known only once validated).",
-                wait.get().certificate_arn(),
-            ),
-        ] {
-            outputs.push(output.to_block());
-        }
+        let outputs = outputs_file(
+            zone_id.reference(),
+            created_or_existing(zone.at(0).arn(), existing.at(0).arn()),
+            name_servers.reference(),
+            certificate_arn,
+            (var_create_zone, var_parent, var_domain),
+        );
 
         let mut variables = File::new();
         for variable in inputs.all() {
@@ -393,4 +288,142 @@ impl DnsModule {
     pub fn to_tree(&self, generator: &str) -> Result<Tree> {
         Ok(bkt_core::hcl::files_to_tree(generator, self.files()?)?)
     }
+}
+
+/// `certificate.tf`: the certificate of the domain and its wildcard, its DNS validation record in
+/// the zone, and the wait for it to be issued (after the delegation); with the issued
+/// certificate's ARN.
+fn certificate(
+    var_domain: &Expr,
+    var_tags: Expr,
+    zone_id: Expr,
+    validation_timeout: Expr,
+    delegation: &Resource<Route53Record>,
+) -> (File, Expr) {
+    let certificate = Resource::new(
+        name!("this"),
+        AcmCertificate {
+            domain_name: Some(var_domain.clone().into()),
+            subject_alternative_names: Some(
+                Expr::list([Expr::template(["*.".into(), var_domain.clone()])]).into(),
+            ),
+            validation_method: Some("DNS".into()),
+            tags: Some(var_tags.into()),
+        },
+    )
+    .lifecycle(Lifecycle {
+        create_before_destroy: true,
+        why: Some(
+            "Listeners keep using the old certificate until the replacement is issued.".into(),
+        ),
+        ..Lifecycle::default()
+    });
+    let option = name!("option");
+    let validation = Local::new(
+        name!("validation"),
+        one(Expr::for_list_if(
+            &option,
+            certificate.get().domain_validation_options(),
+            |option| option,
+            |option| {
+                option
+                    .attr(&name!("domain_name"))
+                    .equals(var_domain.clone())
+            },
+        )),
+    )
+    .why(
+        "ACM gives the apex and its wildcard the same validation record, so the apex's record validates both.\nSelecting it by the configured name keeps the record a singleton known at plan time.",
+    );
+    let validation_attr = |attribute| validation.reference().attr(attribute);
+    let record = Resource::new(
+        name!("validation"),
+        Route53Record {
+            zone_id: Some(zone_id.into()),
+            name: Some(validation_attr(&name!("resource_record_name")).into()),
+            r#type: Some(validation_attr(&name!("resource_record_type")).into()),
+            records: Some(Expr::list([validation_attr(&name!("resource_record_value"))]).into()),
+            ttl: Some(300.into()),
+            allow_overwrite: Some(true.into()),
+        },
+    );
+    let wait = Resource::new(
+        name!("this"),
+        AcmCertificateValidation {
+            certificate_arn: Some(certificate.get().arn().into()),
+            validation_record_fqdns: Some(Expr::list([record.get().fqdn()]).into()),
+            timeouts: Some(AcmCertificateValidationTimeouts {
+                create: Some(validation_timeout.into()),
+                why: Some(
+                    "ACM stays PENDING_VALIDATION until the registrar or parent zone delegates to this zone's name servers.\nFail after validation_timeout with ACM's timeout error instead of waiting the provider's default 75 minutes."
+                        .into(),
+                ),
+            }),
+        },
+    )
+    .depends_on(delegation);
+
+    let mut certificate_file = File::new();
+    certificate_file
+        .push(certificate.to_block())
+        .push(
+            Locals {
+                groups: vec![vec![validation]],
+            }
+            .to_block(),
+        )
+        .push(record.to_block())
+        .push(wait.to_block());
+    (certificate_file, wait.get().certificate_arn())
+}
+
+/// `outputs.tf`: the zone, its name servers, the certificate, and the delegation step left to do
+/// by hand (from the `create_zone`, `parent_zone_id` and `domain` variables), or null.
+fn outputs_file(
+    zone_id: Expr,
+    zone_arn: Expr,
+    name_servers: Expr,
+    certificate_arn: Expr,
+    (var_create_zone, var_parent, var_domain): (Expr, Expr, Expr),
+) -> File {
+    let mut outputs = File::new();
+    for output in [
+        Output::new(name!("zone_id"), "ID of the public Route 53 zone.", zone_id),
+        Output::new(
+            name!("zone_arn"),
+            "ARN of the public Route 53 zone (scope for external-dns).",
+            zone_arn,
+        ),
+        Output::new(
+            name!("name_servers"),
+            "Name servers to delegate the domain to from its parent zone or registrar.",
+            name_servers.clone(),
+        ),
+        Output::new(
+            name!("delegation_step"),
+            "The one manual step left, or null: the NS record to create in the parent zone when the module did not write it (parent_zone_id unset and the zone created here).",
+            var_create_zone
+                .clone()
+                .and(var_parent.equals(Expr::null()))
+                .then_else(
+                    Expr::template([
+                        "At the parent of ".into(),
+                        var_domain.clone(),
+                        " (its zone or registrar), create the record: ".into(),
+                        var_domain.clone(),
+                        " NS ".into(),
+                        join(" ", name_servers),
+                    ]),
+                    Expr::null(),
+                ),
+        ),
+        Output::new(
+            name!("certificate_arn"),
+            "ARN of the issued ACM certificate for the domain and its wildcard (known only once validated).",
+            certificate_arn,
+        ),
+    ] {
+        outputs.push(output.to_block());
+    }
+    outputs
 }
