@@ -121,6 +121,15 @@ fn prefixed(inputs: &Inputs, suffix: &str) -> Expr {
     Expr::template([inputs.name.reference(), suffix.into()])
 }
 
+/// The tags of a per-zone resource (`for_each` over the zones): the module's tags and the Name
+/// `<name><suffix><zone>`.
+fn zone_tags(inputs: &Inputs, suffix: &str) -> Expr {
+    tags_with_name(
+        &inputs.tags,
+        Expr::template([inputs.name.reference(), suffix.into(), Expr::each_key()]),
+    )
+}
+
 impl NetworkModule {
     fn inputs(&self) -> Inputs {
         let retention_values = FlowLogRetention::ALLOWED
@@ -360,17 +369,11 @@ impl NetworkModule {
             },
         )
         .for_each(private_cidrs.reference());
-        let nat_name = |suffix: &str| {
-            tags_with_name(
-                &inputs.tags,
-                Expr::template([var_name.clone(), suffix.into(), Expr::each_key()]),
-            )
-        };
         let eips = Resource::new(
             name!("nat"),
             Eip {
                 domain: Some("vpc".into()),
-                tags: Some(nat_name("-nat-").into()),
+                tags: Some(zone_tags(inputs, "-nat-").into()),
             },
         )
         .for_each(toset(nat_zones.reference()))
@@ -380,7 +383,7 @@ impl NetworkModule {
             NatGateway {
                 allocation_id: Some(eips.at(Expr::each_key()).id().into()),
                 subnet_id: Some(public_subnets.at(Expr::each_key()).id().into()),
-                tags: Some(nat_name("-").into()),
+                tags: Some(zone_tags(inputs, "-").into()),
             },
         )
         .for_each(toset(nat_zones.reference()));
@@ -649,13 +652,6 @@ struct Routing {
 /// through its NAT gateway, their subnets' associations, and the S3 gateway endpoint on the
 /// private tables; as blocks in the order of `main.tf`.
 fn routes(inputs: &Inputs, at: Routing) -> Vec<Block> {
-    let var_name = inputs.name.reference();
-    let nat_name = |suffix: &str| {
-        tags_with_name(
-            &inputs.tags,
-            Expr::template([var_name.clone(), suffix.into(), Expr::each_key()]),
-        )
-    };
     let public_table = Resource::new(
         name!("public"),
         RouteTable {
@@ -685,7 +681,7 @@ fn routes(inputs: &Inputs, at: Routing) -> Vec<Block> {
         name!("private"),
         RouteTable {
             vpc_id: Some(at.vpc_id.clone().into()),
-            tags: Some(nat_name("-private-").into()),
+            tags: Some(zone_tags(inputs, "-private-").into()),
         },
     )
     .for_each(at.zones);
