@@ -381,8 +381,9 @@ impl Install {
     /// ```
     /// use bkt_flux::kinds::Install;
     ///
-    /// let install = Install::retried(3);
-    /// assert_eq!(install.remediation.and_then(|r| r.retries), Some(3));
+    /// let yaml = bkt_core::yaml::to_string(&Install::retried(3))?;
+    /// assert_eq!(yaml, "remediation:\n  retries: 3\n");
+    /// # Ok::<(), bkt_core::Error>(())
     /// ```
     #[must_use]
     pub fn retried(retries: i32) -> Self {
@@ -445,10 +446,12 @@ impl Upgrade {
     /// ```
     /// use bkt_flux::kinds::Upgrade;
     ///
-    /// let upgrade = Upgrade::rolled_back(3);
-    /// assert_eq!(upgrade.cleanup_on_fail, Some(true));
-    /// let remediation = upgrade.remediation.unwrap_or_default();
-    /// assert_eq!((remediation.retries, remediation.remediate_last_failure), (Some(3), Some(true)));
+    /// let yaml = bkt_core::yaml::to_string(&Upgrade::rolled_back(3))?;
+    /// assert_eq!(
+    ///     yaml,
+    ///     "cleanupOnFail: true\nremediation:\n  retries: 3\n  remediateLastFailure: true\n"
+    /// );
+    /// # Ok::<(), bkt_core::Error>(())
     /// ```
     #[must_use]
     pub fn rolled_back(retries: i32) -> Self {
