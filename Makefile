@@ -68,7 +68,9 @@ security-files: $(SETUP) ## checkov over Dockerfiles and GitHub workflows (.chec
 CHECK_TARGETS += rust-check
 TEST_TARGETS += rust-test rust-downstream rust-package
 CARGO := cargo
-GENERATE := $(CARGO) run --locked --quiet --example generate --
+# The repository's workflows in Rust (xtask/, `cargo xtask --help`); make is their documented entry point.
+XTASK := $(CARGO) xtask
+GENERATE := $(XTASK) generate
 
 .PHONY: rust-check rust-test rust-downstream rust-package generate
 
@@ -103,7 +105,7 @@ rust-downstream: ## The downstream examples: a crate generating a VPC module and
 # version did not change: a second run would verify the first run's sources. So each run starts
 # from its own empty target dir and without those unpacked copies (a cold build, as crates.io's).
 PACKAGE_TARGET := target/package-verify
-PACKAGE := CARGO_TARGET_DIR=$(PACKAGE_TARGET) K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app
+PACKAGE := CARGO_TARGET_DIR=$(PACKAGE_TARGET) K8S_OPENAPI_ENABLED_VERSION=1.34 $(CARGO) package --locked --allow-dirty --workspace --exclude bkt-reference --exclude sample-app --exclude xtask
 
 rust-package: ## cargo package of every published crate, each verified by building it from its packaged files; the facade built Terraform-only and Flux-only
 	rm -rf $(PACKAGE_TARGET) "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/-*/bkt-*
@@ -220,8 +222,7 @@ chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combinatio
 	cd tests/conformance && $(GOTEST) -count=1 ./chart/...
 
 bench: $(SETUP) ## Benchmarks (not part of test): render time of the layout (divan); the app beside the Go service it replaced, with wrk
-	$(CARGO) bench --locked --bench render
-	scripts/bench.sh
+	$(XTASK) bench
 ## ---- end app ----
 
 ## ---- workflows ----
@@ -279,16 +280,16 @@ COST_BUDGET ?= $(if $(filter dev,$(ENV)),$(DEV_COST_BUDGET),0)
 .PHONY: up down demo cost lifecycle-test
 
 up: $(SETUP) ## Create ENV (default dev) on real AWS, write cluster-vars, install Flux, wait until Ready; re-runnable
-	scripts/up.sh '$(ENV)'
+	$(XTASK) up '$(ENV)'
 
 down: $(SETUP) ## Delete ENV: suspend Flux, remove controller-made AWS resources, terraform destroy, leftover report
-	scripts/down.sh '$(ENV)'
+	$(XTASK) down '$(ENV)'
 
 demo: $(SETUP) generate ## No AWS account: emulator apply, cluster vars, render, verification suite, sample app, summary
-	scripts/demo.sh
+	$(XTASK) demo
 
 cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [COST_BUDGET=250 for dev, none else; COST_FLAGS="-node-uptime 0.45"]
-	scripts/cost.sh '$(ENV)' -budget '$(COST_BUDGET)' $(COST_FLAGS)
+	$(XTASK) cost '$(ENV)' -budget '$(COST_BUDGET)' $(COST_FLAGS)
 
 lifecycle-test: $(SETUP) ## Emulator: apply dev, add controller-made resources, teardown, destroy, zero leftovers; dev cost in budget
 	COST_BUDGET=$(DEV_COST_BUDGET) scripts/lifecycle-test.sh
@@ -301,7 +302,7 @@ check: $(SETUP) ## Fast static checks only (format, lint, validate), meant for e
 security: $(SETUP) ## Every security scan (checkov per area); zero unexplained findings
 	@for t in $(SECURITY_TARGETS); do echo "==> make $$t"; $(MAKE) $$t; done
 
-# `make test` runs its layers in three lanes at once (scripts/test.sh), each lane's layers in
+# `make test` runs its layers in three lanes at once (`cargo xtask test`), each lane's layers in
 # order: the Terraform layers and then the twin in one; lifecycle-test (its own emulator, copy of
 # terraform/ and build/lifecycle) and app-test in another; every other layer in the first. The
 # emulator layers mostly wait on the emulator and Terraform, so they fit beside the compiles on two
@@ -315,7 +316,8 @@ TEST_LANE_MAIN := $(filter-out $(TEST_LANE_TERRAFORM) $(TEST_LANE_LIFECYCLE) git
   gitops-test:tf-emulator security:tf-emulator
 
 test: $(SETUP) ## Every check and test of the project (what CI runs), in three lanes at once; prints the slowest layers
-	@MAKE='$(MAKE)' scripts/test.sh '$(TEST_LANE_MAIN)' '$(TEST_LANE_TERRAFORM)' '$(TEST_LANE_LIFECYCLE)'
+	@MAKE='$(MAKE)' $(XTASK) test --lane '$(TEST_LANE_MAIN)' --lane '$(TEST_LANE_TERRAFORM)' \
+	  --lane '$(TEST_LANE_LIFECYCLE)' --show $(TWIN_REPORT)
 
 clean: ## Remove build output (keeps .venv and Terraform provider caches)
 	rm -rf build

@@ -1,0 +1,176 @@
+//! `cargo xtask`: the BKT repository's own workflows in Rust (the rust-analyzer pattern: an
+//! unpublished workspace member run through the `.cargo/config.toml` alias). `make` stays the
+//! documented entry point and calls these; `cargo xtask --help` lists them.
+//!
+//! Each workflow glues external tools (cargo, make, terraform, the emulator, the Go commands of
+//! `tools/`) and reads what the crates know from the crates: the generator example prints pins
+//! and tags, so no version, path or name is written twice.
+
+mod lanes;
+mod process;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use process::{Failure, Result, in_root, make, run};
+
+/// The workflows, with the line `--help` prints for each.
+const WORKFLOWS: &[(&str, &str)] = &[
+    (
+        "generate [ARGS]",
+        "write the layout (terraform/, gitops/) from the crates, or check it (--check); every \
+         argument goes to the generator example (`cargo xtask generate --help`)",
+    ),
+    (
+        "test --lane LAYERS... [--show FILE]...",
+        "run make layers in lanes at once (what `make test` does); prints the slowest layers",
+    ),
+    (
+        "demo",
+        "no AWS account: emulator apply, cluster vars, render, verification suite, sample app",
+    ),
+    (
+        "up ENV",
+        "create ENV on real AWS and hand its cluster to Flux (re-runnable)",
+    ),
+    (
+        "down ENV",
+        "delete ENV: suspend Flux, remove controller-made AWS resources, destroy, leftover report",
+    ),
+    (
+        "cost ENV [FLAGS]",
+        "monthly list-price estimate of ENV from its Terraform plan (flags go to tools/cmd/cost)",
+    ),
+    (
+        "teardown [FLAGS]",
+        "controller-made AWS resources of a cluster: find, delete, check (tools/cmd/teardown)",
+    ),
+    (
+        "bench",
+        "benchmarks: the layout's render time, then the sample app beside the Go service it replaced",
+    ),
+];
+
+fn help() -> String {
+    let mut text = String::from(
+        "usage: cargo xtask <workflow> [ARGS]   (make <target> calls these; `make` lists targets)\n\n\
+         workflows:\n",
+    );
+    for (usage, what) in WORKFLOWS {
+        text.extend(["  ", usage, "\n      ", what, "\n"]);
+    }
+    text.push_str(
+        "\nExit status: 0 done; 1 a step failed (its command is named); 2 bad arguments.",
+    );
+    text
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let Some(workflow) = args.next() else {
+        eprintln!("xtask: name a workflow\n\n{}", help());
+        return ExitCode::from(2);
+    };
+    let rest: Vec<OsString> = args.collect();
+    match dispatch(&workflow.to_string_lossy(), rest) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("xtask: {failure}");
+            if failure.code == 2 {
+                eprintln!("\n{}", help());
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
+    match workflow {
+        "-h" | "--help" | "help" => {
+            println!("{}", help());
+            Ok(())
+        }
+        "generate" => run(in_root(cargo())
+            .args(["run", "--locked", "--quiet", "--example", "generate", "--"])
+            .args(args)),
+        "test" => test(args),
+        "up" | "down" => {
+            let env = one_environment(workflow, &args)?;
+            run(in_root(format!("scripts/{workflow}.sh")).arg(env))
+        }
+        "cost" => {
+            let Some((env, flags)) = args.split_first() else {
+                return Err(Failure::usage(
+                    "cost needs an environment: cargo xtask cost dev",
+                ));
+            };
+            run(in_root("scripts/cost.sh").arg(env).args(flags))
+        }
+        "teardown" => run(in_root(go())
+            .current_dir(process::root().join("tools"))
+            .args(["run", "./cmd/teardown"])
+            .args(args)),
+        "demo" => no_arguments(workflow, &args).and_then(|()| run(&mut in_root("scripts/demo.sh"))),
+        "bench" => {
+            no_arguments(workflow, &args)?;
+            run(in_root(cargo()).args(["bench", "--locked", "--bench", "render"]))?;
+            run(&mut in_root("scripts/bench.sh"))
+        }
+        other => Err(Failure::usage(format!("no workflow `{other}`"))),
+    }
+}
+
+/// `test --lane LAYERS... [--show FILE]...`
+fn test(args: Vec<OsString>) -> Result {
+    use lexopt::prelude::*;
+    let (mut specs, mut shown) = (Vec::new(), Vec::new());
+    let mut parser = lexopt::Parser::from_args(args);
+    let bad = |error: lexopt::Error| Failure::usage(format!("test: {error}"));
+    while let Some(arg) = parser.next().map_err(bad)? {
+        match arg {
+            Long("lane") => specs.push(
+                parser
+                    .value()
+                    .and_then(lexopt::ValueExt::string)
+                    .map_err(bad)?,
+            ),
+            Long("show") => shown.push(PathBuf::from(parser.value().map_err(bad)?)),
+            _ => return Err(bad(arg.unexpected())),
+        }
+    }
+    if specs.is_empty() {
+        return Err(Failure::usage(
+            "test needs at least one --lane \"make targets\" (make test passes the Makefile's)",
+        ));
+    }
+    run(&mut make("setup"))?;
+    lanes::run(&lanes::parse(&specs)?, &shown)
+}
+
+fn one_environment<'a>(workflow: &str, args: &'a [OsString]) -> Result<&'a OsString> {
+    match args {
+        [env] => Ok(env),
+        _ => Err(Failure::usage(format!(
+            "{workflow} takes one environment: cargo xtask {workflow} dev"
+        ))),
+    }
+}
+
+fn no_arguments(workflow: &str, args: &[OsString]) -> Result {
+    if args.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::usage(format!("{workflow} takes no arguments")))
+    }
+}
+
+/// The cargo that runs this task (the alias's), else `cargo` from PATH.
+fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Go from PATH: the Makefile pins GOTOOLCHAIN=local, so the installed Go builds the tools.
+fn go() -> OsString {
+    "go".into()
+}
