@@ -79,9 +79,13 @@ rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check 
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(GENERATE) --check
 
-# The sample app's tests start database servers, so they run in app-test, after make setup.
-rust-test: ## cargo test of the whole workspace but the sample app (unit, proptest, insta snapshots, drift, tidy, doctests) and cargo doc with warnings denied
-	$(CARGO) test --locked --workspace --exclude sample-app
+# One build of the test binaries for every layer: every dev-profile build (the tests, the
+# generator through `cargo xtask generate`, app-test's process tests) selects the whole workspace,
+# so Cargo resolves the dependencies' features once and compiles each dependency once. (Selecting
+# fewer packages, as `-p sample-app` or `--exclude` do, resolves other features and rebuilds.)
+# $(SETUP): the sample app's store tests start MariaDB and FerretDB.
+rust-test: $(SETUP) ## cargo test of the whole workspace (unit, proptest, insta snapshots, drift, tidy, the sample app's handlers and stores, doctests) and cargo doc with warnings denied
+	$(CARGO) test --locked --workspace
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps
 
 # A user's crate outside the workspace (examples/downstream/): its own Cargo.lock, its own target dir.
@@ -204,19 +208,31 @@ APP_GO_DIRS := tests/conformance/chart tools/cmd/mongowire
 # sample-app/Dockerfile builds it), with a version injected the way the image build does.
 APP_TEST_VERSION := app-test-$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo local)
 
-.PHONY: app-lint app-test chart-test bench
+.PHONY: app-lint app-test app-release-check chart-test bench
 
-app-lint: $(SETUP) ## Sample app: rustfmt, clippy (warnings denied), gofmt of its Go test helpers, hadolint on its Dockerfile
-	$(CARGO) fmt -p sample-app --check
-	$(CARGO) clippy --locked -p sample-app --all-targets -- -D warnings
+# rustfmt and clippy of the sample app are rust-check's (the whole workspace).
+app-lint: $(SETUP) ## Sample app: gofmt of its Go test helpers, hadolint on its Dockerfile
 	@unformatted=$$(gofmt -l $(APP_GO_DIRS)); \
 	  if [[ -n $$unformatted ]]; then echo "gofmt -w needed on: $$unformatted" >&2; exit 1; fi
 	$(VENV)/hadolint sample-app/Dockerfile
 
-app-test: $(SETUP) ## Sample app: handlers in-process, decoding proptest, MariaDB/FerretDB integration, SIGTERM under load, secret rotation, the image's binary
-	SAMPLE_APP_VERSION=$(APP_TEST_VERSION) $(CARGO) build --locked --quiet --profile app-release -p sample-app
-	SAMPLE_APP_BINARY=$(CURDIR)/target/app-release/sample-app SAMPLE_APP_EXPECTED_VERSION=$(APP_TEST_VERSION) \
-	  $(CARGO) test --locked -p sample-app
+# The sample app's other tests (handlers, decoding, the stores against MariaDB and FerretDB) run
+# in rust-test; here its process tests run again, against the image's binary. `--workspace
+# --test tests`: the test binaries rust-test built (other members' `tests` binaries match no
+# `process::` test).
+APP_RELEASE_BUILD := SAMPLE_APP_VERSION=$(APP_TEST_VERSION) $(CARGO) build --locked --quiet --profile app-release -p sample-app
+APP_UNDER_TEST := SAMPLE_APP_BINARY=$(CURDIR)/target/app-release/sample-app SAMPLE_APP_EXPECTED_VERSION=$(APP_TEST_VERSION)
+app-test: $(SETUP) ## Sample app: the image's binary (profile app-release) under its process tests: SIGTERM under load, secret rotation, version
+	$(APP_RELEASE_BUILD)
+	$(APP_UNDER_TEST) $(CARGO) test --locked --workspace --test tests -- process::
+
+# The release workflow's test job: the app alone, every check of it that make test spreads over
+# rust-check, rust-test and app-test, with all its tests against the image's binary.
+app-release-check: $(SETUP) app-lint chart-test ## Sample app alone (release workflow): rustfmt, clippy, every test against the image's binary, app-lint, chart-test
+	$(CARGO) fmt -p sample-app --check
+	$(CARGO) clippy --locked -p sample-app --all-targets -- -D warnings
+	$(APP_RELEASE_BUILD)
+	$(APP_UNDER_TEST) $(CARGO) test --locked -p sample-app
 
 chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combination rendered, strict decoding, PSA restricted, schema negatives
 	cd tests/conformance && $(GOTEST) -count=1 ./chart/...
@@ -285,7 +301,8 @@ up: $(SETUP) ## Create ENV (default dev) on real AWS, write cluster-vars, instal
 down: $(SETUP) ## Delete ENV: suspend Flux, remove controller-made AWS resources, terraform destroy, leftover report
 	$(XTASK) down '$(ENV)'
 
-demo: $(SETUP) generate ## No AWS account: emulator apply, cluster vars, render, verification suite, sample app, summary
+# cargo xtask demo installs the tools (make setup) and generates the layout first.
+demo: ## No AWS account: generate, emulator apply, cluster vars, render, verification suite, sample app, summary
 	$(XTASK) demo
 
 cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [COST_BUDGET=250 for dev, none else; COST_FLAGS="-node-uptime 0.45"]

@@ -6,6 +6,8 @@
 # Dockerfile did). Prints req/s, p50/p99 latency, non-2xx answers, binary size, idle and loaded
 # RSS, the ratios, and the machine's load average before and after.
 # Usage: scripts/bench.sh   (env: BENCH_DURATION=10s, BENCH_CONNECTIONS=64)
+# Not Rust: wrk, git archive and go build (the Go service it compares with), ps for memory: each
+#   step is an external tool, which `cargo xtask bench` runs after the Rust benchmarks.
 set -euo pipefail
 
 duration=${BENCH_DURATION:-10s}

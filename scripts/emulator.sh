@@ -13,6 +13,8 @@
 #                    concurrent user its own directory to run independent emulators
 #   EMULATOR_REGION  region written to the env file (default: eu-west-1)
 #   MOTO_SERVER      moto_server binary (default: <repo>/.venv/bin/moto_server from `make setup`)
+# Not Rust: starts and stops moto_server (a Python program) and writes an env file the Terraform
+#   scripts source; shells are its users.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,5 +1,8 @@
 """Assertions, through the AWS API, on an environment root's apply against the local emulator.
 
+Not Rust: boto3 comes with moto in .venv, while the AWS SDK for Rust would add minutes of
+compiling to every fresh build (docs/development-workflow.md, "Why some tools are not Rust").
+
 Usage (emulator environment loaded, see scripts/emulator.sh):
   emulator_checks.py applied <workdir> <env>  check what scripts/tf-emulator-apply.sh created
                                               for terraform/envs/<env>

@@ -9,6 +9,7 @@
 #
 # Usage: scripts/first-image.sh <env> <repository URL>   e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app
 # Environment: AWS credentials and AWS_REGION; DOCKER (default docker): the image builder CLI.
+# Not Rust: one screen of aws ecr and docker calls.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,7 @@ registry="${url%%/*}" repository="${url#*/}"
 aws="$root/.venv/bin/aws"
 docker="${DOCKER:-docker}"
 
-tag="$(cd "$root" && cargo run --locked --quiet --example generate -- --env "$env" --print-image-tag)"
+tag="$(cd "$root" && cargo xtask generate --env "$env" --print-image-tag)"
 if "$aws" ecr describe-images --repository-name "$repository" --image-ids "imageTag=$tag" >/dev/null 2>&1; then
   echo "first-image: $url:$tag is in ECR; nothing to build"
   exit 0

@@ -9,6 +9,7 @@
 # Environment: KUBECONFIG of the cluster; GITHUB_TOKEN with "Webhooks: write" on the repository
 #   (without it the step prints what to register by hand and exits 0); GITHUB_API (default
 #   https://api.github.com).
+# Not Rust: one screen of GitHub API calls (curl) with the Receiver's path from kubectl.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -55,7 +55,7 @@ if out="$(DOCKER=/nonexistent/docker "$root/scripts/first-image.sh" dev "$reposi
 fi
 grep -qF "fix: install Docker" <<<"$out" || { echo "$out"; echo "lifecycle-test: first-image did not name the fix" >&2; exit 1; }
 DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url"
-tag="$(cargo run --locked --quiet --example generate -- --env dev --print-image-tag)"
+tag="$(cargo xtask generate --env dev --print-image-tag)"
 if ! { grep -qx "push $repository_url:$tag" "$FAKE_DOCKER_LOG" &&
   grep -q "^build --platform linux/amd64 --file $root/sample-app/Dockerfile " "$FAKE_DOCKER_LOG"; }; then
   cat "$FAKE_DOCKER_LOG"; echo "lifecycle-test: first-image did not build sample-app/Dockerfile and push $tag" >&2; exit 1

@@ -3,6 +3,8 @@
 # Python tools into .venv/, Go tool dependencies into the module cache, Debian packages the
 # integration tests and benchmarks start (database servers, load generator).
 # Usage: scripts/setup.sh   (the Makefile calls it through its setup stamps; idempotent)
+# Not Rust: installs the toolchains and packages (pip, go, apt) before anything is compiled; it
+#   cannot need what it installs.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

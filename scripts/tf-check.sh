@@ -3,6 +3,8 @@
 # (which validates the modules it calls) and of any module no root calls; no backend, no
 # credentials, one job per CPU. Part of `make check`.
 # Usage: scripts/tf-check.sh
+# Not Rust: terraform fmt and validate over the roots scripts/tf-roots.sh lists, in parallel
+#   (xargs).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -13,6 +13,8 @@
 # Writes: <workdir>/state-bucket (bucket name), <workdir>/<env>/outputs.json (all of the env's
 #   outputs), <workdir>/<env>/cluster-vars.json (the cluster_vars output as a flat JSON object).
 # Undo with scripts/tf-emulator-destroy.sh <workdir> [env].
+# Not Rust: terraform init and apply with emulator overrides copied in place; shared with the
+#   lifecycle test and cost, all shells of terraform calls.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

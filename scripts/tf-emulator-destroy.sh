@@ -8,6 +8,7 @@
 #   With env: destroy terraform/envs/<env> only (the bootstrap stays for the next environment).
 #   Without: destroy every environment applied in <workdir>, then bootstrap.
 #   Safe to re-run: a root that was never applied or is already gone is skipped.
+# Not Rust: terraform destroy calls and the emulator checks (scripts/emulator_checks.py), in order.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

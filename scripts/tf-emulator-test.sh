@@ -13,6 +13,7 @@
 #   emulator.tfvars, in name order).
 # Writes build/<env>/cluster-vars.json (the real cluster_vars as a flat JSON object) for the GitOps
 # suite, and dev's also to build/cluster-vars.json, where the tools and docs read it.
+# Not Rust: composes the emulator, apply and destroy scripts for each environment; process glue.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -3,6 +3,7 @@
 # last *.tf change: hashing the 700 MB provider costs ~2 s of CPU per directory and `make check`
 # runs it for every module. Local module sources need no re-init when their contents change.
 # Usage: scripts/tf-init-cached.sh <dir>
+# Not Rust: one terraform init behind a hash of the directory's *.tf files.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -3,6 +3,7 @@
 # provider (offline build machines) init from it; everyone else gets a plain registry init.
 # Usage: scripts/tf-init.sh <dir> [extra terraform init args...]
 # Override the mirror search with TF_PLUGIN_MIRROR=/path (or TF_PLUGIN_MIRROR=none for the registry).
+# Not Rust: one terraform init, from a provider mirror when the machine has one.
 set -euo pipefail
 
 if (($# < 1)) || [[ ! -d $1 ]]; then

@@ -5,6 +5,7 @@
 #   --with-tests: only those with tests/*.tftest.hcl
 #   --validate:   the roots, plus any module no root calls. Validating a root validates every
 #                 module it calls, so this is the smallest set that validates all the code.
+# Not Rust: a find over terraform/ printing directories for xargs.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

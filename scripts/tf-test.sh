@@ -2,6 +2,7 @@
 # `terraform test` (mock provider, no cloud) of every module and root that has tests/, in parallel
 # (one job per CPU), printing each run's summary and the wall time.
 # Usage: scripts/tf-test.sh [dir...]   (default: every directory scripts/tf-roots.sh --with-tests lists)
+# Not Rust: terraform test over the roots scripts/tf-roots.sh lists, in parallel (xargs).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

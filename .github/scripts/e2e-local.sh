@@ -27,7 +27,7 @@ repository=e2e.local/bkt-sample-app
 
 # The tree deploys the tag committed in environments/dev.toml; build this checkout's
 # app under that tag so the cluster runs the code under test without a registry.
-tag=$(cargo run --locked --quiet --manifest-path "$root/Cargo.toml" --example generate -- --print-image-tag)
+tag=$(cd "$root" && cargo xtask generate --print-image-tag)
 echo "==> building $repository:$tag"
 docker build --quiet --build-arg VERSION="$tag" -t "$repository:$tag" -f "$root/sample-app/Dockerfile" "$root"
 kind load docker-image --name "$cluster" "$repository:$tag"

@@ -486,9 +486,10 @@ func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients,
 	}
 }
 
-// runGenerator runs the repository's generator (`cargo run --example generate`) with --out dir.
+// runGenerator runs the repository's generator (`cargo xtask generate`, which builds it as the
+// tests do) with --out dir.
 func runGenerator(root, dir string, args ...string) error {
-	gen := exec.Command("cargo", append([]string{"run", "--locked", "--quiet", "--example", "generate", "--", "--out", dir}, args...)...)
+	gen := exec.Command("cargo", append([]string{"xtask", "generate", "--out", dir}, args...)...)
 	gen.Dir = root
 	if out, err := gen.CombinedOutput(); err != nil {
 		return fmt.Errorf("generate --out %s %s: %v\n%s", dir, strings.Join(args, " "), err, out)

@@ -6,14 +6,16 @@
 //! `tools/`) and reads what the crates know from the crates: the generator example prints pins
 //! and tags, so no version, path or name is written twice.
 
+mod demo;
 mod lanes;
 mod process;
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
-use process::{Failure, Result, in_root, make, run};
+use process::{Failure, Result, in_root, make, output, run};
 
 /// The workflows, with the line `--help` prints for each.
 const WORKFLOWS: &[(&str, &str)] = &[
@@ -91,9 +93,7 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
             println!("{}", help());
             Ok(())
         }
-        "generate" => run(in_root(cargo())
-            .args(["run", "--locked", "--quiet", "--example", "generate", "--"])
-            .args(args)),
+        "generate" => run(Command::new(generator()?).args(args)),
         "test" => test(args),
         "up" | "down" => {
             let env = one_environment(workflow, &args)?;
@@ -111,7 +111,10 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
             .current_dir(process::root().join("tools"))
             .args(["run", "./cmd/teardown"])
             .args(args)),
-        "demo" => no_arguments(workflow, &args).and_then(|()| run(&mut in_root("scripts/demo.sh"))),
+        "demo" => {
+            no_arguments(workflow, &args)?;
+            demo::run_demo(|| run(&mut Command::new(generator()?)))
+        }
         "bench" => {
             no_arguments(workflow, &args)?;
             run(in_root(cargo()).args(["bench", "--locked", "--bench", "render"]))?;
@@ -119,6 +122,59 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
         }
         other => Err(Failure::usage(format!("no workflow `{other}`"))),
     }
+}
+
+/// Builds the generator example and returns its path.
+fn generator() -> Result<PathBuf> {
+    build_targets(&[("example", "generate")])?
+        .remove("generate")
+        .ok_or_else(|| Failure::step("cargo built no generate example"))
+}
+
+/// Builds the named targets (`("example", "generate")`, `("bin", "sample-app")`) in the dev
+/// profile and returns each one's executable by name. Built with the whole workspace selected,
+/// as `cargo test --workspace` and `cargo clippy --workspace` select it: Cargo unifies the
+/// dependencies' features over the selected packages, so a build of one package alone (`cargo
+/// run --example generate`, `-p sample-app`) would compile much of the dependency graph a second
+/// time, with other features, beside the tests' build.
+///
+/// # Errors
+/// The build failed, or it named no executable for a target.
+pub fn build_targets(targets: &[(&str, &str)]) -> Result<HashMap<String, PathBuf>> {
+    let mut build = in_root(cargo());
+    build.args(["build", "--locked", "--quiet", "--workspace"]);
+    for (kind, name) in targets {
+        build.arg(format!("--{kind}")).arg(name);
+    }
+    // An example among the targets makes Cargo resolve the dev-dependencies' features, as the
+    // tests' build does; a binary alone would not.
+    if !targets.iter().any(|(kind, _)| *kind == "example") {
+        build.args(["--example", "generate"]);
+    }
+    build.arg("--message-format=json-render-diagnostics");
+    let messages = output(&mut build)?;
+    let mut executables = HashMap::new();
+    for message in messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+    {
+        if let (Some(name), Some(executable)) = (
+            message["target"]["name"].as_str(),
+            message["executable"].as_str(),
+        ) {
+            executables.insert(name.to_owned(), PathBuf::from(executable));
+        }
+    }
+    for (_, name) in targets {
+        if !executables.contains_key(*name) {
+            return Err(Failure::step(format!(
+                "`{}` named no executable for {name}",
+                process::shown(&build)
+            )));
+        }
+    }
+    Ok(executables)
 }
 
 /// `test --lane LAYERS... [--show FILE]...`

@@ -61,7 +61,8 @@ var (
 func generator(t *testing.T) string {
 	t.Helper()
 	generatorOnce.Do(func() {
-		cmd := exec.Command("cargo", "build", "--locked", "--quiet", "--example", "generate", "--message-format=json")
+		// --workspace, as `cargo xtask generate` builds it: the same features, so the same build.
+		cmd := exec.Command("cargo", "build", "--locked", "--quiet", "--workspace", "--example", "generate", "--message-format=json")
 		cmd.Dir = repoRoot
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
@@ -182,12 +183,12 @@ func newReleaseFixture(t *testing.T) releaseFixture {
 	git(t, seed, "push", "--quiet", f.remote, "main")
 	git(t, tmp, "clone", "--quiet", "--depth=1", "file://"+f.remote, f.checkout)
 
-	// The Makefile's GENERATE is `cargo run --locked --quiet --example generate --`.
+	// The Makefile's GENERATE is `cargo xtask generate`.
 	bin := filepath.Join(tmp, "bin")
 	stub := "#!/bin/sh\n" +
-		"if [ \"$1 $2 $3 $4 $5 $6\" != 'run --locked --quiet --example generate --' ]; then\n" +
+		"if [ \"$1 $2\" != 'xtask generate' ]; then\n" +
 		"  echo \"unexpected cargo call: cargo $*\" >&2; exit 97\nfi\n" +
-		"shift 6\nexec '" + generate + "' --out \"$PWD\" \"$@\"\n"
+		"shift 2\nexec '" + generate + "' --out \"$PWD\" \"$@\"\n"
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,442 @@
+//! `cargo xtask demo` (`make demo`): the platform's main job with no AWS account.
+//!
+//! Generates the layout, starts the local AWS API emulator, applies `terraform/bootstrap` and
+//! `terraform/envs/dev` to it, writes `build/cluster-vars.json`, renders the GitOps tree with
+//! those values (`make render`), runs the verification suite (`make gitops-test`), starts the
+//! sample app on a free loopback port with its in-memory store and prints a summary. Interactive:
+//! runs until Ctrl-C. `CI=true` or no terminal: one smoke request, then exit. Either way the app
+//! and the emulator are stopped on the way out. Scratch output goes to `build/demo/`.
+//!
+//! The emulator, Terraform's emulator apply and the HTTP requests stay external tools
+//! (`scripts/emulator.sh`, `scripts/tf-emulator-apply.sh`, curl): the first two are shared with
+//! the test layers, and curl keeps this crate, which compiles before every `make test`, small.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::IsTerminal;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::process::{Failure, Result, in_root, make, output, root, run};
+
+/// The environment the demo applies (the one the emulator's tfvars are kept for first).
+const ENVIRONMENT: &str = "dev";
+
+/// The demo's scratch folder, the emulator's state and what the app writes.
+struct Demo {
+    work: PathBuf,
+    /// The emulator's variables (endpoint, test credentials, region), for every command after it.
+    emulator: Vec<(String, String)>,
+    started: Instant,
+    app: Option<Child>,
+}
+
+/// Runs the demo; see the module docs.
+///
+/// # Errors
+/// A step failed; its message names the command and the log to read.
+pub fn run_demo(generate: impl FnOnce() -> Result) -> Result {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&interrupted))
+            .map_err(|error| Failure::step(format!("cannot handle signal {signal}: {error}")))?;
+    }
+    let mut demo = Demo {
+        work: root().join("build/demo"),
+        emulator: Vec::new(),
+        started: Instant::now(),
+        app: None,
+    };
+    let result = demo.steps(generate, &interrupted);
+    demo.stop();
+    result
+}
+
+impl Demo {
+    fn step(&self, what: &str) {
+        println!("\ndemo: [{}s] {what}", self.started.elapsed().as_secs());
+    }
+
+    /// A command from the root with the emulator's variables and `EMULATOR_DIR` set.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = in_root(program);
+        command
+            .env("EMULATOR_DIR", self.work.join("emulator"))
+            .envs(self.emulator.iter().map(|(k, v)| (k, v)));
+        command
+    }
+
+    fn steps(&mut self, generate: impl FnOnce() -> Result, interrupted: &AtomicBool) -> Result {
+        run(&mut make("setup"))?;
+        generate()?;
+        // A previous demo's emulator, if one was left running.
+        run(self
+            .command("scripts/emulator.sh")
+            .arg("stop")
+            .stdout(Stdio::null()))?;
+        let _ = std::fs::remove_dir_all(&self.work);
+        create_dir(&self.work)?;
+
+        self.step("1/6 start the AWS API emulator");
+        run(self.command("scripts/emulator.sh").arg("start"))?;
+        let env_file = output(self.command("scripts/emulator.sh").arg("env"))?;
+        self.emulator = emulator_variables(Path::new(env_file.trim()))?;
+
+        self.step(
+            "2/6 terraform apply: bootstrap, then envs/dev (with its S3 backend) on the emulator",
+        );
+        run(self
+            .command("scripts/tf-emulator-apply.sh")
+            .arg(&self.work)
+            .arg(ENVIRONMENT))?;
+        let vars = self.work.join(ENVIRONMENT).join("cluster-vars.json");
+        create_dir(&root().join("build").join(ENVIRONMENT))?;
+        for copy in ["build/cluster-vars.json", "build/dev/cluster-vars.json"] {
+            std::fs::copy(&vars, root().join(copy)).map_err(|error| {
+                Failure::step(format!("cannot copy {} to {copy}: {error}", vars.display()))
+            })?;
+        }
+        let envdir = self.work.join("terraform/envs").join(ENVIRONMENT);
+        let state = output(
+            self.command("terraform")
+                .arg(format!("-chdir={}", envdir.display()))
+                .args(["show", "-json"]),
+        )?;
+
+        self.step("3/6 render the GitOps tree with those cluster vars (make render)");
+        self.logged(&mut make("render"), "render.log")?;
+        self.step("4/6 run the verification suite (make gitops-test)");
+        let suite = self.logged(&mut make("gitops-test"), "gitops-test.log")?;
+
+        self.step("5/6 start the sample app (in-memory store)");
+        let url = self.start_app(interrupted)?;
+
+        self.step("6/6 summary");
+        summary(
+            &state,
+            &root().join("build/rendered").join(ENVIRONMENT),
+            &suite,
+        )?;
+        println!("Sample app: {url}  (health {url}/healthz, API {url}/api/entries)");
+        println!(
+            "Took {}s. Logs and state: {}",
+            self.started.elapsed().as_secs(),
+            self.work.display()
+        );
+
+        let interactive = std::env::var("CI").as_deref() != Ok("true")
+            && std::io::stdin().is_terminal()
+            && std::io::stdout().is_terminal();
+        if !interactive {
+            return smoke(&url);
+        }
+        println!("demo: running; press Ctrl-C to stop the app and the emulator");
+        while !interrupted.load(Ordering::Relaxed) {
+            if let Some(app) = &mut self.app
+                && let Ok(Some(status)) = app.try_wait()
+            {
+                return Err(Failure::step(format!("the sample app exited ({status})")));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Ok(())
+    }
+
+    /// Runs `command` with its output in `log` under the scratch folder; on failure the log's
+    /// last lines are printed. Returns the log's text.
+    fn logged(&self, command: &mut Command, log: &str) -> Result<String> {
+        let path = self.work.join(log);
+        let file = File::create(&path)
+            .and_then(|file| Ok((file.try_clone()?, file)))
+            .map_err(|error| Failure::step(format!("cannot write {}: {error}", path.display())))?;
+        let status = command.stdout(file.0).stderr(file.1).status();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if status.is_ok_and(|status| status.success()) {
+            return Ok(text);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for line in &lines[lines.len().saturating_sub(60)..] {
+            println!("{line}");
+        }
+        Err(Failure::step(format!(
+            "`{}` failed; its log: {}",
+            crate::process::shown(command),
+            path.display()
+        )))
+    }
+
+    /// Builds the app as the tests build it, starts it on a free port and waits until ready.
+    fn start_app(&mut self, interrupted: &AtomicBool) -> Result<String> {
+        let binary = crate::build_targets(&[("bin", "sample-app")])?
+            .remove("sample-app")
+            .unwrap_or_default();
+        let copy = self.work.join("sample-app");
+        std::fs::copy(&binary, &copy)
+            .map_err(|error| Failure::step(format!("cannot copy {}: {error}", binary.display())))?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_err(|error| Failure::step(format!("no free loopback port: {error}")))?
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let log = self.work.join("sample-app.log");
+        let (out, err) = File::create(&log)
+            .and_then(|file| Ok((file.try_clone()?, file)))
+            .map_err(|error| Failure::step(format!("cannot write {}: {error}", log.display())))?;
+        self.app = Some(
+            Command::new(&copy)
+                .env("ADDR", format!("127.0.0.1:{port}"))
+                .env("DATABASE_TYPE", "memory")
+                .env("MESSAGE", "Hello from make demo")
+                .stdout(out)
+                .stderr(err)
+                .spawn()
+                .map_err(|error| {
+                    Failure::step(format!("cannot start {}: {error}", copy.display()))
+                })?,
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && !interrupted.load(Ordering::Relaxed) {
+            if curl(&["-sf", "-o", "/dev/null", &format!("{url}/readyz")]).is_ok() {
+                return Ok(url);
+            }
+            if let Some(app) = &mut self.app
+                && let Ok(Some(status)) = app.try_wait()
+            {
+                print!("{}", std::fs::read_to_string(&log).unwrap_or_default());
+                return Err(Failure::step(format!("the sample app exited ({status})")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(Failure::step(format!(
+            "the sample app did not become ready on {url}; its log: {}",
+            log.display()
+        )))
+    }
+
+    /// Stops the app (SIGTERM, as its platform would) and the emulator.
+    fn stop(&mut self) {
+        if let Some(mut app) = self.app.take()
+            && matches!(app.try_wait(), Ok(None))
+        {
+            let term = Command::new("kill")
+                .args(["-TERM", &app.id().to_string()])
+                .status();
+            if !term.is_ok_and(|status| status.success()) {
+                let _ = app.kill();
+            }
+            let _ = app.wait();
+            println!("demo: sample app stopped");
+        }
+        let _ = self.command("scripts/emulator.sh").arg("stop").status();
+    }
+}
+
+fn create_dir(dir: &Path) -> Result {
+    std::fs::create_dir_all(dir)
+        .map_err(|error| Failure::step(format!("cannot create {}: {error}", dir.display())))
+}
+
+/// The `export NAME=value` lines of the emulator's env file.
+fn emulator_variables(file: &Path) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|error| Failure::step(format!("cannot read {}: {error}", file.display())))?;
+    Ok(text
+        .lines()
+        .filter_map(|line| line.strip_prefix("export ")?.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect())
+}
+
+fn curl(args: &[&str]) -> Result<String> {
+    output(Command::new("curl").args(args).stderr(Stdio::null()))
+}
+
+/// POST one entry and find it in the list.
+fn smoke(url: &str) -> Result {
+    let message = "smoke test from make demo";
+    let body = serde_json::json!({ "message": message }).to_string();
+    let posted = curl(&[
+        "-sf",
+        "-X",
+        "POST",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &body,
+        &format!("{url}/api/entries"),
+    ])?;
+    let listed = curl(&["-sf", &format!("{url}/api/entries")])?;
+    if !listed.contains(message) {
+        return Err(Failure::step(format!(
+            "smoke request failed: the entry is not listed (POST answered: {posted})"
+        )));
+    }
+    println!("demo: smoke request passed (POST + GET /api/entries); non-interactive, stopping");
+    Ok(())
+}
+
+/// What Terraform created per AWS service, what was rendered per kind, and the policies' results.
+fn summary(state: &str, rendered: &Path, suite: &str) -> Result {
+    let state: Value = serde_json::from_str(state)
+        .map_err(|error| Failure::step(format!("terraform show -json printed no JSON: {error}")))?;
+    println!("AWS resources Terraform created on the emulator, per service:");
+    let mut services = BTreeMap::<String, usize>::new();
+    count_services(&state["values"]["root_module"], &mut services);
+    for (service, count) in &services {
+        println!("  {service}: {count}");
+    }
+
+    println!(
+        "Kubernetes objects rendered into build/rendered/{ENVIRONMENT}/ ({ENVIRONMENT}'s cluster vars from the emulator), per kind:"
+    );
+    let kinds = count_kinds(rendered)?;
+    for (kind, count) in &kinds {
+        println!("  {kind}: {count}");
+    }
+    println!("  total: {}", kinds.values().sum::<usize>());
+
+    println!("Policy results on the {ENVIRONMENT} tree (make gitops-test):");
+    let prefix = format!("gitops.TestClusterTree/{ENVIRONMENT}/");
+    for line in suite.lines() {
+        let Some((verdict, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        if matches!(verdict, "PASS" | "FAIL")
+            && let Some(check) = rest.strip_prefix(&prefix)
+        {
+            let check = check.split_whitespace().next().unwrap_or_default();
+            println!("  {verdict}  {}", check.replace('_', " "));
+        }
+        if line.starts_with("DONE") {
+            println!("  whole suite: {line}");
+        }
+    }
+    Ok(())
+}
+
+/// The EC2 resource types whose state carries no ARN to read the service from.
+const EC2_TYPES: &[&str] = &[
+    "vpc",
+    "subnet",
+    "route_table",
+    "route",
+    "nat_gateway",
+    "internet_gateway",
+    "eip",
+    "default",
+    "security_group",
+    "flow_log",
+    "network_acl",
+    "launch_template",
+];
+
+/// Counts a module's managed resources (and its children's) per AWS service: the ARN's service
+/// where the state has an ARN, else EC2 for the network types, else the type's second word.
+fn count_services(module: &Value, services: &mut BTreeMap<String, usize>) {
+    for resource in module["resources"].as_array().into_iter().flatten() {
+        if resource["mode"] != "managed" {
+            continue;
+        }
+        let kind = resource["type"].as_str().unwrap_or_default();
+        let from_arn = resource["values"]["arn"]
+            .as_str()
+            .and_then(|arn| arn.split(':').nth(2))
+            .filter(|service| !service.is_empty());
+        let rest = kind.strip_prefix("aws_").unwrap_or(kind);
+        let ec2 = EC2_TYPES.iter().any(|ty| {
+            rest.strip_prefix(ty)
+                .is_some_and(|after| after.is_empty() || after.starts_with('_'))
+        });
+        let service = match from_arn {
+            Some(service) => service,
+            None if ec2 => "ec2",
+            None => kind.split('_').nth(1).unwrap_or(kind),
+        };
+        *services.entry(service.to_owned()).or_default() += 1;
+    }
+    for child in module["child_modules"].as_array().into_iter().flatten() {
+        count_services(child, services);
+    }
+}
+
+/// Counts the objects of every rendered `*.yaml` file per kind.
+fn count_kinds(dir: &Path) -> Result<BTreeMap<String, usize>> {
+    #[derive(serde::Deserialize)]
+    struct Object {
+        kind: String,
+    }
+    let unreadable = |error: &dyn std::fmt::Display| {
+        Failure::step(format!("cannot read {}: {error}", dir.display()))
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|error| unreadable(&error))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    let mut kinds = BTreeMap::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|error| unreadable(&error))?;
+        let objects: Vec<Option<Object>> = serde_saphyr::from_multiple(&text).map_err(|error| {
+            Failure::step(format!(
+                "{} is not Kubernetes YAML: {error}",
+                file.display()
+            ))
+        })?;
+        for object in objects.into_iter().flatten() {
+            *kinds.entry(object.kind).or_default() += 1;
+        }
+    }
+    Ok(kinds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_come_from_the_arn_else_the_network_types_else_the_type() {
+        let state = serde_json::json!({
+            "resources": [
+                {"mode": "managed", "type": "aws_s3_bucket", "values": {"arn": "arn:aws:s3:::b"}},
+                {"mode": "managed", "type": "aws_route_table_association", "values": {}},
+                {"mode": "managed", "type": "aws_routes_custom", "values": {}},
+                {"mode": "data", "type": "aws_iam_policy_document", "values": {}},
+            ],
+            "child_modules": [
+                {"resources": [{"mode": "managed", "type": "aws_eks_cluster",
+                                "values": {"arn": "arn:aws:eks:eu-west-1:1:cluster/c"}}]}
+            ]
+        });
+        let mut services = BTreeMap::new();
+        count_services(&state, &mut services);
+        let listed: Vec<(&str, usize)> = services.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(listed, [("ec2", 1), ("eks", 1), ("routes", 1), ("s3", 1)]);
+    }
+
+    #[test]
+    fn kinds_are_counted_per_document_and_empty_documents_skipped() {
+        let dir = std::env::temp_dir().join(format!("xtask-kinds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("a.yaml"),
+            "kind: Namespace\nmetadata: {name: a}\n---\n---\nkind: Service\nspec:\n  kind: Nested\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("b.yaml"), "kind: Namespace\n").unwrap();
+        std::fs::write(dir.join("c.txt"), "kind: Ignored\n").unwrap();
+        let kinds = count_kinds(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let kinds = kinds.unwrap();
+        assert_eq!(kinds.get("Namespace"), Some(&2));
+        assert_eq!(kinds.get("Service"), Some(&1));
+        assert_eq!(kinds.len(), 2);
+    }
+}
