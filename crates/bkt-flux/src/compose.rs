@@ -1,8 +1,9 @@
 //! Building blocks of a platform component, as the reference platform composes its own: a
 //! Pod Security-labelled namespace, a chart's `HelmRepository` and a `HelmRelease` with
 //! remediation and the reasons behind its values, an Ingress on the shared ALB, a folder's
-//! `kustomization.yaml` with the namespace baseline, `NetworkPolicy` rules, secrets generated once
-//! in the cluster (External Secrets `Password` generators) and a Secret copied between namespaces.
+//! `kustomization.yaml` with the namespace baseline, secrets generated once in the cluster
+//! (External Secrets `Password` generators) and a Secret copied between namespaces. A
+//! component's `NetworkPolicy` allows come from [`crate::network_policy`].
 //!
 //! Each helper returns typed objects or [`ManifestFile`]s; a component is the files a user
 //! inserts into a [`crate::GitOpsTree`] folder, and the tree's graph checks apply to them as to
@@ -46,13 +47,10 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
-    IngressServiceBackend, IngressSpec, NetworkPolicy, NetworkPolicyEgressRule,
-    NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
-    ServiceBackendPort,
+    IngressServiceBackend, IngressSpec, ServiceBackendPort,
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::kinds::external_secrets::{
     CaProvider, DataFromSourceRef, ExternalSecret, ExternalSecretDataFrom, ExternalSecretSpec,
@@ -78,10 +76,6 @@ pub const ALB_HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-pa
 /// The ALB's accepted health-check status codes.
 pub const ALB_SUCCESS_CODES: &str = "alb.ingress.kubernetes.io/success-codes";
 
-/// The label that names an app (`app.kubernetes.io/name`).
-pub const APP_NAME: &str = "app.kubernetes.io/name";
-/// The label every namespace carries with its own name.
-pub const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
 /// The label of a `CloudNativePG` cluster's pods.
 pub const CNPG_CLUSTER: &str = "cnpg.io/cluster";
 
@@ -527,127 +521,6 @@ pub fn folder_kustomization(
         Some(why) => manifest.why(why),
         None => manifest,
     }))
-}
-
-/// A selector of one label.
-#[must_use]
-pub fn labels(key: &str, value: &str) -> LabelSelector {
-    LabelSelector {
-        match_labels: Some(BTreeMap::from([(key.to_owned(), value.to_owned())])),
-        match_expressions: None,
-    }
-}
-
-/// The pods of the app `name` (`app.kubernetes.io/name`).
-#[must_use]
-pub fn app(name: &str) -> LabelSelector {
-    labels(APP_NAME, name)
-}
-
-/// A peer: the pods `selector` selects, in the policy's namespace.
-#[must_use]
-pub fn pods(selector: LabelSelector) -> NetworkPolicyPeer {
-    NetworkPolicyPeer {
-        pod_selector: Some(selector),
-        ..NetworkPolicyPeer::default()
-    }
-}
-
-/// A peer: every pod of the namespace `name`.
-#[must_use]
-pub fn namespace(name: &str) -> NetworkPolicyPeer {
-    NetworkPolicyPeer {
-        namespace_selector: Some(labels(NAMESPACE_NAME, name)),
-        ..NetworkPolicyPeer::default()
-    }
-}
-
-/// TCP `ports`.
-#[must_use]
-pub fn tcp(ports: &[i32]) -> Vec<NetworkPolicyPort> {
-    ports
-        .iter()
-        .map(|port| NetworkPolicyPort {
-            protocol: Some("TCP".to_owned()),
-            port: Some(IntOrString::Int(*port)),
-            end_port: None,
-        })
-        .collect()
-}
-
-/// Ingress from `from` (anywhere when empty) to TCP `ports`.
-#[must_use]
-pub fn ingress_rule(from: Vec<NetworkPolicyPeer>, ports: &[i32]) -> NetworkPolicyIngressRule {
-    NetworkPolicyIngressRule {
-        from: (!from.is_empty()).then_some(from),
-        ports: Some(tcp(ports)),
-    }
-}
-
-/// Egress to `to` on TCP `ports`.
-#[must_use]
-pub fn egress_rule(to: Vec<NetworkPolicyPeer>, ports: &[i32]) -> NetworkPolicyEgressRule {
-    NetworkPolicyEgressRule {
-        to: Some(to),
-        ports: Some(tcp(ports)),
-    }
-}
-
-/// A policy of the pods `selector` selects, for ingress, and for egress when `egress` is given
-/// (an empty list: no egress beyond the namespace's baseline).
-///
-/// ```
-/// use bkt_flux::Manifest;
-/// use bkt_flux::compose::{app, egress_rule, ingress_rule, namespace, network_policy, pods};
-///
-/// let policy = network_policy(
-///     "wiki",
-///     app("wiki"),
-///     vec![ingress_rule(vec![namespace("ingress")], &[3000])],
-///     Some(vec![egress_rule(vec![pods(app("postgres"))], &[5432])]),
-/// );
-/// let yaml = Manifest::new(&policy)?.render()?;
-/// assert!(yaml.contains("  policyTypes:\n    - Ingress\n    - Egress\n"));
-/// assert!(yaml.contains("    - ports:\n        - port: 5432\n          protocol: TCP\n      to:\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/name: postgres\n"));
-/// # Ok::<(), bkt_flux::Error>(())
-/// ```
-#[must_use]
-pub fn network_policy(
-    name: &str,
-    selector: LabelSelector,
-    ingress: Vec<NetworkPolicyIngressRule>,
-    egress: Option<Vec<NetworkPolicyEgressRule>>,
-) -> NetworkPolicy {
-    let mut policy_types = vec!["Ingress".to_owned()];
-    if egress.is_some() {
-        policy_types.push("Egress".to_owned());
-    }
-    NetworkPolicy {
-        metadata: named(name),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(selector),
-            policy_types: Some(policy_types),
-            ingress: Some(ingress),
-            egress: egress.filter(|rules| !rules.is_empty()),
-        }),
-    }
-}
-
-/// An egress-only policy of every pod of the namespace.
-#[must_use]
-pub fn network_policy_egress_only(
-    name: &str,
-    egress: Vec<NetworkPolicyEgressRule>,
-) -> NetworkPolicy {
-    NetworkPolicy {
-        metadata: named(name),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(LabelSelector::default()),
-            policy_types: Some(vec!["Egress".to_owned()]),
-            ingress: None,
-            egress: Some(egress),
-        }),
-    }
 }
 
 #[cfg(test)]

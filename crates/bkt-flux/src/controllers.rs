@@ -8,12 +8,13 @@ use bkt_helm::{Chart, RepositoryKind};
 use k8s_openapi::api::core::v1::Namespace;
 use serde::Serialize;
 
-use crate::components::{self, EGRESS_HTTPS, NAMESPACE_BASELINE, PodSecurity, Policy};
+use crate::components::{self, EGRESS_HTTPS, NAMESPACE_BASELINE, PodSecurity};
 use crate::kinds::{
     Crds, CrossNamespaceSourceReference, HelmChartTemplate, HelmRelease, HelmReleaseSpec,
     HelmRepository, HelmRepositorySpec, Install, SourceKind, Upgrade, Values,
 };
 use crate::kustomize::Kustomization;
+use crate::network_policy::Policy;
 use crate::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
 
 /// The folder, relative to `gitops/` (the `infrastructure-controllers` layer's path).
@@ -64,7 +65,8 @@ pub struct OwnedNamespace {
 /// [`Controllers`]; and the refusal of two controllers sharing a folder:
 ///
 /// ```
-/// use bkt_flux::components::{PodSecurity, Policy, Rule, any_namespace_peer, tcp};
+/// use bkt_flux::components::PodSecurity;
+/// use bkt_flux::network_policy::{Policy, Rule, any_namespace_peer, tcp};
 /// use bkt_flux::controllers::{Controller, Controllers, FOLDER, OwnedNamespace, ReleaseSettings};
 /// use bkt_flux::{Duration, Error, GitOpsTree};
 /// use bkt_helm::charts::external_secrets;

@@ -16,7 +16,9 @@
 //!   its local flavour; [`controllers`]: a controller's folder (namespace, source, release,
 //!   policies); [`components`]: the namespace baseline and HTTPS egress components.
 //! - [`compose`]: the building blocks of a platform component (namespace, chart source, release,
-//!   Ingress, folder kustomization, `NetworkPolicy` rules, generated and copied secrets).
+//!   Ingress, folder kustomization, generated and copied secrets).
+//! - [`network_policy`]: the one `NetworkPolicy` builder ([`network_policy::Policy`] of
+//!   [`network_policy::Rule`]s) and its selector, peer and port helpers.
 //!
 //! Features (both on by default): `helm` is the chart catalog's side — [`controllers`],
 //! [`runtime`], [`compose::repository`] and [`compose::release`], the `workload()` of the
@@ -105,6 +107,7 @@ mod escape;
 pub mod kinds;
 pub mod kustomize;
 mod manifest;
+pub mod network_policy;
 #[cfg(feature = "helm")]
 pub mod runtime;
 mod tree;

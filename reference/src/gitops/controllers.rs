@@ -3,10 +3,11 @@
 //! the `MariaDB` operator, each a [`Controller`] of the `bkt_flux` API with its chart's values
 //! and the `NetworkPolicy` allows its traffic needs.
 
-use bkt_flux::components::{
-    PodSecurity, Policy, Rule, any_namespace_peer, labels, namespace_peer, pods_peer, tcp,
-};
+use bkt_flux::components::PodSecurity;
 use bkt_flux::controllers::{Controller, Controllers, OwnedNamespace, ReleaseSettings};
+use bkt_flux::network_policy::{
+    Policy, Rule, any_namespace_peer, labels, namespace_peer, pods_peer, tcp,
+};
 use bkt_flux::{Duration, Result};
 use bkt_helm::charts::{
     aws_load_balancer_controller, cloudnative_pg, external_dns, external_secrets,

@@ -20,12 +20,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use serde::Serialize;
 
-use bkt_flux::compose;
-use bkt_flux::compose::{
-    GENERATED_PASSWORD, alphanumeric, app, egress_rule, generated_once, pods, template,
-};
+use bkt_flux::compose::{GENERATED_PASSWORD, alphanumeric, generated_once, template};
 use bkt_flux::kinds::external_secrets::{ExternalSecret, Password};
 use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions};
+use bkt_flux::network_policy::{Policy, Rule, app, pods_peer, tcp};
 use bkt_flux::{Manifest, ManifestFile, Result};
 
 use super::job::{ScriptedPod, empty_dir_volume, restricted_container, scripts_volume};
@@ -210,15 +208,20 @@ pub fn job() -> Job {
 /// The Job's own policy: no ingress; egress to OpenSearch (9200) and its Dashboards (5601) only.
 #[must_use]
 pub fn network_policy() -> NetworkPolicy {
-    compose::network_policy(
-        "allow-opensearch-setup",
-        app(NAME),
-        vec![],
-        Some(vec![
-            egress_rule(vec![pods(app("opensearch"))], &[9200]),
-            egress_rule(vec![pods(app("opensearch-dashboards"))], &[5601]),
-        ]),
-    )
+    let mut policy = Policy::new("allow-opensearch-setup")
+        .selecting(app(NAME))
+        .ingress([])
+        .egress([
+            Rule::new([pods_peer(app("opensearch"))], [tcp(9200)]),
+            Rule::new([pods_peer(app("opensearch-dashboards"))], [tcp(5601)]),
+        ])
+        .to_object();
+    // The builder writes a denied direction as no rule list; this policy's committed file has
+    // always written it as `ingress: []`, which denies the same, and a refactor keeps its bytes.
+    if let Some(spec) = policy.spec.as_mut() {
+        spec.ingress = Some(Vec::new());
+    }
+    policy
 }
 
 /// Fluent Bit's and Grafana's passwords, generated once: the Job makes the users with them,

@@ -6,13 +6,9 @@
 //!
 //! The whole folder is one Flux path (the `platform` Kustomization of the cluster entry).
 
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-
 use bkt_flux::compose::{
-    ALB_HEALTHCHECK_PATH, GENERATED_PASSWORD, alphanumeric, app, egress_rule, folder_kustomization,
-    generated_once, host, ingress_rule, labels, named, namespace, namespace_file, network_policy,
-    network_policy_egress_only, pods, release, repository, template,
+    ALB_HEALTHCHECK_PATH, GENERATED_PASSWORD, alphanumeric, folder_kustomization, generated_once,
+    host, namespace_file, release, repository, template,
 };
 use bkt_flux::kinds::LocalObjectReference;
 use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
@@ -22,6 +18,7 @@ use bkt_flux::kinds::mariadb::{
     SecretKeyRef, UserSpec,
 };
 use bkt_flux::kustomize::Kustomization;
+use bkt_flux::network_policy::{Policy, Rule, app, labels, namespace_peer, pods_peer, tcp};
 
 use super::configs::{ADMIN_ALB, PUBLIC_ALB};
 use bkt_flux::{Duration, GitOpsTree, Manifest, ManifestFile, Result};
@@ -180,27 +177,24 @@ fn authentik(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)
     let database = authentik_database();
     let secrets = authentik_secrets(domain)?;
     let server = app("authentik");
-    let db = labels(CNPG_CLUSTER, "authentik-db");
+    let db = labels(&[(CNPG_CLUSTER, "authentik-db")]);
     let policies = ManifestFile::new([
-        Manifest::new(&network_policy(
-            "allow-authentik-server",
-            server.clone(),
-            vec![ingress_rule(vec![], &[9000])],
-            Some(vec![egress_rule(vec![pods(db.clone())], &[5432])]),
-        ))?
-        .why(
-            "The ALB reaches the server; server and worker use PostgreSQL; the operator (cnpg-system)\n\
-             manages the database pods; external HTTPS egress covers identity providers and outposts.",
-        ),
-        Manifest::new(&network_policy(
-            "allow-authentik-db",
-            db,
-            vec![
-                ingress_rule(vec![pods(server)], &[5432]),
-                ingress_rule(vec![namespace("cnpg-system")], &[8000]),
-            ],
-            Some(vec![]),
-        ))?,
+        Policy::new("allow-authentik-server")
+            .selecting(server.clone())
+            .ingress([Rule::ports([tcp(9000)])])
+            .egress([Rule::new([pods_peer(db.clone())], [tcp(5432)])])
+            .manifest(Some(
+                "The ALB reaches the server; server and worker use PostgreSQL; the operator (cnpg-system)\n\
+                 manages the database pods; external HTTPS egress covers identity providers and outposts.",
+            ))?,
+        Policy::new("allow-authentik-db")
+            .selecting(db)
+            .ingress([
+                Rule::new([pods_peer(server)], [tcp(5432)]),
+                Rule::new([namespace_peer("cnpg-system")], [tcp(8000)]),
+            ])
+            .egress([])
+            .manifest(None)?,
     ]);
     let mut files = vec![
         ("namespace.yaml", namespace_file("authentik", None)?),
@@ -293,15 +287,13 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
             ),
         ))?,
     ]);
-    let policy = network_policy(
-        "allow-grafana",
-        app("grafana"),
-        vec![ingress_rule(vec![], &[3000])],
-        Some(vec![
-            egress_rule(vec![namespace("monitoring")], &[9090, 9093]),
-            egress_rule(vec![namespace("opensearch")], &[9200]),
-        ]),
-    );
+    let policy = Policy::new("allow-grafana")
+        .selecting(app("grafana"))
+        .ingress([Rule::ports([tcp(3000)])])
+        .egress([
+            Rule::new([namespace_peer("monitoring")], [tcp(9090), tcp(9093)]),
+            Rule::new([namespace_peer("opensearch")], [tcp(9200)]),
+        ]);
     let (logs_credentials, datasource) = grafana_logs()?;
     let values =
         bkt_helm::WithExtra::new(crate::values::grafana::values(domain).with_sso(domain, &client))
@@ -330,11 +322,11 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
         ("ingress.yaml", ingress_file),
         (
             "networkpolicy.yaml",
-            ManifestFile::single(Manifest::new(&policy)?.why(
+            ManifestFile::single(policy.manifest(Some(
                 "The ALB reaches the UI; Grafana queries Prometheus and Alertmanager and the logs in OpenSearch,\n\
                  and its sidecars watch ConfigMaps through the API server and it installs its OpenSearch plugin\n\
                  (allow-https-egress).",
-            )),
+            ))?),
         ),
         (
             "kustomization.yaml",
@@ -361,10 +353,8 @@ fn grafana(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>>
 fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
     let chart = &charts::fluent_bit::CHART;
     let credentials = opensearch_credentials();
-    let policy = network_policy_egress_only(
-        "allow-opensearch",
-        vec![egress_rule(vec![namespace("opensearch")], &[9200])],
-    );
+    let policy = Policy::new("allow-opensearch")
+        .egress([Rule::new([namespace_peer("opensearch")], [tcp(9200)])]);
     Ok(vec![
         (
             "namespace.yaml",
@@ -398,7 +388,7 @@ fn logging() -> Result<Vec<(&'static str, ManifestFile)>> {
         ),
         (
             "networkpolicy.yaml",
-            ManifestFile::single(Manifest::new(&policy)?),
+            ManifestFile::single(policy.manifest(None)?),
         ),
         (
             "kustomization.yaml",
@@ -457,18 +447,13 @@ fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
         ))?,
     ]);
     let sample_app = sample_app_database(server.clone())?;
-    let policy = NetworkPolicy {
-        metadata: named("allow-mariadb-clients"),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(LabelSelector::default()),
-            policy_types: Some(vec!["Ingress".to_owned()]),
-            ingress: Some(vec![ingress_rule(
-                vec![namespace("sample-app"), namespace("mariadb-operator")],
-                &[3306],
-            )]),
-            egress: None,
-        }),
-    };
+    let policy = Policy::new("allow-mariadb-clients").ingress([Rule::new(
+        [
+            namespace_peer("sample-app"),
+            namespace_peer("mariadb-operator"),
+        ],
+        [tcp(3306)],
+    )]);
     Ok(vec![
         ("namespace.yaml", namespace_file("mysql", None)?),
         ("root-credentials.yaml", root),
@@ -482,10 +467,9 @@ fn mysql() -> Result<Vec<(&'static str, ManifestFile)>> {
         ("sample-app-database.yaml", sample_app),
         (
             "networkpolicy.yaml",
-            ManifestFile::single(
-                Manifest::new(&policy)?
-                    .why("Clients: the sample app and the operator that manages users and grants."),
-            ),
+            ManifestFile::single(policy.manifest(Some(
+                "Clients: the sample app and the operator that manages users and grants.",
+            ))?),
         ),
         (
             "kustomization.yaml",

@@ -26,11 +26,8 @@ use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
     Container, SecretVolumeSource, ServiceAccount, Volume, VolumeMount,
 };
-use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
-};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::job::ScriptedPod;
 use super::sso::{self, SecretPath, secret_path};
@@ -40,6 +37,7 @@ use bkt_flux::kinds::external_secrets::{
     SecretStoreSpec, ServiceAccountRef, VaultAuth, VaultKubernetesAuth, VaultProvider,
 };
 use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions, Kustomization};
+use bkt_flux::network_policy::{Policy, Rule, pods_peer, tcp};
 use bkt_flux::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
 
 /// The label key the Jobs' objects are selected by.
@@ -504,35 +502,13 @@ impl JobFolder {
 
     /// The Job's egress: the Vault API and AWS APIs.
     fn network_policy(&self) -> NetworkPolicy {
-        let tcp = |port: i32| NetworkPolicyPort {
-            protocol: Some("TCP".into()),
-            port: Some(IntOrString::Int(port)),
-            ..NetworkPolicyPort::default()
-        };
-        NetworkPolicy {
-            metadata: ObjectMeta {
-                name: Some(["allow-", self.name].concat()),
-                ..ObjectMeta::default()
-            },
-            spec: Some(NetworkPolicySpec {
-                pod_selector: Some(selector(self.name)),
-                policy_types: Some(vec!["Egress".into()]),
-                egress: Some(vec![
-                    NetworkPolicyEgressRule {
-                        to: Some(vec![NetworkPolicyPeer {
-                            pod_selector: Some(selector("vault")),
-                            ..NetworkPolicyPeer::default()
-                        }]),
-                        ports: Some(vec![tcp(8200)]),
-                    },
-                    NetworkPolicyEgressRule {
-                        to: None,
-                        ports: Some(vec![tcp(443)]),
-                    },
-                ]),
-                ..NetworkPolicySpec::default()
-            }),
-        }
+        Policy::new(["allow-", self.name].concat())
+            .selecting(selector(self.name))
+            .egress([
+                Rule::new([pods_peer(selector("vault"))], [tcp(8200)]),
+                Rule::ports([tcp(443)]),
+            ])
+            .to_object()
     }
 
     /// The folder's `kustomization.yaml`: the resources, the Job and its policy, and the

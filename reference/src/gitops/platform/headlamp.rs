@@ -3,13 +3,11 @@
 use super::ingress::alb_ingress;
 use crate::gitops::configs::ADMIN_ALB;
 use crate::gitops::sso::{self, secret_path};
-use bkt_flux::compose::{
-    app, folder_kustomization, host, ingress_rule, named, namespace_file, release, repository,
-};
-use bkt_flux::{Duration, Manifest, ManifestFile, Result};
+use bkt_flux::compose::{folder_kustomization, host, namespace_file, release, repository};
+use bkt_flux::network_policy::{Policy, Rule, app, tcp};
+use bkt_flux::{Duration, ManifestFile, Result};
 use bkt_helm::charts;
 use bkt_sso::Sso;
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use std::collections::BTreeMap;
 
 pub(super) fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, ManifestFile)>> {
@@ -30,15 +28,9 @@ pub(super) fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, Man
         sso::KUBERNETES,
         &ingress_file,
     )?;
-    let policy = NetworkPolicy {
-        metadata: named("allow-alb"),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(app("headlamp")),
-            policy_types: Some(vec!["Ingress".to_owned()]),
-            ingress: Some(vec![ingress_rule(vec![], &[4466])]),
-            egress: None,
-        }),
-    };
+    let policy = Policy::new("allow-alb")
+        .selecting(app("headlamp"))
+        .ingress([Rule::ports([tcp(4466)])]);
     Ok(vec![
         ("namespace.yaml", namespace_file("headlamp", None)?),
         ("repository.yaml", repository(chart)?),
@@ -59,7 +51,7 @@ pub(super) fn headlamp(domain: &str, sso: &Sso) -> Result<Vec<(&'static str, Man
         ("ingress.yaml", ingress_file),
         (
             "networkpolicy.yaml",
-            ManifestFile::single(Manifest::new(&policy)?),
+            ManifestFile::single(policy.manifest(None)?),
         ),
         (
             "kustomization.yaml",

@@ -7,11 +7,11 @@ use crate::gitops::logs;
 use crate::gitops::sso::{self, secret_path};
 use bkt_flux::compose::{
     ALB_HEALTHCHECK_PATH, ALB_SUCCESS_CODES, EGRESS_HTTPS, GENERATED_PASSWORD, NAMESPACE_BASELINE,
-    alphanumeric, app, egress_rule, generated_once, host, ingress_rule, namespace, namespace_file,
-    network_policy, pods, release, repository, template,
+    alphanumeric, generated_once, host, namespace_file, release, repository, template,
 };
 use bkt_flux::kinds::external_secrets::{ExternalSecret, Password, PasswordSpec};
 use bkt_flux::kustomize::Kustomization;
+use bkt_flux::network_policy::{Policy, Rule, app, namespace_peer, pods_peer, tcp};
 use bkt_flux::{Duration, Manifest, ManifestFile, Result};
 use bkt_helm::charts;
 use bkt_sso::Sso;
@@ -161,33 +161,30 @@ pub(super) fn opensearch_policies() -> Result<ManifestFile> {
     let opensearch = app("opensearch");
     let dashboards = app("opensearch-dashboards");
     Ok(ManifestFile::new([
-        Manifest::new(&network_policy(
-            "allow-opensearch-clients",
-            opensearch.clone(),
-            vec![
-                ingress_rule(
-                    vec![
-                        namespace("logging"),
-                        namespace("grafana"),
-                        pods(dashboards.clone()),
-                        pods(app(logs::NAME)),
+        Policy::new("allow-opensearch-clients")
+            .selecting(opensearch.clone())
+            .ingress([
+                Rule::new(
+                    [
+                        namespace_peer("logging"),
+                        namespace_peer("grafana"),
+                        pods_peer(dashboards.clone()),
+                        pods_peer(app(logs::NAME)),
                     ],
-                    &[9200],
+                    [tcp(9200)],
                 ),
-                ingress_rule(vec![pods(opensearch.clone())], &[9300]),
-            ],
-            Some(vec![egress_rule(vec![pods(opensearch.clone())], &[9300])]),
-        ))?
-        .why(
-            "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and Grafana's logs\n\
-             datasource, and the setup Job's calls; the ALB reaches Dashboards only.",
-        ),
-        Manifest::new(&network_policy(
-            "allow-dashboards",
-            dashboards,
-            vec![ingress_rule(vec![], &[5601])],
-            Some(vec![egress_rule(vec![pods(opensearch)], &[9200])]),
-        ))?,
+                Rule::new([pods_peer(opensearch.clone())], [tcp(9300)]),
+            ])
+            .egress([Rule::new([pods_peer(opensearch.clone())], [tcp(9300)])])
+            .manifest(Some(
+                "OpenSearch takes writes from Fluent Bit (logging), queries from Dashboards and Grafana's logs\n\
+                 datasource, and the setup Job's calls; the ALB reaches Dashboards only.",
+            ))?,
+        Policy::new("allow-dashboards")
+            .selecting(dashboards)
+            .ingress([Rule::ports([tcp(5601)])])
+            .egress([Rule::new([pods_peer(opensearch)], [tcp(9200)])])
+            .manifest(None)?,
         Manifest::new(&logs::network_policy())?.why(
             "The setup Job takes no traffic and calls only OpenSearch and its Dashboards.",
         ),
