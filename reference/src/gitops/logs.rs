@@ -208,20 +208,14 @@ pub fn job() -> Job {
 /// The Job's own policy: no ingress; egress to OpenSearch (9200) and its Dashboards (5601) only.
 #[must_use]
 pub fn network_policy() -> NetworkPolicy {
-    let mut policy = Policy::new("allow-opensearch-setup")
+    Policy::new("allow-opensearch-setup")
         .selecting(app(NAME))
         .ingress([])
         .egress([
             Rule::new([pods_peer(app("opensearch"))], [tcp(9200)]),
             Rule::new([pods_peer(app("opensearch-dashboards"))], [tcp(5601)]),
         ])
-        .to_object();
-    // The builder writes a denied direction as no rule list; this policy's committed file has
-    // always written it as `ingress: []`, which denies the same, and a refactor keeps its bytes.
-    if let Some(spec) = policy.spec.as_mut() {
-        spec.ingress = Some(Vec::new());
-    }
-    policy
+        .to_object()
 }
 
 /// Fluent Bit's and Grafana's passwords, generated once: the Job makes the users with them,
