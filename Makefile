@@ -321,14 +321,15 @@ security: $(SETUP) ## Every security scan (checkov per area); zero unexplained f
 
 # `make test` runs its layers in three lanes at once (`cargo xtask test`), each lane's layers in
 # order: the Terraform layers and then the twin in one; lifecycle-test (its own emulator, copy of
-# terraform/ and build/lifecycle) and app-test in another; every other layer in the first. The
+# terraform/ and build/lifecycle), app-test and rust-downstream (its own target dir) in another;
+# every other layer in the first, which compiles the workspace's tests. The
 # emulator layers mostly wait on the emulator and Terraform, so they fit beside the compiles on two
 # cores. `layer:other` waits for `other` to pass: the GitOps suite and the render the Kubernetes
 # scan reads use build/<env>/cluster-vars.json, which tf-emulator writes. No two layers that run at
 # once share a working folder: tf-check and tf-test initialise terraform/ in place, and nothing
 # else uses terraform/ in place.
 TEST_LANE_TERRAFORM := tf-check tf-test tf-emulator twin
-TEST_LANE_LIFECYCLE := lifecycle-test app-test
+TEST_LANE_LIFECYCLE := lifecycle-test app-test rust-downstream
 TEST_LANE_MAIN := $(filter-out $(TEST_LANE_TERRAFORM) $(TEST_LANE_LIFECYCLE) gitops-test,$(CHECK_TARGETS) $(TEST_TARGETS)) \
   gitops-test:tf-emulator security:tf-emulator
 
