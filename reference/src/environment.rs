@@ -4,6 +4,9 @@
 //!
 //! A wrong input name does not compile (each module's inputs are a [`bkt_core::hcl::ModuleKind`]),
 //! and a module output is read only through its typed reference (`network.get().vpc_id()`).
+//!
+//! [`Environment`] is that root with the environment's image tag and Flux entry; reading one
+//! from its file is [`crate::spec`]'s.
 
 use bkt_eks::{CapacityType, KubernetesVersion};
 use bkt_network::dns::ValidationTimeout;
