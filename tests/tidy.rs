@@ -1,6 +1,14 @@
 //! Repository rules as tests (rust-analyzer's tidy): every Rust file documents itself, every
-//! generated file says so, and library code writes no HCL or YAML text by hand.
+//! generated file says so, library code writes no HCL or YAML text by hand, files and functions
+//! stay small, files import each other one way, and a crate reads no file outside itself.
 
+mod cycles;
+mod includes;
+mod size;
+
+use size::oversized;
+
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use bkt_platform::core::header;
@@ -214,7 +222,7 @@ fn templated(source: &str) -> Vec<String> {
 const WRITERS: [&str; 6] = [
     "reference/src/substitution.rs",
     "crates/bkt-flux/src/escape.rs",
-    "crates/bkt-core/src/hcl/print.rs",
+    "crates/bkt-core/src/hcl/print",
     "crates/bkt-core/src/hcl/expr.rs",
     "crates/bkt-core/src/yaml",
     "crates/bkt-core/src/tree.rs",
@@ -423,98 +431,6 @@ const SIZE_ALLOWANCES: &[(&str, Option<&str>, &str)] = &[
     ),
 ];
 
-/// A function of a source whose body is longer than [`MAX_FN_LINES`]: its path of names (`impl
-/// Type::name`, `name`) and its length.
-fn long_functions(source: &str) -> Vec<(String, usize)> {
-    use syn::visit::Visit;
-
-    #[derive(Default)]
-    struct Collect {
-        owner: Vec<String>,
-        found: Vec<(String, usize)>,
-    }
-
-    impl Collect {
-        fn measure(&mut self, name: &syn::Ident, block: &syn::Block) {
-            let span = block.brace_token.span;
-            let lines = span.close().end().line + 1 - span.open().start().line;
-            if lines > MAX_FN_LINES {
-                let mut path = self.owner.clone();
-                path.push(name.to_string());
-                self.found.push((path.join("::"), lines));
-            }
-        }
-    }
-
-    impl<'ast> Visit<'ast> for Collect {
-        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-            self.measure(&item.sig.ident, &item.block);
-            syn::visit::visit_item_fn(self, item);
-        }
-        fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
-            let ty = &item.self_ty;
-            self.owner.push(quote_type(ty));
-            syn::visit::visit_item_impl(self, item);
-            self.owner.pop();
-        }
-        fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-            self.measure(&item.sig.ident, &item.block);
-            syn::visit::visit_impl_item_fn(self, item);
-        }
-        fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
-            self.owner.push(item.ident.to_string());
-            syn::visit::visit_item_trait(self, item);
-            self.owner.pop();
-        }
-        fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-            if let Some(block) = &item.default {
-                self.measure(&item.sig.ident, block);
-            }
-            syn::visit::visit_trait_item_fn(self, item);
-        }
-        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-            self.owner.push(item.ident.to_string());
-            syn::visit::visit_item_mod(self, item);
-            self.owner.pop();
-        }
-    }
-
-    /// The last segment of an impl's type (`Spec` for `crate::spec::Spec<T>`).
-    fn quote_type(ty: &syn::Type) -> String {
-        match ty {
-            syn::Type::Path(path) => path
-                .path
-                .segments
-                .last()
-                .map(|segment| segment.ident.to_string())
-                .unwrap_or_default(),
-            syn::Type::Reference(reference) => quote_type(&reference.elem),
-            _ => "_".to_owned(),
-        }
-    }
-
-    let file = syn::parse_file(source).unwrap_or_else(|error| panic!("not Rust: {error}"));
-    let mut collect = Collect::default();
-    collect.visit_file(&file);
-    collect.found
-}
-
-/// The size rules' findings in one source: the file's own length past [`MAX_FILE_LINES`], then
-/// each function past [`MAX_FN_LINES`], as `(item, lines)` (`None` for the file).
-fn oversized(source: &str) -> Vec<(Option<String>, usize)> {
-    let mut found = Vec::new();
-    let lines = source.lines().count();
-    if lines > MAX_FILE_LINES {
-        found.push((None, lines));
-    }
-    found.extend(
-        long_functions(source)
-            .into_iter()
-            .map(|(name, lines)| (Some(name), lines)),
-    );
-    found
-}
-
 #[test]
 fn files_and_functions_stay_small() {
     let mut offenders = Vec::new();
@@ -593,4 +509,264 @@ fn the_size_check_catches_long_files_and_functions() {
         "    let x = 1;\n".repeat(MAX_FN_LINES - 2)
     );
     assert!(oversized(&fits).is_empty(), "false alarm at the limit");
+}
+
+/// The root files of the crates the cycle rule reads: each library crate, the reference platform
+/// and the facade, as `(root file, name in messages)`.
+fn crate_roots() -> Vec<(PathBuf, String)> {
+    let mut roots = vec![
+        (root().join("src/lib.rs"), "src".to_owned()),
+        (
+            root().join("reference/src/lib.rs"),
+            "reference/src".to_owned(),
+        ),
+    ];
+    let mut crates: Vec<PathBuf> = std::fs::read_dir(root().join("crates"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    crates.sort();
+    for dir in crates {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        roots.push((dir.join("src/lib.rs"), format!("crates/{name}/src")));
+    }
+    roots
+}
+
+/// Reviewed cycles not yet taken apart, each with its reason: the files of the cycle (sorted,
+/// as the test names them). A row no cycle needs any more fails the test.
+const CYCLE_ALLOWANCES: &[(&[&str], &str)] = &[];
+
+/// The import cycles of a crate, as messages: one line per cycle (`a.rs → b.rs (items) → a.rs
+/// (items)`) and, when more files are tangled with them, the whole set.
+fn import_cycles(
+    root_file: &Path,
+    name: &str,
+    read: &impl Fn(&Path) -> Option<String>,
+) -> Vec<(Vec<String>, String)> {
+    let krate = cycles::Crate::load(root_file, name, read);
+    cycles::cycles(&krate.edges())
+        .into_iter()
+        .map(|(set, hops)| {
+            let mut line = hops.first().map(|hop| hop.0.clone()).unwrap_or_default();
+            for (_, to, items) in &hops {
+                write!(line, " → {to} ({items})").unwrap();
+            }
+            if set.len() > hops.len() {
+                write!(line, "; tangled with it: {}", set.join(", ")).unwrap();
+            }
+            (set, line)
+        })
+        .collect()
+}
+
+/// No file-level import cycles (issue 24), the property rust-analyzer's tidy names. The graph is
+/// per crate (each under `crates/`, the reference platform, the facade), built with `syn` from
+/// the module tree (`mod x;` found as `x.rs` or `x/mod.rs`; an inline `mod x { }` belongs to its
+/// file). There is an edge A → B when code in A names an item that B defines: through a `use`
+/// of A's, or a path in A's code or in its macros' tokens that starts at `crate`, `super`,
+/// `self`, a child module or an imported name, or a `macro_rules!` of B's that A invokes. A
+/// name a module re-exports or imports is followed to the file that defines it. Not edges:
+/// `mod b;` declarations, `pub use` re-exports (a module's API surface, not a need of its
+/// code), and `#[cfg(test)]` code (tests reach into their parents). Method calls and
+/// associated items count for the file of the type named, not of the `impl`.
+///
+/// Parent and child count like any two files (the stricter rule): a parent that only declares
+/// and re-exports its child while the child uses the parent's items is one way; a parent whose
+/// code also calls the child's functions is a cycle.
+#[test]
+fn files_form_no_import_cycles() {
+    let read = |path: &Path| std::fs::read_to_string(path).ok();
+    let mut offenders = Vec::new();
+    let mut used = vec![false; CYCLE_ALLOWANCES.len()];
+    for (root_file, name) in crate_roots() {
+        for (set, line) in import_cycles(&root_file, &name, &read) {
+            let allowed = CYCLE_ALLOWANCES
+                .iter()
+                .position(|(files, _)| files.iter().copied().eq(set.iter().map(String::as_str)));
+            match allowed {
+                Some(index) => used[index] = true,
+                None => offenders.push(line),
+            }
+        }
+    }
+    for ((files, _), used) in CYCLE_ALLOWANCES.iter().zip(used) {
+        if !used {
+            offenders.push(format!(
+                "{files:?}: no longer a cycle: remove it from CYCLE_ALLOWANCES"
+            ));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "files import each other in a cycle (after each arrow, what the file before it uses of \
+         the file after it); move the shared items down into a file of their own (or into the \
+         lower module) so the imports go one way:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The cycle lines the check finds among planted `(path, source)` files of a crate `x`.
+fn planted_cycles(files: &[(&str, &str)]) -> Vec<String> {
+    let read = |path: &Path| {
+        files
+            .iter()
+            .find(|(name, _)| Path::new(name) == path)
+            .map(|(_, text)| (*text).to_owned())
+    };
+    import_cycles(Path::new("src/lib.rs"), "x", &read)
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect()
+}
+
+#[test]
+fn the_cycle_check_catches_cycles() {
+    // A parent calling its child while the child uses the parent's type.
+    assert_eq!(
+        planted_cycles(&[
+            ("src/lib.rs", "mod a; pub struct Error; fn f() { a::g(); }"),
+            (
+                "src/a.rs",
+                "use super::Error; pub fn g() -> Option<Error> { None }"
+            ),
+        ]),
+        ["x/a.rs → x/lib.rs (Error) → x/a.rs (g)"]
+    );
+    // Siblings, one through a re-export and a macro's tokens, the other by a crate path.
+    assert_eq!(
+        planted_cycles(&[
+            ("src/lib.rs", "mod a; mod b; pub use b::Body;"),
+            (
+                "src/a.rs",
+                "pub fn f() -> String { format!(\"{}\", crate::Body::NAME) }"
+            ),
+            (
+                "src/b.rs",
+                "pub struct Body; impl Body { fn g() { crate::a::f(); } }"
+            ),
+        ]),
+        ["x/a.rs → x/b.rs (Body) → x/a.rs (f)"]
+    );
+    // Three files through a child's directory and an inline module.
+    assert_eq!(
+        planted_cycles(&[
+            (
+                "src/lib.rs",
+                "mod a; mod c { pub fn h() { crate::a::b::g(); } }"
+            ),
+            ("src/a.rs", "pub mod b; pub fn f() {}"),
+            ("src/a/b.rs", "use crate::c::h; pub fn g() { h() }"),
+        ]),
+        ["x/a/b.rs → x/lib.rs (h) → x/a/b.rs (g)"]
+    );
+    // A `macro_rules!` invoked by name, whose body names the invoker's item through `$crate`.
+    assert_eq!(
+        planted_cycles(&[
+            (
+                "src/lib.rs",
+                "mod a; macro_rules! m { () => { $crate::a::f() }; }"
+            ),
+            ("src/a.rs", "pub fn f() {} pub fn g() { m!() }"),
+        ]),
+        ["x/a.rs → x/lib.rs (m!) → x/a.rs (f)"]
+    );
+    // Not cycles: a parent that declares and re-exports; a child's test reaching its parent;
+    // one-way imports between siblings.
+    for clean in [
+        &[
+            ("src/lib.rs", "mod a; pub use a::f; pub struct Error;"),
+            (
+                "src/a.rs",
+                "use super::Error; pub fn f() -> Option<Error> { None }",
+            ),
+        ][..],
+        &[
+            ("src/lib.rs", "mod a; pub fn f() { a::g(); }"),
+            (
+                "src/a.rs",
+                "pub fn g() {}\n#[cfg(test)]\nmod tests { use super::super::f; }",
+            ),
+        ],
+        &[
+            ("src/lib.rs", "mod a; mod b; fn f() { b::g(); }"),
+            ("src/a.rs", "pub fn f() {}"),
+            ("src/b.rs", "pub fn g() { crate::a::f(); }"),
+        ],
+    ] {
+        assert!(planted_cycles(clean).is_empty(), "false alarm: {clean:?}");
+    }
+}
+
+/// A library crate is published alone: `include_str!`/`include_bytes!` under `crates/<crate>/`
+/// must resolve inside that directory, and name its file with a literal (the check resolves it
+/// against the including file's directory, as the compiler does). The reference platform is
+/// out of scope: it is never published (`publish = false`) and its job is to render this
+/// repository, whose hand-written scripts (`gitops/…/setup.sh`) it embeds. The facade's
+/// directory is the repository root, so nothing in it is outside.
+#[test]
+fn crates_include_only_their_own_files() {
+    let mut offenders = Vec::new();
+    for path in workspace_rust_files() {
+        let relative = path.strip_prefix(root()).unwrap().to_path_buf();
+        let mut parts = relative.components();
+        let (Some(top), Some(krate)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if top.as_os_str() != "crates" {
+            continue;
+        }
+        let crate_dir = Path::new("crates").join(krate);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for include in includes::includes(&text, relative.parent().unwrap()) {
+            match include {
+                includes::Include::Path(target) if target.starts_with(&crate_dir) => {}
+                includes::Include::Path(target) => offenders.push(format!(
+                    "{}: includes {}, outside {}: move the file into the crate",
+                    relative.display(),
+                    target.display(),
+                    crate_dir.display()
+                )),
+                includes::Include::NotLiteral(argument) => offenders.push(format!(
+                    "{}: includes ({argument}), not a literal path: name a file of the crate",
+                    relative.display()
+                )),
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn the_include_check_catches_reads_outside_the_crate() {
+    use includes::{Include, includes};
+    let dir = Path::new("crates/bkt-x/src/charts");
+    assert_eq!(
+        includes(
+            "#![doc = include_str!(\"../../README.md\")]\nconst A: &[u8] = std::include_bytes!(\"../../../../gitops/x.sh\");",
+            dir
+        ),
+        [
+            Include::Path(PathBuf::from("crates/bkt-x/README.md")),
+            Include::Path(PathBuf::from("gitops/x.sh")),
+        ]
+    );
+    assert_eq!(
+        includes(
+            "const A: &str = concat!(\"a\", include_str!(concat!(env!(\"OUT\"), \"/x\")));",
+            dir
+        ),
+        [Include::NotLiteral(
+            "concat ! (env ! (\"OUT\") , \"/x\")".to_owned()
+        )]
+    );
+    // Comments and strings that mention the macro read nothing.
+    assert!(
+        includes(
+            "// include_str!(\"../x\")\nconst A: &str = \"include_str!(x)\";",
+            dir
+        )
+        .is_empty()
+    );
 }

@@ -381,7 +381,7 @@ impl BootstrapRoot {
             name!("state"),
             S3BucketPolicy {
                 bucket: bucket_id(),
-                policy: Some(crate::policies::deny_insecure_transport(&bucket.get())?.into()),
+                policy: Some(crate::policies::deny_insecure_transport(&bucket.get().arn())?.into()),
             },
         )
         .depends_on(&public_access);

@@ -4,12 +4,57 @@
 //!
 //! A wrong input name does not compile (each module's inputs are a [`bkt_core::hcl::ModuleKind`]),
 //! and a module output is read only through its typed reference (`network.get().vpc_id()`).
+//!
+//! [`Environment`] is that root with the environment's image tag and Flux entry; reading one
+//! from its file is [`crate::spec`]'s.
 
 use bkt_eks::{CapacityType, KubernetesVersion};
 use bkt_network::dns::ValidationTimeout;
 use bkt_network::{Cidr, FlowLogRetention, LoadBalancerIngress, NatGatewayMode, SourceCidr};
 
 use crate::Result;
+use crate::settings::ImageTag;
+
+/// One environment of the platform: its Terraform root, its image tag and its Flux entry's
+/// flavour. Its name is its file's (`environments/<name>.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// The Terraform root (`terraform/envs/<name>`), whose `environment` is the name.
+    pub root: EnvironmentRoot,
+    /// The sample app's image tag (`gitops/apps/<name>`).
+    pub image_tag: ImageTag,
+    /// Whether the cluster entry gets the `local` flavour (`gitops/clusters/local`).
+    pub local_flavour: bool,
+    /// `owner/repo` of the GitHub repository the cluster's Flux syncs from.
+    pub repository: String,
+    /// The branch of [`Self::repository`] the cluster follows.
+    pub branch: String,
+}
+
+/// The repository an environment syncs from when its spec names none: the placeholder the
+/// roots' `terraform.tfvars.example` uses too.
+pub const DEFAULT_REPOSITORY: &str = "example-org/bkt-platform";
+
+impl Environment {
+    /// The reference platform's defaults for an environment called `name` (dev's values; the
+    /// placeholder image tag; the `local` flavour only for `dev`).
+    #[must_use]
+    pub fn named(name: &str) -> Self {
+        Self {
+            root: EnvironmentRoot::named(name),
+            image_tag: ImageTag::default(),
+            local_flavour: name == "dev",
+            repository: DEFAULT_REPOSITORY.to_owned(),
+            branch: "main".to_owned(),
+        }
+    }
+
+    /// The environment's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.root.environment
+    }
+}
 
 bkt_core::terraform_block! {
     /// The `backend "s3"` block of a root's `terraform` settings.

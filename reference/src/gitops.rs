@@ -12,11 +12,6 @@ use crate::{Environment, Result};
 /// Where the Flux tree is written; Flux paths read `./gitops/...`.
 pub const GITOPS_DIR: &str = "gitops";
 
-/// The namespace and name of the `GitRepository` that bootstrap (`make up`, through the Flux
-/// Operator's `FluxInstance`) creates for this repository: the one source the tree does not
-/// generate.
-pub const BOOTSTRAP_SOURCE: (&str, &str) = ("flux-system", "flux-system");
-
 /// Folders of `gitops/` that Flux paths point into and that are not generated (yet): the
 /// graph checks accept paths into them. Each entry goes once its folder is generated.
 pub const HAND_WRITTEN_FOLDERS: [&str; 1] = [
@@ -137,6 +132,7 @@ fn controller_vars() -> controllers::ControllerVars {
 }
 
 pub mod apps;
+mod bootstrap_source;
 pub mod cluster;
 pub mod configs;
 pub mod controllers;
@@ -145,3 +141,5 @@ pub mod logs;
 pub mod platform;
 pub mod sso;
 pub mod vault;
+
+pub use bootstrap_source::BOOTSTRAP_SOURCE;

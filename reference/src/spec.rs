@@ -27,53 +27,15 @@ use bkt_eks::{CapacityType, KubernetesVersion};
 use bkt_network::dns::ValidationTimeout;
 use bkt_network::{Cidr, FlowLogRetention, NatGatewayMode, SourceCidr};
 
-use crate::environment::{EnvironmentRoot, Nodes};
+use crate::environment::Nodes;
+pub use crate::environment::{DEFAULT_REPOSITORY, Environment};
 use crate::settings::{
-    AtlasSettings, DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, ImageTag,
-    LogsSettings, NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
+    AtlasSettings, DnsSettings, EksSettings, FluxSettings, GithubOidcSettings, LogsSettings,
+    NetworkSettings, NodeSettings, SampleAppSettings, Settings, TerraformSettings,
 };
 use crate::{Error, Result};
 
-/// One environment of the platform: its Terraform root, its image tag and its Flux entry's
-/// flavour. Its name is its file's (`environments/<name>.toml`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Environment {
-    /// The Terraform root (`terraform/envs/<name>`), whose `environment` is the name.
-    pub root: EnvironmentRoot,
-    /// The sample app's image tag (`gitops/apps/<name>`).
-    pub image_tag: ImageTag,
-    /// Whether the cluster entry gets the `local` flavour (`gitops/clusters/local`).
-    pub local_flavour: bool,
-    /// `owner/repo` of the GitHub repository the cluster's Flux syncs from.
-    pub repository: String,
-    /// The branch of [`Self::repository`] the cluster follows.
-    pub branch: String,
-}
-
-/// The repository an environment syncs from when its spec names none: the placeholder the
-/// roots' `terraform.tfvars.example` uses too.
-pub const DEFAULT_REPOSITORY: &str = "example-org/bkt-platform";
-
 impl Environment {
-    /// The reference platform's defaults for an environment called `name` (dev's values; the
-    /// placeholder image tag; the `local` flavour only for `dev`).
-    #[must_use]
-    pub fn named(name: &str) -> Self {
-        Self {
-            root: EnvironmentRoot::named(name),
-            image_tag: ImageTag::default(),
-            local_flavour: name == "dev",
-            repository: DEFAULT_REPOSITORY.to_owned(),
-            branch: "main".to_owned(),
-        }
-    }
-
-    /// The environment's name.
-    #[must_use]
-    pub fn name(&self) -> &str {
-        &self.root.environment
-    }
-
     /// The environment `name` with every value `settings` sets put in, each checked.
     ///
     /// # Errors

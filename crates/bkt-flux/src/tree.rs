@@ -12,8 +12,11 @@ use crate::kinds::SourceKind;
 use crate::manifest::ManifestFile;
 use crate::{Error, Result};
 
+mod api_group;
 mod follow;
 mod variables;
+
+use api_group::{group, is_kustomize_file};
 
 use variables::variables;
 
@@ -244,20 +247,16 @@ impl GitOpsTree {
         let mut graph = Graph::new(self, &objects);
         let kustomizations = graph.kustomization_targets();
         if !kustomizations.is_empty() {
-            graph.followed = Some(follow::Followed::new(self, &kustomizations)?);
+            graph.followed = Some(follow::Followed::new(
+                follow::Files {
+                    files: &self.files,
+                    hand_written: &self.hand_written,
+                },
+                &kustomizations,
+            )?);
         }
         graph.check_references()?;
         graph.check_cycles()
-    }
-
-    /// Whether `path` (relative to the tree) is a registered hand-written folder or inside one.
-    fn is_hand_written(&self, path: &str) -> bool {
-        self.hand_written.iter().any(|written| {
-            written == path
-                || path
-                    .strip_prefix(written.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
     }
 
     /// The folder of the tree (`apps/dev`, `""` for the tree itself) that the repository path
@@ -357,19 +356,6 @@ impl GitOpsTree {
                         .is_some_and(|rest| rest.starts_with('/'))
             })
     }
-}
-
-/// Whether `object` is a kustomize file (`kustomization.yaml` or a component).
-fn is_kustomize_file(object: ValueRef<'_>) -> bool {
-    object
-        .get("apiVersion")
-        .and_then(ValueRef::as_str)
-        .is_some_and(|api_version| group(api_version) == "kustomize.config.k8s.io")
-}
-
-/// The API group of an `apiVersion` (`""` for the core group).
-fn group(api_version: &str) -> &str {
-    api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
 /// One document of the tree and where it is.

@@ -41,6 +41,7 @@
 
 pub mod capacity;
 pub mod catalog;
+mod chart;
 pub mod charts;
 pub mod common;
 mod error;

@@ -70,6 +70,7 @@
 
 pub mod aws;
 pub mod dns;
+mod inputs;
 mod load_balancer;
 mod module;
 mod plan;

@@ -14,7 +14,7 @@ use bkt_core::{Name, name};
 use ipnet::Ipv4Net;
 
 use crate::aws::{SecurityGroup, Vpc, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule};
-use crate::module::Inputs;
+use crate::inputs::Inputs;
 use crate::{Error, Result};
 
 /// The regular expression the module's `load_balancers` key validation uses: the key becomes

@@ -18,6 +18,7 @@ use crate::aws::{
     CloudwatchLogGroup, DefaultSecurityGroup, Eip, FlowLog, InternetGateway, NatGateway, Region,
     Route, RouteTable, RouteTableAssociation, Subnet, Vpc, VpcEndpoint,
 };
+use crate::inputs::Inputs;
 use crate::plan::{Cidr, FlowLogRetention, NatGatewayMode, PRIVATE_OFFSET, SUBNET_NEWBITS};
 
 bkt_core::terraform_kind! {
@@ -99,18 +100,6 @@ impl Default for NetworkModule {
             aws_provider_version: ">= 5.100.0".to_owned(),
         }
     }
-}
-
-/// The module's input variables, kept together so resources can refer to them.
-pub(crate) struct Inputs {
-    pub(crate) name: Variable,
-    pub(crate) cidr_block: Variable,
-    pub(crate) availability_zones: Variable,
-    pub(crate) nat_gateway_mode: Variable,
-    pub(crate) cluster_name: Variable,
-    pub(crate) flow_log_retention_days: Variable,
-    pub(crate) load_balancers: Variable,
-    pub(crate) tags: Variable,
 }
 
 fn tags_with_name(tags: &Variable, name: Expr) -> Expr {

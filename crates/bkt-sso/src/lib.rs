@@ -72,7 +72,7 @@ pub use blueprint::{
 pub use error::{Error, Result};
 pub use model::{
     Application, ApplicationSpec, ClusterRole, Consumer, Grafana, GrafanaRole, Grant, Group, Kind,
-    Kubernetes, OpenSearch, OpenSearchRole, Role, Slug, SsoBuilder, Vault, VaultRole,
+    Kubernetes, OpenSearch, OpenSearchRole, Role, Slug, Sso, SsoBuilder, Vault, VaultRole,
 };
 
 use model::join;
@@ -84,50 +84,11 @@ pub const GROUPS_CLAIM: &str = "groups";
 /// The scopes every consumer asks for: `groups` comes with `profile`.
 pub const SCOPES: [&str; 3] = ["openid", "email", "profile"];
 
-/// A checked SSO declaration: groups and applications, each application's grants naming
-/// declared groups only.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Sso {
-    provider_host: Slug,
-    groups: Vec<Group>,
-    applications: Vec<Application>,
-}
-
 impl Sso {
     /// Starts a declaration whose identity provider is served at `<provider_host>.<domain>`.
     #[must_use]
     pub fn builder(provider_host: &str) -> SsoBuilder {
         SsoBuilder::new(provider_host)
-    }
-
-    pub(crate) fn from_parts(
-        provider_host: Slug,
-        groups: Vec<Group>,
-        applications: Vec<Application>,
-    ) -> Self {
-        Self {
-            provider_host,
-            groups,
-            applications,
-        }
-    }
-
-    /// The first label of the identity provider's host (`auth` for `auth.<domain>`).
-    #[must_use]
-    pub fn provider_host(&self) -> &Slug {
-        &self.provider_host
-    }
-
-    /// The declared groups, in declaration order.
-    #[must_use]
-    pub fn groups(&self) -> &[Group] {
-        &self.groups
-    }
-
-    /// The declared applications, in declaration order.
-    #[must_use]
-    pub fn applications(&self) -> &[Application] {
-        &self.applications
     }
 
     /// The wiring of application `name` for a consumer of kind `K`; `consumer` names the caller
@@ -137,11 +98,15 @@ impl Sso {
     /// [`Error::UnknownApplication`] when no application has that name;
     /// [`Error::WrongKind`] when it serves another kind of consumer.
     pub fn client<K: Consumer>(&self, consumer: &str, name: &str) -> Result<Client<'_, K>> {
-        let Some(application) = self.applications.iter().find(|a| a.name().as_str() == name) else {
+        let Some(application) = self
+            .applications()
+            .iter()
+            .find(|a| a.name().as_str() == name)
+        else {
             return Err(Error::UnknownApplication {
                 consumer: consumer.to_owned(),
                 application: name.to_owned(),
-                declared: join(self.applications.iter().map(|a| a.name().as_str())),
+                declared: join(self.applications().iter().map(|a| a.name().as_str())),
             });
         };
         if application.kind() != K::KIND {
@@ -174,7 +139,7 @@ impl Sso {
 
     /// `https://<provider host>.<domain>`.
     fn provider_url(&self, domain: &str) -> String {
-        format!("https://{}.{domain}", self.provider_host)
+        format!("https://{}.{domain}", self.provider_host())
     }
 }
 
@@ -222,7 +187,7 @@ impl<'a, K: Consumer> Client<'a, K> {
     #[must_use]
     pub fn issuer_around_domain(&self) -> (String, String) {
         (
-            format!("https://{}.", self.sso.provider_host),
+            format!("https://{}.", self.sso.provider_host()),
             format!("/application/o/{}/", self.client_id()),
         )
     }

@@ -495,7 +495,7 @@ pub(crate) fn join<'a>(names: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-/// Builds an [`Sso`](crate::Sso): groups, then applications that grant them roles.
+/// Builds an [`Sso`]: groups, then applications that grant them roles.
 #[derive(Debug, Clone, Default)]
 pub struct SsoBuilder {
     provider_host: String,
@@ -534,7 +534,7 @@ impl SsoBuilder {
     /// declared twice ([`Error::Duplicate`]), a grant to an undeclared group
     /// ([`Error::UnknownGroup`]), a group granted twice in one application
     /// ([`Error::DuplicateGrant`]), or an application that grants nothing ([`Error::NoGrants`]).
-    pub fn build(self) -> Result<crate::Sso> {
+    pub fn build(self) -> Result<Sso> {
         let provider_host = Slug::new("provider host", &self.provider_host)?;
         let mut groups: Vec<Group> = Vec::with_capacity(self.groups.len());
         for (name, description) in self.groups {
@@ -558,6 +558,47 @@ impl SsoBuilder {
             }
             applications.push(application);
         }
-        Ok(crate::Sso::from_parts(provider_host, groups, applications))
+        Ok(Sso::from_parts(provider_host, groups, applications))
+    }
+}
+
+/// A checked SSO declaration: groups and applications, each application's grants naming
+/// declared groups only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sso {
+    provider_host: Slug,
+    groups: Vec<Group>,
+    applications: Vec<Application>,
+}
+
+impl Sso {
+    pub(crate) fn from_parts(
+        provider_host: Slug,
+        groups: Vec<Group>,
+        applications: Vec<Application>,
+    ) -> Self {
+        Self {
+            provider_host,
+            groups,
+            applications,
+        }
+    }
+
+    /// The first label of the identity provider's host (`auth` for `auth.<domain>`).
+    #[must_use]
+    pub fn provider_host(&self) -> &Slug {
+        &self.provider_host
+    }
+
+    /// The declared groups, in declaration order.
+    #[must_use]
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The declared applications, in declaration order.
+    #[must_use]
+    pub fn applications(&self) -> &[Application] {
+        &self.applications
     }
 }

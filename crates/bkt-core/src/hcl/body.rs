@@ -5,7 +5,6 @@
 //! key: they declare typed kinds with [`crate::terraform_kind!`].
 
 use super::expr::Expr;
-use super::terraform::BlockModel;
 
 /// The content of a block or a file: attributes, nested blocks and blank lines, in order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -117,21 +116,6 @@ impl Block {
         self
     }
 
-    /// Sets one argument of this block, as [`crate::hcl::File::set_argument`] does for a block
-    /// of a file (see there); the errors name the block by its address.
-    ///
-    /// # Errors
-    /// As [`crate::hcl::File::set_argument`]'s, except that the block is this one.
-    pub fn set_argument(
-        &mut self,
-        path: &str,
-        value: impl Into<super::terraform::Arg>,
-    ) -> crate::Result<&mut Self> {
-        let address = super::set::address(self).unwrap_or_else(|| self.ident.clone());
-        super::set::in_block(self, &address, path, value.into())?;
-        Ok(self)
-    }
-
     /// The block as hcl-rs structures (comments and blank lines dropped).
     #[must_use]
     pub fn to_hcl(&self) -> hcl::Block {
@@ -145,12 +129,29 @@ impl Block {
             body: self.body.to_hcl(),
         }
     }
+}
 
-    /// The block as `terraform fmt` would write it, ending with a newline.
+/// What a typed kind or nested block type can set, as the crates model it: its argument names
+/// and its nested block types, each with its own model.
+///
+/// [`crate::terraform_kind!`] and [`crate::terraform_block!`] record it from their field lists
+/// ([`crate::hcl::Kind::MODEL`], [`crate::hcl::NestedBlock::MODEL`]), and every block a typed model lowers to carries
+/// it, so [`crate::hcl::File::set_argument`] can refuse an override of an argument the kind does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BlockModel {
+    /// A nested block's identifier and labels (`["vpc_config"]`, `["backend", "s3"]`); empty for
+    /// a kind, whose block header comes from its mode and name.
+    pub header: &'static [&'static str],
+    /// The argument names, as Terraform spells them, in declaration order.
+    pub arguments: &'static [&'static str],
+    /// The nested block types, in declaration order.
+    pub blocks: &'static [&'static BlockModel],
+}
+
+impl BlockModel {
+    /// The identifier of a nested block type (`vpc_config`); empty for a kind.
     #[must_use]
-    pub fn to_hcl_string(&self) -> String {
-        let mut body = Body::default();
-        body.block(self.clone());
-        super::print::body(&body, 0)
+    pub fn ident(&self) -> &'static str {
+        self.header.first().copied().unwrap_or_default()
     }
 }

@@ -1,6 +1,6 @@
 //! Terraform's escape hatches, each still a typed value: an expression the builders do not cover
 //! ([`Expr::parse`]), the blocks that change state rather than describe infrastructure
-//! ([`Moved`], [`Import`]), `dynamic` blocks ([`Dynamic`]) and the values of a root's inputs
+//! ([`Moved`], [`Import`]), `dynamic` blocks ([`super::Dynamic`], with the blocks it goes in) and the values of a root's inputs
 //! ([`Tfvars`]). The `provider` meta-argument lives on the blocks it belongs to
 //! ([`super::Resource::provider`], [`super::Data::provider`], [`super::Module::provider`]).
 
@@ -10,7 +10,7 @@ use hcl::expr::{Expression, TraversalOperator};
 
 use super::body::{Block, Body};
 use super::expr::Expr;
-use super::terraform::{Addressable, NestedBlock, Resource, ResourceKind, Type, Variable};
+use super::terraform::{Addressable, Resource, ResourceKind, Type, Variable};
 use crate::{Error, Result};
 
 impl Expr {
@@ -232,51 +232,6 @@ impl Import {
         if let Some(provider) = &self.provider {
             block.body.attr("provider", provider.clone(), None);
         }
-        block
-    }
-}
-
-/// A `dynamic` block: one nested block of type `N` per element of a collection, for a number of
-/// blocks known only at plan time. The content is the typed block, built from the iterator's
-/// current element ([`Dynamic::new`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dynamic {
-    ident: &'static str,
-    for_each: Expr,
-    content: Block,
-}
-
-impl Dynamic {
-    /// `dynamic "<N's ident>" { for_each = <collection>  content { … } }`, the content built by
-    /// `content` from the element (`<ident>.value`); `<ident>.key` is the element's key or index.
-    #[must_use]
-    pub fn new<N: NestedBlock>(
-        collection: impl Into<Expr>,
-        content: impl FnOnce(Expr) -> N,
-    ) -> Self {
-        let ident = N::HEADER.first().copied().unwrap_or_default();
-        let element = Expr::keyword(ident).attr_raw("value");
-        let block = content(element).to_block();
-        let mut inner = Block::new("content", &[]);
-        inner.body = block.body;
-        Self {
-            ident,
-            for_each: collection.into(),
-            content: inner,
-        }
-    }
-
-    /// The nested block type it repeats.
-    #[must_use]
-    pub fn ident(&self) -> &'static str {
-        self.ident
-    }
-
-    pub(crate) fn to_block(&self) -> Block {
-        let mut block = Block::new("dynamic", &[self.ident]);
-        block.body.attr("for_each", self.for_each.clone(), None);
-        block.body.group();
-        block.body.block(self.content.clone());
         block
     }
 }

@@ -28,10 +28,10 @@ mod terraform;
 
 pub use body::{Block, Body};
 pub use expr::{BinOp, Expr, Key};
-pub use meta::{Address, Dynamic, Import, Moved, Tfvars};
+pub use meta::{Address, Import, Moved, Tfvars};
 pub use terraform::{
-    Addressable, Arg, BlockModel, Data, DataKind, Field, File, Kind, Lifecycle, Local, Locals,
-    Module, ModuleKind, NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider,
+    Addressable, Arg, BlockModel, Data, DataKind, Dynamic, Field, File, Kind, Lifecycle, Local,
+    Locals, Module, ModuleKind, NestedBlock, Output, Provider, ProviderKind, Ref, RequiredProvider,
     Resource, ResourceKind, Settings, Type, Validation, Variable, unraw,
 };
 

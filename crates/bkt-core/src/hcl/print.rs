@@ -15,8 +15,9 @@ use std::fmt::Write as _;
 
 use hcl::expr::{Expression, ObjectKey, Operation, TemplateExpr, TraversalOperator};
 
-use super::body::{Block, Body, Item};
-use super::expr::escape_literal;
+mod blocks;
+
+pub(crate) use blocks::body;
 
 /// One output line before alignment.
 #[derive(Debug)]
@@ -85,13 +86,6 @@ impl Frag {
     }
 }
 
-/// Writes a whole body (the top level of a file, or a block's content) at `indent`.
-pub(crate) fn body(body: &Body, indent: usize) -> String {
-    let mut lines = Vec::new();
-    push_body(body, indent, &mut lines);
-    finish(&lines)
-}
-
 /// One expression on as few lines as the layout allows, at indentation 0.
 pub(crate) fn inline(expr: &Expression) -> String {
     let frag = expression(expr, 0);
@@ -101,37 +95,7 @@ pub(crate) fn inline(expr: &Expression) -> String {
     text.strip_suffix('\n').unwrap_or(&text).to_owned()
 }
 
-fn push_comment(comment: Option<&str>, indent: usize, lines: &mut Vec<Line>) {
-    if let Some(comment) = comment {
-        for line in comment.lines() {
-            if line.is_empty() {
-                lines.push(Line::plain(indent, "#"));
-            } else {
-                lines.push(Line::plain(indent, format!("# {line}")));
-            }
-        }
-    }
-}
-
-fn push_body(body: &Body, indent: usize, lines: &mut Vec<Line>) {
-    // A group opened with nothing after it (a kind with no arguments set) leaves no blank line
-    // before the closing brace, as `terraform fmt` would not.
-    let items = match body.items.split_last() {
-        Some((Item::Blank, rest)) => rest,
-        _ => &body.items[..],
-    };
-    for item in items {
-        match item {
-            Item::Blank => lines.push(Line::plain(0, "")),
-            Item::Attribute(attribute) => {
-                push_comment(attribute.comment.as_deref(), indent, lines);
-                push_entry(attribute.key.clone(), &attribute.value.0, indent, lines);
-            }
-            Item::Block(block) => push_block(block, indent, lines),
-        }
-    }
-}
-
+/// `key = value` at `indent`: the key starts the line, and the value's lines follow.
 fn push_entry(key: String, value: &Expression, indent: usize, lines: &mut Vec<Line>) {
     let frag = expression(value, indent);
     let aligned = frag.is_single_line() || frag.opens_heredoc;
@@ -143,25 +107,6 @@ fn push_entry(key: String, value: &Expression, indent: usize, lines: &mut Vec<Li
         verbatim: false,
     });
     lines.extend(frag.rest);
-}
-
-fn push_block(block: &Block, indent: usize, lines: &mut Vec<Line>) {
-    push_comment(block.comment.as_deref(), indent, lines);
-    let mut header = block.ident.clone();
-    for label in &block.labels {
-        header.push_str(" \"");
-        escape_literal(label, &mut header);
-        header.push('"');
-    }
-    if block.body.items.is_empty() {
-        header.push_str(" {}");
-        lines.push(Line::plain(indent, header));
-    } else {
-        header.push_str(" {");
-        lines.push(Line::plain(indent, header));
-        push_body(&block.body, indent + 2, lines);
-        lines.push(Line::plain(indent, "}"));
-    }
 }
 
 /// Net change of bracket nesting over one line of HCL, counted as hclwrite counts it: `{`,
@@ -578,4 +523,27 @@ fn for_expression(for_expr: &hcl::expr::ForExpr, indent: usize) -> Frag {
     }
     frag.push_str(if object { " }" } else { "]" });
     frag
+}
+
+/// Escapes literal text for a quoted HCL string, `${` and `%{` included.
+pub(crate) fn escape_literal(text: &str, out: &mut String) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
 }

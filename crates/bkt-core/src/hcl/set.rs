@@ -15,6 +15,19 @@ use super::expr::Key;
 use super::terraform::{Arg, BlockModel};
 use crate::{Error, Result};
 
+impl Block {
+    /// Sets one argument of this block, as [`crate::hcl::File::set_argument`] does for a block
+    /// of a file (see there); the errors name the block by its address.
+    ///
+    /// # Errors
+    /// As [`crate::hcl::File::set_argument`]'s, except that the block is this one.
+    pub fn set_argument(&mut self, path: &str, value: impl Into<Arg>) -> Result<&mut Self> {
+        let address = address(self).unwrap_or_else(|| self.ident.clone());
+        in_block(self, &address, path, value.into())?;
+        Ok(self)
+    }
+}
+
 /// The keys of a dotted path: `.` separates keys, `\.` is a dot inside a key (an object key
 /// such as `kubernetes\.io/role/elb`), `\\` a backslash.
 fn parse(address: &str, path: &str) -> Result<Vec<String>> {

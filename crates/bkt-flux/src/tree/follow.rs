@@ -12,12 +12,32 @@
 //! applies: bootstrap applies them, through the folder that holds them, which is followed the
 //! same way.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bkt_core::yaml::ValueRef;
 
-use super::{GitOpsTree, is_kustomize_file};
+use super::api_group::is_kustomize_file;
+use crate::manifest::ManifestFile;
 use crate::{Error, Result};
+
+/// The tree as following reads it: its files by path and its hand-written folders.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Files<'t> {
+    pub(super) files: &'t BTreeMap<String, ManifestFile>,
+    pub(super) hand_written: &'t BTreeSet<String>,
+}
+
+impl Files<'_> {
+    /// Whether `path` (relative to the tree) is a registered hand-written folder or inside one.
+    fn is_hand_written(&self, path: &str) -> bool {
+        self.hand_written.iter().any(|written| {
+            written == path
+                || path
+                    .strip_prefix(written.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+}
 
 /// The names kustomize recognises as a folder's kustomization file, in its order of preference.
 const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -45,10 +65,7 @@ impl Followed {
     /// # Errors
     /// [`Error::MissingResource`], [`Error::FolderWithoutKustomization`] or
     /// [`Error::UnlistedFile`], the first found.
-    pub(super) fn new(
-        tree: &GitOpsTree,
-        kustomizations: &[(&str, Option<String>)],
-    ) -> Result<Self> {
+    pub(super) fn new(tree: Files<'_>, kustomizations: &[(&str, Option<String>)]) -> Result<Self> {
         let mut followed = Self::default();
         for folder in kustomizations
             .iter()
@@ -74,7 +91,7 @@ impl Followed {
     }
 
     /// Applies `folder` as kustomize-controller applies a Kustomization's path.
-    fn follow(&mut self, tree: &GitOpsTree, folder: &str) -> Result<()> {
+    fn follow(&mut self, tree: Files<'_>, folder: &str) -> Result<()> {
         if tree.is_hand_written(folder) || !self.roots.insert(folder.to_owned()) {
             return Ok(());
         }
@@ -100,7 +117,7 @@ impl Followed {
     }
 
     /// Builds `folder` through its kustomization file: what `resources` and `components` list.
-    fn build(&mut self, tree: &GitOpsTree, folder: &str) -> Result<()> {
+    fn build(&mut self, tree: Files<'_>, folder: &str) -> Result<()> {
         let Some(file) = kustomization_file(tree, folder) else {
             return Ok(());
         };
@@ -163,7 +180,7 @@ impl Followed {
     }
 
     /// The first file under a followed folder that no built kustomization file lists.
-    fn check_unlisted(&self, tree: &GitOpsTree) -> Result<()> {
+    fn check_unlisted(&self, tree: Files<'_>) -> Result<()> {
         let followed: Vec<&String> = self.roots.iter().chain(&self.built).collect();
         for path in tree.files.keys() {
             if self.applied.contains(path) || self.used.contains(path) || is_kustomization(path) {
@@ -228,7 +245,7 @@ fn is_kustomization(path: &str) -> bool {
 }
 
 /// The kustomization file of `folder`, when the tree has one.
-fn kustomization_file(tree: &GitOpsTree, folder: &str) -> Option<String> {
+fn kustomization_file(tree: Files<'_>, folder: &str) -> Option<String> {
     KUSTOMIZATION_FILES
         .iter()
         .map(|name| join(folder, name))
@@ -237,7 +254,7 @@ fn kustomization_file(tree: &GitOpsTree, folder: &str) -> Option<String> {
 
 /// The shallowest folder between `folder` (excluded) and `path`'s own folder that has a
 /// kustomization file: kustomize-controller lists that folder instead of the files below it.
-fn built_subfolder(tree: &GitOpsTree, folder: &str, path: &str) -> Option<String> {
+fn built_subfolder(tree: Files<'_>, folder: &str, path: &str) -> Option<String> {
     let rest = if folder.is_empty() {
         path
     } else {

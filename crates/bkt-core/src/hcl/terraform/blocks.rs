@@ -1,7 +1,7 @@
 //! The blocks that make infrastructure: resources, data sources, module calls and provider
 //! configurations of typed kinds.
 
-use super::{DataKind, Lifecycle, ModuleKind, ProviderKind, ResourceKind, kind_body};
+use super::{DataKind, Lifecycle, ModuleKind, NestedBlock, ProviderKind, ResourceKind, kind_body};
 use crate::hcl::{Block, Expr};
 use crate::name::Name;
 
@@ -16,7 +16,7 @@ pub struct Resource<T> {
     for_each: Option<Expr>,
     count: Option<Expr>,
     provider: Option<Expr>,
-    dynamic: Vec<crate::hcl::Dynamic>,
+    dynamic: Vec<Dynamic>,
     lifecycle: Option<Lifecycle>,
     depends_on: Vec<Expr>,
     why: Option<String>,
@@ -52,7 +52,7 @@ impl<T: ResourceKind> Resource<T> {
     /// # Errors
     /// [`crate::Error::Invalid`] (field `dynamic`) when the kind does not model a nested block
     /// of that type.
-    pub fn dynamic(mut self, block: crate::hcl::Dynamic) -> crate::Result<Self> {
+    pub fn dynamic(mut self, block: Dynamic) -> crate::Result<Self> {
         let ident = block.ident();
         if !T::MODEL.blocks.iter().any(|model| model.ident() == ident) {
             let known: Vec<&str> = T::MODEL.blocks.iter().map(|model| model.ident()).collect();
@@ -416,6 +416,51 @@ impl<T: ProviderKind> Provider<T> {
             block.body.attr("alias", alias.as_str().into(), None);
         }
         kind_body(&self.args.arguments(), self.args.nested(), &mut block.body);
+        block
+    }
+}
+
+/// A `dynamic` block: one nested block of type `N` per element of a collection, for a number of
+/// blocks known only at plan time. The content is the typed block, built from the iterator's
+/// current element ([`Dynamic::new`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dynamic {
+    ident: &'static str,
+    for_each: Expr,
+    content: Block,
+}
+
+impl Dynamic {
+    /// `dynamic "<N's ident>" { for_each = <collection>  content { … } }`, the content built by
+    /// `content` from the element (`<ident>.value`); `<ident>.key` is the element's key or index.
+    #[must_use]
+    pub fn new<N: NestedBlock>(
+        collection: impl Into<Expr>,
+        content: impl FnOnce(Expr) -> N,
+    ) -> Self {
+        let ident = N::HEADER.first().copied().unwrap_or_default();
+        let element = Expr::keyword(ident).attr_raw("value");
+        let block = content(element).to_block();
+        let mut inner = Block::new("content", &[]);
+        inner.body = block.body;
+        Self {
+            ident,
+            for_each: collection.into(),
+            content: inner,
+        }
+    }
+
+    /// The nested block type it repeats.
+    #[must_use]
+    pub fn ident(&self) -> &'static str {
+        self.ident
+    }
+
+    pub(crate) fn to_block(&self) -> Block {
+        let mut block = Block::new("dynamic", &[self.ident]);
+        block.body.attr("for_each", self.for_each.clone(), None);
+        block.body.group();
+        block.body.block(self.content.clone());
         block
     }
 }

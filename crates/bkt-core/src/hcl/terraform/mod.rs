@@ -6,10 +6,12 @@ mod file;
 mod macros;
 mod values;
 
-pub use blocks::{Addressable, Data, Module, Provider, Resource};
+pub use blocks::{Addressable, Data, Dynamic, Module, Provider, Resource};
 pub use file::{File, RequiredProvider, Settings};
 pub use macros::{Ref, unraw};
 pub use values::{Field, Local, Locals, Output, Type, Validation, Variable};
+
+pub use super::body::BlockModel;
 
 use super::body::{Block, Body};
 use super::expr::Expr;
@@ -38,31 +40,6 @@ impl<T: Into<Expr>> From<T> for Arg {
             value: value.into(),
             why: None,
         }
-    }
-}
-
-/// What a typed kind or nested block type can set, as the crates model it: its argument names
-/// and its nested block types, each with its own model.
-///
-/// [`crate::terraform_kind!`] and [`crate::terraform_block!`] record it from their field lists
-/// ([`Kind::MODEL`], [`NestedBlock::MODEL`]), and every block a typed model lowers to carries
-/// it, so [`File::set_argument`] can refuse an override of an argument the kind does not have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct BlockModel {
-    /// A nested block's identifier and labels (`["vpc_config"]`, `["backend", "s3"]`); empty for
-    /// a kind, whose block header comes from its mode and name.
-    pub header: &'static [&'static str],
-    /// The argument names, as Terraform spells them, in declaration order.
-    pub arguments: &'static [&'static str],
-    /// The nested block types, in declaration order.
-    pub blocks: &'static [&'static BlockModel],
-}
-
-impl BlockModel {
-    /// The identifier of a nested block type (`vpc_config`); empty for a kind.
-    #[must_use]
-    pub fn ident(&self) -> &'static str {
-        self.header.first().copied().unwrap_or_default()
     }
 }
 
