@@ -173,7 +173,7 @@ impl Demo {
 
     /// Builds the app as the tests build it, starts it on a free port and waits until ready.
     fn start_app(&mut self, interrupted: &AtomicBool) -> Result<String> {
-        let binary = crate::build_targets(&[("bin", "sample-app")])?
+        let binary = crate::workspace::build_targets(&[("bin", "sample-app")])?
             .remove("sample-app")
             .unwrap_or_default();
         let copy = self.work.join("sample-app");
