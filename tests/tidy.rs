@@ -414,9 +414,15 @@ const MAX_FN_LINES: usize = 150;
 /// Whether a workspace file falls under the size rules: the crates, the reference platform, the
 /// facade and the generator (not the integration tests at the top of tests/).
 fn sized(relative: &str) -> bool {
-    ["crates/", "reference/", "src/", "examples/generate/", "xtask/"]
-        .iter()
-        .any(|dir| relative.starts_with(dir))
+    [
+        "crates/",
+        "reference/",
+        "src/",
+        "examples/generate/",
+        "xtask/",
+    ]
+    .iter()
+    .any(|dir| relative.starts_with(dir))
 }
 
 /// Reviewed exceptions to the size rules, each with its reason: `(file, item)` where the item is
@@ -520,10 +526,7 @@ fn crate_roots() -> Vec<(PathBuf, String)> {
             root().join("reference/src/lib.rs"),
             "reference/src".to_owned(),
         ),
-        (
-            root().join("xtask/src/main.rs"),
-            "xtask/src".to_owned(),
-        ),
+        (root().join("xtask/src/main.rs"), "xtask/src".to_owned()),
     ];
     let mut crates: Vec<PathBuf> = std::fs::read_dir(root().join("crates"))
         .unwrap()

@@ -7,8 +7,8 @@
 //! The whole folder is one Flux path (the `platform` Kustomization of the cluster entry).
 
 use bkt_flux::compose::{
-    ALB_HEALTHCHECK_PATH, GENERATED_PASSWORD, alphanumeric, folder_kustomization, generated_once,
-    host, namespace_file, release, repository, template,
+    ALB_HEALTHCHECK_PATH, CNPG_CLUSTER, GENERATED_PASSWORD, alphanumeric, folder_kustomization,
+    generated_once, host, namespace_file, release, repository, template,
 };
 use bkt_flux::kinds::LocalObjectReference;
 use bkt_flux::kinds::cnpg::{Bootstrap, InitDb, PostgresCluster, PostgresClusterSpec, Storage};
@@ -31,9 +31,6 @@ use super::sso::{self, secret_path};
 
 /// The folder of the layer, relative to the tree.
 pub const FOLDER: &str = "platform";
-
-/// The label of a `CloudNativePG` cluster's pods.
-const CNPG_CLUSTER: &str = "cnpg.io/cluster";
 
 /// One component of the layer: a folder of `platform/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

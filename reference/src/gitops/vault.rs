@@ -27,7 +27,7 @@ use k8s_openapi::api::core::v1::{
     Container, SecretVolumeSource, ServiceAccount, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::job::ScriptedPod;
 use super::sso::{self, SecretPath, secret_path};
@@ -37,7 +37,7 @@ use bkt_flux::kinds::external_secrets::{
     SecretStoreSpec, ServiceAccountRef, VaultAuth, VaultKubernetesAuth, VaultProvider,
 };
 use bkt_flux::kustomize::{ConfigMapGenerator, GeneratorOptions, Kustomization};
-use bkt_flux::network_policy::{Policy, Rule, pods_peer, tcp};
+use bkt_flux::network_policy::{Policy, Rule, app, pods_peer, tcp};
 use bkt_flux::{Duration, Error, GitOpsTree, Manifest, ManifestFile, Result};
 
 /// The label key the Jobs' objects are selected by.
@@ -503,9 +503,9 @@ impl JobFolder {
     /// The Job's egress: the Vault API and AWS APIs.
     fn network_policy(&self) -> NetworkPolicy {
         Policy::new(["allow-", self.name].concat())
-            .selecting(selector(self.name))
+            .selecting(app(self.name))
             .egress([
-                Rule::new([pods_peer(selector("vault"))], [tcp(8200)]),
+                Rule::new([pods_peer(app("vault"))], [tcp(8200)]),
                 Rule::ports([tcp(443)]),
             ])
             .to_object()
@@ -572,14 +572,6 @@ impl JobFolder {
 /// `app.kubernetes.io/name: <name>`.
 fn name_label(name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(NAME_LABEL.to_owned(), name.to_owned())])
-}
-
-/// A selector of the pods labelled `app.kubernetes.io/name: <name>`.
-fn selector(name: &str) -> LabelSelector {
-    LabelSelector {
-        match_labels: Some(BTreeMap::from([(NAME_LABEL.to_owned(), name.to_owned())])),
-        ..LabelSelector::default()
-    }
 }
 
 /// `folder/file`.
