@@ -4,12 +4,11 @@
 # not run), so the app would never become Ready. If ECR lacks that tag, build this checkout's image
 # the way release.yml does (sample-app/Dockerfile, repository root as context, linux/amd64) and
 # push it under that tag once; the repository's tags are immutable, so an existing image is never
-# replaced and the next release moves the overlay to its own tag. Bash, not Rust: it is glue
-# between the aws CLI and docker, one screen long.
+# replaced and the next release moves the overlay to its own tag.
 #
 # Usage: scripts/first-image.sh <env> <repository URL>   e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app
 # Environment: AWS credentials and AWS_REGION; DOCKER (default docker): the image builder CLI.
-# Not Rust: one screen of aws ecr and docker calls.
+# Not Rust: glue between the aws CLI and docker, one screen long.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -3,13 +3,12 @@
 # so a push reaches source-controller in seconds instead of at the GitRepository's interval. The
 # URL is the Receiver's path (status.webhookPath) on flux-webhook.<domain>, the HMAC secret the
 # token the cluster generated (Secret flux-system/github-webhook-token); neither touches a disk.
-# Bash, not Rust: glue between kubectl, jq and the GitHub REST API, one screen long.
 #
 # Usage: scripts/github-webhook.sh <owner/repo> <domain>
 # Environment: KUBECONFIG of the cluster; GITHUB_TOKEN with "Webhooks: write" on the repository
 #   (without it the step prints what to register by hand and exits 0); GITHUB_API (default
 #   https://api.github.com).
-# Not Rust: one screen of GitHub API calls (curl) with the Receiver's path from kubectl.
+# Not Rust: glue between kubectl, jq and the GitHub REST API, one screen long.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
