@@ -79,10 +79,6 @@ pub fn run(command: &mut Command) -> Result {
 ///
 /// # Errors
 /// The command could not start, exited with a status other than 0, or printed non-UTF-8.
-#[allow(
-    dead_code,
-    reason = "the demo and lifecycle workflows being ported to Rust read it"
-)]
 pub fn output(command: &mut Command) -> Result<String> {
     let out = command
         .stderr(std::process::Stdio::inherit())
