@@ -277,10 +277,10 @@ impl Environment {
     /// terraform/bootstrap has no state here.
     pub fn state_bucket(&self) -> Result<String> {
         let mut command = self.tools.terraform(&self.bootstrap());
-        command
-            .args(["output", "-raw", "state_bucket"])
-            .stderr(Stdio::null());
-        output(&mut command).map(|bucket| bucket.trim().to_owned())
+        command.args(["output", "-raw", "state_bucket"]);
+        silent(&mut command)
+            .map(|bucket| bucket.trim().to_owned())
+            .ok_or_else(|| Failure::step(format!("`{}` failed", shown(&command))))
     }
 
     /// Initialises terraform/envs/<env> on the state bucket.
@@ -393,6 +393,14 @@ pub fn text(value: &Value) -> Option<String> {
         Value::String(text) => Some(text.clone()),
         other => Some(other.to_string()),
     }
+}
+
+/// What `command` prints on stdout when it exits 0; its stderr discarded (`2>/dev/null`).
+pub fn silent(command: &mut Command) -> Option<String> {
+    let out = command.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Whether `command` exits 0, its output discarded.

@@ -8,8 +8,8 @@
 
 use std::process::Stdio;
 
-use super::{ATLAS, ENVS, Tools, environments, known_environment, root, succeeds};
-use crate::process::{Failure, Result, output};
+use super::{ATLAS, ENVS, Tools, environments, known_environment, root, silent, succeeds};
+use crate::process::{Failure, Result};
 
 /// The workflow a preflight is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,9 +110,7 @@ pub fn run(action: Action, env: &str) -> Result {
 
 /// The version `terraform version -json` reports, if terraform runs.
 fn terraform_version(tools: &Tools) -> Option<String> {
-    let mut command = tools.command("terraform");
-    command.args(["version", "-json"]).stderr(Stdio::null());
-    let printed = output(&mut command).ok()?;
+    let printed = silent(tools.command("terraform").args(["version", "-json"]))?;
     let version: serde_json::Value = serde_json::from_str(&printed).ok()?;
     version["terraform_version"].as_str().map(str::to_owned)
 }
@@ -198,20 +196,17 @@ fn aws_checks(tools: &Tools, report: &mut Report, env: &str) {
             "unset AWS_ENDPOINT_URL AWS_CA_BUNDLE; make demo is the offline path",
         );
     }
-    let mut identity = tools.aws();
-    identity
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--query",
-            "Arn",
-            "--output",
-            "text",
-        ])
-        .stderr(Stdio::null());
-    match output(&mut identity) {
-        Ok(arn) => Report::ok(&format!("AWS identity {}", arn.trim())),
-        Err(_) => report.missing(
+    let identity = silent(tools.aws().args([
+        "sts",
+        "get-caller-identity",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+    ]));
+    match identity {
+        Some(arn) => Report::ok(&format!("AWS identity {}", arn.trim())),
+        None => report.missing(
             "AWS credentials",
             "aws sso login --profile <profile> && export AWS_PROFILE=<profile> (or any credential \
              source the AWS CLI reads)",

@@ -322,11 +322,12 @@ fn wait_ready(tools: &Tools, limit: Duration) -> Result {
     let kind = "kustomizations.kustomize.toolkit.fluxcd.io";
     let deadline = Instant::now() + limit;
     loop {
-        let mut get = tools.kubectl();
-        get.args(["get", kind, "-n", "flux-system", "-o", "json"])
-            .stderr(std::process::Stdio::null());
-        let states: Vec<(String, String)> = output(&mut get)
-            .ok()
+        let states: Vec<(String, String)> =
+            super::silent(
+                tools
+                    .kubectl()
+                    .args(["get", kind, "-n", "flux-system", "-o", "json"]),
+            )
             .and_then(|listed| serde_json::from_str::<Value>(&listed).ok())
             .map(|list| {
                 list["items"]
