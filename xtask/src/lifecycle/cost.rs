@@ -1,5 +1,5 @@
 //! `cargo xtask cost ENV [FLAGS]` (`make cost`): the monthly list-price estimate of an
-//! environment. It plans terraform/envs/<env> from empty state against the local AWS API emulator
+//! environment. It plans `terraform/envs/<env>` from empty state against the local AWS API emulator
 //! (so the plan shows everything the environment creates and no AWS account is needed) and prices
 //! the plan with tools/cmd/cost, which FLAGS go to (e.g. `-budget 250 -node-uptime 0.45`).
 //!

@@ -283,7 +283,7 @@ impl Environment {
             .ok_or_else(|| Failure::step(format!("`{}` failed", shown(&command))))
     }
 
-    /// Initialises terraform/envs/<env> on the state bucket.
+    /// Initialises `terraform/envs/<env>` on the state bucket.
     ///
     /// # Errors
     /// No state bucket, or `terraform init` failed (the log's last lines are printed).
@@ -298,7 +298,7 @@ impl Environment {
         self.init_on(&self.dir(), &bucket, "init.log")
     }
 
-    /// Initialises terraform/atlas/<env> on `bucket` from the registry (the mongodbatlas
+    /// Initialises `terraform/atlas/<env>` on `bucket` from the registry (the mongodbatlas
     /// provider is in no mirror).
     ///
     /// # Errors
