@@ -8,29 +8,9 @@
 //! Atlas state, or an environment without Atlas, it says it skipped the Atlas root and destroys the
 //! environment root; anything still tagged for the environment at the end fails `down`, listed.
 
-use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-/// A scratch repository with stand-ins for every tool `down` calls.
-struct Scratch {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    fakes: PathBuf,
-    calls: PathBuf,
-}
-
-/// A script at `path` that appends its name and arguments to `$FAKE_CALLS`, then runs `body`.
-fn stand_in(path: &Path, body: &str) {
-    let name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("?");
-    let script = format!("#!/usr/bin/env bash\necho \"{name} $*\" >>\"$FAKE_CALLS\"\n{body}\n");
-    fs::write(path, script).expect("a stand-in");
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("an executable stand-in");
-}
+use common::Scratch;
 
 const TERRAFORM: &str = r#"
 dir=""
@@ -56,82 +36,34 @@ exit 0"#;
 /// kubectl and helm answer `version --client` (preflight); the cluster itself does not answer.
 const GOTOOL: &str = r#"[[ $* == "kubectl version --client" || $* == "helm version --client" ]]"#;
 
-impl Scratch {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("a scratch folder");
-        let root = dir.path().join("repo");
-        let fakes = dir.path().join("bin");
-        for folder in [
-            root.join("scripts"),
-            root.join(".venv/bin"),
-            root.join("tools"),
-            root.join("terraform/envs/dev"),
-            root.join("terraform/envs/qa"),
-            root.join("terraform/atlas/dev"),
-            fakes.clone(),
-        ] {
-            fs::create_dir_all(folder).expect("scratch folders");
-        }
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        fs::copy(
-            repo.join("scripts/tf-init.sh"),
-            root.join("scripts/tf-init.sh"),
-        )
-        .expect("scripts/tf-init.sh copied");
-        stand_in(&root.join("scripts/gotool"), GOTOOL);
-        stand_in(&root.join(".venv/bin/aws"), AWS);
-        stand_in(&fakes.join("terraform"), TERRAFORM);
-        stand_in(&fakes.join("go"), "cat >/dev/null; exit 0");
-        let calls = dir.path().join("calls");
-        Self {
-            _dir: dir,
-            root,
-            fakes,
-            calls,
-        }
-    }
+/// A scratch repository with `dev` (Atlas) and `qa` (no Atlas), and the stand-ins.
+fn scratch() -> Scratch {
+    let scratch = Scratch::new(&[
+        "scripts",
+        ".venv/bin",
+        "tools",
+        "terraform/envs/dev",
+        "terraform/envs/qa",
+        "terraform/atlas/dev",
+    ]);
+    scratch.copy("scripts/tf-init.sh");
+    scratch.stand_in("scripts/gotool", GOTOOL);
+    scratch.stand_in(".venv/bin/aws", AWS);
+    scratch.stand_in("terraform", TERRAFORM);
+    scratch.stand_in("go", "cat >/dev/null; exit 0");
+    scratch
+}
 
-    /// Runs `cargo xtask down <env>` with `vars`: whether it passed, and what it printed.
-    fn down(&self, env: &str, vars: &[(&str, &str)]) -> (bool, String) {
-        fs::write(&self.calls, "").expect("an empty call log");
-        let path = std::env::join_paths(std::iter::once(self.fakes.clone()).chain(
-            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-        ))
-        .expect("a PATH");
-        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["down", env])
-            .env_clear()
-            .env("PATH", path)
-            .env("HOME", self.root.parent().expect("the scratch folder"))
-            .env("FAKE_CALLS", &self.calls)
-            .env("AWS_REGION", "eu-west-1")
-            .env("XTASK_ROOT", &self.root)
-            .envs(vars.iter().copied())
-            .output()
-            .expect("xtask runs");
-        let printed = format!(
-            "{}{}\n--- calls:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-            self.log()
-        );
-        (out.status.success(), printed)
-    }
-
-    fn log(&self) -> String {
-        fs::read_to_string(&self.calls).unwrap_or_default()
-    }
-
-    /// The roots `terraform destroy` ran in, in order, relative to the repository.
-    fn destroys(&self) -> Vec<String> {
-        let prefix = format!("terraform -chdir={}/", self.root.display());
-        self.log()
-            .lines()
-            .filter_map(|line| line.strip_prefix(&prefix))
-            .filter_map(|rest| rest.split_once(" destroy"))
-            .map(|(dir, _)| dir.to_owned())
-            .collect()
-    }
+/// The roots `terraform destroy` ran in, in order, relative to the repository.
+fn destroys(scratch: &Scratch) -> Vec<String> {
+    let prefix = format!("terraform -chdir={}/", scratch.root.display());
+    scratch
+        .log()
+        .lines()
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split_once(" destroy"))
+        .map(|(dir, _)| dir.to_owned())
+        .collect()
 }
 
 const KEYS: [(&str, &str); 3] = [
@@ -142,16 +74,16 @@ const KEYS: [(&str, &str); 3] = [
 
 #[test]
 fn the_atlas_root_is_destroyed_before_the_environment_root() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     let mut vars = KEYS.to_vec();
     vars.push((
         "FAKE_ATLAS_STATE",
         "mongodbatlas_advanced_cluster.this\nmongodbatlas_project.this\n",
     ));
-    let (passed, printed) = scratch.down("dev", &vars);
+    let (passed, printed) = scratch.xtask(&["down", "dev"], &vars);
     assert!(passed, "down failed:\n{printed}");
     assert_eq!(
-        scratch.destroys(),
+        destroys(&scratch),
         ["terraform/atlas/dev", "terraform/envs/dev"],
         "{printed}"
     );
@@ -169,14 +101,14 @@ fn the_atlas_root_is_destroyed_before_the_environment_root() {
 
 #[test]
 fn atlas_state_without_the_keys_stops_before_touching_anything_else() {
-    let scratch = Scratch::new();
-    let (passed, printed) = scratch.down(
-        "dev",
+    let scratch = scratch();
+    let (passed, printed) = scratch.xtask(
+        &["down", "dev"],
         &[("FAKE_ATLAS_STATE", "mongodbatlas_project.this\n")],
     );
     assert!(!passed, "down passed without the Atlas keys:\n{printed}");
     assert!(
-        scratch.destroys().is_empty(),
+        destroys(&scratch).is_empty(),
         "destroyed without the keys:\n{printed}"
     );
     assert!(
@@ -196,20 +128,20 @@ fn atlas_state_without_the_keys_stops_before_touching_anything_else() {
 
 #[test]
 fn no_atlas_state_is_skipped_and_the_environment_root_destroyed() {
-    let scratch = Scratch::new();
-    let (passed, printed) = scratch.down("dev", &[]);
+    let scratch = scratch();
+    let (passed, printed) = scratch.xtask(&["down", "dev"], &[]);
     assert!(passed, "down failed with an empty Atlas state:\n{printed}");
     assert!(
         printed.contains("SKIPPED the Atlas root: terraform/atlas/dev has no state"),
         "no skip message for an empty Atlas state:\n{printed}"
     );
-    assert_eq!(scratch.destroys(), ["terraform/envs/dev"], "{printed}");
+    assert_eq!(destroys(&scratch), ["terraform/envs/dev"], "{printed}");
 }
 
 #[test]
 fn an_environment_without_atlas_says_so_and_destroys_its_root() {
-    let scratch = Scratch::new();
-    let (passed, printed) = scratch.down("qa", &[]);
+    let scratch = scratch();
+    let (passed, printed) = scratch.xtask(&["down", "qa"], &[]);
     assert!(
         passed,
         "down failed for an environment without Atlas:\n{printed}"
@@ -218,14 +150,15 @@ fn an_environment_without_atlas_says_so_and_destroys_its_root() {
         printed.contains("SKIPPED the Atlas root: environments/qa.toml does not use Atlas"),
         "no skip message for qa:\n{printed}"
     );
-    assert_eq!(scratch.destroys(), ["terraform/envs/qa"], "{printed}");
+    assert_eq!(destroys(&scratch), ["terraform/envs/qa"], "{printed}");
 }
 
 #[test]
 fn anything_still_tagged_fails_down_and_is_listed() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     let arn = "arn:aws:ec2:eu-west-1:123456789012:volume/vol-0123456789abcdef0";
-    let (passed, printed) = scratch.down("qa", &[("FAKE_TAGGED", &format!("[\"{arn}\"]"))]);
+    let (passed, printed) =
+        scratch.xtask(&["down", "qa"], &[("FAKE_TAGGED", &format!("[\"{arn}\"]"))]);
     assert!(
         !passed,
         "down passed with a resource still tagged:\n{printed}"

@@ -302,7 +302,9 @@ fn install_flux(
             .arg(instance)
             .args(["-o", "jsonpath={.spec.sync.url} {.spec.sync.ref}"]),
     )?;
-    let (url, reference) = synced.split_once(' ').unwrap_or((&synced, ""));
+    // What `$(...)` did in the script: the trailing newline is not part of the branch.
+    let synced = synced.trim();
+    let (url, reference) = synced.split_once(' ').unwrap_or((synced, ""));
     if url != format!("https://github.com/{repo}.git") {
         return Err(Failure::step(format!(
             "up: {} syncs {url}, but terraform's github_repository is {repo}:\n    \
