@@ -50,7 +50,7 @@ fn scratch() -> Scratch {
     scratch.stand_in("scripts/gotool", GOTOOL);
     scratch.stand_in(".venv/bin/aws", AWS);
     scratch.stand_in("terraform", TERRAFORM);
-    scratch.stand_in("go", "cat >/dev/null; exit 0");
+    scratch.stand_in("go", r#"cat >/dev/null; echo "teardown says: $*""#);
     scratch
 }
 
@@ -96,6 +96,12 @@ fn the_atlas_root_is_destroyed_before_the_environment_root() {
     assert!(
         printed.contains("down: environment dev is gone"),
         "{printed}"
+    );
+    let teardown = "teardown says: run ./cmd/teardown -cluster bkt-dev -region eu-west-1 \
+                    -hosted-zone-ids Z0TEST -timeout 15m -allow-attached -terraform-state -\n";
+    assert!(
+        printed.contains(teardown),
+        "teardown's own output (its progress) did not reach the terminal:\n{printed}"
     );
 }
 

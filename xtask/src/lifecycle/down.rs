@@ -82,7 +82,7 @@ pub fn run_down(env: &str) -> Result {
     ));
     // Terraform's own resources are excluded by ID; the state goes through a pipe, never to disk.
     let state = output(tools.terraform(&environment.dir()).args(["show", "-json"]))?;
-    super::piped(
+    super::feed(
         tools
             .teardown()
             .args([
@@ -99,8 +99,7 @@ pub fn run_down(env: &str) -> Result {
                 "-allow-attached",
                 "-terraform-state",
                 "-",
-            ])
-            .stdout(std::process::Stdio::inherit()),
+            ]),
         state.as_bytes(),
     )?;
 

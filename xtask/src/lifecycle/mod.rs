@@ -417,11 +417,24 @@ pub fn succeeds(command: &mut Command) -> bool {
 /// # Errors
 /// The command could not start or exited with a status other than 0.
 pub fn piped(command: &mut Command, input: &[u8]) -> Result<String> {
+    fed(command.stdout(Stdio::piped()), input)
+}
+
+/// Runs `command` with `input` on its stdin and its output on the terminal (a pipe's producer
+/// feeding a consumer that reports progress as it goes).
+///
+/// # Errors
+/// The command could not start or exited with a status other than 0.
+pub fn feed(command: &mut Command, input: &[u8]) -> Result {
+    fed(command.stdout(Stdio::inherit()), input).map(drop)
+}
+
+/// Runs `command`, its stdout as already set, with `input` on its stdin.
+fn fed(command: &mut Command, input: &[u8]) -> Result<String> {
     let name = shown(command);
     let failed = |error: std::io::Error| Failure::step(format!("could not run `{name}`: {error}"));
     let mut child = command
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(failed)?;
