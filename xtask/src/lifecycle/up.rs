@@ -41,6 +41,7 @@ pub fn run_up(env: &str) -> Result {
     let environment = Environment::open(env)?;
     let ready_timeout = match std::env::var("READY_TIMEOUT") {
         Err(_) => 2400,
+        Ok(seconds) if seconds.is_empty() => 2400,
         Ok(seconds) => seconds
             .parse::<u64>()
             .map_err(|_| Failure::usage("READY_TIMEOUT must be a number of seconds"))?,
