@@ -4,9 +4,11 @@
 # (plus look-alikes that are not the cluster's); run teardown; assert it removed exactly the
 # controllers' resources; terraform destroy; check nothing is left; stop the emulator (also on
 # failure); then price dev's plan against its budget. Before that, make down's order of the
-# Atlas and environment roots against stand-ins (tests/lifecycle/down-order.sh), and preflight's
+# Atlas and environment roots against stand-ins (xtask/tests/down_order.rs), and preflight's
 # refusal of an Atlas environment without the Atlas keys. The cluster-side steps of `make down` need a
-# cluster and are not run here.
+# cluster and are not run here. up, down, cost and preflight are Rust (`cargo xtask`, xtask/src/lifecycle).
+# Bash, not Rust (yet): glue between the emulator, Terraform, the aws CLI and Go tests that greps
+# their output; the workflows it checks are Rust already.
 #
 # Usage: scripts/lifecycle-test.sh [workdir]   (default: build/lifecycle)
 set -euo pipefail
@@ -15,12 +17,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/build/lifecycle}"
 step() { echo "lifecycle-test: [$((SECONDS - total))s] $*"; }
 total=$SECONDS
+xtask() { (cd "$root" && cargo xtask "$@"); }
 
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 
-step "make down's order against stand-ins: the Atlas root before the environment root (tests/lifecycle/down-order.sh)"
-"$root/tests/lifecycle/down-order.sh"
+step "make down's order against stand-ins: the Atlas root before the environment root (xtask/tests/down_order.rs)"
+(cd "$root" && cargo test --locked --quiet --package xtask --test down_order)
 export EMULATOR_DIR="$work/emulator"
 "$root/scripts/emulator.sh" start
 trap '"$root/scripts/emulator.sh" stop' EXIT
@@ -28,7 +31,7 @@ trap '"$root/scripts/emulator.sh" stop' EXIT
 . "$("$root/scripts/emulator.sh" env)"
 
 step "preflight refuses, naming each missing thing (an unknown environment, no tfvars, an emulator endpoint)"
-if out="$("$root/scripts/preflight.sh" up no-such-env 2>&1)"; then
+if out="$(xtask preflight up no-such-env 2>&1)"; then
   echo "$out"; echo "lifecycle-test: preflight passed for an unknown environment" >&2; exit 1
 fi
 for want in "MISSING environment 'no-such-env'" "MISSING terraform/envs/no-such-env/terraform.tfvars" "MISSING real AWS (AWS_ENDPOINT_URL="; do
@@ -36,7 +39,7 @@ for want in "MISSING environment 'no-such-env'" "MISSING terraform/envs/no-such-
 done
 
 step "preflight refuses make up of an environment that uses Atlas (dev) without the Atlas keys, naming the way out"
-out="$(env -u MONGODB_ATLAS_PUBLIC_KEY -u MONGODB_ATLAS_PRIVATE_KEY -u MONGODB_ATLAS_ORG_ID "$root/scripts/preflight.sh" up dev 2>&1 || true)"
+out="$(unset MONGODB_ATLAS_PUBLIC_KEY MONGODB_ATLAS_PRIVATE_KEY MONGODB_ATLAS_ORG_ID; xtask preflight up dev 2>&1 || true)"
 for want in "MISSING MONGODB_ATLAS_PUBLIC_KEY MONGODB_ATLAS_PRIVATE_KEY MONGODB_ATLAS_ORG_ID (environments/dev.toml uses MongoDB Atlas" "set [atlas] enabled = false in environments/dev.toml"; do
   grep -qF "$want" <<<"$out" || { echo "$out"; echo "lifecycle-test: preflight did not report: $want" >&2; exit 1; }
 done
@@ -80,6 +83,6 @@ step "leftover check for cluster $cluster"
 "$root/.venv/bin/python" "$root/scripts/emulator_checks.py" destroyed
 
 step "dev's monthly estimate within its budget (make cost)"
-"$root/scripts/cost.sh" dev -budget "${COST_BUDGET:?the dev budget: run this through make lifecycle-test, which passes the Makefile DEV_COST_BUDGET}"
+xtask cost dev -budget "${COST_BUDGET:?the dev budget: run this through make lifecycle-test, which passes the Makefile DEV_COST_BUDGET}"
 
 step "done: apply, teardown, destroy, leftover check and cost budget passed"

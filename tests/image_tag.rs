@@ -310,7 +310,7 @@ fn the_command_line_takes_one_mode_at_a_time() {
     }
 }
 
-/// `--print-pin` prints one exact version and nothing else (scripts/up.sh and e2e.yml read it
+/// `--print-pin` prints one exact version and nothing else (`cargo xtask up` and e2e.yml read it
 /// into a command line), and names the pins it knows when asked for another.
 #[test]
 fn print_pin_prints_one_exact_version_or_names_the_known_pins() {

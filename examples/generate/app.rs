@@ -150,7 +150,7 @@ fn load_settings(args: &cli::Args, out: &mut impl Write) -> Result<Loaded, envir
 }
 
 /// The versions scripts and workflows read from the Rust sources instead of pinning their own:
-/// `scripts/up.sh` installs the Flux Operator chart, `.github/workflows/e2e.yml` the Flux CLI
+/// `cargo xtask up` installs the Flux Operator chart, `.github/workflows/e2e.yml` the Flux CLI
 /// of the distribution every `FluxInstance` runs.
 fn pin(name: &str) -> Option<&'static str> {
     match name {

@@ -236,7 +236,8 @@ func nodeReady(n *corev1.Node) bool {
 }
 
 // ApplyClusterVars creates flux-system and the cluster-vars ConfigMap from a `cluster_vars`
-// output as `terraform output -json cluster_vars` prints it, as scripts/up.sh does.
+// output as `terraform output -json cluster_vars` prints it, as `cargo xtask up`
+// (xtask/src/lifecycle/up.rs) does.
 func (c *Clients) ApplyClusterVars(ctx context.Context, jsonFile string) error {
 	b, err := os.ReadFile(jsonFile)
 	if err != nil {

@@ -8,6 +8,7 @@
 
 mod demo;
 mod lanes;
+mod lifecycle;
 mod process;
 mod workspace;
 
@@ -32,6 +33,10 @@ const WORKFLOWS: &[(&str, &str)] = &[
     (
         "demo",
         "no AWS account: emulator apply, cluster vars, render, verification suite, sample app",
+    ),
+    (
+        "preflight up|down ENV",
+        "what up or down needs before it touches AWS: each missing thing named with its fix",
     ),
     (
         "up ENV",
@@ -96,17 +101,26 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
         }
         "generate" => run(Command::new(generator()?).args(args)),
         "test" => test(args),
-        "up" | "down" => {
-            let env = one_environment(workflow, &args)?;
-            run(in_root(format!("scripts/{workflow}.sh")).arg(env))
-        }
+        "preflight" => match args.as_slice() {
+            [action, env] => {
+                let action = match action.to_str() {
+                    Some("up") => lifecycle::preflight::Action::Up,
+                    Some("down") => lifecycle::preflight::Action::Down,
+                    _ => return Err(Failure::usage("preflight up|down ENV: name the workflow")),
+                };
+                lifecycle::preflight::run(action, &env.to_string_lossy())
+            }
+            _ => Err(Failure::usage("preflight takes up|down and an environment")),
+        },
+        "up" => lifecycle::up::run_up(&one_environment(workflow, &args)?.to_string_lossy()),
+        "down" => lifecycle::down::run_down(&one_environment(workflow, &args)?.to_string_lossy()),
         "cost" => {
             let Some((env, flags)) = args.split_first() else {
                 return Err(Failure::usage(
                     "cost needs an environment: cargo xtask cost dev",
                 ));
             };
-            run(in_root("scripts/cost.sh").arg(env).args(flags))
+            lifecycle::cost::run_cost(&env.to_string_lossy(), flags)
         }
         "teardown" => run(in_root(go())
             .current_dir(process::root().join("tools"))

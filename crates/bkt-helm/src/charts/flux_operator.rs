@@ -1,8 +1,8 @@
 //! The Flux Operator (ControlPlane): installs and upgrades Flux itself from a `FluxInstance`.
 //!
-//! `make up` (`scripts/up.sh`) installs it with Helm before Flux exists, with the chart's
-//! defaults: the platform sets no values, so [`Values`] is empty (extra values go through
-//! [`crate::WithExtra`]).
+//! `make up` (`cargo xtask up`, `xtask/src/lifecycle/up.rs`) installs it with Helm before Flux
+//! exists, with the chart's defaults: the platform sets no values, so [`Values`] is empty (extra
+//! values go through [`crate::WithExtra`]).
 
 use serde::Serialize;
 

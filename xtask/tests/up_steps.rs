@@ -1,0 +1,187 @@
+//! `cargo xtask up`'s steps against stand-ins (~1 s): the built xtask runs `up` on a scratch
+//! repository (`XTASK_ROOT`) whose terraform, aws, kubectl/helm (`scripts/gotool`), cargo and
+//! helper scripts record each call and answer like a new account whose cluster becomes Ready at
+//! once; preflight runs for real against them. `make up` itself needs real AWS, a domain and a
+//! Git repository, none of which the build machine has.
+//!
+//! Proves: the steps run in the documented order with the Rust catalog's operator pin; the DNS
+//! delegation is printed before the full apply; `GITHUB_TOKEN` reaches the two cluster Secrets
+//! through stdin and never a command line; every `cluster_vars` key reaches the `ConfigMap`;
+//! Ingress hosts are printed once each, sorted; an instance syncing another repository than
+//! Terraform's stops `up` before Flux is pointed at it.
+
+mod common;
+
+use common::Scratch;
+
+const TERRAFORM: &str = r#"
+if [[ $1 == -chdir=* ]]; then shift; fi
+case "$1 ${2:-} ${3:-}" in
+  "version -json "*) echo '{"terraform_version":"1.11.4"}' ;;
+  "output -raw state_bucket") echo bkt-tfstate-test ;;
+  "output -json cluster_vars") echo '{"CLUSTER_NAME":"bkt-dev","GITHUB_REPOSITORY":"acme/platform","DOMAIN":"dev.example.org","SAMPLE_APP_IMAGE_REPOSITORY":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app","NODE_COUNT":3}' ;;
+  "output -json ") echo '{"delegation_step":{"value":"add NS records for dev.example.org to example.org"}}' ;;
+esac
+exit 0"#;
+
+const AWS: &str = r#"
+case "$1" in
+  --version) echo "aws-cli/2.0.0 Python/3.12" ;;
+  sts) echo "arn:aws:iam::123456789012:user/test" ;;
+esac
+exit 0"#;
+
+/// kubectl answers like a cluster whose only Kustomization is Ready; every object `create`
+/// makes reads its stdin, which goes to `$FAKE_STDIN`.
+const GOTOOL: &str = r#"
+[[ $1 == helm ]] && exit 0
+shift
+case "$*" in
+  version*) ;;
+  "create --dry-run=client -f "*) echo "${FAKE_SYNC:-https://github.com/acme/platform.git main}" ;;
+  create*) { echo "--- stdin of: $*"; cat; echo; } >>"$FAKE_STDIN"; echo "kind: Stand-in" ;;
+  "apply -f -") cat >/dev/null ;;
+  "get kustomizations"*) echo '{"items":[{"metadata":{"name":"flux-system"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}]}' ;;
+  "get ingress"*) echo '{"items":[{"spec":{"rules":[{"host":"b.dev.example.org"},{"host":"a.dev.example.org"}]}},{"spec":{"rules":[{"host":"a.dev.example.org"}]}}]}' ;;
+esac
+exit 0"#;
+
+const TOKEN: &str = "github_pat_stand_in_0123456789";
+
+fn scratch() -> Scratch {
+    let scratch = Scratch::new(&[
+        "scripts",
+        ".venv/bin",
+        "tools",
+        "terraform/bootstrap",
+        "terraform/envs/dev",
+        "gitops/clusters/dev",
+    ]);
+    scratch.copy("scripts/tf-init.sh");
+    std::fs::write(scratch.root.join("terraform/envs/dev/terraform.tfvars"), "")
+        .expect("the inputs");
+    std::fs::write(
+        scratch.root.join("gitops/clusters/dev/flux-instance.yaml"),
+        "kind: FluxInstance\n",
+    )
+    .expect("the instance");
+    scratch.stand_in("scripts/gotool", GOTOOL);
+    scratch.stand_in("scripts/first-image.sh", "exit 0");
+    scratch.stand_in("scripts/github-webhook.sh", "exit 0");
+    scratch.stand_in(".venv/bin/aws", AWS);
+    scratch.stand_in("terraform", TERRAFORM);
+    scratch.stand_in("cargo", "echo 0.59.0");
+    scratch
+}
+
+fn up(scratch: &Scratch, vars: &[(&str, &str)]) -> (bool, String, String) {
+    let stdin = scratch.root.join("stdin");
+    let stdin_path = stdin.to_string_lossy().into_owned();
+    let mut vars = vars.to_vec();
+    vars.push(("FAKE_STDIN", &stdin_path));
+    let (passed, printed) = scratch.xtask(&["up", "dev"], &vars);
+    (
+        passed,
+        printed,
+        std::fs::read_to_string(stdin).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
+    let scratch = scratch();
+    let (passed, printed, stdin) = up(&scratch, &[("GITHUB_TOKEN", TOKEN)]);
+    assert!(passed, "up failed:\n{printed}");
+    let log = scratch.log();
+    let root = scratch.root.display();
+    let order = [
+        format!("terraform -chdir={root}/terraform/bootstrap apply -auto-approve -var region=eu-west-1"),
+        format!("terraform -chdir={root}/terraform/envs/dev apply -auto-approve -target="),
+        format!("terraform -chdir={root}/terraform/envs/dev apply -auto-approve\n"),
+        "first-image.sh dev 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app".to_owned(),
+        "aws eks update-kubeconfig --region eu-west-1 --name bkt-dev".to_owned(),
+        "gotool kubectl create configmap cluster-vars -n flux-system".to_owned(),
+        "gotool helm upgrade --install flux-operator oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator --version 0.59.0".to_owned(),
+        format!("gotool kubectl apply -f {root}/gitops/clusters/dev/flux-instance.yaml"),
+        "gotool kubectl get kustomizations.kustomize.toolkit.fluxcd.io".to_owned(),
+        "github-webhook.sh acme/platform dev.example.org".to_owned(),
+        "gotool kubectl get ingress".to_owned(),
+    ];
+    // Each call is a line, so "apply -auto-approve\n" is the full apply and not the targeted one.
+    let places: Vec<usize> = order
+        .iter()
+        .map(|needle| {
+            log.find(needle.as_str())
+                .unwrap_or_else(|| panic!("no call `{needle}`:\n{printed}"))
+        })
+        .collect();
+    assert!(
+        places.windows(2).all(|pair| pair[0] < pair[1]),
+        "steps out of order (want {order:#?}):\n{printed}"
+    );
+    let delegation = printed
+        .find("add NS records for dev.example.org to example.org")
+        .expect("the delegation step printed");
+    assert!(printed.contains("up: MANUAL STEP"), "{printed}");
+    assert!(
+        printed.contains("up: Flux syncs acme/platform main; it applies this file from there too"),
+        "{printed}"
+    );
+    assert!(
+        delegation < printed.find("==> [3/10]").expect("step 3"),
+        "{printed}"
+    );
+    assert!(
+        !log.contains(TOKEN),
+        "the token was on a command line:\n{printed}"
+    );
+    assert_eq!(stdin.matches(TOKEN).count(), 2, "{stdin}");
+    assert!(
+        stdin.contains("create secret generic flux-system"),
+        "{stdin}"
+    );
+    assert!(
+        stdin.contains("create secret generic github-token"),
+        "{stdin}"
+    );
+    for line in [
+        "NODE_COUNT=3\n",
+        "GITHUB_REPOSITORY=acme/platform\n",
+        "CLUSTER_NAME=bkt-dev\n",
+    ] {
+        assert!(stdin.contains(line), "cluster-vars lacks {line}{stdin}");
+    }
+    assert!(
+        printed.contains("URLs (")
+            && printed.contains("  https://a.dev.example.org\n  https://b.dev.example.org\nup: environment dev is up"),
+        "{printed}"
+    );
+    assert!(
+        log.contains("cargo run --locked --quiet --example generate -- --print-pin flux-operator"),
+        "the operator's version was not read from the catalog:\n{printed}"
+    );
+}
+
+#[test]
+fn an_instance_syncing_another_repository_stops_up_before_flux_is_pointed_at_it() {
+    let scratch = scratch();
+    let (passed, printed, _) = up(
+        &scratch,
+        &[("FAKE_SYNC", "https://github.com/someone/else.git main")],
+    );
+    assert!(
+        !passed,
+        "up passed with a mismatched repository:\n{printed}"
+    );
+    assert!(
+        printed.contains("set [flux] repository = \"acme/platform\" in environments/dev.toml"),
+        "{printed}"
+    );
+    let log = scratch.log();
+    let instance = format!(
+        "gotool kubectl apply -f {}/gitops/clusters/dev/flux-instance.yaml",
+        scratch.root.display()
+    );
+    assert!(!log.contains(&instance), "applied the instance:\n{printed}");
+    assert!(!log.contains("github-webhook.sh"), "{printed}");
+}
