@@ -7,7 +7,7 @@
 # Atlas and environment roots against stand-ins (xtask/tests/down_order.rs), and preflight's
 # refusal of an Atlas environment without the Atlas keys. The cluster-side steps of `make down` need a
 # cluster and are not run here. up, down, cost and preflight are Rust (`cargo xtask`, xtask/src/lifecycle).
-# Bash, not Rust (yet): glue between the emulator, Terraform, the aws CLI and Go tests that greps
+# Not Rust: glue between the emulator, Terraform, the aws CLI and Go tests that greps
 # their output; the workflows it checks are Rust already.
 #
 # Usage: scripts/lifecycle-test.sh [workdir]   (default: build/lifecycle)

@@ -187,3 +187,32 @@ fn no_arguments(workflow: &str, args: &[OsString]) -> Result {
 fn go() -> OsString {
     "go".into()
 }
+
+#[cfg(test)]
+mod tests {
+    /// Issue 24: bash stays only where it is glue of external tools, and says why.
+    #[test]
+    fn every_script_says_why_it_is_not_rust() {
+        let dir = super::process::root().join("scripts");
+        let mut silent: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.is_file())
+            .filter(|path| {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                !text
+                    .lines()
+                    .take(40)
+                    .any(|line| line.contains("Not Rust: "))
+            })
+            .map(|path| path.display().to_string())
+            .collect();
+        silent.sort();
+        assert!(
+            silent.is_empty(),
+            "say in the first lines of each script why it is not Rust (`# Not Rust: ...`), or port \
+             it to xtask/: {silent:?}"
+        );
+    }
+}
