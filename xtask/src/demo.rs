@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::emulator::Emulator;
 use crate::process::{Failure, Result, in_root, make, output, root, run};
 
 /// The environment the demo applies (the one the emulator's tfvars are kept for first).
@@ -31,8 +32,8 @@ const ENVIRONMENT: &str = "dev";
 /// The demo's scratch folder, the emulator's state and what the app writes.
 struct Demo {
     work: PathBuf,
-    /// The emulator's variables (endpoint, test credentials, region), for every command after it.
-    emulator: Vec<(String, String)>,
+    /// The emulator, once started: its variables go to every command after it.
+    emulator: Option<Emulator>,
     started: Instant,
     app: Option<Child>,
 }
@@ -49,7 +50,7 @@ pub fn run_demo(generate: impl FnOnce() -> Result) -> Result {
     }
     let mut demo = Demo {
         work: root().join("build/demo"),
-        emulator: Vec::new(),
+        emulator: None,
         started: Instant::now(),
         app: None,
     };
@@ -63,30 +64,26 @@ impl Demo {
         println!("\ndemo: [{}s] {what}", self.started.elapsed().as_secs());
     }
 
-    /// A command from the root with the emulator's variables and `EMULATOR_DIR` set.
+    /// A command from the root with the emulator's variables set.
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = in_root(program);
-        command
-            .env("EMULATOR_DIR", self.work.join("emulator"))
-            .envs(self.emulator.iter().map(|(k, v)| (k, v)));
+        if let Some(emulator) = &self.emulator {
+            command.envs(emulator.variables().iter().map(|(k, v)| (k, v)));
+        }
         command
     }
 
     fn steps(&mut self, generate: impl FnOnce() -> Result, interrupted: &AtomicBool) -> Result {
         run(&mut make("setup"))?;
         generate()?;
-        // A previous demo's emulator, if one was left running.
-        run(self
-            .command("scripts/emulator.sh")
-            .arg("stop")
-            .stdout(Stdio::null()))?;
+        // A previous demo's emulator, if one was left running, stops before its folder goes.
+        let emulator_dir = self.work.join("emulator");
+        Emulator::stop(&root(), &emulator_dir)?;
         let _ = std::fs::remove_dir_all(&self.work);
         create_dir(&self.work)?;
 
         self.step("1/6 start the AWS API emulator");
-        run(self.command("scripts/emulator.sh").arg("start"))?;
-        let env_file = output(self.command("scripts/emulator.sh").arg("env"))?;
-        self.emulator = emulator_variables(Path::new(env_file.trim()))?;
+        self.emulator = Some(Emulator::start(&root(), &emulator_dir)?);
 
         self.step(
             "2/6 terraform apply: bootstrap, then envs/dev (with its S3 backend) on the emulator",
@@ -233,24 +230,13 @@ impl Demo {
             let _ = app.wait();
             println!("demo: sample app stopped");
         }
-        let _ = self.command("scripts/emulator.sh").arg("stop").status();
+        self.emulator = None;
     }
 }
 
 fn create_dir(dir: &Path) -> Result {
     std::fs::create_dir_all(dir)
         .map_err(|error| Failure::step(format!("cannot create {}: {error}", dir.display())))
-}
-
-/// The `export NAME=value` lines of the emulator's env file.
-fn emulator_variables(file: &Path) -> Result<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|error| Failure::step(format!("cannot read {}: {error}", file.display())))?;
-    Ok(text
-        .lines()
-        .filter_map(|line| line.strip_prefix("export ")?.split_once('='))
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect())
 }
 
 fn curl(args: &[&str]) -> Result<String> {

@@ -7,6 +7,7 @@
 //! and tags, so no version, path or name is written twice.
 
 mod demo;
+mod emulator;
 mod lanes;
 mod lifecycle;
 mod process;

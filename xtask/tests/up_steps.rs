@@ -157,7 +157,7 @@ fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
         "{printed}"
     );
     assert!(
-        log.contains("cargo run --locked --quiet --example generate -- --print-pin flux-operator"),
+        log.contains("cargo xtask generate --print-pin flux-operator"),
         "the operator's version was not read from the catalog:\n{printed}"
     );
 }

@@ -8,9 +8,9 @@
 //! private one under `build/cost/<env>/emulator` and stops it when done (also on failure).
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
 
 use super::{BUILD, ENVS, Tools, environments, known_environment, logged, root, tree};
+use crate::emulator::Emulator;
 use crate::process::{Failure, Result, output, run};
 
 /// The override that gives the copy a local backend.
@@ -45,7 +45,13 @@ pub fn run_cost(env: &str, flags: &[OsString]) -> Result {
     let mut tools = Tools::new(&root);
     let _emulator = match std::env::var("AWS_ENDPOINT_URL") {
         Ok(url) if local_endpoint(&url) => None,
-        _ => Some(Emulator::start(&mut tools, &work.join("emulator"))?),
+        _ => {
+            let emulator = Emulator::start(&root, &work.join("emulator"))?;
+            for (name, value) in emulator.variables() {
+                tools.set(name, value);
+            }
+            Some(emulator)
+        }
     };
 
     // A copy with a local backend: the estimate must not need (or touch) the real state bucket.
@@ -101,54 +107,6 @@ fn local_endpoint(url: &str) -> bool {
         .or_else(|| url.strip_prefix("https://"));
     rest.and_then(|rest| rest.strip_prefix("127.0.0.1:"))
         .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// A private emulator (scripts/emulator.sh), stopped when dropped.
-struct Emulator {
-    root: PathBuf,
-    dir: PathBuf,
-}
-
-impl Emulator {
-    /// Starts one under `dir` and gives `tools` its endpoint and test credentials.
-    fn start(tools: &mut Tools, dir: &Path) -> Result<Self> {
-        let emulator = |action: &str| {
-            let mut command = tools.script("emulator.sh");
-            command.arg(action).env("EMULATOR_DIR", dir);
-            command
-        };
-        run(emulator("start").stdout(std::process::Stdio::null()))?;
-        let started = Self {
-            root: tools.root().to_path_buf(),
-            dir: dir.to_path_buf(),
-        };
-        let file = output(&mut emulator("env"))?;
-        let text = std::fs::read_to_string(file.trim()).map_err(|error| {
-            Failure::step(format!("cost: cannot read {}: {error}", file.trim()))
-        })?;
-        // Lines `export KEY=value`, as scripts/emulator.sh writes them.
-        for line in text.lines() {
-            if let Some((key, value)) = line
-                .trim()
-                .strip_prefix("export ")
-                .and_then(|pair| pair.split_once('='))
-            {
-                tools.set(key, value);
-            }
-        }
-        Ok(started)
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = Tools::new(&self.root)
-            .script("emulator.sh")
-            .arg("stop")
-            .env("EMULATOR_DIR", &self.dir)
-            .stdout(std::process::Stdio::null())
-            .status();
-    }
 }
 
 #[cfg(test)]

@@ -56,17 +56,14 @@ pub fn run_up(env: &str) -> Result {
         .join("flux-instance.yaml");
     if !instance.is_file() {
         return Err(Failure::usage(format!(
-            "up: {} is missing: run cargo run --example generate",
+            "up: {} is missing: run cargo xtask generate",
             instance.display()
         )));
     }
+    // Through `cargo xtask generate`: the generator as every other workflow builds it.
     let flux_operator = output(tools.command(crate::cargo()).args([
-        "run",
-        "--locked",
-        "--quiet",
-        "--example",
+        "xtask",
         "generate",
-        "--",
         "--print-pin",
         "flux-operator",
     ]))?
