@@ -85,14 +85,7 @@ pub fn run_down(env: &str) -> Result {
     super::feed(
         tools
             .teardown()
-            .args([
-                "-cluster",
-                &cluster,
-                "-region",
-                region,
-                "-hosted-zone-ids",
-                &zone,
-            ])
+            .args(cluster_args(&cluster, region, &zone))
             .args([
                 "-timeout",
                 &teardown_timeout,
@@ -120,15 +113,10 @@ pub fn run_down(env: &str) -> Result {
     .map_or(true, |status| !status.success())
     {
         eprintln!("down: terraform destroy failed or timed out; leftovers of {cluster}:");
-        let _ = run(tools.teardown().args([
-            "-check",
-            "-cluster",
-            &cluster,
-            "-region",
-            region,
-            "-hosted-zone-ids",
-            &zone,
-        ]));
+        let _ = run(tools
+            .teardown()
+            .arg("-check")
+            .args(cluster_args(&cluster, region, &zone)));
         return Err(Failure::step(format!(
             "terraform destroy of {ENVS}/{env} did not finish"
         )));
@@ -235,14 +223,9 @@ fn destroy_atlas(environment: &Environment, limit: &str) -> Result {
         )));
     };
     let mut destroy = environment.tools.terraform(&atlas);
-    destroy.args(["destroy", "-auto-approve"]).args([
-        "-var".to_owned(),
-        format!("atlas_org_id={org}"),
-        "-var".to_owned(),
-        format!("state_bucket={bucket}"),
-        "-var".to_owned(),
-        format!("region={}", environment.region),
-    ]);
+    destroy
+        .args(["destroy", "-auto-approve"])
+        .args(environment.atlas_vars(org, &bucket));
     run(&mut bounded(&environment.tools, limit, &mut destroy))
 }
 
@@ -367,4 +350,16 @@ fn leftovers(environment: &Environment) -> Result {
     }
     println!("down: environment {env} is gone");
     Ok(())
+}
+
+/// Teardown's flags naming the cluster, its region and its hosted zone.
+fn cluster_args<'a>(cluster: &'a str, region: &'a str, zone: &'a str) -> [&'a str; 6] {
+    [
+        "-cluster",
+        cluster,
+        "-region",
+        region,
+        "-hosted-zone-ids",
+        zone,
+    ]
 }

@@ -298,6 +298,19 @@ impl Environment {
         self.init_on(&self.dir(), &bucket, "init.log")
     }
 
+    /// The Atlas root's variables (`-var` pairs) for an apply or a destroy: the organisation,
+    /// the state bucket it reads the environment root's state from, and the region.
+    pub fn atlas_vars(&self, org: &str, bucket: &str) -> [String; 6] {
+        [
+            "-var".to_owned(),
+            format!("atlas_org_id={org}"),
+            "-var".to_owned(),
+            format!("state_bucket={bucket}"),
+            "-var".to_owned(),
+            format!("region={}", self.region),
+        ]
+    }
+
     /// Initialises `terraform/atlas/<env>` on `bucket` from the registry (the mongodbatlas
     /// provider is in no mirror).
     ///

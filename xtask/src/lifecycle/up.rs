@@ -224,16 +224,11 @@ fn apply_atlas(environment: &Environment) -> Result {
     let org = std::env::var("MONGODB_ATLAS_ORG_ID").unwrap_or_default();
     let bucket = environment.state_bucket()?;
     environment.init_atlas(&bucket)?;
-    run(environment.tools.terraform(&atlas).args([
-        "apply".to_owned(),
-        "-auto-approve".to_owned(),
-        "-var".to_owned(),
-        format!("atlas_org_id={org}"),
-        "-var".to_owned(),
-        format!("state_bucket={bucket}"),
-        "-var".to_owned(),
-        format!("region={}", environment.region),
-    ]))
+    run(environment
+        .tools
+        .terraform(&atlas)
+        .args(["apply", "-auto-approve"])
+        .args(environment.atlas_vars(&org, &bucket)))
 }
 
 fn install_flux(
