@@ -3,10 +3,10 @@
 # envs/dev; create out of band what the LB controller, external-dns and the EBS CSI driver would
 # (plus look-alikes that are not the cluster's); run teardown; assert it removed exactly the
 # controllers' resources; terraform destroy; check nothing is left; stop the emulator (also on
-# failure); then price dev's plan against its budget. Before that, make down's order of the
-# Atlas and environment roots against stand-ins (xtask/tests/down_order.rs), and preflight's
-# refusal of an Atlas environment without the Atlas keys. The cluster-side steps of `make down` need a
-# cluster and are not run here. up, down, cost and preflight are Rust (`cargo xtask`, xtask/src/lifecycle).
+# failure); then price dev's plan against its budget. Before that, preflight's refusal of an
+# Atlas environment without the Atlas keys. make down's order of the Atlas and environment roots
+# is proven against stand-ins by xtask/tests/down_order.rs, which make rust-test runs (the whole
+# workspace's tests). The cluster-side steps of `make down` need a cluster and are not run here. up, down, cost and preflight are Rust (`cargo xtask`, xtask/src/lifecycle).
 # Not Rust: glue between the emulator, Terraform, the aws CLI and Go tests that greps
 # their output; the workflows it checks are Rust already.
 #
@@ -22,8 +22,6 @@ xtask() { (cd "$root" && cargo xtask "$@"); }
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 
-step "make down's order against stand-ins: the Atlas root before the environment root (xtask/tests/down_order.rs)"
-(cd "$root" && cargo test --locked --quiet --package xtask --test down_order)
 export EMULATOR_DIR="$work/emulator"
 "$root/scripts/emulator.sh" start
 trap '"$root/scripts/emulator.sh" stop' EXIT

@@ -107,7 +107,7 @@ impl Demo {
         )?;
 
         self.step("3/6 render the GitOps tree with those cluster vars (make render)");
-        self.logged(&mut make("render"), "render.log")?;
+        let rendered = self.logged(&mut make("render"), "render.log")?;
         self.step("4/6 run the verification suite (make gitops-test)");
         let suite = self.logged(&mut make("gitops-test"), "gitops-test.log")?;
 
@@ -115,11 +115,7 @@ impl Demo {
         let url = self.start_app(interrupted)?;
 
         self.step("6/6 summary");
-        summary(
-            &state,
-            &root().join("build/rendered").join(ENVIRONMENT),
-            &suite,
-        )?;
+        summary(&state, &rendered, &suite)?;
         println!("Sample app: {url}  (health {url}/healthz, API {url}/api/entries)");
         println!(
             "Took {}s. Logs and state: {}",
@@ -267,8 +263,9 @@ fn smoke(url: &str) -> Result {
     Ok(())
 }
 
-/// What Terraform created per AWS service, what was rendered per kind, and the policies' results.
-fn summary(state: &str, rendered: &Path, suite: &str) -> Result {
+/// What Terraform created per AWS service, what was rendered per kind (the render tool's own
+/// count, read from its log), and the policies' results.
+fn summary(state: &str, rendered: &str, suite: &str) -> Result {
     let state: Value = serde_json::from_str(state)
         .map_err(|error| Failure::step(format!("terraform show -json printed no JSON: {error}")))?;
     println!("AWS resources Terraform created on the emulator, per service:");
@@ -281,11 +278,9 @@ fn summary(state: &str, rendered: &Path, suite: &str) -> Result {
     println!(
         "Kubernetes objects rendered into build/rendered/{ENVIRONMENT}/ ({ENVIRONMENT}'s cluster vars from the emulator), per kind:"
     );
-    let kinds = count_kinds(rendered)?;
-    for (kind, count) in &kinds {
-        println!("  {kind}: {count}");
+    for line in environment_section(rendered, &format!("in gitops/clusters/{ENVIRONMENT},")) {
+        println!("{line}");
     }
-    println!("  total: {}", kinds.values().sum::<usize>());
 
     println!("Policy results on the {ENVIRONMENT} tree (make gitops-test):");
     let prefix = format!("gitops.TestClusterTree/{ENVIRONMENT}/");
@@ -351,36 +346,14 @@ fn count_services(module: &Value, services: &mut BTreeMap<String, usize>) {
     }
 }
 
-/// Counts the objects of every rendered `*.yaml` file per kind.
-fn count_kinds(dir: &Path) -> Result<BTreeMap<String, usize>> {
-    #[derive(serde::Deserialize)]
-    struct Object {
-        kind: String,
-    }
-    let unreadable = |error: &dyn std::fmt::Display| {
-        Failure::step(format!("cannot read {}: {error}", dir.display()))
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|error| unreadable(&error))?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
-    let mut kinds = BTreeMap::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|error| unreadable(&error))?;
-        let objects: Vec<Option<Object>> = serde_saphyr::from_multiple(&text).map_err(|error| {
-            Failure::step(format!(
-                "{} is not Kubernetes YAML: {error}",
-                file.display()
-            ))
-        })?;
-        for object in objects.into_iter().flatten() {
-            *kinds.entry(object.kind).or_default() += 1;
-        }
-    }
-    Ok(kinds)
+/// The lines the render tool prints under its line for one environment (`render: ... in
+/// gitops/clusters/<env> ...`): its objects per kind, indented.
+fn environment_section<'a>(log: &'a str, marker: &str) -> Vec<&'a str> {
+    log.lines()
+        .skip_while(|line| !(line.starts_with("render:") && line.contains(marker)))
+        .skip(1)
+        .take_while(|line| line.starts_with(' '))
+        .collect()
 }
 
 #[cfg(test)]
@@ -408,21 +381,19 @@ mod tests {
     }
 
     #[test]
-    fn kinds_are_counted_per_document_and_empty_documents_skipped() {
-        let dir = std::env::temp_dir().join(format!("xtask-kinds-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("a.yaml"),
-            "kind: Namespace\nmetadata: {name: a}\n---\n---\nkind: Service\nspec:\n  kind: Nested\n",
-        )
-        .unwrap();
-        std::fs::write(dir.join("b.yaml"), "kind: Namespace\n").unwrap();
-        std::fs::write(dir.join("c.txt"), "kind: Ignored\n").unwrap();
-        let kinds = count_kinds(&dir);
-        std::fs::remove_dir_all(&dir).unwrap();
-        let kinds = kinds.unwrap();
-        assert_eq!(kinds.get("Namespace"), Some(&2));
-        assert_eq!(kinds.get("Service"), Some(&1));
-        assert_eq!(kinds.len(), 2);
+    fn the_kinds_are_those_under_the_environments_render_line() {
+        let log = "render: cluster vars from a; 7 Kustomizations in gitops/clusters/dev, 9 objects\n\
+                   \x20 Namespace   2\n\x20 Service   1\n\
+                   render: cluster vars from b; 7 Kustomizations in gitops/clusters/prod, 9 objects\n\
+                   \x20 Namespace   9\n";
+        assert_eq!(
+            environment_section(log, "in gitops/clusters/dev,"),
+            ["  Namespace   2", "  Service   1"]
+        );
+        assert_eq!(
+            environment_section(log, "in gitops/clusters/prod,"),
+            ["  Namespace   9"]
+        );
+        assert!(environment_section(log, "in gitops/clusters/qa,").is_empty());
     }
 }
