@@ -198,6 +198,45 @@ impl Ctx<'_> {
             path,
         ])
     }
+
+    /// `<cluster_name><suffix>`.
+    fn named(&self, suffix: &str) -> Expr {
+        Expr::template([self.inputs.cluster_name.reference(), suffix.into()])
+    }
+
+    /// The module's tags.
+    fn tags(&self) -> Arg {
+        Arg::from(self.inputs.tags.reference())
+    }
+
+    /// The role `<cluster_name><suffix>` whose trust policy is `trust`, tagged like the module.
+    fn role(&self, name: Name, suffix: &str, trust: Expr) -> Resource<IamRole> {
+        Resource::new(
+            name,
+            IamRole {
+                name: Some(self.named(suffix).into()),
+                assume_role_policy: Some(trust.into()),
+                tags: Some(self.tags()),
+                ..IamRole::default()
+            },
+        )
+    }
+
+    /// Attaches the AWS managed policy at `path` to `role`.
+    fn attach(
+        &self,
+        name: Name,
+        role: &Resource<IamRole>,
+        path: Expr,
+    ) -> Resource<IamRolePolicyAttachment> {
+        Resource::new(
+            name,
+            IamRolePolicyAttachment {
+                role: Some(role.get().name().into()),
+                policy_arn: Some(self.aws_policy(path).into()),
+            },
+        )
+    }
 }
 
 /// The control plane's role (EKS may assume it) with its managed policy, and the log group EKS
@@ -212,29 +251,18 @@ fn control_plane_role(
     let inputs = ctx.inputs;
     let var_name = inputs.cluster_name.reference();
     let var_tags = || Arg::from(inputs.tags.reference());
-    let named = |suffix: &str| Expr::template([var_name.clone(), suffix.into()]);
-    let aws_policy = |path: Expr| ctx.aws_policy(path);
-    let cluster_role = Resource::new(
+    let cluster_role = ctx.role(
         name!("cluster"),
-        IamRole {
-            name: Some(named("-cluster").into()),
-            assume_role_policy: Some(
-                PolicyDocument::new([Statement::allow()
-                    .principal(Principal::service("eks.amazonaws.com"))
-                    .action(["sts:AssumeRole", "sts:TagSession"])])
-                .to_json()
-                .into(),
-            ),
-            tags: Some(var_tags()),
-            ..IamRole::default()
-        },
+        "-cluster",
+        PolicyDocument::new([Statement::allow()
+            .principal(Principal::service("eks.amazonaws.com"))
+            .action(["sts:AssumeRole", "sts:TagSession"])])
+        .to_json(),
     );
-    let cluster_attachment = Resource::new(
+    let cluster_attachment = ctx.attach(
         name!("cluster"),
-        IamRolePolicyAttachment {
-            role: Some(cluster_role.get().name().into()),
-            policy_arn: Some(aws_policy("AmazonEKSClusterPolicy".into()).into()),
-        },
+        &cluster_role,
+        "AmazonEKSClusterPolicy".into(),
     );
     let log_group = Resource::new(
         name!("cluster"),
@@ -307,35 +335,21 @@ fn nodes(
     let inputs = ctx.inputs;
     let var_name = inputs.cluster_name.reference();
     let var_tags = || Arg::from(inputs.tags.reference());
-    let named = |suffix: &str| Expr::template([var_name.clone(), suffix.into()]);
-    let aws_policy = |path: Expr| ctx.aws_policy(path);
-    let node_role = Resource::new(
+    let node_role = ctx.role(
         name!("node"),
-        IamRole {
-            name: Some(named("-node").into()),
-            assume_role_policy: Some(
-                PolicyDocument::new([Statement::allow()
-                    .principal(Principal::service("ec2.amazonaws.com"))
-                    .action("sts:AssumeRole")])
-                .to_json()
-                .into(),
-            ),
-            tags: Some(var_tags()),
-            ..IamRole::default()
-        },
+        "-node",
+        PolicyDocument::new([Statement::allow()
+            .principal(Principal::service("ec2.amazonaws.com"))
+            .action("sts:AssumeRole")])
+        .to_json(),
     );
-    let node_attachments = Resource::new(
-        name!("node"),
-        IamRolePolicyAttachment {
-            role: Some(node_role.get().name().into()),
-            policy_arn: Some(aws_policy(Expr::each_value()).into()),
-        },
-    )
-    .for_each(toset(strings([
-        "AmazonEKSWorkerNodePolicy",
-        "AmazonEKS_CNI_Policy",
-        "AmazonEC2ContainerRegistryReadOnly",
-    ])));
+    let node_attachments = ctx
+        .attach(name!("node"), &node_role, Expr::each_value())
+        .for_each(toset(strings([
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEKS_CNI_Policy",
+            "AmazonEC2ContainerRegistryReadOnly",
+        ])));
     let group_name = || Expr::template([var_name.clone(), "-".into(), Expr::each_key()]);
     let each_group = |field: &Name| Expr::each_value().attr(field);
     let launch_template = Resource::new(
@@ -444,35 +458,23 @@ fn addons(
     node_groups: &Resource<EksNodeGroup>,
 ) -> File {
     let inputs = ctx.inputs;
-    let var_name = inputs.cluster_name.reference();
     let var_tags = || Arg::from(inputs.tags.reference());
-    let named = |suffix: &str| Expr::template([var_name.clone(), suffix.into()]);
-    let aws_policy = |path: Expr| ctx.aws_policy(path);
-    let ebs_role = Resource::new(
+    let ebs_role = ctx.role(
         name!("ebs_csi"),
-        IamRole {
-            name: Some(named("-ebs-csi").into()),
-            assume_role_policy: Some(
-                IrsaTrust {
-                    provider_arn: oidc_provider.get().arn(),
-                    issuer: oidc_issuer.reference(),
-                    namespace: "kube-system".into(),
-                    service_account: "ebs-csi-controller-sa".into(),
-                }
-                .document()
-                .to_json()
-                .into(),
-            ),
-            tags: Some(var_tags()),
-            ..IamRole::default()
-        },
+        "-ebs-csi",
+        IrsaTrust {
+            provider_arn: oidc_provider.get().arn(),
+            issuer: oidc_issuer.reference(),
+            namespace: "kube-system".into(),
+            service_account: "ebs-csi-controller-sa".into(),
+        }
+        .document()
+        .to_json(),
     );
-    let ebs_attachment = Resource::new(
+    let ebs_attachment = ctx.attach(
         name!("ebs_csi"),
-        IamRolePolicyAttachment {
-            role: Some(ebs_role.get().name().into()),
-            policy_arn: Some(aws_policy("service-role/AmazonEBSCSIDriverPolicy".into()).into()),
-        },
+        &ebs_role,
+        "service-role/AmazonEBSCSIDriverPolicy".into(),
     );
     let addons = Resource::new(
         name!("this"),
