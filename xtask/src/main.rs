@@ -123,9 +123,8 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
             };
             lifecycle::cost::run_cost(&env.to_string_lossy(), flags)
         }
-        "teardown" => run(in_root(go())
-            .current_dir(process::root().join("tools"))
-            .args(["run", "./cmd/teardown"])
+        "teardown" => run(lifecycle::Tools::new(&lifecycle::root())
+            .teardown()
             .args(args)),
         "demo" => {
             no_arguments(workflow, &args)?;
@@ -182,11 +181,6 @@ fn no_arguments(workflow: &str, args: &[OsString]) -> Result {
     } else {
         Err(Failure::usage(format!("{workflow} takes no arguments")))
     }
-}
-
-/// Go from PATH: the Makefile pins GOTOOLCHAIN=local, so the installed Go builds the tools.
-fn go() -> OsString {
-    "go".into()
 }
 
 #[cfg(test)]
