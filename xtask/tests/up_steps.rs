@@ -8,7 +8,9 @@
 //! delegation is printed before the full apply; `GITHUB_TOKEN` reaches the two cluster Secrets
 //! through stdin and never a command line; every `cluster_vars` key reaches the `ConfigMap`;
 //! Ingress hosts are printed once each, sorted; an instance syncing another repository than
-//! Terraform's stops `up` before Flux is pointed at it.
+//! Terraform's stops `up` before Flux is pointed at it; the GitHub webhook is registered with the
+//! names the cluster holds, through the real curl against a local stand-in of GitHub's API, and
+//! neither secret reaches a command line.
 
 mod common;
 
@@ -42,11 +44,86 @@ case "$*" in
   create*) { echo "--- stdin of: $*"; cat; echo; } >>"$FAKE_STDIN"; echo "kind: Stand-in" ;;
   "apply -f -") cat >/dev/null ;;
   "get kustomizations"*) echo '{"items":[{"metadata":{"name":"flux-system"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}]}' ;;
+  "get receivers.notification.toolkit.fluxcd.io -A -o json") echo '{"items":[{"metadata":{"name":"github","namespace":"flux-system"},"spec":{"type":"github","secretRef":{"name":"hmac-token"}},"status":{"webhookPath":"/hook/abc"}}]}' ;;
+  "get ingress -n flux-system -o json") echo '{"items":[{"spec":{"rules":[{"host":"flux-webhook.dev.example.org","http":{"paths":[{"path":"/hook/"}]}}]}}]}' ;;
+  "get secret hmac-token -n flux-system "*) printf '%s' "$WEBHOOK_SECRET" ;;
   "get ingress"*) echo '{"items":[{"spec":{"rules":[{"host":"b.dev.example.org"},{"host":"a.dev.example.org"}]}},{"spec":{"rules":[{"host":"a.dev.example.org"}]}}]}' ;;
 esac
 exit 0"#;
 
 const TOKEN: &str = "github_pat_stand_in_0123456789";
+/// The HMAC token in the cluster's Secret, with what curl's configuration must escape.
+const WEBHOOK_SECRET: &str = r#"hmac"quote\slash"#;
+
+/// GitHub's REST API for the hooks of `acme/platform`, on a local port: it already holds a hook
+/// for the receiver's URL (id 7). Each request is kept as its request line, its `Authorization`
+/// header and its body.
+struct GitHubStandIn {
+    url: String,
+    requests: std::sync::mpsc::Receiver<(String, String, String)>,
+}
+
+impl GitHubStandIn {
+    fn start() -> Self {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+        let url = format!("http://{}", listener.local_addr().expect("its address"));
+        let (send, requests) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let (mut request, mut authorization, mut length) =
+                    (String::new(), String::new(), 0);
+                reader.read_line(&mut request).expect("a request line");
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).expect("a header");
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let (name, value) = line.split_once(": ").unwrap_or((line, ""));
+                    match name.to_ascii_lowercase().as_str() {
+                        "authorization" => value.clone_into(&mut authorization),
+                        "content-length" => length = value.parse().expect("a length"),
+                        _ => {}
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).expect("the body");
+                let answer = if request.starts_with("GET /repos/acme/platform/hooks?per_page=100 ")
+                {
+                    r#"[{"id":3,"config":{"url":"https://elsewhere/hook/x"}},{"id":7,"config":{"url":"https://flux-webhook.dev.example.org/hook/abc"}}]"#
+                } else {
+                    "{}"
+                };
+                let mut stream = reader.into_inner();
+                write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                )
+                .expect("an answer");
+                let body = String::from_utf8(body).expect("a UTF-8 body");
+                if send
+                    .send((request.trim_end().to_owned(), authorization, body))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Self { url, requests }
+    }
+}
+
+/// The curl on PATH, for a stand-in that logs its arguments and then runs it.
+fn real_curl() -> std::path::PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("curl"))
+        .find(|path| path.is_file())
+        .expect("curl on PATH (make setup installs it)")
+}
 
 fn scratch() -> Scratch {
     let scratch = Scratch::new(&[
@@ -67,7 +144,7 @@ fn scratch() -> Scratch {
     .expect("the instance");
     scratch.stand_in("scripts/gotool", GOTOOL);
     scratch.stand_in("scripts/first-image.sh", "exit 0");
-    scratch.stand_in("scripts/github-webhook.sh", "exit 0");
+    scratch.stand_in("curl", &format!("exec {} \"$@\"", real_curl().display()));
     scratch.stand_in(".venv/bin/aws", AWS);
     scratch.stand_in("terraform", TERRAFORM);
     scratch.stand_in("cargo", "echo 0.59.0");
@@ -79,6 +156,7 @@ fn up(scratch: &Scratch, vars: &[(&str, &str)]) -> (bool, String, String) {
     let stdin_path = stdin.to_string_lossy().into_owned();
     let mut vars = vars.to_vec();
     vars.push(("FAKE_STDIN", &stdin_path));
+    vars.push(("WEBHOOK_SECRET", WEBHOOK_SECRET));
     let (passed, printed) = scratch.xtask(&["up", "dev"], &vars);
     (
         passed,
@@ -90,7 +168,11 @@ fn up(scratch: &Scratch, vars: &[(&str, &str)]) -> (bool, String, String) {
 #[test]
 fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
     let scratch = scratch();
-    let (passed, printed, stdin) = up(&scratch, &[("GITHUB_TOKEN", TOKEN)]);
+    let github = GitHubStandIn::start();
+    let (passed, printed, stdin) = up(
+        &scratch,
+        &[("GITHUB_TOKEN", TOKEN), ("GITHUB_API", &github.url)],
+    );
     assert!(passed, "up failed:\n{printed}");
     let log = scratch.log();
     let root = scratch.root.display();
@@ -104,8 +186,12 @@ fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
         "gotool helm upgrade --install flux-operator oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator --version 0.59.0".to_owned(),
         format!("gotool kubectl apply -f {root}/gitops/clusters/dev/flux-instance.yaml"),
         "gotool kubectl get kustomizations.kustomize.toolkit.fluxcd.io".to_owned(),
-        "github-webhook.sh acme/platform dev.example.org".to_owned(),
-        "gotool kubectl get ingress".to_owned(),
+        "gotool kubectl get receivers.notification.toolkit.fluxcd.io -A -o json".to_owned(),
+        "gotool kubectl get ingress -n flux-system -o json".to_owned(),
+        "gotool kubectl get secret hmac-token -n flux-system".to_owned(),
+        format!("curl -fsS -X GET -K - -H Accept: application/vnd.github+json -H X-GitHub-Api-Version: 2022-11-28 {}/repos/acme/platform/hooks?per_page=100", github.url),
+        format!("curl -fsS -X PATCH -K - -H Accept: application/vnd.github+json -H X-GitHub-Api-Version: 2022-11-28 {}/repos/acme/platform/hooks/7", github.url),
+        "gotool kubectl get ingress -A".to_owned(),
     ];
     // Each call is a line, so "apply -auto-approve\n" is the full apply and not the targeted one.
     let places: Vec<usize> = order
@@ -131,10 +217,13 @@ fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
         delegation < printed.find("==> [3/10]").expect("step 3"),
         "{printed}"
     );
-    assert!(
-        !log.contains(TOKEN),
-        "the token was on a command line:\n{printed}"
-    );
+    for secret in [TOKEN, WEBHOOK_SECRET] {
+        assert!(
+            !log.contains(secret),
+            "a secret was on a command line:\n{printed}"
+        );
+    }
+    the_webhook_was_registered(&github, &printed);
     assert_eq!(stdin.matches(TOKEN).count(), 2, "{stdin}");
     assert!(
         stdin.contains("create secret generic flux-system"),
@@ -162,6 +251,43 @@ fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
     );
 }
 
+/// Two calls reached GitHub's API, each with the token in its header: the list, then an update of
+/// the receiver's hook with the cluster's HMAC token intact.
+fn the_webhook_was_registered(github: &GitHubStandIn, printed: &str) {
+    let requests: Vec<(String, String, String)> = github.requests.try_iter().collect();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert!(requests[0].0.starts_with("GET "), "{requests:#?}");
+    assert!(
+        requests[1]
+            .0
+            .starts_with("PATCH /repos/acme/platform/hooks/7 "),
+        "{requests:#?}"
+    );
+    for (_, authorization, _) in &requests {
+        assert_eq!(authorization, &format!("Bearer {TOKEN}"));
+    }
+    let hook: serde_json::Value = serde_json::from_str(&requests[1].2).expect("a JSON body");
+    assert_eq!(
+        hook,
+        serde_json::json!({
+            "active": true,
+            "events": ["push"],
+            "config": {
+                "url": "https://flux-webhook.dev.example.org/hook/abc",
+                "content_type": "json",
+                "insecure_ssl": "0",
+                "secret": WEBHOOK_SECRET,
+            },
+        })
+    );
+    assert!(
+        printed.contains(
+            "github-webhook: updated hook 7 → https://flux-webhook.dev.example.org/hook/abc"
+        ),
+        "{printed}"
+    );
+}
+
 #[test]
 fn an_instance_syncing_another_repository_stops_up_before_flux_is_pointed_at_it() {
     let scratch = scratch();
@@ -183,5 +309,22 @@ fn an_instance_syncing_another_repository_stops_up_before_flux_is_pointed_at_it(
         scratch.root.display()
     );
     assert!(!log.contains(&instance), "applied the instance:\n{printed}");
-    assert!(!log.contains("github-webhook.sh"), "{printed}");
+    assert!(!log.contains("get receivers"), "{printed}");
+}
+
+#[test]
+fn without_a_github_token_the_webhook_to_register_by_hand_is_printed() {
+    let scratch = scratch();
+    let (passed, printed, _) = up(&scratch, &[]);
+    assert!(passed, "up failed:\n{printed}");
+    for line in [
+        "github-webhook: GITHUB_TOKEN is not set; register by hand in acme/platform's settings",
+        "payload URL https://flux-webhook.dev.example.org/hook/abc, content type application/json",
+        "secret: kubectl get secret -n flux-system hmac-token -o jsonpath='{.data.token}' | base64 -d",
+    ] {
+        assert!(printed.contains(line), "no `{line}`:\n{printed}");
+    }
+    let log = scratch.log();
+    assert!(!log.contains("curl "), "{printed}");
+    assert!(!log.contains("get secret"), "{printed}");
 }

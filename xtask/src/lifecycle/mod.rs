@@ -17,6 +17,7 @@ pub mod down;
 pub mod preflight;
 mod tree;
 pub mod up;
+pub mod webhook;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;

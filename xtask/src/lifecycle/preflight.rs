@@ -138,12 +138,12 @@ fn tool_checks(tools: &Tools, report: &mut Report, action: Action) {
             ),
         ),
     }
-    // scripts/github-webhook.sh (up's last step) reads the GitHub API's JSON with jq.
+    // up's last step registers the GitHub webhook through curl (lifecycle::webhook).
     if action == Action::Up {
-        if tools.found("jq") {
-            Report::ok("jq");
+        if tools.found("curl") {
+            Report::ok("curl");
         } else {
-            report.missing("jq", "apt-get install jq (or brew install jq)");
+            report.missing("curl", "apt-get install curl (or brew install curl)");
         }
     }
     let aws_version = tools

@@ -11,7 +11,7 @@
 //! flux-operator`) + the environment's generated `FluxInstance`
 //! (`gitops/clusters/<env>/flux-instance.yaml`: Flux version, repository, branch; Flux then manages
 //! it from Git, so a version bump is a merge) → wait for every Kustomization → the GitHub webhook
-//! (`scripts/github-webhook.sh`, with `GITHUB_TOKEN`) → URLs.
+//! (`lifecycle::webhook`, with `GITHUB_TOKEN`) → URLs.
 //!
 //! Credentials are never written to disk: AWS access comes from the caller's profile, the
 //! kubeconfig calls `aws eks get-token`, and `GITHUB_TOKEN` (private repositories only) goes
@@ -121,10 +121,7 @@ pub fn run_up(env: &str) -> Result {
     wait_ready(tools, Duration::from_secs(ready_timeout))?;
 
     steps.next("GitHub webhook for Flux's Receiver");
-    run(tools
-        .script("github-webhook.sh")
-        .arg(&repo)
-        .arg(environment.cluster_var("DOMAIN")?))?;
+    super::webhook::register(tools, &repo)?;
 
     steps.next("URLs");
     let ingresses: Value = json(&output(
