@@ -220,8 +220,10 @@ app-lint: $(SETUP) ## Sample app: gofmt of its Go test helpers, hadolint on its 
 # in rust-test; here its process tests run again, against the image's binary. `--workspace
 # --test tests`: the test binaries rust-test built (other members' `tests` binaries match no
 # `process::` test).
-APP_RELEASE_BUILD := SAMPLE_APP_VERSION=$(APP_TEST_VERSION) $(CARGO) build --locked --quiet --profile app-release -p sample-app
-APP_UNDER_TEST := SAMPLE_APP_BINARY=$(CURDIR)/target/app-release/sample-app SAMPLE_APP_EXPECTED_VERSION=$(APP_TEST_VERSION)
+# The image's profile (Cargo.toml [profile.app-release]; sample-app/Dockerfile builds with it).
+APP_PROFILE := app-release
+APP_RELEASE_BUILD := SAMPLE_APP_VERSION=$(APP_TEST_VERSION) $(CARGO) build --locked --quiet --profile $(APP_PROFILE) -p sample-app
+APP_UNDER_TEST := SAMPLE_APP_BINARY=$(CURDIR)/target/$(APP_PROFILE)/sample-app SAMPLE_APP_EXPECTED_VERSION=$(APP_TEST_VERSION)
 app-test: $(SETUP) ## Sample app: the image's binary (profile app-release) under its process tests: SIGTERM under load, secret rotation, version
 	$(APP_RELEASE_BUILD)
 	$(APP_UNDER_TEST) $(CARGO) test --locked --workspace --test tests -- process::
@@ -237,8 +239,10 @@ app-release-check: $(SETUP) app-lint chart-test ## Sample app alone (release wor
 chart-test: $(SETUP) ## Sample chart: Helm SDK lint, every documented combination rendered, strict decoding, PSA restricted, schema negatives
 	cd tests/conformance && $(GOTEST) -count=1 ./chart/...
 
+# scripts/bench.sh measures the image's build, which it finds through SAMPLE_APP_BINARY.
 bench: $(SETUP) ## Benchmarks (not part of test): render time of the layout (divan); the app beside the Go service it replaced, with wrk
-	$(XTASK) bench
+	$(APP_RELEASE_BUILD)
+	$(APP_UNDER_TEST) $(XTASK) bench
 ## ---- end app ----
 
 ## ---- workflows ----

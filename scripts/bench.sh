@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Load-tests the sample app side by side with the Go service it replaced, on loopback with the
 # embedded store and request logging on (to /dev/null), using wrk (2 threads, 64 connections).
-# The Rust binary is the image's build (profile app-release); the Go one is built here from the
+# The Rust binary is the image's build, which `make bench` builds and names in SAMPLE_APP_BINARY;
+# the Go one is built here from the
 # last commit that still had it (git archive of that commit's sample-app/, go build as its
 # Dockerfile did). Prints req/s, p50/p99 latency, non-2xx answers, binary size, idle and loaded
 # RSS, the ratios, and the machine's load average before and after.
-# Usage: scripts/bench.sh   (env: BENCH_DURATION=10s, BENCH_CONNECTIONS=64)
+# Usage: SAMPLE_APP_BINARY=<the image's build> scripts/bench.sh   (env: BENCH_DURATION=10s,
+#   BENCH_CONNECTIONS=64)
 # Not Rust: wrk, git archive and go build (the Go service it compares with), ps for memory: each
 #   step is an external tool, which `cargo xtask bench` runs after the Rust benchmarks.
 set -euo pipefail
@@ -16,7 +18,11 @@ if ! [[ $duration =~ ^[0-9]+[smh]$ && $connections =~ ^[0-9]+$ ]]; then
   echo "bench: BENCH_DURATION must look like 10s, BENCH_CONNECTIONS must be a number" >&2
   exit 2
 fi
-for tool in wrk go cargo curl; do
+if [[ ! -x ${SAMPLE_APP_BINARY:-} ]]; then
+  echo "bench: SAMPLE_APP_BINARY must name the image's build of the sample app (make bench builds it)" >&2
+  exit 2
+fi
+for tool in wrk go curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found; run 'make setup'" >&2; exit 1; }
 done
 
@@ -24,9 +30,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/build/bench"
 rm -rf "$out" && mkdir -p "$out"
 
-echo "bench: building the Rust service (cargo build --profile app-release -p sample-app)"
-(cd "$root" && SAMPLE_APP_VERSION=bench cargo build --locked --quiet --profile app-release -p sample-app)
-cp "$root/target/app-release/sample-app" "$out/sample-app-rust"
+cp "$SAMPLE_APP_BINARY" "$out/sample-app-rust"
 
 # The newest commit whose tree still has the Go service: HEAD while it is there, otherwise the
 # parent of the commit that deleted it (the last one to touch its go.mod).
