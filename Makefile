@@ -69,7 +69,9 @@ CHECK_TARGETS += rust-check
 TEST_TARGETS += rust-test rust-downstream rust-package
 CARGO := cargo
 # The repository's workflows in Rust (xtask/, `cargo xtask --help`); make is their documented entry point.
-XTASK := $(CARGO) xtask
+# Inside `make test`, XTASK_BIN is the lane runner's own build (xtask/src/lanes.rs): a layer runs it
+# without waiting for Cargo's lock of target/, which another lane's compile may hold for minutes.
+XTASK := $(or $(XTASK_BIN),$(CARGO) xtask)
 GENERATE := $(XTASK) generate
 
 .PHONY: rust-check rust-test rust-downstream rust-package generate

@@ -6,20 +6,21 @@
 # push it under that tag once; the repository's tags are immutable, so an existing image is never
 # replaced and the next release moves the overlay to its own tag.
 #
-# Usage: scripts/first-image.sh <env> <repository URL>   e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app
+# Usage: scripts/first-image.sh <env> <repository URL> <tag>
+#   e.g. dev 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app <the tag environments/dev.toml
+#   deploys, which `cargo xtask generate --env dev --print-image-tag` prints>
 # Environment: AWS credentials and AWS_REGION; DOCKER (default docker): the image builder CLI.
 # Not Rust: glue between the aws CLI and docker, one screen long.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-(($# == 2)) || { echo "usage: scripts/first-image.sh <env> <repository URL>" >&2; exit 2; }
-env="$1" url="$2"
+(($# == 3)) || { echo "usage: scripts/first-image.sh <env> <repository URL> <tag>" >&2; exit 2; }
+env="$1" url="$2" tag="$3"
 registry="${url%%/*}" repository="${url#*/}"
 [[ $registry != "$url" && -n $repository ]] || { echo "first-image: '$url' is not <registry>/<repository>" >&2; exit 2; }
 aws="$root/.venv/bin/aws"
 docker="${DOCKER:-docker}"
 
-tag="$(cd "$root" && cargo xtask generate --env "$env" --print-image-tag)"
 if "$aws" ecr describe-images --repository-name "$repository" --image-ids "imageTag=$tag" >/dev/null 2>&1; then
   echo "first-image: $url:$tag is in ECR; nothing to build"
   exit 0

@@ -17,7 +17,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/build/lifecycle}"
 step() { echo "lifecycle-test: [$((SECONDS - total))s] $*"; }
 total=$SECONDS
-xtask() { (cd "$root" && cargo xtask "$@"); }
+# Inside make test, XTASK_BIN is the lane runner's build of xtask (no wait for Cargo's lock).
+xtask() { (cd "$root" && if [[ -n ${XTASK_BIN:-} ]]; then "$XTASK_BIN" "$@"; else cargo xtask "$@"; fi); }
 
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
@@ -49,20 +50,20 @@ cluster="$(jq -r .CLUSTER_NAME "$work/dev/cluster-vars.json")"
 
 step "first image (make up's step on an empty ECR): missing → built and pushed once; present → nothing built; no builder → named fix"
 repository_url="$(jq -r .SAMPLE_APP_IMAGE_REPOSITORY "$work/dev/cluster-vars.json")"
+tag="$(xtask generate --env dev --print-image-tag)"
 export FAKE_DOCKER_LOG="$work/fake-docker.log" AWS_CLI="$root/.venv/bin/aws"
 rm -f "$FAKE_DOCKER_LOG"
-if out="$(DOCKER=/nonexistent/docker "$root/scripts/first-image.sh" dev "$repository_url" 2>&1)"; then
+if out="$(DOCKER=/nonexistent/docker "$root/scripts/first-image.sh" dev "$repository_url" "$tag" 2>&1)"; then
   echo "$out"; echo "lifecycle-test: first-image passed with no image builder" >&2; exit 1
 fi
 grep -qF "fix: install Docker" <<<"$out" || { echo "$out"; echo "lifecycle-test: first-image did not name the fix" >&2; exit 1; }
-DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url"
-tag="$(cargo xtask generate --env dev --print-image-tag)"
+DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url" "$tag"
 if ! { grep -qx "push $repository_url:$tag" "$FAKE_DOCKER_LOG" &&
   grep -q "^build --platform linux/amd64 --file $root/sample-app/Dockerfile " "$FAKE_DOCKER_LOG"; }; then
   cat "$FAKE_DOCKER_LOG"; echo "lifecycle-test: first-image did not build sample-app/Dockerfile and push $tag" >&2; exit 1
 fi
 calls="$(wc -l <"$FAKE_DOCKER_LOG")"
-if ! { DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url" | grep -qF "nothing to build" &&
+if ! { DOCKER="$root/tests/lifecycle/fake-docker" "$root/scripts/first-image.sh" dev "$repository_url" "$tag" | grep -qF "nothing to build" &&
   [[ "$(wc -l <"$FAKE_DOCKER_LOG")" == "$calls" ]]; }; then
   cat "$FAKE_DOCKER_LOG"; echo "lifecycle-test: first-image built again although ECR has the tag" >&2; exit 1
 fi

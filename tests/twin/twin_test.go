@@ -487,9 +487,15 @@ func imageTagLatency(ctx context.Context, t *testing.T, r *reporter, c *Clients,
 }
 
 // runGenerator runs the repository's generator (`cargo xtask generate`, which builds it as the
-// tests do) with --out dir.
+// tests do) with --out dir; inside make test through XTASK_BIN, the lane runner's xtask, which
+// does not wait for Cargo's lock of target/ behind another lane's compile.
 func runGenerator(root, dir string, args ...string) error {
-	gen := exec.Command("cargo", append([]string{"xtask", "generate", "--out", dir}, args...)...)
+	xtask := []string{"cargo", "xtask"}
+	if bin := os.Getenv("XTASK_BIN"); bin != "" {
+		xtask = []string{bin}
+	}
+	argv := append(append(xtask, "generate", "--out", dir), args...)
+	gen := exec.Command(argv[0], argv[1:]...)
 	gen.Dir = root
 	if out, err := gen.CombinedOutput(); err != nil {
 		return fmt.Errorf("generate --out %s %s: %v\n%s", dir, strings.Join(args, " "), err, out)

@@ -8,6 +8,10 @@
 //! stops before its next layer once any has failed; a failed layer's log is printed whole at the
 //! end. The Makefile chooses the lanes (`TEST_LANE_*`) so that no two layers that run at once
 //! share a working folder or a file one of them writes.
+//!
+//! Every layer gets this very build of xtask in `XTASK_BIN` (a copy in `build/test-bin/`), and the
+//! Makefile runs it instead of `cargo xtask`: a layer's workflow then starts at once instead of
+//! queueing on Cargo's lock of `target/` behind another lane's compile.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -113,15 +117,16 @@ pub fn run(lanes: &[Vec<Layer>], shown: &[PathBuf]) -> Result {
     for file in shown {
         let _ = std::fs::remove_file(root().join(file));
     }
+    let xtask = handover()?;
     let board = (Mutex::new(Board::default()), Condvar::new());
     let start = Instant::now();
     std::thread::scope(|scope| {
         for (index, lane) in lanes.iter().enumerate().skip(1) {
-            let (board, logs) = (&board, &logs);
-            scope.spawn(move || run_lane(index + 1, lane, Some(logs), board));
+            let (board, logs, xtask) = (&board, &logs, &xtask);
+            scope.spawn(move || run_lane(index + 1, lane, Some(logs), xtask, board));
         }
         if let Some(first) = lanes.first() {
-            run_lane(1, first, None, &board);
+            run_lane(1, first, None, &xtask, &board);
         }
     });
     let total = start.elapsed().as_secs();
@@ -132,11 +137,31 @@ pub fn run(lanes: &[Vec<Layer>], shown: &[PathBuf]) -> Result {
     summary(&board, shown, &logs, total)
 }
 
+/// A copy of the running xtask for the layers (`XTASK_BIN`): a copy, so that a layer's
+/// `cargo build` relinking `target/debug/xtask` never swaps the file under another layer.
+///
+/// # Errors
+/// The running executable cannot be found or copied.
+fn handover() -> Result<PathBuf> {
+    let failed = |error: std::io::Error| {
+        Failure::step(format!(
+            "cannot copy this xtask to build/test-bin for the layers: {error}"
+        ))
+    };
+    let dir = root().join("build/test-bin");
+    std::fs::create_dir_all(&dir).map_err(failed)?;
+    let copy = dir.join("xtask");
+    let _ = std::fs::remove_file(&copy);
+    std::fs::copy(std::env::current_exe().map_err(failed)?, &copy).map_err(failed)?;
+    Ok(copy)
+}
+
 /// Runs one lane's layers in order; `logs` is where a background lane writes each layer's output.
 fn run_lane(
     lane: usize,
     layers: &[Layer],
     logs: Option<&Path>,
+    xtask: &Path,
     (board, changed): &(Mutex<Board>, Condvar),
 ) {
     let lock = || {
@@ -164,6 +189,7 @@ fn run_lane(
         }
         let start = Instant::now();
         let mut command = make(&layer.name);
+        command.env("XTASK_BIN", xtask);
         let passed = match logs {
             None => {
                 println!("==> make {}", layer.name);

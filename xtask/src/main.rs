@@ -9,6 +9,7 @@
 mod demo;
 mod emulator;
 mod lanes;
+mod layout;
 mod lifecycle;
 mod process;
 mod workspace;

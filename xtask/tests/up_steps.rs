@@ -147,7 +147,10 @@ fn scratch() -> Scratch {
     scratch.stand_in("curl", &format!("exec {} \"$@\"", real_curl().display()));
     scratch.stand_in(".venv/bin/aws", AWS);
     scratch.stand_in("terraform", TERRAFORM);
-    scratch.stand_in("cargo", "echo 0.59.0");
+    scratch.stand_in(
+        "cargo",
+        r#"case "$*" in *--print-image-tag) echo 0123abc ;; *) echo 0.59.0 ;; esac"#,
+    );
     scratch
 }
 
@@ -180,7 +183,7 @@ fn the_steps_run_in_order_and_the_token_only_goes_through_stdin() {
         format!("terraform -chdir={root}/terraform/bootstrap apply -auto-approve -var region=eu-west-1"),
         format!("terraform -chdir={root}/terraform/envs/dev apply -auto-approve -target="),
         format!("terraform -chdir={root}/terraform/envs/dev apply -auto-approve\n"),
-        "first-image.sh dev 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app".to_owned(),
+        "first-image.sh dev 123456789012.dkr.ecr.eu-west-1.amazonaws.com/bkt-sample-app 0123abc\n".to_owned(),
         "aws eks update-kubeconfig --region eu-west-1 --name bkt-dev".to_owned(),
         "gotool kubectl create configmap cluster-vars -n flux-system".to_owned(),
         "gotool helm upgrade --install flux-operator oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator --version 0.59.0".to_owned(),

@@ -28,42 +28,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
+pub use crate::layout::{ATLAS, BOOTSTRAP, BUILD, ENVS, environments, known_environment};
 use crate::process::{self, Failure, Result, output, run, shown};
-
-/// Where the environments' Terraform roots are: `terraform/envs/<env>`.
-pub const ENVS: &str = "terraform/envs";
-/// Where the MongoDB Atlas roots are: `terraform/atlas/<env>`, only for environments using Atlas.
-pub const ATLAS: &str = "terraform/atlas";
-/// The root that creates the state bucket.
-pub const BOOTSTRAP: &str = "terraform/bootstrap";
-/// Where a workflow writes its logs and the kubeconfig: `build/<env>`.
-pub const BUILD: &str = "build";
 
 /// The repository the workflows act on: `XTASK_ROOT`, else this checkout.
 pub fn root() -> PathBuf {
     std::env::var_os("XTASK_ROOT").map_or_else(process::root, PathBuf::from)
-}
-
-/// Whether `name` is a well-formed environment name with a root under [`ENVS`].
-pub fn known_environment(root: &Path, name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && root.join(ENVS).join(name).is_dir()
-}
-
-/// The environments there are (the folders of [`ENVS`]), sorted.
-pub fn environments(root: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root.join(ENVS))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|entry| entry.path().is_dir())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// The pinned tools, each run from the repository's root with `.venv/bin` first on PATH and

@@ -2,13 +2,13 @@
 //! cluster to Flux. Re-runnable: every step is an apply of declared state, so a second run changes
 //! nothing.
 //!
-//! preflight → state bucket (`terraform/bootstrap`) → terraform apply `envs/<env>` (printing the DNS
-//! delegation to make by hand, if the parent zone is elsewhere) → MongoDB Atlas
+//! preflight → state bucket (`terraform/bootstrap`) → terraform apply `envs/<env>` (printing the
+//! DNS delegation to make by hand, if the parent zone is elsewhere) → MongoDB Atlas
 //! (`terraform/atlas/<env>`, when the spec says `[atlas] enabled = true`; preflight then requires
-//! the Atlas keys; said clearly when skipped) → the first image, if ECR lacks the environment's
-//! tag (`scripts/first-image.sh`) → kubeconfig → `ConfigMap` `flux-system/cluster-vars` from
-//! `terraform output -json cluster_vars` → Flux Operator (chart version: `generate --print-pin
-//! flux-operator`) + the environment's generated `FluxInstance`
+//! the Atlas keys; said clearly when skipped) → the first image, if ECR lacks the environment's tag
+//! (`generate --print-image-tag`, then `scripts/first-image.sh`) → kubeconfig → `ConfigMap`
+//! `flux-system/cluster-vars` from `terraform output -json cluster_vars` → Flux Operator (chart
+//! version: `generate --print-pin flux-operator`) + the environment's generated `FluxInstance`
 //! (`gitops/clusters/<env>/flux-instance.yaml`: Flux version, repository, branch; Flux then manages
 //! it from Git, so a version bump is a merge) → wait for every Kustomization → the GitHub webhook
 //! (`lifecycle::webhook`, with `GITHUB_TOKEN`) → URLs.
@@ -61,14 +61,13 @@ pub fn run_up(env: &str) -> Result {
         )));
     }
     // Through `cargo xtask generate`: the generator as every other workflow builds it.
-    let flux_operator = output(tools.command(crate::cargo()).args([
-        "xtask",
-        "generate",
-        "--print-pin",
-        "flux-operator",
-    ]))?
-    .trim()
-    .to_owned();
+    let generated = |args: &[&str]| -> Result<String> {
+        let mut command = tools.command(crate::cargo());
+        command.args(["xtask", "generate"]).args(args);
+        Ok(output(&mut command)?.trim().to_owned())
+    };
+    let flux_operator = generated(&["--print-pin", "flux-operator"])?;
+    let image_tag = generated(&["--env", env, "--print-image-tag"])?;
     let mut steps = Steps::new(10);
 
     steps.next(&format!("state bucket ({BOOTSTRAP})"));
@@ -94,7 +93,8 @@ pub fn run_up(env: &str) -> Result {
     run(tools
         .script("first-image.sh")
         .arg(env)
-        .arg(environment.cluster_var("SAMPLE_APP_IMAGE_REPOSITORY")?))?;
+        .arg(environment.cluster_var("SAMPLE_APP_IMAGE_REPOSITORY")?)
+        .arg(&image_tag))?;
 
     steps.next(&format!(
         "kubeconfig {}",
