@@ -256,6 +256,16 @@ fn summary(board: &Board, shown: &[PathBuf], logs: &Path, total: u64) -> Result 
             print!("{text}");
         }
     }
+    if let Some(cpu) = children_cpu_seconds() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        // Precision is not the point: a whole number of seconds and one decimal of cores.
+        #[allow(clippy::cast_precision_loss)]
+        let busy = cpu as f64 / total.max(1) as f64;
+        println!(
+            "==> CPU: {cpu}s (user + system of make setup, every layer and what they waited for), \
+             {busy:.2} of {cores} cores busy on average"
+        );
+    }
     if board.failed.is_empty() {
         let names: Vec<&str> = board.times.iter().map(|(_, name)| name.as_str()).collect();
         println!("test: every layer passed in {total}s ({})", names.join(" "));
@@ -266,6 +276,22 @@ fn summary(board: &Board, shown: &[PathBuf], logs: &Path, total: u64) -> Result 
             board.failed.join(" ")
         )))
     }
+}
+
+/// The CPU seconds (user + system) of this process's finished children and everything they
+/// waited for, from `/proc/self/stat` (fields 16 and 17, in clock ticks); none off Linux. A
+/// daemon a layer leaves running (the emulator's server) is not counted.
+fn children_cpu_seconds() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces: field 3
+    // (the state) is the first.
+    let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<u64>().ok();
+    let per_second = crate::process::output(std::process::Command::new("getconf").arg("CLK_TCK"))
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .filter(|hz| *hz > 0)?;
+    Some((ticks(16)? + ticks(17)?) / per_second)
 }
 
 #[cfg(test)]
