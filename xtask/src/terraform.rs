@@ -77,9 +77,11 @@ pub fn test(args: &[std::ffi::OsString]) -> Result {
     let dirs: Vec<String> = if args.is_empty() {
         with_tests(&root, directories(&root))
     } else {
+        let mut seen = HashSet::new();
         let dirs: Vec<String> = args
             .iter()
             .map(|arg| arg.to_string_lossy().trim_end_matches('/').to_owned())
+            .filter(|dir| seen.insert(dir.clone()))
             .collect();
         if let Some(dir) = dirs
             .iter()
@@ -330,14 +332,13 @@ fn init_cached(root: &Path, dir: &str, log: &File) -> bool {
     if !logged(&mut init, log) {
         return false;
     }
-    let stamp = dir_path.join(INIT_STAMP);
-    let touched = File::options()
+    // Without the stamp the next run only initialises again.
+    let _ = File::options()
         .create(true)
         .append(true)
-        .open(&stamp)
+        .open(dir_path.join(INIT_STAMP))
         .and_then(|file| file.set_modified(SystemTime::now()));
-    // Without the stamp the next run only initialises again.
-    touched.is_ok()
+    true
 }
 
 /// Whether `dir` was initialised without a backend after the last change of its `*.tf` files.
