@@ -134,10 +134,10 @@ SECURITY_TARGETS += security-terraform
 .PHONY: tf-check tf-test tf-emulator security-terraform
 
 tf-check: $(SETUP) ## terraform fmt -check and validate of every module and root
-	scripts/tf-check.sh
+	$(XTASK) tf-check
 
 tf-test: $(SETUP) ## terraform test (mock provider) of every module and root, with summaries and timing
-	scripts/tf-test.sh
+	$(XTASK) tf-test
 
 tf-emulator: $(SETUP) ## Apply bootstrap, then envs/dev and envs/prod in turn, to the AWS emulator, assert via the AWS API, destroy; writes build/<env>/cluster-vars.json
 	scripts/tf-emulator-test.sh

@@ -4,6 +4,11 @@
 
 use std::path::Path;
 
+/// The folder of all Terraform code (roots and modules); `tf-check` checks the formatting of all of
+/// it.
+pub const TERRAFORM: &str = "terraform";
+/// Where the Terraform modules the roots call are: `terraform/modules/<module>`.
+pub const MODULES: &str = "terraform/modules";
 /// Where the environments' Terraform roots are: `terraform/envs/<env>`.
 pub const ENVS: &str = "terraform/envs";
 /// Where the MongoDB Atlas roots are: `terraform/atlas/<env>`, only for environments using Atlas.

@@ -12,6 +12,7 @@ mod lanes;
 mod layout;
 mod lifecycle;
 mod process;
+mod terraform;
 mod workspace;
 
 use std::ffi::OsString;
@@ -31,6 +32,16 @@ const WORKFLOWS: &[(&str, &str)] = &[
     (
         "test --lane LAYERS... [--show FILE]...",
         "run make layers in lanes at once (what `make test` does); prints the slowest layers",
+    ),
+    (
+        "tf-check",
+        "terraform fmt -check, then terraform validate of the roots and of every module no root \
+         calls (logs in build/tf-check/)",
+    ),
+    (
+        "tf-test [DIR...]",
+        "terraform test (mock provider) of every module and root with tests, or of each DIR, \
+         longest suites first, one per CPU (logs in build/tf-test/)",
     ),
     (
         "demo",
@@ -103,6 +114,11 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
         }
         "generate" => run(Command::new(generator()?).args(args)),
         "test" => test(args),
+        "tf-check" => {
+            no_arguments(workflow, &args)?;
+            terraform::check()
+        }
+        "tf-test" => terraform::test(&args),
         "preflight" => match args.as_slice() {
             [action, env] => {
                 let action = match action.to_str() {
