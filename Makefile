@@ -88,7 +88,13 @@ rust-check: ## cargo fmt --check, clippy (warnings denied), and the drift check 
 # $(SETUP): the sample app's store tests start MariaDB and FerretDB.
 rust-test: $(SETUP) ## cargo test of the whole workspace (unit, proptest, insta snapshots, drift, tidy, the sample app's handlers and stores, doctests) and cargo doc with warnings denied
 	$(CARGO) test --locked --workspace
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps $(DOC_TARGETS)
+
+# The libraries, binaries and the generate example: with an example selected, Cargo resolves the
+# dev-dependencies' features as clippy's --all-targets does, so the docs reuse every dependency
+# clippy checked; `cargo doc` alone resolved fewer features and checked ~40 of them again
+# (tokio, k8s-openapi, mongodb, ...; ~50 s of CPU, docs/benchmarks.md).
+DOC_TARGETS := --lib --bins --examples
 
 # A user's crate outside the workspace (examples/downstream/): its own Cargo.lock, its own target dir.
 DOWNSTREAM := CARGO_TARGET_DIR=target/downstream $(CARGO)
