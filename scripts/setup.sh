@@ -22,8 +22,8 @@ need_cmd() {
 
 need_cmd go "Install Go $(sed -n 's/^go //p' tools/go.mod) or newer from https://go.dev/dl/."
 need_cmd python3 "Install Python 3.11 or newer."
-need_cmd terraform "Install Terraform 1.11 or newer from https://developer.hashicorp.com/terraform/install."
-need_cmd cargo "Install Rust 1.95 (cargo, clippy, rustfmt) with rustup from https://rustup.rs."
+need_cmd terraform "Install a Terraform release the roots accept (required_version in their generated versions.tf) from https://developer.hashicorp.com/terraform/install."
+need_cmd cargo "Install Rust $(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml) (cargo, clippy, rustfmt) with rustup from https://rustup.rs."
 
 missing_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do

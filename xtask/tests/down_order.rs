@@ -47,6 +47,13 @@ fn scratch() -> Scratch {
         "terraform/atlas/dev",
     ]);
     scratch.copy("scripts/tf-init.sh");
+    // The generated constraint preflight reads the required Terraform release from.
+    scratch.copy("terraform/envs/dev/versions.tf");
+    std::fs::copy(
+        scratch.root.join("terraform/envs/dev/versions.tf"),
+        scratch.root.join("terraform/envs/qa/versions.tf"),
+    )
+    .expect("qa's versions.tf");
     scratch.stand_in("scripts/gotool", GOTOOL);
     scratch.stand_in(".venv/bin/aws", AWS);
     scratch.stand_in("terraform", TERRAFORM);

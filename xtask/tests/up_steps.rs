@@ -135,6 +135,8 @@ fn scratch() -> Scratch {
         "gitops/clusters/dev",
     ]);
     scratch.copy("scripts/tf-init.sh");
+    // The generated constraint preflight reads the required Terraform release from.
+    scratch.copy("terraform/envs/dev/versions.tf");
     std::fs::write(scratch.root.join("terraform/envs/dev/terraform.tfvars"), "")
         .expect("the inputs");
     std::fs::write(

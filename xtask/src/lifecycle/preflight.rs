@@ -29,11 +29,6 @@ impl Action {
     }
 }
 
-/// The Terraform release preflight asks for, and the oldest minor it accepts (1.11: S3 state
-/// locking without DynamoDB).
-const TERRAFORM: &str = "1.11.4";
-const TERRAFORM_MINOR: u64 = 11;
-
 /// The Atlas keys `up` needs for an environment with an Atlas root.
 pub const ATLAS_KEYS: [&str; 3] = [
     "MONGODB_ATLAS_PUBLIC_KEY",
@@ -91,7 +86,7 @@ pub fn run(action: Action, env: &str) -> Result {
             &format!("pass ENV=<one of: {}>", environments(&root).join(" ")),
         );
     }
-    tool_checks(&tools, &mut report, action);
+    tool_checks(&tools, &mut report, action, env);
     aws_checks(&tools, &mut report, env);
     if action == Action::Up {
         up_checks(&tools, &mut report, env);
@@ -108,6 +103,31 @@ pub fn run(action: Action, env: &str) -> Result {
     Ok(())
 }
 
+/// The release in `required_version = ">= X.Y.Z"` (the form the crates write), if there is one.
+fn required_minimum(versions_tf: &str) -> Option<(u64, u64, u64)> {
+    versions_tf.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        if key.trim() != "required_version" {
+            return None;
+        }
+        release(value.trim().trim_matches('"').strip_prefix(">=")?.trim())
+    })
+}
+
+/// `X.Y.Z` as numbers (a pre-release suffix after the patch is ignored).
+fn release(version: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = version.splitn(3, '.');
+    let number = |part: Option<&str>| -> Option<u64> {
+        let digits: String = part?.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    Some((
+        number(parts.next())?,
+        number(parts.next())?,
+        number(parts.next())?,
+    ))
+}
+
 /// The version `terraform version -json` reports, if terraform runs.
 fn terraform_version(tools: &Tools) -> Option<String> {
     let printed = silent(tools.command("terraform").args(["version", "-json"]))?;
@@ -115,27 +135,28 @@ fn terraform_version(tools: &Tools) -> Option<String> {
     version["terraform_version"].as_str().map(str::to_owned)
 }
 
-fn tool_checks(tools: &Tools, report: &mut Report, action: Action) {
-    let version = terraform_version(tools);
-    let minor = version.as_deref().and_then(|version| {
-        let mut parts = version.split('.');
-        match (parts.next(), parts.next()) {
-            (Some("1"), Some(minor)) => minor.parse::<u64>().ok(),
-            _ => None,
-        }
-    });
-    match (&version, minor) {
-        (Some(version), Some(minor)) if minor >= TERRAFORM_MINOR => {
+fn tool_checks(tools: &Tools, report: &mut Report, action: Action, env: &str) {
+    // What the environment's root requires (its generated versions.tf), not a second copy of it.
+    let versions = tools.root().join(ENVS).join(env).join("versions.tf");
+    let required = std::fs::read_to_string(&versions)
+        .ok()
+        .and_then(|text| required_minimum(&text));
+    let found = terraform_version(tools);
+    match (&found, required) {
+        (_, None) => report.missing(
+            &format!("required_version in {ENVS}/{env}/versions.tf"),
+            "run cargo xtask generate (it writes every root's versions.tf)",
+        ),
+        (Some(version), Some(minimum)) if release(version).is_some_and(|r| r >= minimum) => {
             Report::ok(&format!("terraform {version}"));
         }
-        _ => report.missing(
+        (_, Some((major, minor, patch))) => report.missing(
             &format!(
-                "terraform >= 1.{TERRAFORM_MINOR} (found '{}')",
-                version.as_deref().unwrap_or("none")
+                "terraform >= {major}.{minor}.{patch}, as {ENVS}/{env}/versions.tf requires (found \
+                 '{}')",
+                found.as_deref().unwrap_or("none")
             ),
-            &format!(
-                "install Terraform {TERRAFORM}: https://developer.hashicorp.com/terraform/install"
-            ),
+            "install a Terraform release it accepts: https://developer.hashicorp.com/terraform/install",
         ),
     }
     // up's last step registers the GitHub webhook through curl (lifecycle::webhook).
@@ -267,5 +288,27 @@ fn up_checks(tools: &Tools, report: &mut Report, env: &str) {
             ),
             "before its first release); make up then stops at that step and names the fix",
         ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{release, required_minimum};
+
+    #[test]
+    fn the_minimum_is_read_from_the_generated_constraint() {
+        let versions =
+            "terraform {\n  required_version = \">= 1.11.0\"\n\n  required_providers {\n";
+        assert_eq!(required_minimum(versions), Some((1, 11, 0)));
+        assert_eq!(required_minimum("terraform {\n}\n"), None);
+        assert_eq!(required_minimum("required_version = \"~> 1.11\"\n"), None);
+    }
+
+    #[test]
+    fn releases_compare_as_numbers() {
+        assert!(release("1.11.4") >= Some((1, 11, 0)));
+        assert!(release("1.9.8") < Some((1, 11, 0)));
+        assert!(release("1.12.0-beta1") >= Some((1, 12, 0)));
+        assert_eq!(release("1.11"), None);
     }
 }
