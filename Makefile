@@ -148,7 +148,7 @@ tf-test: $(SETUP) ## terraform test (mock provider) of every module and root, wi
 	$(XTASK) tf-test
 
 tf-emulator: $(SETUP) ## Apply bootstrap, then envs/dev and envs/prod in turn, to the AWS emulator, assert via the AWS API, destroy; writes build/<env>/cluster-vars.json
-	scripts/tf-emulator-test.sh
+	$(XTASK) tf-emulator
 
 security-terraform: $(SETUP) ## checkov over terraform/ (.checkov/terraform.yaml); zero failed checks
 	$(CHECKOV) --config-file .checkov/terraform.yaml
@@ -323,7 +323,7 @@ cost: $(SETUP) ## Monthly list-price estimate of ENV from its Terraform plan [CO
 	$(XTASK) cost '$(ENV)' -budget '$(COST_BUDGET)' $(COST_FLAGS)
 
 lifecycle-test: $(SETUP) ## Emulator: apply dev, add controller-made resources, teardown, destroy, zero leftovers; dev cost in budget
-	COST_BUDGET=$(DEV_COST_BUDGET) scripts/lifecycle-test.sh
+	COST_BUDGET=$(DEV_COST_BUDGET) $(XTASK) lifecycle-test
 ## ---- end lifecycle ----
 
 check: $(SETUP) ## Fast static checks only (format, lint, validate), meant for every commit

@@ -4,7 +4,7 @@ Not Rust: boto3 comes with moto in .venv, while the AWS SDK for Rust would add m
 compiling to every fresh build (docs/development-workflow.md, "Why some tools are not Rust").
 
 Usage (emulator environment loaded, see scripts/emulator.sh):
-  emulator_checks.py applied <workdir> <env>  check what scripts/tf-emulator-apply.sh created
+  emulator_checks.py applied <workdir> <env>  check what the emulator apply created
                                               for terraform/envs/<env>
   emulator_checks.py destroyed                check that no platform resource is left
   emulator_checks.py empty-bucket <name>      delete every object version of the state bucket
@@ -19,8 +19,8 @@ Usage (emulator environment loaded, see scripts/emulator.sh):
 
 Each failed check is printed; the exit status is 1 when any failed.
 
-Emulator gaps: moto has no EKS add-on or access-entry API, so scripts/tf-emulator-apply.sh
-overrides exactly aws_eks_addon, aws_eks_access_entry and aws_eks_access_policy_association to zero
+Emulator gaps: moto has no EKS add-on or access-entry API, so the emulator apply (cargo xtask
+tf-emulator) overrides exactly aws_eks_addon, aws_eks_access_entry and aws_eks_access_policy_association to zero
 instances in its copy of the tree (and the state bucket policy, whose conditions moto cannot
 evaluate). Nothing here checks those; their planned attributes are covered by the eks and
 bootstrap module tests (make tf-test).
@@ -190,7 +190,7 @@ def check_applied(workdir, env):
     zone = route53.get_hosted_zone(Id=cluster_vars["HOSTED_ZONE_ID"])
     c.check(zone["HostedZone"]["Name"].rstrip(".") == cluster_vars["DOMAIN"] and not zone["HostedZone"]["Config"]["PrivateZone"],
             "the public zone serves DOMAIN")
-    # The delegation: tf-emulator-apply.sh gives the root the parent zone (parent_zone_id), so the
+    # The delegation: the emulator apply gives the root the parent zone (parent_zone_id), so the
     # apply must have written the domain's NS record there, pointing at the new zone's servers.
     parent = find_zone(parent_domain(cluster_vars["DOMAIN"]))
     delegated = [r for r in route53.list_resource_record_sets(HostedZoneId=parent)["ResourceRecordSets"]

@@ -7,9 +7,10 @@
 //! runs until Ctrl-C. `CI=true` or no terminal: one smoke request, then exit. Either way the app
 //! and the emulator are stopped on the way out. Scratch output goes to `build/demo/`.
 //!
-//! The emulator, Terraform's emulator apply and the HTTP requests stay external tools
-//! (`scripts/emulator.sh`, `scripts/tf-emulator-apply.sh`, curl): the first two are shared with
-//! the test layers, and curl keeps this crate, which compiles before every `make test`, small.
+//! The apply is the emulator runs' (`tf_emulator::workdir`, shared with `make tf-emulator` and
+//! `make lifecycle-test`). The emulator and the HTTP requests stay external tools
+//! (`scripts/emulator.sh`, curl): the first is shared with the test layers, and curl keeps this
+//! crate, which compiles before every `make test`, small.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -24,15 +25,14 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::emulator::Emulator;
-use crate::process::{Failure, Result, in_root, make, output, root, run};
-
-/// The environment the demo applies (the one the emulator's tfvars are kept for first).
-const ENVIRONMENT: &str = "dev";
+use crate::layout::{BUILD, CLUSTER_VARS, DEV as ENVIRONMENT};
+use crate::process::{Failure, Result, make, output, root, run};
+use crate::tf_emulator::workdir::Workdir;
 
 /// The demo's scratch folder, the emulator's state and what the app writes.
 struct Demo {
     work: PathBuf,
-    /// The emulator, once started: its variables go to every command after it.
+    /// The emulator, once started: stopped when the demo ends.
     emulator: Option<Emulator>,
     started: Instant,
     app: Option<Child>,
@@ -64,15 +64,6 @@ impl Demo {
         println!("\ndemo: [{}s] {what}", self.started.elapsed().as_secs());
     }
 
-    /// A command from the root with the emulator's variables set.
-    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut command = in_root(program);
-        if let Some(emulator) = &self.emulator {
-            command.envs(emulator.variables().iter().map(|(k, v)| (k, v)));
-        }
-        command
-    }
-
     fn steps(&mut self, generate: impl FnOnce() -> Result, interrupted: &AtomicBool) -> Result {
         run(&mut make("setup"))?;
         generate()?;
@@ -83,26 +74,33 @@ impl Demo {
         create_dir(&self.work)?;
 
         self.step("1/6 start the AWS API emulator");
-        self.emulator = Some(Emulator::start(&root(), &emulator_dir)?);
+        let emulator = Emulator::start(&root(), &emulator_dir)?;
+        let workdir = Workdir::open(&root(), &self.work, emulator.variables())?;
+        self.emulator = Some(emulator);
 
         self.step(
             "2/6 terraform apply: bootstrap, then envs/dev (with its S3 backend) on the emulator",
         );
-        run(self
-            .command("scripts/tf-emulator-apply.sh")
-            .arg(&self.work)
-            .arg(ENVIRONMENT))?;
-        let vars = self.work.join(ENVIRONMENT).join("cluster-vars.json");
-        create_dir(&root().join("build").join(ENVIRONMENT))?;
-        for copy in ["build/cluster-vars.json", "build/dev/cluster-vars.json"] {
-            std::fs::copy(&vars, root().join(copy)).map_err(|error| {
-                Failure::step(format!("cannot copy {} to {copy}: {error}", vars.display()))
+        workdir.apply(ENVIRONMENT)?;
+        let vars = workdir.cluster_vars(ENVIRONMENT);
+        let build = root().join(BUILD);
+        create_dir(&build.join(ENVIRONMENT))?;
+        for copy in [
+            build.join(CLUSTER_VARS),
+            build.join(ENVIRONMENT).join(CLUSTER_VARS),
+        ] {
+            std::fs::copy(&vars, &copy).map_err(|error| {
+                Failure::step(format!(
+                    "cannot copy {} to {}: {error}",
+                    vars.display(),
+                    copy.display()
+                ))
             })?;
         }
-        let envdir = self.work.join("terraform/envs").join(ENVIRONMENT);
         let state = output(
-            self.command("terraform")
-                .arg(format!("-chdir={}", envdir.display()))
+            workdir
+                .tools()
+                .terraform(&workdir.env_dir(ENVIRONMENT))
                 .args(["show", "-json"]),
         )?;
 

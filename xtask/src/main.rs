@@ -13,6 +13,7 @@ mod layout;
 mod lifecycle;
 mod process;
 mod terraform;
+mod tf_emulator;
 mod workspace;
 
 use std::ffi::OsString;
@@ -46,6 +47,16 @@ const WORKFLOWS: &[(&str, &str)] = &[
     (
         "demo",
         "no AWS account: emulator apply, cluster vars, render, verification suite, sample app",
+    ),
+    (
+        "tf-emulator [ENV...]",
+        "apply bootstrap, then each environment in turn, to a private AWS API emulator, assert \
+         through the AWS API, destroy (default: TF_EMULATOR_ENVS, else every emulator.tfvars)",
+    ),
+    (
+        "lifecycle-test",
+        "make down's AWS side on the emulator: preflight refusals, apply dev, first image, \
+         teardown, destroy, leftovers, dev's cost within COST_BUDGET",
     ),
     (
         "preflight up|down ENV",
@@ -130,6 +141,11 @@ fn dispatch(workflow: &str, args: Vec<OsString>) -> Result {
             }
             _ => Err(Failure::usage("preflight takes up|down and an environment")),
         },
+        "tf-emulator" => tf_emulator::run_tf_emulator(&lifecycle::root(), &args),
+        "lifecycle-test" => {
+            no_arguments(workflow, &args)?;
+            lifecycle::test::run_lifecycle_test()
+        }
         "up" => lifecycle::up::run_up(&one_environment(workflow, &args)?.to_string_lossy()),
         "down" => lifecycle::down::run_down(&one_environment(workflow, &args)?.to_string_lossy()),
         "cost" => {

@@ -379,7 +379,7 @@ func ClusterEnvs(root string) ([]string, error) {
 	return envs, nil
 }
 
-// EmulatorVarsFile is where scripts/tf-emulator-test.sh writes env's cluster_vars from a real
+// EmulatorVarsFile is where `cargo xtask tf-emulator` (make tf-emulator) writes env's cluster_vars from a real
 // apply of terraform/envs/<env> to the emulator.
 func EmulatorVarsFile(env string) string {
 	return "build/" + env + "/cluster-vars.json"

@@ -3,10 +3,10 @@
 package main
 
 // The AWS side of `make down` against a real apply of terraform/envs/dev on the emulator.
-// scripts/lifecycle-test.sh applies the environment, then runs this test with
-// TEARDOWN_TEST_ENDPOINT (the emulator) and LIFECYCLE_WORKDIR (holding cluster-vars.json and
-// state.json, the `terraform show -json` of the applied state); afterwards it destroys the
-// environment and checks nothing is left. Built only with -tags lifecycle, so a plain
+// `cargo xtask lifecycle-test` (xtask/src/lifecycle/test.rs) applies the environment, then runs
+// this test with TEARDOWN_TEST_ENDPOINT (the emulator) and LIFECYCLE_WORKDIR (holding
+// cluster-vars.json and state.json, the `terraform show -json` of the applied state); afterwards
+// it destroys the environment and checks nothing is left. Built only with -tags lifecycle, so a plain
 // `go test ./...` neither runs nor skips it.
 
 import (
@@ -29,7 +29,7 @@ import (
 func TestLifecycleTeardownOfAnAppliedDevEnvironment(t *testing.T) {
 	work := os.Getenv("LIFECYCLE_WORKDIR")
 	if work == "" || os.Getenv("TEARDOWN_TEST_ENDPOINT") == "" {
-		t.Fatal("LIFECYCLE_WORKDIR and TEARDOWN_TEST_ENDPOINT must be set; run scripts/lifecycle-test.sh (make lifecycle-test)")
+		t.Fatal("LIFECYCLE_WORKDIR and TEARDOWN_TEST_ENDPOINT must be set; run make lifecycle-test (cargo xtask lifecycle-test)")
 	}
 	var vars map[string]string
 	if err := json.Unmarshal(must(os.ReadFile(filepath.Join(work, "cluster-vars.json"))), &vars); err != nil {

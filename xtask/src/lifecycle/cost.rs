@@ -21,6 +21,15 @@ const BACKEND_OVERRIDE: &str = "tests/overrides/cost/cost_backend_override.tf";
 /// # Errors
 /// An unknown environment or no inputs (status 2), or a step failed (named, with its log).
 pub fn run_cost(env: &str, flags: &[OsString]) -> Result {
+    estimate(env, flags, None)
+}
+
+/// Runs `cost` for `env` on the running emulator whose `variables` are given (none: as
+/// [`run_cost`] decides), passing `flags` to tools/cmd/cost.
+///
+/// # Errors
+/// As [`run_cost`].
+pub fn estimate(env: &str, flags: &[OsString], variables: Option<&[(String, String)]>) -> Result {
     let root = root();
     if !known_environment(&root, env) {
         return Err(Failure::usage(format!(
@@ -43,9 +52,15 @@ pub fn run_cost(env: &str, flags: &[OsString]) -> Result {
     std::fs::create_dir_all(&work).map_err(|error| io("cannot create build/cost", error))?;
 
     let mut tools = Tools::new(&root);
-    let _emulator = match std::env::var("AWS_ENDPOINT_URL") {
-        Ok(url) if local_endpoint(&url) => None,
-        _ => {
+    let _emulator = match (variables, std::env::var("AWS_ENDPOINT_URL")) {
+        (Some(variables), _) => {
+            for (name, value) in variables {
+                tools.set(name, value);
+            }
+            None
+        }
+        (None, Ok(url)) if local_endpoint(&url) => None,
+        (None, _) => {
             let emulator = Emulator::start(&root, &work.join("emulator"))?;
             for (name, value) in emulator.variables() {
                 tools.set(name, value);
@@ -101,7 +116,7 @@ pub fn run_cost(env: &str, flags: &[OsString]) -> Result {
 }
 
 /// Whether `url` is an emulator on this machine (`http(s)://127.0.0.1:<port>`).
-fn local_endpoint(url: &str) -> bool {
+pub fn local_endpoint(url: &str) -> bool {
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"));

@@ -15,7 +15,8 @@
 pub mod cost;
 pub mod down;
 pub mod preflight;
-mod tree;
+pub mod test;
+pub mod tree;
 pub mod up;
 pub mod webhook;
 

@@ -1,5 +1,5 @@
-# Copied over terraform/bootstrap by scripts/tf-emulator-apply.sh, in its copy only. moto
-# evaluates no policy conditions and treats a conditional Deny as unconditional, so the state
+# Copied over terraform/bootstrap by the emulator apply (cargo xtask tf-emulator), in its copy
+# only. moto evaluates no policy conditions and treats a conditional Deny as unconditional, so the state
 # bucket's TLS-only policy would deny every request; its content is asserted by
 # terraform/bootstrap's tests.
 

@@ -1,4 +1,5 @@
-# Copied over the eks module by scripts/tf-emulator-apply.sh, in its copy of terraform/ only.
+# Copied over the eks module by the emulator apply (cargo xtask tf-emulator), in its copy of
+# terraform/ only.
 # EMULATOR GAPS: moto has no API for EKS add-ons, access entries or identity provider configs
 # (and we use no pod identity associations), and its clusters report no cluster security group
 # (so the load balancers' rule on it has no group to go to): only those resources are overridden
