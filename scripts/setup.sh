@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: servers the app's integration tests start, the benchmark's load generator, and
-# what the emulator, demo and lifecycle scripts call (jq, rsync, curl).
-APT_PACKAGES=(mariadb-server wrk jq rsync curl)
+# what the emulator, the workflows and the plan scripts call (curl; jq for .github/scripts).
+APT_PACKAGES=(mariadb-server wrk jq curl)
 
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || {
