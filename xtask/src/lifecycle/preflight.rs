@@ -8,6 +8,8 @@
 
 use std::process::Stdio;
 
+use semver::{Version, VersionReq};
+
 use super::{ATLAS, ENVS, Tools, environments, known_environment, root, silent, succeeds};
 use crate::process::{Failure, Result};
 
@@ -103,29 +105,21 @@ pub fn run(action: Action, env: &str) -> Result {
     Ok(())
 }
 
-/// The release in `required_version = ">= X.Y.Z"` (the form the crates write), if there is one.
-fn required_minimum(versions_tf: &str) -> Option<(u64, u64, u64)> {
+/// The constraint of `required_version = "..."` in a root's `versions.tf` (the crates write
+/// `>= X.Y.Z`), if there is one that reads as a version requirement.
+fn required_version(versions_tf: &str) -> Option<VersionReq> {
     versions_tf.lines().find_map(|line| {
         let (key, value) = line.split_once('=')?;
         if key.trim() != "required_version" {
             return None;
         }
-        release(value.trim().trim_matches('"').strip_prefix(">=")?.trim())
+        VersionReq::parse(value.trim().trim_matches('"')).ok()
     })
 }
 
-/// `X.Y.Z` as numbers (a pre-release suffix after the patch is ignored).
-fn release(version: &str) -> Option<(u64, u64, u64)> {
-    let mut parts = version.splitn(3, '.');
-    let number = |part: Option<&str>| -> Option<u64> {
-        let digits: String = part?.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse().ok()
-    };
-    Some((
-        number(parts.next())?,
-        number(parts.next())?,
-        number(parts.next())?,
-    ))
+/// Whether the Terraform release `found` (`terraform version -json`) meets `required`.
+fn accepted(required: &VersionReq, found: &str) -> bool {
+    Version::parse(found).is_ok_and(|version| required.matches(&version))
 }
 
 /// The version `terraform version -json` reports, if terraform runs.
@@ -140,20 +134,19 @@ fn tool_checks(tools: &Tools, report: &mut Report, action: Action, env: &str) {
     let versions = tools.root().join(ENVS).join(env).join("versions.tf");
     let required = std::fs::read_to_string(&versions)
         .ok()
-        .and_then(|text| required_minimum(&text));
+        .and_then(|text| required_version(&text));
     let found = terraform_version(tools);
     match (&found, required) {
         (_, None) => report.missing(
             &format!("required_version in {ENVS}/{env}/versions.tf"),
             "run cargo xtask generate (it writes every root's versions.tf)",
         ),
-        (Some(version), Some(minimum)) if release(version).is_some_and(|r| r >= minimum) => {
+        (Some(version), Some(required)) if accepted(&required, version) => {
             Report::ok(&format!("terraform {version}"));
         }
-        (_, Some((major, minor, patch))) => report.missing(
+        (_, Some(required)) => report.missing(
             &format!(
-                "terraform >= {major}.{minor}.{patch}, as {ENVS}/{env}/versions.tf requires (found \
-                 '{}')",
+                "terraform {required}, as {ENVS}/{env}/versions.tf requires (found '{}')",
                 found.as_deref().unwrap_or("none")
             ),
             "install a Terraform release it accepts: https://developer.hashicorp.com/terraform/install",
@@ -293,22 +286,17 @@ fn up_checks(tools: &Tools, report: &mut Report, env: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{release, required_minimum};
+    use super::{accepted, required_version};
 
     #[test]
-    fn the_minimum_is_read_from_the_generated_constraint() {
+    fn the_generated_constraint_decides_which_releases_pass() {
         let versions =
             "terraform {\n  required_version = \">= 1.11.0\"\n\n  required_providers {\n";
-        assert_eq!(required_minimum(versions), Some((1, 11, 0)));
-        assert_eq!(required_minimum("terraform {\n}\n"), None);
-        assert_eq!(required_minimum("required_version = \"~> 1.11\"\n"), None);
-    }
-
-    #[test]
-    fn releases_compare_as_numbers() {
-        assert!(release("1.11.4") >= Some((1, 11, 0)));
-        assert!(release("1.9.8") < Some((1, 11, 0)));
-        assert!(release("1.12.0-beta1") >= Some((1, 12, 0)));
-        assert_eq!(release("1.11"), None);
+        let required = required_version(versions).expect("the generated constraint");
+        assert!(accepted(&required, "1.11.4"));
+        assert!(accepted(&required, "1.14.0"));
+        assert!(!accepted(&required, "1.9.8"));
+        assert!(!accepted(&required, "not a version"));
+        assert!(required_version("terraform {\n}\n").is_none());
     }
 }
