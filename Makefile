@@ -71,7 +71,9 @@ CARGO := cargo
 # The repository's workflows in Rust (xtask/, `cargo xtask --help`); make is their documented entry point.
 # Inside `make test`, XTASK_BIN is the lane runner's own build (xtask/src/lanes.rs): a layer runs it
 # without waiting for Cargo's lock of target/, which another lane's compile may hold for minutes.
-XTASK := $(or $(XTASK_BIN),$(CARGO) xtask)
+# Only a build inside this checkout is taken: that xtask acts on the checkout it was built from, so
+# the Makefile of another checkout (a test's scratch clone) keeps its own `cargo xtask`.
+XTASK := $(or $(filter $(CURDIR)/%,$(XTASK_BIN)),$(CARGO) xtask)
 GENERATE := $(XTASK) generate
 
 .PHONY: rust-check rust-test rust-downstream rust-package generate

@@ -206,9 +206,7 @@ func newReleaseFixture(t *testing.T) releaseFixture {
 		t.Fatal(err)
 	}
 
-	// Without XTASK_BIN (make test hands its own xtask build to the layers): the checkout's
-	// Makefile would run that xtask, which acts on this repository, instead of the stand-in cargo.
-	f.env = append(environWithout("XTASK_BIN"),
+	f.env = append(os.Environ(),
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
 		"GITHUB_TOKEN=unused-for-file-urls",
@@ -216,17 +214,6 @@ func newReleaseFixture(t *testing.T) releaseFixture {
 		"GITHUB_REPOSITORY=owner/repo",
 	)
 	return f
-}
-
-// environWithout is this process's environment without the variable name.
-func environWithout(name string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, name+"=") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }
 
 func (f releaseFixture) run(t *testing.T, args ...string) (string, error) {
