@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::emulator::Emulator;
-use crate::layout::{BUILD, CLUSTER_VARS, DEV as ENVIRONMENT};
+use crate::layout::DEV as ENVIRONMENT;
 use crate::process::{Failure, Result, make, output, root, run};
 use crate::tf_emulator::workdir::Workdir;
 
@@ -82,21 +82,7 @@ impl Demo {
             "2/6 terraform apply: bootstrap, then envs/dev (with its S3 backend) on the emulator",
         );
         workdir.apply(ENVIRONMENT)?;
-        let vars = workdir.cluster_vars(ENVIRONMENT);
-        let build = root().join(BUILD);
-        create_dir(&build.join(ENVIRONMENT))?;
-        for copy in [
-            build.join(CLUSTER_VARS),
-            build.join(ENVIRONMENT).join(CLUSTER_VARS),
-        ] {
-            std::fs::copy(&vars, &copy).map_err(|error| {
-                Failure::step(format!(
-                    "cannot copy {} to {}: {error}",
-                    vars.display(),
-                    copy.display()
-                ))
-            })?;
-        }
+        workdir.publish(ENVIRONMENT)?;
         let state = output(
             workdir
                 .tools()

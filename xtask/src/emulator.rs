@@ -70,6 +70,15 @@ fn script(root: &Path, dir: &Path, action: &str) -> Command {
     command
 }
 
+/// The value of `name` among an emulator's `variables` (empty when it has none).
+pub fn variable(variables: &[(String, String)], name: &str) -> String {
+    variables
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default()
+}
+
 /// The `export NAME=value` lines of an env file, as `scripts/emulator.sh` writes them.
 fn exports(text: &str) -> Vec<(String, String)> {
     text.lines()

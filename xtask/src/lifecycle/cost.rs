@@ -11,6 +11,7 @@ use std::ffi::OsString;
 
 use super::{BUILD, ENVS, Tools, environments, known_environment, logged, root, tree};
 use crate::emulator::Emulator;
+use crate::layout::TERRAFORM;
 use crate::process::{Failure, Result, output, run};
 
 /// The override that gives the copy a local backend.
@@ -70,12 +71,9 @@ pub fn estimate(env: &str, flags: &[OsString], variables: Option<&[(String, Stri
     };
 
     // A copy with a local backend: the estimate must not need (or touch) the real state bucket.
-    let copy = work.join("terraform");
-    tree::mirror(&root.join("terraform"), &copy, &|name| {
-        name == ".terraform" || name == ".terraform.lock.hcl" || name.contains(".tfstate")
-    })
-    .map_err(|error| io("cannot copy terraform/", error))?;
-    let dir = copy.join("envs").join(env);
+    tree::mirror_terraform(&root, &work.join(TERRAFORM))
+        .map_err(|error| io("cannot copy terraform/", error))?;
+    let dir = work.join(ENVS).join(env);
     std::fs::copy(
         root.join(BACKEND_OVERRIDE),
         dir.join("cost_backend_override.tf"),

@@ -371,6 +371,14 @@ impl Environment {
     }
 }
 
+/// The JSON a tool printed; an error quoting the text when it is none.
+///
+/// # Errors
+/// `text` is not JSON.
+pub fn json(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|error| Failure::step(format!("no JSON ({error}): {text}")))
+}
+
 /// A JSON value as `jq -r` prints it: a string's text, anything else as JSON; none for null.
 pub fn text(value: &Value) -> Option<String> {
     match value {
@@ -450,8 +458,11 @@ pub fn create_and_apply(tools: &Tools, create: &mut Command, input: &[u8]) -> Re
     })
 }
 
+/// How many of a failed command's log lines [`logged`] prints, from the end.
+const TAIL: usize = 40;
+
 /// Runs `command` with its stdout (and stderr too when `both`) in `log`; on failure prints the
-/// log's last 30 lines and names the log.
+/// log's last [`TAIL`] lines and names the log.
 ///
 /// # Errors
 /// The log cannot be written, or the command failed.
@@ -468,7 +479,7 @@ pub fn logged(command: &mut Command, log: &Path, both: bool) -> Result {
     run(command).map_err(|failure| {
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
-        eprintln!("{}", lines[lines.len().saturating_sub(30)..].join("\n"));
+        eprintln!("{}", lines[lines.len().saturating_sub(TAIL)..].join("\n"));
         Failure::step(format!("{failure}; log: {}", log.display()))
     })
 }

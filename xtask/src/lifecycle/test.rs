@@ -20,7 +20,7 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 use super::{BUILD, Tools, cost, root, text};
-use crate::emulator::Emulator;
+use crate::emulator::{Emulator, variable};
 use crate::layout::DEV;
 use crate::process::{Failure, Result, output, run, shown};
 use crate::tf_emulator::workdir::Workdir;
@@ -102,15 +102,6 @@ pub fn run_lifecycle_test() -> Result {
     step("done: apply, teardown, destroy, leftover check and cost budget passed");
     drop(emulator);
     Ok(())
-}
-
-/// The value of `name` among the emulator's variables (empty when missing).
-fn variable(variables: &[(String, String)], name: &str) -> String {
-    variables
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default()
 }
 
 /// This xtask, run again as a command (preflight, generate) from the root with the tools'

@@ -7,6 +7,19 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use crate::layout::TERRAFORM;
+
+/// Makes `to` (a workflow's own copy) hold the repository's `terraform/`, without what a run makes
+/// in place (`.terraform`, its lock file, state), which the copy keeps from run to run.
+///
+/// # Errors
+/// As [`mirror`].
+pub fn mirror_terraform(root: &Path, to: &Path) -> io::Result<()> {
+    mirror(&root.join(TERRAFORM), to, &|name| {
+        name == ".terraform" || name == ".terraform.lock.hcl" || name.contains(".tfstate")
+    })
+}
+
 /// Makes `to` hold what `from` holds, leaving alone every entry `excluded` names (in both).
 ///
 /// # Errors

@@ -26,7 +26,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::preflight::{self, Action};
-use super::{ATLAS, BOOTSTRAP, ENVS, Environment, Steps, Tools, create_and_apply, logged, text};
+use super::{
+    ATLAS, BOOTSTRAP, ENVS, Environment, Steps, Tools, create_and_apply, json, logged, text,
+};
 use crate::process::{Failure, Result, output, run};
 
 /// The Flux Operator's chart (its version is the Rust catalog's pin).
@@ -143,10 +145,6 @@ pub fn run_up(env: &str) -> Result {
 
 /// What makes `kubectl create` print the object instead of creating it.
 const DRY_RUN: [&str; 3] = ["--dry-run=client", "-o", "yaml"];
-
-fn json(text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|error| Failure::step(format!("no JSON ({error}): {text}")))
-}
 
 /// The `ConfigMap` flux-system/cluster-vars: the one place Terraform facts reach the cluster.
 fn cluster_vars(environment: &Environment) -> Result {

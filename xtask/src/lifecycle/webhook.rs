@@ -12,7 +12,7 @@
 
 use serde_json::{Value, json};
 
-use super::Tools;
+use super::{Tools, json};
 use crate::process::{Failure, Result, output};
 
 /// Flux's `Receiver` kind, as kubectl names it.
@@ -177,11 +177,6 @@ fn hook_id(hooks: &Value, url: &str) -> Option<u64> {
 
 fn items(list: &Value) -> impl Iterator<Item = &Value> {
     list["items"].as_array().into_iter().flatten()
-}
-
-fn json(text: &str) -> Result<Value> {
-    serde_json::from_str(text)
-        .map_err(|error| Failure::step(format!("github-webhook: no JSON ({error}): {text}")))
 }
 
 /// The repository's hooks on GitHub's REST API, through curl.

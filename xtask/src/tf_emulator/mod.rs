@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::emulator::Emulator;
-use crate::layout::{BUILD, CLUSTER_VARS, DEV, PYTHON, emulator_environments};
+use crate::layout::{BUILD, PYTHON, emulator_environments};
 use crate::process::{Failure, Result, output, run};
 use workdir::Workdir;
 
@@ -56,10 +56,7 @@ pub fn run_tf_emulator(root: &Path, args: &[OsString]) -> Result {
         let start = Instant::now();
         workdir.apply(env)?;
         run(workdir.checks().arg("applied").arg(&work).arg(env))?;
-        publish(root, &workdir.cluster_vars(env), &[env.as_str()])?;
-        if env == DEV {
-            publish(root, &workdir.cluster_vars(env), &[])?;
-        }
+        workdir.publish(env)?;
         if index == 0 {
             // The emulator's duplicate route table, planted: the destroy must delete it and say
             // so, or it would wait on the VPC.
@@ -107,29 +104,6 @@ fn selected(root: &Path, args: &[OsString], from_env: Option<&str>) -> Vec<Strin
         }
         _ => emulator_environments(root),
     }
-}
-
-/// Copies `vars` to `build/<folder...>/cluster-vars.json` and says so.
-fn publish(root: &Path, vars: &Path, folder: &[&str]) -> Result {
-    let dir = folder
-        .iter()
-        .fold(root.join(BUILD), |dir, name| dir.join(name));
-    let to = dir.join(CLUSTER_VARS);
-    std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::copy(vars, &to))
-        .map_err(|error| {
-            Failure::step(format!(
-                "cannot copy {} to {}: {error}",
-                vars.display(),
-                to.display()
-            ))
-        })?;
-    if folder.is_empty() {
-        println!("wrote {} ({DEV}'s)", to.display());
-    } else {
-        println!("wrote {}", to.display());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -13,27 +13,25 @@
 //! outputs), `<work>/<env>/cluster-vars.json` (the `cluster_vars` output as a flat JSON object),
 //! the logs of each apply and destroy beside them.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::emulator::variable;
 use crate::layout::{
-    BOOTSTRAP, CLUSTER_VARS, EMULATOR_CHECKS, EMULATOR_OVERRIDES, EMULATOR_TFVARS, ENVS, PYTHON,
-    TERRAFORM, emulator_environments,
+    BOOTSTRAP, BUILD, CLUSTER_VARS, DEV, EMULATOR_CHECKS, EMULATOR_OVERRIDES, EMULATOR_TFVARS,
+    ENVS, PYTHON, TERRAFORM, emulator_environments, known_environment,
 };
 use crate::lifecycle::cost::local_endpoint;
-use crate::lifecycle::{Tools, tree};
-use crate::process::{Failure, Result, output, run, shown};
+use crate::lifecycle::{Tools, logged, tree};
+use crate::process::{Failure, Result, output, run};
 
 /// The file naming the state bucket once the bootstrap is applied.
 const STATE_BUCKET: &str = "state-bucket";
 /// The file naming the emulator the folder's state belongs to.
 const ENDPOINT_MARKER: &str = "emulator-endpoint";
-/// How many of a failed Terraform log's last lines are printed.
-const TAIL: usize = 40;
 
 /// A work folder bound to one running emulator.
 pub struct Workdir {
@@ -55,14 +53,10 @@ impl Workdir {
     /// # Errors
     /// The variables name no local endpoint or no region, or the folder cannot be created.
     pub fn open(root: &Path, work: &Path, variables: &[(String, String)]) -> Result<Self> {
-        let variable = |name: &str| {
-            variables
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-                .unwrap_or_default()
-        };
-        let (endpoint, region) = (variable("AWS_ENDPOINT_URL"), variable("AWS_REGION"));
+        let (endpoint, region) = (
+            variable(variables, "AWS_ENDPOINT_URL"),
+            variable(variables, "AWS_REGION"),
+        );
         if !endpoint.starts_with("http://") || !local_endpoint(&endpoint) {
             return Err(Failure::step(format!(
                 "AWS_ENDPOINT_URL must point at the local emulator (got '{endpoint}'); start one \
@@ -103,6 +97,28 @@ impl Workdir {
         self.out(env).join(CLUSTER_VARS)
     }
 
+    /// Copies `env`'s `cluster-vars.json` to `build/<env>/`, and [`DEV`]'s to `build/` too, where the
+    /// GitOps suite, the security scan, the tools and the docs read them.
+    ///
+    /// # Errors
+    /// A folder or copy could not be made.
+    pub fn publish(&self, env: &str) -> Result {
+        let vars = self.cluster_vars(env);
+        let build = self.tools.root().join(BUILD);
+        let mut targets = vec![build.join(env)];
+        if env == DEV {
+            targets.push(build.clone());
+        }
+        for dir in targets {
+            let to = dir.join(CLUSTER_VARS);
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::copy(&vars, &to))
+                .map_err(|error| io(&format!("copy {} to", vars.display()), &to, &error))?;
+            println!("wrote {}", to.display());
+        }
+        Ok(())
+    }
+
     /// `emulator_checks.py` with the emulator's variables, from `.venv`.
     pub fn checks(&self) -> Command {
         let mut command = self.tools.command(self.tools.root().join(PYTHON));
@@ -137,11 +153,9 @@ impl Workdir {
     /// No such environment, or the apply failed (twice, for `AlreadyExists`).
     pub fn apply(&self, env: &str) -> Result {
         let root = self.tools.root();
-        let well_formed = !env.is_empty()
-            && env
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !well_formed || !root.join(ENVS).join(env).join(EMULATOR_TFVARS).is_file() {
+        if !known_environment(root, env)
+            || !root.join(ENVS).join(env).join(EMULATOR_TFVARS).is_file()
+        {
             return Err(Failure::step(format!(
                 "tf-emulator apply: no environment '{env}' with an {EMULATOR_TFVARS}: choose one \
                  of: {}",
@@ -221,10 +235,8 @@ impl Workdir {
         // The copy is made once per bootstrap: a later environment must not wipe the earlier
         // roots' state.
         if !self.work.join(STATE_BUCKET).is_file() {
-            tree::mirror(&root.join(TERRAFORM), &copy, &|name| {
-                name == ".terraform" || name == ".terraform.lock.hcl" || name.contains(".tfstate")
-            })
-            .map_err(|error| io("copy terraform/ to", &copy, &error))?;
+            tree::mirror_terraform(root, &copy)
+                .map_err(|error| io("copy terraform/ to", &copy, &error))?;
         }
         // EMULATOR GAPS: moto lacks some EKS APIs and evaluates no policy conditions; in this
         // copy only, the overrides (each says which resources and why) take those resources to
@@ -252,7 +264,7 @@ impl Workdir {
             .args(["apply", "-auto-approve", "-no-color", "-var"])
             .arg(format!("region={}", self.region));
         logged(&mut apply, &self.work.join("bootstrap-apply.log"), true)
-            .map_err(|log| Failure::step(format!("bootstrap apply failed; log: {log}")))?;
+            .map_err(|failure| Failure::step(format!("bootstrap apply failed: {failure}")))?;
         let bucket = output(
             self.tools
                 .terraform(&dir)
@@ -298,7 +310,7 @@ impl Workdir {
             .arg(format!("parent_zone_id={}", parent.trim()));
         let out = self.out(env);
         logged(&mut apply, &out.join("apply.log"), true)
-            .map_err(|log| Failure::step(format!("envs/{env} apply failed; log: {log}")))?;
+            .map_err(|failure| Failure::step(format!("envs/{env} apply failed: {failure}")))?;
         let outputs = output(self.tools.terraform(&dir).args(["output", "-json"]))?;
         let outputs_file = out.join("outputs.json");
         std::fs::write(&outputs_file, &outputs)
@@ -385,9 +397,9 @@ impl Workdir {
                 &self.work.join("bootstrap-destroy.log"),
                 false,
             )
-            .map_err(|log| {
+            .map_err(|failure| {
                 Failure::step(format!(
-                    "tf-emulator destroy: bootstrap destroy failed; log: {log}"
+                    "tf-emulator destroy: bootstrap destroy failed: {failure}"
                 ))
             })?;
             std::fs::remove_file(&bucket_file)
@@ -415,9 +427,9 @@ impl Workdir {
         destroy
             .args(["destroy", "-auto-approve", "-no-color"])
             .arg(format!("-var-file={EMULATOR_TFVARS}"));
-        logged(&mut destroy, &out.join("destroy.log"), false).map_err(|log| {
+        logged(&mut destroy, &out.join("destroy.log"), false).map_err(|failure| {
             Failure::step(format!(
-                "tf-emulator destroy: envs/{env} destroy failed; log: {log}"
+                "tf-emulator destroy: envs/{env} destroy failed: {failure}"
             ))
         })?;
         // The parent zone the apply created for the delegation (its NS record is gone now).
@@ -445,31 +457,6 @@ fn overlay(overrides: &Path, copy: &Path) -> Result {
         }
     }
     Ok(())
-}
-
-/// Runs `command` with its stdout (and stderr too when `both`) in `log`; on failure prints the
-/// log's last lines and returns the log's path as text.
-fn logged(command: &mut Command, log: &Path, both: bool) -> std::result::Result<(), String> {
-    let shown_log = log.display().to_string();
-    let file = File::create(log).map_err(|error| format!("{shown_log} ({error})"))?;
-    if both {
-        let copy = file
-            .try_clone()
-            .map_err(|error| format!("{shown_log} ({error})"))?;
-        command.stderr(copy);
-    }
-    command.stdout(file);
-    let status = command.status();
-    if status.as_ref().is_ok_and(std::process::ExitStatus::success) {
-        return Ok(());
-    }
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    eprintln!("{}", lines[lines.len().saturating_sub(TAIL)..].join("\n"));
-    if let Err(error) = status {
-        eprintln!("could not start `{}`: {error}", shown(command));
-    }
-    Err(shown_log)
 }
 
 /// Whether an apply's log shows the emulator meeting its own retried create.
